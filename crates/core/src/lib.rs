@@ -1,0 +1,27 @@
+//! Trustwork's domain: who may do what, and why.
+//!
+//! Everything here is pure: no I/O, no async, and the current time is always an argument. The
+//! application layer loads state, asks these functions what should happen, and stores the answer
+//! in one transaction. That keeps every rule in one place and every deadline testable with a
+//! fake clock.
+
+pub mod actor;
+pub mod audit;
+pub mod capability;
+pub mod error;
+pub mod marketplace;
+pub mod policy;
+pub mod restriction;
+pub mod role;
+pub mod standing;
+pub mod timestamp;
+pub mod verification;
+
+pub use actor::Actor;
+pub use capability::Capability;
+pub use error::DomainError;
+pub use policy::PolicyConfig;
+pub use restriction::{LiftCondition, ReasonCode, RequiredAction, Restriction, Severity};
+pub use role::Role;
+pub use standing::{Permission, Standing};
+pub use timestamp::{DAY_MS, HOUR_MS, Timestamp};

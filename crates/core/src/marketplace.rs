@@ -1,0 +1,112 @@
+//! Just enough marketplace for standing to mean something: proposals, contracts, withdrawals.
+
+use crate::error::DomainError;
+use serde::Serialize;
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == text)
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Where a proposal stands. `cancelled_by_system` is final: lifting a hold does not bring
+    /// proposals back.
+    ProposalStatus {
+        Submitted => "submitted",
+        Interviewing => "interviewing",
+        Withdrawn => "withdrawn",
+        Declined => "declined",
+        CancelledBySystem => "cancelled_by_system",
+        Hired => "hired",
+    }
+);
+
+impl ProposalStatus {
+    /// Still in front of the client: cancelled when the freelancer is put on hold.
+    pub const fn is_active(self) -> bool {
+        matches!(
+            self,
+            ProposalStatus::Submitted | ProposalStatus::Interviewing
+        )
+    }
+}
+
+string_enum!(ContractStatus {
+    Active => "active",
+    Paused => "paused",
+    Ended => "ended",
+});
+
+string_enum!(JobStatus {
+    Open => "open",
+    Closed => "closed",
+});
+
+string_enum!(WithdrawalStatus {
+    Requested => "requested",
+    Paid => "paid",
+    Rejected => "rejected",
+});
+
+/// Checks a withdrawal against the balance. Amounts are in cents.
+pub fn check_withdrawal(available_cents: i64, requested_cents: i64) -> Result<(), DomainError> {
+    if requested_cents <= 0 || requested_cents > available_cents {
+        return Err(DomainError::InsufficientBalance {
+            available_cents,
+            requested_cents,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip() {
+        for s in ProposalStatus::ALL {
+            assert_eq!(ProposalStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in ContractStatus::ALL {
+            assert_eq!(ContractStatus::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(ProposalStatus::parse("lost"), None);
+    }
+
+    #[test]
+    fn only_submitted_and_interviewing_are_active() {
+        let active: Vec<_> = ProposalStatus::ALL
+            .iter()
+            .filter(|s| s.is_active())
+            .collect();
+        assert_eq!(
+            active,
+            vec![&ProposalStatus::Submitted, &ProposalStatus::Interviewing]
+        );
+    }
+
+    #[test]
+    fn withdrawal_needs_a_positive_amount_within_the_balance() {
+        assert!(check_withdrawal(100, 100).is_ok());
+        assert!(check_withdrawal(100, 101).is_err());
+        assert!(check_withdrawal(100, 0).is_err());
+        assert!(check_withdrawal(100, -5).is_err());
+    }
+}

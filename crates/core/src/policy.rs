@@ -1,0 +1,30 @@
+//! Every threshold in one typed config. Defaults come from the seeds; operators may change them.
+
+use crate::timestamp::{DAY_MS, MINUTE_MS};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// Time a freelancer has to pass a required identity verification (seeds: 7 days).
+    pub verification_deadline_ms: i64,
+    /// Days after a hold ends before Top Rated is possible again (seeds: 90).
+    pub top_rated_hold_cooldown_days: i64,
+    /// Failed sign-ins per email (or per address) inside the window before sign-in is refused.
+    pub login_max_failures: i64,
+    pub login_window_ms: i64,
+    /// How long a console session lasts without being used.
+    pub session_idle_ms: i64,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        Self {
+            verification_deadline_ms: 7 * DAY_MS,
+            top_rated_hold_cooldown_days: 90,
+            login_max_failures: 5,
+            login_window_ms: 15 * MINUTE_MS,
+            session_idle_ms: 7 * DAY_MS,
+        }
+    }
+}
