@@ -1,0 +1,146 @@
+//! Accounts: one login per person.
+
+use crate::rows::{opt_ts, ts};
+use crate::{Result, StoreError, Tx};
+use trustwork_core::{Role, Timestamp};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    /// Lower-cased; unique.
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// An argon2 PHC string.
+    pub password_hash: String,
+    pub identity_verified_at: Option<Timestamp>,
+    pub balance_cents: i64,
+    pub created_at: Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: String,
+    email: String,
+    display_name: String,
+    role: String,
+    password_hash: String,
+    identity_verified_at: Option<i64>,
+    balance_cents: i64,
+    created_at: i64,
+}
+
+const COLUMNS: &str =
+    "id, email, display_name, role, password_hash, identity_verified_at, balance_cents, created_at";
+
+impl TryFrom<AccountRow> for Account {
+    type Error = StoreError;
+    fn try_from(r: AccountRow) -> Result<Self> {
+        let role = Role::parse(&r.role)
+            .ok_or_else(|| StoreError::corrupt("account", &r.id, format!("role {:?}", r.role)))?;
+        Ok(Account {
+            id: r.id,
+            email: r.email,
+            display_name: r.display_name,
+            role,
+            password_hash: r.password_hash,
+            identity_verified_at: opt_ts(r.identity_verified_at),
+            balance_cents: r.balance_cents,
+            created_at: ts(r.created_at),
+        })
+    }
+}
+
+impl Tx {
+    pub async fn insert_account(&mut self, a: &Account) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO accounts (id, email, display_name, role, password_hash, identity_verified_at, balance_cents, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&a.id)
+        .bind(&a.email)
+        .bind(&a.display_name)
+        .bind(a.role.as_str())
+        .bind(&a.password_hash)
+        .bind(a.identity_verified_at.map(|t| t.millis()))
+        .bind(a.balance_cents)
+        .bind(a.created_at.millis())
+        .execute(self.conn())
+        .await
+        .map_err(|e| StoreError::on_unique(e, "an account with this email"))?;
+        Ok(())
+    }
+
+    pub async fn account(&mut self, id: &str) -> Result<Account> {
+        self.find_account(id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("account", id))
+    }
+
+    pub async fn find_account(&mut self, id: &str) -> Result<Option<Account>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"));
+        let row: Option<AccountRow> = sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(Account::try_from).transpose()
+    }
+
+    pub async fn account_by_email(&mut self, email: &str) -> Result<Option<Account>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM accounts WHERE email = $1"));
+        let row: Option<AccountRow> = sqlx::query_as(sql)
+            .bind(email.to_lowercase())
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(Account::try_from).transpose()
+    }
+
+    /// Accounts whose email, name or id contains `query` (case-insensitive), newest first.
+    pub async fn search_accounts(&mut self, query: &str, limit: i64) -> Result<Vec<Account>> {
+        let pattern = crate::rows::like_pattern(query.trim());
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM accounts \
+             WHERE LOWER(email) LIKE $1 ESCAPE '\\' OR LOWER(display_name) LIKE $1 ESCAPE '\\' OR id LIKE $1 ESCAPE '\\' \
+             ORDER BY created_at DESC, id LIMIT $2"
+        ));
+        let rows: Vec<AccountRow> = sqlx::query_as(sql)
+            .bind(pattern)
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        rows.into_iter().map(Account::try_from).collect()
+    }
+
+    pub async fn set_identity_verified(&mut self, id: &str, at: Timestamp) -> Result<()> {
+        let done = sqlx::query("UPDATE accounts SET identity_verified_at = $1 WHERE id = $2")
+            .bind(at.millis())
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("account", id));
+        }
+        Ok(())
+    }
+
+    /// Adds `delta_cents` (negative to take money out) to the balance.
+    pub async fn add_to_balance(&mut self, id: &str, delta_cents: i64) -> Result<()> {
+        let done =
+            sqlx::query("UPDATE accounts SET balance_cents = balance_cents + $1 WHERE id = $2")
+                .bind(delta_cents)
+                .bind(id)
+                .execute(self.conn())
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("account", id));
+        }
+        Ok(())
+    }
+
+    pub async fn count_accounts(&mut self) -> Result<i64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+            .fetch_one(self.conn())
+            .await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,27 @@
+//! Trustwork's storage: the only crate that knows SQL.
+//!
+//! One code path for SQLite (the embedded default) and PostgreSQL (the scale path) through sqlx's
+//! `Any` driver and a portable schema. Every repository function is a method on [`Tx`], so a use
+//! case can change state, write its audit record and queue its emails in one transaction.
+
+pub mod db;
+mod error;
+mod ids;
+mod rows;
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod marketplace;
+pub mod outbox;
+pub mod restrictions;
+pub mod settings;
+pub mod testing;
+pub mod timers;
+pub mod verification;
+
+pub use db::{Backend, Db, Tx};
+pub use error::StoreError;
+pub use ids::new_id;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

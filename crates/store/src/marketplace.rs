@@ -1,0 +1,289 @@
+//! Job posts, proposals, contracts and withdrawals: just enough marketplace for holds to bite.
+
+use crate::rows::ts;
+use crate::{Result, StoreError, Tx};
+use trustwork_core::Timestamp;
+use trustwork_core::marketplace::{ContractStatus, JobStatus, ProposalStatus, WithdrawalStatus};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobPost {
+    pub id: String,
+    pub client_id: String,
+    pub title: String,
+    pub description: String,
+    pub status: JobStatus,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub id: String,
+    pub job_id: String,
+    /// The job's title, joined in for lists.
+    pub job_title: String,
+    pub freelancer_id: String,
+    pub cover_letter: String,
+    pub status: ProposalStatus,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contract {
+    pub id: String,
+    pub job_id: Option<String>,
+    pub client_id: String,
+    pub freelancer_id: String,
+    pub title: String,
+    pub status: ContractStatus,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub id: String,
+    pub account_id: String,
+    pub amount_cents: i64,
+    pub status: WithdrawalStatus,
+    pub created_at: Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: String,
+    client_id: String,
+    title: String,
+    description: String,
+    status: String,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProposalRow {
+    id: String,
+    job_id: String,
+    job_title: String,
+    freelancer_id: String,
+    cover_letter: String,
+    status: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ContractRow {
+    id: String,
+    job_id: Option<String>,
+    client_id: String,
+    freelancer_id: String,
+    title: String,
+    status: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct WithdrawalRow {
+    id: String,
+    account_id: String,
+    amount_cents: i64,
+    status: String,
+    created_at: i64,
+}
+
+fn job(r: JobRow) -> Result<JobPost> {
+    Ok(JobPost {
+        status: JobStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::corrupt("job post", &r.id, "status"))?,
+        client_id: r.client_id,
+        title: r.title,
+        description: r.description,
+        created_at: ts(r.created_at),
+        id: r.id,
+    })
+}
+
+fn proposal(r: ProposalRow) -> Result<Proposal> {
+    Ok(Proposal {
+        status: ProposalStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::corrupt("proposal", &r.id, "status"))?,
+        job_id: r.job_id,
+        job_title: r.job_title,
+        freelancer_id: r.freelancer_id,
+        cover_letter: r.cover_letter,
+        created_at: ts(r.created_at),
+        updated_at: ts(r.updated_at),
+        id: r.id,
+    })
+}
+
+fn contract(r: ContractRow) -> Result<Contract> {
+    Ok(Contract {
+        status: ContractStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::corrupt("contract", &r.id, "status"))?,
+        job_id: r.job_id,
+        client_id: r.client_id,
+        freelancer_id: r.freelancer_id,
+        title: r.title,
+        created_at: ts(r.created_at),
+        updated_at: ts(r.updated_at),
+        id: r.id,
+    })
+}
+
+fn withdrawal(r: WithdrawalRow) -> Result<Withdrawal> {
+    Ok(Withdrawal {
+        status: WithdrawalStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::corrupt("withdrawal", &r.id, "status"))?,
+        account_id: r.account_id,
+        amount_cents: r.amount_cents,
+        created_at: ts(r.created_at),
+        id: r.id,
+    })
+}
+
+const PROPOSAL_SELECT: &str = "SELECT p.id, p.job_id, j.title AS job_title, p.freelancer_id, p.cover_letter, p.status, p.created_at, p.updated_at \
+     FROM proposals p JOIN job_posts j ON j.id = p.job_id";
+
+impl Tx {
+    pub async fn insert_job_post(&mut self, j: &JobPost) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO job_posts (id, client_id, title, description, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&j.id)
+        .bind(&j.client_id)
+        .bind(&j.title)
+        .bind(&j.description)
+        .bind(j.status.as_str())
+        .bind(j.created_at.millis())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn job_post(&mut self, id: &str) -> Result<JobPost> {
+        let row: Option<JobRow> = sqlx::query_as(
+            "SELECT id, client_id, title, description, status, created_at FROM job_posts WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(job)
+            .transpose()?
+            .ok_or_else(|| StoreError::not_found("job post", id))
+    }
+
+    /// Open job posts, newest first.
+    pub async fn open_job_posts(&mut self, limit: i64) -> Result<Vec<JobPost>> {
+        let rows: Vec<JobRow> = sqlx::query_as(
+            "SELECT id, client_id, title, description, status, created_at FROM job_posts \
+             WHERE status = 'open' ORDER BY created_at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        rows.into_iter().map(job).collect()
+    }
+
+    pub async fn insert_proposal(&mut self, p: &Proposal) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO proposals (id, job_id, freelancer_id, cover_letter, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&p.id)
+        .bind(&p.job_id)
+        .bind(&p.freelancer_id)
+        .bind(&p.cover_letter)
+        .bind(p.status.as_str())
+        .bind(p.created_at.millis())
+        .bind(p.updated_at.millis())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn proposals_of(&mut self, freelancer_id: &str) -> Result<Vec<Proposal>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{PROPOSAL_SELECT} WHERE p.freelancer_id = $1 ORDER BY p.created_at DESC, p.id DESC"
+        ));
+        let rows: Vec<ProposalRow> = sqlx::query_as(sql)
+            .bind(freelancer_id)
+            .fetch_all(self.conn())
+            .await?;
+        rows.into_iter().map(proposal).collect()
+    }
+
+    /// Moves every submitted or interviewing proposal of the freelancer to
+    /// `cancelled_by_system`; returns the ids it moved.
+    pub async fn cancel_active_proposals(
+        &mut self,
+        freelancer_id: &str,
+        at: Timestamp,
+    ) -> Result<Vec<String>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "UPDATE proposals SET status = 'cancelled_by_system', updated_at = $1 \
+             WHERE freelancer_id = $2 AND status IN ('submitted', 'interviewing') RETURNING id",
+        )
+        .bind(at.millis())
+        .bind(freelancer_id)
+        .fetch_all(self.conn())
+        .await?;
+        Ok(ids)
+    }
+
+    pub async fn insert_contract(&mut self, c: &Contract) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO contracts (id, job_id, client_id, freelancer_id, title, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&c.id)
+        .bind(c.job_id.as_deref())
+        .bind(&c.client_id)
+        .bind(&c.freelancer_id)
+        .bind(&c.title)
+        .bind(c.status.as_str())
+        .bind(c.created_at.millis())
+        .bind(c.updated_at.millis())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Contracts where the account is the freelancer or the client, newest first.
+    pub async fn contracts_of(&mut self, account_id: &str) -> Result<Vec<Contract>> {
+        let rows: Vec<ContractRow> = sqlx::query_as(
+            "SELECT id, job_id, client_id, freelancer_id, title, status, created_at, updated_at FROM contracts \
+             WHERE freelancer_id = $1 OR client_id = $1 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(account_id)
+        .fetch_all(self.conn())
+        .await?;
+        rows.into_iter().map(contract).collect()
+    }
+
+    pub async fn insert_withdrawal(&mut self, w: &Withdrawal) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO withdrawals (id, account_id, amount_cents, status, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&w.id)
+        .bind(&w.account_id)
+        .bind(w.amount_cents)
+        .bind(w.status.as_str())
+        .bind(w.created_at.millis())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn withdrawals_of(&mut self, account_id: &str) -> Result<Vec<Withdrawal>> {
+        let rows: Vec<WithdrawalRow> = sqlx::query_as(
+            "SELECT id, account_id, amount_cents, status, created_at FROM withdrawals \
+             WHERE account_id = $1 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(account_id)
+        .fetch_all(self.conn())
+        .await?;
+        rows.into_iter().map(withdrawal).collect()
+    }
+}

@@ -1,0 +1,117 @@
+//! Restrictions are kept forever; lifting records when, by whom and why.
+
+use crate::rows::{actor, opt_actor, opt_ts, ts};
+use crate::{Result, StoreError, Tx};
+use trustwork_core::capability::CapabilitySet;
+use trustwork_core::{Actor, LiftCondition, ReasonCode, Restriction, Severity, Timestamp};
+
+#[derive(sqlx::FromRow)]
+struct RestrictionRow {
+    id: String,
+    account_id: String,
+    reason: String,
+    severity: String,
+    scope: String,
+    lift_kind: String,
+    lift_value: Option<String>,
+    actor: String,
+    note: String,
+    created_at: i64,
+    lifted_at: Option<i64>,
+    lifted_by: Option<String>,
+    lift_note: Option<String>,
+}
+
+const COLUMNS: &str = "id, account_id, reason, severity, scope, lift_kind, lift_value, actor, note, created_at, lifted_at, lifted_by, lift_note";
+
+impl TryFrom<RestrictionRow> for Restriction {
+    type Error = StoreError;
+    fn try_from(r: RestrictionRow) -> Result<Self> {
+        let bad = |what: &str| StoreError::corrupt("restriction", &r.id, what.to_owned());
+        Ok(Restriction {
+            reason: ReasonCode::parse(&r.reason).ok_or_else(|| bad("reason"))?,
+            severity: Severity::parse(&r.severity).ok_or_else(|| bad("severity"))?,
+            scope: CapabilitySet::parse(&r.scope).map_err(|_| bad("scope"))?,
+            lift: LiftCondition::from_columns(&r.lift_kind, r.lift_value.as_deref())
+                .ok_or_else(|| bad("lift condition"))?,
+            actor: actor("restriction", &r.id, &r.actor)?,
+            lifted_by: opt_actor("restriction", &r.id, r.lifted_by.as_deref())?,
+            note: r.note,
+            created_at: ts(r.created_at),
+            lifted_at: opt_ts(r.lifted_at),
+            lift_note: r.lift_note,
+            account_id: r.account_id,
+            id: r.id,
+        })
+    }
+}
+
+impl Tx {
+    pub async fn insert_restriction(&mut self, r: &Restriction) -> Result<()> {
+        let (lift_kind, lift_value) = r.lift.to_columns();
+        sqlx::query(
+            "INSERT INTO restrictions (id, account_id, reason, severity, scope, lift_kind, lift_value, actor, note, created_at, lifted_at, lifted_by, lift_note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(&r.id)
+        .bind(&r.account_id)
+        .bind(r.reason.as_str())
+        .bind(r.severity.as_str())
+        .bind(r.scope.to_text())
+        .bind(lift_kind)
+        .bind(lift_value)
+        .bind(r.actor.to_text())
+        .bind(&r.note)
+        .bind(r.created_at.millis())
+        .bind(r.lifted_at.map(|t| t.millis()))
+        .bind(r.lifted_by.as_ref().map(Actor::to_text))
+        .bind(r.lift_note.as_deref())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Every restriction of the account, lifted or not, oldest first.
+    pub async fn restrictions_of(&mut self, account_id: &str) -> Result<Vec<Restriction>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM restrictions WHERE account_id = $1 ORDER BY created_at, id"
+        ));
+        let rows: Vec<RestrictionRow> = sqlx::query_as(sql)
+            .bind(account_id)
+            .fetch_all(self.conn())
+            .await?;
+        rows.into_iter().map(Restriction::try_from).collect()
+    }
+
+    pub async fn restriction(&mut self, id: &str) -> Result<Restriction> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM restrictions WHERE id = $1"));
+        let row: Option<RestrictionRow> = sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(Restriction::try_from)
+            .transpose()?
+            .ok_or_else(|| StoreError::not_found("restriction", id))
+    }
+
+    /// Records the lift. Returns false when it was already lifted (nothing changes then).
+    pub async fn lift_restriction(
+        &mut self,
+        id: &str,
+        at: Timestamp,
+        by: &Actor,
+        note: &str,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE restrictions SET lifted_at = $1, lifted_by = $2, lift_note = $3 \
+             WHERE id = $4 AND lifted_at IS NULL",
+        )
+        .bind(at.millis())
+        .bind(by.to_text())
+        .bind(note)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
