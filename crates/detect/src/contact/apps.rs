@@ -1,0 +1,403 @@
+//! Handles on named apps ("telegram: @x", "skype id x", "my IG is x", "discord x#1234"),
+//! invitations to move to an app ("let's continue on WhatsApp", "whatsapp me"), and requests for the
+//! other party's contact details ("send me your number"). Negation and policy talk ("I can't share my
+//! WhatsApp here") and technical talk ("build a Telegram bot") are not violations.
+
+use super::email::user_name;
+use crate::doc::{Doc, is_dev_word, is_stopword};
+use crate::lexicon::{Lex, Strength};
+use crate::tokens::TokKind;
+use crate::types::{Category, Kind};
+
+/// Verbs and phrases that move a conversation somewhere.
+fn is_move_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "continue"
+            | "talk"
+            | "chat"
+            | "move"
+            | "switch"
+            | "contact"
+            | "reach"
+            | "message"
+            | "msg"
+            | "text"
+            | "txt"
+            | "call"
+            | "add"
+            | "ping"
+            | "dm"
+            | "pm"
+            | "hit"
+            | "find"
+            | "connect"
+            | "discuss"
+            | "communicate"
+            | "speak"
+            | "write"
+            | "join"
+            | "shift"
+            | "follow"
+            | "meet"
+            | "catch"
+            | "hmu"
+            | "hop"
+            | "jump"
+            | "go"
+            | "take"
+            | "reply"
+            | "respond"
+            | "send"
+            | "share"
+            | "inbox"
+            | "buzz"
+            | "holla"
+            | "video"
+            | "voice"
+            | "get"
+            | "available"
+            | "online"
+            | "active"
+            | "reachable"
+            | "have"
+            | "use"
+            | "using"
+            | "got"
+            | "there"
+            | "email"
+            | "mail"
+            | "let's"
+            | "lets"
+            | "can"
+            | "should"
+    )
+}
+
+/// Nouns that name contact details.
+fn is_contact_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "email"
+            | "mail"
+            | "gmail"
+            | "number"
+            | "phone"
+            | "cell"
+            | "mobile"
+            | "whatsapp"
+            | "telegram"
+            | "skype"
+            | "contact"
+            | "contacts"
+            | "handle"
+            | "socials"
+            | "ig"
+            | "instagram"
+            | "discord"
+            | "viber"
+            | "wechat"
+            | "signal"
+            | "snapchat"
+            | "snap"
+            | "linkedin"
+            | "facebook"
+            | "fb"
+            | "no"
+            | "num"
+            | "digits"
+            | "insta"
+            | "address"
+            | "personal"
+            | "private"
+            | "direct"
+    )
+}
+
+/// Separator words between an app name and a user name.
+fn is_handle_sep(d: &Doc<'_>, j: usize) -> bool {
+    let t = &d.t;
+    matches!(t.kind(j), Some(TokKind::Sym(b':' | b'-' | b'=' | b'>')))
+        || [
+            "id", "handle", "username", "user", "name", "is", "at", "account", "acc", "profile",
+            "me",
+        ]
+        .iter()
+        .any(|w| t.is_word(j, w))
+}
+
+/// Finds handles, app invitations and contact requests.
+pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
+    let hits: Vec<(usize, usize, &'static str, Strength, bool)> = d
+        .names
+        .iter()
+        .filter_map(|h| match h.lex {
+            Lex::App(name, s) => Some((h.start, h.end, name, s, false)),
+            Lex::Provider(name, _) => Some((h.start, h.end, name, Strength::Weak, true)),
+            Lex::Brand(..) => None,
+        })
+        .collect();
+    let mut done_until = 0;
+    for (start, end, name, strength, provider) in hits {
+        if start < done_until || used.get(start).copied().unwrap_or(true) {
+            continue;
+        }
+        let c0 = d.t.clause_start(start, 12);
+        let c1 = d.t.clause_end(start, 12);
+        if d.any_word(c0, c1, is_dev_word) {
+            continue;
+        }
+        let negated = d.negated_before(start, 10);
+        // 1. A user name right after the app name.
+        if !provider
+            && !negated
+            && let Some((h_end, handle, conf)) = handle_after(d, end, strength)
+        {
+            {
+                for u in used.iter_mut().take(h_end).skip(start) {
+                    *u = true;
+                }
+                d.push(
+                    Category::ContactInfo,
+                    Kind::Handle,
+                    start,
+                    h_end,
+                    format!("{name}:{handle}"),
+                    conf,
+                    "handle.after_app",
+                );
+                done_until = h_end;
+                continue;
+            }
+        }
+        // 2. "@jane_doe on instagram".
+        if !provider
+            && !negated
+            && let Some((h_start, handle)) = handle_before(d, start)
+        {
+            {
+                d.push(
+                    Category::ContactInfo,
+                    Kind::Handle,
+                    h_start,
+                    end,
+                    format!("{name}:{handle}"),
+                    0.85,
+                    "handle.before_app",
+                );
+                done_until = end;
+                continue;
+            }
+        }
+        if negated {
+            continue;
+        }
+        // 3. An invitation to move to the app.
+        if let Some(conf) = invitation(d, c0, start, end, strength, name) {
+            d.push(
+                Category::ContactInfo,
+                Kind::MessagingApp,
+                start,
+                end,
+                name.to_string(),
+                conf,
+                "app.invitation",
+            );
+            done_until = end;
+        }
+    }
+    contact_requests(d);
+}
+
+/// A user name after an app name: `telegram: @x`, `skype id x`, `IG is x`, `discord x#1234`.
+fn handle_after(d: &Doc<'_>, end: usize, strength: Strength) -> Option<(usize, String, f32)> {
+    let t = &d.t;
+    let mut j = end;
+    let mut explicit = false;
+    for _ in 0..3 {
+        if is_handle_sep(d, j) || t.is_word(j, "my") {
+            explicit |= !t.is_word(j, "me") && !t.is_word(j, "my");
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    let at = t.is_sym(j, b'@');
+    if at {
+        j += 1;
+    }
+    let (mut h_end, mut handle) = user_name(d, j).or_else(|| {
+        // Short or numeric handles are fine after '@' or an explicit separator.
+        let w = t.text(j);
+        (t.kind(j) == Some(TokKind::Word) && (at || explicit) && w.len() >= 2 && !is_stopword(w))
+            .then(|| (j + 1, w.to_string()))
+    })?;
+    // discord x#1234
+    if t.is_sym(h_end, b'#')
+        && t.toks
+            .get(h_end + 1)
+            .is_some_and(|x| x.has_digit && !x.has_alpha && !x.space_before)
+    {
+        handle.push('#');
+        handle.push_str(t.text(h_end + 1));
+        h_end += 2;
+        explicit = true;
+    }
+    // Pure digits are phone numbers, reported by the phone detector.
+    if !handle.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let marked = handle
+        .bytes()
+        .any(|b| b.is_ascii_digit() || b == b'_' || b == b'.' || b == b'#');
+    let conf = if at {
+        0.92
+    } else if explicit && (marked || strength == Strength::Strong) {
+        0.88
+    } else if marked && strength == Strength::Strong {
+        0.75
+    } else {
+        return None;
+    };
+    Some((h_end, handle, conf))
+}
+
+/// "@jane_doe on instagram": a '@' handle up to three tokens before the app with on/via/in between.
+fn handle_before(d: &Doc<'_>, start: usize) -> Option<(usize, String)> {
+    let t = &d.t;
+    let prep = start.checked_sub(1)?;
+    if !["on", "via", "in", "at"].iter().any(|w| t.is_word(prep, w)) {
+        return None;
+    }
+    // Find '@' within the 4 tokens before the preposition.
+    let lo = prep.saturating_sub(5);
+    let at = (lo..prep)
+        .rev()
+        .find(|&k| t.is_sym(k, b'@') && t.toks.get(k + 1).is_some_and(|x| !x.space_before))?;
+    let (h_end, handle) = user_name(d, at + 1).or_else(|| {
+        let w = t.text(at + 1);
+        (w.len() >= 2).then(|| (at + 2, w.to_string()))
+    })?;
+    (h_end == prep).then_some((at, handle))
+}
+
+/// Confidence that an app mention is an invitation to move there, or None.
+fn invitation(
+    d: &Doc<'_>,
+    c0: usize,
+    start: usize,
+    end: usize,
+    strength: Strength,
+    name: &str,
+) -> Option<f32> {
+    let t = &d.t;
+    let lo = start.saturating_sub(7).max(c0);
+    let verb_before = d.any_word(lo, start, is_move_verb);
+    let prep_before = start.checked_sub(1).is_some_and(|p| {
+        ["on", "via", "over", "through", "in", "by", "to", "thru"]
+            .iter()
+            .any(|w| t.is_word(p, w))
+    });
+    let me_after = ["me", "us", "me.", "u"].iter().any(|w| t.is_word(end, w));
+    let question = (end..(end + 3).min(t.len())).any(|k| t.is_sym(k, b'?'))
+        && (lo..start).any(|k| {
+            t.is_word(k, "you") || t.is_word(k, "u") || t.is_word(k, "your") || t.is_word(k, "ur")
+        });
+    let my_app = start
+        .checked_sub(1)
+        .is_some_and(|p| t.is_word(p, "my") || t.is_word(p, "your") || t.is_word(p, "ur"))
+        && (end..(end + 3).min(t.len()))
+            .any(|k| t.is_word(k, "is") || t.is_sym(k, b':') || t.is_word(k, "number"));
+    let weak_mail =
+        matches!(name, "email" | "gmail" | "yahoo" | "hotmail" | "outlook") || name.len() <= 3;
+    match strength {
+        Strength::Strong if me_after || verb_before && prep_before || question || my_app => {
+            Some(0.88)
+        }
+        Strength::Strong if verb_before => Some(0.75),
+        Strength::Weak if weak_mail && me_after && !matches!(name, "email") => Some(0.75),
+        Strength::Weak
+            if !weak_mail && (verb_before && prep_before || me_after && name != "line") =>
+        {
+            Some(0.7)
+        }
+        Strength::Weak if !weak_mail && question && prep_before => Some(0.65),
+        _ => None,
+    }
+}
+
+/// "send me your number", "what's your whatsapp?", "can I have your email".
+fn contact_requests(d: &mut Doc<'_>) {
+    let n = d.t.len();
+    let mut i = 0;
+    while i < n {
+        let t = &d.t;
+        if !(t.is_word(i, "your") || t.is_word(i, "ur") || t.is_word(i, "yr")) {
+            i += 1;
+            continue;
+        }
+        // The noun within two words after "your" ("your personal email", "your contact details").
+        let noun = (i + 1..(i + 3).min(n))
+            .find(|&k| t.kind(k) == Some(TokKind::Word) && is_contact_noun(t.text(k)));
+        let Some(noun) = noun else {
+            i += 1;
+            continue;
+        };
+        let noun_w = t.text(noun);
+        if matches!(noun_w, "address" | "personal" | "private" | "direct" | "no") {
+            // Only with a contact word next to them: "your personal email", "your email address".
+            let next = t.text(noun + 1);
+            if !matches!(
+                next,
+                "email" | "number" | "phone" | "contact" | "whatsapp" | "mail"
+            ) {
+                i += 1;
+                continue;
+            }
+        }
+        let lo = d.t.clause_start(i, 6);
+        let asks = d.any_word(lo, i, |w| {
+            matches!(
+                w,
+                "send"
+                    | "give"
+                    | "share"
+                    | "drop"
+                    | "tell"
+                    | "need"
+                    | "want"
+                    | "get"
+                    | "have"
+                    | "whats"
+                    | "what's"
+                    | "what"
+                    | "provide"
+                    | "leave"
+                    | "post"
+                    | "write"
+                    | "dm"
+                    | "pm"
+                    | "exchange"
+                    | "may"
+            )
+        }) || (noun + 1..(noun + 3).min(n)).any(|k| {
+            d.t.is_sym(k, b'?') || ["please", "pls", "plz"].iter().any(|w| d.t.is_word(k, w))
+        });
+        let dev = d.any_word(lo, d.t.clause_end(i, 10), is_dev_word);
+        if !asks || dev || d.negated_before(i, 6) {
+            i += 1;
+            continue;
+        }
+        let value = format!("your {noun_w}");
+        d.push(
+            Category::ContactInfo,
+            Kind::ContactRequest,
+            i,
+            noun + 1,
+            value,
+            0.8,
+            "request.contact_details",
+        );
+        i = noun + 1;
+    }
+}

@@ -1,0 +1,150 @@
+//! Reading host names out of tokens, plain ("gmail.com") or obfuscated ("gmail dot com",
+//! "gmail [dot] com", "gmail(.)com"). Shared by the e-mail and URL detectors.
+
+use crate::tokens::{TokKind, Tokens};
+
+/// A host read from tokens `start..end`.
+#[derive(Debug, Clone)]
+pub(crate) struct Host {
+    pub end: usize,
+    pub labels: Vec<String>,
+    /// A "dot" word or a bracketed dot was used: the writer was hiding the host.
+    pub obfuscated: bool,
+}
+
+impl Host {
+    pub fn name(&self) -> String {
+        self.labels.join(".")
+    }
+
+    pub fn tld(&self) -> &str {
+        self.labels.last().map_or("", String::as_str)
+    }
+}
+
+/// Matches a dot at token `i`: `.`, `dot`, `(dot)`, `[dot]`, `{dot}`, `(.)`, `[.]`. Returns the
+/// index after it and whether it was obfuscated. `loose` allows spaces and dot words.
+fn dot_at(t: &Tokens, i: usize, loose: bool) -> Option<(usize, bool)> {
+    let tok = t.toks.get(i)?;
+    if t.is_sym(i, b'.') {
+        if !loose && tok.space_before {
+            return None;
+        }
+        let after = t.toks.get(i + 1)?;
+        if !loose && after.space_before {
+            return None;
+        }
+        return Some((i + 1, tok.space_before || after.space_before));
+    }
+    if matches!(tok.kind, TokKind::Sym(b'(' | b'[' | b'{' | b'<')) {
+        let inner = i + 1;
+        let close = inner + 1;
+        let ok_inner = t.is_word(inner, "dot") || t.is_sym(inner, b'.');
+        let ok_close = matches!(t.kind(close), Some(TokKind::Sym(b')' | b']' | b'}' | b'>')));
+        if ok_inner && ok_close {
+            return Some((close + 1, true));
+        }
+        return None;
+    }
+    if loose && (t.is_word(i, "dot") || t.is_word(i, "dt")) && tok.space_before {
+        return Some((i + 1, true));
+    }
+    None
+}
+
+/// A host label: one word, or words joined by `-` without spaces (`my-site`).
+fn label_at(t: &Tokens, i: usize, first: bool, loose: bool) -> Option<(usize, String)> {
+    let tok = t.toks.get(i)?;
+    if tok.kind != TokKind::Word {
+        return None;
+    }
+    if !first && !loose && tok.space_before {
+        return None;
+    }
+    let mut s = t.text(i).to_string();
+    let mut j = i + 1;
+    while t.is_sym(j, b'-')
+        && t.toks.get(j).is_some_and(|x| !x.space_before)
+        && t.toks
+            .get(j + 1)
+            .is_some_and(|x| x.kind == TokKind::Word && !x.space_before)
+    {
+        s.push('-');
+        s.push_str(t.text(j + 1));
+        j += 2;
+    }
+    if s.len() > 63 {
+        return None;
+    }
+    Some((j, s))
+}
+
+/// Reads a host starting at token `i`: label (dot label)+. `loose` accepts spaces around dots and
+/// dot words. At most 8 labels.
+pub(crate) fn read_host(t: &Tokens, i: usize, loose: bool) -> Option<Host> {
+    let (mut end, first) = label_at(t, i, true, loose)?;
+    let mut labels = vec![first];
+    let mut obfuscated = false;
+    while labels.len() < 8 {
+        let Some((after_dot, obf)) = dot_at(t, end, loose) else {
+            break;
+        };
+        let Some((after_label, label)) = label_at(t, after_dot, false, loose) else {
+            break;
+        };
+        obfuscated |= obf;
+        labels.push(label);
+        end = after_label;
+    }
+    Some(Host {
+        end,
+        labels,
+        obfuscated,
+    })
+}
+
+/// True when `host` is `allowed` or one of its subdomains.
+pub(crate) fn is_allowed(host: &str, allowed: &str) -> bool {
+    let allowed = allowed.trim().trim_start_matches('.').to_ascii_lowercase();
+    !allowed.is_empty()
+        && (host == allowed
+            || (host.len() > allowed.len()
+                && host.ends_with(&allowed)
+                && host.as_bytes().get(host.len() - allowed.len() - 1) == Some(&b'.')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::tokenize;
+
+    fn host(s: &str, loose: bool) -> Option<(String, bool)> {
+        let t = tokenize(s);
+        read_host(&t, 0, loose).map(|h| (h.name(), h.obfuscated))
+    }
+
+    #[test]
+    fn plain_and_obfuscated_hosts() {
+        assert_eq!(host("gmail.com", false), Some(("gmail.com".into(), false)));
+        assert_eq!(
+            host("gmail dot com", true),
+            Some(("gmail.com".into(), true))
+        );
+        assert_eq!(
+            host("host [dot] org", true),
+            Some(("host.org".into(), true))
+        );
+        assert_eq!(
+            host("my-site(.)co.uk", false),
+            Some(("my-site.co.uk".into(), true))
+        );
+        assert_eq!(host("gmail . com", false), Some(("gmail".into(), false)));
+    }
+
+    #[test]
+    fn allow_list_matches_subdomains_only() {
+        assert!(is_allowed("trustwork.example", "trustwork.example"));
+        assert!(is_allowed("help.trustwork.example", "trustwork.example"));
+        assert!(!is_allowed("eviltrustwork.example", "trustwork.example"));
+    }
+}

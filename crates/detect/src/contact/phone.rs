@@ -1,0 +1,680 @@
+//! Phone numbers in national and international formats, including spelled-out digits ("four one
+//! five ..."), "double"/"triple", digits split by spaces, dots, commas, dashes, slashes, brackets or
+//! filler words, and leetspeak digits (`O` for 0, `l` for 1) inside a run that is already numeric.
+//!
+//! A run of 7-15 digits is a phone number unless its shape or context says it is something else:
+//! a date, a year range, an IP address or version, a price or amount (currency before, unit after,
+//! thousands separators), an order/invoice/ticket number, or counting ("1 2 3 4 5 6 7").
+
+use crate::doc::Doc;
+use crate::lexicon::{Lex, number_word};
+use crate::tokens::TokKind;
+use crate::types::{Category, Kind};
+
+/// One numeric run read from tokens.
+#[derive(Debug, Default)]
+pub(crate) struct Run {
+    pub start: usize,
+    pub end: usize,
+    pub digits: String,
+    /// Digit count of each group and the separator before it (0 = none/space).
+    pub groups: Vec<(usize, u8)>,
+    pub plus: bool,
+    pub spelled: bool,
+    pub leet: bool,
+    /// Separator symbols of different kinds were mixed ("(415) 555-0100" or evasion).
+    pub seps: Vec<u8>,
+}
+
+/// Digits of a word made of digits and digit look-alikes (`o`→0, `l`/`i`→1), needing a real digit.
+fn leet_digits(w: &str) -> Option<String> {
+    if !w.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    w.bytes()
+        .map(|b| match b {
+            b'0'..=b'9' => Some(char::from(b)),
+            b'o' => Some('0'),
+            b'l' | b'i' => Some('1'),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Reads the digit item at token `i`: returns its digits, the index after it, spelled, leet.
+fn item(d: &Doc<'_>, i: usize, in_run: bool) -> Option<(String, usize, bool, bool)> {
+    let t = &d.t;
+    let tok = t.toks.get(i)?;
+    if tok.kind != TokKind::Word {
+        return None;
+    }
+    let w = t.text(i);
+    if tok.has_digit && !tok.has_alpha {
+        return Some((w.to_string(), i + 1, false, false));
+    }
+    if let Some(mult) = match w {
+        "double" => Some(2),
+        "triple" => Some(3),
+        _ => None,
+    } {
+        // Not recursive: "double double ..." must not nest.
+        let nw = t.text(i + 1);
+        let next = if nw.len() == 1 && nw.bytes().all(|b| b.is_ascii_digit()) {
+            Some(nw)
+        } else {
+            number_word(nw)
+        };
+        let next = next.filter(|v| v.len() == 1)?;
+        return Some((next.repeat(mult), i + 2, true, false));
+    }
+    if in_run && (w == "hundred") {
+        return Some(("00".into(), i + 1, true, false));
+    }
+    if in_run && (w == "thousand") {
+        return Some(("000".into(), i + 1, true, false));
+    }
+    if let Some(v) = number_word(w) {
+        if (w == "o" || w == "oh") && !in_run {
+            return None;
+        }
+        // "twenty one" → 21.
+        if v.len() == 2
+            && v.ends_with('0')
+            && v != "10"
+            && let Some(u) = number_word(t.text(i + 1)).filter(|u| u.len() == 1 && *u != "0")
+        {
+            {
+                let mut s = v.get(..1).unwrap_or("").to_string();
+                s.push_str(u);
+                return Some((s, i + 2, true, false));
+            }
+        }
+        return Some((v.to_string(), i + 1, true, false));
+    }
+    if tok.has_digit
+        && (in_run || w.len() >= 3)
+        && let Some(ds) = leet_digits(w)
+    {
+        {
+            return Some((ds, i + 1, false, true));
+        }
+    }
+    None
+}
+
+/// Separators between items: up to two symbols among `- . / ( ) [ ] ,` plus spaces, or one filler
+/// word. Returns the index of the next item and the separator symbol (0 for space or word).
+fn separator(d: &Doc<'_>, i: usize, digits_so_far: usize) -> Option<(usize, u8)> {
+    let t = &d.t;
+    let mut j = i;
+    let mut sym = 0u8;
+    let mut count = 0;
+    while let Some(TokKind::Sym(b)) = t.kind(j) {
+        if !matches!(
+            b,
+            b'-' | b'.' | b'/' | b'(' | b')' | b'[' | b']' | b',' | b'_' | b'*' | b'~'
+        ) || count >= 2
+        {
+            return None;
+        }
+        // ". " ends a sentence unless the digits already look like a phone being typed out.
+        if b == b'.' && t.toks.get(j + 1).is_some_and(|x| x.space_before) && digits_so_far < 3 {
+            return None;
+        }
+        sym = b;
+        count += 1;
+        j += 1;
+    }
+    if count == 0
+        && digits_so_far >= 3
+        && matches!(
+            t.text(j),
+            "and" | "then" | "dash" | "hyphen" | "space" | "dot"
+        )
+        && t.toks.get(j).is_some_and(|x| x.kind == TokKind::Word)
+    {
+        j += 1;
+    }
+    if t.toks.get(j).is_some_and(|x| x.nl_before) && j > i {
+        return None;
+    }
+    Some((j, sym))
+}
+
+/// Reads the numeric run starting at token `i`.
+pub(crate) fn read_run(d: &Doc<'_>, i: usize) -> Option<Run> {
+    let t = &d.t;
+    let mut run = Run {
+        start: i,
+        ..Run::default()
+    };
+    let mut j = i;
+    if t.is_sym(j, b'+') && t.toks.get(j + 1).is_some_and(|x| !x.space_before) {
+        run.plus = true;
+        j += 1;
+    } else if t.is_word(j, "plus") {
+        run.plus = true;
+        run.spelled = true;
+        j += 1;
+    }
+    let (first, mut next, spelled, leet) = item(d, j, false)?;
+    run.digits.push_str(&first);
+    run.groups.push((first.len(), 0));
+    run.spelled |= spelled;
+    run.leet |= leet;
+    run.end = next;
+    while run.digits.len() <= 20 {
+        let Some((k, sym)) = separator(d, next, run.digits.len()) else {
+            break;
+        };
+        let Some((ds, after, sp, lt)) = item(d, k, true) else {
+            break;
+        };
+        // A spelled item after plain digits (or the reverse) is fine; a bare "o" needs digits around.
+        run.digits.push_str(&ds);
+        run.groups.push((ds.len(), sym));
+        if sym != 0 && !run.seps.contains(&sym) {
+            run.seps.push(sym);
+        }
+        run.spelled |= sp;
+        run.leet |= lt;
+        next = after;
+        run.end = after;
+    }
+    if run.plus && run.digits.starts_with("00") {
+        run.digits.drain(..2);
+    } else if run.digits.starts_with("00") && run.groups.first().is_some_and(|g| g.0 <= 4) {
+        run.plus = true;
+        run.digits.drain(..2);
+    }
+    Some(run)
+}
+
+fn group_values(d: &Doc<'_>, run: &Run) -> Vec<u32> {
+    let mut out = Vec::with_capacity(run.groups.len());
+    let mut pos = 0;
+    for &(len, _) in &run.groups {
+        let v = run
+            .digits
+            .get(pos..pos + len)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(u32::MAX);
+        out.push(v);
+        pos += len;
+    }
+    let _ = d;
+    out
+}
+
+/// True when the run's shape is a date, year range, IP/version, amount or counting.
+fn bad_shape(d: &Doc<'_>, run: &Run) -> bool {
+    let g = &run.groups;
+    let sizes: Vec<usize> = g.iter().map(|x| x.0).collect();
+    let seps: Vec<u8> = g.iter().skip(1).map(|x| x.1).collect();
+    let same_sep = seps.windows(2).all(|w| w.first() == w.get(1));
+    let sep = seps.first().copied().unwrap_or(0);
+    let vals = group_values(d, run);
+    let is_year = |v: u32| (1900..=2099).contains(&v);
+    // Dates: d/m/yyyy, yyyy-mm-dd, dd.mm.yy.
+    if g.len() == 3 && same_sep && matches!(sep, b'/' | b'-' | b'.') {
+        let (a, b, c) = (
+            vals.first().copied().unwrap_or(0),
+            vals.get(1).copied().unwrap_or(0),
+            vals.get(2).copied().unwrap_or(0),
+        );
+        let dmy = sizes.first().is_some_and(|&s| s <= 2)
+            && sizes.get(1).is_some_and(|&s| s <= 2)
+            && a <= 31
+            && b <= 31;
+        let ymd = sizes.first() == Some(&4) && is_year(a) && b <= 12 && c <= 31;
+        if dmy || ymd {
+            return true;
+        }
+    }
+    // Years: "2019 2020 2021", "2019-2024".
+    if g.len() >= 2 && sizes.iter().all(|&s| s == 4) && vals.iter().all(|&v| is_year(v)) {
+        return true;
+    }
+    // IP addresses and versions.
+    if sep == b'.'
+        && same_sep
+        && (g.len() == 4 && sizes.iter().all(|&s| s <= 3) || sizes.iter().all(|&s| s <= 2))
+    {
+        return true;
+    }
+    // Thousands separators and decimals: 1,234,567 / 12.500.000 / 1,234.56 / 1234.50.
+    if g.len() >= 2
+        && sizes.first().is_some_and(|&s| s <= 3)
+        && sizes.iter().skip(1).all(|&s| s == 3)
+        && matches!(sep, b',' | b'.')
+        && same_sep
+    {
+        return true;
+    }
+    if g.len() == 2 && sep == b'.' && sizes.get(1).is_some_and(|&s| s <= 2) {
+        return true;
+    }
+    // Counting: 1 2 3 4 5 6 7.
+    if g.len() >= 4
+        && vals
+            .windows(2)
+            .all(|w| w.get(1).copied() == w.first().map(|v| v + 1))
+    {
+        return true;
+    }
+    // Ranges and lists of small numbers separated by commas: "10, 20, 30, 40".
+    if g.len() >= 3 && sep == b',' && sizes.iter().all(|&s| s <= 2) && !run.spelled {
+        return true;
+    }
+    false
+}
+
+/// Words just before a number that make it something other than a phone number.
+fn is_id_or_amount_word(w: &str) -> bool {
+    matches!(
+        w,
+        "usd"
+            | "eur"
+            | "gbp"
+            | "inr"
+            | "rs"
+            | "pkr"
+            | "ngn"
+            | "aud"
+            | "cad"
+            | "price"
+            | "cost"
+            | "budget"
+            | "salary"
+            | "rate"
+            | "total"
+            | "amount"
+            | "order"
+            | "orders"
+            | "invoice"
+            | "inv"
+            | "ref"
+            | "reference"
+            | "ticket"
+            | "tracking"
+            | "case"
+            | "po"
+            | "sku"
+            | "isbn"
+            | "id"
+            | "version"
+            | "v"
+            | "ver"
+            | "build"
+            | "zip"
+            | "postcode"
+            | "postal"
+            | "acct"
+            | "transaction"
+            | "txn"
+            | "receipt"
+            | "serial"
+            | "model"
+            | "part"
+            | "item"
+            | "pin"
+            | "otp"
+            | "code"
+            | "account"
+            | "iban"
+            | "swift"
+            | "routing"
+            | "sort"
+            | "license"
+            | "licence"
+            | "vat"
+            | "tax"
+            | "ein"
+            | "ssn"
+            | "batch"
+            | "lot"
+            | "issue"
+            | "pr"
+            | "commit"
+            | "release"
+            | "page"
+            | "pages"
+            | "contract"
+            | "job"
+            | "project"
+            | "milestone"
+            | "room"
+            | "flight"
+            | "booking"
+            | "confirmation"
+            | "policy"
+            | "claim"
+            | "member"
+            | "customer"
+            | "user"
+            | "uid"
+            | "hash"
+            | "block"
+            | "approx"
+            | "about"
+            | "paid"
+            | "earned"
+            | "spent"
+            | "raised"
+            | "revenue"
+            | "views"
+            | "followers"
+            | "downloads"
+            | "installs"
+            | "cny"
+            | "jpy"
+            | "chf"
+            | "sek"
+    )
+}
+
+/// Words just after a number that make it a quantity.
+fn is_unit_word(w: &str) -> bool {
+    matches!(
+        w,
+        "usd"
+            | "dollars"
+            | "dollar"
+            | "eur"
+            | "euros"
+            | "euro"
+            | "gbp"
+            | "pounds"
+            | "inr"
+            | "rupees"
+            | "k"
+            | "m"
+            | "mm"
+            | "bn"
+            | "words"
+            | "pages"
+            | "hours"
+            | "hrs"
+            | "hr"
+            | "h"
+            | "minutes"
+            | "mins"
+            | "min"
+            | "seconds"
+            | "secs"
+            | "s"
+            | "ms"
+            | "days"
+            | "weeks"
+            | "months"
+            | "years"
+            | "items"
+            | "units"
+            | "pcs"
+            | "pieces"
+            | "followers"
+            | "views"
+            | "likes"
+            | "subscribers"
+            | "subs"
+            | "times"
+            | "people"
+            | "users"
+            | "rows"
+            | "records"
+            | "lines"
+            | "downloads"
+            | "installs"
+            | "visits"
+            | "visitors"
+            | "sales"
+            | "am"
+            | "pm"
+            | "x"
+            | "px"
+            | "mb"
+            | "gb"
+            | "kb"
+            | "tb"
+            | "sq"
+            | "ft"
+            | "km"
+            | "miles"
+            | "kg"
+            | "lbs"
+            | "characters"
+            | "chars"
+            | "tokens"
+            | "requests"
+            | "emails"
+            | "leads"
+            | "products"
+            | "orders"
+            | "entries"
+            | "contacts"
+            | "members"
+            | "customers"
+            | "clients"
+            | "impressions"
+            | "clicks"
+            | "steps"
+            | "calories"
+            | "points"
+            | "pts"
+            | "stars"
+            | "reviews"
+            | "sqft"
+            | "cm"
+            | "inches"
+            | "in"
+            | "dpi"
+            | "fps"
+            | "hz"
+            | "mhz"
+            | "ghz"
+            | "rpm"
+            | "mah"
+            | "w"
+            | "kw"
+            | "v"
+            | "ppm"
+            | "bps"
+            | "kbps"
+            | "mbps"
+            | "percent"
+            | "usdt"
+            | "btc"
+            | "eth"
+            | "naira"
+            | "pesos"
+            | "yen"
+            | "yuan"
+            | "aed"
+            | "sar"
+            | "cad"
+            | "aud"
+            | "fr"
+            | "chf"
+    )
+}
+
+/// Words in the clause that make a number more likely a phone.
+fn is_phone_context(w: &str) -> bool {
+    matches!(
+        w,
+        "call"
+            | "text"
+            | "phone"
+            | "number"
+            | "num"
+            | "mobile"
+            | "cell"
+            | "cellphone"
+            | "tel"
+            | "telephone"
+            | "ph"
+            | "sms"
+            | "dial"
+            | "ring"
+            | "reach"
+            | "contact"
+            | "msg"
+            | "message"
+            | "fone"
+            | "numero"
+            | "whatsapp"
+            | "wa"
+            | "viber"
+            | "telegram"
+            | "signal"
+            | "hotline"
+            | "landline"
+            | "fax"
+            | "digits"
+            | "txt"
+            | "mob"
+            | "cel"
+            | "contacts"
+            | "ping"
+    )
+}
+
+/// Finds phone numbers not already covered by `used` tokens.
+pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
+    let n = d.t.len();
+    let mut i = 0;
+    while i < n {
+        if used.get(i).copied().unwrap_or(true) {
+            i += 1;
+            continue;
+        }
+        // Only start at a token that can start a run; skip a word glued to letters before it.
+        let Some(run) = read_run(d, i) else {
+            i += 1;
+            continue;
+        };
+        let next = run.end.max(i + 1);
+        if let Some((value, conf, rule)) = judge(d, &run) {
+            for u in used.iter_mut().take(run.end).skip(run.start) {
+                *u = true;
+            }
+            d.push(
+                Category::ContactInfo,
+                Kind::Phone,
+                run.start,
+                run.end,
+                value,
+                conf,
+                rule,
+            );
+        }
+        i = next;
+    }
+}
+
+/// Decides whether a run is a phone number; returns (value, confidence, rule).
+fn judge(d: &Doc<'_>, run: &Run) -> Option<(String, f32, &'static str)> {
+    let n = run.digits.len();
+    if !(7..=15).contains(&n) || run.digits.bytes().all(|b| b == b'0') {
+        return None;
+    }
+    let t = &d.t;
+    // Glued to letters or to a currency/hash sign: part of a code, price or id.
+    let before = run.start.checked_sub(1);
+    if let Some(b) = before {
+        let glued = t.toks.get(run.start).is_some_and(|x| !x.space_before);
+        match t.kind(b) {
+            Some(TokKind::Sym(b'$' | b'#' | b'%' | b'=' | b'/' | b':' | b'.' | b'-' | b'_'))
+                if glued && !run.plus =>
+            {
+                return None;
+            }
+            Some(TokKind::Word) if glued => return None,
+            Some(TokKind::Other) => {
+                if matches!(
+                    t.text(b),
+                    "€" | "£" | "¥" | "₹" | "₦" | "₱" | "₽" | "₺" | "₩"
+                ) {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Glued to letters after: a code like "12345678abc".
+    if t.toks
+        .get(run.end)
+        .is_some_and(|x| !x.space_before && x.kind == TokKind::Word)
+    {
+        return None;
+    }
+    let evasive = run.spelled || run.leet;
+    if !evasive {
+        if bad_shape(d, run) {
+            return None;
+        }
+        let lo = run.start.saturating_sub(3);
+        let clause = t.clause_start(run.start, 3).max(lo);
+        if d.any_word(clause, run.start, is_id_or_amount_word)
+            || (clause..run.start).any(|k| t.is_sym(k, b'#') || t.is_sym(k, b'$'))
+        {
+            return None;
+        }
+        if d.any_word(run.end, run.end + 1, is_unit_word) || t.is_sym(run.end, b'%') {
+            return None;
+        }
+    }
+    let c0 = t.clause_start(run.start, 12);
+    let c1 = t.clause_end(run.end.saturating_sub(1), 6);
+    let context = d.any_word(c0, c1, is_phone_context)
+        || d.names
+            .iter()
+            .any(|h| h.start >= c0 && h.start < c1 && matches!(h.lex, Lex::App(..)));
+    let separated = run.groups.len() >= 2;
+    let mut conf: f32 = match n {
+        10..=15 if separated || run.plus => 0.85,
+        10..=13 => 0.6,
+        _ if separated => 0.5,
+        _ => 0.4,
+    };
+    if run.plus {
+        conf += 0.1;
+    }
+    if context {
+        conf += 0.2;
+    }
+    if evasive {
+        conf += 0.25;
+    }
+    let value = format_value(run);
+    let rule = if run.spelled {
+        "phone.spelled"
+    } else if run.leet {
+        "phone.leet"
+    } else if run.plus {
+        "phone.international"
+    } else {
+        "phone.national"
+    };
+    Some((value, conf.min(0.99), rule))
+}
+
+/// "+14155550100" for NANP numbers and numbers written with a country code; digits otherwise.
+fn format_value(run: &Run) -> String {
+    let ds = &run.digits;
+    let b = ds.as_bytes();
+    let nanp = |s: &[u8]| {
+        s.len() == 10
+            && s.first().is_some_and(|&c| c >= b'2')
+            && s.get(3).is_some_and(|&c| c >= b'2')
+    };
+    if run.plus {
+        format!("+{ds}")
+    } else if nanp(b) {
+        format!("+1{ds}")
+    } else if b.len() == 11 && b.first() == Some(&b'1') && nanp(b.get(1..).unwrap_or(&[])) {
+        format!("+{ds}")
+    } else {
+        ds.clone()
+    }
+}

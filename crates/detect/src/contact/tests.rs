@@ -1,0 +1,158 @@
+//! Contact-info behaviour, one assertion per evasion or hard negative.
+
+use crate::scan;
+use crate::types::{Category, Kind, ScanContext, Source};
+
+fn found(s: &str) -> Vec<(Kind, String)> {
+    scan(s, &ScanContext::new(Source::Message))
+        .into_iter()
+        .filter(|f| f.category == Category::ContactInfo)
+        .map(|f| (f.kind, f.value))
+        .collect()
+}
+
+fn has(s: &str, kind: Kind, value: &str) {
+    let f = found(s);
+    assert!(
+        f.iter().any(|(k, v)| *k == kind && v == value),
+        "{s:?} -> {f:?}"
+    );
+}
+
+fn none(s: &str) {
+    let f = found(s);
+    assert!(f.is_empty(), "{s:?} -> {f:?}");
+}
+
+#[test]
+fn emails_plain_and_obfuscated() {
+    has(
+        "write to J.Doe@Gmail.com please",
+        Kind::Email,
+        "j.doe@gmail.com",
+    );
+    has("jdoe (at) host [dot] org", Kind::Email, "jdoe@host.org");
+    has("jdoe at gmail dot com", Kind::Email, "jdoe@gmail.com");
+    has(
+        "jdoe\u{FF20}gmail\u{FF0E}com",
+        Kind::Email,
+        "jdoe@gmail.com",
+    );
+    has("j d o e @ g m a i l . c o m", Kind::Email, "jdoe@gmail.com");
+    has(
+        "reach me: jane_doe88 at gmail",
+        Kind::Email,
+        "jane_doe88@gmail.com",
+    );
+    has("my gmail is jdoe1990", Kind::Email, "jdoe1990@gmail.com");
+}
+
+#[test]
+fn phones_in_many_shapes() {
+    has("call +1 (415) 555-0100", Kind::Phone, "+14155550100");
+    has("my number 415.555.0100", Kind::Phone, "+14155550100");
+    has(
+        "four one five five five five zero one zero zero",
+        Kind::Phone,
+        "+14155550100",
+    );
+    has("4 1 5 5 5 5 0 1 0 0", Kind::Phone, "+14155550100");
+    has(
+        "text me 415 five five five 0100",
+        Kind::Phone,
+        "+14155550100",
+    );
+    has("whatsapp +44 7700 900123", Kind::Phone, "+447700900123");
+    has(
+        "nine one seven double five triple two one zero",
+        Kind::Phone,
+        "+19175522210",
+    );
+    has(
+        "\u{FF14}\u{FF11}\u{FF15}\u{FF15}\u{FF15}\u{FF15}\u{FF10}\u{FF11}\u{FF10}\u{FF10}",
+        Kind::Phone,
+        "+14155550100",
+    );
+    has("O77OO 9OO l23 call me", Kind::Phone, "07700900123");
+}
+
+#[test]
+fn numbers_that_are_not_phones() {
+    none("The budget is $1,250,000 for the whole project");
+    none("Deadline 2024-03-15, kickoff 15/03/2024");
+    none("Order #123456789 shipped");
+    none("Invoice 2023-0045-118 is attached");
+    none("I use version 10.15.7 and node 18.17.1");
+    none("Server at 192.168.100.200 is down");
+    none("We have 1 2 3 4 5 6 7 8 steps");
+    none("Between 2019 2020 2021 sales grew");
+    none("Meeting at 10:30 to 11:45 tomorrow");
+    none("The file has 12500000 rows");
+    none("Price: 4500.00 USD");
+}
+
+#[test]
+fn urls_and_deep_links() {
+    has(
+        "see https://Example.com/portfolio?x=1.",
+        Kind::Url,
+        "example.com/portfolio?x=1",
+    );
+    has("chat at wa.me/14155550100", Kind::Url, "wa.me/14155550100");
+    has("t.me/janedoe", Kind::Url, "t.me/janedoe");
+    has(
+        "linkedin.com/in/jane-doe",
+        Kind::Url,
+        "linkedin.com/in/jane-doe",
+    );
+    has("my site is janedoe dot com", Kind::Url, "janedoe.com");
+    has(
+        "skype:live:jane.doe?chat",
+        Kind::Handle,
+        "skype:live:jane.doe",
+    );
+    none("I wrote it in ASP.NET and Node.js, see README.md");
+    none("It works.Thanks a lot");
+}
+
+#[test]
+fn handles_and_invitations() {
+    has("telegram: @jdoe_dev", Kind::Handle, "telegram:jdoe_dev");
+    has("skype id jane.doe77", Kind::Handle, "skype:jane.doe77");
+    has(
+        "my IG is janedoe_art",
+        Kind::Handle,
+        "instagram:janedoe_art",
+    );
+    has("discord jdoe#1234", Kind::Handle, "discord:jdoe#1234");
+    has("let's continue on WhatsApp", Kind::MessagingApp, "whatsapp");
+    has(
+        "can we talk on w h a t s a p p?",
+        Kind::MessagingApp,
+        "whatsapp",
+    );
+    has("do you have telegram?", Kind::MessagingApp, "telegram");
+    has("whatsapp me", Kind::MessagingApp, "whatsapp");
+    has("send me your number", Kind::ContactRequest, "your number");
+}
+
+#[test]
+fn negation_policy_and_tech_talk_are_fine() {
+    none("I can't share my email here");
+    none("we only talk on the platform");
+    none("I will not move to WhatsApp, let's keep it here");
+    none("I built a WhatsApp bot with the Business API");
+    none("Experience with Telegram bot development and Discord integrations");
+    none("I don't need your phone number, messages here are fine");
+}
+
+#[test]
+fn spans_point_into_the_original() {
+    let s = "Mail: ｊｄｏｅ＠ｇｍａｉｌ．ｃｏｍ!";
+    let f = scan(s, &ScanContext::default());
+    let e = f
+        .iter()
+        .find(|f| f.kind == Kind::Email)
+        .map(|f| &s[f.start..f.end]);
+    assert_eq!(e, Some("ｊｄｏｅ＠ｇｍａｉｌ．ｃｏｍ"));
+}

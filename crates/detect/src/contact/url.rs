@@ -1,0 +1,238 @@
+//! URLs, bare domains and deep links (`wa.me/…`, `t.me/…`, `linkedin.com/in/…`, `skype:…`).
+
+use super::Allow;
+use super::domain::read_host;
+use crate::doc::{Doc, is_stopword};
+use crate::lexicon::is_tld;
+use crate::tokens::TokKind;
+use crate::types::{Category, Kind};
+
+/// Hosts whose links open a chat or a profile elsewhere: always contact info.
+fn is_deep_link_host(host: &str) -> bool {
+    matches!(
+        host,
+        "wa.me"
+            | "t.me"
+            | "telegram.me"
+            | "m.me"
+            | "fb.me"
+            | "discord.gg"
+            | "discord.com"
+            | "instagram.com"
+            | "facebook.com"
+            | "linkedin.com"
+            | "twitter.com"
+            | "x.com"
+            | "tiktok.com"
+            | "snapchat.com"
+            | "api.whatsapp.com"
+            | "chat.whatsapp.com"
+            | "join.skype.com"
+            | "calendly.com"
+            | "signal.me"
+            | "line.me"
+            | "vk.com"
+            | "github.com"
+            | "behance.net"
+            | "dribbble.com"
+    )
+}
+
+/// Technology names written like domains; mentioning them is not sharing a link.
+fn is_tech_name(host: &str) -> bool {
+    matches!(
+        host,
+        "asp.net"
+            | "ado.net"
+            | "vb.net"
+            | "dot.net"
+            | "socket.io"
+            | "ml.net"
+            | "entity.framework"
+            | "chart.io"
+    )
+}
+
+/// Finds URLs and domains, skipping tokens already used by e-mails.
+pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
+    let n = d.t.len();
+    let mut i = 0;
+    while i < n {
+        if used.get(i).copied().unwrap_or(true) || d.t.kind(i) != Some(TokKind::Word) {
+            i += 1;
+            continue;
+        }
+        // A label glued after '@' or '.' belongs to something already rejected.
+        if i > 0
+            && matches!(d.t.kind(i - 1), Some(TokKind::Sym(b'@' | b'.')))
+            && !d.t.toks.get(i).is_some_and(|x| x.space_before)
+        {
+            i += 1;
+            continue;
+        }
+        let (start, host_at, scheme) = scheme_at(d, i);
+        let strict = read_host(&d.t, host_at, false);
+        let loose = read_host(&d.t, host_at, true);
+        let host = match (strict, loose) {
+            (Some(s), Some(l))
+                if l.labels.len() > s.labels.len() && is_tld(l.tld()) && l.obfuscated =>
+            {
+                Some(l)
+            }
+            (s, _) => s,
+        };
+        let Some(host) = host else {
+            i += 1;
+            continue;
+        };
+        let name = host.name();
+        let tld_ok = is_tld(host.tld())
+            || (scheme
+                && host.tld().len() >= 2
+                && host.tld().bytes().all(|b| b.is_ascii_alphabetic()));
+        let labels_ok = host.labels.len() >= 2 && host.labels.iter().all(|l| !l.is_empty());
+        let obf_ok = !host.obfuscated
+            || host
+                .labels
+                .iter()
+                .take(host.labels.len().saturating_sub(1))
+                .all(|l| !is_stopword(l) && l.len() >= 2);
+        if !(tld_ok && labels_ok && obf_ok)
+            || is_tech_name(&name)
+            || sentence_glue(d, host_at, &host.labels, scheme)
+        {
+            i = host.end.max(i + 1);
+            continue;
+        }
+        // Path, query and port: glued tokens after the host.
+        let mut end = host.end;
+        let mut path = String::new();
+        if matches!(d.t.kind(end), Some(TokKind::Sym(b'/' | b':' | b'?' | b'#')))
+            && d.t.toks.get(end).is_some_and(|x| !x.space_before)
+        {
+            while let Some(tok) = d.t.toks.get(end) {
+                if tok.space_before || path.len() > 512 {
+                    break;
+                }
+                path.push_str(d.t.text(end));
+                end += 1;
+            }
+            // A sentence's final punctuation is not part of the link.
+            while matches!(
+                path.as_bytes().last(),
+                Some(b'.' | b',' | b'!' | b'?' | b')' | b';' | b':')
+            ) && end > host.end + 1
+            {
+                path.pop();
+                end -= 1;
+            }
+        }
+        if allow.allows(&name) {
+            i = end;
+            continue;
+        }
+        let www = host.labels.first().is_some_and(|l| l == "www");
+        let bare = name.trim_start_matches("www.");
+        let deep = is_deep_link_host(bare)
+            && (!path.is_empty() || matches!(bare, "wa.me" | "t.me" | "m.me"));
+        let (rule, conf) = if deep {
+            ("url.deep_link", 0.97)
+        } else if scheme || www || !path.is_empty() {
+            ("url.link", 0.95)
+        } else if host.obfuscated {
+            ("url.obfuscated", 0.9)
+        } else {
+            ("url.bare_domain", 0.85)
+        };
+        for u in used.iter_mut().take(end).skip(start) {
+            *u = true;
+        }
+        let value = format!("{name}{path}");
+        d.push(
+            Category::ContactInfo,
+            Kind::Url,
+            start,
+            end,
+            value,
+            conf,
+            rule,
+        );
+        i = end.max(i + 1);
+    }
+    skype_uri(d, used);
+}
+
+/// `http://`, `https://` before token `i`: returns (span start, host start, has scheme).
+fn scheme_at(d: &Doc<'_>, i: usize) -> (usize, usize, bool) {
+    let t = &d.t;
+    if (t.is_word(i, "http")
+        || t.is_word(i, "https")
+        || t.is_word(i, "hxxp")
+        || t.is_word(i, "hxxps"))
+        && t.is_sym(i + 1, b':')
+        && t.is_sym(i + 2, b'/')
+        && t.is_sym(i + 3, b'/')
+    {
+        return (i, i + 4, true);
+    }
+    (i, i, false)
+}
+
+/// "thanks.Me too": a sentence glued to the next one is not a domain. Detected from the original
+/// casing: a capital after the dot with a lower-case letter before it.
+fn sentence_glue(d: &Doc<'_>, host_at: usize, labels: &[String], scheme: bool) -> bool {
+    if scheme || labels.len() != 2 {
+        return false;
+    }
+    let orig = d.original_text(host_at, host_at + 3);
+    let mut parts = orig.splitn(2, '.');
+    let before = parts.next().unwrap_or("");
+    let after = parts.next().unwrap_or("");
+    let last_before = before.chars().last();
+    let first_after = after.chars().next();
+    matches!((last_before, first_after), (Some(b), Some(a)) if b.is_lowercase() && a.is_uppercase())
+}
+
+/// `skype:live:jane.doe?chat` and `skype:jdoe`.
+fn skype_uri(d: &mut Doc<'_>, used: &mut [bool]) {
+    let n = d.t.len();
+    for i in 0..n {
+        if !d.t.is_word(i, "skype")
+            || !d.t.is_sym(i + 1, b':')
+            || d.t.toks.get(i + 2).is_none_or(|x| x.space_before)
+        {
+            continue;
+        }
+        if used.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let mut end = i + 2;
+        let mut value = String::from("skype:");
+        while let Some(tok) = d.t.toks.get(end) {
+            if tok.space_before
+                || value.len() > 80
+                || matches!(tok.kind, TokKind::Sym(b',' | b'!' | b')' | b'?'))
+            {
+                break;
+            }
+            value.push_str(d.t.text(end));
+            end += 1;
+        }
+        while value.ends_with('.') || value.ends_with('?') {
+            value.pop();
+            end -= 1;
+        }
+        for u in used.iter_mut().take(end).skip(i) {
+            *u = true;
+        }
+        d.push(
+            Category::ContactInfo,
+            Kind::Handle,
+            i,
+            end,
+            value,
+            0.95,
+            "handle.skype_uri",
+        );
+    }
+}

@@ -1,0 +1,272 @@
+//! Off-platform payment: a payment brand or rail named with intent to pay with it ("send it to my
+//! PayPal", "can I pay you via Wise?"), or intent to pay outside without a brand ("pay me directly to
+//! avoid the fees", "close the contract and I'll pay you"), plus payment details (IBAN, card, crypto).
+//!
+//! Reasoning is per clause: a clause with a negation before the intent ("I never accept payment
+//! outside the platform") or with technical words ("integrate PayPal checkout") is not a violation.
+
+mod financial;
+
+use crate::doc::{Doc, is_dev_word};
+use crate::lexicon::{Lex, Strength};
+use crate::tokens::TokKind;
+use crate::types::{Category, Kind};
+
+/// Words about paying or receiving money.
+fn is_pay_word(w: &str) -> bool {
+    matches!(
+        w,
+        "pay"
+            | "paid"
+            | "paying"
+            | "pays"
+            | "payment"
+            | "payments"
+            | "send"
+            | "sent"
+            | "sending"
+            | "transfer"
+            | "transferred"
+            | "money"
+            | "funds"
+            | "fund"
+            | "deposit"
+            | "receive"
+            | "accept"
+            | "accepts"
+            | "invoice"
+            | "charge"
+            | "wallet"
+            | "fee"
+            | "fees"
+            | "tip"
+            | "refund"
+            | "remit"
+            | "cash"
+            | "bill"
+            | "billing"
+            | "compensate"
+            | "settle"
+            | "wire"
+            | "cashout"
+            | "price"
+            | "rate"
+            | "budget"
+            | "dollars"
+            | "usd"
+            | "amount"
+            | "balance"
+            | "address"
+            | "account"
+            | "email"
+            | "id"
+            | "details"
+            | "info"
+            | "number"
+            | "tag"
+    )
+}
+
+/// Words that point at the two parties (as opposed to "customers pay with PayPal").
+fn is_personal(w: &str) -> bool {
+    matches!(
+        w,
+        "me" | "my"
+            | "you"
+            | "your"
+            | "i"
+            | "we"
+            | "us"
+            | "ill"
+            | "i'll"
+            | "u"
+            | "ur"
+            | "our"
+            | "im"
+            | "mine"
+    )
+}
+
+/// The platform itself, named in the phrases below.
+fn is_platform(w: &str) -> bool {
+    matches!(
+        w,
+        "platform"
+            | "site"
+            | "upwork"
+            | "fiverr"
+            | "trustwork"
+            | "here"
+            | "website"
+            | "app"
+            | "escrow"
+            | "system"
+            | "marketplace"
+    )
+}
+
+/// Does the clause `a..b` express paying outside? Returns the token that anchors the phrase.
+fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
+    let t = &d.t;
+    for k in a..b {
+        if t.kind(k) != Some(TokKind::Word) {
+            continue;
+        }
+        let w = t.text(k);
+        let next = t.text(k + 1);
+        let next2 = t.text(k + 2);
+        let hit = match w {
+            "directly" | "direct" | "privately" | "personally" => {
+                // "pay me directly", "direct payment", not "directly in the app".
+                !is_platform(next) && !is_platform(next2)
+            }
+            "outside" | "off" => {
+                let plat = |s: &str| is_platform(s) || s == "the" || s == "of";
+                plat(next)
+                    && (is_platform(next) || is_platform(next2) || is_platform(t.text(k + 3)))
+            }
+            "offline" | "off-platform" => true,
+            "avoid" | "save" | "skip" | "bypass" | "cut" | "without" | "no" | "escape"
+            | "dodge" | "evade" => {
+                let fee = |s: &str| {
+                    matches!(
+                        s,
+                        "fee"
+                            | "fees"
+                            | "commission"
+                            | "commissions"
+                            | "cut"
+                            | "percentage"
+                            | "charges"
+                    )
+                };
+                fee(next)
+                    || fee(next2)
+                    || fee(t.text(k + 3)) && matches!(next, "the" | "their" | "upwork" | "platform")
+            }
+            "close" | "end" | "cancel" => {
+                matches!(next, "the" | "this" | "our")
+                    && matches!(next2, "contract" | "job" | "project" | "milestone")
+                    || matches!(next, "contract")
+            }
+            "between" => next == "us" || next == "ourselves",
+            _ => false,
+        };
+        if hit {
+            return Some(k);
+        }
+    }
+    None
+}
+
+/// Finds off-platform payment intent and payment details.
+pub(crate) fn detect(d: &mut Doc<'_>) {
+    financial::detect(d);
+    let brands: Vec<(usize, usize, &'static str, Strength)> = d
+        .names
+        .iter()
+        .filter_map(|h| match h.lex {
+            Lex::Brand(name, s) => Some((h.start, h.end, name, s)),
+            _ => None,
+        })
+        .collect();
+    let mut covered_clauses: Vec<usize> = Vec::new();
+    for (start, end, name, strength) in brands {
+        let c0 = d.t.clause_start(start, 16);
+        let c1 = d.t.clause_end(start, 16);
+        if covered_clauses.contains(&c0)
+            || d.any_word(c0, c1, is_dev_word)
+            || d.negated_before(start, 12)
+        {
+            continue;
+        }
+        let pay = d.find_word(c0, c1, |w| is_pay_word(w) && w != name);
+        let personal = d.any_word(c0, c1, is_personal);
+        let outside = outside_phrase(d, c0, c1);
+        // "my PayPal is x", "PayPal me".
+        let my_brand = start >= 1 && d.t.is_word(start - 1, "my") || d.t.is_word(end, "me");
+        let conf = match (strength, pay.is_some(), personal, outside.is_some()) {
+            (_, true, true, true) => 0.95,
+            (Strength::Strong, true, true, false) => 0.88,
+            (Strength::Strong, _, _, true) => 0.88,
+            (Strength::Weak, true, true, false)
+                if name != "cash" && name != "crypto" && name != "swift" =>
+            {
+                0.75
+            }
+            (Strength::Weak, true, true, false) if outside_or_direct(d, c0, c1) => 0.8,
+            (Strength::Strong, false, true, false) if my_brand => 0.85,
+            (Strength::Weak, false, true, true) => 0.8,
+            _ => 0.0,
+        };
+        if conf > 0.0 {
+            if outside.is_some_and(|o| d.negated_before(o, 8)) {
+                continue;
+            }
+            covered_clauses.push(c0);
+            d.push(
+                Category::OffPlatformPayment,
+                Kind::BrandIntent,
+                start,
+                end,
+                name.to_string(),
+                conf,
+                "payment.brand_intent",
+            );
+        }
+    }
+    // Intent without a brand.
+    let n = d.t.len();
+    let mut k = 0;
+    while k < n {
+        if !d.t.starts_clause(k) {
+            k += 1;
+            continue;
+        }
+        let c1 = d.t.clause_end(k, 40);
+        if covered_clauses.contains(&k) {
+            k = c1.max(k + 1);
+            continue;
+        }
+        if let Some(anchor) = outside_phrase(d, k, c1) {
+            let pay = d.any_word(k, c1, |w| {
+                matches!(
+                    w,
+                    "pay"
+                        | "paid"
+                        | "paying"
+                        | "payment"
+                        | "payments"
+                        | "money"
+                        | "transfer"
+                        | "send"
+                        | "invoice"
+                        | "fee"
+                        | "fees"
+                        | "commission"
+                )
+            });
+            let personal = d.any_word(k, c1, is_personal);
+            if pay && personal && !d.negated_before(anchor, 10) && !d.any_word(k, c1, is_dev_word) {
+                let a_end = (anchor + 3).min(c1);
+                d.push(
+                    Category::OffPlatformPayment,
+                    Kind::OutsideIntent,
+                    anchor,
+                    a_end,
+                    d.t.text(anchor).to_string(),
+                    0.85,
+                    "payment.outside_intent",
+                );
+            }
+        }
+        k = c1.max(k + 1);
+    }
+}
+
+fn outside_or_direct(d: &Doc<'_>, a: usize, b: usize) -> bool {
+    outside_phrase(d, a, b).is_some()
+}
+
+#[cfg(test)]
+mod tests;

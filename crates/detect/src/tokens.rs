@@ -1,0 +1,324 @@
+//! Tokens over the normalised skeleton, with the word-level evasions undone.
+//!
+//! Detectors reason about words, numbers and punctuation, not characters: "john (at) gmail [dot] com"
+//! is a sequence `john ( at ) gmail [ dot ] com`, and "w h a t s a p p" is eight one-letter words
+//! that the evader wants us to read as one. This module splits the skeleton into such tokens and
+//! merges letters spaced or dotted apart into one *logical* word whose span still covers the
+//! original letters. Everything here is one linear pass.
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokKind {
+    /// A run of ASCII letters and digits (or a merged run of spaced letters).
+    Word,
+    /// One ASCII punctuation or symbol character.
+    Sym(u8),
+    /// A run of non-ASCII characters left after normalisation (other scripts, emoji).
+    Other,
+}
+
+/// One token. `start..end` is its range in the skeleton; `text_start..text_end` its text in
+/// [`Tokens::buf`] (different only for merged words, whose letters are not contiguous).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tok {
+    pub start: u32,
+    pub end: u32,
+    text_start: u32,
+    text_end: u32,
+    pub kind: TokKind,
+    /// Whitespace separates this token from the previous one.
+    pub space_before: bool,
+    /// A line break separates this token from the previous one.
+    pub nl_before: bool,
+    /// The word contains an ASCII digit.
+    pub has_digit: bool,
+    /// The word contains an ASCII letter.
+    pub has_alpha: bool,
+    /// The word was merged from letters spaced or dotted apart.
+    pub merged: bool,
+}
+
+/// The tokens of one text.
+#[derive(Debug)]
+pub(crate) struct Tokens {
+    /// The skeleton followed by the texts of merged words.
+    buf: String,
+    pub toks: Vec<Tok>,
+}
+
+impl Tokens {
+    /// The text of token `i` ("" when out of range).
+    pub fn text(&self, i: usize) -> &str {
+        self.toks
+            .get(i)
+            .and_then(|t| self.buf.get(t.text_start as usize..t.text_end as usize))
+            .unwrap_or("")
+    }
+
+    /// The number of tokens.
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// True when token `i` is a word equal to `w`.
+    pub fn is_word(&self, i: usize, w: &str) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == TokKind::Word) && self.text(i) == w
+    }
+
+    /// True when token `i` is the symbol `c`.
+    pub fn is_sym(&self, i: usize, c: u8) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == TokKind::Sym(c))
+    }
+
+    /// The kind of token `i`.
+    pub fn kind(&self, i: usize) -> Option<TokKind> {
+        self.toks.get(i).map(|t| t.kind)
+    }
+
+    /// True when token `i` starts a new clause: a line break, or a sentence-ending symbol before it
+    /// followed by a space. Used to keep negation and intent from reaching across sentences.
+    pub fn starts_clause(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return true;
+        };
+        if i == 0 || t.nl_before {
+            return true;
+        }
+        let prev = self.toks.get(i - 1).map(|p| p.kind);
+        match prev {
+            Some(TokKind::Sym(b'!' | b'?' | b';')) => true,
+            Some(TokKind::Sym(b'.')) => t.space_before,
+            _ => self.is_word(i, "but") || self.is_word(i, "however"),
+        }
+    }
+
+    /// The first token of the clause that contains token `i`.
+    pub fn clause_start(&self, i: usize, max_back: usize) -> usize {
+        let mut j = i.min(self.len());
+        let stop = i.saturating_sub(max_back);
+        while j > stop && !self.starts_clause(j) {
+            j -= 1;
+        }
+        j
+    }
+
+    /// One past the last token of the clause that contains token `i`.
+    pub fn clause_end(&self, i: usize, max_fwd: usize) -> usize {
+        let mut j = i + 1;
+        let stop = (i + max_fwd).min(self.len());
+        while j < stop && !self.starts_clause(j) {
+            j += 1;
+        }
+        j.min(self.len())
+    }
+}
+
+/// Splits the skeleton into tokens and merges spaced-apart letters.
+pub(crate) fn tokenize(skeleton: &str) -> Tokens {
+    let bytes = skeleton.as_bytes();
+    let mut toks: Vec<Tok> = Vec::with_capacity(skeleton.len() / 4 + 1);
+    let mut i = 0usize;
+    let mut space = false;
+    let mut nl = false;
+    while i < bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(b' ');
+        if b == b' ' || b == b'\n' || b == b'\t' || b == b'\r' {
+            space = true;
+            nl |= b == b'\n';
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let (kind, mut has_digit, mut has_alpha) = (TokKind::Word, false, false);
+        let kind = if b.is_ascii_alphanumeric() {
+            while let Some(&c) = bytes.get(i) {
+                if c.is_ascii_digit() {
+                    has_digit = true;
+                } else if c.is_ascii_alphabetic() {
+                    has_alpha = true;
+                } else {
+                    break;
+                }
+                i += 1;
+            }
+            kind
+        } else if b.is_ascii() {
+            i += 1;
+            TokKind::Sym(b)
+        } else {
+            while let Some(&c) = bytes.get(i) {
+                if c.is_ascii() {
+                    break;
+                }
+                i += 1;
+            }
+            TokKind::Other
+        };
+        let (s, e) = (to_u32(start), to_u32(i));
+        toks.push(Tok {
+            start: s,
+            end: e,
+            text_start: s,
+            text_end: e,
+            kind,
+            space_before: space,
+            nl_before: nl,
+            has_digit,
+            has_alpha,
+            merged: false,
+        });
+        space = false;
+        nl = false;
+    }
+    let mut buf = skeleton.to_string();
+    let toks = merge_spaced_letters(&mut buf, toks);
+    Tokens { buf, toks }
+}
+
+fn to_u32(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+fn is_single_letter(t: &Tok) -> bool {
+    t.kind == TokKind::Word && t.end - t.start == 1 && t.has_alpha
+}
+
+fn is_single_alnum(t: &Tok) -> bool {
+    t.kind == TokKind::Word && t.end - t.start == 1
+}
+
+/// Merges runs of single letters (and digits among letters) separated by single spaces
+/// ("w h a t s a p p", at least 3) or by one repeated separator ("w.h.a.t.s", "w-h-a-t", at least 4)
+/// into one logical word. Runs of digits alone are left to the phone detector.
+fn merge_spaced_letters(buf: &mut String, toks: Vec<Tok>) -> Vec<Tok> {
+    let n = toks.len();
+    let mut out = Vec::with_capacity(n);
+    let mut i = 0;
+    while i < n {
+        let Some(first) = toks.get(i).copied() else {
+            break;
+        };
+        if !is_single_alnum(&first) {
+            out.push(first);
+            i += 1;
+            continue;
+        }
+        // Space-separated run.
+        let mut j = i + 1;
+        while toks
+            .get(j)
+            .is_some_and(|t| is_single_alnum(t) && t.space_before && !t.nl_before)
+        {
+            j += 1;
+        }
+        let letters = toks
+            .get(i..j)
+            .map_or(0, |r| r.iter().filter(|t| is_single_letter(t)).count());
+        if j - i >= 3 && letters >= 2 {
+            out.push(merged(buf, &toks, i, j, 1));
+            i = j;
+            continue;
+        }
+        // Separator-separated run: letter, sep, letter, sep, ... with one repeated separator.
+        if let Some(TokKind::Sym(sep)) = toks.get(i + 1).map(|t| t.kind)
+            && matches!(sep, b'.' | b'-' | b'_' | b'*' | b'/' | b'|' | b'+' | b'~')
+        {
+            let mut k = i;
+            while toks
+                .get(k + 1)
+                .is_some_and(|t| t.kind == TokKind::Sym(sep) && !t.space_before)
+                && toks
+                    .get(k + 2)
+                    .is_some_and(|t| is_single_alnum(t) && !t.space_before)
+            {
+                k += 2;
+            }
+            let count = (k - i) / 2 + 1;
+            if count >= 4 {
+                out.push(merged(buf, &toks, i, k + 1, 2));
+                i = k + 1;
+                continue;
+            }
+        }
+        out.push(first);
+        i += 1;
+    }
+    out
+}
+
+/// Builds the logical word for `toks[i..j]`, taking every `step`-th token's text.
+fn merged(buf: &mut String, toks: &[Tok], i: usize, j: usize, step: usize) -> Tok {
+    let text_start = to_u32(buf.len());
+    let mut has_digit = false;
+    let mut has_alpha = false;
+    for t in toks.get(i..j).unwrap_or(&[]).iter().step_by(step) {
+        let s = buf
+            .get(t.text_start as usize..t.text_end as usize)
+            .unwrap_or("")
+            .to_string();
+        has_digit |= t.has_digit;
+        has_alpha |= t.has_alpha;
+        buf.push_str(&s);
+    }
+    let first = toks.get(i).copied();
+    let last = toks.get(j.saturating_sub(1)).copied();
+    Tok {
+        start: first.map_or(0, |t| t.start),
+        end: last.map_or(0, |t| t.end),
+        text_start,
+        text_end: to_u32(buf.len()),
+        kind: TokKind::Word,
+        space_before: first.is_some_and(|t| t.space_before),
+        nl_before: first.is_some_and(|t| t.nl_before),
+        has_digit,
+        has_alpha,
+        merged: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        let t = tokenize(s);
+        (0..t.len()).map(|i| t.text(i).to_string()).collect()
+    }
+
+    #[test]
+    fn splits_words_symbols_and_other() {
+        assert_eq!(
+            texts("john.doe@x, héllo"),
+            ["john", ".", "doe", "@", "x", ",", "h", "\u{e9}", "llo"]
+        );
+    }
+
+    #[test]
+    fn merges_spaced_letters() {
+        assert_eq!(
+            texts("add me on w h a t s a p p now"),
+            ["add", "me", "on", "whatsapp", "now"]
+        );
+        assert_eq!(texts("t.e.l.e.g.r.a.m"), ["telegram"]);
+        assert_eq!(texts("u.s.a"), ["u", ".", "s", ".", "a"]);
+    }
+
+    #[test]
+    fn keeps_digit_runs_for_the_phone_detector() {
+        assert_eq!(texts("4 1 5 5"), ["4", "1", "5", "5"]);
+    }
+
+    #[test]
+    fn merged_span_covers_the_letters() {
+        let t = tokenize("on s k y p e.");
+        let tok = t.toks.get(1).copied();
+        assert_eq!(tok.map(|t| (t.start, t.end)), Some((3, 12)));
+    }
+
+    #[test]
+    fn clauses() {
+        let t = tokenize("i can't. call me");
+        assert!(t.starts_clause(5));
+        assert!(!t.starts_clause(1));
+    }
+}

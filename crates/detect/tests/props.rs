@@ -1,0 +1,143 @@
+//! Property tests: spans are char boundaries of the original, normalising is idempotent, nothing
+//! panics on arbitrary Unicode, huge inputs or pathological repetition, and scanning stays linear.
+
+use proptest::prelude::*;
+use trustwork_detect::neardup::MinHasher;
+use trustwork_detect::{ScanContext, normalize, scan};
+
+/// Text biased towards what the detectors react to: digits, '@', dots, brackets, number words,
+/// look-alikes, invisible characters and arbitrary Unicode.
+fn tricky() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        any::<char>().prop_map(|c| c.to_string()),
+        Just("@".to_string()),
+        Just(" at ".to_string()),
+        Just(" dot ".to_string()),
+        Just("(at)".to_string()),
+        Just("[.]".to_string()),
+        Just("\u{FF20}".to_string()),
+        Just("\u{200B}".to_string()),
+        Just("\u{202E}".to_string()),
+        Just("ＷｈａｔｓＡｐｐ".to_string()),
+        Just(" five ".to_string()),
+        Just(" double ".to_string()),
+        Just("+".to_string()),
+        Just("-".to_string()),
+        Just(".com".to_string()),
+        Just("paypal".to_string()),
+        Just(" f*ck ".to_string()),
+        Just("İ".to_string()),
+        Just("\u{FB01}".to_string()),
+        "[0-9]{1,4}",
+        "[a-z]{1,6}",
+        " ",
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn spans_are_char_boundaries_of_the_original(s in tricky()) {
+        for f in scan(&s, &ScanContext::default()) {
+            prop_assert!(f.start <= f.end && f.end <= s.len(), "{f:?}");
+            prop_assert!(s.is_char_boundary(f.start) && s.is_char_boundary(f.end), "{f:?}");
+            prop_assert!((0.0..=1.0).contains(&f.confidence));
+        }
+    }
+
+    #[test]
+    fn spans_are_valid_for_any_unicode(s in any::<String>()) {
+        for f in scan(&s, &ScanContext::default()) {
+            prop_assert!(s.is_char_boundary(f.start) && s.is_char_boundary(f.end) && f.start <= f.end);
+        }
+    }
+
+    #[test]
+    fn normalising_is_idempotent(s in any::<String>()) {
+        let once = normalize(&s).as_str().to_string();
+        let twice = normalize(&once).as_str().to_string();
+        prop_assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn normalising_tricky_text_is_idempotent(s in tricky()) {
+        let once = normalize(&s).as_str().to_string();
+        let twice = normalize(&once).as_str().to_string();
+        prop_assert_eq!(twice, once);
+    }
+
+    #[test]
+    fn original_spans_cover_whole_chars(s in any::<String>(), a in 0usize..64, b in 0usize..64) {
+        let n = normalize(&s);
+        let len = n.as_str().len();
+        let (a, b) = (a.min(len), b.min(len));
+        let (x, y) = n.original_span(a.min(b), a.max(b));
+        prop_assert!(x <= y && y <= s.len() && s.is_char_boundary(x) && s.is_char_boundary(y));
+    }
+
+    #[test]
+    fn signatures_are_deterministic(s in tricky()) {
+        let h = MinHasher::new(7);
+        prop_assert_eq!(h.signature(&s), h.signature(&s));
+    }
+}
+
+/// Pathological repetition must neither panic nor blow up: each input is 1 MB and must scan in
+/// roughly linear time (generous bound, debug build).
+#[test]
+fn pathological_repetition_is_linear() {
+    let units = [
+        "a",
+        "a.",
+        "a@",
+        "@a.",
+        "1",
+        "1 ",
+        "1-",
+        "(1)",
+        " at ",
+        " dot ",
+        "a b ",
+        "f*",
+        "*",
+        "+1 ",
+        "you ",
+        "whatsapp ",
+        "pay ",
+        "\u{200B}",
+        "İ",
+        "ＷｈａｔｓＡｐｐ",
+        "x.y.",
+        "a_",
+        "#1",
+        "double ",
+        "five ",
+    ];
+    for unit in units {
+        let small = unit.repeat(10_000 / unit.len().max(1));
+        let big = unit.repeat(100_000 / unit.len().max(1));
+        let t0 = std::time::Instant::now();
+        let _ = scan(&small, &ScanContext::default());
+        let t_small = t0.elapsed();
+        let t1 = std::time::Instant::now();
+        let f = scan(&big, &ScanContext::default());
+        let t_big = t1.elapsed();
+        for x in &f {
+            assert!(big.is_char_boundary(x.start) && big.is_char_boundary(x.end));
+        }
+        // 10x the input may cost at most ~30x the time (linear plus noise), and never seconds.
+        assert!(
+            t_big.as_secs_f64() <= 30.0 * t_small.as_secs_f64() + 0.5,
+            "{unit:?}: {t_small:?} -> {t_big:?}"
+        );
+    }
+}
+
+#[test]
+fn huge_input_does_not_panic() {
+    let s = "Contact me at jane.doe@example.com or +1 415 555 0100. ".repeat(40_000);
+    let f = scan(&s, &ScanContext::default());
+    assert!(f.len() >= 40_000);
+}
