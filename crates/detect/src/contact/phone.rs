@@ -8,6 +8,7 @@
 
 use crate::doc::Doc;
 use crate::lexicon::{Lex, number_word};
+use crate::payment::financial::{issuer_ok, luhn_valid};
 use crate::tokens::TokKind;
 use crate::types::{Category, Kind};
 
@@ -90,6 +91,16 @@ fn item(d: &Doc<'_>, i: usize, in_run: bool) -> Option<(String, usize, bool, boo
             }
         }
         return Some((v.to_string(), i + 1, true, false));
+    }
+    // An extension: "3560x4587" gives 3560 (the extension is not part of the number).
+    if in_run
+        && let Some((main, ext)) = w.split_once('x')
+        && !main.is_empty()
+        && main.bytes().all(|b| b.is_ascii_digit())
+        && !ext.is_empty()
+        && ext.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Some((main.to_string(), i + 1, false, false));
     }
     if tok.has_digit
         && (in_run || w.len() >= 3)
@@ -235,11 +246,8 @@ fn bad_shape(d: &Doc<'_>, run: &Run) -> bool {
     if g.len() >= 2 && sizes.iter().all(|&s| s == 4) && vals.iter().all(|&v| is_year(v)) {
         return true;
     }
-    // IP addresses and versions.
-    if sep == b'.'
-        && same_sep
-        && (g.len() == 4 && sizes.iter().all(|&s| s <= 3) || sizes.iter().all(|&s| s <= 2))
-    {
+    // IP addresses (and four-part versions).
+    if sep == b'.' && same_sep && g.len() == 4 && sizes.iter().all(|&s| s <= 3) {
         return true;
     }
     // Thousands separators and decimals: 1,234,567 / 12.500.000 / 1,234.56 / 1234.50.
@@ -606,6 +614,10 @@ fn judge(d: &Doc<'_>, run: &Run) -> Option<(String, f32, &'static str)> {
         .get(run.end)
         .is_some_and(|x| !x.space_before && x.kind == TokKind::Word)
     {
+        return None;
+    }
+    // A payment card number is reported by the payment detector, not as a phone.
+    if n >= 13 && !run.plus && luhn_valid(&run.digits) && issuer_ok(&run.digits) {
         return None;
     }
     let evasive = run.spelled || run.leet;

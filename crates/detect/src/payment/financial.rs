@@ -78,7 +78,7 @@ pub(crate) fn luhn_valid(digits: &str) -> bool {
 
 /// True when a card number's prefix belongs to a major issuer (Visa, Mastercard, Amex, Discover,
 /// JCB, Diners, UnionPay, Maestro), which keeps Luhn-valid order numbers out.
-fn issuer_ok(d: &str) -> bool {
+pub(crate) fn issuer_ok(d: &str) -> bool {
     let n = d.len();
     let p2: u32 = d.get(..2).and_then(|s| s.parse().ok()).unwrap_or(0);
     let p4: u32 = d.get(..4).and_then(|s| s.parse().ok()).unwrap_or(0);

@@ -5,7 +5,7 @@
 //! Reasoning is per clause: a clause with a negation before the intent ("I never accept payment
 //! outside the platform") or with technical words ("integrate PayPal checkout") is not a violation.
 
-mod financial;
+pub(crate) mod financial;
 
 use crate::doc::{Doc, is_dev_word};
 use crate::lexicon::{Lex, Strength};

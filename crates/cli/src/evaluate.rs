@@ -1,0 +1,414 @@
+//! `trustwork evaluate`: precision, recall and F1 of the detectors over labelled files.
+//!
+//! - `marketplace.jsonl` (ours, in `crates/detect/testdata/`): one message per line with the
+//!   categories it violates; scored per message and category.
+//! - `presidio-synth-pii.json`: synthetic sentences with character spans; scored per span for
+//!   e-mails, phones, domains (contact info) and IBANs/cards (payment details).
+//! - `davidson-hate-offensive.csv`: tweets labelled hate / offensive / neither; scored as
+//!   "offensive or hate" against any profanity or harassment finding.
+//! - `sms-spam-collection.tsv`: no contact labels; we report how many spam and ham messages carry
+//!   contact info, as a sanity check.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use trustwork_detect::{Category, Finding, Kind, ScanContext, Scanner, ScannerConfig, Source};
+
+/// Arguments of `trustwork evaluate`.
+#[derive(Debug, clap::Args)]
+pub struct EvaluateArgs {
+    /// Folder with the public labelled data (relative paths are tried from the current directory,
+    /// then from the repository root).
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Our labelled marketplace cases.
+    #[arg(long, default_value = "crates/detect/testdata/marketplace.jsonl")]
+    pub marketplace: PathBuf,
+    /// Print up to this many misclassified examples per dataset.
+    #[arg(long, default_value_t = 0)]
+    pub show_errors: usize,
+    /// Minimum confidence of a finding to count.
+    #[arg(long, default_value_t = 0.5)]
+    pub min_confidence: f32,
+}
+
+/// Counts of one confusion matrix.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub tp: u64,
+    pub fp: u64,
+    pub fn_: u64,
+    pub tn: u64,
+}
+
+impl Counts {
+    fn add(&mut self, predicted: bool, actual: bool) {
+        match (predicted, actual) {
+            (true, true) => self.tp += 1,
+            (true, false) => self.fp += 1,
+            (false, true) => self.fn_ += 1,
+            (false, false) => self.tn += 1,
+        }
+    }
+
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// Runs the evaluation and prints one table per dataset.
+pub fn run(args: EvaluateArgs) -> anyhow::Result<std::process::ExitCode> {
+    let scanner = Scanner::new(ScannerConfig {
+        min_confidence: args.min_confidence,
+        ..ScannerConfig::default()
+    });
+    let marketplace = resolve(&args.marketplace);
+    let data = resolve(&args.data);
+    println!("min_confidence = {}", args.min_confidence);
+    match std::fs::read_to_string(&marketplace) {
+        Ok(text) => {
+            let (table, errors) = eval_marketplace(&scanner, &text)?;
+            print_table(&format!("marketplace ({})", marketplace.display()), &table);
+            for e in errors.iter().take(args.show_errors) {
+                println!("  {e}");
+            }
+        }
+        Err(e) => println!("marketplace: skipped ({}: {e})", marketplace.display()),
+    }
+    if !data.is_dir() {
+        println!("shared data: skipped ({} is not a folder)", data.display());
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    let presidio = data.join("presidio-synth-pii.json");
+    match std::fs::read_to_string(&presidio) {
+        Ok(text) => {
+            let (table, errors) = eval_presidio(&scanner, &text)?;
+            print_table("presidio-synth-pii.json (per entity span)", &table);
+            for e in errors.iter().take(args.show_errors) {
+                println!("  {e}");
+            }
+        }
+        Err(e) => println!("presidio: skipped ({e})"),
+    }
+    let davidson = data.join("davidson-hate-offensive.csv");
+    match std::fs::File::open(&davidson) {
+        Ok(file) => {
+            let (table, errors) = eval_davidson(&scanner, file)?;
+            print_table(
+                "davidson-hate-offensive.csv (offensive or hate vs neither)",
+                &table,
+            );
+            for e in errors.iter().take(args.show_errors) {
+                println!("  {e}");
+            }
+        }
+        Err(e) => println!("davidson: skipped ({e})"),
+    }
+    let sms = data.join("sms-spam-collection.tsv");
+    match std::fs::read_to_string(&sms) {
+        Ok(text) => {
+            let s = sms_summary(&scanner, &text);
+            println!(
+                "\nsms-spam-collection.tsv (no contact labels: share of messages with contact info)"
+            );
+            println!("  spam: {}/{} ({:.1}%)", s.0, s.1, 100.0 * ratio(s.0, s.1));
+            println!("  ham:  {}/{} ({:.1}%)", s.2, s.3, 100.0 * ratio(s.2, s.3));
+        }
+        Err(e) => println!("sms: skipped ({e})"),
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// A relative path that does not exist from the current directory is tried from the repository
+/// root (two levels above this crate's manifest).
+fn resolve(p: &Path) -> PathBuf {
+    if p.exists() || p.is_absolute() {
+        return p.to_path_buf();
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let alt = root.join(p);
+    if alt.exists() { alt } else { p.to_path_buf() }
+}
+
+fn print_table(title: &str, table: &BTreeMap<String, Counts>) {
+    println!("\n{title}");
+    println!(
+        "  {:<28} {:>6} {:>6} {:>6} {:>9} {:>9} {:>9}",
+        "category", "tp", "fp", "fn", "precision", "recall", "f1"
+    );
+    for (name, c) in table {
+        println!(
+            "  {:<28} {:>6} {:>6} {:>6} {:>9.3} {:>9.3} {:>9.3}",
+            name,
+            c.tp,
+            c.fp,
+            c.fn_,
+            c.precision(),
+            c.recall(),
+            c.f1()
+        );
+    }
+}
+
+fn source_of(s: &str) -> Source {
+    match s {
+        "profile" => Source::Profile,
+        "job_post" => Source::JobPost,
+        "proposal" => Source::Proposal,
+        "message" => Source::Message,
+        "feedback" => Source::Feedback,
+        _ => Source::Other,
+    }
+}
+
+/// Scores the marketplace cases per message and category.
+pub fn eval_marketplace(
+    scanner: &Scanner,
+    text: &str,
+) -> anyhow::Result<(BTreeMap<String, Counts>, Vec<String>)> {
+    let mut table: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("marketplace line {}", n + 1))?;
+        let body = v.get("text").and_then(|t| t.as_str()).unwrap_or("");
+        let labels: Vec<&str> = v
+            .get("labels")
+            .and_then(|l| l.as_array())
+            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        let ctx = ScanContext {
+            source: source_of(v.get("source").and_then(|s| s.as_str()).unwrap_or("other")),
+            contract_active: v
+                .get("contract_active")
+                .and_then(|b| b.as_bool())
+                .unwrap_or(false),
+            allowed_domains: &[],
+        };
+        let findings = scanner.scan(body, &ctx);
+        for c in Category::ALL {
+            let predicted = findings.iter().any(|f| f.category == c);
+            let actual = labels.contains(&c.as_str());
+            table
+                .entry(c.as_str().to_string())
+                .or_default()
+                .add(predicted, actual);
+            if predicted != actual {
+                let what = if predicted { "FP" } else { "FN" };
+                let rules: Vec<&str> = findings
+                    .iter()
+                    .filter(|f| f.category == c)
+                    .map(|f| f.rule)
+                    .collect();
+                errors.push(format!("{what} {} {body:?} {rules:?}", c.as_str()));
+            }
+        }
+    }
+    Ok((table, errors))
+}
+
+/// Which of our kinds answer a Presidio entity type.
+fn presidio_group(entity: &str) -> Option<&'static str> {
+    match entity {
+        "EMAIL_ADDRESS" => Some("email"),
+        "PHONE_NUMBER" => Some("phone"),
+        "DOMAIN_NAME" => Some("url"),
+        "IBAN_CODE" => Some("iban"),
+        "CREDIT_CARD" => Some("card"),
+        _ => None,
+    }
+}
+
+fn kind_group(f: &Finding) -> Option<&'static str> {
+    match f.kind {
+        Kind::Email => Some("email"),
+        Kind::Phone => Some("phone"),
+        Kind::Url => Some("url"),
+        Kind::Iban => Some("iban"),
+        Kind::Card => Some("card"),
+        _ => None,
+    }
+}
+
+/// Byte offset of the `ch`-th character (Presidio spans count characters).
+fn char_to_byte(s: &str, ch: usize) -> usize {
+    s.char_indices().nth(ch).map_or(s.len(), |(b, _)| b)
+}
+
+/// Scores Presidio spans: a gold span is found when a finding of the matching kind overlaps it;
+/// a finding is a false positive when it overlaps no gold span of its kind.
+pub fn eval_presidio(
+    scanner: &Scanner,
+    text: &str,
+) -> anyhow::Result<(BTreeMap<String, Counts>, Vec<String>)> {
+    let rows: Vec<serde_json::Value> = serde_json::from_str(text).context("presidio json")?;
+    let mut table: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for row in &rows {
+        let body = row.get("full_text").and_then(|t| t.as_str()).unwrap_or("");
+        let findings = scanner.scan(body, &ScanContext::default());
+        let gold: Vec<(&'static str, usize, usize)> = row
+            .get("spans")
+            .and_then(|s| s.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| {
+                        let g = presidio_group(s.get("entity_type")?.as_str()?)?;
+                        let st = usize::try_from(s.get("start_position")?.as_u64()?).ok()?;
+                        let en = usize::try_from(s.get("end_position")?.as_u64()?).ok()?;
+                        Some((g, char_to_byte(body, st), char_to_byte(body, en)))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let overlaps = |a: usize, b: usize, c: usize, d: usize| a < d && c < b;
+        for &(g, s, e) in &gold {
+            let hit = findings
+                .iter()
+                .any(|f| kind_group(f) == Some(g) && overlaps(f.start, f.end, s, e));
+            let c = table.entry(g.to_string()).or_default();
+            if hit {
+                c.tp += 1;
+            } else {
+                c.fn_ += 1;
+                errors.push(format!(
+                    "FN {g} {:?} in {body:?}",
+                    body.get(s..e).unwrap_or("")
+                ));
+            }
+        }
+        for f in &findings {
+            let Some(g) = kind_group(f) else { continue };
+            if !gold
+                .iter()
+                .any(|&(gg, s, e)| gg == g && overlaps(f.start, f.end, s, e))
+            {
+                table.entry(g.to_string()).or_default().fp += 1;
+                errors.push(format!("FP {g} {:?} ({}) in {body:?}", f.value, f.rule));
+            }
+        }
+    }
+    Ok((table, errors))
+}
+
+/// Scores Davidson tweets: positive when labelled hate (0) or offensive (1).
+pub fn eval_davidson<R: std::io::Read>(
+    scanner: &Scanner,
+    input: R,
+) -> anyhow::Result<(BTreeMap<String, Counts>, Vec<String>)> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let headers = rdr.headers().context("davidson header")?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(class_col), Some(tweet_col)) = (col("class"), col("tweet")) else {
+        anyhow::bail!("davidson: missing class or tweet column");
+    };
+    let mut counts = Counts::default();
+    let mut errors = Vec::new();
+    let ctx = ScanContext::default();
+    for rec in rdr.records() {
+        let rec = rec.context("davidson record")?;
+        let class = rec.get(class_col).unwrap_or("2");
+        let tweet = rec.get(tweet_col).unwrap_or("");
+        let actual = class == "0" || class == "1";
+        let findings = scanner.scan(tweet, &ctx);
+        let predicted = findings
+            .iter()
+            .any(|f| matches!(f.category, Category::Profanity | Category::Harassment));
+        counts.add(predicted, actual);
+        if predicted != actual && errors.len() < 10_000 {
+            let what = if predicted { "FP" } else { "FN" };
+            errors.push(format!("{what} {tweet:?}"));
+        }
+    }
+    let mut table = BTreeMap::new();
+    table.insert("abuse (profanity|harassment)".to_string(), counts);
+    Ok((table, errors))
+}
+
+/// (spam with contact info, spam, ham with contact info, ham).
+pub fn sms_summary(scanner: &Scanner, text: &str) -> (u64, u64, u64, u64) {
+    let mut s = (0, 0, 0, 0);
+    let ctx = ScanContext::default();
+    for line in text.lines().skip(1) {
+        let Some((label, body)) = line.split_once('\t') else {
+            continue;
+        };
+        let hit = scanner
+            .scan(body, &ctx)
+            .iter()
+            .any(|f| f.category == Category::ContactInfo);
+        if label == "spam" {
+            s.1 += 1;
+            s.0 += u64::from(hit);
+        } else {
+            s.3 += 1;
+            s.2 += u64::from(hit);
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_give_precision_recall_f1() {
+        let mut c = Counts::default();
+        c.add(true, true);
+        c.add(true, false);
+        c.add(false, true);
+        c.add(false, false);
+        assert_eq!((c.tp, c.fp, c.fn_, c.tn), (1, 1, 1, 1));
+        assert!((c.f1() - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn marketplace_lines_are_scored_and_bad_lines_named() {
+        let s = Scanner::default();
+        let text = "{\"text\":\"mail me at a.b@example.com\",\"labels\":[\"contact_info\"]}\n{\"text\":\"hello\",\"labels\":[]}\n";
+        let (t, errors) = eval_marketplace(&s, text).unwrap_or_default();
+        assert_eq!(t.get("contact_info").map(|c| (c.tp, c.tn)), Some((1, 1)));
+        assert!(errors.is_empty());
+        let bad = eval_marketplace(&s, "{\"text\":1}\nnot json\n");
+        assert!(bad.is_err_and(|e| format!("{e:#}").contains("line 2")));
+    }
+
+    #[test]
+    fn presidio_spans_count_characters() {
+        let s = Scanner::default();
+        let json = r#"[{"full_text":"é mail: jo@example.com","spans":[{"entity_type":"EMAIL_ADDRESS","start_position":8,"end_position":22}]}]"#;
+        let (t, _) = eval_presidio(&s, json).unwrap_or_default();
+        assert_eq!(t.get("email").map(|c| (c.tp, c.fp, c.fn_)), Some((1, 0, 0)));
+    }
+
+    #[test]
+    fn davidson_csv_is_scored() {
+        let s = Scanner::default();
+        let csv = "count,hate_speech,offensive_language,neither,class,tweet\n3,0,3,0,1,\"you stupid bitch\"\n3,0,0,3,2,\"nice weather, huh\"\n";
+        let (t, _) = eval_davidson(&s, csv.as_bytes()).unwrap_or_default();
+        let c = t.values().next().copied().unwrap_or_default();
+        assert_eq!((c.tp, c.tn), (1, 1));
+    }
+}
