@@ -103,8 +103,6 @@ pub enum Effect {
     ApplyRestriction(NewRestriction),
     /// Lift every active restriction of the account that waits for this action.
     LiftRestrictionsAwaiting(RequiredAction),
-    /// Move submitted and interviewing proposals to `cancelled_by_system`.
-    CancelActiveProposals,
     MarkIdentityVerified,
     Notify(Notice),
 }
@@ -183,8 +181,9 @@ pub fn expire(case: &VerificationCase, now: Timestamp) -> Option<Transition> {
     Some(Transition {
         case: next,
         effects: vec![
+            // A hold cancels the account's active proposals (see
+            // `NewRestriction::cancels_active_proposals`).
             Effect::ApplyRestriction(hold),
-            Effect::CancelActiveProposals,
             Effect::Notify(Notice::DeadlineHoldApplied),
         ],
     })
@@ -235,7 +234,6 @@ pub fn record_outcome(
             );
             vec![
                 Effect::ApplyRestriction(hold),
-                Effect::CancelActiveProposals,
                 Effect::Notify(Notice::Failed),
             ]
         }
@@ -304,11 +302,11 @@ mod tests {
         let t = expire(&case, Timestamp(SEVEN_DAYS));
         let Some(t) = t else { panic!("should expire") };
         assert_eq!(t.case.status, CaseStatus::Expired);
-        assert!(t.effects.contains(&Effect::CancelActiveProposals));
         assert!(matches!(
             &t.effects[0],
             Effect::ApplyRestriction(r) if r.reason == ReasonCode::UnverifiedIdentityDeadline
                 && r.severity == Severity::Hold
+                && r.cancels_active_proposals()
         ));
         // Firing twice applies nothing more.
         assert_eq!(expire(&t.case, Timestamp(SEVEN_DAYS + 1)), None);

@@ -67,7 +67,7 @@ impl Tx {
         .bind(a.created_at.millis())
         .execute(self.conn())
         .await
-        .map_err(|e| StoreError::on_unique(e, "an account with this email"))?;
+        .map_err(|e| StoreError::on_unique(e, "an account with this email already exists"))?;
         Ok(())
     }
 

@@ -166,14 +166,14 @@ impl Tx {
         since: Timestamp,
     ) -> Result<(i64, i64)> {
         let by_email: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at >= $2 AND succeeded = 0",
+            "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at > $2 AND succeeded = 0",
         )
         .bind(email.to_lowercase())
         .bind(since.millis())
         .fetch_one(self.conn())
         .await?;
         let by_remote: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_attempts WHERE remote = $1 AND at >= $2 AND succeeded = 0",
+            "SELECT COUNT(*) FROM login_attempts WHERE remote = $1 AND at > $2 AND succeeded = 0",
         )
         .bind(remote)
         .bind(since.millis())
@@ -195,7 +195,7 @@ impl Tx {
         .bind(t.revoked_at.map(|r| r.millis()))
         .execute(self.conn())
         .await
-        .map_err(|e| StoreError::on_unique(e, "an API token with this secret"))?;
+        .map_err(|e| StoreError::on_unique(e, "an API token with this secret already exists"))?;
         Ok(())
     }
 

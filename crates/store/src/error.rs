@@ -3,7 +3,7 @@
 pub enum StoreError {
     #[error("{entity} {id} not found")]
     NotFound { entity: &'static str, id: String },
-    #[error("{what} already exists")]
+    #[error("{what}")]
     Conflict { what: &'static str },
     #[error("stored {entity} {id} is unreadable: {detail}")]
     Corrupt {

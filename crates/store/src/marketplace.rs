@@ -214,6 +214,42 @@ impl Tx {
         rows.into_iter().map(proposal).collect()
     }
 
+    pub async fn proposal(&mut self, id: &str) -> Result<Proposal> {
+        let sql = sqlx::AssertSqlSafe(format!("{PROPOSAL_SELECT} WHERE p.id = $1"));
+        let row: Option<ProposalRow> = sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(proposal)
+            .transpose()?
+            .ok_or_else(|| StoreError::not_found("proposal", id))
+    }
+
+    /// Moves one proposal from `from` to `to`; a conflict if it is no longer in `from`.
+    pub async fn set_proposal_status(
+        &mut self,
+        id: &str,
+        from: ProposalStatus,
+        to: ProposalStatus,
+        at: Timestamp,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE proposals SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(at.millis())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(self.conn())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                what: "the proposal was changed by someone else; reload and try again",
+            });
+        }
+        Ok(())
+    }
+
     /// Moves every submitted or interviewing proposal of the freelancer to
     /// `cancelled_by_system`; returns the ids it moved.
     pub async fn cancel_active_proposals(

@@ -120,7 +120,7 @@ impl Tx {
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict {
-                what: "another runner's claim on this timer",
+                what: "another runner has taken over this timer",
             });
         }
         Ok(())

@@ -86,7 +86,7 @@ impl Tx {
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict {
-                what: "a newer change to this verification case",
+                what: "the verification case was changed by someone else; reload and try again",
             });
         }
         Ok(())

@@ -68,13 +68,45 @@ async fn jobs_proposals_contracts_and_withdrawals() {
         let status_of = |id: &str| after.iter().find(|p| p.id == id).map(|p| p.status);
         assert_eq!(status_of("prp_0"), Some(ProposalStatus::CancelledBySystem));
         assert_eq!(status_of("prp_1"), Some(ProposalStatus::CancelledBySystem));
-        assert_eq!(status_of("prp_2"), Some(ProposalStatus::Withdrawn));
+        assert_eq!(
+            status_of("prp_2"),
+            Some(ProposalStatus::Withdrawn),
+            "only active proposals are cancelled"
+        );
         assert_eq!(status_of("prp_3"), Some(ProposalStatus::Hired));
         assert!(
             tx.cancel_active_proposals(&f.id, Timestamp(100))
                 .await
                 .unwrap()
                 .is_empty()
+        );
+
+        assert_eq!(tx.proposal("prp_2").await.unwrap(), proposals[2]);
+        assert!(matches!(
+            tx.proposal("prp_x").await,
+            Err(StoreError::NotFound { .. })
+        ));
+        tx.set_proposal_status(
+            "prp_2",
+            ProposalStatus::Withdrawn,
+            ProposalStatus::Declined,
+            Timestamp(120),
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            tx.set_proposal_status(
+                "prp_2",
+                ProposalStatus::Withdrawn,
+                ProposalStatus::Hired,
+                Timestamp(121)
+            )
+            .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        assert_eq!(
+            tx.proposal("prp_2").await.unwrap().status,
+            ProposalStatus::Declined
         );
 
         let contract = Contract {

@@ -1,0 +1,107 @@
+use crate::clock::SharedClock;
+use crate::mailer::Mailer;
+use std::sync::Arc;
+use tokio::sync::Notify;
+use trustwork_core::{PolicyConfig, Timestamp};
+use trustwork_store::Db;
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub policy: PolicyConfig,
+    /// Demo mode: the test clock may be advanced by an admin.
+    pub demo_mode: bool,
+    /// Keys the hashes of session and API tokens, so a copy of the database alone does not let
+    /// anyone forge or recognise a token.
+    pub secret_key: Vec<u8>,
+    /// The console's address, for links in emails.
+    pub public_url: String,
+    pub mail_from: String,
+    /// Names this process in timer locks.
+    pub node_id: String,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            policy: PolicyConfig::default(),
+            demo_mode: false,
+            secret_key: b"trustwork-development-key-change-me".to_vec(),
+            public_url: "http://127.0.0.1:8080".into(),
+            mail_from: "Trustwork <no-reply@trustwork.invalid>".into(),
+            node_id: format!("node-{}", std::process::id()),
+        }
+    }
+}
+
+/// The application: storage, clock, mailer and config, cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    clock: SharedClock,
+    mailer: Arc<dyn Mailer>,
+    config: AppConfig,
+    outbox_wakeup: Notify,
+    timer_wakeup: Notify,
+}
+
+impl App {
+    pub fn new(db: Db, clock: SharedClock, mailer: Arc<dyn Mailer>, config: AppConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                clock,
+                mailer,
+                config,
+                outbox_wakeup: Notify::new(),
+                timer_wakeup: Notify::new(),
+            }),
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.inner.clock.now()
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.inner.clock
+    }
+
+    pub fn mailer(&self) -> &dyn Mailer {
+        self.inner.mailer.as_ref()
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.inner.config
+    }
+
+    pub fn policy(&self) -> &PolicyConfig {
+        &self.inner.config.policy
+    }
+
+    /// Tells the outbox worker there is mail to send (called after a commit that queued some).
+    pub fn wake_outbox(&self) {
+        self.inner.outbox_wakeup.notify_one();
+    }
+
+    /// Tells the timer runner to look again (after the test clock moved).
+    pub fn wake_timers(&self) {
+        self.inner.timer_wakeup.notify_one();
+    }
+
+    pub(crate) fn outbox_wakeup(&self) -> &Notify {
+        &self.inner.outbox_wakeup
+    }
+
+    pub(crate) fn timer_wakeup(&self) -> &Notify {
+        &self.inner.timer_wakeup
+    }
+}

@@ -1,0 +1,278 @@
+//! Sign-in, console sessions and API tokens.
+
+use crate::tokens::{constant_time_eq, keyed_hash, random_secret};
+use crate::{App, AppError, AppResult};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use trustwork_core::{Capability, standing};
+use trustwork_store::accounts::Account;
+use trustwork_store::auth::{ApiToken, Session};
+use trustwork_store::new_id;
+
+/// What an API token may do. Checked by the HTTP layer on every API route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Read accounts, standing, proposals, contracts, audit.
+    AccountsRead,
+    /// Require verification, record outcomes, apply and lift restrictions.
+    AccountsWrite,
+    /// Operate the server: the demo test clock, timers.
+    Admin,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::AccountsRead, Scope::AccountsWrite, Scope::Admin];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Scope::AccountsRead => "accounts:read",
+            Scope::AccountsWrite => "accounts:write",
+            Scope::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// A signed-in console user.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub account: Account,
+    pub session_id: String,
+    pub csrf_token: String,
+}
+
+/// A verified API caller.
+#[derive(Debug, Clone)]
+pub struct ApiCaller {
+    pub token_id: String,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+}
+
+impl ApiCaller {
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope) || self.scopes.contains(&Scope::Admin)
+    }
+}
+
+/// Hashes a password with argon2id off the async threads (it takes tens of milliseconds).
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("hashing task failed: {e}")))?
+}
+
+async fn verify_password(password: String, phc: String) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        let Ok(parsed) = PasswordHash::new(&phc) else {
+            return false;
+        };
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("verification task failed: {e}")))
+}
+
+/// A valid hash of a password nobody has, checked when the email is unknown so that a wrong
+/// email takes as long as a wrong password.
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2xJ0bJ3jCHbb9q3fDszzBKzjUwS3QJPmg5FZ9G0Yp2Y";
+
+impl App {
+    fn token_hash(&self, secret: &str) -> AppResult<String> {
+        keyed_hash(&self.config().secret_key, secret)
+    }
+
+    /// Signs in with email and password. Returns the session cookie value and the session.
+    /// Refuses after too many recent failures for the email or from the address.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        remote: &str,
+    ) -> AppResult<(String, SignedIn)> {
+        let now = self.now();
+        let email = email.trim().to_lowercase();
+        let policy = self.policy().clone();
+        let since = now.plus_millis(-policy.login_window_ms);
+        let mut tx = self.db().begin().await?;
+        let (by_email, by_remote) = tx.recent_login_failures(&email, remote, since).await?;
+        // The address limit is looser: several people may share one address.
+        if by_email >= policy.login_max_failures || by_remote >= policy.login_max_failures * 4 {
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: policy.login_window_ms / 1000,
+            });
+        }
+        let account = tx.account_by_email(&email).await?;
+        drop(tx);
+        let phc = account
+            .as_ref()
+            .map_or_else(|| DECOY_HASH.to_owned(), |a| a.password_hash.clone());
+        let ok = verify_password(password.to_owned(), phc).await? && account.is_some();
+        let mut tx = self.db().begin().await?;
+        tx.record_login_attempt(&email, remote, now, ok).await?;
+        let Some(account) = account.filter(|_| ok) else {
+            tx.commit().await?;
+            return Err(AppError::BadCredentials);
+        };
+        let restrictions = tx.restrictions_of(&account.id).await?;
+        if !standing::permission(&restrictions, Capability::Login, now).allowed {
+            tx.commit().await?;
+            return Err(AppError::LoginDenied);
+        }
+        let token = random_secret(32);
+        let session = Session {
+            id: self.token_hash(&token)?,
+            account_id: account.id.clone(),
+            csrf_token: random_secret(24),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now.plus_millis(policy.session_idle_ms),
+        };
+        tx.insert_session(&session).await?;
+        tx.commit().await?;
+        Ok((
+            token,
+            SignedIn {
+                account,
+                session_id: session.id,
+                csrf_token: session.csrf_token,
+            },
+        ))
+    }
+
+    /// The signed-in user behind a session cookie, if the session is live and the account may
+    /// still sign in. Sliding expiry: each use extends it (at most once a minute, to spare
+    /// writes).
+    pub async fn session(&self, token: &str) -> AppResult<Option<SignedIn>> {
+        let now = self.now();
+        let id = self.token_hash(token)?;
+        let mut tx = self.db().begin().await?;
+        let Some(session) = tx.live_session(&id, now).await? else {
+            return Ok(None);
+        };
+        let account = tx.account(&session.account_id).await?;
+        let restrictions = tx.restrictions_of(&account.id).await?;
+        if !standing::permission(&restrictions, Capability::Login, now).allowed {
+            tx.delete_sessions_of(&account.id).await?;
+            tx.commit().await?;
+            return Ok(None);
+        }
+        if now.millis() - session.last_seen_at.millis() > 60_000 {
+            let expires = now.plus_millis(self.policy().session_idle_ms);
+            tx.touch_session(&id, now, expires).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(SignedIn {
+            account,
+            session_id: session.id,
+            csrf_token: session.csrf_token,
+        }))
+    }
+
+    pub async fn logout(&self, session_id: &str) -> AppResult<()> {
+        let mut tx = self.db().begin().await?;
+        tx.delete_session(session_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an API token; the secret is returned once and only its keyed hash is stored.
+    pub async fn create_api_token(
+        &self,
+        name: &str,
+        scopes: &[Scope],
+    ) -> AppResult<(String, String)> {
+        if name.trim().is_empty() {
+            return Err(AppError::invalid("name", "must not be empty"));
+        }
+        let secret = format!("tw_{}", random_secret(32));
+        let token = ApiToken {
+            id: new_id("tok"),
+            name: name.trim().to_owned(),
+            token_hash: self.token_hash(&secret)?,
+            scopes: scopes
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            created_at: self.now(),
+            revoked_at: None,
+        };
+        let mut tx = self.db().begin().await?;
+        tx.insert_api_token(&token).await?;
+        tx.commit().await?;
+        Ok((token.id, secret))
+    }
+
+    /// The caller behind a bearer secret, if the token exists and is not revoked.
+    pub async fn api_caller(&self, secret: &str) -> AppResult<Option<ApiCaller>> {
+        let hash = self.token_hash(secret)?;
+        let mut tx = self.db().begin().await?;
+        let token = tx.live_api_token(&hash).await?;
+        Ok(token
+            .filter(|t| constant_time_eq(&t.token_hash, &hash))
+            .map(|t| ApiCaller {
+                token_id: t.id,
+                name: t.name,
+                scopes: t
+                    .scopes
+                    .split_whitespace()
+                    .filter_map(Scope::parse)
+                    .collect(),
+            }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn decoy_hash_is_a_valid_phc_string() {
+        assert!(PasswordHash::new(DECOY_HASH).is_ok());
+        assert!(
+            !verify_password("x".into(), DECOY_HASH.into())
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn hashes_verify() {
+        let h = hash_password("correct horse".into()).await.unwrap();
+        assert!(
+            verify_password("correct horse".into(), h.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("wrong".into(), h).await.unwrap());
+    }
+
+    #[test]
+    fn scopes_round_trip_and_admin_implies_all() {
+        for s in Scope::ALL {
+            assert_eq!(Scope::parse(s.as_str()), Some(s));
+        }
+        let admin = ApiCaller {
+            token_id: "t".into(),
+            name: "n".into(),
+            scopes: vec![Scope::Admin],
+        };
+        assert!(admin.has(Scope::AccountsWrite));
+        let reader = ApiCaller {
+            scopes: vec![Scope::AccountsRead],
+            ..admin
+        };
+        assert!(!reader.has(Scope::AccountsWrite));
+    }
+}

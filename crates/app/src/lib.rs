@@ -1,0 +1,28 @@
+//! Trustwork's use cases. Each public method of [`App`] loads state from the store, asks the pure
+//! domain (`trustwork-core`) what should happen, and writes the change, its audit record and its
+//! emails in one transaction. Workers deliver the emails and fire the timers after commit.
+
+mod app;
+mod audit;
+mod clock;
+mod error;
+mod mailer;
+mod notices;
+mod tokens;
+
+pub mod accounts;
+pub mod auth;
+pub mod demo;
+pub mod marketplace;
+pub mod standing;
+pub mod verification;
+pub mod workers;
+
+pub use app::{App, AppConfig};
+pub use clock::{Clock, ClockNotAdjustable, FakeClock, OffsetClock, SharedClock, SystemClock};
+pub use error::{AppError, AppResult};
+pub use mailer::{DevMailbox, Email, MailError, MailFuture, Mailer, SmtpMailer};
+
+/// Re-exported so the web and CLI layers name storage records without depending on the store.
+pub use trustwork_store as store;
+pub use trustwork_store::{Db, StoreError};

@@ -1,0 +1,269 @@
+//! Just enough marketplace for holds to bite. Every action asks the standing first.
+
+use crate::audit::Change;
+use crate::standing::{ensure_allowed, permission_in};
+use crate::{App, AppError, AppResult};
+use trustwork_core::marketplace::{
+    ContractStatus, JobStatus, ProposalStatus, WithdrawalStatus, check_withdrawal,
+};
+use trustwork_core::{Actor, Capability, Role};
+use trustwork_store::accounts::Account;
+use trustwork_store::marketplace::{Contract, JobPost, Proposal, Withdrawal};
+use trustwork_store::new_id;
+
+fn require_role(account: &Account, role: Role, what: &str) -> AppResult<()> {
+    if account.role == role {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "account_id",
+            format!("only {} accounts can {what}", role.as_str()),
+        ))
+    }
+}
+
+fn non_empty(field: &'static str, text: &str, max_chars: usize) -> AppResult<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(AppError::invalid(field, "must not be empty"));
+    }
+    if t.chars().count() > max_chars {
+        return Err(AppError::invalid(
+            field,
+            format!("must be at most {max_chars} characters"),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+impl App {
+    pub async fn submit_proposal(
+        &self,
+        freelancer_id: &str,
+        job_id: &str,
+        cover_letter: &str,
+    ) -> AppResult<Proposal> {
+        let letter = non_empty("cover_letter", cover_letter, 5_000)?;
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let freelancer = tx.account(freelancer_id).await?;
+        require_role(&freelancer, Role::Freelancer, "submit proposals")?;
+        ensure_allowed(&mut tx, freelancer_id, Capability::SubmitProposal, now).await?;
+        let job = tx.job_post(job_id).await?;
+        if job.status != JobStatus::Open {
+            return Err(AppError::invalid("job_id", "the job is closed"));
+        }
+        let p = Proposal {
+            id: new_id("prp"),
+            job_id: job.id.clone(),
+            job_title: job.title.clone(),
+            freelancer_id: freelancer.id.clone(),
+            cover_letter: letter,
+            status: ProposalStatus::Submitted,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_proposal(&p).await?;
+        tx.append_audit(
+            &Change {
+                actor: &Actor::Account(freelancer.id.clone()),
+                account_id: Some(&freelancer.id),
+                action: "proposal.submitted",
+                entity_type: "proposal",
+                entity_id: &p.id,
+                reason: "",
+                before: None,
+                after: Some(serde_json::json!({"job_id": job.id, "status": "submitted"})),
+            }
+            .record(now),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    pub async fn request_withdrawal(
+        &self,
+        account_id: &str,
+        amount_cents: i64,
+    ) -> AppResult<Withdrawal> {
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let account = tx.account(account_id).await?;
+        ensure_allowed(&mut tx, account_id, Capability::WithdrawEarnings, now).await?;
+        check_withdrawal(account.balance_cents, amount_cents)?;
+        let w = Withdrawal {
+            id: new_id("wd"),
+            account_id: account.id.clone(),
+            amount_cents,
+            status: WithdrawalStatus::Requested,
+            created_at: now,
+        };
+        tx.insert_withdrawal(&w).await?;
+        tx.add_to_balance(&account.id, -amount_cents).await?;
+        tx.append_audit(
+            &Change {
+                actor: &Actor::Account(account.id.clone()),
+                account_id: Some(&account.id),
+                action: "withdrawal.requested",
+                entity_type: "withdrawal",
+                entity_id: &w.id,
+                reason: "",
+                before: Some(serde_json::json!({"balance_cents": account.balance_cents})),
+                after: Some(
+                    serde_json::json!({"balance_cents": account.balance_cents - amount_cents}),
+                ),
+            }
+            .record(now),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(w)
+    }
+
+    pub async fn post_job(
+        &self,
+        client_id: &str,
+        title: &str,
+        description: &str,
+    ) -> AppResult<JobPost> {
+        let title = non_empty("title", title, 200)?;
+        let description = non_empty("description", description, 20_000)?;
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let client = tx.account(client_id).await?;
+        require_role(&client, Role::Client, "post jobs")?;
+        ensure_allowed(&mut tx, client_id, Capability::PostJob, now).await?;
+        let job = JobPost {
+            id: new_id("job"),
+            client_id: client.id.clone(),
+            title,
+            description,
+            status: JobStatus::Open,
+            created_at: now,
+        };
+        tx.insert_job_post(&job).await?;
+        tx.append_audit(
+            &Change {
+                actor: &Actor::Account(client.id.clone()),
+                account_id: Some(&client.id),
+                action: "job.posted",
+                entity_type: "job_post",
+                entity_id: &job.id,
+                reason: "",
+                before: None,
+                after: Some(serde_json::json!({"title": job.title})),
+            }
+            .record(now),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(job)
+    }
+
+    /// The client hires the freelancer behind a proposal: both must be allowed to start a
+    /// contract.
+    pub async fn hire(&self, client_id: &str, proposal_id: &str) -> AppResult<Contract> {
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let proposal = tx.proposal(proposal_id).await?;
+        let job = tx.job_post(&proposal.job_id).await?;
+        if job.client_id != client_id {
+            return Err(AppError::NotFound {
+                entity: "proposal",
+                id: proposal_id.to_owned(),
+            });
+        }
+        if !proposal.status.is_active() {
+            return Err(trustwork_core::DomainError::InvalidTransition {
+                entity: "proposal",
+                id: proposal.id,
+                from: proposal.status.as_str(),
+                to: ProposalStatus::Hired.as_str(),
+            }
+            .into());
+        }
+        ensure_allowed(&mut tx, client_id, Capability::StartContract, now).await?;
+        ensure_allowed(
+            &mut tx,
+            &proposal.freelancer_id,
+            Capability::StartContract,
+            now,
+        )
+        .await?;
+        tx.set_proposal_status(&proposal.id, proposal.status, ProposalStatus::Hired, now)
+            .await?;
+        let contract = Contract {
+            id: new_id("ctr"),
+            job_id: Some(job.id.clone()),
+            client_id: client_id.to_owned(),
+            freelancer_id: proposal.freelancer_id.clone(),
+            title: job.title.clone(),
+            status: ContractStatus::Active,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_contract(&contract).await?;
+        for account in [client_id, proposal.freelancer_id.as_str()] {
+            tx.append_audit(
+                &Change {
+                    actor: &Actor::Account(client_id.to_owned()),
+                    account_id: Some(account),
+                    action: "contract.started",
+                    entity_type: "contract",
+                    entity_id: &contract.id,
+                    reason: "",
+                    before: None,
+                    after: Some(
+                        serde_json::json!({"proposal_id": proposal.id, "status": "active"}),
+                    ),
+                }
+                .record(now),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(contract)
+    }
+
+    /// Freelancers a client can find: those allowed to appear in search whose name or email
+    /// matches. Accounts on hold are left out.
+    pub async fn search_freelancers(&self, query: &str) -> AppResult<Vec<Account>> {
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let mut visible = Vec::new();
+        for account in tx.search_accounts(query, 200).await? {
+            if account.role == Role::Freelancer
+                && permission_in(&mut tx, &account.id, Capability::AppearInSearch, now)
+                    .await?
+                    .allowed
+            {
+                visible.push(account);
+            }
+        }
+        Ok(visible)
+    }
+
+    pub async fn proposals_of(&self, account_id: &str) -> AppResult<Vec<Proposal>> {
+        let mut tx = self.db().begin().await?;
+        tx.account(account_id).await?;
+        Ok(tx.proposals_of(account_id).await?)
+    }
+
+    pub async fn contracts_of(&self, account_id: &str) -> AppResult<Vec<Contract>> {
+        let mut tx = self.db().begin().await?;
+        tx.account(account_id).await?;
+        Ok(tx.contracts_of(account_id).await?)
+    }
+
+    pub async fn withdrawals_of(&self, account_id: &str) -> AppResult<Vec<Withdrawal>> {
+        let mut tx = self.db().begin().await?;
+        tx.account(account_id).await?;
+        Ok(tx.withdrawals_of(account_id).await?)
+    }
+
+    pub async fn open_jobs(&self) -> AppResult<Vec<JobPost>> {
+        let mut tx = self.db().begin().await?;
+        Ok(tx.open_job_posts(100).await?)
+    }
+}

@@ -1,0 +1,264 @@
+//! Applying and lifting restrictions, and asking "may this account do C now".
+
+use crate::audit::{Change, restriction_json};
+use crate::{App, AppError, AppResult, notices};
+use trustwork_core::restriction::NewRestriction;
+use trustwork_core::standing::{self as rules, Permission};
+use trustwork_core::{
+    Actor, Capability, DomainError, LiftCondition, RequiredAction, Restriction, Severity, Timestamp,
+};
+use trustwork_store::accounts::Account;
+use trustwork_store::{Tx, new_id};
+
+/// The answer to "may this account do C now", with the reasons when it may not.
+pub async fn permission_in(
+    tx: &mut Tx,
+    account_id: &str,
+    cap: Capability,
+    now: Timestamp,
+) -> AppResult<Permission> {
+    let restrictions = tx.restrictions_of(account_id).await?;
+    Ok(rules::permission(&restrictions, cap, now))
+}
+
+/// Fails with `capability_denied` (and the reasons) unless the account may do `cap` now. Every
+/// path that withdraws, submits a proposal, lists in search, posts a job or starts a contract
+/// calls this inside its transaction.
+pub async fn ensure_allowed(
+    tx: &mut Tx,
+    account_id: &str,
+    cap: Capability,
+    now: Timestamp,
+) -> AppResult<()> {
+    let p = permission_in(tx, account_id, cap, now).await?;
+    if p.allowed {
+        Ok(())
+    } else {
+        Err(DomainError::CapabilityDenied {
+            capability: cap,
+            reasons: p.reasons,
+        }
+        .into())
+    }
+}
+
+/// Writes a restriction with its consequences: open proposals cancelled for holds and worse,
+/// sessions ended for bans, a timer for timed restrictions, the audit record and the email.
+pub(crate) async fn apply_in(
+    app: &App,
+    tx: &mut Tx,
+    actor: &Actor,
+    account: &Account,
+    new: NewRestriction,
+    now: Timestamp,
+) -> AppResult<Restriction> {
+    let r = Restriction {
+        id: new_id("rst"),
+        account_id: account.id.clone(),
+        reason: new.reason,
+        severity: new.severity,
+        scope: new.scope,
+        lift: new.lift,
+        actor: actor.clone(),
+        note: new.note.clone(),
+        created_at: now,
+        lifted_at: None,
+        lifted_by: None,
+        lift_note: None,
+    };
+    tx.insert_restriction(&r).await?;
+    tx.append_audit(
+        &Change {
+            actor,
+            account_id: Some(&account.id),
+            action: "restriction.applied",
+            entity_type: "restriction",
+            entity_id: &r.id,
+            reason: &r.note,
+            before: None,
+            after: Some(restriction_json(&r)),
+        }
+        .record(now),
+    )
+    .await?;
+    if new.cancels_active_proposals() {
+        let cancelled = tx.cancel_active_proposals(&account.id, now).await?;
+        for id in &cancelled {
+            tx.append_audit(
+                &Change {
+                    actor,
+                    account_id: Some(&account.id),
+                    action: "proposal.cancelled_by_system",
+                    entity_type: "proposal",
+                    entity_id: id,
+                    reason: &format!("account {} ({})", r.severity.as_str(), r.reason.as_str()),
+                    before: None,
+                    after: Some(serde_json::json!({"status": "cancelled_by_system"})),
+                }
+                .record(now),
+            )
+            .await?;
+        }
+    }
+    if r.scope.contains(Capability::Login) {
+        tx.delete_sessions_of(&account.id).await?;
+    }
+    if let LiftCondition::AtTime(until) = r.lift {
+        tx.schedule_timer(&new_id("tmr"), RESTRICTION_END, &r.id, until, now)
+            .await?;
+    }
+    let (subject, body) = notices::restriction_applied_email(&r);
+    notices::queue(app, tx, account, subject, body, now).await?;
+    Ok(r)
+}
+
+/// The timer kind that records the end of a timed restriction.
+pub(crate) const RESTRICTION_END: &str = "restriction_end";
+
+/// Records a lift, with audit and email. Refuses a restriction that was already lifted.
+pub(crate) async fn lift_in(
+    app: &App,
+    tx: &mut Tx,
+    actor: &Actor,
+    restriction: &Restriction,
+    note: &str,
+    now: Timestamp,
+) -> AppResult<()> {
+    if !tx
+        .lift_restriction(&restriction.id, now, actor, note)
+        .await?
+    {
+        return Err(DomainError::AlreadyLifted {
+            restriction_id: restriction.id.clone(),
+        }
+        .into());
+    }
+    let mut after = restriction.clone();
+    after.lifted_at = Some(now);
+    tx.append_audit(
+        &Change {
+            actor,
+            account_id: Some(&restriction.account_id),
+            action: "restriction.lifted",
+            entity_type: "restriction",
+            entity_id: &restriction.id,
+            reason: note,
+            before: Some(restriction_json(restriction)),
+            after: Some(restriction_json(&after)),
+        }
+        .record(now),
+    )
+    .await?;
+    tx.cancel_timers_for(&restriction.id, now).await?;
+    let account = tx.account(&restriction.account_id).await?;
+    let (subject, body) = notices::restriction_lifted_email(restriction);
+    notices::queue(app, tx, &account, subject, body, now).await?;
+    Ok(())
+}
+
+/// Lifts every active restriction of the account that waits for `action`.
+pub(crate) async fn lift_awaiting_in(
+    app: &App,
+    tx: &mut Tx,
+    actor: &Actor,
+    account_id: &str,
+    action: RequiredAction,
+    note: &str,
+    now: Timestamp,
+) -> AppResult<usize> {
+    let waiting: Vec<Restriction> = tx
+        .restrictions_of(account_id)
+        .await?
+        .into_iter()
+        .filter(|r| r.is_active(now) && r.lift == LiftCondition::OnAction(action))
+        .collect();
+    for r in &waiting {
+        lift_in(app, tx, actor, r, note, now).await?;
+    }
+    Ok(waiting.len())
+}
+
+/// What an agent or the operator asks for when restricting an account.
+#[derive(Debug, Clone)]
+pub struct RestrictionRequest {
+    pub reason: trustwork_core::ReasonCode,
+    pub severity: Severity,
+    pub lift: LiftCondition,
+    pub note: String,
+}
+
+impl App {
+    /// Every capability of the account with its permission now.
+    pub async fn capabilities(&self, account_id: &str) -> AppResult<Vec<(Capability, Permission)>> {
+        let mut tx = self.db().begin().await?;
+        tx.account(account_id).await?;
+        let restrictions = tx.restrictions_of(account_id).await?;
+        Ok(rules::all_permissions(&restrictions, self.now()))
+    }
+
+    pub async fn apply_restriction(
+        &self,
+        actor: &Actor,
+        account_id: &str,
+        request: RestrictionRequest,
+    ) -> AppResult<Restriction> {
+        let now = self.now();
+        if let LiftCondition::AtTime(until) = request.lift
+            && until <= now
+        {
+            return Err(AppError::invalid("lift_at", "must be in the future"));
+        }
+        if request.note.trim().is_empty() {
+            return Err(AppError::invalid(
+                "note",
+                "say why the restriction is applied",
+            ));
+        }
+        let mut tx = self.db().begin().await?;
+        let account = tx.account(account_id).await?;
+        if account.role.is_staff() {
+            return Err(AppError::invalid(
+                "account_id",
+                "staff accounts cannot be restricted here",
+            ));
+        }
+        let new = NewRestriction::new(
+            request.reason,
+            request.severity,
+            request.lift,
+            &request.note,
+        );
+        let r = apply_in(self, &mut tx, actor, &account, new, now).await?;
+        tx.commit().await?;
+        self.wake_outbox();
+        Ok(r)
+    }
+
+    pub async fn lift_restriction(
+        &self,
+        actor: &Actor,
+        restriction_id: &str,
+        note: &str,
+    ) -> AppResult<Restriction> {
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let r = tx.restriction(restriction_id).await?;
+        if r.lifted_at.is_some() {
+            return Err(DomainError::AlreadyLifted {
+                restriction_id: r.id,
+            }
+            .into());
+        }
+        lift_in(self, &mut tx, actor, &r, note, now).await?;
+        let lifted = tx.restriction(restriction_id).await?;
+        tx.commit().await?;
+        self.wake_outbox();
+        Ok(lifted)
+    }
+
+    pub async fn restrictions_of(&self, account_id: &str) -> AppResult<Vec<Restriction>> {
+        let mut tx = self.db().begin().await?;
+        tx.account(account_id).await?;
+        Ok(tx.restrictions_of(account_id).await?)
+    }
+}

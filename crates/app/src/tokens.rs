@@ -1,0 +1,61 @@
+//! Random secrets and their keyed hashes.
+
+use hmac::{Hmac, KeyInit, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+
+use crate::error::AppError;
+
+/// A random secret, hex-encoded (`bytes` random bytes).
+pub(crate) fn random_secret(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+/// HMAC-SHA256 of a secret under the server key, hex. What the database stores instead of the
+/// secret itself.
+pub(crate) fn keyed_hash(key: &[u8], secret: &str) -> Result<String, AppError> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key)
+        .map_err(|e| AppError::Internal(format!("HMAC key rejected: {e}")))?;
+    mac.update(secret.as_bytes());
+    Ok(hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Compares two strings in time independent of where they differ.
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_random_and_hex() {
+        let a = random_secret(32);
+        assert_eq!(a.len(), 64);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, random_secret(32));
+    }
+
+    #[test]
+    fn keyed_hash_depends_on_key_and_secret() {
+        let hash = |k: &[u8], s: &str| keyed_hash(k, s).unwrap();
+        let h = hash(b"k1", "s");
+        assert_eq!(h, hash(b"k1", "s"));
+        assert_ne!(h, hash(b"k2", "s"));
+        assert_ne!(h, hash(b"k1", "t"));
+    }
+
+    #[test]
+    fn constant_time_eq_compares() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+    }
+}

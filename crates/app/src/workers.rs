@@ -1,0 +1,236 @@
+//! Background work every server process runs: delivering the outbox and firing due timers.
+//! Both claim rows in the database, so several processes can run them side by side.
+
+use crate::mailer::Email;
+use crate::standing::RESTRICTION_END;
+use crate::verification::DEADLINE_TIMER;
+use crate::{App, AppError, AppResult};
+use std::time::Duration;
+use tokio::sync::watch;
+use trustwork_core::{Actor, Timestamp, timestamp::MINUTE_MS};
+use trustwork_store::outbox::OutboxMessage;
+use trustwork_store::timers::Timer;
+
+/// After this many failed attempts a message or timer is marked failed for an admin to see.
+pub const MAX_ATTEMPTS: i64 = 8;
+/// How long a claim lasts before another process may take the work over.
+const LOCK_MS: i64 = 5 * MINUTE_MS;
+/// How often the workers look for due work when nobody wakes them.
+const POLL: Duration = Duration::from_secs(2);
+
+/// Exponential backoff: 30 s, 1 min, 2 min, … capped at one hour.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let exp = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
+    (30_000i64.saturating_mul(1i64 << exp)).min(60 * MINUTE_MS)
+}
+
+impl App {
+    /// Delivers one due message. Returns whether there was one.
+    pub async fn deliver_one_message(&self) -> AppResult<bool> {
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let Some(msg) = tx.claim_outbox(now, now.plus_millis(LOCK_MS)).await? else {
+            return Ok(false);
+        };
+        tx.commit().await?;
+        let email = Email {
+            to: msg.recipient.clone(),
+            subject: msg.subject.clone(),
+            body: msg.body.clone(),
+        };
+        let result = self.mailer().send(&email).await;
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        match result {
+            Ok(()) => {
+                tx.mark_outbox_delivered(&msg.id, self.mailer().transport_name(), now)
+                    .await?
+            }
+            Err(e) => {
+                tracing::warn!(message_id = %msg.id, attempts = msg.attempts, error = %e, "email delivery failed");
+                let retry = (msg.attempts < MAX_ATTEMPTS)
+                    .then(|| now.plus_millis(backoff_ms(msg.attempts)));
+                tx.mark_outbox_failed(&msg.id, &e.to_string(), retry)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Fires one due timer. Returns whether there was one.
+    pub async fn fire_one_timer(&self) -> AppResult<bool> {
+        let now = self.now();
+        let runner = self.config().node_id.clone();
+        let mut tx = self.db().begin().await?;
+        let Some(timer) = tx
+            .claim_timer(&runner, now, now.plus_millis(LOCK_MS))
+            .await?
+        else {
+            return Ok(false);
+        };
+        tx.commit().await?;
+        match self.run_timer(&timer, &runner).await {
+            Ok(()) => {}
+            Err(e) => {
+                tracing::warn!(timer_id = %timer.id, kind = %timer.kind, attempts = timer.attempts, error = %e.detail(), "timer failed");
+                let now = self.now();
+                let retry = (timer.attempts < MAX_ATTEMPTS)
+                    .then(|| now.plus_millis(backoff_ms(timer.attempts)));
+                let mut tx = self.db().begin().await?;
+                tx.fail_timer(&timer.id, &e.detail(), retry, now).await?;
+                tx.commit().await?;
+            }
+        }
+        self.wake_outbox();
+        Ok(true)
+    }
+
+    /// The timer's work and its completion, in one transaction: a crash in between leaves the
+    /// timer claimed, and it runs again once the claim expires (the work is idempotent).
+    async fn run_timer(&self, timer: &Timer, runner: &str) -> AppResult<()> {
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        match timer.kind.as_str() {
+            DEADLINE_TIMER => {
+                self.expire_verification_in(&mut tx, &timer.subject_id, now)
+                    .await?
+            }
+            RESTRICTION_END => {
+                let r = tx.restriction(&timer.subject_id).await?;
+                if r.lifted_at.is_none() {
+                    let actor = Actor::system("restriction_end");
+                    crate::standing::lift_in(self, &mut tx, &actor, &r, "its time ran out", now)
+                        .await?;
+                }
+            }
+            other => return Err(AppError::Internal(format!("unknown timer kind {other:?}"))),
+        }
+        tx.finish_timer(&timer.id, runner, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Runs until `shutdown` turns true: delivers mail whenever woken or every few seconds.
+    pub async fn run_outbox_worker(&self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            loop {
+                match self.deliver_one_message().await {
+                    Ok(true) => continue,
+                    Ok(false) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e.detail(), "outbox worker");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                _ = self.outbox_wakeup().notified() => {}
+                _ = tokio::time::sleep(POLL) => {}
+                _ = shutdown.changed() => return,
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// Runs until `shutdown` turns true: fires due timers whenever woken or every few seconds.
+    pub async fn run_timer_runner(&self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            loop {
+                match self.fire_one_timer().await {
+                    Ok(true) => continue,
+                    Ok(false) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e.detail(), "timer runner");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                _ = self.timer_wakeup().notified() => {}
+                _ = tokio::time::sleep(POLL) => {}
+                _ = shutdown.changed() => return,
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// Moves the demo's test clock forward and fires what fell due. Refused outside demo mode.
+    pub async fn advance_clock(&self, actor: &Actor, seconds: i64) -> AppResult<Timestamp> {
+        if !self.config().demo_mode {
+            return Err(AppError::NotFound {
+                entity: "endpoint",
+                id: "test clock".into(),
+            });
+        }
+        if !(1..=366 * 24 * 3600).contains(&seconds) {
+            return Err(AppError::invalid(
+                "seconds",
+                "must be between 1 and 31622400 (a year)",
+            ));
+        }
+        let before = self.now();
+        let now = self
+            .clock()
+            .advance(seconds * 1000)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut tx = self.db().begin().await?;
+        tx.append_audit(
+            &crate::audit::Change {
+                actor,
+                account_id: None,
+                action: "test_clock.advanced",
+                entity_type: "test_clock",
+                entity_id: "test_clock",
+                reason: &format!("advanced {seconds} s"),
+                before: Some(serde_json::json!({"now": before.to_rfc3339()})),
+                after: Some(serde_json::json!({"now": now.to_rfc3339()})),
+            }
+            .record(now),
+        )
+        .await?;
+        tx.commit().await?;
+        // Fire what is due now, so the caller sees the effects when this returns.
+        while self.fire_one_timer().await? {}
+        self.wake_timers();
+        Ok(now)
+    }
+
+    /// Pending, running and failed timers, for admins.
+    pub async fn timers(&self) -> AppResult<Vec<Timer>> {
+        let mut tx = self.db().begin().await?;
+        Ok(tx.timers_in(&["pending", "running", "failed"], 200).await?)
+    }
+
+    pub async fn retry_timer(&self, id: &str) -> AppResult<()> {
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        tx.retry_failed_timer(id, now).await?;
+        tx.commit().await?;
+        self.wake_timers();
+        Ok(())
+    }
+
+    /// Recent outbox messages (the dev mailbox shows them), optionally to one address.
+    pub async fn mailbox(&self, recipient: Option<&str>) -> AppResult<Vec<OutboxMessage>> {
+        let mut tx = self.db().begin().await?;
+        Ok(tx.outbox_messages(recipient, 200).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff_ms(1), 30_000);
+        assert_eq!(backoff_ms(2), 60_000);
+        assert_eq!(backoff_ms(3), 120_000);
+        assert_eq!(backoff_ms(30), 3_600_000);
+    }
+}

@@ -1,0 +1,92 @@
+use crate::{app, person};
+use trustwork_app::AppError;
+use trustwork_app::auth::Scope;
+use trustwork_core::Role;
+use trustwork_store::testing::each_backend;
+
+#[tokio::test]
+async fn sign_in_creates_a_session_and_sign_out_ends_it() {
+    each_backend(|db| async move {
+        let (app, clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let e = app
+            .login("f@example.com", "wrong-password", "10.0.0.1")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::BadCredentials));
+        let e = app
+            .login("nobody@example.com", "password-123", "10.0.0.1")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, AppError::BadCredentials),
+            "unknown email looks the same"
+        );
+        let (token, signed) = app
+            .login(" F@Example.com ", "password-123", "10.0.0.1")
+            .await
+            .unwrap();
+        assert_eq!(signed.account.id, f.id);
+        assert!(!signed.csrf_token.is_empty());
+        let again = app.session(&token).await.unwrap().unwrap();
+        assert_eq!(again.csrf_token, signed.csrf_token);
+        assert!(app.session("forged").await.unwrap().is_none());
+        // Sessions expire when idle.
+        clock.set(app.now().plus_days(8));
+        assert!(app.session(&token).await.unwrap().is_none());
+        let (token, signed) = app
+            .login("f@example.com", "password-123", "10.0.0.1")
+            .await
+            .unwrap();
+        app.logout(&signed.session_id).await.unwrap();
+        assert!(app.session(&token).await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_until_the_window_passes() {
+    each_backend(|db| async move {
+        let (app, clock) = app(db);
+        person(&app, "f@example.com", Role::Freelancer).await;
+        for _ in 0..5 {
+            let e = app
+                .login("f@example.com", "guess", "10.0.0.9")
+                .await
+                .unwrap_err();
+            assert!(matches!(e, AppError::BadCredentials));
+        }
+        // Even the right password is refused now.
+        let e = app
+            .login("f@example.com", "password-123", "10.0.0.9")
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "too_many_attempts");
+        clock.set(app.now().plus_millis(15 * 60 * 1000));
+        app.login("f@example.com", "password-123", "10.0.0.9")
+            .await
+            .unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_tokens_carry_scopes_and_are_stored_hashed() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let (id, secret) = app
+            .create_api_token("operator", &[Scope::AccountsRead])
+            .await
+            .unwrap();
+        let caller = app.api_caller(&secret).await.unwrap().unwrap();
+        assert_eq!(caller.token_id, id);
+        assert!(caller.has(Scope::AccountsRead));
+        assert!(!caller.has(Scope::AccountsWrite));
+        assert!(app.api_caller("tw_not_a_token").await.unwrap().is_none());
+        assert_eq!(
+            app.create_api_token(" ", &[]).await.unwrap_err().code(),
+            "invalid_input"
+        );
+    })
+    .await;
+}

@@ -1,0 +1,73 @@
+//! Use-case stories, each run on SQLite and (when TRUSTWORK_TEST_POSTGRES_URL is set)
+//! PostgreSQL, with a fake clock.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod errors;
+mod identity_story;
+mod mail;
+mod restrictions;
+mod timers;
+
+use std::sync::Arc;
+use trustwork_app::accounts::NewAccount;
+use trustwork_app::store::accounts::Account;
+use trustwork_app::{App, AppConfig, Clock, DevMailbox, FakeClock, Mailer};
+use trustwork_core::{Actor, Role, Timestamp};
+use trustwork_store::Db;
+
+/// 2026-11-21T00:00:00Z
+pub const START: Timestamp = Timestamp(1_795_219_200_000);
+
+pub fn app_with(db: Db, mailer: Arc<dyn Mailer>) -> (App, Arc<FakeClock>) {
+    let clock = Arc::new(FakeClock::at(START));
+    let config = AppConfig {
+        demo_mode: true,
+        node_id: "test-node".into(),
+        ..AppConfig::default()
+    };
+    let app = App::new(db, clock.clone() as Arc<dyn Clock>, mailer, config);
+    (app, clock)
+}
+
+pub fn app(db: Db) -> (App, Arc<FakeClock>) {
+    app_with(db, Arc::new(DevMailbox))
+}
+
+pub async fn person(app: &App, email: &str, role: Role) -> Account {
+    app.create_account(
+        &Actor::system("test"),
+        NewAccount {
+            email: email.into(),
+            display_name: email.split('@').next().unwrap_or(email).into(),
+            role,
+            password: "password-123".into(),
+            balance_cents: 50_000,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+pub fn agent_actor(agent: &Account) -> Actor {
+    Actor::Account(agent.id.clone())
+}
+
+/// Fires every timer that is due now.
+pub async fn fire_due(app: &App) -> usize {
+    let mut n = 0;
+    while app.fire_one_timer().await.unwrap() {
+        n += 1;
+    }
+    n
+}
+
+/// Delivers every message that is due now.
+pub async fn deliver_all(app: &App) -> usize {
+    let mut n = 0;
+    while app.deliver_one_message().await.unwrap() {
+        n += 1;
+    }
+    n
+}
