@@ -387,7 +387,7 @@ mod tests {
     #[test]
     fn marketplace_lines_are_scored_and_bad_lines_named() {
         let s = Scanner::default();
-        let text = "{\"text\":\"mail me at a.b@example.com\",\"labels\":[\"contact_info\"]}\n{\"text\":\"hello\",\"labels\":[]}\n";
+        let text = "{\"text\":\"mail me at a.b@studio-mail.com\",\"labels\":[\"contact_info\"]}\n{\"text\":\"hello\",\"labels\":[]}\n";
         let (t, errors) = eval_marketplace(&s, text).unwrap_or_default();
         assert_eq!(t.get("contact_info").map(|c| (c.tp, c.tn)), Some((1, 1)));
         assert!(errors.is_empty());
@@ -398,7 +398,7 @@ mod tests {
     #[test]
     fn presidio_spans_count_characters() {
         let s = Scanner::default();
-        let json = r#"[{"full_text":"é mail: jo@example.com","spans":[{"entity_type":"EMAIL_ADDRESS","start_position":8,"end_position":22}]}]"#;
+        let json = r#"[{"full_text":"é mail: jo@studio-mail.com","spans":[{"entity_type":"EMAIL_ADDRESS","start_position":8,"end_position":22}]}]"#;
         let (t, _) = eval_presidio(&s, json).unwrap_or_default();
         assert_eq!(t.get("email").map(|c| (c.tp, c.fp, c.fn_)), Some((1, 0, 0)));
     }

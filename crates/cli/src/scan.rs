@@ -478,7 +478,7 @@ mod tests {
 
     #[test]
     fn jsonl_bad_lines_are_named_and_skipped() {
-        let input = "{\"id\":\"a\",\"text\":\"mail a.b@example.com\"}\nnot json\n\n{\"id\":7,\"body\":\"x\"}\n{\"text\":\"hello\"}\n";
+        let input = "{\"id\":\"a\",\"text\":\"mail a.b@studio-mail.com\"}\nnot json\n\n{\"id\":7,\"body\":\"x\"}\n{\"text\":\"hello\"}\n";
         let (out, bad, s) = run_on(&[], input);
         assert_eq!(bad.iter().map(|b| b.0).collect::<Vec<_>>(), [2, 4]);
         assert_eq!((s.records, s.bad, s.with_findings), (2, 2, 1));
@@ -498,7 +498,7 @@ mod tests {
 
     #[test]
     fn field_and_category_filters() {
-        let input = "{\"id\":1,\"msg\":\"fuck, mail a.b@example.com\"}\n";
+        let input = "{\"id\":1,\"msg\":\"fuck, mail a.b@studio-mail.com\"}\n";
         let (out, _, _) = run_on(&["--field", "msg", "--categories", "profanity"], input);
         assert!(
             out.contains("profanity") && !out.contains("contact_info"),

@@ -71,7 +71,11 @@ impl<'a> Doc<'a> {
     /// True when a negation or policy word occurs in the clause of token `i`, up to `window` tokens
     /// before it (questions like "why don't we ..." are not negations).
     pub fn negated_before(&self, i: usize, window: usize) -> bool {
-        let from = self.t.clause_start(i, window);
+        let mut from = self.t.clause_start(i, window);
+        // A negation does not reach across a comma: "I don't want the fees, can we do X?".
+        if let Some(c) = (from..i).rev().find(|&j| self.t.is_sym(j, b',')) {
+            from = c + 1;
+        }
         (from..i).any(|j| is_negation(&self.t, j) && !self.is_why_question(j))
     }
 
@@ -87,6 +91,31 @@ impl<'a> Doc<'a> {
     }
 
     /// True when any word in tokens `a..b` satisfies `pred`.
+    /// True when the clause around token `i` is talk about scams or fraud (a warning, not a
+    /// violation): "Scammers ask you to move to WhatsApp", "asking for gift cards, is that a scam?".
+    pub fn scam_talk(&self, i: usize) -> bool {
+        let a = self.t.clause_start(i, 20);
+        let b = self.t.clause_end(i, 20);
+        self.any_word(a, b, |w| {
+            matches!(
+                w,
+                "scam"
+                    | "scams"
+                    | "scammer"
+                    | "scammers"
+                    | "scammy"
+                    | "fraud"
+                    | "fraudulent"
+                    | "phishing"
+                    | "beware"
+                    | "suspicious"
+            )
+        }) || (a..b).any(|k| {
+            self.t.is_word(k, "report")
+                && (self.t.is_word(k + 1, "it") || self.t.is_word(k + 1, "them"))
+        })
+    }
+
     pub fn any_word(&self, a: usize, b: usize, pred: impl Fn(&str) -> bool) -> bool {
         (a..b.min(self.t.len()))
             .any(|j| self.t.kind(j) == Some(TokKind::Word) && pred(self.t.text(j)))
@@ -424,5 +453,11 @@ pub(crate) fn is_dev_word(w: &str) -> bool {
             | "features"
             | "users"
             | "user's"
+            | "landing"
+            | "webpage"
+            | "mockup"
+            | "prototype"
+            | "wireframe"
+            | "wireframes"
     )
 }

@@ -30,7 +30,10 @@ fn is_rating(w: &str) -> bool {
 fn is_reward(w: &str) -> bool {
     matches!(
         w,
-        "refund"
+        "pay"
+            | "payback"
+            | "cash"
+            | "refund"
             | "refunds"
             | "discount"
             | "discounts"
@@ -103,6 +106,20 @@ fn is_deliver(w: &str) -> bool {
             | "continue"
             | "start"
             | "show"
+            | "delivered"
+            | "sent"
+            | "released"
+            | "shared"
+            | "given"
+            | "provided"
+            | "handed"
+            | "uploaded"
+            | "unlocked"
+            | "get"
+            | "receive"
+            | "hold"
+            | "keep"
+            | "withhold"
     )
 }
 
@@ -250,7 +267,12 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
                         | "it"
                         | "to"
                         | "public"
+                        | "star"
+                        | "stars"
+                        | "5"
+                        | "five"
                 )
+                || is_bad(t.text(k))
         })
     {
         let mine = (c + 1..r).any(|k| t.is_word(k, "my"));
@@ -273,8 +295,10 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
             "for" | "if" | "exchange" | "return" | "when" | "once" | "after" | "provided" | "as"
         )
     });
+    // "Give me five stars and I'll send you a bonus": the rating asked first, then "and" a reward.
+    let and_link = reward.is_some_and(|rw| rw > r && (r..rw).any(|k| t.is_word(k, "and")));
     if let Some(rw) = reward
-        && link
+        && (link || and_link)
         && !d.negated_before(rw.min(r), 8)
     {
         let good = d.any_word(a, b, |w| {
@@ -296,7 +320,18 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
         let offer = d.any_word(a, b, |w| {
             matches!(
                 w,
-                "i" | "ill" | "we" | "will" | "can" | "give" | "get" | "offer" | "send" | "you"
+                "your"
+                    | "leave"
+                    | "i"
+                    | "ill"
+                    | "we"
+                    | "will"
+                    | "can"
+                    | "give"
+                    | "get"
+                    | "offer"
+                    | "send"
+                    | "you"
             )
         });
         if good && offer && !d.any_word(a, b, |w| matches!(w, "policy" | "allowed" | "against")) {

@@ -449,8 +449,14 @@ pub(crate) fn is_negation(t: &Tokens, i: usize) -> bool {
             | "prohibited"
             | "forbidden"
             | "avoid"
-            | "instead"
-            | "rather"
+            | "scam"
+            | "scams"
+            | "scammer"
+            | "scammers"
+            | "fraud"
+            | "phishing"
+            | "beware"
+            | "suspicious"
             | "policy"
             | "tos"
             | "violate"
@@ -459,6 +465,10 @@ pub(crate) fn is_negation(t: &Tokens, i: usize) -> bool {
             | "unable"
             | "neither"
     ) {
+        return true;
+    }
+    // "instead of WhatsApp", "rather than PayPal" (but "I'd rather pay directly" is a preference).
+    if (w == "instead" && t.text(i + 1) == "of") || (w == "rather" && t.text(i + 1) == "than") {
         return true;
     }
     // "can't", "don't": the word `t` after an apostrophe after a word ending in n.

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use crate::contact::Allow;
 use crate::doc::Doc;
-use crate::types::{Category, Finding, ScanContext, Source};
+use crate::types::{Category, Finding, Kind, ScanContext, Source};
 use crate::{abuse, contact, feedback, payment};
 
 /// What a [`Scanner`] looks for and reports.
@@ -129,6 +129,18 @@ impl Scanner {
         if feedback_on {
             feedback::detect(&mut d);
         }
+        // Digits of an IBAN or card are payment details, not a phone number as well.
+        let details: Vec<(usize, usize)> = d
+            .findings
+            .iter()
+            .filter(|f| matches!(f.kind, Kind::Iban | Kind::Card))
+            .map(|f| (f.start, f.end))
+            .collect();
+        if !details.is_empty() {
+            d.findings.retain(|f| {
+                f.kind != Kind::Phone || !details.iter().any(|&(s, e)| f.start < e && s < f.end)
+            });
+        }
         let run = self.run;
         d.findings.retain(|f| match f.category {
             Category::Harassment => run[2],
@@ -204,17 +216,17 @@ mod tests {
     #[test]
     fn long_texts_are_scanned_in_chunks_with_global_offsets() {
         let filler = "lorem ipsum dolor sit amet ".repeat(5000);
-        let text = format!("{filler}write me at jane.doe@example.com {filler}");
+        let text = format!("{filler}write me at jane.doe@studio-mail.com {filler}");
         let f = Scanner::default().scan(&text, &ScanContext::default());
         assert_eq!(f.len(), 1);
         let f = &f[0];
-        assert_eq!(&text[f.start..f.end], "jane.doe@example.com");
+        assert_eq!(&text[f.start..f.end], "jane.doe@studio-mail.com");
     }
 
     #[test]
     fn contract_allows_contact_info_in_messages() {
         let mut ctx = ScanContext::new(Source::Message);
-        let text = "my email is jane.doe@example.com, pay me via paypal to skip the fees";
+        let text = "my email is jane.doe@studio-mail.com, pay me via paypal to skip the fees";
         assert!(
             scan(text, &ctx)
                 .iter()
@@ -234,14 +246,14 @@ mod tests {
             ..ScanContext::default()
         };
         assert!(scan("see https://help.trustwork.example/faq", &ctx).is_empty());
-        assert_eq!(scan("see https://evil.example.com/faq", &ctx).len(), 1);
+        assert_eq!(scan("see https://evil-site.com/faq", &ctx).len(), 1);
     }
 
     #[test]
     fn categories_can_be_switched_off() {
         let s = Scanner::new(ScannerConfig::only(&[Category::Profanity]));
         let f = s.scan(
-            "fuck this, email me at a.b@example.com",
+            "fuck this, email me at a.b@studio-mail.com",
             &ScanContext::default(),
         );
         assert!(f.iter().all(|f| f.category == Category::Profanity) && !f.is_empty());

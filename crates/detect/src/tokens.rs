@@ -188,7 +188,7 @@ fn is_single_alnum(t: &Tok) -> bool {
 }
 
 /// Merges runs of single letters (and digits among letters) separated by single spaces
-/// ("w h a t s a p p", at least 3) or by one repeated separator ("w.h.a.t.s", "w-h-a-t", at least 4)
+/// ("w h a t s a p p", at least 4, so chat speak like "u r a" stays apart) or by one repeated separator ("w.h.a.t.s", "w-h-a-t", at least 4)
 /// into one logical word. Runs of digits alone are left to the phone detector.
 fn merge_spaced_letters(buf: &mut String, toks: Vec<Tok>) -> Vec<Tok> {
     let n = toks.len();
@@ -214,7 +214,7 @@ fn merge_spaced_letters(buf: &mut String, toks: Vec<Tok>) -> Vec<Tok> {
         let letters = toks
             .get(i..j)
             .map_or(0, |r| r.iter().filter(|t| is_single_letter(t)).count());
-        if j - i >= 3 && letters >= 2 {
+        if j - i >= 4 && letters >= 2 {
             out.push(merged(buf, &toks, i, j, 1));
             i = j;
             continue;
@@ -301,6 +301,7 @@ mod tests {
         );
         assert_eq!(texts("t.e.l.e.g.r.a.m"), ["telegram"]);
         assert_eq!(texts("u.s.a"), ["u", ".", "s", ".", "a"]);
+        assert_eq!(texts("u r a"), ["u", "r", "a"]);
     }
 
     #[test]

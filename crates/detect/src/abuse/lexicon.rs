@@ -319,6 +319,32 @@ pub(crate) fn lookup(folded: &[u8], disguised: bool) -> Option<Match> {
             disguised: disguised || stretched || folded.len() != e.len,
         });
     }
+    // Compounds ending in a strong word: "clusterfuck", "batshit", "dumbfuck".
+    for stem in [
+        &b"fuck"[..],
+        b"fucker",
+        b"fucking",
+        b"shit",
+        b"cunt",
+        b"bitch",
+    ] {
+        if folded.len() >= stem.len() + 3 && folded.ends_with(stem) {
+            let word = if stem.starts_with(b"f") {
+                "fuck"
+            } else if stem == b"shit" {
+                "shit"
+            } else if stem == b"cunt" {
+                "cunt"
+            } else {
+                "bitch"
+            };
+            return Some(Match {
+                word,
+                kind: WordKind::Strong,
+                disguised,
+            });
+        }
+    }
     for suf in SUFFIXES {
         let sb = suf.as_bytes();
         if folded.len() > sb.len() + 2 && folded.ends_with(sb) {

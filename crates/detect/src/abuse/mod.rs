@@ -111,6 +111,8 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         let (kind, conf) = match m.kind {
             WordKind::Slur => (Some(Kind::Slur), 0.95),
             WordKind::Strong => (Some(Kind::Strong), 0.9),
+            // "hell" alone is too mild to report by default ("the hell of timezones").
+            WordKind::Mild if m.word == "hell" => (Some(Kind::Mild), 0.45),
             WordKind::Mild => (Some(Kind::Mild), 0.6),
             WordKind::Insult => (None, 0.0),
         };
@@ -146,13 +148,78 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
     threats(d);
 }
 
-/// True when the word at tokens `a..b` is aimed at the reader.
+/// Words allowed between "you" and an insult: "you are such a stupid lazy idiot".
+fn is_insult_filler(w: &str) -> bool {
+    matches!(
+        w,
+        "are"
+            | "re"
+            | "r"
+            | "'"
+            | "a"
+            | "an"
+            | "such"
+            | "so"
+            | "the"
+            | "fucking"
+            | "fking"
+            | "freaking"
+            | "complete"
+            | "total"
+            | "absolute"
+            | "utter"
+            | "little"
+            | "big"
+            | "stupid"
+            | "dumb"
+            | "lazy"
+            | "useless"
+            | "worthless"
+            | "pathetic"
+            | "fat"
+            | "ugly"
+            | "damn"
+            | "bloody"
+            | "piece"
+            | "of"
+            | "just"
+            | "really"
+            | "truly"
+            | "being"
+            | "acting"
+            | "like"
+            | "look"
+            | "sound"
+            | "incompetent"
+            | "fucking'"
+            | "bunch"
+            | "total'"
+            | "most"
+            | "biggest"
+    )
+}
+
+/// True when the word at tokens `a..b` is aimed at the reader: "you [are a ...] idiot", "idiot!
+/// you", "fuck you", "what an idiot", "stop being such a dick".
 fn directed(d: &Doc<'_>, a: usize, b: usize) -> bool {
     let t = &d.t;
-    let c0 = t.clause_start(a, 5);
-    let before = (c0..a).any(|k| is_you(t.text(k)));
+    let c0 = t.clause_start(a, 8);
+    let mut k = a;
+    let mut before = false;
+    while k > c0 && a - k < 8 {
+        k -= 1;
+        let w = t.text(k);
+        if is_you(w) {
+            before = true;
+            break;
+        }
+        if !(is_insult_filler(w) || t.is_sym(k, b'\'')) {
+            break;
+        }
+    }
     let after = (b..(b + 2).min(t.len()))
-        .any(|k| matches!(t.text(k), "you" | "u" | "ya" | "yourself" | "off"));
+        .any(|k| matches!(t.text(k), "you" | "u" | "ya" | "yourself"))
+        || t.is_word(b, "off");
     let what_a =
         a >= 2 && matches!(t.text(a - 2), "what" | "such") && matches!(t.text(a - 1), "a" | "an");
     before || after || what_a
@@ -334,7 +401,7 @@ fn threats(d: &mut Doc<'_>) {
                 && !offer
                 && intent
                 && i_subject
-                && !d.negated_before(i, 6)
+                && !d.negated_near(i, 3)
                 && !(t.is_word(tg, "your")
                     && (tg + 1..(tg + 3).min(n)).any(|k| {
                         matches!(

@@ -147,7 +147,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
         if d.any_word(c0, c1, is_dev_word) {
             continue;
         }
-        let negated = d.negated_before(start, 10);
+        let negated = d.negated_before(start, 10) || d.scam_talk(start);
         // 1. A user name right after the app name.
         if !provider
             && !negated

@@ -34,7 +34,10 @@ fn dot_at(t: &Tokens, i: usize, loose: bool) -> Option<(usize, bool)> {
         if !loose && after.space_before {
             return None;
         }
-        return Some((i + 1, tok.space_before || after.space_before));
+        if tok.space_before != after.space_before {
+            return None;
+        }
+        return Some((i + 1, tok.space_before));
     }
     if matches!(tok.kind, TokKind::Sym(b'(' | b'[' | b'{' | b'<')) {
         let inner = i + 1;
@@ -101,6 +104,24 @@ pub(crate) fn read_host(t: &Tokens, i: usize, loose: bool) -> Option<Host> {
         labels,
         obfuscated,
     })
+}
+
+/// Domains reserved for documentation and tests (RFC 2606 / RFC 6761): never anyone's contact.
+pub(crate) fn is_reserved(host: &str) -> bool {
+    matches!(
+        host,
+        "example.com" | "example.org" | "example.net" | "localhost"
+    ) || [
+        ".example.com",
+        ".example.org",
+        ".example.net",
+        ".example",
+        ".test",
+        ".invalid",
+        ".localhost",
+    ]
+    .iter()
+    .any(|s| host.ends_with(s))
 }
 
 /// True when `host` is `allowed` or one of its subdomains.

@@ -20,10 +20,12 @@ pub(crate) struct Allow<'a> {
 
 impl Allow<'_> {
     pub fn allows(&self, host: &str) -> bool {
-        self.config
-            .iter()
-            .chain(self.context.iter())
-            .any(|a| is_allowed(host, a))
+        domain::is_reserved(host)
+            || self
+                .config
+                .iter()
+                .chain(self.context.iter())
+                .any(|a| is_allowed(host, a))
     }
 }
 

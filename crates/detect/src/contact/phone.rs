@@ -136,8 +136,13 @@ fn separator(d: &Doc<'_>, i: usize, digits_so_far: usize) -> Option<(usize, u8)>
         count += 1;
         j += 1;
     }
+    // A filler word ("and", "then", "dash") only inside spelled-out or digit-by-digit numbers:
+    // "25, 50 and 100" is a list.
+    let prev = t.text(i.wrapping_sub(1));
+    let prev_single = prev.len() == 1 || number_word(prev).is_some();
     if count == 0
         && digits_so_far >= 3
+        && prev_single
         && matches!(
             t.text(j),
             "and" | "then" | "dash" | "hyphen" | "space" | "dot"
@@ -146,7 +151,8 @@ fn separator(d: &Doc<'_>, i: usize, digits_so_far: usize) -> Option<(usize, u8)>
     {
         j += 1;
     }
-    if t.toks.get(j).is_some_and(|x| x.nl_before) && j > i {
+    // A line break ends the number: "Portugal 30971\n21 253 109 8211" is a postcode, then a phone.
+    if (i..=j).any(|k| t.toks.get(k).is_some_and(|x| x.nl_before)) {
         return None;
     }
     Some((j, sym))
@@ -192,6 +198,13 @@ pub(crate) fn read_run(d: &Doc<'_>, i: usize) -> Option<Run> {
         next = after;
         run.end = after;
     }
+    // "+41 (0)71 ...": the national trunk zero in brackets is not dialled from abroad.
+    if run.plus
+        && let (Some(&(cc, _)), Some(&(1, b'('))) = (run.groups.first(), run.groups.get(1))
+        && run.digits.as_bytes().get(cc) == Some(&b'0')
+    {
+        run.digits.remove(cc);
+    }
     if run.plus && run.digits.starts_with("00") {
         run.digits.drain(..2);
     } else if run.digits.starts_with("00") && run.groups.first().is_some_and(|g| g.0 <= 4) {
@@ -226,8 +239,9 @@ fn bad_shape(d: &Doc<'_>, run: &Run) -> bool {
     let sep = seps.first().copied().unwrap_or(0);
     let vals = group_values(d, run);
     let is_year = |v: u32| (1900..=2099).contains(&v);
-    // Dates: d/m/yyyy, yyyy-mm-dd, dd.mm.yy.
-    if g.len() == 3 && same_sep && matches!(sep, b'/' | b'-' | b'.') {
+    // Dates: d/m/yyyy, yyyy-mm-dd, dd.mm.yy, also when a time follows ("2000-04-16 11:34").
+    let seps3: Vec<u8> = g.iter().skip(1).take(2).map(|x| x.1).collect();
+    if g.len() >= 3 && seps3.first() == seps3.get(1) && matches!(sep, b'/' | b'-' | b'.') {
         let (a, b, c) = (
             vals.first().copied().unwrap_or(0),
             vals.get(1).copied().unwrap_or(0),
@@ -241,6 +255,10 @@ fn bad_shape(d: &Doc<'_>, run: &Run) -> bool {
         if dmy || ymd {
             return true;
         }
+    }
+    // US social security numbers: 123-45-6789.
+    if sizes == [3, 2, 4] && same_sep && sep == b'-' {
+        return true;
     }
     // Years: "2019 2020 2021", "2019-2024".
     if g.len() >= 2 && sizes.iter().all(|&s| s == 4) && vals.iter().all(|&v| is_year(v)) {
@@ -260,6 +278,10 @@ fn bad_shape(d: &Doc<'_>, run: &Run) -> bool {
         return true;
     }
     if g.len() == 2 && sep == b'.' && sizes.get(1).is_some_and(|&s| s <= 2) {
+        return true;
+    }
+    // Lists: "16, 32, 64, 128".
+    if g.len() >= 4 && sep == b',' && !run.spelled {
         return true;
     }
     // Counting: 1 2 3 4 5 6 7.
@@ -363,6 +385,15 @@ fn is_id_or_amount_word(w: &str) -> bool {
             | "uid"
             | "hash"
             | "block"
+            | "coordinates"
+            | "lat"
+            | "lng"
+            | "latitude"
+            | "longitude"
+            | "gps"
+            | "social"
+            | "card"
+            | "cc"
             | "approx"
             | "about"
             | "paid"
@@ -495,6 +526,26 @@ fn is_unit_word(w: &str) -> bool {
             | "eth"
             | "naira"
             | "pesos"
+            | "street"
+            | "st"
+            | "avenue"
+            | "ave"
+            | "road"
+            | "rd"
+            | "drive"
+            | "dr"
+            | "lane"
+            | "ln"
+            | "blvd"
+            | "boulevard"
+            | "way"
+            | "place"
+            | "square"
+            | "close"
+            | "rue"
+            | "suite"
+            | "apt"
+            | "amounts"
             | "yen"
             | "yuan"
             | "aed"
@@ -529,6 +580,10 @@ fn is_phone_context(w: &str) -> bool {
             | "msg"
             | "message"
             | "fone"
+            | "office"
+            | "fax"
+            | "desk"
+            | "home"
             | "numero"
             | "whatsapp"
             | "wa"
@@ -537,7 +592,6 @@ fn is_phone_context(w: &str) -> bool {
             | "signal"
             | "hotline"
             | "landline"
-            | "fax"
             | "digits"
             | "txt"
             | "mob"
@@ -636,7 +690,10 @@ fn judge(d: &Doc<'_>, run: &Run) -> Option<(String, f32, &'static str)> {
             return None;
         }
     }
-    let c0 = t.clause_start(run.start, 12);
+    // Context may sit on the line before ("Phone:\n467 3395").
+    let c0 = t
+        .clause_start(run.start, 12)
+        .min(run.start.saturating_sub(4));
     let c1 = t.clause_end(run.end.saturating_sub(1), 6);
     let context = d.any_word(c0, c1, is_phone_context)
         || d.names
@@ -646,7 +703,8 @@ fn judge(d: &Doc<'_>, run: &Run) -> Option<(String, f32, &'static str)> {
     let mut conf: f32 = match n {
         10..=15 if separated || run.plus => 0.85,
         10..=13 => 0.6,
-        _ if separated => 0.5,
+        _ if run.groups.len() >= 3 => 0.5,
+        _ if separated => 0.45,
         _ => 0.4,
     };
     if run.plus {

@@ -88,13 +88,15 @@ pub(crate) fn issuer_ok(d: &str) -> bool {
             (51..=55).contains(&p2) && n == 16
                 || matches!(p2, 50 | 56..=58) && (12..=19).contains(&n)
         }
+        Some(b'2') if p4 == 2131 => n == 15,
         Some(b'2') => (2221..=2720).contains(&p4) && n == 16,
         Some(b'3') => {
             matches!(p2, 34 | 37) && n == 15
                 || matches!(p2, 35) && n == 16
                 || matches!(p2, 30 | 36 | 38) && n == 14
         }
-        Some(b'6') => matches!(p2, 60 | 62 | 64 | 65) && (16..=19).contains(&n),
+        Some(b'6') => matches!(p2, 60 | 62 | 63 | 64 | 65 | 67) && (12..=19).contains(&n),
+        Some(b'1') => p4 == 1800 && n == 15,
         _ => false,
     }
 }
@@ -169,7 +171,16 @@ fn cards(d: &mut Doc<'_>) {
         let mut j = i + 1;
         let mut best = None;
         loop {
-            if (13..=19).contains(&digits.len()) && luhn_valid(&digits) && issuer_ok(&digits) {
+            let card_word = (i.saturating_sub(4)..i).any(|k| {
+                matches!(
+                    t.text(k),
+                    "card" | "cc" | "credit" | "debit" | "visa" | "mastercard" | "amex" | "maestro"
+                )
+            });
+            if (12..=19).contains(&digits.len())
+                && luhn_valid(&digits)
+                && (issuer_ok(&digits) || card_word)
+            {
                 best = Some((j, digits.clone()));
             }
             if digits.len() >= 19 {

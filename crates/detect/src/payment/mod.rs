@@ -116,7 +116,12 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
         let next = t.text(k + 1);
         let next2 = t.text(k + 2);
         let hit = match w {
-            "directly" | "direct" | "privately" | "personally" => {
+            // "direct payment", "direct deal" (not "direct deposit", "direct message").
+            "direct" => matches!(
+                next,
+                "payment" | "payments" | "pay" | "transfer" | "deal" | "contract" | "contact"
+            ),
+            "directly" | "privately" | "personally" => {
                 // "pay me directly", "direct payment", not "directly in the app".
                 !is_platform(next) && !is_platform(next2)
             }
@@ -150,6 +155,13 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
                     || matches!(next, "contract")
             }
             "between" => next == "us" || next == "ourselves",
+            // "no need for the platform", "no need to use escrow".
+            "need" => {
+                k >= 1
+                    && t.is_word(k - 1, "no")
+                    && (k + 1..(k + 5).min(b))
+                        .any(|j| is_platform(t.text(j)) || t.text(j) == "milestone")
+            }
             _ => false,
         };
         if hit {
@@ -177,10 +189,37 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         if covered_clauses.contains(&c0)
             || d.any_word(c0, c1, is_dev_word)
             || d.negated_before(start, 12)
+            || d.scam_talk(start)
         {
             continue;
         }
-        let pay = d.find_word(c0, c1, |w| is_pay_word(w) && w != name);
+        // A pay word outside the brand's own tokens ("direct deposit" is not "deposit" intent).
+        let pay = (c0..c1.min(d.t.len())).find(|&k| {
+            (k < start || k >= end)
+                && d.t.kind(k) == Some(TokKind::Word)
+                && is_pay_word(d.t.text(k))
+        });
+        // "pay the milestone via crypto", "Pay by GCash": paying, then a preposition, then the brand.
+        let pay_via = start >= 1
+            && [
+                "via", "with", "by", "through", "thru", "using", "in", "on", "to", "into",
+            ]
+            .iter()
+            .any(|w| d.t.is_word(start - 1, w) || start >= 2 && d.t.is_word(start - 2, w))
+            && d.any_word(start.saturating_sub(7).max(c0), start, |w| {
+                matches!(
+                    w,
+                    "pay"
+                        | "paid"
+                        | "paying"
+                        | "payment"
+                        | "send"
+                        | "transfer"
+                        | "money"
+                        | "funds"
+                        | "deposit"
+                )
+            });
         let personal = d.any_word(c0, c1, is_personal);
         let outside = outside_phrase(d, c0, c1);
         // "my PayPal is x", "PayPal me".
@@ -197,10 +236,19 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
             (Strength::Weak, true, true, false) if outside_or_direct(d, c0, c1) => 0.8,
             (Strength::Strong, false, true, false) if my_brand => 0.85,
             (Strength::Weak, false, true, true) => 0.8,
+            _ if pay_via && name != "swift" => 0.8,
             _ => 0.0,
         };
         if conf > 0.0 {
-            if outside.is_some_and(|o| d.negated_before(o, 8)) {
+            // The phrase's own "no" ("no need for the platform") is not a negation of it.
+            let neg_from = |o: usize| {
+                if d.t.is_word(o, "need") {
+                    o.saturating_sub(1)
+                } else {
+                    o
+                }
+            };
+            if outside.is_some_and(|o| d.negated_before(neg_from(o), 8)) {
                 continue;
             }
             covered_clauses.push(c0);
@@ -247,7 +295,19 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 )
             });
             let personal = d.any_word(k, c1, is_personal);
-            if pay && personal && !d.negated_before(anchor, 10) && !d.any_word(k, c1, is_dev_word) {
+            if pay
+                && personal
+                && !d.negated_before(
+                    if d.t.is_word(anchor, "need") {
+                        anchor.saturating_sub(1)
+                    } else {
+                        anchor
+                    },
+                    10,
+                )
+                && !d.any_word(k, c1, is_dev_word)
+                && !d.scam_talk(anchor)
+            {
                 let a_end = (anchor + 3).min(c1);
                 d.push(
                     Category::OffPlatformPayment,
