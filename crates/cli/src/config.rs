@@ -1,0 +1,189 @@
+//! Server configuration: defaults, then a TOML file, then environment variables, then flags.
+
+use anyhow::{Context, bail};
+use clap::Args;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use trustwork_core::PolicyConfig;
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ServeArgs {
+    /// A TOML file with any of the settings below (keys as in `trustwork.example.toml`).
+    #[arg(long, env = "TRUSTWORK_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "TRUSTWORK_BIND")]
+    pub bind: Option<String>,
+    /// `sqlite:///path/to/file.db` or `postgres://user@host/db` [default: SQLite in the data dir].
+    #[arg(long, env = "TRUSTWORK_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Where the SQLite database and the generated secret key live [default: ./data].
+    #[arg(long, env = "TRUSTWORK_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Deliver email over SMTP, e.g. `smtp://user:pass@mail.example.com:587?tls=required`.
+    /// Without it, email goes to the console's Dev mailbox.
+    #[arg(long, env = "TRUSTWORK_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of Trustwork's emails.
+    #[arg(long, env = "TRUSTWORK_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Secret key (at least 32 characters) for token hashes [default: generated once and kept
+    /// in the data dir].
+    #[arg(long, env = "TRUSTWORK_ENCRYPTION_KEY", hide_env_values = true)]
+    pub encryption_key: Option<String>,
+    /// The console's public address, used in email links.
+    #[arg(long, env = "TRUSTWORK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Mark cookies Secure (set when the console is served over HTTPS).
+    #[arg(long, env = "TRUSTWORK_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+/// The file form of the settings.
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<String>,
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    encryption_key: Option<String>,
+    public_url: Option<String>,
+    secure_cookies: Option<bool>,
+    #[serde(default)]
+    policy: Option<PolicyConfig>,
+}
+
+/// Settings after layering, ready to use.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub encryption_key: Option<String>,
+    pub public_url: String,
+    pub secure_cookies: bool,
+    pub policy: PolicyConfig,
+}
+
+impl ServeArgs {
+    pub fn resolve(&self) -> anyhow::Result<Settings> {
+        let file = match &self.config {
+            Some(path) => load_file(path)?,
+            None => FileConfig::default(),
+        };
+        let data_dir = self
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("./data"));
+        let bind = self
+            .bind
+            .clone()
+            .or(file.bind)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let database_url = self
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| sqlite_url(&data_dir.join("trustwork.db")));
+        let public_url = self
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{bind}"));
+        let encryption_key = self.encryption_key.clone().or(file.encryption_key);
+        if let Some(key) = &encryption_key
+            && key.len() < 32
+        {
+            bail!("the encryption key must be at least 32 characters long");
+        }
+        Ok(Settings {
+            bind,
+            database_url,
+            data_dir,
+            smtp_url: self.smtp_url.clone().or(file.smtp_url),
+            mail_from: self
+                .mail_from
+                .clone()
+                .or(file.mail_from)
+                .unwrap_or_else(|| "Trustwork <no-reply@trustwork.invalid>".into()),
+            encryption_key,
+            public_url,
+            secure_cookies: self.secure_cookies || file.secure_cookies.unwrap_or(false),
+            policy: file.policy.unwrap_or_default(),
+        })
+    }
+}
+
+fn load_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    parse_file(&text).with_context(|| format!("in config file {}", path.display()))
+}
+
+/// Parses the TOML; errors name the line and column.
+fn parse_file(text: &str) -> anyhow::Result<FileConfig> {
+    toml::from_str(text).map_err(|e| {
+        let at = e.span().map(|span| {
+            let before = text.get(..span.start).unwrap_or("");
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: ")
+        });
+        anyhow::anyhow!("{}{}", at.unwrap_or_default(), e.message())
+    })
+}
+
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_values_apply_and_flags_win() {
+        let dir = std::env::temp_dir().join(format!("tw-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.toml");
+        std::fs::write(
+            &path,
+            "bind = \"0.0.0.0:9000\"\ndata_dir = \"/var/lib/tw\"\n[policy]\nverification_deadline_ms = 1000\n",
+        )
+        .unwrap();
+        let args = ServeArgs {
+            config: Some(path),
+            bind: Some("127.0.0.1:1".into()),
+            ..ServeArgs::default()
+        };
+        let s = args.resolve().unwrap();
+        assert_eq!(s.bind, "127.0.0.1:1");
+        assert_eq!(s.database_url, "sqlite:///var/lib/tw/trustwork.db");
+        assert_eq!(s.policy.verification_deadline_ms, 1000);
+        assert_eq!(s.policy.top_rated_hold_cooldown_days, 90);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn bad_file_names_the_line() {
+        let err = parse_file("bind = \"x\"\nbogus = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("line 2, column 1:"), "{err}");
+        assert!(err.contains("bogus"), "{err}");
+    }
+
+    #[test]
+    fn short_keys_are_refused() {
+        let args = ServeArgs {
+            encryption_key: Some("short".into()),
+            ..ServeArgs::default()
+        };
+        assert!(args.resolve().is_err());
+    }
+}

@@ -1,0 +1,49 @@
+//! `trustwork`: run the server, the demo, migrations, and the detection tools.
+
+mod config;
+mod evaluate;
+mod scan;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Trustwork: trust & safety for freelance marketplaces.
+#[derive(Parser)]
+#[command(name = "trustwork", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (API, console, timers, mail).
+    Serve(config::ServeArgs),
+    /// Run a demo marketplace on a fresh SQLite database, with a test clock.
+    Demo(serve::DemoArgs),
+    /// Apply database migrations and exit.
+    Migrate(config::ServeArgs),
+    /// Scan JSONL, CSV or TSV text for violations and print findings as JSONL.
+    Scan(scan::ScanArgs),
+    /// Measure the detectors' precision and recall on labelled data.
+    Evaluate(evaluate::EvaluateArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve::run_serve(args),
+        Command::Demo(args) => serve::run_demo(args),
+        Command::Migrate(args) => serve::run_migrate(args),
+        Command::Scan(args) => scan::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! The JSON API under `/api/v1`, for the operator's systems. Every route needs a bearer token
+//! with the right scope.
+
+mod accounts;
+mod auth;
+mod body;
+mod clock;
+mod dto;
+mod verification;
+
+use crate::WebState;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// The OpenAPI document, written by hand and checked against the router by a test.
+pub const OPENAPI: &str = include_str!("../../openapi.json");
+
+pub fn routes(demo_mode: bool) -> Router<WebState> {
+    let mut r = Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/accounts/{id}", get(accounts::get_account))
+        .route(
+            "/api/v1/accounts/{id}/capabilities",
+            get(accounts::capabilities),
+        )
+        .route(
+            "/api/v1/accounts/{id}/restrictions",
+            get(accounts::restrictions).post(accounts::apply_restriction),
+        )
+        .route(
+            "/api/v1/restrictions/{id}/lift",
+            post(accounts::lift_restriction),
+        )
+        .route(
+            "/api/v1/accounts/{id}/verification-requests",
+            post(verification::require),
+        )
+        .route(
+            "/api/v1/accounts/{id}/verification-cases",
+            get(verification::cases_of),
+        )
+        .route(
+            "/api/v1/verification-cases/{id}",
+            get(verification::get_case),
+        )
+        .route(
+            "/api/v1/verification-cases/{id}/outcome",
+            post(verification::outcome),
+        )
+        .route(
+            "/api/v1/accounts/{id}/proposals",
+            get(accounts::proposals).post(accounts::submit_proposal),
+        )
+        .route("/api/v1/accounts/{id}/contracts", get(accounts::contracts))
+        .route(
+            "/api/v1/accounts/{id}/withdrawals",
+            get(accounts::withdrawals).post(accounts::request_withdrawal),
+        )
+        .route("/api/v1/accounts/{id}/audit", get(accounts::audit))
+        .route("/api/v1/freelancers", get(accounts::search_freelancers))
+        .route("/api/v1/timers", get(clock::timers));
+    // Outside demo mode the test clock does not exist at all.
+    if demo_mode {
+        r = r.route("/api/v1/test-clock/advance", post(clock::advance));
+    }
+    r
+}
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+}

@@ -1,0 +1,16 @@
+//! Trustwork's HTTP layer: the JSON API under `/api/v1`, the console, health and metrics.
+//!
+//! Handlers stay thin: authenticate, parse, call one use case of `trustwork-app`, and shape the
+//! answer. No rule lives here.
+
+mod api;
+mod console;
+mod error;
+mod health;
+mod metrics;
+mod server;
+mod state;
+
+pub use error::ApiError;
+pub use server::{ServeOptions, router, serve};
+pub use state::WebState;

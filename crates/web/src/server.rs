@@ -1,0 +1,72 @@
+//! The router and the server loop with its background workers.
+
+use crate::{WebState, api, console, health, metrics};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Bodies larger than this are refused with 413: no API or form needs more.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(state: WebState) -> Router {
+    let demo = state.app.config().demo_mode;
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .merge(api::routes(demo))
+        .merge(console::routes(demo))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+pub struct ServeOptions {
+    pub listener: TcpListener,
+    pub secure_cookies: bool,
+}
+
+/// Serves until `shutdown` resolves, with the outbox worker and timer runner beside it; then
+/// finishes in-flight requests and stops the workers.
+pub async fn serve(
+    app: trustwork_app::App,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let outbox = {
+        let app = app.clone();
+        let stopped = stopped.clone();
+        tokio::spawn(async move { app.run_outbox_worker(stopped).await })
+    };
+    let timers = {
+        let app = app.clone();
+        tokio::spawn(async move { app.run_timer_runner(stopped).await })
+    };
+    let state = WebState::new(app, options.secure_cookies);
+    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(options.listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    let _ = stop.send(true);
+    let _ = outbox.await;
+    let _ = timers.await;
+    result
+}
