@@ -22,9 +22,13 @@ pub struct EvaluateArgs {
     /// then from the repository root).
     #[arg(long, default_value = "../shared/data")]
     pub data: PathBuf,
-    /// Our labelled marketplace cases.
-    #[arg(long, default_value = "crates/detect/testdata/marketplace.jsonl")]
-    pub marketplace: PathBuf,
+    /// Our labelled marketplace cases (repeatable). The second default file holds cases written
+    /// after the detectors were tuned on the first.
+    #[arg(
+        long,
+        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl"]
+    )]
+    pub marketplace: Vec<PathBuf>,
     /// Print up to this many misclassified examples per dataset.
     #[arg(long, default_value_t = 0)]
     pub show_errors: usize,
@@ -80,18 +84,20 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<std::process::ExitCode> {
         min_confidence: args.min_confidence,
         ..ScannerConfig::default()
     });
-    let marketplace = resolve(&args.marketplace);
     let data = resolve(&args.data);
     println!("min_confidence = {}", args.min_confidence);
-    match std::fs::read_to_string(&marketplace) {
-        Ok(text) => {
-            let (table, errors) = eval_marketplace(&scanner, &text)?;
-            print_table(&format!("marketplace ({})", marketplace.display()), &table);
-            for e in errors.iter().take(args.show_errors) {
-                println!("  {e}");
+    for path in &args.marketplace {
+        let marketplace = resolve(path);
+        match std::fs::read_to_string(&marketplace) {
+            Ok(text) => {
+                let (table, errors) = eval_marketplace(&scanner, &text)?;
+                print_table(&format!("marketplace ({})", marketplace.display()), &table);
+                for e in errors.iter().take(args.show_errors) {
+                    println!("  {e}");
+                }
             }
+            Err(e) => println!("marketplace: skipped ({}: {e})", marketplace.display()),
         }
-        Err(e) => println!("marketplace: skipped ({}: {e})", marketplace.display()),
     }
     if !data.is_dir() {
         println!("shared data: skipped ({} is not a folder)", data.display());

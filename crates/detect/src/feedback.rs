@@ -233,10 +233,29 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
             "will" | "ll" | "gonna" | "going" | "otherwise" | "or" | "else" | "unless" | "if"
         )
     });
+    // The leave verb nearest before the bad word ("don't leave it yet, or I'll leave a bad one").
+    let leave = bad
+        .and_then(|x| {
+            (x.saturating_sub(5).max(a)..x).rev().find(|&k| {
+                matches!(
+                    t.text(k),
+                    "leave"
+                        | "give"
+                        | "write"
+                        | "post"
+                        | "get"
+                        | "rate"
+                        | "put"
+                        | "expect"
+                        | "receive"
+                )
+            })
+        })
+        .or(leave);
     if let (Some(x), Some(l)) = (bad, leave)
         && future
         && x > l
-        && x < rating_end + 1
+        && (x < rating_end + 1 || r < l)
         && !d.negated_near(l, 3)
         && !d.any_word(a, b, |w| {
             matches!(
@@ -295,6 +314,38 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
             "for" | "if" | "exchange" | "return" | "when" | "once" | "after" | "provided" | "as"
         )
     });
+    // "Finish the review with 5 stars and I'll send the source files": work after a rating.
+    if let Some(v) = d.find_word(r, b, is_deliver)
+        && (r..v).any(|k| t.is_word(k, "and"))
+        && d.any_word(a, b, |w| {
+            matches!(w, "5" | "five" | "good" | "positive" | "great")
+        })
+        && d.any_word(v, b, |w| {
+            matches!(
+                w,
+                "files"
+                    | "file"
+                    | "source"
+                    | "work"
+                    | "final"
+                    | "code"
+                    | "design"
+                    | "designs"
+                    | "rest"
+                    | "remaining"
+                    | "deliverables"
+            )
+        })
+        && !d.negated_before(r, 6)
+    {
+        return Some((
+            r,
+            v + 1,
+            Kind::Withholding,
+            0.85,
+            "feedback.withholding_after_rating",
+        ));
+    }
     // "Give me five stars and I'll send you a bonus": the rating asked first, then "and" a reward.
     let and_link = reward.is_some_and(|rw| rw > r && (r..rw).any(|k| t.is_word(k, "and")));
     if let Some(rw) = reward

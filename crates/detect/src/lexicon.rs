@@ -7,7 +7,9 @@
 //! "paypal"). Leetspeak is folded only here, inside the candidate, so a phone number is never read
 //! as letters.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use crate::fxhash::FxBuild;
 use std::sync::LazyLock;
 
 use crate::tokens::{TokKind, Tokens};
@@ -200,8 +202,8 @@ fn key(s: &str) -> String {
 }
 
 /// All names, by key. A key can be several things (gmail is a provider and an app).
-static TABLE: LazyLock<HashMap<String, Vec<Lex>>> = LazyLock::new(|| {
-    let mut m: HashMap<String, Vec<Lex>> = HashMap::new();
+static TABLE: LazyLock<HashMap<String, Vec<Lex>, FxBuild>> = LazyLock::new(|| {
+    let mut m: HashMap<String, Vec<Lex>, FxBuild> = HashMap::default();
     let mut add = |k: &str, lex: Lex| {
         let v = m.entry(key(k)).or_default();
         if !v.contains(&lex) {
@@ -220,6 +222,19 @@ static TABLE: LazyLock<HashMap<String, Vec<Lex>>> = LazyLock::new(|| {
     m
 });
 
+/// Every prefix of every key: extending a candidate stops as soon as it is no prefix, so ordinary
+/// words cost one lookup.
+static PREFIXES: LazyLock<HashSet<String, FxBuild>> = LazyLock::new(|| {
+    let mut set: HashSet<String, FxBuild> = HashSet::default();
+    for k in TABLE.keys() {
+        for (i, _) in k.char_indices().skip(1) {
+            set.insert(k.get(..i).unwrap_or("").to_string());
+        }
+        set.insert(k.clone());
+    }
+    set
+});
+
 /// A name found in the tokens: tokens `start..end` spell it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NameHit {
@@ -232,6 +247,7 @@ pub(crate) struct NameHit {
 /// skipping past it). Linear: at most five pieces are joined per start.
 pub(crate) fn find_names(t: &Tokens) -> Vec<NameHit> {
     let table = &*TABLE;
+    let prefixes = &*PREFIXES;
     let mut hits = Vec::new();
     let mut k = String::with_capacity(32);
     let mut i = 0;
@@ -257,6 +273,9 @@ pub(crate) fn find_names(t: &Tokens) -> Vec<NameHit> {
                         break;
                     }
                     push_key(&mut k, t.text(j));
+                    if !prefixes.contains(k.as_str()) {
+                        break;
+                    }
                     if let Some(v) = table.get(k.as_str()) {
                         best = Some((j + 1, v));
                     }

@@ -17,6 +17,7 @@ mod abuse;
 mod contact;
 mod doc;
 mod feedback;
+mod fxhash;
 mod lexicon;
 pub mod neardup;
 mod normalize;

@@ -7,6 +7,8 @@
 //! unmasked letters agree, when at least half the letters and the first one are shown.
 
 use std::collections::HashMap;
+
+use crate::fxhash::FxBuild;
 use std::sync::LazyLock;
 
 /// How a word is bad.
@@ -102,6 +104,10 @@ const WORDS: &[(&str, WordKind, bool)] = &[
     ("nigga", Slur, true),
     ("niggah", Slur, true),
     ("niga", Slur, true),
+    ("nicca", Slur, true),
+    ("nigguh", Slur, true),
+    ("nigs", Slur, false),
+    ("whitetrash", Slur, false),
     ("nig", Slur, false),
     ("faggot", Slur, true),
     ("fag", Slur, true),
@@ -152,6 +158,9 @@ const WORDS: &[(&str, WordKind, bool)] = &[
     ("disgusting", Insult, false),
     ("cretin", Insult, true),
     ("dimwit", Insult, true),
+    ("illiterate", Insult, false),
+    ("braindead", Insult, false),
+    ("idiots", Insult, false),
     ("halfwit", Insult, true),
     ("numbskull", Insult, true),
     ("brainless", Insult, false),
@@ -211,12 +220,12 @@ fn collapsed(r: &[(u8, u8)]) -> Vec<u8> {
 }
 
 struct Table {
-    by_key: HashMap<Vec<u8>, Vec<usize>>,
+    by_key: HashMap<Vec<u8>, Vec<usize>, FxBuild>,
     entries: Vec<Entry>,
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
-    let mut by_key: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<Vec<u8>, Vec<usize>, FxBuild> = HashMap::default();
     let mut entries = Vec::new();
     for &(word, kind, suffix) in WORDS {
         let runs = runs_of(word.as_bytes());
@@ -294,15 +303,54 @@ fn runs_cover(word: &[(u8, u8)], entry: &[(u8, u8)]) -> bool {
             .all(|(w, e)| w.0 == e.0 && (w.1 == e.1 || w.1 >= e.1.saturating_add(2)))
 }
 
+/// Runs and collapsed key of a word, on the stack (words are at most 40 bytes).
+struct StackRuns {
+    runs: [(u8, u8); 48],
+    key: [u8; 48],
+    n: usize,
+}
+
+impl StackRuns {
+    fn of(s: &[u8]) -> StackRuns {
+        let mut r = StackRuns {
+            runs: [(0, 0); 48],
+            key: [0; 48],
+            n: 0,
+        };
+        for &c in s {
+            match r.n.checked_sub(1).and_then(|i| r.runs.get_mut(i)) {
+                Some((l, k)) if *l == c => *k = k.saturating_add(1),
+                _ => {
+                    if let (Some(slot), Some(kslot)) = (r.runs.get_mut(r.n), r.key.get_mut(r.n)) {
+                        *slot = (c, 1);
+                        *kslot = c;
+                        r.n += 1;
+                    }
+                }
+            }
+        }
+        r
+    }
+
+    fn runs(&self) -> &[(u8, u8)] {
+        self.runs.get(..self.n).unwrap_or(&[])
+    }
+
+    fn key(&self) -> &[u8] {
+        self.key.get(..self.n).unwrap_or(&[])
+    }
+}
+
 /// Looks a folded word up in the list.
 pub(crate) fn lookup(folded: &[u8], disguised: bool) -> Option<Match> {
     let table = &*TABLE;
     if folded.contains(&b'?') {
         return masked(table, folded);
     }
-    let runs = runs_of(folded);
+    let sr = StackRuns::of(folded);
+    let runs = sr.runs();
     let stretched = runs.iter().any(|r| r.1 > 2);
-    let key = collapsed(&runs);
+    let key = sr.key();
     let found = |key: &[u8], runs: &[(u8, u8)], need_suffix: bool| -> Option<&Entry> {
         table
             .by_key
@@ -311,7 +359,7 @@ pub(crate) fn lookup(folded: &[u8], disguised: bool) -> Option<Match> {
             .filter_map(|&i| table.entries.get(i))
             .find(|e| runs_cover(runs, &e.runs) && (!need_suffix || e.suffix))
     };
-    if let Some(e) = found(&key, &runs, false) {
+    if let Some(e) = found(key, runs, false) {
         // An exact length match, or stretched letters.
         return Some(Match {
             word: e.word,
@@ -349,8 +397,8 @@ pub(crate) fn lookup(folded: &[u8], disguised: bool) -> Option<Match> {
         let sb = suf.as_bytes();
         if folded.len() > sb.len() + 2 && folded.ends_with(sb) {
             let stem = folded.get(..folded.len() - sb.len()).unwrap_or(&[]);
-            let sr = runs_of(stem);
-            if let Some(e) = found(&collapsed(&sr), &sr, true) {
+            let sr = StackRuns::of(stem);
+            if let Some(e) = found(sr.key(), sr.runs(), true) {
                 return Some(Match {
                     word: e.word,
                     kind: e.kind,

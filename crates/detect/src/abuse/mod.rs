@@ -16,7 +16,17 @@ use lexicon::{WordKind, fold, lookup};
 struct AbuseWord {
     start: usize,
     end: usize,
-    text: String,
+    /// The glued text when the word spans several tokens; None for one token (the common case,
+    /// kept allocation-free).
+    glued: Option<String>,
+}
+
+impl AbuseWord {
+    fn text<'a>(&'a self, d: &'a Doc<'_>) -> &'a str {
+        self.glued
+            .as_deref()
+            .unwrap_or_else(|| d.t.text(self.start))
+    }
 }
 
 fn is_mask_sym(b: u8, inner: bool) -> bool {
@@ -43,7 +53,6 @@ fn words(d: &Doc<'_>) -> Vec<AbuseWord> {
             i += 1;
             continue;
         }
-        let mut text = String::from(t.text(i));
         let mut j = i + 1;
         while let Some(tok) = t.toks.get(j) {
             let glue = !tok.space_before
@@ -52,10 +61,9 @@ fn words(d: &Doc<'_>) -> Vec<AbuseWord> {
                     TokKind::Sym(b) => is_mask_sym(b, true),
                     TokKind::Other => false,
                 };
-            if !glue || text.len() > 40 {
+            if !glue || j - i > 40 {
                 break;
             }
-            text.push_str(t.text(j));
             j += 1;
         }
         // Trailing punctuation is not part of the word ("shit!", "idiot...").
@@ -68,13 +76,13 @@ fn words(d: &Doc<'_>) -> Vec<AbuseWord> {
                 ))
             )
         {
-            text.pop();
             end -= 1;
         }
+        let glued = (end > i + 1).then(|| (i..end).map(|k| t.text(k)).collect::<String>());
         out.push(AbuseWord {
             start: i,
             end,
-            text,
+            glued,
         });
         i = j;
     }
@@ -102,7 +110,12 @@ fn is_you(w: &str) -> bool {
 pub(crate) fn detect(d: &mut Doc<'_>) {
     let ws = words(d);
     for w in &ws {
-        let Some((folded, disguised)) = fold(&w.text) else {
+        let text = w.text(d);
+        // Cheap gate: list words are 2..=40 bytes.
+        if text.len() < 2 || text.len() > 40 {
+            continue;
+        }
+        let Some((folded, disguised)) = fold(text) else {
             continue;
         };
         let Some(m) = lookup(&folded, disguised) else {

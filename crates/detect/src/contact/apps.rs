@@ -13,7 +13,13 @@ use crate::types::{Category, Kind};
 fn is_move_verb(w: &str) -> bool {
     matches!(
         w,
-        "continue"
+        "sent"
+            | "request"
+            | "requested"
+            | "invite"
+            | "invited"
+            | "touch"
+            | "continue"
             | "talk"
             | "chat"
             | "move"

@@ -610,7 +610,18 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
             i += 1;
             continue;
         }
-        // Only start at a token that can start a run; skip a word glued to letters before it.
+        // Cheap gate: a run starts with a digit, '+', or a number word (all short words).
+        let can_start = d.t.toks.get(i).is_some_and(|t| match t.kind {
+            TokKind::Word => {
+                t.has_digit || (t.end - t.start <= 9 && !t.merged) || t.merged && t.has_digit
+            }
+            TokKind::Sym(b'+') => true,
+            _ => false,
+        });
+        if !can_start {
+            i += 1;
+            continue;
+        }
         let Some(run) = read_run(d, i) else {
             i += 1;
             continue;

@@ -62,6 +62,18 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             i += 1;
             continue;
         }
+        // Cheap gate first: a host needs a dot-like token right after its first label (or a
+        // hyphen joining labels), a URL a scheme; most words are followed by another word.
+        let next_dotlike = match d.t.kind(i + 1) {
+            Some(TokKind::Sym(b'.' | b'(' | b'[' | b'{' | b'<' | b'-')) => true,
+            Some(TokKind::Sym(b':')) => d.t.text(i).starts_with('h'),
+            Some(TokKind::Word) => matches!(d.t.text(i + 1), "dot" | "dt"),
+            _ => false,
+        };
+        if !next_dotlike {
+            i += 1;
+            continue;
+        }
         // A label glued after '@' or '.' belongs to something already rejected.
         if i > 0
             && matches!(d.t.kind(i - 1), Some(TokKind::Sym(b'@' | b'.')))
@@ -71,6 +83,19 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             continue;
         }
         let (start, host_at, scheme) = scheme_at(d, i);
+        // Cheap gate: a host needs a dot-like token right after its first label (or a hyphen
+        // joining labels); most words are followed by a space and another word.
+        let gate = |k: usize| {
+            matches!(
+                d.t.kind(k),
+                Some(TokKind::Sym(b'.' | b'(' | b'[' | b'{' | b'<' | b'-'))
+            ) || d.t.is_word(k, "dot")
+                || d.t.is_word(k, "dt")
+        };
+        if !scheme && !gate(i + 1) {
+            i += 1;
+            continue;
+        }
         let strict = read_host(&d.t, host_at, false);
         let loose = read_host(&d.t, host_at, true);
         let host = match (strict, loose) {

@@ -230,6 +230,9 @@ fn crypto(d: &mut Doc<'_>) {
             continue;
         }
         let w = t.text(i);
+        if !(26..=62).contains(&w.len()) {
+            continue;
+        }
         // Original casing matters for base58.
         let orig = d.original_text(i, i + 1);
         let (ok, rule) = if w.len() == 42

@@ -125,6 +125,16 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
                 // "pay me directly", "direct payment", not "directly in the app".
                 !is_platform(next) && !is_platform(next2)
             }
+            // "the payment outside", "pay outside." at the end of a clause.
+            "outside"
+                if k >= 1
+                    && is_pay_word(t.text(k - 1))
+                    && (k + 1 >= b
+                        || t.kind(k + 1) != Some(TokKind::Word)
+                        || !matches!(next, "of" | "the")) =>
+            {
+                true
+            }
             "outside" | "off" => {
                 let plat = |s: &str| is_platform(s) || s == "the" || s == "of";
                 plat(next)
@@ -218,6 +228,10 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                         | "money"
                         | "funds"
                         | "deposit"
+                        | "upfront"
+                        | "advance"
+                        | "balance"
+                        | "remainder"
                 )
             });
         let personal = d.any_word(c0, c1, is_personal);
