@@ -612,9 +612,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
         }
         // Cheap gate: a run starts with a digit, '+', or a number word (all short words).
         let can_start = d.t.toks.get(i).is_some_and(|t| match t.kind {
-            TokKind::Word => {
-                t.has_digit || (t.end - t.start <= 9 && !t.merged) || t.merged && t.has_digit
-            }
+            TokKind::Word => t.has_digit || (t.end - t.start <= 9 && !t.merged),
             TokKind::Sym(b'+') => true,
             _ => false,
         });
