@@ -256,6 +256,11 @@ impl App {
         Ok(lifted)
     }
 
+    pub async fn restriction(&self, id: &str) -> AppResult<Restriction> {
+        let mut tx = self.db().begin().await?;
+        Ok(tx.restriction(id).await?)
+    }
+
     pub async fn restrictions_of(&self, account_id: &str) -> AppResult<Vec<Restriction>> {
         let mut tx = self.db().begin().await?;
         tx.account(account_id).await?;

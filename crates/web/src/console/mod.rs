@@ -1,8 +1,71 @@
-//! The console: server-rendered pages for freelancers, clients, agents and admins.
+//! The console: server-rendered pages for freelancers, clients, agents and admins. Forms work
+//! without JavaScript; every form post carries a CSRF token.
+
+// Handlers return a ready `Response` as their error: it goes straight to the client, so its
+// size on the stack does not matter.
+#![allow(clippy::result_large_err)]
+
+mod admin;
+mod agent;
+mod forms;
+mod layout;
+mod login;
+mod member;
+mod session;
+mod views;
 
 use crate::WebState;
 use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
 
-pub fn routes(_demo_mode: bool) -> Router<WebState> {
-    Router::new()
+const CSS: &str = include_str!("../../static/console.css");
+
+pub fn routes(demo_mode: bool) -> Router<WebState> {
+    let mut r = Router::new()
+        .route("/", get(login::home))
+        .route("/static/console.css", get(css))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/dashboard", get(member::dashboard))
+        .route("/settings/identity", get(member::identity))
+        .route("/stats", get(member::stats))
+        .route("/work", get(member::work))
+        .route("/jobs", get(member::jobs))
+        .route("/jobs/{id}/proposals", post(member::submit_proposal))
+        .route("/withdrawals", post(member::withdraw))
+        .route("/freelancers", get(member::find_freelancers))
+        .route("/agent/accounts", get(agent::search))
+        .route("/agent/accounts/{id}", get(agent::account))
+        .route(
+            "/agent/accounts/{id}/verification",
+            post(agent::require_verification),
+        )
+        .route(
+            "/agent/accounts/{id}/restrictions",
+            post(agent::apply_restriction),
+        )
+        .route("/agent/cases/{id}/outcome", post(agent::record_outcome))
+        .route(
+            "/agent/restrictions/{id}/lift",
+            post(agent::lift_restriction),
+        )
+        .route("/admin", get(admin::overview))
+        .route("/admin/mailbox", get(admin::mailbox))
+        .route("/admin/timers/{id}/retry", post(admin::retry_timer));
+    if demo_mode {
+        r = r.route("/admin/clock/advance", post(admin::advance_clock));
+    }
+    r
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        CSS,
+    )
 }

@@ -1,0 +1,55 @@
+//! Form bodies for the console, with errors shown as a readable page.
+
+use super::layout::error_page;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::de::DeserializeOwned;
+
+pub struct ConsoleForm<T>(pub T);
+
+impl<S, T> FromRequest<S> for ConsoleForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(ConsoleForm(v)),
+            Err(FormRejection::FailedToDeserializeForm(e)) => Err(incomplete(&e.body_text())),
+            Err(FormRejection::FailedToDeserializeFormBody(e)) => Err(incomplete(&e.body_text())),
+            Err(other) => Err(error_page(other.status(), &other.body_text())),
+        }
+    }
+}
+
+fn incomplete(detail: &str) -> Response {
+    error_page(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &format!("The form was incomplete or invalid: {detail}"),
+    )
+}
+
+/// Percent-encodes text for a query string value.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encodes_reserved_characters() {
+        assert_eq!(super::encode("a b&c=é"), "a%20b%26c%3D%C3%A9");
+    }
+}

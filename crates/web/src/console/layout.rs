@@ -1,0 +1,154 @@
+//! The frame around every page: navigation, the verification banner, notices.
+
+use super::session::Viewer;
+use crate::WebState;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use trustwork_core::Role;
+use trustwork_core::verification::CaseStatus;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The identity-verification banner shown on every page while a case waits on the freelancer.
+pub struct Banner {
+    pub on_hold: bool,
+    pub deadline: String,
+}
+
+pub struct Layout {
+    pub title: String,
+    pub viewer_name: String,
+    pub role: &'static str,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub banner: Option<Banner>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    /// The test clock's time, shown in demo mode.
+    pub demo_now: Option<String>,
+}
+
+/// `?notice=` and `?error=` carried over a redirect after a form post.
+#[derive(Deserialize, Default)]
+pub struct Flash {
+    #[serde(default)]
+    pub notice: Option<String>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
+    let items: &[(&'static str, &'static str)] = match role {
+        Role::Freelancer => &[
+            ("/dashboard", "Dashboard"),
+            ("/jobs", "Find work"),
+            ("/work", "Proposals & contracts"),
+            ("/stats", "My Stats"),
+            ("/settings/identity", "Identity Verification"),
+        ],
+        Role::Client => &[
+            ("/dashboard", "Dashboard"),
+            ("/freelancers", "Find freelancers"),
+            ("/work", "Contracts"),
+            ("/settings/identity", "Identity Verification"),
+        ],
+        Role::Agent | Role::Support => &[("/agent/accounts", "Accounts")],
+        Role::Admin => &[
+            ("/agent/accounts", "Accounts"),
+            ("/admin", "Timers & clock"),
+            ("/admin/mailbox", "Dev mailbox"),
+        ],
+    };
+    items
+        .iter()
+        .map(|(href, label)| NavItem {
+            href,
+            label,
+            current: *href == path,
+        })
+        .collect()
+}
+
+impl Layout {
+    /// Builds the frame for `viewer` on the page at `path`.
+    pub async fn new(
+        state: &WebState,
+        viewer: &Viewer,
+        path: &str,
+        title: &str,
+        flash: Flash,
+    ) -> Self {
+        let mut banner = None;
+        if matches!(viewer.role(), Role::Freelancer | Role::Client)
+            && let Ok(cases) = state.app.verification_cases_of(viewer.id()).await
+            && let Some(open) = cases.iter().find(|c| c.status.is_open())
+        {
+            banner = Some(Banner {
+                on_hold: open.status == CaseStatus::Expired,
+                deadline: open.deadline_at.to_human(),
+            });
+        }
+        Self {
+            title: title.to_owned(),
+            viewer_name: viewer.0.account.display_name.clone(),
+            role: viewer.role().as_str(),
+            csrf: viewer.0.csrf_token.clone(),
+            nav: nav_for(viewer.role(), path),
+            banner,
+            notice: flash.notice,
+            error: flash.error,
+            demo_now: state
+                .app
+                .config()
+                .demo_mode
+                .then(|| state.app.now().to_human()),
+        }
+    }
+}
+
+/// Renders a template, or a plain error page if rendering fails.
+pub fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "page could not be rendered",
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    reason: &'a str,
+    message: &'a str,
+}
+
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let page = ErrorPage {
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("Error"),
+        message,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// Shows an application error as a page with the right status.
+pub fn app_error(e: &trustwork_app::AppError) -> Response {
+    let status = crate::error::status_of(e);
+    if status == StatusCode::INTERNAL_SERVER_ERROR {
+        tracing::error!(error = %e.detail(), "console request failed");
+    }
+    error_page(status, &e.to_string())
+}

@@ -1,0 +1,443 @@
+//! Pages for freelancers and clients.
+
+use super::forms::{ConsoleForm, encode};
+use super::layout::{Flash, Layout, app_error, render};
+use super::session::Viewer;
+use super::views::{CaseView, ContractView, ProposalView, RestrictionView, money};
+use crate::WebState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use trustwork_core::standing::TopRatedHoldCheck;
+use trustwork_core::{Capability, Role};
+
+const MEMBERS: &[Role] = &[Role::Freelancer, Role::Client];
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    is_freelancer: bool,
+    standing: &'static str,
+    standing_label: &'static str,
+    active: Vec<RestrictionView>,
+    denied: Vec<&'static str>,
+    balance: String,
+    can_withdraw: bool,
+    active_proposals: usize,
+    active_contracts: usize,
+    identity_verified: bool,
+}
+
+pub async fn dashboard(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Query(flash): Query<Flash>,
+) -> Response {
+    if let Err(r) = viewer.require(MEMBERS) {
+        return r;
+    }
+    let result = async {
+        let o = s.app.account_overview(viewer.id()).await?;
+        let proposals = s.app.proposals_of(viewer.id()).await?;
+        let contracts = s.app.contracts_of(viewer.id()).await?;
+        Ok::<_, trustwork_app::AppError>((o, proposals, contracts))
+    }
+    .await;
+    let (o, proposals, contracts) = match result {
+        Ok(v) => v,
+        Err(e) => return app_error(&e),
+    };
+    let now = s.app.now();
+    let denied = o
+        .permissions
+        .iter()
+        .filter(|(_, p)| !p.allowed)
+        .map(|(c, _)| c.describe())
+        .collect();
+    let can_withdraw = o
+        .permissions
+        .iter()
+        .any(|(c, p)| *c == Capability::WithdrawEarnings && p.allowed);
+    let page = DashboardPage {
+        layout: Layout::new(&s, &viewer, "/dashboard", "Dashboard", flash).await,
+        is_freelancer: viewer.role() == Role::Freelancer,
+        standing: o.standing.as_str(),
+        standing_label: o.standing.label(),
+        active: o
+            .active_restrictions(now)
+            .into_iter()
+            .map(|r| RestrictionView::new(r, now))
+            .collect(),
+        denied,
+        balance: money(o.account.balance_cents),
+        can_withdraw,
+        active_proposals: proposals.iter().filter(|p| p.status.is_active()).count(),
+        active_contracts: contracts
+            .iter()
+            .filter(|c| c.status == trustwork_core::marketplace::ContractStatus::Active)
+            .count(),
+        identity_verified: o.identity_verified(),
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "identity.html")]
+struct IdentityPage {
+    layout: Layout,
+    verified: bool,
+    verified_at: String,
+    open_case: Option<CaseView>,
+    history: Vec<CaseView>,
+}
+
+pub async fn identity(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Query(flash): Query<Flash>,
+) -> Response {
+    if let Err(r) = viewer.require(MEMBERS) {
+        return r;
+    }
+    let o = match s.app.account_overview(viewer.id()).await {
+        Ok(o) => o,
+        Err(e) => return app_error(&e),
+    };
+    let page = IdentityPage {
+        layout: Layout::new(
+            &s,
+            &viewer,
+            "/settings/identity",
+            "Identity Verification",
+            flash,
+        )
+        .await,
+        verified: o.identity_verified(),
+        verified_at: o
+            .account
+            .identity_verified_at
+            .map(|t| t.to_human())
+            .unwrap_or_default(),
+        open_case: o.open_case().map(CaseView::new),
+        history: o
+            .verification_cases
+            .iter()
+            .filter(|c| !c.status.is_open())
+            .map(CaseView::new)
+            .collect(),
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct StatsPage {
+    layout: Layout,
+    standing_label: &'static str,
+    holds: Vec<RestrictionView>,
+    warnings: Vec<RestrictionView>,
+    top_rated: String,
+    top_rated_ok: bool,
+}
+
+pub async fn stats(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Query(flash): Query<Flash>,
+) -> Response {
+    if let Err(r) = viewer.require(&[Role::Freelancer]) {
+        return r;
+    }
+    let o = match s.app.account_overview(viewer.id()).await {
+        Ok(o) => o,
+        Err(e) => return app_error(&e),
+    };
+    let now = s.app.now();
+    let (holds, warnings): (Vec<_>, Vec<_>) = o
+        .restrictions
+        .iter()
+        .rev()
+        .partition(|r| r.severity.counts_as_hold());
+    let top_rated = match o.top_rated {
+        TopRatedHoldCheck::Eligible => {
+            "No recent account holds: this does not stand in the way of Top Rated.".to_owned()
+        }
+        TopRatedHoldCheck::HoldActive => {
+            "An account hold is active: not eligible for Top Rated.".to_owned()
+        }
+        TopRatedHoldCheck::CoolingDown { eligible_from } => format!(
+            "A recent account hold: not eligible for Top Rated until {}.",
+            eligible_from.to_human()
+        ),
+    };
+    let page = StatsPage {
+        layout: Layout::new(&s, &viewer, "/stats", "My Stats", flash).await,
+        standing_label: o.standing.label(),
+        holds: holds
+            .into_iter()
+            .map(|r| RestrictionView::new(r, now))
+            .collect(),
+        warnings: warnings
+            .into_iter()
+            .map(|r| RestrictionView::new(r, now))
+            .collect(),
+        top_rated_ok: o.top_rated.is_eligible(),
+        top_rated,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "work.html")]
+struct WorkPage {
+    layout: Layout,
+    is_freelancer: bool,
+    proposals: Vec<ProposalView>,
+    contracts: Vec<ContractView>,
+}
+
+pub async fn work(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Query(flash): Query<Flash>,
+) -> Response {
+    if let Err(r) = viewer.require(MEMBERS) {
+        return r;
+    }
+    let (proposals, contracts) = match (
+        s.app.proposals_of(viewer.id()).await,
+        s.app.contracts_of(viewer.id()).await,
+    ) {
+        (Ok(p), Ok(c)) => (p, c),
+        (Err(e), _) | (_, Err(e)) => return app_error(&e),
+    };
+    let is_freelancer = viewer.role() == Role::Freelancer;
+    let title = if is_freelancer {
+        "Proposals & contracts"
+    } else {
+        "Contracts"
+    };
+    let page = WorkPage {
+        layout: Layout::new(&s, &viewer, "/work", title, flash).await,
+        is_freelancer,
+        proposals: proposals.iter().map(ProposalView::new).collect(),
+        contracts: contracts.iter().map(ContractView::new).collect(),
+    };
+    render(&page)
+}
+
+struct JobView {
+    id: String,
+    title: String,
+    description: String,
+    posted_at: String,
+    already_applied: bool,
+}
+
+#[derive(Template)]
+#[template(path = "jobs.html")]
+struct JobsPage {
+    layout: Layout,
+    jobs: Vec<JobView>,
+}
+
+pub async fn jobs(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Query(flash): Query<Flash>,
+) -> Response {
+    if let Err(r) = viewer.require(&[Role::Freelancer]) {
+        return r;
+    }
+    let (jobs, mine) = match (
+        s.app.open_jobs().await,
+        s.app.proposals_of(viewer.id()).await,
+    ) {
+        (Ok(j), Ok(m)) => (j, m),
+        (Err(e), _) | (_, Err(e)) => return app_error(&e),
+    };
+    let page = JobsPage {
+        layout: Layout::new(&s, &viewer, "/jobs", "Find work", flash).await,
+        jobs: jobs
+            .iter()
+            .map(|j| JobView {
+                id: j.id.clone(),
+                title: j.title.clone(),
+                description: j.description.clone(),
+                posted_at: j.created_at.to_human(),
+                already_applied: mine
+                    .iter()
+                    .any(|p| p.job_id == j.id && p.status.is_active()),
+            })
+            .collect(),
+    };
+    render(&page)
+}
+
+#[derive(Deserialize)]
+pub struct ProposalForm {
+    csrf: String,
+    cover_letter: String,
+}
+
+pub async fn submit_proposal(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Path(job_id): Path<String>,
+    ConsoleForm(f): ConsoleForm<ProposalForm>,
+) -> Response {
+    if let Err(r) = viewer
+        .require(&[Role::Freelancer])
+        .and_then(|()| viewer.check_csrf(&f.csrf))
+    {
+        return r;
+    }
+    match s
+        .app
+        .submit_proposal(viewer.id(), &job_id, &f.cover_letter)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!(
+            "/work?notice={}",
+            encode("Your proposal was submitted.")
+        ))
+        .into_response(),
+        Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
+            Redirect::to(&format!(
+                "/jobs?error={}",
+                encode(&format!("Proposal not submitted: {e}"))
+            ))
+            .into_response()
+        }
+        Err(e) => app_error(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    csrf: String,
+    amount: String,
+}
+
+/// Parses "12.50" or "12" dollars into cents.
+fn parse_dollars(text: &str) -> Option<i64> {
+    let t = text.trim().trim_start_matches('$');
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    if whole.is_empty()
+        || frac.len() > 2
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().ok()?
+    };
+    whole.checked_mul(100)?.checked_add(frac)
+}
+
+pub async fn withdraw(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    ConsoleForm(f): ConsoleForm<WithdrawForm>,
+) -> Response {
+    if let Err(r) = viewer
+        .require(MEMBERS)
+        .and_then(|()| viewer.check_csrf(&f.csrf))
+    {
+        return r;
+    }
+    let Some(cents) = parse_dollars(&f.amount) else {
+        return Redirect::to(&format!(
+            "/dashboard?error={}",
+            encode("Enter an amount such as 25 or 25.50.")
+        ))
+        .into_response();
+    };
+    match s.app.request_withdrawal(viewer.id(), cents).await {
+        Ok(w) => Redirect::to(&format!(
+            "/dashboard?notice={}",
+            encode(&format!(
+                "Withdrawal of {} requested.",
+                money(w.amount_cents)
+            ))
+        ))
+        .into_response(),
+        Err(e) if crate::error::status_of(&e).is_client_error() => Redirect::to(&format!(
+            "/dashboard?error={}",
+            encode(&format!("Withdrawal refused: {e}"))
+        ))
+        .into_response(),
+        Err(e) => app_error(&e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+struct FreelancerResult {
+    name: String,
+    verified: bool,
+}
+
+#[derive(Template)]
+#[template(path = "freelancers.html")]
+struct FreelancersPage {
+    layout: Layout,
+    query: String,
+    results: Vec<FreelancerResult>,
+}
+
+pub async fn find_freelancers(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Query(q): Query<SearchQuery>,
+) -> Response {
+    if let Err(r) = viewer.require(&[Role::Client, Role::Admin]) {
+        return r;
+    }
+    let found = match s.app.search_freelancers(&q.q).await {
+        Ok(f) => f,
+        Err(e) => return app_error(&e),
+    };
+    let page = FreelancersPage {
+        layout: Layout::new(
+            &s,
+            &viewer,
+            "/freelancers",
+            "Find freelancers",
+            Flash::default(),
+        )
+        .await,
+        query: q.q,
+        results: found
+            .iter()
+            .map(|a| FreelancerResult {
+                name: a.display_name.clone(),
+                verified: a.identity_verified_at.is_some(),
+            })
+            .collect(),
+    };
+    render(&page)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dollars_parse_to_cents() {
+        assert_eq!(super::parse_dollars("25"), Some(2500));
+        assert_eq!(super::parse_dollars("$25.5"), Some(2550));
+        assert_eq!(super::parse_dollars("0.05"), Some(5));
+        for bad in ["", "abc", "1.234", "-3", "1.-2", "."] {
+            assert_eq!(super::parse_dollars(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Display forms of domain records for the templates.
+
+use trustwork_app::store::accounts::Account;
+use trustwork_app::store::marketplace::{Contract, Proposal};
+use trustwork_core::audit::AuditRecord;
+use trustwork_core::verification::VerificationCase;
+use trustwork_core::{Restriction, Timestamp};
+
+pub fn money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.unsigned_abs();
+    format!("{sign}${}.{:02}", c / 100, c % 100)
+}
+
+pub struct RestrictionView {
+    pub id: String,
+    pub reason_code: &'static str,
+    pub reason_text: &'static str,
+    pub severity: &'static str,
+    pub scope: String,
+    pub lift: String,
+    pub note: String,
+    pub actor: String,
+    pub created_at: String,
+    pub active: bool,
+    pub ended: Option<String>,
+}
+
+impl RestrictionView {
+    pub fn new(r: &Restriction, now: Timestamp) -> Self {
+        let scope: Vec<&str> = r.scope.iter().map(|c| c.describe()).collect();
+        Self {
+            id: r.id.clone(),
+            reason_code: r.reason.as_str(),
+            reason_text: r.reason.describe(),
+            severity: r.severity.as_str(),
+            scope: if scope.is_empty() {
+                "nothing (a warning)".into()
+            } else {
+                scope.join(", ")
+            },
+            lift: r.lift.describe(),
+            note: r.note.clone(),
+            actor: r.actor.to_text(),
+            created_at: r.created_at.to_human(),
+            active: r.is_active(now),
+            ended: r.ended_at(now).map(Timestamp::to_human),
+        }
+    }
+}
+
+pub struct CaseView {
+    pub id: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub open: bool,
+    pub reason: String,
+    pub requested_at: String,
+    pub deadline_at: String,
+    pub decided_at: Option<String>,
+    pub decision_note: String,
+}
+
+impl CaseView {
+    pub fn new(c: &VerificationCase) -> Self {
+        use trustwork_core::verification::CaseStatus as S;
+        Self {
+            id: c.id.clone(),
+            status: c.status.as_str(),
+            status_label: match c.status {
+                S::Pending => "Waiting for verification",
+                S::NeedsDocuments => "Documents requested",
+                S::Expired => "Deadline passed — account on hold",
+                S::Verified => "Verified",
+                S::Failed => "Not verified",
+            },
+            open: c.status.is_open(),
+            reason: c.reason.clone(),
+            requested_at: c.requested_at.to_human(),
+            deadline_at: c.deadline_at.to_human(),
+            decided_at: c.decided_at.map(Timestamp::to_human),
+            decision_note: c.decision_note.clone().unwrap_or_default(),
+        }
+    }
+}
+
+pub struct ProposalView {
+    pub id: String,
+    pub job_title: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub submitted_at: String,
+}
+
+impl ProposalView {
+    pub fn new(p: &Proposal) -> Self {
+        Self {
+            id: p.id.clone(),
+            job_title: p.job_title.clone(),
+            status: p.status.as_str(),
+            status_label: p.status.as_str().replace('_', " "),
+            submitted_at: p.created_at.to_human(),
+        }
+    }
+}
+
+pub struct ContractView {
+    pub id: String,
+    pub title: String,
+    pub status: &'static str,
+    pub started_at: String,
+}
+
+impl ContractView {
+    pub fn new(c: &Contract) -> Self {
+        Self {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            status: c.status.as_str(),
+            started_at: c.created_at.to_human(),
+        }
+    }
+}
+
+pub struct AccountRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub verified: bool,
+}
+
+impl AccountRow {
+    pub fn new(a: &Account) -> Self {
+        Self {
+            id: a.id.clone(),
+            name: a.display_name.clone(),
+            email: a.email.clone(),
+            role: a.role.as_str(),
+            verified: a.identity_verified_at.is_some(),
+        }
+    }
+}
+
+pub struct AuditView {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub reason: String,
+    pub change: String,
+}
+
+impl AuditView {
+    pub fn new(r: &AuditRecord) -> Self {
+        let change = match (&r.before, &r.after) {
+            (Some(b), Some(a)) => format!("{b} → {a}"),
+            (None, Some(a)) => a.clone(),
+            (Some(b), None) => format!("{b} → (removed)"),
+            (None, None) => String::new(),
+        };
+        Self {
+            at: r.at.to_human(),
+            actor: r.actor.to_text(),
+            action: r.action.clone(),
+            entity: format!("{} {}", r.entity_type, r.entity_id),
+            reason: r.reason.clone(),
+            change,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_formats_cents() {
+        assert_eq!(super::money(125_000), "$1250.00");
+        assert_eq!(super::money(5), "$0.05");
+        assert_eq!(super::money(-150), "-$1.50");
+    }
+}
