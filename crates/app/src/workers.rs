@@ -179,6 +179,8 @@ impl App {
             .advance(seconds * 1000)
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let mut tx = self.db().begin().await?;
+        // Business time moved, not the browser's: keep people signed in.
+        tx.extend_sessions(now.millis() - before.millis()).await?;
         tx.append_audit(
             &crate::audit::Change {
                 actor,

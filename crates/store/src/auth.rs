@@ -130,6 +130,18 @@ impl Tx {
         Ok(done.rows_affected())
     }
 
+    /// Pushes every session's expiry back by `by_ms`. The demo's test clock calls this when it
+    /// jumps ahead, so moving business time does not sign everyone out.
+    pub async fn extend_sessions(&mut self, by_ms: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE sessions SET expires_at = expires_at + $1, last_seen_at = last_seen_at + $1",
+        )
+        .bind(by_ms)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     pub async fn count_sessions_of(&mut self, account_id: &str) -> Result<i64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE account_id = $1")
             .bind(account_id)

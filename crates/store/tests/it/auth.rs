@@ -35,6 +35,13 @@ async fn sessions_live_expire_and_end() {
             .unwrap()
             .unwrap();
         assert_eq!(touched.last_seen_at, Timestamp(50));
+        assert_eq!(tx.extend_sessions(1_000).await.unwrap(), 1);
+        assert!(
+            tx.live_session("hash1", Timestamp(1_400))
+                .await
+                .unwrap()
+                .is_some()
+        );
         let mut s2 = s.clone();
         s2.id = "hash2".into();
         tx.insert_session(&s2).await.unwrap();
