@@ -1,5 +1,6 @@
 //! `trustwork`: run the server, the demo, migrations, and the detection tools.
 
+mod admin;
 mod config;
 mod evaluate;
 mod scan;
@@ -24,6 +25,10 @@ enum Command {
     Demo(serve::DemoArgs),
     /// Apply database migrations and exit.
     Migrate(config::ServeArgs),
+    /// Create accounts (e.g. the first admin).
+    Account(admin::AccountArgs),
+    /// Create API tokens for the operator's systems.
+    Token(admin::TokenArgs),
     /// Scan JSONL, CSV or TSV text for violations and print findings as JSONL.
     Scan(scan::ScanArgs),
     /// Measure the detectors' precision and recall on labelled data.
@@ -36,6 +41,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run_serve(args),
         Command::Demo(args) => serve::run_demo(args),
         Command::Migrate(args) => serve::run_migrate(args),
+        Command::Account(args) => admin::run_account(args),
+        Command::Token(args) => admin::run_token(args),
         Command::Scan(args) => scan::run(args),
         Command::Evaluate(args) => evaluate::run(args),
     };

@@ -23,7 +23,7 @@ pub struct DemoArgs {
     pub data_dir: PathBuf,
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -95,7 +95,7 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
+pub async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("cannot create data dir {}", settings.data_dir.display()))?;
     let db = Db::connect(&settings.database_url)
@@ -131,7 +131,7 @@ async fn serve_app(app: App, settings: &Settings, started: Instant) -> anyhow::R
     .context("server failed")
 }
 
-fn app_config(settings: &Settings, demo_mode: bool) -> anyhow::Result<AppConfig> {
+pub fn app_config(settings: &Settings, demo_mode: bool) -> anyhow::Result<AppConfig> {
     Ok(AppConfig {
         policy: settings.policy.clone(),
         demo_mode,
