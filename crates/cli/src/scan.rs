@@ -206,6 +206,7 @@ pub fn scan_stream<R: Read, W: Write>(
         contract_active: args.contract_active,
         allowed_domains: &[],
     };
+    let categories = parse_categories(&args.categories)?;
     let mut summary = Summary::default();
     let mut handle = |rec: Record, summary: &mut Summary| -> anyhow::Result<()> {
         match rec {
@@ -216,15 +217,16 @@ pub fn scan_stream<R: Read, W: Write>(
             Record::Ok { id, text } => {
                 summary.records += 1;
                 summary.bytes += text.len() as u64;
-                let findings = scanner.scan(&text, &ctx);
+                let mut findings = scanner.scan(&text, &ctx);
+                findings.retain(|f| categories.contains(&f.category));
                 if !findings.is_empty() {
                     summary.with_findings += 1;
                 }
                 for f in &findings {
-                    if let Some(i) = Category::ALL.iter().position(|c| *c == f.category) {
-                        if let Some(slot) = summary.per_category.get_mut(i) {
-                            *slot += 1;
-                        }
+                    if let Some(i) = Category::ALL.iter().position(|c| *c == f.category)
+                        && let Some(slot) = summary.per_category.get_mut(i)
+                    {
+                        *slot += 1;
                     }
                 }
                 if !(args.only_findings && findings.is_empty()) {

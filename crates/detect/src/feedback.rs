@@ -150,6 +150,10 @@ fn is_change(w: &str) -> bool {
 /// Finds feedback pressure, one finding per clause at most.
 pub(crate) fn detect(d: &mut Doc<'_>) {
     let n = d.t.len();
+    // Every rule needs a rating word: one cheap pass decides for most texts.
+    if d.find_word(0, n, is_rating).is_none() {
+        return;
+    }
     let mut k = 0;
     while k < n {
         let c1 = d.t.clause_end(k, 40);

@@ -44,6 +44,8 @@ pub(crate) struct Tokens {
     /// The skeleton followed by the texts of merged words.
     buf: String,
     pub toks: Vec<Tok>,
+    /// `starts[i]`: token `i` starts a clause (precomputed: detectors ask this constantly).
+    starts: Vec<bool>,
 }
 
 impl Tokens {
@@ -78,6 +80,10 @@ impl Tokens {
     /// True when token `i` starts a new clause: a line break, or a sentence-ending symbol before it
     /// followed by a space. Used to keep negation and intent from reaching across sentences.
     pub fn starts_clause(&self, i: usize) -> bool {
+        self.starts.get(i).copied().unwrap_or(true)
+    }
+
+    fn compute_starts_clause(&self, i: usize) -> bool {
         let Some(t) = self.toks.get(i) else {
             return true;
         };
@@ -171,8 +177,21 @@ pub(crate) fn tokenize(skeleton: &str) -> Tokens {
         nl = false;
     }
     let mut buf = skeleton.to_string();
-    let toks = merge_spaced_letters(&mut buf, toks);
-    Tokens { buf, toks }
+    // The merge pass copies the tokens; skip it when there is no one-character word at all.
+    let toks = if toks.iter().any(is_single_alnum) {
+        merge_spaced_letters(&mut buf, toks)
+    } else {
+        toks
+    };
+    let mut t = Tokens {
+        buf,
+        toks,
+        starts: Vec::new(),
+    };
+    t.starts = (0..t.toks.len())
+        .map(|i| t.compute_starts_clause(i))
+        .collect();
+    t
 }
 
 fn to_u32(x: usize) -> u32 {

@@ -277,8 +277,39 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
             );
         }
     }
-    // Intent without a brand.
+    // Intent without a brand. Cheap gate: one of the phrase anchors must occur at all.
     let n = d.t.len();
+    let anchors = d.any_word(0, n, |w| {
+        matches!(
+            w,
+            "directly"
+                | "direct"
+                | "privately"
+                | "personally"
+                | "outside"
+                | "off"
+                | "offline"
+                | "off-platform"
+                | "avoid"
+                | "save"
+                | "skip"
+                | "bypass"
+                | "cut"
+                | "without"
+                | "no"
+                | "escape"
+                | "dodge"
+                | "evade"
+                | "close"
+                | "end"
+                | "cancel"
+                | "between"
+                | "need"
+        )
+    });
+    if !anchors {
+        return;
+    }
     let mut k = 0;
     while k < n {
         if !d.t.starts_clause(k) {
