@@ -1,0 +1,392 @@
+//! The console's forms: sign-in, CSRF, roles, and bad input that must change nothing.
+
+use crate::support::{Api, Demo, Reply, api, api_with};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use trustwork_store::testing::each_backend;
+
+/// A console user: the session cookie and the page's CSRF token.
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+fn form_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+fn cookie_value(reply: &Reply, name: &str) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim_start_matches(&format!("{name}="))
+                .to_owned()
+        })
+}
+
+async fn get(api: &Api, cookie: Option<&str>, path: &str) -> Reply {
+    let mut r = Request::builder().method(Method::GET).uri(path);
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    api.send(r.body(Body::empty()).unwrap()).await
+}
+
+async fn post_form(api: &Api, cookie: Option<&str>, path: &str, form: &str) -> Reply {
+    let mut r = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    api.send(r.body(Body::from(form.to_owned())).unwrap()).await
+}
+
+fn location(reply: &Reply) -> String {
+    reply
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+async fn sign_in(api: &Api, email: &str) -> Browser {
+    let page = get(api, None, "/login").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let login_csrf = cookie_value(&page, "tw_login_csrf").expect("login csrf cookie");
+    assert_eq!(
+        form_value(&page.text(), "csrf").as_deref(),
+        Some(login_csrf.as_str())
+    );
+    let reply = post_form(
+        api,
+        Some(&format!("tw_login_csrf={login_csrf}")),
+        "/login",
+        &format!("email={email}&password=trustwork-demo&csrf={login_csrf}"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+    let set = reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("tw_session="))
+        .expect("session cookie")
+        .to_owned();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    let cookie = format!("tw_session={}", cookie_value(&reply, "tw_session").unwrap());
+    let home = get(api, Some(&cookie), &location(&reply)).await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.text());
+    let csrf = form_value(&home.text(), "csrf").expect("page csrf");
+    Browser { cookie, csrf }
+}
+
+#[tokio::test]
+async fn pages_need_a_session_and_the_right_role() {
+    each_backend(|db| async move {
+        let api = api(db);
+        api.seed().await;
+        let r = get(&api, None, "/dashboard").await;
+        assert_eq!(
+            (r.status, location(&r).as_str()),
+            (StatusCode::SEE_OTHER, "/login")
+        );
+        let r = get(&api, Some("tw_session=forged"), "/agent/accounts").await;
+        assert_eq!(location(&r), "/login");
+
+        let maria = sign_in(&api, "maria@trustwork.demo").await;
+        assert_eq!(
+            get(&api, Some(&maria.cookie), "/agent/accounts")
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            get(&api, Some(&maria.cookie), "/admin").await.status,
+            StatusCode::FORBIDDEN
+        );
+        for page in [
+            "/dashboard",
+            "/jobs",
+            "/work",
+            "/stats",
+            "/settings/identity",
+        ] {
+            let r = get(&api, Some(&maria.cookie), page).await;
+            assert_eq!(r.status, StatusCode::OK, "{page}");
+        }
+        let support = sign_in(&api, "support@trustwork.demo").await;
+        let r = get(&api, Some(&support.cookie), "/agent/accounts?q=maria").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.text().contains("Require identity verification"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sign_in_refuses_bad_passwords_and_forged_forms() {
+    each_backend(|db| async move {
+        let api = api(db);
+        api.seed().await;
+        let page = get(&api, None, "/login").await;
+        let token = cookie_value(&page, "tw_login_csrf").unwrap();
+        let r = post_form(
+            &api,
+            Some(&format!("tw_login_csrf={token}")),
+            "/login",
+            &format!("email=maria@trustwork.demo&password=nope&csrf={token}"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.text().contains("wrong email or password"));
+        assert!(cookie_value(&r, "tw_session").is_none());
+        // A form posted from elsewhere carries no matching cookie.
+        let r = post_form(
+            &api,
+            None,
+            "/login",
+            &format!("email=maria@trustwork.demo&password=trustwork-demo&csrf={token}"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(cookie_value(&r, "tw_session").is_none());
+        let r = post_form(
+            &api,
+            Some(&format!("tw_login_csrf={token}")),
+            "/login",
+            "email=maria@trustwork.demo",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("missing field"), "{}", r.text());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_form_posts_change_nothing() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo: Demo = api.seed().await;
+        let all = demo.account_ids();
+        let maria = sign_in(&api, "maria@trustwork.demo").await;
+        let jobs = api.app.open_jobs().await.unwrap();
+        let job = &jobs[0].id;
+        let before = api.snapshot(&demo.admin, &all).await;
+
+        let path = format!("/jobs/{job}/proposals");
+        let r = post_form(&api, Some(&maria.cookie), &path, "cover_letter=hi").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "missing csrf");
+        let r = post_form(
+            &api,
+            Some(&maria.cookie),
+            &path,
+            "cover_letter=hi&csrf=wrong",
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "wrong csrf");
+        let r = post_form(
+            &api,
+            Some(&maria.cookie),
+            &path,
+            &format!("cover_letter=%20&csrf={}", maria.csrf),
+        )
+        .await;
+        assert!(location(&r).starts_with("/jobs?error="), "empty letter");
+        let r = post_form(
+            &api,
+            Some(&maria.cookie),
+            "/jobs/job_nope/proposals",
+            &format!("cover_letter=hi&csrf={}", maria.csrf),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = post_form(
+            &api,
+            Some(&maria.cookie),
+            "/withdrawals",
+            &format!("amount=abc&csrf={}", maria.csrf),
+        )
+        .await;
+        assert!(location(&r).starts_with("/dashboard?error="));
+        let r = post_form(
+            &api,
+            Some(&maria.cookie),
+            "/withdrawals",
+            &format!("amount=999999&csrf={}", maria.csrf),
+        )
+        .await;
+        assert!(
+            location(&r).starts_with("/dashboard?error="),
+            "more than the balance"
+        );
+        let r = post_form(
+            &api,
+            Some(&maria.cookie),
+            &format!("/agent/accounts/{}/verification", demo.maria),
+            &format!("csrf={}", maria.csrf),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "freelancers cannot enforce"
+        );
+
+        let agent = sign_in(&api, "agent@trustwork.demo").await;
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            "/agent/cases/vc_nope/outcome",
+            &format!("outcome=verified&csrf={}", agent.csrf),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            "/agent/restrictions/rst_nope/lift",
+            &format!("note=x&csrf={}", agent.csrf),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &format!("/agent/accounts/{}/restrictions", demo.maria),
+            &format!(
+                "reason_code=SPAM&severity=hold&lift=days&days=0&note=x&csrf={}",
+                agent.csrf
+            ),
+        )
+        .await;
+        assert!(location(&r).contains("error="), "zero days");
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &format!("/agent/accounts/{}/restrictions", demo.maria),
+            &format!(
+                "reason_code=NOPE&severity=hold&lift=manual&note=x&csrf={}",
+                agent.csrf
+            ),
+        )
+        .await;
+        assert!(location(&r).contains("error="), "unknown reason");
+        assert_eq!(
+            api.snapshot(&demo.admin, &all).await,
+            before,
+            "nothing changed"
+        );
+
+        // A closed case and a lifted hold refuse a second decision, with the reason shown.
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &format!("/agent/accounts/{}/verification", demo.maria),
+            &format!("reason=check&csrf={}", agent.csrf),
+        )
+        .await;
+        assert!(location(&r).contains("notice="));
+        let case = api.app.verification_cases_of(&demo.maria).await.unwrap()[0]
+            .id
+            .clone();
+        let decide = format!("/agent/cases/{case}/outcome");
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &decide,
+            &format!("outcome=verified&note=ok&csrf={}", agent.csrf),
+        )
+        .await;
+        assert!(location(&r).contains("notice="));
+        let after_decision = api.snapshot(&demo.admin, &all).await;
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &decide,
+            &format!("outcome=failed&note=no&csrf={}", agent.csrf),
+        )
+        .await;
+        assert!(location(&r).contains("error="), "{}", location(&r));
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &decide,
+            &format!("outcome=maybe&csrf={}", agent.csrf),
+        )
+        .await;
+        assert!(location(&r).contains("error="));
+        assert_eq!(api.snapshot(&demo.admin, &all).await, after_decision);
+
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &format!("/agent/accounts/{}/restrictions", demo.maria),
+            &format!(
+                "reason_code=SPAM&severity=hold&lift=manual&note=same+letter+everywhere&csrf={}",
+                agent.csrf
+            ),
+        )
+        .await;
+        assert!(location(&r).contains("notice="));
+        let hold = api.app.restrictions_of(&demo.maria).await.unwrap()[0]
+            .id
+            .clone();
+        let lift = format!("/agent/restrictions/{hold}/lift");
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &lift,
+            &format!("note=appeal+accepted&csrf={}", agent.csrf),
+        )
+        .await;
+        assert!(location(&r).contains("notice="));
+        let after_lift = api.snapshot(&demo.admin, &all).await;
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &lift,
+            &format!("note=again&csrf={}", agent.csrf),
+        )
+        .await;
+        assert!(location(&r).contains("error="), "{}", location(&r));
+        assert_eq!(api.snapshot(&demo.admin, &all).await, after_lift);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_test_clock_form_exists_only_in_demo_mode() {
+    each_backend(|db| async move {
+        let api = api_with(db, false);
+        api.seed().await;
+        let admin = sign_in(&api, "admin@trustwork.demo").await;
+        let r = post_form(
+            &api,
+            Some(&admin.cookie),
+            "/admin/clock/advance",
+            &format!("days=7&csrf={}", admin.csrf),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let page = get(&api, Some(&admin.cookie), "/admin").await;
+        assert!(!page.text().contains("Test clock"));
+    })
+    .await;
+}
