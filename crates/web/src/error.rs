@@ -4,13 +4,18 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
 use trustwork_app::AppError;
+use trustwork_core::DomainError;
 
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Machine-readable facts added beside `code` and `message`, e.g. the `capability` and the
+    /// `reasons` of a `capability_denied`.
+    pub details: Map<String, Value>,
 }
 
 impl ApiError {
@@ -19,7 +24,15 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            details: Map::new(),
         }
+    }
+
+    /// Adds a machine-readable fact to the error object.
+    #[must_use]
+    pub fn with_detail(mut self, key: &str, value: Value) -> Self {
+        self.details.insert(key.to_owned(), value);
+        self
     }
 
     pub fn unauthorized() -> Self {
@@ -70,13 +83,32 @@ impl From<AppError> for ApiError {
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %e.detail(), "request failed");
         }
-        Self::new(status, e.code(), e.to_string())
+        let error = Self::new(status, e.code(), e.to_string());
+        match &e {
+            // Clients branch on the reason codes, not on the sentence.
+            AppError::Domain(DomainError::CapabilityDenied {
+                capability,
+                reasons,
+            }) => error
+                .with_detail("capability", json!(capability.as_str()))
+                .with_detail(
+                    "reasons",
+                    json!(reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
+                ),
+            _ => error,
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
-        (self.status, Json(body)).into_response()
+        let mut error = Map::new();
+        error.insert("code".to_owned(), json!(self.code));
+        error.insert("message".to_owned(), json!(self.message));
+        // `code` and `message` are always the ones above, whatever the details say.
+        for (key, value) in self.details {
+            error.entry(key).or_insert(value);
+        }
+        (self.status, Json(json!({ "error": error }))).into_response()
     }
 }

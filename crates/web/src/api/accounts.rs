@@ -1,9 +1,9 @@
 use super::auth::Caller;
-use super::body::Body;
+use super::body::{Body, Params};
 use super::dto;
 use crate::{ApiError, WebState};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -97,9 +97,10 @@ pub async fn apply_restriction(
     State(s): State<WebState>,
     caller: Caller,
     Path(id): Path<String>,
-    Body(b): Body<ApplyRestriction>,
+    body: Result<Body<ApplyRestriction>, ApiError>,
 ) -> Created {
     caller.require(Scope::AccountsWrite)?;
+    let Body(b) = body?;
     let invalid = |m: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", m);
     let reason = ReasonCode::parse(&b.reason_code)
         .ok_or_else(|| invalid(format!("reason_code: unknown code {:?}", b.reason_code)))?;
@@ -110,6 +111,13 @@ pub async fn apply_restriction(
         ))
     })?;
     let lift = parse_lift(b.lift_condition)?;
+    if let LiftCondition::AtTime(until) = lift
+        && until <= s.app.now()
+    {
+        return Err(invalid(
+            "lift_condition.value: must be in the future".to_owned(),
+        ));
+    }
     let r = s
         .app
         .apply_restriction(
@@ -136,9 +144,10 @@ pub async fn lift_restriction(
     State(s): State<WebState>,
     caller: Caller,
     Path(id): Path<String>,
-    Body(b): Body<LiftRestriction>,
+    body: Result<Body<LiftRestriction>, ApiError>,
 ) -> Answer {
     caller.require(Scope::AccountsWrite)?;
+    let Body(b) = body?;
     if b.note.trim().is_empty() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -176,9 +185,10 @@ pub async fn submit_proposal(
     State(s): State<WebState>,
     caller: Caller,
     Path(id): Path<String>,
-    Body(b): Body<SubmitProposal>,
+    body: Result<Body<SubmitProposal>, ApiError>,
 ) -> Created {
     caller.require(Scope::AccountsWrite)?;
+    let Body(b) = body?;
     let p = s
         .app
         .submit_proposal(&id, &b.job_id, &b.cover_letter)
@@ -220,9 +230,17 @@ pub async fn request_withdrawal(
     State(s): State<WebState>,
     caller: Caller,
     Path(id): Path<String>,
-    Body(b): Body<RequestWithdrawal>,
+    body: Result<Body<RequestWithdrawal>, ApiError>,
 ) -> Created {
     caller.require(Scope::AccountsWrite)?;
+    let Body(b) = body?;
+    if b.amount_cents <= 0 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            "amount_cents: must be a positive number of cents",
+        ));
+    }
     let w = s.app.request_withdrawal(&id, b.amount_cents).await?;
     Ok((StatusCode::CREATED, Json(dto::withdrawal(&w))))
 }
@@ -237,9 +255,10 @@ pub async fn audit(
     State(s): State<WebState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<AuditQuery>,
+    q: Result<Params<AuditQuery>, ApiError>,
 ) -> Answer {
     caller.require(Scope::AccountsRead)?;
+    let Params(q) = q?;
     let records = s.app.audit_of(&id, q.limit.unwrap_or(200)).await?;
     Ok(Json(
         json!({"records": records.iter().map(dto::audit).collect::<Vec<_>>()}),
@@ -255,9 +274,10 @@ pub struct SearchQuery {
 pub async fn search_freelancers(
     State(s): State<WebState>,
     caller: Caller,
-    Query(q): Query<SearchQuery>,
+    q: Result<Params<SearchQuery>, ApiError>,
 ) -> Answer {
     caller.require(Scope::AccountsRead)?;
+    let Params(q) = q?;
     let found = s.app.search_freelancers(&q.q).await?;
     let list: Vec<Value> = found
         .iter()

@@ -18,9 +18,10 @@ pub struct Advance {
 pub async fn advance(
     State(s): State<WebState>,
     caller: Caller,
-    Body(b): Body<Advance>,
+    body: Result<Body<Advance>, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Scope::Admin)?;
+    let Body(b) = body?;
     let now = s.app.advance_clock(&caller.actor(), b.seconds).await?;
     Ok(Json(json!({"now": now.to_rfc3339()})))
 }

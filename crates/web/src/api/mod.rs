@@ -8,9 +8,10 @@ mod clock;
 mod dto;
 mod verification;
 
-use crate::WebState;
+use crate::{ApiError, WebState};
 use axum::Router;
-use axum::routing::{get, post};
+use axum::http::StatusCode;
+use axum::routing::{any, get, post};
 
 /// The OpenAPI document, written by hand and checked against the router by a test.
 pub const OPENAPI: &str = include_str!("../../openapi.json");
@@ -63,7 +64,25 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
     if demo_mode {
         r = r.route("/api/v1/test-clock/advance", post(clock::advance));
     }
-    r
+    // Unknown API paths and methods answer in the API's error shape too.
+    r.route("/api/v1/{*rest}", any(no_such_route))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn no_such_route() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such API route; see /api/v1/openapi.json",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method; see /api/v1/openapi.json",
+    )
 }
 
 async fn openapi() -> impl axum::response::IntoResponse {

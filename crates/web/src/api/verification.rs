@@ -1,5 +1,5 @@
 use super::auth::Caller;
-use super::body::Body;
+use super::body::{Body, OptionalBody};
 use super::dto;
 use crate::{ApiError, WebState};
 use axum::Json;
@@ -22,10 +22,10 @@ pub async fn require(
     State(s): State<WebState>,
     caller: Caller,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    body: Result<OptionalBody<RequireVerification>, ApiError>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(Scope::AccountsWrite)?;
-    let body: RequireVerification = super::body::optional(&body)?;
+    let OptionalBody(body) = body?;
     let reason = body.reason.unwrap_or_default();
     let case = s
         .app
@@ -67,9 +67,10 @@ pub async fn outcome(
     State(s): State<WebState>,
     caller: Caller,
     Path(id): Path<String>,
-    Body(b): Body<RecordOutcome>,
+    body: Result<Body<RecordOutcome>, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Scope::AccountsWrite)?;
+    let Body(b) = body?;
     let outcome = Outcome::parse(&b.outcome).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

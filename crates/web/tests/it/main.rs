@@ -1,0 +1,12 @@
+//! The HTTP layer's tests: the API driven in-process through the real router, on SQLite and
+//! (when TRUSTWORK_TEST_POSTGRES_URL is set) PostgreSQL, with a fake clock.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod browser;
+mod console;
+mod support;
+
+mod api_errors;
+mod api_story;
+mod openapi;

@@ -1,0 +1,725 @@
+//! The hand-written OpenAPI document (crates/web/openapi.json) against the router: every route is
+//! documented, every documented operation exists with the documented scope, and real answers
+//! (successes and errors) match the documented status codes and schemas.
+
+use crate::support::{Api, Reply, api};
+use axum::http::Method;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use trustwork_core::Timestamp;
+
+const DOCUMENT: &str = include_str!("../../openapi.json");
+const API_ROUTES: &str = include_str!("../../src/api/mod.rs");
+const SERVER_ROUTES: &str = include_str!("../../src/server.rs");
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+pub fn document() -> Value {
+    serde_json::from_str(DOCUMENT).expect("openapi.json is JSON")
+}
+
+/// (METHOD, path template) of every documented operation.
+fn documented(doc: &Value) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in METHODS {
+            if item.get(method).is_some() {
+                out.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The scope an operation's security requirement names, or `None` for a public operation.
+fn scope_of(doc: &Value, method: &str, path: &str) -> Option<String> {
+    let op = &doc["paths"][path][method.to_lowercase()];
+    let security = op
+        .get("security")
+        .or_else(|| doc.get("security"))
+        .and_then(Value::as_array)
+        .unwrap();
+    match security.as_slice() {
+        [] => None,
+        [requirement] => {
+            let scopes = requirement["bearerAuth"].as_array().unwrap();
+            assert_eq!(scopes.len(), 1, "{method} {path}: one scope per operation");
+            Some(scopes[0].as_str().unwrap().to_owned())
+        }
+        _ => panic!("{method} {path}: one security requirement at most"),
+    }
+}
+
+/// (METHOD, path template) of every documented operation that needs a token.
+pub fn secured_operations() -> BTreeSet<(String, String)> {
+    let doc = document();
+    documented(&doc)
+        .into_iter()
+        .filter(|(m, p)| scope_of(&doc, m, p).is_some())
+        .collect()
+}
+
+/// The routes registered in the source: each `.route("path", get(..).post(..))`, read as text.
+/// The `{*rest}` catch-all only turns unknown API paths into JSON 404s and is not an operation.
+fn routes_in_source(source: &str) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for piece in source.split(".route(").skip(1) {
+        let open = piece.find('"').unwrap();
+        let len = piece[open + 1..].find('"').unwrap();
+        let path = &piece[open + 1..open + 1 + len];
+        // The handlers run from after the path to the `)` that closes `.route(`.
+        let after = &piece[open + len + 2..];
+        let mut depth = 1;
+        let mut close = after.len();
+        for (i, c) in after.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let handlers = &after[..close];
+        if path.contains("{*") {
+            continue;
+        }
+        let mut found = false;
+        for method in METHODS {
+            for (i, _) in handlers.match_indices(&format!("{method}(")) {
+                let before = handlers[..i].chars().last();
+                if before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == ':')) {
+                    out.insert((method.to_uppercase(), path.to_owned()));
+                    found = true;
+                }
+            }
+        }
+        assert!(found, "no method found for route {path}: {handlers}");
+    }
+    out
+}
+
+#[test]
+fn the_document_is_openapi_3_1_and_hangs_together() {
+    let doc = document();
+    let version = doc["openapi"].as_str().unwrap();
+    assert!(version.starts_with("3.1."), "{version}");
+    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearerAuth"],
+        json!({
+            "type": "http",
+            "scheme": "bearer",
+            "description": doc["components"]["securitySchemes"]["bearerAuth"]["description"]
+        })
+    );
+
+    // Every $ref points at something.
+    fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r);
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 50);
+    for r in all {
+        let pointer = r
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("local refs only: {r}"));
+        assert!(doc.pointer(pointer).is_some(), "dangling $ref {r}");
+    }
+
+    let mut ids = BTreeSet::new();
+    for (method, path) in documented(&doc) {
+        let op = &doc["paths"][&path][method.to_lowercase()];
+        let what = format!("{method} {path}");
+        assert!(
+            ids.insert(op["operationId"].as_str().unwrap().to_owned()),
+            "{what}: operationId repeated"
+        );
+        assert!(op["summary"].is_string(), "{what}: summary");
+        let responses = op["responses"].as_object().unwrap();
+        assert!(
+            responses.keys().any(|s| s.starts_with('2')),
+            "{what}: a success answer"
+        );
+        // Path parameters are declared, required, and match the template.
+        let in_template: BTreeSet<String> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(str::to_owned)
+            .collect();
+        let declared: BTreeSet<String> = op["parameters"]
+            .as_array()
+            .map(|ps| {
+                ps.iter()
+                    .filter(|p| p["in"] == json!("path"))
+                    .map(|p| {
+                        assert_eq!(p["required"], json!(true), "{what}");
+                        p["name"].as_str().unwrap().to_owned()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(in_template, declared, "{what}: path parameters");
+        // Secured operations say their scope in words too, and answer 401 and 403.
+        if let Some(scope) = scope_of(&doc, &method, &path) {
+            assert!(
+                ["accounts:read", "accounts:write", "admin"].contains(&scope.as_str()),
+                "{what}: {scope}"
+            );
+            let description = op["description"].as_str().unwrap();
+            assert!(
+                description.contains(&format!("`{scope}` scope")),
+                "{what}: the description names the scope"
+            );
+            for status in ["401", "403"] {
+                assert!(responses.contains_key(status), "{what}: documents {status}");
+            }
+        }
+        if op.get("requestBody").is_some() {
+            for status in ["400", "413", "415", "422"] {
+                assert!(responses.contains_key(status), "{what}: documents {status}");
+            }
+        }
+    }
+
+    // The enums the issue fixes are spelled out.
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["ReasonCode"]["enum"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        schemas["Severity"]["enum"],
+        json!(["warning", "hold", "suspension", "ban"])
+    );
+    assert_eq!(
+        schemas["Outcome"]["enum"],
+        json!(["verified", "needs_documents", "failed"])
+    );
+    assert_eq!(
+        schemas["LiftConditionInput"]["properties"]["type"]["enum"],
+        json!(["manual", "at_time", "on_action"])
+    );
+    for code in trustwork_core::ReasonCode::ALL {
+        assert!(
+            schemas["ReasonCode"]["enum"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(code.as_str()))
+        );
+    }
+    for cap in trustwork_core::Capability::ALL {
+        assert!(
+            schemas["Capabilities"]["properties"]["capabilities"]["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(cap.as_str())),
+            "{}",
+            cap.as_str()
+        );
+    }
+}
+
+#[test]
+fn every_route_in_the_source_is_documented_and_nothing_else() {
+    let mut source = routes_in_source(API_ROUTES);
+    source.extend(routes_in_source(SERVER_ROUTES));
+    assert!(source.len() >= 22, "the scan found the routes: {source:?}");
+    for health in ["/healthz", "/readyz", "/metrics"] {
+        assert!(source.contains(&("GET".to_owned(), health.to_owned())));
+    }
+    let doc = documented(&document());
+    let undocumented: Vec<_> = source.difference(&doc).collect();
+    assert!(
+        undocumented.is_empty(),
+        "not in openapi.json: {undocumented:?}"
+    );
+    let unrouted: Vec<_> = doc.difference(&source).collect();
+    assert!(
+        unrouted.is_empty(),
+        "documented but not routed: {unrouted:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_routed_with_its_scope() {
+    let db = trustwork_app::store::testing::TestDb::sqlite()
+        .await
+        .unwrap();
+    let api = api(db.db.clone());
+    let d = api.seed().await;
+    let doc = document();
+    for (method, path) in documented(&doc) {
+        let concrete = path.replace("{id}", "probe-id");
+        let what = format!("{method} {path}");
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let body = (method == Method::POST).then(|| json!({}));
+        let anonymous = api
+            .call(method.clone(), &concrete, None, body.as_ref())
+            .await;
+        let Some(scope) = scope_of(&doc, method.as_str(), &path) else {
+            assert_eq!(anonymous.status.as_u16(), 200, "{what} is public");
+            continue;
+        };
+        // Routed: an unrouted path would answer 404 (or 405), not ask for a token.
+        anonymous.expect_error(401, "unauthorized");
+        let (lacking, holding) = match scope.as_str() {
+            "accounts:read" => (&d.writer, &d.reader),
+            "accounts:write" => (&d.reader, &d.writer),
+            _ => (&d.operator, &d.admin),
+        };
+        let message = api
+            .call(method.clone(), &concrete, Some(lacking), body.as_ref())
+            .await
+            .expect_error(403, "forbidden");
+        assert!(message.contains(&scope), "{what}: {message}");
+        let allowed = api
+            .call(method, &concrete, Some(holding), body.as_ref())
+            .await;
+        assert!(
+            ![401, 403, 405].contains(&allowed.status.as_u16()),
+            "{what} with {scope}: {} {}",
+            allowed.status,
+            allowed.text()
+        );
+    }
+    let served = api
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(served.json(), doc, "served verbatim");
+    db.cleanup().await;
+}
+
+/// A small JSON Schema check for the keywords the document uses.
+fn check(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), String> {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let target = doc.pointer(r.trim_start_matches('#')).unwrap();
+        return check(doc, target, value, at);
+    }
+    if let Some(options) = schema.get("anyOf").and_then(Value::as_array) {
+        let errors: Vec<String> = options
+            .iter()
+            .filter_map(|o| check(doc, o, value, at).err())
+            .collect();
+        if errors.len() == options.len() {
+            return Err(format!("{at}: fits no anyOf option: {errors:?}"));
+        }
+    }
+    if let Some(types) = schema.get("type") {
+        let types: Vec<&str> = match types {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().map(|t| t.as_str().unwrap()).collect(),
+            _ => panic!("bad type keyword at {at}"),
+        };
+        let actual = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        if !types
+            .iter()
+            .any(|t| *t == actual || (*t == "number" && actual == "integer"))
+        {
+            return Err(format!("{at}: {actual} where {types:?} was documented"));
+        }
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        return Err(format!("{at}: {value} is not one of {allowed:?}"));
+    }
+    if let Some(c) = schema.get("const")
+        && c != value
+    {
+        return Err(format!("{at}: {value} is not {c}"));
+    }
+    if schema.get("format") == Some(&json!("date-time"))
+        && let Some(s) = value.as_str()
+        && Timestamp::parse_rfc3339(s).is_none()
+    {
+        return Err(format!("{at}: {s} is not an RFC 3339 time"));
+    }
+    if let Value::Object(fields) = value {
+        let props = schema.get("properties").and_then(Value::as_object);
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let name = name.as_str().unwrap();
+            if !fields.contains_key(name) {
+                return Err(format!("{at}: the documented field {name} is missing"));
+            }
+        }
+        for (name, v) in fields {
+            match props.and_then(|p| p.get(name)) {
+                Some(s) => check(doc, s, v, &format!("{at}.{name}"))?,
+                None if schema.get("additionalProperties") == Some(&json!(false)) => {
+                    return Err(format!("{at}: the field {name} is not documented"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Value::Array(items), Some(s)) = (value, schema.get("items")) {
+        for (i, v) in items.iter().enumerate() {
+            check(doc, s, v, &format!("{at}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Calls the API and checks that the answer's status is documented for the operation and its
+/// body fits the documented schema.
+struct Conformance<'a> {
+    api: &'a Api,
+    doc: Value,
+    seen: Mutex<BTreeSet<(String, String, u16)>>,
+}
+
+impl Conformance<'_> {
+    async fn call(
+        &self,
+        method: Method,
+        template: &str,
+        id: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let path = template.replace("{id}", id);
+        let reply = self
+            .api
+            .call(method.clone(), &path, token, body.as_ref())
+            .await;
+        let key = template.split('?').next().unwrap();
+        let what = format!("{method} {path} -> {}", reply.status);
+        let op = &self.doc["paths"][key][method.as_str().to_lowercase()];
+        assert!(op.is_object(), "{what}: not documented");
+        let status = reply.status.as_str();
+        let mut response = op["responses"]
+            .get(status)
+            .unwrap_or_else(|| panic!("{what}: status not documented; body {}", reply.text()));
+        if let Some(r) = response.get("$ref").and_then(Value::as_str) {
+            response = self.doc.pointer(r.trim_start_matches('#')).unwrap();
+        }
+        let content_type = reply
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let media = content_type.split(';').next().unwrap_or_default();
+        let schema = &response["content"][media]["schema"];
+        assert!(
+            schema.is_object(),
+            "{what}: {media} not documented for this answer"
+        );
+        let value = if media == "application/json" {
+            reply.json()
+        } else {
+            Value::String(reply.text())
+        };
+        if let Err(e) = check(&self.doc, schema, &value, "body") {
+            panic!("{what}: {e}\n{value:#}");
+        }
+        self.seen.lock().unwrap().insert((
+            method.to_string(),
+            key.to_owned(),
+            reply.status.as_u16(),
+        ));
+        reply
+    }
+}
+
+#[tokio::test]
+async fn answers_match_the_documented_statuses_and_schemas() {
+    let db = trustwork_app::store::testing::TestDb::sqlite()
+        .await
+        .unwrap();
+    let api = api(db.db.clone());
+    let d = api.seed().await;
+    let c = Conformance {
+        api: &api,
+        doc: document(),
+        seen: Mutex::new(BTreeSet::new()),
+    };
+    let admin = Some(d.admin.as_str());
+    let (get, post) = (Method::GET, Method::POST);
+    for path in ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"] {
+        c.call(get.clone(), path, "", None, None).await;
+    }
+
+    // The story, in short, so that every shape shows up: a case, a hold, a lift, a badge.
+    let case = c
+        .call(
+            post.clone(),
+            "/api/v1/accounts/{id}/verification-requests",
+            &d.maria,
+            admin,
+            Some(json!({"reason": "check"})),
+        )
+        .await
+        .expect(201);
+    let case_id = case["id"].as_str().unwrap().to_owned();
+    c.call(get.clone(), "/api/v1/timers", "", admin, None).await;
+    c.call(
+        post.clone(),
+        "/api/v1/test-clock/advance",
+        "",
+        admin,
+        Some(json!({"seconds": 7 * 24 * 3600})),
+    )
+    .await;
+    let account_reads = [
+        "/api/v1/accounts/{id}",
+        "/api/v1/accounts/{id}/capabilities",
+        "/api/v1/accounts/{id}/restrictions",
+        "/api/v1/accounts/{id}/verification-cases",
+        "/api/v1/accounts/{id}/proposals",
+        "/api/v1/accounts/{id}/contracts",
+        "/api/v1/accounts/{id}/withdrawals",
+        "/api/v1/accounts/{id}/audit",
+        "/api/v1/accounts/{id}/audit?limit=5",
+    ];
+    for template in account_reads {
+        c.call(get.clone(), template, &d.maria, admin, None).await;
+        c.call(get.clone(), template, "nope", admin, None).await;
+    }
+    let jobs = api
+        .get(&d.admin, &format!("/api/v1/accounts/{}/proposals", d.dev))
+        .await
+        .ok();
+    let job = jobs["proposals"][0]["job_id"].as_str().unwrap().to_owned();
+    let proposal = json!({"job_id": job, "cover_letter": "hello"});
+    c.call(
+        post.clone(),
+        "/api/v1/accounts/{id}/proposals",
+        &d.maria,
+        admin,
+        Some(proposal.clone()),
+    )
+    .await
+    .expect(403);
+    c.call(
+        post.clone(),
+        "/api/v1/accounts/{id}/withdrawals",
+        &d.maria,
+        admin,
+        Some(json!({"amount_cents": 100})),
+    )
+    .await
+    .expect(403);
+    c.call(get.clone(), "/api/v1/freelancers?q=", "", admin, None)
+        .await;
+    c.call(
+        get.clone(),
+        "/api/v1/verification-cases/{id}",
+        &case_id,
+        admin,
+        None,
+    )
+    .await;
+    c.call(
+        post.clone(),
+        "/api/v1/verification-cases/{id}/outcome",
+        &case_id,
+        admin,
+        Some(json!({"outcome": "verified", "note": "ok"})),
+    )
+    .await
+    .ok();
+    c.call(
+        post.clone(),
+        "/api/v1/verification-cases/{id}/outcome",
+        &case_id,
+        admin,
+        Some(json!({"outcome": "verified"})),
+    )
+    .await
+    .expect(409);
+    c.call(
+        post.clone(),
+        "/api/v1/accounts/{id}/proposals",
+        &d.maria,
+        admin,
+        Some(proposal),
+    )
+    .await
+    .expect(201);
+    c.call(
+        post.clone(),
+        "/api/v1/accounts/{id}/withdrawals",
+        &d.maria,
+        admin,
+        Some(json!({"amount_cents": 100})),
+    )
+    .await
+    .expect(201);
+    for template in account_reads {
+        c.call(get.clone(), template, &d.maria, admin, None).await;
+    }
+    c.call(
+        post.clone(),
+        "/api/v1/accounts/{id}/verification-requests",
+        &d.li,
+        admin,
+        None,
+    )
+    .await
+    .expect(201);
+    c.call(
+        post.clone(),
+        "/api/v1/accounts/{id}/verification-requests",
+        &d.li,
+        admin,
+        None,
+    )
+    .await
+    .expect(409);
+    let until = api.app.now().plus_days(1).to_rfc3339();
+    let restriction = c
+        .call(
+            post.clone(),
+            "/api/v1/accounts/{id}/restrictions",
+            &d.dev,
+            admin,
+            Some(json!({
+                "reason_code": "SPAM", "severity": "suspension", "note": "n",
+                "lift_condition": {"type": "at_time", "value": until}
+            })),
+        )
+        .await
+        .expect(201);
+    let restriction_id = restriction["id"].as_str().unwrap().to_owned();
+    for _ in 0..2 {
+        c.call(
+            post.clone(),
+            "/api/v1/restrictions/{id}/lift",
+            &restriction_id,
+            admin,
+            Some(json!({"note": "ok"})),
+        )
+        .await;
+    }
+    c.call(get.clone(), "/api/v1/accounts/{id}", &d.dev, admin, None)
+        .await;
+
+    // Errors, each in its documented place.
+    for (method, template, id, token, body) in [
+        (
+            get.clone(),
+            "/api/v1/accounts/{id}",
+            d.maria.as_str(),
+            None,
+            None,
+        ),
+        (
+            get.clone(),
+            "/api/v1/timers",
+            "",
+            Some(d.reader.as_str()),
+            None,
+        ),
+        (
+            get.clone(),
+            "/api/v1/verification-cases/{id}",
+            "nope",
+            admin,
+            None,
+        ),
+        (
+            get.clone(),
+            "/api/v1/freelancers?q=",
+            "",
+            Some(d.writer.as_str()),
+            None,
+        ),
+        (
+            post.clone(),
+            "/api/v1/accounts/{id}/restrictions",
+            d.maria.as_str(),
+            admin,
+            Some(json!({"note": "n"})),
+        ),
+        (
+            post.clone(),
+            "/api/v1/restrictions/{id}/lift",
+            "nope",
+            admin,
+            Some(json!({"note": "n"})),
+        ),
+        (
+            post.clone(),
+            "/api/v1/verification-cases/{id}/outcome",
+            "nope",
+            admin,
+            Some(json!({"outcome": "failed"})),
+        ),
+        (
+            post.clone(),
+            "/api/v1/accounts/{id}/withdrawals",
+            d.maria.as_str(),
+            admin,
+            Some(json!({"amount_cents": 10_000_000})),
+        ),
+        (
+            post.clone(),
+            "/api/v1/test-clock/advance",
+            "",
+            admin,
+            Some(json!({"seconds": 0})),
+        ),
+        (
+            post.clone(),
+            "/api/v1/test-clock/advance",
+            "",
+            Some(d.operator.as_str()),
+            Some(json!({"seconds": 1})),
+        ),
+    ] {
+        let reply = c.call(method, template, id, token, body).await;
+        assert!(reply.status.is_client_error(), "{}", reply.text());
+    }
+    for (template, id) in [
+        ("/api/v1/accounts/{id}/restrictions", d.maria.as_str()),
+        ("/api/v1/verification-cases/{id}/outcome", case_id.as_str()),
+    ] {
+        let path = template.replace("{id}", id);
+        for (content_type, body) in [
+            (Some("application/json"), "{".to_owned()),
+            (Some("text/plain"), "{}".to_owned()),
+            (Some("application/json"), "x".repeat(70_000)),
+        ] {
+            let reply = api.post_raw(&d.admin, &path, content_type, body).await;
+            let documented = &c.doc["paths"][template]["post"]["responses"][reply.status.as_str()];
+            assert!(documented.is_object(), "{path}: {}", reply.status);
+        }
+    }
+
+    // Every operation was seen answering successfully at least once.
+    let seen = c.seen.lock().unwrap().clone();
+    for (method, path) in documented(&c.doc) {
+        assert!(
+            seen.iter()
+                .any(|(m, p, s)| *m == method && *p == path && (200..300).contains(s)),
+            "{method} {path} never answered successfully in this test"
+        );
+    }
+    db.cleanup().await;
+}
