@@ -15,10 +15,17 @@ pub(crate) struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
+    #[cfg(test)]
     pub fn new(text: &'a str) -> Doc<'a> {
+        Doc::with_names(text, true)
+    }
+
+    /// Prepares `text`; app and brand names are looked up only when `names` is set (abuse and
+    /// feedback do not need them).
+    pub fn with_names(text: &'a str, names: bool) -> Doc<'a> {
         let norm = normalize(text);
         let t = tokenize(norm.as_str());
-        let names = find_names(&t);
+        let names = if names { find_names(&t) } else { Vec::new() };
         Doc {
             norm,
             t,

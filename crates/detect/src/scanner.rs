@@ -112,7 +112,7 @@ impl Scanner {
         if !(contact_on || payment_on || harassment_on || profanity_on || feedback_on) {
             return Vec::new();
         }
-        let mut d = Doc::new(text);
+        let mut d = Doc::with_names(text, contact_on || payment_on);
         if contact_on {
             let allow = Allow {
                 config: &self.config.allowed_domains,

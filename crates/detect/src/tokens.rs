@@ -238,6 +238,13 @@ fn merge_spaced_letters(buf: &mut String, toks: Vec<Tok>) -> Vec<Tok> {
             i = j;
             continue;
         }
+        // No later start inside this run can qualify either (fewer letters, shorter): emit all
+        // but its last token at once, which keeps the pass linear on "1 1 1 1 ...".
+        if j - i > 2 {
+            out.extend(toks.get(i..j - 1).unwrap_or(&[]).iter().copied());
+            i = j - 1;
+            continue;
+        }
         // Separator-separated run: letter, sep, letter, sep, ... with one repeated separator.
         if let Some(TokKind::Sym(sep)) = toks.get(i + 1).map(|t| t.kind)
             && matches!(sep, b'.' | b'-' | b'_' | b'*' | b'/' | b'|' | b'+' | b'~')

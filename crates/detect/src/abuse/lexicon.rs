@@ -222,6 +222,9 @@ fn collapsed(r: &[(u8, u8)]) -> Vec<u8> {
 struct Table {
     by_key: HashMap<Vec<u8>, Vec<usize>, FxBuild>,
     entries: Vec<Entry>,
+    /// `first[a][b]`: some entry's collapsed form starts with letters a, b. Most words fail this
+    /// test and skip the hash lookups.
+    first: [[bool; 26]; 26],
 }
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
@@ -241,7 +244,19 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             suffix,
         });
     }
-    Table { by_key, entries }
+    let mut first = [[false; 26]; 26];
+    for e in &entries {
+        let a = e.runs.first().map_or(0, |r| r.0.wrapping_sub(b'a')) as usize;
+        let b = e.runs.get(1).map_or(0, |r| r.0.wrapping_sub(b'a')) as usize;
+        if let Some(slot) = first.get_mut(a).and_then(|row| row.get_mut(b)) {
+            *slot = true;
+        }
+    }
+    Table {
+        by_key,
+        entries,
+        first,
+    }
 });
 
 /// A matched list word.
@@ -348,6 +363,19 @@ pub(crate) fn lookup(folded: &[u8], disguised: bool) -> Option<Match> {
         return masked(table, folded);
     }
     let sr = StackRuns::of(folded);
+    let bigram = |k: &[u8]| {
+        let a = k.first().map_or(0, |c| c.wrapping_sub(b'a')) as usize;
+        let b = k.get(1).map_or(0, |c| c.wrapping_sub(b'a')) as usize;
+        table
+            .first
+            .get(a)
+            .and_then(|row| row.get(b))
+            .copied()
+            .unwrap_or(false)
+    };
+    if !bigram(sr.key()) {
+        return compound(folded, disguised);
+    }
     let runs = sr.runs();
     let stretched = runs.iter().any(|r| r.1 > 2);
     let key = sr.key();
@@ -367,7 +395,28 @@ pub(crate) fn lookup(folded: &[u8], disguised: bool) -> Option<Match> {
             disguised: disguised || stretched || folded.len() != e.len,
         });
     }
-    // Compounds ending in a strong word: "clusterfuck", "batshit", "dumbfuck".
+    if let Some(m) = compound(folded, disguised) {
+        return Some(m);
+    }
+    for suf in SUFFIXES {
+        let sb = suf.as_bytes();
+        if folded.len() > sb.len() + 2 && folded.ends_with(sb) {
+            let stem = folded.get(..folded.len() - sb.len()).unwrap_or(&[]);
+            let sr = StackRuns::of(stem);
+            if let Some(e) = found(sr.key(), sr.runs(), true) {
+                return Some(Match {
+                    word: e.word,
+                    kind: e.kind,
+                    disguised,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Compounds ending in a strong word: "clusterfuck", "batshit", "dumbfuck".
+fn compound(folded: &[u8], disguised: bool) -> Option<Match> {
     for stem in [
         &b"fuck"[..],
         b"fucker",
@@ -391,20 +440,6 @@ pub(crate) fn lookup(folded: &[u8], disguised: bool) -> Option<Match> {
                 kind: WordKind::Strong,
                 disguised,
             });
-        }
-    }
-    for suf in SUFFIXES {
-        let sb = suf.as_bytes();
-        if folded.len() > sb.len() + 2 && folded.ends_with(sb) {
-            let stem = folded.get(..folded.len() - sb.len()).unwrap_or(&[]);
-            let sr = StackRuns::of(stem);
-            if let Some(e) = found(sr.key(), sr.runs(), true) {
-                return Some(Match {
-                    word: e.word,
-                    kind: e.kind,
-                    disguised,
-                });
-            }
         }
     }
     None

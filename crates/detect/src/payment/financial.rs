@@ -159,6 +159,16 @@ fn ibans(d: &mut Doc<'_>) {
 
 fn cards(d: &mut Doc<'_>) {
     let n = d.t.len();
+    // Cheap gate: a card needs at least 12 digits in the text.
+    let digits: usize =
+        d.t.toks
+            .iter()
+            .filter(|t| t.has_digit)
+            .map(|t| (t.end - t.start) as usize)
+            .sum();
+    if digits < 12 {
+        return;
+    }
     let mut i = 0;
     while i < n {
         let t = &d.t;
