@@ -1,0 +1,318 @@
+//! Turning an event, its findings, counters and the account into a decision that explains itself.
+
+use super::policy::{Action, ActionKind, Mode, Policy, Verdict};
+use crate::restriction::ReasonCode;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A detector finding as the policy sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingInput {
+    pub category: String,
+    pub kind: String,
+    pub start: usize,
+    pub end: usize,
+    pub value: String,
+    pub confidence: f64,
+    pub rule: String,
+}
+
+/// The account as the policy sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountInput {
+    pub role: String,
+    pub standing: String,
+    pub identity_verified: bool,
+    pub age_days: i64,
+    pub active_warnings: i64,
+}
+
+/// The event as the policy sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventInput {
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub actor_id: String,
+    pub occurred_at: String,
+    pub contract_active: bool,
+    pub text: String,
+    pub data: serde_json::Value,
+}
+
+pub struct Input<'a> {
+    pub event: &'a EventInput,
+    pub findings: &'a [FindingInput],
+    pub counters: &'a BTreeMap<String, i64>,
+    pub account: &'a AccountInput,
+}
+
+/// A rule that fired (or failed to evaluate), for the explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fired {
+    pub rule: String,
+    pub verdict: &'static str,
+    pub shadow: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleError {
+    pub rule: String,
+    pub error: String,
+}
+
+/// The policy's answer before any effect is applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    /// The user-facing reason of the strongest enforced rule that fired ("" when allowed).
+    pub reason: String,
+    /// Enforced rules that fired, in policy order.
+    pub rules: Vec<String>,
+    /// Shadow rules that fired: recorded, not enforced.
+    pub shadow_rules: Vec<String>,
+    /// Account actions of the enforced rules, strongest per reason.
+    pub actions: Vec<Action>,
+    /// Review queues to send the content to.
+    pub review_queues: Vec<String>,
+    /// Rules whose condition could not be evaluated (counted as not fired).
+    pub errors: Vec<RuleError>,
+}
+
+/// Evaluates every rule against the input.
+pub fn decide(policy: &Policy, input: &Input<'_>) -> Outcome {
+    let mut ctx = cel::Context::default();
+    let mut errors = Vec::new();
+    let added = [
+        ctx.add_variable("event", input.event).map_err(|e| e.to_string()),
+        ctx.add_variable("findings", input.findings).map_err(|e| e.to_string()),
+        ctx.add_variable("counters", input.counters).map_err(|e| e.to_string()),
+        ctx.add_variable("account", input.account).map_err(|e| e.to_string()),
+    ];
+    if let Some(Err(e)) = added.into_iter().find(Result::is_err) {
+        errors.push(RuleError {
+            rule: String::new(),
+            error: format!("could not build the rule context: {e}"),
+        });
+    }
+    let mut out = Outcome {
+        verdict: Verdict::Allow,
+        reason: String::new(),
+        rules: Vec::new(),
+        shadow_rules: Vec::new(),
+        actions: Vec::new(),
+        review_queues: Vec::new(),
+        errors,
+    };
+    for rule in &policy.rules {
+        let fired = match rule.when.execute(&ctx) {
+            Ok(cel::Value::Bool(b)) => b,
+            Ok(other) => {
+                out.errors.push(RuleError {
+                    rule: rule.name.clone(),
+                    error: format!("condition gave {other:?}, not a boolean"),
+                });
+                false
+            }
+            Err(e) => {
+                out.errors.push(RuleError {
+                    rule: rule.name.clone(),
+                    error: e.to_string(),
+                });
+                false
+            }
+        };
+        if !fired {
+            continue;
+        }
+        if rule.mode == Mode::Shadow {
+            out.shadow_rules.push(rule.name.clone());
+            continue;
+        }
+        out.rules.push(rule.name.clone());
+        if rule.verdict > out.verdict || (out.reason.is_empty() && rule.verdict == out.verdict) {
+            if rule.verdict > out.verdict || !rule.reason.is_empty() {
+                out.reason = rule.reason.clone();
+            }
+            out.verdict = out.verdict.max(rule.verdict);
+        }
+        for action in &rule.actions {
+            merge_action(&mut out.actions, *action);
+        }
+        if let Some(queue) = &rule.review
+            && !out.review_queues.contains(queue)
+        {
+            out.review_queues.push(queue.clone());
+        }
+    }
+    if !out.review_queues.is_empty() && out.verdict == Verdict::Allow {
+        out.verdict = Verdict::AllowAndReview;
+    }
+    out
+}
+
+/// Keeps the strongest action per reason (a hold for spam supersedes a spam warning).
+fn merge_action(actions: &mut Vec<Action>, new: Action) {
+    let same_family = |a: &Action| {
+        a.reason == new.reason
+            && (a.kind == ActionKind::RequireVerification) == (new.kind == ActionKind::RequireVerification)
+    };
+    match actions.iter_mut().find(|a| same_family(a)) {
+        Some(existing) if new.kind.rank() > existing.kind.rank() => *existing = new,
+        Some(_) => {}
+        None => actions.push(new),
+    }
+}
+
+/// What a warning turns into given the account's active warnings (the new one included).
+pub fn escalate(
+    policy: &Policy,
+    reason: ReasonCode,
+    same_reason_active: usize,
+    any_reason_active: usize,
+) -> Option<Action> {
+    let mut best: Option<Action> = None;
+    for step in &policy.escalation {
+        let hit = step.same_reason_warnings.is_some_and(|n| same_reason_active >= n)
+            || step.any_reason_warnings.is_some_and(|n| any_reason_active >= n);
+        if !hit {
+            continue;
+        }
+        let kind = match step.then.as_str() {
+            "hold" => ActionKind::Hold,
+            "suspension" => ActionKind::Suspension,
+            _ => ActionKind::Ban,
+        };
+        if best.is_none_or(|b| kind.rank() > b.kind.rank()) {
+            best = Some(Action {
+                kind,
+                reason,
+                days: step.days,
+            });
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = r#"
+version = "t"
+
+[[rule]]
+name = "contact"
+when = 'event.type == "message.sent" && !event.contract_active && findings.exists(f, f.category == "contact_info")'
+verdict = "block"
+reason = "Keep contact details on the platform until a contract starts."
+actions = [{ type = "warning", reason_code = "CONTACT_INFO_SHARING" }]
+
+[[rule]]
+name = "third_contact"
+when = 'counters.contact_attempts_30d >= 3'
+verdict = "block"
+reason = "Repeated attempts."
+actions = [{ type = "hold", reason_code = "CONTACT_INFO_SHARING" }]
+
+[[rule]]
+name = "spam_shadow"
+when = 'counters.similar_letters_24h >= 2'
+verdict = "allow_and_review"
+review = "spam"
+mode = "shadow"
+
+[[rule]]
+name = "broken"
+when = 'account.nonexistent > 1'
+verdict = "allow_and_review"
+
+[[escalation]]
+same_reason_warnings = 3
+then = "hold"
+days = 14
+
+[[escalation]]
+any_reason_warnings = 5
+then = "suspension"
+"#;
+
+    fn input_with(findings: Vec<FindingInput>, contacts: i64, contract: bool) -> (EventInput, Vec<FindingInput>, BTreeMap<String, i64>, AccountInput) {
+        let event = EventInput {
+            event_type: "message.sent".into(),
+            actor_id: "a".into(),
+            occurred_at: "2026-11-21T00:00:00.000Z".into(),
+            contract_active: contract,
+            text: "x".into(),
+            data: serde_json::json!({}),
+        };
+        let mut counters = BTreeMap::new();
+        counters.insert("contact_attempts_30d".to_owned(), contacts);
+        counters.insert("similar_letters_24h".to_owned(), 5);
+        let account = AccountInput {
+            role: "freelancer".into(),
+            standing: "good".into(),
+            identity_verified: false,
+            age_days: 3,
+            active_warnings: 0,
+        };
+        (event, findings, counters, account)
+    }
+
+    fn contact() -> FindingInput {
+        FindingInput {
+            category: "contact_info".into(),
+            kind: "email".into(),
+            start: 0,
+            end: 5,
+            value: "a@b.co".into(),
+            confidence: 0.9,
+            rule: "email.plain".into(),
+        }
+    }
+
+    fn run(findings: Vec<FindingInput>, contacts: i64, contract: bool) -> Outcome {
+        let policy = Policy::parse(POLICY).unwrap();
+        let (e, f, c, a) = input_with(findings, contacts, contract);
+        decide(&policy, &Input { event: &e, findings: &f, counters: &c, account: &a })
+    }
+
+    #[test]
+    fn contact_info_before_a_contract_is_blocked_with_a_warning() {
+        let o = run(vec![contact()], 1, false);
+        assert_eq!(o.verdict, Verdict::Block);
+        assert_eq!(o.rules, vec!["contact"]);
+        assert_eq!(o.reason, "Keep contact details on the platform until a contract starts.");
+        assert_eq!(o.actions.len(), 1);
+        assert_eq!(o.actions[0].kind, ActionKind::Warning);
+        assert_eq!(o.shadow_rules, vec!["spam_shadow"], "shadow rules are recorded");
+        assert!(o.review_queues.is_empty(), "shadow rules enforce nothing");
+        assert_eq!(o.errors.len(), 1, "the broken rule is reported");
+        assert_eq!(o.errors[0].rule, "broken");
+    }
+
+    #[test]
+    fn with_a_contract_it_is_allowed() {
+        let o = run(vec![contact()], 1, true);
+        assert_eq!(o.verdict, Verdict::Allow);
+        assert!(o.rules.is_empty());
+        assert_eq!(o.reason, "");
+    }
+
+    #[test]
+    fn the_third_attempt_brings_a_hold_instead_of_a_warning() {
+        let o = run(vec![contact()], 3, false);
+        assert_eq!(o.rules, vec!["contact", "third_contact"]);
+        assert_eq!(o.actions.len(), 1);
+        assert_eq!(o.actions[0].kind, ActionKind::Hold);
+    }
+
+    #[test]
+    fn escalation_matrix_picks_the_strongest_step() {
+        let policy = Policy::parse(POLICY).unwrap();
+        assert_eq!(escalate(&policy, ReasonCode::Spam, 2, 2), None);
+        let hold = escalate(&policy, ReasonCode::Spam, 3, 3).unwrap();
+        assert_eq!((hold.kind, hold.days), (ActionKind::Hold, Some(14)));
+        let susp = escalate(&policy, ReasonCode::Spam, 3, 5).unwrap();
+        assert_eq!(susp.kind, ActionKind::Suspension);
+    }
+}
