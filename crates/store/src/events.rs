@@ -1,0 +1,196 @@
+//! Events and the decisions taken on them. An event's idempotency key is unique: the second
+//! insert of the same key fails, and the caller answers with the first decision.
+
+use crate::rows::ts;
+use crate::{Result, StoreError, Tx};
+use trustwork_core::Timestamp;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub id: String,
+    pub idempotency_key: String,
+    pub event_type: String,
+    pub actor_id: String,
+    pub occurred_at: Timestamp,
+    pub received_at: Timestamp,
+    pub data_json: String,
+    pub decision_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDecision {
+    pub id: String,
+    pub event_id: String,
+    pub actor_id: String,
+    pub verdict: String,
+    pub reason: String,
+    /// Findings with spans, rules fired, counters, actions: the whole explanation.
+    pub explanation_json: String,
+    pub policy_version: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: String,
+    idempotency_key: String,
+    event_type: String,
+    actor_id: String,
+    occurred_at: i64,
+    received_at: i64,
+    data_json: String,
+    decision_id: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct DecisionRow {
+    id: String,
+    event_id: String,
+    actor_id: String,
+    verdict: String,
+    reason: String,
+    explanation_json: String,
+    policy_version: String,
+    created_at: i64,
+}
+
+impl From<EventRow> for StoredEvent {
+    fn from(r: EventRow) -> Self {
+        StoredEvent {
+            id: r.id,
+            idempotency_key: r.idempotency_key,
+            event_type: r.event_type,
+            actor_id: r.actor_id,
+            occurred_at: ts(r.occurred_at),
+            received_at: ts(r.received_at),
+            data_json: r.data_json,
+            decision_id: r.decision_id,
+        }
+    }
+}
+
+impl From<DecisionRow> for StoredDecision {
+    fn from(r: DecisionRow) -> Self {
+        StoredDecision {
+            id: r.id,
+            event_id: r.event_id,
+            actor_id: r.actor_id,
+            verdict: r.verdict,
+            reason: r.reason,
+            explanation_json: r.explanation_json,
+            policy_version: r.policy_version,
+            created_at: ts(r.created_at),
+        }
+    }
+}
+
+const EVENT_COLUMNS: &str =
+    "id, idempotency_key, event_type, actor_id, occurred_at, received_at, data_json, decision_id";
+const DECISION_COLUMNS: &str =
+    "id, event_id, actor_id, verdict, reason, explanation_json, policy_version, created_at";
+
+impl Tx {
+    /// Records an event. A second event with the same idempotency key is a conflict.
+    pub async fn insert_event(&mut self, e: &StoredEvent) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO events (id, idempotency_key, event_type, actor_id, occurred_at, received_at, data_json, decision_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&e.id)
+        .bind(&e.idempotency_key)
+        .bind(&e.event_type)
+        .bind(&e.actor_id)
+        .bind(e.occurred_at.millis())
+        .bind(e.received_at.millis())
+        .bind(&e.data_json)
+        .bind(&e.decision_id)
+        .execute(self.conn())
+        .await
+        .map_err(|err| StoreError::on_unique(err, "an event with this idempotency key already exists"))?;
+        Ok(())
+    }
+
+    pub async fn event_by_key(&mut self, key: &str) -> Result<Option<StoredEvent>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE idempotency_key = $1"
+        ));
+        let row: Option<EventRow> = sqlx::query_as(sql)
+            .bind(key)
+            .fetch_optional(self.conn())
+            .await?;
+        Ok(row.map(StoredEvent::from))
+    }
+
+    /// Events received in `[from, to)`, oldest first, at most `limit` (for backtests).
+    pub async fn events_between(
+        &mut self,
+        from: Timestamp,
+        to: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE received_at >= $1 AND received_at < $2 ORDER BY received_at, id LIMIT $3"
+        ));
+        let rows: Vec<EventRow> = sqlx::query_as(sql)
+            .bind(from.millis())
+            .bind(to.millis())
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        Ok(rows.into_iter().map(StoredEvent::from).collect())
+    }
+
+    pub async fn insert_decision(&mut self, d: &StoredDecision) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO decisions (id, event_id, actor_id, verdict, reason, explanation_json, policy_version, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&d.id)
+        .bind(&d.event_id)
+        .bind(&d.actor_id)
+        .bind(&d.verdict)
+        .bind(&d.reason)
+        .bind(&d.explanation_json)
+        .bind(&d.policy_version)
+        .bind(d.created_at.millis())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn decision(&mut self, id: &str) -> Result<StoredDecision> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions WHERE id = $1"
+        ));
+        let row: Option<DecisionRow> = sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(StoredDecision::from)
+            .ok_or_else(|| StoreError::not_found("decision", id))
+    }
+
+    /// The account's decisions, newest first.
+    pub async fn decisions_of(
+        &mut self,
+        actor_id: &str,
+        limit: i64,
+    ) -> Result<Vec<StoredDecision>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {DECISION_COLUMNS} FROM decisions WHERE actor_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        ));
+        let rows: Vec<DecisionRow> = sqlx::query_as(sql)
+            .bind(actor_id)
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        Ok(rows.into_iter().map(StoredDecision::from).collect())
+    }
+
+    pub async fn count_events(&mut self) -> Result<i64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+            .fetch_one(self.conn())
+            .await?;
+        Ok(n)
+    }
+}

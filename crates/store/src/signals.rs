@@ -1,0 +1,250 @@
+//! What counters are computed from: signals per account and kind, near-duplicate letters with
+//! their LSH band keys, identity fingerprints, and the policy versions that were live.
+
+use crate::rows::ts;
+use crate::{Result, Tx, new_id};
+use trustwork_core::Timestamp;
+
+/// A letter found similar by band key, for the caller to compare signatures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterCandidate {
+    pub id: String,
+    pub account_id: String,
+    pub signature_hex: String,
+    pub at: Timestamp,
+}
+
+#[derive(sqlx::FromRow)]
+struct CandidateRow {
+    id: String,
+    account_id: String,
+    signature_hex: String,
+    at: i64,
+}
+
+impl Tx {
+    pub async fn add_signal(
+        &mut self,
+        account_id: &str,
+        kind: &str,
+        ref_id: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO signals (id, account_id, kind, ref_id, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(new_id("sig"))
+        .bind(account_id)
+        .bind(kind)
+        .bind(ref_id)
+        .bind(at.millis())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Signals of one kind for the account since `since`.
+    pub async fn count_signals(
+        &mut self,
+        account_id: &str,
+        kind: &str,
+        since: Timestamp,
+    ) -> Result<i64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM signals WHERE account_id = $1 AND kind = $2 AND at > $3",
+        )
+        .bind(account_id)
+        .bind(kind)
+        .bind(since.millis())
+        .fetch_one(self.conn())
+        .await?;
+        Ok(n)
+    }
+
+    /// Distinct `ref_id`s of one kind for the account since `since` (e.g. people messaged).
+    pub async fn count_distinct_signal_refs(
+        &mut self,
+        account_id: &str,
+        kind: &str,
+        since: Timestamp,
+    ) -> Result<i64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT ref_id) FROM signals WHERE account_id = $1 AND kind = $2 AND at > $3",
+        )
+        .bind(account_id)
+        .bind(kind)
+        .bind(since.millis())
+        .fetch_one(self.conn())
+        .await?;
+        Ok(n)
+    }
+
+    /// Stores a letter's signature and band keys.
+    pub async fn insert_letter(
+        &mut self,
+        account_id: &str,
+        signature_hex: &str,
+        band_keys: &[u64],
+        at: Timestamp,
+    ) -> Result<String> {
+        let id = new_id("ltr");
+        sqlx::query(
+            "INSERT INTO letters (id, account_id, signature_hex, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(account_id)
+        .bind(signature_hex)
+        .bind(at.millis())
+        .execute(self.conn())
+        .await?;
+        for key in band_keys {
+            sqlx::query("INSERT INTO letter_bands (band_key, letter_id, account_id, at) VALUES ($1, $2, $3, $4)")
+                // Stored as the same 64 bits in a signed column; only equality matters.
+                .bind(i64::from_ne_bytes(key.to_ne_bytes()))
+                .bind(&id)
+                .bind(account_id)
+                .bind(at.millis())
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(id)
+    }
+
+    /// Letters since `since` that share a band key with `band_keys`; `account_id` narrows to one
+    /// sender. Candidates only: compare signatures to decide.
+    pub async fn letter_candidates(
+        &mut self,
+        band_keys: &[u64],
+        account_id: Option<&str>,
+        since: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<LetterCandidate>> {
+        if band_keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (0..band_keys.len())
+            .map(|i| format!("${}", i + 3))
+            .collect();
+        let account_filter = if account_id.is_some() {
+            format!(" AND b.account_id = ${}", band_keys.len() + 3)
+        } else {
+            String::new()
+        };
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT DISTINCT l.id, l.account_id, l.signature_hex, l.at FROM letter_bands b JOIN letters l ON l.id = b.letter_id \
+             WHERE b.at > $1 AND b.band_key IN ({}){account_filter} ORDER BY l.at DESC, l.id LIMIT $2",
+            placeholders.join(", ")
+        ));
+        let mut q = sqlx::query_as::<_, CandidateRow>(sql)
+            .bind(since.millis())
+            .bind(limit);
+        for key in band_keys {
+            q = q.bind(i64::from_ne_bytes(key.to_ne_bytes()));
+        }
+        if let Some(a) = account_id {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all(self.conn()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| LetterCandidate {
+                id: r.id,
+                account_id: r.account_id,
+                signature_hex: r.signature_hex,
+                at: ts(r.at),
+            })
+            .collect())
+    }
+
+    /// Remembers an identifying value of an account (normalised email, phone, device, payment).
+    pub async fn add_identity_fingerprint(
+        &mut self,
+        account_id: &str,
+        kind: &str,
+        value: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO identity_fingerprints (id, account_id, kind, value, at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(new_id("idf"))
+            .bind(account_id)
+            .bind(kind)
+            .bind(value)
+            .bind(at.millis())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// (kind, value) pairs known for the account, without repeats.
+    pub async fn identity_fingerprints_of(
+        &mut self,
+        account_id: &str,
+    ) -> Result<Vec<(String, String)>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT DISTINCT kind, value FROM identity_fingerprints WHERE account_id = $1 ORDER BY kind, value",
+        )
+        .bind(account_id)
+        .fetch_all(self.conn())
+        .await?;
+        Ok(rows)
+    }
+
+    pub async fn add_ban_fingerprint(
+        &mut self,
+        account_id: &str,
+        kind: &str,
+        value: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO ban_fingerprints (id, kind, value, account_id, at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(new_id("ban"))
+            .bind(kind)
+            .bind(value)
+            .bind(account_id)
+            .bind(at.millis())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// The banned account a fingerprint belongs to, if any.
+    pub async fn banned_by_fingerprint(
+        &mut self,
+        kind: &str,
+        value: &str,
+    ) -> Result<Option<String>> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT account_id FROM ban_fingerprints WHERE kind = $1 AND value = $2 ORDER BY at LIMIT 1",
+        )
+        .bind(kind)
+        .bind(value)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(id)
+    }
+
+    /// Records a policy version's source (kept for audits and backtests); a repeat is ignored.
+    pub async fn record_policy_version(
+        &mut self,
+        version: &str,
+        source: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO policy_versions (version, source, loaded_at) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING")
+            .bind(version)
+            .bind(source)
+            .bind(at.millis())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn policy_source(&mut self, version: &str) -> Result<Option<String>> {
+        let s: Option<String> =
+            sqlx::query_scalar("SELECT source FROM policy_versions WHERE version = $1")
+                .bind(version)
+                .fetch_optional(self.conn())
+                .await?;
+        Ok(s)
+    }
+}
