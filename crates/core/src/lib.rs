@@ -16,6 +16,7 @@ pub mod role;
 pub mod standing;
 pub mod timestamp;
 pub mod verification;
+pub mod webhook;
 
 pub use actor::Actor;
 pub use capability::Capability;

@@ -19,6 +19,7 @@ pub mod settings;
 pub mod testing;
 pub mod timers;
 pub mod verification;
+pub mod webhooks;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;

@@ -9,6 +9,7 @@ mod marketplace;
 mod restrictions;
 mod timers;
 mod verification;
+mod webhooks;
 
 use trustwork_core::{Role, Timestamp};
 use trustwork_store::accounts::Account;
