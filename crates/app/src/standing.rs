@@ -65,6 +65,7 @@ pub(crate) async fn apply_in(
         lifted_at: None,
         lifted_by: None,
         lift_note: None,
+        overturned_at: None,
     };
     tx.insert_restriction(&r).await?;
     tx.append_audit(

@@ -2,6 +2,7 @@
 
 use crate::capability::Capability;
 use crate::restriction::ReasonCode;
+use crate::timestamp::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {
@@ -31,6 +32,33 @@ pub enum DomainError {
         available_cents: i64,
         requested_cents: i64,
     },
+    #[error("review case {case_id} is already resolved")]
+    ReviewCaseResolved { case_id: String },
+    #[error("review case {case_id} is claimed by {claimed_by} until {until}")]
+    ReviewCaseClaimed {
+        case_id: String,
+        claimed_by: String,
+        until: Timestamp,
+    },
+    #[error("review case {case_id} must be claimed by the acting agent first")]
+    ReviewClaimRequired { case_id: String },
+    #[error("this reporter has already flagged it (review case {case_id})")]
+    AlreadyFlagged { case_id: String },
+    #[error("this restriction was already appealed (appeal {appeal_id}); it can be appealed once")]
+    AppealAlreadyFiled { appeal_id: String },
+    #[error("restriction {restriction_id} could be appealed until {closed_at}")]
+    AppealWindowClosed {
+        restriction_id: String,
+        closed_at: Timestamp,
+    },
+    #[error("restriction {restriction_id} was already overturned")]
+    AlreadyOverturned { restriction_id: String },
+    #[error("appeal {appeal_id} is already decided")]
+    AppealAlreadyDecided { appeal_id: String },
+    #[error(
+        "appeal {appeal_id} must be decided by an agent other than the one who placed the restriction"
+    )]
+    AppealSameAgent { appeal_id: String },
 }
 
 fn reasons_text(reasons: &[ReasonCode]) -> String {
@@ -51,6 +79,15 @@ impl DomainError {
             DomainError::AlreadyLifted { .. } => "already_lifted",
             DomainError::InvalidTransition { .. } => "invalid_transition",
             DomainError::InsufficientBalance { .. } => "insufficient_balance",
+            DomainError::ReviewCaseResolved { .. } => "review_case_resolved",
+            DomainError::ReviewCaseClaimed { .. } => "review_case_claimed",
+            DomainError::ReviewClaimRequired { .. } => "review_claim_required",
+            DomainError::AlreadyFlagged { .. } => "already_flagged",
+            DomainError::AppealAlreadyFiled { .. } => "appeal_already_filed",
+            DomainError::AppealWindowClosed { .. } => "appeal_window_closed",
+            DomainError::AlreadyOverturned { .. } => "already_overturned",
+            DomainError::AppealAlreadyDecided { .. } => "appeal_already_decided",
+            DomainError::AppealSameAgent { .. } => "appeal_same_agent",
         }
     }
 }

@@ -6,12 +6,14 @@
 //! fake clock.
 
 pub mod actor;
+pub mod appeal;
 pub mod audit;
 pub mod capability;
 pub mod error;
 pub mod marketplace;
 pub mod policy;
 pub mod restriction;
+pub mod review;
 pub mod role;
 pub mod standing;
 pub mod timestamp;

@@ -1,5 +1,6 @@
 //! Every threshold in one typed config. Defaults come from the seeds; operators may change them.
 
+use crate::review::ReviewConfig;
 use crate::timestamp::{DAY_MS, MINUTE_MS};
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,8 @@ pub struct PolicyConfig {
     pub login_window_ms: i64,
     /// How long a console session lasts without being used.
     pub session_idle_ms: i64,
+    /// Review queues, flags and appeals (`[policy.review]`).
+    pub review: ReviewConfig,
 }
 
 impl Default for PolicyConfig {
@@ -25,6 +28,7 @@ impl Default for PolicyConfig {
             login_max_failures: 5,
             login_window_ms: 15 * MINUTE_MS,
             session_idle_ms: 7 * DAY_MS,
+            review: ReviewConfig::default(),
         }
     }
 }

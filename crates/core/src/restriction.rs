@@ -240,6 +240,9 @@ pub struct Restriction {
     pub lifted_at: Option<Timestamp>,
     pub lifted_by: Option<Actor>,
     pub lift_note: Option<String>,
+    /// Set when an appeal overturned it: it was wrong, so it no longer counts anywhere (Top
+    /// Rated, badges), though it stays in the history.
+    pub overturned_at: Option<Timestamp>,
 }
 
 impl Restriction {
@@ -314,6 +317,7 @@ mod tests {
             lifted_at: None,
             lifted_by: None,
             lift_note: None,
+            overturned_at: None,
         }
     }
 

@@ -91,14 +91,18 @@ pub fn standing(restrictions: &[Restriction], now: Timestamp) -> Standing {
 
 /// The hold part of Top Rated eligibility: no hold may be active, and the most recent one must
 /// have ended at least `cooldown_days` ago (the seeds: "disqualify you from Top Rated status for
-/// 90 days after your account is resumed").
+/// 90 days after your account is resumed"). A hold overturned on appeal was a mistake and does
+/// not count at all.
 pub fn top_rated_hold_check(
     restrictions: &[Restriction],
     now: Timestamp,
     cooldown_days: i64,
 ) -> TopRatedHoldCheck {
     let mut latest_end: Option<Timestamp> = None;
-    for r in restrictions.iter().filter(|r| r.severity.counts_as_hold()) {
+    let counted = restrictions
+        .iter()
+        .filter(|r| r.severity.counts_as_hold() && r.overturned_at.is_none());
+    for r in counted {
         match r.ended_at(now) {
             None => return TopRatedHoldCheck::HoldActive,
             Some(end) => latest_end = latest_end.max(Some(end)),
@@ -150,6 +154,7 @@ mod tests {
             lifted_at: None,
             lifted_by: None,
             lift_note: None,
+            overturned_at: None,
         }
     }
 
@@ -249,5 +254,30 @@ mod tests {
         let rs = [a, b];
         assert!(!top_rated_hold_check(&rs, Timestamp(139 * DAY_MS), 90).is_eligible());
         assert!(top_rated_hold_check(&rs, Timestamp(140 * DAY_MS), 90).is_eligible());
+    }
+
+    #[test]
+    fn an_overturned_hold_does_not_count_at_the_edges() {
+        let lifted_at = Timestamp(1_000 * DAY_MS);
+        let mut wrong = restriction(ReasonCode::Spam, Severity::Hold, 0);
+        wrong.lifted_at = Some(lifted_at);
+        let mut real = restriction(ReasonCode::Harassment, Severity::Hold, 0);
+        real.lifted_at = Some(lifted_at.plus_days(-30));
+        let rs = [wrong.clone(), real.clone()];
+        let at = |rs: &[Restriction], days: i64| {
+            top_rated_hold_check(rs, lifted_at.plus_days(days), 90).is_eligible()
+        };
+        // Counted, the later hold decides: 89 no, 90 yes, 91 yes.
+        assert!(!at(&rs, 89) && at(&rs, 90) && at(&rs, 91));
+        // Overturned, only the earlier one counts: eligible 30 days sooner.
+        wrong.overturned_at = Some(lifted_at);
+        let rs = [wrong.clone(), real];
+        assert!(!at(&rs, 59) && at(&rs, 60) && at(&rs, 61));
+        // Alone, an overturned hold costs nothing, even while not yet lifted.
+        wrong.lifted_at = None;
+        assert_eq!(
+            top_rated_hold_check(&[wrong], lifted_at, 90),
+            TopRatedHoldCheck::Eligible
+        );
     }
 }

@@ -10,11 +10,13 @@ mod ids;
 mod rows;
 
 pub mod accounts;
+pub mod appeals;
 pub mod audit;
 pub mod auth;
 pub mod marketplace;
 pub mod outbox;
 pub mod restrictions;
+pub mod review;
 pub mod settings;
 pub mod testing;
 pub mod timers;

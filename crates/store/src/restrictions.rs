@@ -20,9 +20,10 @@ struct RestrictionRow {
     lifted_at: Option<i64>,
     lifted_by: Option<String>,
     lift_note: Option<String>,
+    overturned_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, account_id, reason, severity, scope, lift_kind, lift_value, actor, note, created_at, lifted_at, lifted_by, lift_note";
+const COLUMNS: &str = "id, account_id, reason, severity, scope, lift_kind, lift_value, actor, note, created_at, lifted_at, lifted_by, lift_note, overturned_at";
 
 impl TryFrom<RestrictionRow> for Restriction {
     type Error = StoreError;
@@ -40,6 +41,7 @@ impl TryFrom<RestrictionRow> for Restriction {
             created_at: ts(r.created_at),
             lifted_at: opt_ts(r.lifted_at),
             lift_note: r.lift_note,
+            overturned_at: opt_ts(r.overturned_at),
             account_id: r.account_id,
             id: r.id,
         })
@@ -50,8 +52,8 @@ impl Tx {
     pub async fn insert_restriction(&mut self, r: &Restriction) -> Result<()> {
         let (lift_kind, lift_value) = r.lift.to_columns();
         sqlx::query(
-            "INSERT INTO restrictions (id, account_id, reason, severity, scope, lift_kind, lift_value, actor, note, created_at, lifted_at, lifted_by, lift_note) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            "INSERT INTO restrictions (id, account_id, reason, severity, scope, lift_kind, lift_value, actor, note, created_at, lifted_at, lifted_by, lift_note, overturned_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(&r.id)
         .bind(&r.account_id)
@@ -66,6 +68,7 @@ impl Tx {
         .bind(r.lifted_at.map(|t| t.millis()))
         .bind(r.lifted_by.as_ref().map(Actor::to_text))
         .bind(r.lift_note.as_deref())
+        .bind(r.overturned_at.map(|t| t.millis()))
         .execute(self.conn())
         .await?;
         Ok(())
@@ -109,6 +112,18 @@ impl Tx {
         .bind(at.millis())
         .bind(by.to_text())
         .bind(note)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks a restriction overturned on appeal. Returns false when it already was.
+    pub async fn overturn_restriction(&mut self, id: &str, at: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE restrictions SET overturned_at = $1 WHERE id = $2 AND overturned_at IS NULL",
+        )
+        .bind(at.millis())
         .bind(id)
         .execute(self.conn())
         .await?;

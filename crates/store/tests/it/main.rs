@@ -7,6 +7,7 @@ mod audit_outbox;
 mod auth;
 mod marketplace;
 mod restrictions;
+mod review;
 mod timers;
 mod verification;
 mod webhooks;

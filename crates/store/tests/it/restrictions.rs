@@ -23,6 +23,7 @@ async fn restrictions_round_trip_and_lift_once() {
             lifted_at: None,
             lifted_by: None,
             lift_note: None,
+            overturned_at: None,
         };
         let mut timed = hold.clone();
         timed.id = "rst_2".into();
