@@ -9,6 +9,7 @@ pub mod actor;
 pub mod appeal;
 pub mod audit;
 pub mod capability;
+pub mod enforcement;
 pub mod error;
 pub mod marketplace;
 pub mod policy;

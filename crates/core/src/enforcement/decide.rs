@@ -2,11 +2,11 @@
 
 use super::policy::{Action, ActionKind, Mode, Policy, Verdict};
 use crate::restriction::ReasonCode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A detector finding as the policy sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingInput {
     pub category: String,
     pub kind: String,
@@ -18,7 +18,7 @@ pub struct FindingInput {
 }
 
 /// The account as the policy sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountInput {
     pub role: String,
     pub standing: String,
@@ -28,7 +28,7 @@ pub struct AccountInput {
 }
 
 /// The event as the policy sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventInput {
     #[serde(rename = "type")]
     pub event_type: String,
@@ -83,10 +83,14 @@ pub fn decide(policy: &Policy, input: &Input<'_>) -> Outcome {
     let mut ctx = cel::Context::default();
     let mut errors = Vec::new();
     let added = [
-        ctx.add_variable("event", input.event).map_err(|e| e.to_string()),
-        ctx.add_variable("findings", input.findings).map_err(|e| e.to_string()),
-        ctx.add_variable("counters", input.counters).map_err(|e| e.to_string()),
-        ctx.add_variable("account", input.account).map_err(|e| e.to_string()),
+        ctx.add_variable("event", input.event)
+            .map_err(|e| e.to_string()),
+        ctx.add_variable("findings", input.findings)
+            .map_err(|e| e.to_string()),
+        ctx.add_variable("counters", input.counters)
+            .map_err(|e| e.to_string()),
+        ctx.add_variable("account", input.account)
+            .map_err(|e| e.to_string()),
     ];
     if let Some(Err(e)) = added.into_iter().find(Result::is_err) {
         errors.push(RuleError {
@@ -154,7 +158,8 @@ pub fn decide(policy: &Policy, input: &Input<'_>) -> Outcome {
 fn merge_action(actions: &mut Vec<Action>, new: Action) {
     let same_family = |a: &Action| {
         a.reason == new.reason
-            && (a.kind == ActionKind::RequireVerification) == (new.kind == ActionKind::RequireVerification)
+            && (a.kind == ActionKind::RequireVerification)
+                == (new.kind == ActionKind::RequireVerification)
     };
     match actions.iter_mut().find(|a| same_family(a)) {
         Some(existing) if new.kind.rank() > existing.kind.rank() => *existing = new,
@@ -172,8 +177,12 @@ pub fn escalate(
 ) -> Option<Action> {
     let mut best: Option<Action> = None;
     for step in &policy.escalation {
-        let hit = step.same_reason_warnings.is_some_and(|n| same_reason_active >= n)
-            || step.any_reason_warnings.is_some_and(|n| any_reason_active >= n);
+        let hit = step
+            .same_reason_warnings
+            .is_some_and(|n| same_reason_active >= n)
+            || step
+                .any_reason_warnings
+                .is_some_and(|n| any_reason_active >= n);
         if !hit {
             continue;
         }
@@ -236,7 +245,16 @@ any_reason_warnings = 5
 then = "suspension"
 "#;
 
-    fn input_with(findings: Vec<FindingInput>, contacts: i64, contract: bool) -> (EventInput, Vec<FindingInput>, BTreeMap<String, i64>, AccountInput) {
+    fn input_with(
+        findings: Vec<FindingInput>,
+        contacts: i64,
+        contract: bool,
+    ) -> (
+        EventInput,
+        Vec<FindingInput>,
+        BTreeMap<String, i64>,
+        AccountInput,
+    ) {
         let event = EventInput {
             event_type: "message.sent".into(),
             actor_id: "a".into(),
@@ -273,7 +291,15 @@ then = "suspension"
     fn run(findings: Vec<FindingInput>, contacts: i64, contract: bool) -> Outcome {
         let policy = Policy::parse(POLICY).unwrap();
         let (e, f, c, a) = input_with(findings, contacts, contract);
-        decide(&policy, &Input { event: &e, findings: &f, counters: &c, account: &a })
+        decide(
+            &policy,
+            &Input {
+                event: &e,
+                findings: &f,
+                counters: &c,
+                account: &a,
+            },
+        )
     }
 
     #[test]
@@ -281,10 +307,17 @@ then = "suspension"
         let o = run(vec![contact()], 1, false);
         assert_eq!(o.verdict, Verdict::Block);
         assert_eq!(o.rules, vec!["contact"]);
-        assert_eq!(o.reason, "Keep contact details on the platform until a contract starts.");
+        assert_eq!(
+            o.reason,
+            "Keep contact details on the platform until a contract starts."
+        );
         assert_eq!(o.actions.len(), 1);
         assert_eq!(o.actions[0].kind, ActionKind::Warning);
-        assert_eq!(o.shadow_rules, vec!["spam_shadow"], "shadow rules are recorded");
+        assert_eq!(
+            o.shadow_rules,
+            vec!["spam_shadow"],
+            "shadow rules are recorded"
+        );
         assert!(o.review_queues.is_empty(), "shadow rules enforce nothing");
         assert_eq!(o.errors.len(), 1, "the broken rule is reported");
         assert_eq!(o.errors[0].rule, "broken");

@@ -211,12 +211,15 @@ fn typed_at<T: DeserializeOwned>(prefix: &str, data: &Value) -> Result<T, EventE
         let inner = e.into_inner().to_string();
         // For a missing or unknown field the path is its parent; serde names the field itself
         // in backticks ("missing field `text`").
-        let named = inner
-            .split('`')
-            .nth(1)
-            .filter(|f| !path.ends_with(f) && (inner.starts_with("missing field") || inner.starts_with("unknown field")));
+        let named = inner.split('`').nth(1).filter(|f| {
+            !path.ends_with(f)
+                && (inner.starts_with("missing field") || inner.starts_with("unknown field"))
+        });
         let mut field = prefix.to_owned();
-        for part in [Some(path.as_str()).filter(|p| *p != "."), named].into_iter().flatten() {
+        for part in [Some(path.as_str()).filter(|p| *p != "."), named]
+            .into_iter()
+            .flatten()
+        {
             if !field.is_empty() {
                 field.push('.');
             }
@@ -303,7 +306,10 @@ pub fn parse_event(value: &Value) -> Result<Event, EventError> {
                 return Err(EventError::new("data.recipient_ids", "must not be empty"));
             }
             if m.recipient_ids.len() > 100 {
-                return Err(EventError::new("data.recipient_ids", "at most 100 recipients"));
+                return Err(EventError::new(
+                    "data.recipient_ids",
+                    "at most 100 recipients",
+                ));
             }
             EventData::MessageSent(m)
         }
@@ -370,10 +376,7 @@ impl Event {
             EventData::MessageSent(m) => {
                 Some((TextSource::Message, m.text.clone(), m.contract_active))
             }
-            EventData::FeedbackLeft(f) => f
-                .text
-                .clone()
-                .map(|t| (TextSource::Feedback, t, true)),
+            EventData::FeedbackLeft(f) => f.text.clone().map(|t| (TextSource::Feedback, t, true)),
             _ => None,
         }
     }
@@ -402,19 +405,55 @@ mod tests {
     #[test]
     fn names_the_bad_field() {
         let err = |v: Value| parse_event(&v).unwrap_err().field;
-        assert_eq!(err(message(json!({"thread_id": "t", "recipient_ids": ["b"], "contract_active": false}))), "data.text");
-        assert_eq!(err(message(json!({"thread_id": "t", "recipient_ids": ["b"], "contract_active": false, "text": "x", "extra": 1}))), "data.extra");
-        assert_eq!(err(message(json!({"thread_id": "t", "recipient_ids": [], "contract_active": false, "text": "x"}))), "data.recipient_ids");
-        assert_eq!(err(json!({"type": "message.sent", "occurred_at": "yesterday", "actor_id": "a", "data": {}})), "occurred_at");
-        assert_eq!(err(json!({"type": "message.deleted", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": "a", "data": {}})), "type");
-        assert_eq!(err(json!({"type": "message.sent", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": "a", "data": {}, "x": 1})), "x");
-        assert_eq!(err(json!({"occurred_at": "2026-11-21T10:00:00Z", "actor_id": "a", "data": {}})), "type");
+        assert_eq!(
+            err(message(
+                json!({"thread_id": "t", "recipient_ids": ["b"], "contract_active": false})
+            )),
+            "data.text"
+        );
+        assert_eq!(
+            err(message(
+                json!({"thread_id": "t", "recipient_ids": ["b"], "contract_active": false, "text": "x", "extra": 1})
+            )),
+            "data.extra"
+        );
+        assert_eq!(
+            err(message(
+                json!({"thread_id": "t", "recipient_ids": [], "contract_active": false, "text": "x"})
+            )),
+            "data.recipient_ids"
+        );
+        assert_eq!(
+            err(
+                json!({"type": "message.sent", "occurred_at": "yesterday", "actor_id": "a", "data": {}})
+            ),
+            "occurred_at"
+        );
+        assert_eq!(
+            err(
+                json!({"type": "message.deleted", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": "a", "data": {}})
+            ),
+            "type"
+        );
+        assert_eq!(
+            err(
+                json!({"type": "message.sent", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": "a", "data": {}, "x": 1})
+            ),
+            "x"
+        );
+        assert_eq!(
+            err(json!({"occurred_at": "2026-11-21T10:00:00Z", "actor_id": "a", "data": {}})),
+            "type"
+        );
         assert_eq!(err(json!([1])), "");
     }
 
     #[test]
     fn wrong_types_are_named() {
-        let e = parse_event(&message(json!({"thread_id": "t", "recipient_ids": ["b"], "contract_active": "no", "text": "x"}))).unwrap_err();
+        let e = parse_event(&message(
+            json!({"thread_id": "t", "recipient_ids": ["b"], "contract_active": "no", "text": "x"}),
+        ))
+        .unwrap_err();
         assert!(e.message.contains("invalid type"), "{e}");
         assert_eq!(e.field, "data.contract_active");
         let e = parse_event(&message(json!({"thread_id": "t", "recipient_ids": ["b", 3], "contract_active": true, "text": "x"}))).unwrap_err();

@@ -214,7 +214,11 @@ fn comprehension_variables(expr: &str) -> Vec<String> {
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
-            if !name.is_empty() && after.trim_start()[name.len()..].trim_start().starts_with(',') {
+            if !name.is_empty()
+                && after.trim_start()[name.len()..]
+                    .trim_start()
+                    .starts_with(',')
+            {
                 names.push(name);
             }
             rest = after;
@@ -304,9 +308,8 @@ impl Policy {
             })?;
             let mut actions = Vec::new();
             for a in &r.actions {
-                let kind = ActionKind::parse(&a.kind).ok_or_else(|| {
-                    at(format!("actions: unknown action type {:?}", a.kind))
-                })?;
+                let kind = ActionKind::parse(&a.kind)
+                    .ok_or_else(|| at(format!("actions: unknown action type {:?}", a.kind)))?;
                 let reason = ReasonCode::parse(&a.reason_code).ok_or_else(|| {
                     at(format!("actions: unknown reason_code {:?}", a.reason_code))
                 })?;
@@ -323,7 +326,9 @@ impl Policy {
                 None | Some("enforce") => Mode::Enforce,
                 Some("shadow") => Mode::Shadow,
                 Some(other) => {
-                    return Err(at(format!("mode: expected enforce or shadow, got {other:?}")));
+                    return Err(at(format!(
+                        "mode: expected enforce or shadow, got {other:?}"
+                    )));
                 }
             };
             if verdict == Verdict::Block && r.reason.trim().is_empty() {
@@ -408,13 +413,15 @@ actions = [{ type = "warning", reason_code = "CONTACT_INFO_SHARING" }]
         assert!(e.message.contains("unknown action type"), "{e}");
         let e = Policy::parse(&OK.replace("CONTACT_INFO_SHARING", "CHATTY")).unwrap_err();
         assert!(e.message.contains("unknown reason_code"), "{e}");
-        let e = Policy::parse(&OK.replace("verdict = \"block\"", "verdict = \"maybe\"")).unwrap_err();
+        let e =
+            Policy::parse(&OK.replace("verdict = \"block\"", "verdict = \"maybe\"")).unwrap_err();
         assert!(e.message.starts_with("verdict"), "{e}");
     }
 
     #[test]
     fn toml_errors_carry_the_line() {
-        let e = Policy::parse("version = \"x\"\n[[rule]]\nname = \"a\"\nwhen = true\n").unwrap_err();
+        let e =
+            Policy::parse("version = \"x\"\n[[rule]]\nname = \"a\"\nwhen = true\n").unwrap_err();
         assert_eq!(e.line, Some(4));
         let e = Policy::parse("version = \"x\"\nsurprise = 1\n").unwrap_err();
         assert_eq!(e.line, Some(2));
