@@ -1,7 +1,6 @@
 //! Accounts and the overview agents and freelancers see of them.
 
 use crate::audit::Change;
-use crate::auth::hash_password;
 use crate::{App, AppError, AppResult};
 use trustwork_core::standing::{
     self as rules, Permission, Standing, TopRatedHoldCheck, top_rated_hold_check,
@@ -100,7 +99,7 @@ impl App {
             email,
             display_name: name.to_owned(),
             role: new.role,
-            password_hash: hash_password(new.password).await?,
+            password_hash: self.passwords().hash(new.password).await?,
             identity_verified_at: None,
             balance_cents: new.balance_cents,
             created_at: now,

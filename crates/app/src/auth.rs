@@ -2,8 +2,6 @@
 
 use crate::tokens::{constant_time_eq, keyed_hash, random_secret};
 use crate::{App, AppError, AppResult};
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use trustwork_core::{Capability, standing};
 use trustwork_store::accounts::Account;
 use trustwork_store::auth::{ApiToken, Session};
@@ -58,31 +56,6 @@ impl ApiCaller {
     }
 }
 
-/// Hashes a password with argon2id off the async threads (it takes tens of milliseconds).
-pub async fn hash_password(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("hashing task failed: {e}")))?
-}
-
-async fn verify_password(password: String, phc: String) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = PasswordHash::new(&phc) else {
-            return false;
-        };
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("verification task failed: {e}")))
-}
-
 /// A valid hash of a password nobody has, checked when the email is unknown so that a wrong
 /// email takes as long as a wrong password.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2xJ0bJ3jCHbb9q3fDszzBKzjUwS3QJPmg5FZ9G0Yp2Y";
@@ -117,7 +90,7 @@ impl App {
         let phc = account
             .as_ref()
             .map_or_else(|| DECOY_HASH.to_owned(), |a| a.password_hash.clone());
-        let ok = verify_password(password.to_owned(), phc).await? && account.is_some();
+        let ok = self.passwords().verify(password.to_owned(), phc).await? && account.is_some();
         let mut tx = self.db().begin().await?;
         tx.record_login_attempt(&email, remote, now, ok).await?;
         let Some(account) = account.filter(|_| ok) else {

@@ -2,6 +2,7 @@
 //! stable code; internal details go to the log, never to the client.
 
 use trustwork_core::DomainError;
+use trustwork_core::enforcement::{EventError, PolicyError};
 use trustwork_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +24,10 @@ pub enum AppError {
     TooManyAttempts { retry_after_secs: i64 },
     #[error("the account may not sign in")]
     LoginDenied,
+    #[error("{0}")]
+    Event(EventError),
+    #[error("{0}")]
+    Policy(PolicyError),
     #[error("internal error")]
     Internal(String),
 }
@@ -37,6 +42,8 @@ impl AppError {
             AppError::BadCredentials => "bad_credentials",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::LoginDenied => "login_denied",
+            AppError::Event(_) => "invalid_input",
+            AppError::Policy(_) => "invalid_policy",
             AppError::Internal(_) => "internal",
         }
     }

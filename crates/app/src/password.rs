@@ -79,7 +79,9 @@ impl PasswordHashing {
                 params: ParamsString::try_from(&params)
                     .map_err(|e| AppError::Internal(format!("argon2 params: {e}")))?,
                 salt: Some(Salt::new(&salt).map_err(|e| AppError::Internal(format!("salt: {e}")))?),
-                hash: Some(Output::new(&out).map_err(|e| AppError::Internal(format!("output: {e}")))?),
+                hash: Some(
+                    Output::new(&out).map_err(|e| AppError::Internal(format!("output: {e}")))?,
+                ),
             };
             Ok(phc.to_string())
         })
@@ -108,7 +110,12 @@ impl PasswordHashing {
             let argon = Argon2::new(algorithm, version, params);
             let mut out = vec![0u8; expected.len()];
             if argon
-                .hash_password_into_with_memory(password.as_bytes(), salt.as_ref(), &mut out, memory)
+                .hash_password_into_with_memory(
+                    password.as_bytes(),
+                    salt.as_ref(),
+                    &mut out,
+                    memory,
+                )
                 .is_err()
             {
                 return false;
@@ -128,14 +135,22 @@ mod tests {
         let pool = Arc::new(PasswordHashing::new(2));
         let phc = pool.hash("correct horse".into()).await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(pool.verify("correct horse".into(), phc.clone()).await.unwrap());
+        assert!(
+            pool.verify("correct horse".into(), phc.clone())
+                .await
+                .unwrap()
+        );
         assert!(!pool.verify("wrong".into(), phc.clone()).await.unwrap());
         // A hash made by the argon2 crate's own API verifies here, and ours verifies there.
         use argon2::password_hash::{PasswordHasher, PasswordVerifier};
         let theirs = Argon2::default().hash_password(b"pw").unwrap().to_string();
         assert!(pool.verify("pw".into(), theirs).await.unwrap());
         let parsed = PasswordHash::new(&phc).unwrap();
-        assert!(Argon2::default().verify_password(b"correct horse", &parsed).is_ok());
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse", &parsed)
+                .is_ok()
+        );
         assert!(!pool.verify("x".into(), "not a hash".into()).await.unwrap());
     }
 }

@@ -6,11 +6,16 @@ use sha2::Sha256;
 
 use crate::error::AppError;
 
+/// `n` random bytes from the operating system's generator (via rand's thread RNG).
+pub(crate) fn random_bytes(n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
+    rand::rng().fill_bytes(&mut buf);
+    buf
+}
+
 /// A random secret, hex-encoded (`bytes` random bytes).
 pub(crate) fn random_secret(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut buf);
-    hex::encode(buf)
+    hex::encode(random_bytes(bytes))
 }
 
 /// HMAC-SHA256 of a secret under the server key, hex. What the database stores instead of the
@@ -24,7 +29,10 @@ pub(crate) fn keyed_hash(key: &[u8], secret: &str) -> Result<String, AppError> {
 
 /// Compares two strings in time independent of where they differ.
 pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    constant_time_eq_bytes(a.as_bytes(), b.as_bytes())
+}
+
+pub(crate) fn constant_time_eq_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

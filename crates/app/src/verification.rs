@@ -79,10 +79,48 @@ impl App {
             ));
         }
         let open = tx.open_verification_case(account_id).await?;
+        let case = self
+            .open_case_in(&mut tx, actor, &account, open.as_ref(), reason, now)
+            .await?;
+        tx.commit().await?;
+        self.wake_outbox();
+        self.wake_timers();
+        Ok(case)
+    }
+
+    /// Requires verification inside the caller's transaction unless a case is already open.
+    /// Returns the new case's id, or `None` when one was open.
+    pub(crate) async fn require_verification_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        account: &Account,
+        reason: &str,
+        now: Timestamp,
+    ) -> AppResult<Option<String>> {
+        if tx.open_verification_case(&account.id).await?.is_some() {
+            return Ok(None);
+        }
+        let case = self
+            .open_case_in(tx, actor, account, None, reason, now)
+            .await?;
+        self.wake_timers();
+        Ok(Some(case.id))
+    }
+
+    async fn open_case_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        account: &Account,
+        open: Option<&VerificationCase>,
+        reason: &str,
+        now: Timestamp,
+    ) -> AppResult<VerificationCase> {
         let t = rules::require(
             new_id("vc"),
             account.id.clone(),
-            open.as_ref(),
+            open,
             reason,
             actor.clone(),
             now,
@@ -111,10 +149,7 @@ impl App {
             .record(now),
         )
         .await?;
-        apply_effects(self, &mut tx, actor, &account, &t, now).await?;
-        tx.commit().await?;
-        self.wake_outbox();
-        self.wake_timers();
+        apply_effects(self, tx, actor, account, &t, now).await?;
         Ok(t.case)
     }
 

@@ -1,0 +1,115 @@
+//! Carrying out a decision's account actions, with the escalation matrix for repeated warnings.
+
+use super::ActionTaken;
+use crate::standing::apply_in;
+use crate::{App, AppResult};
+use trustwork_core::enforcement::{Action, ActionKind, Outcome, Policy, escalate};
+use trustwork_core::restriction::NewRestriction;
+use trustwork_core::{Actor, LiftCondition, Severity, Timestamp};
+use trustwork_store::Tx;
+use trustwork_store::accounts::Account;
+
+fn severity_of(kind: ActionKind) -> Option<Severity> {
+    match kind {
+        ActionKind::Warning => Some(Severity::Warning),
+        ActionKind::Hold => Some(Severity::Hold),
+        ActionKind::Suspension => Some(Severity::Suspension),
+        ActionKind::Ban => Some(Severity::Ban),
+        ActionKind::RequireVerification => None,
+    }
+}
+
+pub async fn apply(
+    app: &App,
+    tx: &mut Tx,
+    account: &Account,
+    policy: &Policy,
+    outcome: &Outcome,
+    decision_id: &str,
+    now: Timestamp,
+) -> AppResult<Vec<ActionTaken>> {
+    let actor = Actor::system("policy");
+    let mut taken = Vec::new();
+    for action in &outcome.actions {
+        let reason_code = action.reason.as_str().to_owned();
+        if action.kind == ActionKind::RequireVerification {
+            let id = app
+                .require_verification_in(
+                    tx,
+                    &actor,
+                    account,
+                    &format!("policy decision {decision_id}"),
+                    now,
+                )
+                .await?;
+            taken.push(ActionTaken {
+                kind: "require_verification".into(),
+                reason_code,
+                note: id
+                    .is_none()
+                    .then(|| "a verification case was already open".to_owned()),
+                id,
+            });
+            continue;
+        }
+        let restrictions = tx.restrictions_of(&account.id).await?;
+        let active: Vec<_> = restrictions.iter().filter(|r| r.is_active(now)).collect();
+        let mut chosen: Action = *action;
+        let mut note = None;
+        if action.kind == ActionKind::Warning {
+            let same = active
+                .iter()
+                .filter(|r| r.severity == Severity::Warning && r.reason == action.reason)
+                .count()
+                + 1;
+            let any = active
+                .iter()
+                .filter(|r| r.severity == Severity::Warning)
+                .count()
+                + 1;
+            if let Some(stronger) = escalate(policy, action.reason, same, any) {
+                note = Some(format!(
+                    "escalated from a warning: {same} active {} warnings, {any} in all",
+                    action.reason.as_str()
+                ));
+                chosen = stronger;
+            }
+        }
+        let Some(severity) = severity_of(chosen.kind) else {
+            continue;
+        };
+        // Do not stack: an active restriction as strong for the same reason already says it.
+        if severity > Severity::Warning
+            && active
+                .iter()
+                .any(|r| r.reason == chosen.reason && r.severity >= severity)
+        {
+            taken.push(ActionTaken {
+                kind: chosen.kind.as_str().into(),
+                reason_code,
+                id: None,
+                note: Some("already in place".into()),
+            });
+            continue;
+        }
+        let lift = match (severity, chosen.days) {
+            (Severity::Warning, _) => LiftCondition::AtTime(now.plus_days(policy.warning_days)),
+            (_, Some(days)) => LiftCondition::AtTime(now.plus_days(days)),
+            (_, None) => LiftCondition::Manual,
+        };
+        let text = format!(
+            "policy {} decision {decision_id}: {}",
+            policy.version,
+            outcome.rules.join(", ")
+        );
+        let new = NewRestriction::new(chosen.reason, severity, lift, &text);
+        let r = apply_in(app, tx, &actor, account, new, now).await?;
+        taken.push(ActionTaken {
+            kind: chosen.kind.as_str().into(),
+            reason_code,
+            id: Some(r.id),
+            note,
+        });
+    }
+    Ok(taken)
+}

@@ -1,0 +1,121 @@
+//! Identity fingerprints: normalised emails, phones, devices and payment methods. A ban copies an
+//! account's fingerprints to the ban list; a sign-up that matches one is a banned person returning.
+
+use crate::AppResult;
+use trustwork_core::enforcement::EventData;
+use trustwork_core::enforcement::event::AccountSignup;
+use trustwork_core::{Role, Timestamp};
+use trustwork_store::Tx;
+use trustwork_store::accounts::Account;
+
+/// `First.Last+jobs@GoogleMail.com` and `firstlast@gmail.com` are one inbox.
+pub fn normalise_email(email: &str) -> String {
+    let lower = email.trim().to_lowercase();
+    let Some((local, domain)) = lower.rsplit_once('@') else {
+        return lower;
+    };
+    let local = local.split('+').next().unwrap_or(local);
+    let domain = if domain == "googlemail.com" {
+        "gmail.com"
+    } else {
+        domain
+    };
+    let local = if domain == "gmail.com" {
+        local.replace('.', "")
+    } else {
+        local.to_owned()
+    };
+    format!("{local}@{domain}")
+}
+
+/// Digits only, with a leading `+` kept: `+1 (415) 555-0100` → `+14155550100`.
+pub fn normalise_phone(phone: &str) -> String {
+    let plus = phone.trim_start().starts_with('+');
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if plus { format!("+{digits}") } else { digits }
+}
+
+pub fn of_signup(s: &AccountSignup) -> Vec<(&'static str, String)> {
+    let mut out = vec![("email", normalise_email(&s.email))];
+    if let Some(p) = s.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+        out.push(("phone", normalise_phone(p)));
+    }
+    if let Some(d) = s.device_id.as_deref().filter(|d| !d.trim().is_empty()) {
+        out.push(("device", d.trim().to_owned()));
+    }
+    out
+}
+
+/// Creates the Trustwork side of an account that signed up on the marketplace. It has no
+/// password: marketplace users are judged through the API, not signed in to the console.
+pub async fn create_signed_up(
+    tx: &mut Tx,
+    id: &str,
+    s: &AccountSignup,
+    now: Timestamp,
+) -> AppResult<Account> {
+    if let Some(existing) = tx.find_account(id).await? {
+        return Ok(existing);
+    }
+    let role = Role::parse(&s.role).unwrap_or(Role::Freelancer);
+    let account = Account {
+        id: id.to_owned(),
+        email: s.email.trim().to_lowercase(),
+        display_name: s.display_name.clone().unwrap_or_else(|| s.email.clone()),
+        role,
+        password_hash: String::new(),
+        identity_verified_at: None,
+        balance_cents: 0,
+        created_at: now,
+    };
+    tx.insert_account(&account).await?;
+    Ok(account)
+}
+
+/// Remembers the identifying values an event carries.
+pub async fn remember(
+    tx: &mut Tx,
+    account_id: &str,
+    data: &EventData,
+    now: Timestamp,
+) -> AppResult<()> {
+    match data {
+        EventData::AccountLogin(l) => {
+            if let Some(d) = l.device_id.as_deref().filter(|d| !d.trim().is_empty()) {
+                tx.add_identity_fingerprint(account_id, "device", d.trim(), now)
+                    .await?;
+            }
+        }
+        EventData::PaymentMethodAdded(p) => {
+            tx.add_identity_fingerprint(account_id, "payment", p.fingerprint.trim(), now)
+                .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Copies the account's fingerprints to the ban list.
+pub async fn ban(tx: &mut Tx, account_id: &str, now: Timestamp) -> AppResult<usize> {
+    let prints = tx.identity_fingerprints_of(account_id).await?;
+    for (kind, value) in &prints {
+        tx.add_ban_fingerprint(account_id, kind, value, now).await?;
+    }
+    Ok(prints.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_and_phones_are_normalised() {
+        assert_eq!(
+            normalise_email(" First.Last+jobs@GoogleMail.com"),
+            "firstlast@gmail.com"
+        );
+        assert_eq!(normalise_email("a.b+x@example.org"), "a.b@example.org");
+        assert_eq!(normalise_phone("+1 (415) 555-0100"), "+14155550100");
+        assert_eq!(normalise_phone("0044 20 7946 0958"), "00442079460958");
+    }
+}

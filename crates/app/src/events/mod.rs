@@ -1,0 +1,318 @@
+//! The enforcement pipeline: an event comes in, detectors read its text, counters and the account
+//! are loaded, the policy decides, and the decision, its explanation and its effects are stored
+//! in one transaction. The same idempotency key always answers with the same decision.
+
+mod counters;
+mod effects;
+mod fingerprints;
+mod policy;
+
+pub use counters::{MINHASH_SEED, SIMILAR_LETTER};
+pub(crate) use fingerprints::ban as ban_fingerprints_in;
+pub use policy::{DEFAULT_POLICY, LivePolicy, LoadedPolicy};
+
+use crate::{App, AppError, AppResult};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use trustwork_core::enforcement::event::TextSource;
+use trustwork_core::enforcement::{
+    AccountInput, Event, EventData, EventInput, FindingInput, Input, Outcome, decide, parse_event,
+};
+use trustwork_core::{Role, standing};
+use trustwork_detect::{ScanContext, Source};
+use trustwork_store::events::{StoredDecision, StoredEvent};
+use trustwork_store::{Tx, new_id};
+
+/// An account action the decision took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionTaken {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub reason_code: String,
+    /// The restriction or verification case it created, if it created one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Why it differs from what the rule asked (escalated, already in place).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A decision with its explanation: what the API answers and what is stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionView {
+    pub id: String,
+    pub event_id: String,
+    pub verdict: String,
+    pub reason: String,
+    pub findings: Vec<FindingInput>,
+    pub rules: Vec<String>,
+    pub shadow_rules: Vec<String>,
+    pub counters: BTreeMap<String, i64>,
+    pub account: Option<AccountInput>,
+    pub actions: Vec<ActionTaken>,
+    pub review_queues: Vec<String>,
+    pub rule_errors: Vec<String>,
+    pub policy_version: String,
+}
+
+fn source_of(s: TextSource) -> Source {
+    match s {
+        TextSource::Profile => Source::Profile,
+        TextSource::JobPost => Source::JobPost,
+        TextSource::Proposal => Source::Proposal,
+        TextSource::Message => Source::Message,
+        TextSource::Feedback => Source::Feedback,
+    }
+}
+
+/// Runs the detectors on the event's text.
+pub fn findings_of(event: &Event) -> (String, Vec<FindingInput>) {
+    let Some((source, text, contract_active)) = event.text() else {
+        return (String::new(), Vec::new());
+    };
+    let mut ctx = ScanContext::new(source_of(source));
+    ctx.contract_active = contract_active;
+    let findings = trustwork_detect::scan(&text, &ctx)
+        .into_iter()
+        .map(|f| FindingInput {
+            category: f.category.as_str().to_owned(),
+            kind: f.kind.as_str().to_owned(),
+            start: f.start,
+            end: f.end,
+            value: f.value,
+            // Three decimals: enough for a threshold, and exact through JSON and back.
+            confidence: (f64::from(f.confidence) * 1000.0).round() / 1000.0,
+            rule: f.rule.to_owned(),
+        })
+        .collect();
+    (text, findings)
+}
+
+pub fn event_input(event: &Event, text: String) -> EventInput {
+    EventInput {
+        event_type: event.event_type.as_str().to_owned(),
+        actor_id: event.actor_id.clone(),
+        occurred_at: event.occurred_at.to_rfc3339(),
+        contract_active: event.contract_active(),
+        text,
+        data: event.raw_data.clone(),
+    }
+}
+
+/// Checks an idempotency key: printable ASCII, 1 to 255 characters.
+fn check_key(key: &str) -> AppResult<()> {
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+        return Err(AppError::invalid(
+            "Idempotency-Key",
+            "must be 1 to 255 printable ASCII characters without spaces",
+        ));
+    }
+    Ok(())
+}
+
+impl App {
+    /// Decides on one event. The same idempotency key returns the stored decision and repeats
+    /// no effect; the same key with a different event is a conflict.
+    pub async fn ingest(
+        &self,
+        idempotency_key: &str,
+        body: &serde_json::Value,
+    ) -> AppResult<(DecisionView, bool)> {
+        check_key(idempotency_key)?;
+        let event = parse_event(body).map_err(AppError::Event)?;
+        let (text, findings) = findings_of(&event);
+        let fingerprint = serde_json::json!({"type": event.event_type.as_str(), "actor_id": event.actor_id, "data": event.raw_data}).to_string();
+        loop {
+            let mut tx = self.db().begin().await?;
+            if let Some(done) = self
+                .replay_in(&mut tx, idempotency_key, &fingerprint)
+                .await?
+            {
+                return Ok((done, true));
+            }
+            match self
+                .decide_in(
+                    &mut tx,
+                    idempotency_key,
+                    &event,
+                    text.clone(),
+                    findings.clone(),
+                )
+                .await
+            {
+                Ok(view) => {
+                    tx.commit().await?;
+                    self.wake_outbox();
+                    return Ok((view, false));
+                }
+                // Another request with the same key got there first: answer with its decision.
+                Err(AppError::Conflict(_)) if self.key_taken(idempotency_key).await? => {
+                    drop(tx);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn key_taken(&self, key: &str) -> AppResult<bool> {
+        let mut tx = self.db().begin().await?;
+        Ok(tx.event_by_key(key).await?.is_some())
+    }
+
+    async fn replay_in(
+        &self,
+        tx: &mut Tx,
+        key: &str,
+        fingerprint: &str,
+    ) -> AppResult<Option<DecisionView>> {
+        let Some(stored) = tx.event_by_key(key).await? else {
+            return Ok(None);
+        };
+        let same = serde_json::json!({"type": stored.event_type, "actor_id": stored.actor_id, "data": serde_json::from_str::<serde_json::Value>(&stored.data_json).unwrap_or_default()}).to_string();
+        if same != fingerprint {
+            return Err(AppError::Conflict(
+                "this Idempotency-Key was already used for a different event".into(),
+            ));
+        }
+        let decision = tx.decision(&stored.decision_id).await?;
+        let view: DecisionView = serde_json::from_str(&decision.explanation_json).map_err(|e| {
+            AppError::Internal(format!("stored decision {} unreadable: {e}", decision.id))
+        })?;
+        Ok(Some(view))
+    }
+
+    async fn decide_in(
+        &self,
+        tx: &mut Tx,
+        key: &str,
+        event: &Event,
+        text: String,
+        findings: Vec<FindingInput>,
+    ) -> AppResult<DecisionView> {
+        let now = self.now();
+        let event_id = new_id("evt");
+        let decision_id = new_id("dec");
+        let live = self.live_policy().get();
+        let policy = &live.policy;
+
+        // First, so that a second request with the same key stops here (unique key).
+        tx.insert_event(&StoredEvent {
+            id: event_id.clone(),
+            idempotency_key: key.to_owned(),
+            event_type: event.event_type.as_str().to_owned(),
+            actor_id: event.actor_id.clone(),
+            occurred_at: event.occurred_at,
+            received_at: now,
+            data_json: event.raw_data.to_string(),
+            decision_id: decision_id.clone(),
+        })
+        .await?;
+        // The actor: a sign-up creates it; every other event needs it to exist.
+        let mut banned_matches = 0;
+        let account = match &event.data {
+            EventData::AccountSignup(s) => {
+                let prints = fingerprints::of_signup(s);
+                for (kind, value) in &prints {
+                    if tx.banned_by_fingerprint(kind, value).await?.is_some() {
+                        banned_matches += 1;
+                    }
+                }
+                let account = fingerprints::create_signed_up(tx, &event.actor_id, s, now).await?;
+                for (kind, value) in &prints {
+                    tx.add_identity_fingerprint(&account.id, kind, value, now)
+                        .await?;
+                }
+                account
+            }
+            _ => match tx.find_account(&event.actor_id).await? {
+                Some(a) => a,
+                None => {
+                    return Err(AppError::NotFound {
+                        entity: "actor account",
+                        id: event.actor_id.clone(),
+                    });
+                }
+            },
+        };
+        fingerprints::remember(tx, &account.id, &event.data, now).await?;
+
+        let letter = counters::letter_signature(event);
+        let counters =
+            counters::compute(tx, event, &findings, letter.as_ref(), banned_matches, now).await?;
+        let restrictions = tx.restrictions_of(&account.id).await?;
+        let account_input = AccountInput {
+            role: account.role.as_str().to_owned(),
+            standing: standing::standing(&restrictions, now).as_str().to_owned(),
+            identity_verified: account.identity_verified_at.is_some(),
+            age_days: (now.millis() - account.created_at.millis()) / trustwork_core::DAY_MS,
+            active_warnings: i64::try_from(
+                restrictions
+                    .iter()
+                    .filter(|r| r.is_active(now) && r.severity == trustwork_core::Severity::Warning)
+                    .count(),
+            )
+            .unwrap_or(i64::MAX),
+        };
+        let event_in = event_input(event, text);
+        let outcome: Outcome = decide(
+            policy,
+            &Input {
+                event: &event_in,
+                findings: &findings,
+                counters: &counters,
+                account: &account_input,
+            },
+        );
+
+        // Staff accounts are the operator's own people: their events are judged, never punished.
+        let actions = if account.role == Role::Admin || account.role.is_staff() {
+            Vec::new()
+        } else {
+            effects::apply(self, tx, &account, policy, &outcome, &decision_id, now).await?
+        };
+        counters::record(tx, event, &event_id, &findings, letter.as_ref(), now).await?;
+
+        let view = DecisionView {
+            id: decision_id.clone(),
+            event_id: event_id.clone(),
+            verdict: outcome.verdict.as_str().to_owned(),
+            reason: outcome.reason.clone(),
+            findings,
+            rules: outcome.rules.clone(),
+            shadow_rules: outcome.shadow_rules.clone(),
+            counters,
+            account: Some(account_input),
+            actions,
+            review_queues: outcome.review_queues.clone(),
+            rule_errors: outcome
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.rule, e.error))
+                .collect(),
+            policy_version: policy.version.clone(),
+        };
+        let explanation = serde_json::to_string(&view)
+            .map_err(|e| AppError::Internal(format!("decision not serialisable: {e}")))?;
+        tx.insert_decision(&StoredDecision {
+            id: decision_id,
+            event_id,
+            actor_id: event.actor_id.clone(),
+            verdict: view.verdict.clone(),
+            reason: view.reason.clone(),
+            explanation_json: explanation,
+            policy_version: view.policy_version.clone(),
+            created_at: now,
+        })
+        .await?;
+        Ok(view)
+    }
+
+    /// A stored decision with its explanation.
+    pub async fn decision(&self, id: &str) -> AppResult<DecisionView> {
+        let mut tx = self.db().begin().await?;
+        let d = tx.decision(id).await?;
+        serde_json::from_str(&d.explanation_json)
+            .map_err(|e| AppError::Internal(format!("stored decision {id} unreadable: {e}")))
+    }
+}

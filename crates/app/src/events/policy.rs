@@ -1,0 +1,109 @@
+//! The live policy: loaded at start (the default, or the operator's file), swapped on reload
+//! without a restart. Readers take a cheap `Arc` clone; a reload never blocks a decision.
+
+use crate::{App, AppError, AppResult};
+use std::sync::{Arc, RwLock};
+use trustwork_core::enforcement::Policy;
+
+/// The policy shipped with Trustwork: the rules of the seeds.
+pub const DEFAULT_POLICY: &str = include_str!("../../policy/default.toml");
+
+pub struct LivePolicy {
+    current: RwLock<Arc<LoadedPolicy>>,
+}
+
+/// A parsed policy with the text it came from.
+pub struct LoadedPolicy {
+    pub policy: Policy,
+    pub source: String,
+}
+
+impl LivePolicy {
+    pub fn new(loaded: LoadedPolicy) -> Self {
+        Self {
+            current: RwLock::new(Arc::new(loaded)),
+        }
+    }
+
+    /// The default policy. It is part of the build and its tests, so it always parses; should it
+    /// ever not, the server starts with no rules rather than not at all, and says so.
+    pub fn default_policy() -> Self {
+        match Policy::parse(DEFAULT_POLICY) {
+            Ok(policy) => Self::new(LoadedPolicy {
+                policy,
+                source: DEFAULT_POLICY.to_owned(),
+            }),
+            Err(e) => {
+                tracing::error!(error = %e, "the built-in policy does not parse; starting with no rules");
+                let empty = "version = \"empty\"\n";
+                let policy = Policy::parse(empty).unwrap_or_else(|_| unreachable_policy());
+                Self::new(LoadedPolicy {
+                    policy,
+                    source: empty.to_owned(),
+                })
+            }
+        }
+    }
+
+    pub fn get(&self) -> Arc<LoadedPolicy> {
+        match self.current.read() {
+            Ok(p) => Arc::clone(&p),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    fn set(&self, loaded: LoadedPolicy) {
+        match self.current.write() {
+            Ok(mut p) => *p = Arc::new(loaded),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(loaded),
+        }
+    }
+}
+
+/// `Policy` with no rules, built by hand: only used if even the one-line policy fails to parse.
+fn unreachable_policy() -> Policy {
+    Policy {
+        version: "empty".into(),
+        rules: Vec::new(),
+        escalation: Vec::new(),
+        warning_days: 90,
+    }
+}
+
+impl App {
+    /// The version of the live policy.
+    pub fn policy_version(&self) -> String {
+        self.live_policy().get().policy.version.clone()
+    }
+
+    /// The live policy's text.
+    pub fn policy_source(&self) -> String {
+        self.live_policy().get().source.clone()
+    }
+
+    /// Validates and activates a new policy. A policy that does not parse changes nothing.
+    pub async fn load_policy(&self, source: &str) -> AppResult<String> {
+        let policy = Policy::parse(source).map_err(AppError::Policy)?;
+        let version = policy.version.clone();
+        let mut tx = self.db().begin().await?;
+        tx.record_policy_version(&version, source, self.now())
+            .await?;
+        tx.commit().await?;
+        self.live_policy().set(LoadedPolicy {
+            policy,
+            source: source.to_owned(),
+        });
+        tracing::info!(%version, "policy loaded");
+        Ok(version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_default_policy_parses() {
+        let p = trustwork_core::enforcement::Policy::parse(super::DEFAULT_POLICY).unwrap();
+        assert!(p.rules.len() >= 10);
+        assert_eq!(p.version, "seeds-2026-11-21");
+    }
+}

@@ -1,0 +1,362 @@
+//! The enforcement pipeline's default rules, positive and negative, with idempotency, escalation,
+//! re-registration and policy reloads, on both databases.
+
+use crate::{app, person};
+use serde_json::{Value, json};
+use trustwork_app::AppError;
+use trustwork_app::events::DecisionView;
+use trustwork_core::{ReasonCode, Role, Severity};
+use trustwork_store::testing::each_backend;
+
+fn message(actor: &str, text: &str, contract: bool) -> Value {
+    json!({"type": "message.sent", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": actor,
+           "data": {"thread_id": "t1", "recipient_ids": ["c1"], "contract_active": contract, "text": text}})
+}
+
+fn proposal(actor: &str, n: usize, letter: &str) -> Value {
+    json!({"type": "proposal.submitted", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": actor,
+           "data": {"proposal_id": format!("p{n}"), "job_id": format!("j{n}"), "cover_letter": letter}})
+}
+
+async fn send(app: &trustwork_app::App, key: &str, body: &Value) -> DecisionView {
+    app.ingest(key, body).await.unwrap().0
+}
+
+async fn active(app: &trustwork_app::App, id: &str) -> Vec<(ReasonCode, Severity)> {
+    let now = app.now();
+    app.restrictions_of(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.is_active(now))
+        .map(|r| (r.reason, r.severity))
+        .collect()
+}
+
+#[tokio::test]
+async fn contact_details_before_a_contract_are_blocked_and_the_third_attempt_holds() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let d = send(
+            &app,
+            "k1",
+            &message(&f.id, "sure, email me at john.doe@gmail.com", false),
+        )
+        .await;
+        assert_eq!(d.verdict, "block");
+        assert_eq!(d.rules, vec!["contact_info_before_contract"]);
+        assert!(!d.reason.is_empty());
+        let email = d
+            .findings
+            .iter()
+            .find(|x| x.kind == "email")
+            .expect("email found");
+        assert_eq!(email.value, "john.doe@gmail.com");
+        assert_eq!(
+            &"sure, email me at john.doe@gmail.com"[email.start..email.end],
+            "john.doe@gmail.com"
+        );
+        assert_eq!(d.counters["contact_attempts_30d"], 1);
+        assert_eq!(d.actions.len(), 1);
+        assert_eq!(
+            (
+                d.actions[0].kind.as_str(),
+                d.actions[0].reason_code.as_str()
+            ),
+            ("warning", "CONTACT_INFO_SHARING")
+        );
+        assert_eq!(
+            active(&app, &f.id).await,
+            vec![(ReasonCode::ContactInfoSharing, Severity::Warning)]
+        );
+
+        send(
+            &app,
+            "k2",
+            &message(&f.id, "call me on +1 415 555 0100", false),
+        )
+        .await;
+        let third = send(
+            &app,
+            "k3",
+            &message(&f.id, "whatsapp +44 7700 900123", false),
+        )
+        .await;
+        assert_eq!(third.counters["contact_attempts_30d"], 3);
+        assert!(
+            third
+                .rules
+                .contains(&"contact_info_third_attempt".to_string())
+        );
+        assert!(
+            third.actions.iter().any(|a| a.kind == "hold"),
+            "{:?}",
+            third.actions
+        );
+        assert!(third.review_queues.contains(&"contact_info".to_string()));
+        assert!(
+            active(&app, &f.id)
+                .await
+                .contains(&(ReasonCode::ContactInfoSharing, Severity::Hold))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ordinary_messages_and_contract_talk_are_allowed() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        for (i, (text, contract)) in [
+            (
+                "I can deliver the first milestone by Friday for $450.",
+                false,
+            ),
+            (
+                "Sorry, I can't share my email here; let's keep talking on the platform.",
+                false,
+            ),
+            ("Here is my email for the invoice: john.doe@gmail.com", true),
+            (
+                "Version 2.4.1 shipped on 2026-11-02, order #4815162342.",
+                false,
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let d = send(&app, &format!("ok{i}"), &message(&f.id, text, contract)).await;
+            assert_eq!(d.verdict, "allow", "{text}: {:?}", d.findings);
+            assert!(d.actions.is_empty());
+        }
+        assert!(active(&app, &f.id).await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_same_key_answers_the_same_decision_and_repeats_nothing() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let body = message(&f.id, "mail me: john.doe@gmail.com", false);
+        let (first, replayed) = app.ingest("same", &body).await.unwrap();
+        assert!(!replayed);
+        let (again, replayed) = app.ingest("same", &body).await.unwrap();
+        assert!(replayed);
+        assert_eq!(first, again);
+        assert_eq!(
+            app.restrictions_of(&f.id).await.unwrap().len(),
+            1,
+            "one warning, not two"
+        );
+        let other = message(&f.id, "something else", false);
+        let e = app.ingest("same", &other).await.unwrap_err();
+        assert_eq!(e.code(), "conflict");
+        let e = app.ingest("bad key", &body).await.unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn payment_harassment_and_feedback_pressure() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let d = send(
+            &app,
+            "p1",
+            &message(
+                &f.id,
+                "Let's close the contract and you pay me directly via PayPal to avoid the fees.",
+                false,
+            ),
+        )
+        .await;
+        assert_eq!(d.verdict, "block", "{:?}", d.findings);
+        assert!(d.rules.contains(&"off_platform_payment".to_string()));
+        assert!(
+            d.review_queues
+                .contains(&"off_platform_payment".to_string())
+        );
+        let d = send(
+            &app,
+            "p2",
+            &message(
+                &f.id,
+                "We integrated the PayPal checkout API into your store.",
+                true,
+            ),
+        )
+        .await;
+        assert_eq!(
+            d.verdict, "allow",
+            "a developer's PayPal integration: {:?}",
+            d.findings
+        );
+
+        let d = send(
+            &app,
+            "h1",
+            &message(
+                &f.id,
+                "You worthless idiot, I will find you and hurt you.",
+                true,
+            ),
+        )
+        .await;
+        assert_eq!(d.verdict, "block", "{:?}", d.findings);
+        assert!(d.rules.contains(&"harassment".to_string()));
+
+        let d = send(
+            &app,
+            "fb1",
+            &message(
+                &f.id,
+                "I'll refund $50 if you leave me a 5-star review.",
+                true,
+            ),
+        )
+        .await;
+        assert_eq!(d.verdict, "allow_and_review", "{:?}", d.findings);
+        assert!(d.actions.iter().any(|a| a.reason_code == "FEEDBACK_ABUSE"));
+        let d = send(
+            &app,
+            "fb2",
+            &message(
+                &f.id,
+                "Thanks! If you were happy, feedback is always appreciated.",
+                true,
+            ),
+        )
+        .await;
+        assert_eq!(
+            d.verdict, "allow",
+            "asking for feedback is fine: {:?}",
+            d.findings
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_same_cover_letter_to_many_jobs_is_spam() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let letter = "Dear client, I am an expert in all technologies and I have ten years of experience. \
+                      I will do your job perfectly and fast, please hire me today for the best results.";
+        for n in 0..4 {
+            let d = send(&app, &format!("l{n}"), &proposal(&f.id, n, letter)).await;
+            assert_eq!(d.verdict, "allow", "letter {n}");
+            assert_eq!(d.counters["similar_letters_24h"], n as i64 + 1);
+        }
+        let fifth = send(&app, "l4", &proposal(&f.id, 4, &letter.replace("today", "now"))).await;
+        assert_eq!(fifth.verdict, "allow_and_review");
+        assert!(fifth.rules.contains(&"spam_cover_letters".to_string()));
+        assert!(fifth.actions.iter().any(|a| a.reason_code == "SPAM"));
+        let other = send(&app, "l5", &proposal(&f.id, 5, "I read your brief about the Shopify theme; the cart drawer bug is in the Liquid section you linked, and I can fix it in two hours.")).await;
+        assert_eq!(other.counters["similar_letters_24h"], 1, "a tailored letter is not a copy");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn repeated_warnings_escalate_to_a_hold() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        for n in 0..3 {
+            send(
+                &app,
+                &format!("w{n}"),
+                &message(
+                    &f.id,
+                    "I'll refund $50 if you leave me a 5-star review.",
+                    true,
+                ),
+            )
+            .await;
+        }
+        let now = app.now();
+        let rs = app.restrictions_of(&f.id).await.unwrap();
+        let hold = rs
+            .iter()
+            .find(|r| r.severity == Severity::Hold && r.is_active(now))
+            .expect("a hold");
+        assert_eq!(hold.reason, ReasonCode::FeedbackAbuse);
+        assert!(
+            matches!(hold.lift, trustwork_core::LiftCondition::AtTime(t) if t == now.plus_days(14))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_banned_person_cannot_register_again() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let signup = |id: &str, email: &str| json!({"type": "account.signup", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": id,
+            "data": {"email": email, "role": "freelancer", "device_id": "dev-42"}});
+        let d = send(&app, "s1", &signup("mp_1", "First.Last@gmail.com")).await;
+        assert_eq!(d.verdict, "allow");
+        let agent = person(&app, "agent@example.com", Role::Agent).await;
+        app.apply_restriction(
+            &trustwork_core::Actor::Account(agent.id.clone()),
+            "mp_1",
+            trustwork_app::standing::RestrictionRequest {
+                reason: ReasonCode::OffPlatformPayment,
+                severity: Severity::Ban,
+                lift: trustwork_core::LiftCondition::Manual,
+                note: "took payment outside".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let again = send(&app, "s2", &signup("mp_2", "firstlast+new@googlemail.com")).await;
+        assert_eq!(again.verdict, "block");
+        assert!(again.counters["banned_fingerprint_matches"] >= 1);
+        assert!(active(&app, "mp_2").await.contains(&(ReasonCode::MultipleAccounts, Severity::Ban)));
+        let fresh = send(&app, "s3", &json!({"type": "account.signup", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": "mp_3",
+            "data": {"email": "someone.else@example.org", "role": "client"}})).await;
+        assert_eq!(fresh.verdict, "allow");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_events_name_the_field_and_unknown_actors_are_refused() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let e = app.ingest("x1", &json!({"type": "message.sent", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": "a",
+            "data": {"thread_id": "t", "recipient_ids": ["b"], "contract_active": "yes", "text": "hi"}})).await.unwrap_err();
+        assert!(matches!(&e, AppError::Event(ev) if ev.field == "data.contract_active"), "{e:?}");
+        let e = app.ingest("x2", &message("acc_nobody", "hi", false)).await.unwrap_err();
+        assert_eq!(e.code(), "not_found");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn policies_reload_with_validation_and_shadow_rules_enforce_nothing() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let before = app.policy_version();
+        let e = app.load_policy("version = \"bad\"\n[[rule]]\nname = \"r\"\nwhen = 'event.type =='\nverdict = \"block\"\nreason = \"x\"\n").await.unwrap_err();
+        assert_eq!(e.code(), "invalid_policy");
+        assert!(e.to_string().contains("rule \"r\""), "{e}");
+        assert_eq!(app.policy_version(), before, "a bad policy changes nothing");
+
+        let shadow = "version = \"shadow-1\"\n[[rule]]\nname = \"long_messages\"\nwhen = 'size(event.text) > 10'\nverdict = \"block\"\nreason = \"too long\"\nmode = \"shadow\"\n";
+        assert_eq!(app.load_policy(shadow).await.unwrap(), "shadow-1");
+        let d = send(&app, "sh1", &message(&f.id, "a message longer than ten bytes", false)).await;
+        assert_eq!(d.verdict, "allow");
+        assert_eq!(d.shadow_rules, vec!["long_messages"]);
+        assert_eq!(d.policy_version, "shadow-1");
+    })
+    .await;
+}
