@@ -199,7 +199,14 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
             continue;
         }
         // 3. An invitation to move to the app.
-        if let Some(conf) = invitation(d, c0, start, end, strength, name) {
+        if let Some(conf) = invitation(
+            d,
+            c0,
+            start,
+            end,
+            strength,
+            if provider { "email" } else { name },
+        ) {
             d.push(
                 Category::ContactInfo,
                 Kind::MessagingApp,
@@ -350,6 +357,18 @@ fn contact_requests(d: &mut Doc<'_>) {
             continue;
         };
         let noun_w = t.text(noun);
+        // "your room number", "your account number": only a contact word right before "number";
+        // "your phone" alone is the device ("answer your phone"), "your phone number" is contact.
+        if matches!(noun_w, "number" | "no" | "num") && noun > i + 1 {
+            i += 1;
+            continue;
+        }
+        if matches!(noun_w, "phone" | "cell" | "mobile")
+            && !matches!(t.text(noun + 1), "number" | "no" | "num" | "numbers")
+        {
+            i += 1;
+            continue;
+        }
         if matches!(noun_w, "address" | "personal" | "private" | "direct" | "no") {
             // Only with a contact word next to them: "your personal email", "your email address".
             let next = t.text(noun + 1);

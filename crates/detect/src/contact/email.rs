@@ -89,7 +89,13 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             i += 1;
             continue;
         };
-        if bare && (is_stopword(&local) || local.len() < 2) {
+        // "blogging at site.com", "based at acme.io": a verb or participle before a bare "at".
+        if bare
+            && (is_stopword(&local)
+                || local.len() < 2
+                || local.ends_with("ing")
+                || local.ends_with("ed"))
+        {
             i += 1;
             continue;
         }

@@ -280,6 +280,15 @@ fn bad_shape(d: &Doc<'_>, run: &Run) -> bool {
     if g.len() == 2 && sep == b'.' && sizes.get(1).is_some_and(|&s| s <= 2) {
         return true;
     }
+    // Lists: "1405, 1680, 1843" (same-size groups after commas).
+    if g.len() >= 3
+        && sep == b','
+        && same_sep
+        && sizes.windows(2).all(|w| w.first() == w.get(1))
+        && !run.spelled
+    {
+        return true;
+    }
     // Lists: "16, 32, 64, 128".
     if g.len() >= 4 && sep == b',' && !run.spelled {
         return true;

@@ -157,6 +157,34 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             continue;
         }
         let www = host.labels.first().is_some_and(|l| l == "www");
+        // "message.it k", "you.my mom", "differ.be": two words glued by a missing space, where the
+        // second is a country code that is also an English word. Only with a scheme, "www", a
+        // path or more labels is it a link.
+        let word_tld = matches!(
+            host.tld(),
+            "it" | "my"
+                | "be"
+                | "in"
+                | "no"
+                | "to"
+                | "at"
+                | "us"
+                | "id"
+                | "is"
+                | "so"
+                | "do"
+                | "am"
+        );
+        if word_tld
+            && !scheme
+            && !www
+            && path.is_empty()
+            && host.labels.len() == 2
+            && !host.obfuscated
+        {
+            i = end.max(i + 1);
+            continue;
+        }
         let bare = name.trim_start_matches("www.");
         let deep = is_deep_link_host(bare)
             && (!path.is_empty() || matches!(bare, "wa.me" | "t.me" | "m.me"));
