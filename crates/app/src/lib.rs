@@ -11,9 +11,11 @@ mod notices;
 mod tokens;
 
 pub mod accounts;
+pub mod appeals;
 pub mod auth;
 pub mod demo;
 pub mod marketplace;
+pub mod review;
 pub mod standing;
 pub mod verification;
 pub mod workers;

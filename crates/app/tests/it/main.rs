@@ -8,6 +8,7 @@ mod errors;
 mod identity_story;
 mod mail;
 mod restrictions;
+mod review;
 mod timers;
 
 use std::sync::Arc;
