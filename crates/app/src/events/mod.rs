@@ -2,11 +2,13 @@
 //! are loaded, the policy decides, and the decision, its explanation and its effects are stored
 //! in one transaction. The same idempotency key always answers with the same decision.
 
+mod backtest;
 mod counters;
 mod effects;
 mod fingerprints;
 mod policy;
 
+pub use backtest::{BacktestReport, ChangedDecision, candidate};
 pub use counters::{MINHASH_SEED, SIMILAR_LETTER};
 pub(crate) use fingerprints::ban as ban_fingerprints_in;
 pub use policy::{DEFAULT_POLICY, LivePolicy, LoadedPolicy};

@@ -360,3 +360,31 @@ async fn policies_reload_with_validation_and_shadow_rules_enforce_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_backtest_shows_what_a_candidate_policy_would_change() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        send(&app, "b1", &message(&f.id, "mail me: john.doe@gmail.com", false)).await;
+        send(&app, "b2", &message(&f.id, "See you at the standup tomorrow.", false)).await;
+        send(&app, "b3", &message(&f.id, "Pay me via PayPal directly, outside the platform.", false)).await;
+        // The candidate no longer blocks payment talk, and blocks every message with "standup".
+        let text = trustwork_app::events::DEFAULT_POLICY
+            .replace("seeds-2026-11-21", "candidate-1")
+            .replace("when = 'findings.exists(f, f.category == \"off_platform_payment\")'", "when = 'false'")
+            + "\n[[rule]]\nname = \"no_standups\"\nwhen = 'event.text.contains(\"standup\")'\nverdict = \"block\"\nreason = \"no\"\n";
+        let candidate = trustwork_app::events::candidate(&text).unwrap();
+        let report = app.backtest(&candidate, trustwork_core::Timestamp(0), 1000).await.unwrap();
+        assert_eq!(report.events, 3);
+        assert_eq!(report.skipped, 0);
+        assert_eq!(report.changed.len(), 2, "{:?}", report.changed);
+        assert_eq!(report.transitions.get("allow → block"), Some(&1));
+        assert_eq!(report.transitions.get("block → block"), Some(&1));
+        assert_eq!(report.transitions.get("block → allow"), Some(&1));
+        assert_eq!(report.candidate_rule_hits.get("no_standups"), Some(&1));
+        // Nothing was written: the account has the warning from b1 only.
+        assert_eq!(app.restrictions_of(&f.id).await.unwrap().len(), 1);
+    })
+    .await;
+}
