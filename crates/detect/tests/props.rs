@@ -141,3 +141,11 @@ fn huge_input_does_not_panic() {
     let f = scan(&s, &ScanContext::default());
     assert!(f.len() >= 40_000);
 }
+
+/// Found by `cargo fuzz run scan`: a digit group too large for u32 overflowed the counting check.
+#[test]
+fn fuzz_regression_huge_digit_group() {
+    let s = "@Sjss66>6666666666\u{0}66\u{0}6\u{0}2";
+    let _ = scan(s, &ScanContext::default());
+    let _ = scan("1 2 3 99999999999 4", &ScanContext::default());
+}

@@ -297,7 +297,7 @@ fn bad_shape(d: &Doc<'_>, run: &Run) -> bool {
     if g.len() >= 4
         && vals
             .windows(2)
-            .all(|w| w.get(1).copied() == w.first().map(|v| v + 1))
+            .all(|w| w.get(1).copied() == w.first().and_then(|v| v.checked_add(1)))
     {
         return true;
     }
