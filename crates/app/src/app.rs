@@ -19,6 +19,8 @@ pub struct AppConfig {
     pub mail_from: String,
     /// Names this process in timer locks.
     pub node_id: String,
+    /// Webhook retries and timeouts.
+    pub webhooks: crate::webhooks::WebhookConfig,
 }
 
 impl Default for AppConfig {
@@ -30,6 +32,7 @@ impl Default for AppConfig {
             public_url: "http://127.0.0.1:8080".into(),
             mail_from: "Trustwork <no-reply@trustwork.invalid>".into(),
             node_id: format!("node-{}", std::process::id()),
+            webhooks: crate::webhooks::WebhookConfig::default(),
         }
     }
 }
@@ -47,6 +50,7 @@ struct Inner {
     config: AppConfig,
     outbox_wakeup: Notify,
     timer_wakeup: Notify,
+    webhook_wakeup: Notify,
 }
 
 impl App {
@@ -59,6 +63,7 @@ impl App {
                 config,
                 outbox_wakeup: Notify::new(),
                 timer_wakeup: Notify::new(),
+                webhook_wakeup: Notify::new(),
             }),
         }
     }
@@ -87,9 +92,11 @@ impl App {
         &self.inner.config.policy
     }
 
-    /// Tells the outbox worker there is mail to send (called after a commit that queued some).
+    /// Tells the outbox and webhook workers there is mail or a delivery to send (called after a
+    /// commit that queued some).
     pub fn wake_outbox(&self) {
         self.inner.outbox_wakeup.notify_one();
+        self.inner.webhook_wakeup.notify_one();
     }
 
     /// Tells the timer runner to look again (after the test clock moved).
@@ -103,5 +110,9 @@ impl App {
 
     pub(crate) fn timer_wakeup(&self) -> &Notify {
         &self.inner.timer_wakeup
+    }
+
+    pub(crate) fn webhook_wakeup(&self) -> &Notify {
+        &self.inner.webhook_wakeup
     }
 }

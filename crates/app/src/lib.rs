@@ -18,11 +18,13 @@ pub mod marketplace;
 pub mod review;
 pub mod standing;
 pub mod verification;
+pub mod webhooks;
 pub mod workers;
 
 pub use app::{App, AppConfig};
 pub use clock::{Clock, ClockNotAdjustable, FakeClock, OffsetClock, SharedClock, SystemClock};
 pub use error::{AppError, AppResult};
+pub use webhooks::WebhookConfig;
 pub use mailer::{DevMailbox, Email, MailError, MailFuture, Mailer, SmtpMailer};
 
 /// Re-exported so the web and CLI layers name storage records without depending on the store.

@@ -110,6 +110,7 @@ pub(crate) async fn apply_in(
     }
     let (subject, body) = notices::restriction_applied_email(&r);
     notices::queue(app, tx, account, subject, body, now).await?;
+    crate::webhooks::standing_changed_in(app, tx, &r, "applied", now).await?;
     Ok(r)
 }
 
@@ -154,6 +155,7 @@ pub(crate) async fn lift_in(
     let account = tx.account(&restriction.account_id).await?;
     let (subject, body) = notices::restriction_lifted_email(restriction);
     notices::queue(app, tx, &account, subject, body, now).await?;
+    crate::webhooks::standing_changed_in(app, tx, &after, "lifted", now).await?;
     Ok(())
 }
 

@@ -139,6 +139,7 @@ pub fn app_config(settings: &Settings, demo_mode: bool) -> anyhow::Result<AppCon
         public_url: settings.public_url.clone(),
         mail_from: settings.mail_from.clone(),
         node_id: format!("{}-{}", hostname(), std::process::id()),
+        webhooks: trustwork_app::WebhookConfig::default(),
     })
 }
 

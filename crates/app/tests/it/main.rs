@@ -10,6 +10,7 @@ mod mail;
 mod restrictions;
 mod review;
 mod timers;
+mod webhooks;
 
 use std::sync::Arc;
 use trustwork_app::accounts::NewAccount;
