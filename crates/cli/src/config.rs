@@ -37,6 +37,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure (set when the console is served over HTTPS).
     #[arg(long, env = "TRUSTWORK_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The enforcement policy file (TOML) [default: the built-in policy]. Re-read on SIGHUP.
+    #[arg(long, env = "TRUSTWORK_POLICY")]
+    pub policy: Option<PathBuf>,
 }
 
 /// The file form of the settings.
@@ -53,6 +56,7 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     #[serde(default)]
     policy: Option<PolicyConfig>,
+    policy_file: Option<PathBuf>,
 }
 
 /// Settings after layering, ready to use.
@@ -67,6 +71,7 @@ pub struct Settings {
     pub public_url: String,
     pub secure_cookies: bool,
     pub policy: PolicyConfig,
+    pub policy_file: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -115,6 +120,7 @@ impl ServeArgs {
             public_url,
             secure_cookies: self.secure_cookies || file.secure_cookies.unwrap_or(false),
             policy: file.policy.unwrap_or_default(),
+            policy_file: self.policy.clone().or(file.policy_file),
         })
     }
 }

@@ -27,6 +27,8 @@ fn every_command_has_help() {
         vec!["token", "create", "--help"],
         vec!["scan", "--help"],
         vec!["evaluate", "--help"],
+        vec!["policy", "check", "--help"],
+        vec!["policy", "test", "--help"],
     ] {
         let out = Command::new(BIN).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -201,5 +203,46 @@ fn the_demo_serves_the_console_and_writes_credentials() {
             .iter()
             .all(|a| a["id"].is_string() && a["email"].is_string() && a["password"].is_string())
     );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn policy_check_names_the_rule_and_line_and_test_replays() {
+    let dir = temp_dir("policy");
+    let good = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/policy/default.toml");
+    let out = Command::new(BIN)
+        .args(["policy", "check", good])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is valid"));
+
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "version = \"b\"\n\n[[rule]]\nname = \"oops\"\nwhen = 'findings.exists(f, f.category = \"x\")'\nverdict = \"block\"\nreason = \"r\"\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["policy", "check", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:4") && err.contains("rule \"oops\""),
+        "{err}"
+    );
+
+    let out = Command::new(BIN)
+        .args(["policy", "test", good, "--data-dir", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 events replayed"));
     std::fs::remove_dir_all(dir).ok();
 }
