@@ -7,6 +7,7 @@ mod counters;
 mod effects;
 mod fingerprints;
 mod policy;
+mod review;
 
 pub use backtest::{BacktestReport, ChangedDecision, candidate};
 pub use counters::{MINHASH_SEED, SIMILAR_LETTER};
@@ -53,6 +54,9 @@ pub struct DecisionView {
     pub account: Option<AccountInput>,
     pub actions: Vec<ActionTaken>,
     pub review_queues: Vec<String>,
+    /// The review cases the decision opened (or added weight to).
+    #[serde(default)]
+    pub review_case_ids: Vec<String>,
     pub rule_errors: Vec<String>,
     pub policy_version: String,
 }
@@ -275,7 +279,7 @@ impl App {
         };
         counters::record(tx, event, &event_id, &findings, letter.as_ref(), now).await?;
 
-        let view = DecisionView {
+        let mut view = DecisionView {
             id: decision_id.clone(),
             event_id: event_id.clone(),
             verdict: outcome.verdict.as_str().to_owned(),
@@ -287,6 +291,7 @@ impl App {
             account: Some(account_input),
             actions,
             review_queues: outcome.review_queues.clone(),
+            review_case_ids: Vec::new(),
             rule_errors: outcome
                 .errors
                 .iter()
@@ -294,6 +299,7 @@ impl App {
                 .collect(),
             policy_version: policy.version.clone(),
         };
+        view.review_case_ids = review::open_cases(self, tx, event, &view, now).await?;
         let explanation = serde_json::to_string(&view)
             .map_err(|e| AppError::Internal(format!("decision not serialisable: {e}")))?;
         tx.insert_decision(&StoredDecision {
@@ -306,6 +312,15 @@ impl App {
             policy_version: view.policy_version.clone(),
             created_at: now,
         })
+        .await?;
+        // Subscribers hear of every decision, in this transaction: sent only if it commits.
+        crate::webhooks::enqueue_webhooks_in(
+            self,
+            tx,
+            "decision.created",
+            serde_json::json!({ "decision": &view }),
+            now,
+        )
         .await?;
         Ok(view)
     }

@@ -388,3 +388,35 @@ async fn a_backtest_shows_what_a_candidate_policy_would_change() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn decisions_open_review_cases_and_notify_webhook_subscribers() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let c = person(&app, "c@example.com", Role::Client).await;
+        let sub = app
+            .create_webhook(&trustwork_core::Actor::system("test"), "http://127.0.0.1:9/hook", &["decision.created".to_string()])
+            .await
+            .unwrap();
+        let d = send(&app, "r1", &message(&f.id, "Let's close the contract and you pay me directly via PayPal to avoid the fees.", false)).await;
+        assert_eq!(d.review_case_ids.len(), 1);
+        let case = app.review_case(&d.review_case_ids[0]).await.unwrap();
+        assert_eq!(case.case.queue.as_str(), "off_platform_payment");
+        assert_eq!(case.subject.id, f.id);
+        assert!(case.case.content.contains("PayPal"));
+        assert!(case.case.explanation_json.contains("off_platform_payment"));
+
+        let flag = json!({"type": "flag.created", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": c.id,
+            "data": {"target_type": "message", "target_id": "m1", "target_account_id": f.id, "reason": "spam", "content": "buy followers"}});
+        let d = send(&app, "r2", &flag).await;
+        assert_eq!(d.verdict, "allow_and_review");
+        assert_eq!(d.review_case_ids.len(), 1);
+        assert_eq!(app.review_case(&d.review_case_ids[0]).await.unwrap().case.queue.as_str(), "flag");
+
+        let deliveries = app.webhook_deliveries(Some(&sub.id)).await.unwrap();
+        assert_eq!(deliveries.len(), 2, "one decision.created per decision");
+        assert!(deliveries.iter().all(|w| w.event_type == "decision.created"));
+    })
+    .await;
+}

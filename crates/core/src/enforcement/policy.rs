@@ -334,6 +334,18 @@ impl Policy {
             if verdict == Verdict::Block && r.reason.trim().is_empty() {
                 return Err(at("reason: a blocking rule must say why to the user".into()));
             }
+            if let Some(q) = r.review.as_deref().filter(|q| !q.trim().is_empty())
+                && crate::review::Queue::parse(q).is_none()
+            {
+                let known: Vec<&str> = crate::review::Queue::ALL
+                    .iter()
+                    .map(|q| q.as_str())
+                    .collect();
+                return Err(at(format!(
+                    "review: unknown queue {q:?} (use {})",
+                    known.join(", ")
+                )));
+            }
             rules.push(Rule {
                 name,
                 description: r.description,
