@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Load test of the enforcement pipeline: `message.sent` events through POST /api/v1/events on a
+# release build, against SQLite (default) or PostgreSQL (DATABASE_URL=postgres://...).
+# Usage: scripts/load-events.sh [seconds] [connections]
+# Needs: cargo build --release, wrk (apt-get install wrk), python3. Sends traffic to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-30}"
+conns="${2:-32}"
+bin=target/release/trustwork
+actors="${ACTORS:-1000}"
+port="${PORT:-18190}"
+dir="$(mktemp -d)"
+db_url="${DATABASE_URL:-sqlite://$dir/load.db}"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+[ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+
+if [[ "$db_url" == postgres* ]]; then
+  # A fresh database for the run.
+  base="${db_url%/*}"; name="tw_load_$$"
+  psql "$db_url" -qc "CREATE DATABASE $name" >/dev/null
+  db_url="$base/$name"
+  trap 'kill $pid 2>/dev/null || true; psql "${base}/postgres" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
+else
+  trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+fi
+
+token=$("$bin" token create --name load --scope accounts:write --database-url "$db_url" --data-dir "$dir" 2>/dev/null)
+RUST_LOG=warn "$bin" serve --bind "127.0.0.1:$port" --database-url "$db_url" --data-dir "$dir" >/dev/null 2>"$dir/server.log" &
+pid=$!
+until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.1; done
+
+# The accounts the messages come from, signed up in batches of 1,000.
+python3 - "$port" "$token" "$actors" <<'PY'
+import json, sys, urllib.request
+port, token, actors = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for start in range(0, actors, 1000):
+    events = [{"idempotency_key": f"signup-{i}", "type": "account.signup", "occurred_at": "2026-11-21T09:00:00Z",
+               "actor_id": f"mp_{i}", "data": {"email": f"user{i}@example.org", "role": "freelancer"}}
+              for i in range(start, min(actors, start + 1000))]
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/events:batch", data=json.dumps({"events": events}).encode(),
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    body = json.load(urllib.request.urlopen(req))
+    errors = [r for r in body["results"] if "error" in r]
+    assert not errors, errors[:3]
+PY
+
+echo "backend: ${db_url%%:*}, ${secs}s, ${conns} connections, 2 wrk threads, ${actors} actors"
+TOKEN="$token" ACTORS="$actors" wrk -t2 -c"$conns" -d"${secs}s" --latency \
+  -s scripts/load/message_sent.lua "http://127.0.0.1:$port" | tee "$dir/wrk.txt"
+echo "server peak resident memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"
+echo "server resident memory now:  $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"

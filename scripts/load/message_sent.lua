@@ -1,0 +1,57 @@
+-- wrk script: POST message.sent events with unique idempotency keys, spread over ACTORS accounts
+-- (mp_0 .. mp_{ACTORS-1}), about 5% of them with contact details or payment talk.
+local actors = tonumber(os.getenv("ACTORS") or "1000")
+local counter = 0
+local thread_id = 0
+
+function setup(thread)
+  thread_id = thread_id + 1
+  thread:set("tid", thread_id)
+end
+
+function init(args)
+  math.randomseed(tid * 7919)
+end
+
+local texts = {
+  "Thanks, I pushed the fix for the checkout page; can you review the staging build?",
+  "The milestone is done. I attached the design files and the notes from our call.",
+  "Could you share the API credentials for the sandbox? I will start on the integration tomorrow.",
+  "I can deliver the first draft by Friday, and the final version next Wednesday.",
+  "Great working with you! Let me know if anything else comes up on the project.",
+  "Version 2.4.1 is deployed; order #4815162342 went through the new flow fine.",
+  "Happy to help. My rate for this is $45 per hour, estimated 12 hours.",
+  "I reviewed the contract terms and they look good to me.",
+  "Please send me the logo in SVG so I can finish the landing page.",
+  "The report is attached; the numbers for Q3 are in the second tab.",
+}
+local bad = {
+  "mail me at jane.doe.dev@gmail.com and we can talk there",
+  "pay me directly with paypal so we avoid the fees",
+}
+
+request = function()
+  counter = counter + 1
+  local actor = "mp_" .. math.random(0, actors - 1)
+  local text
+  if math.random(1, 20) == 1 then
+    text = bad[math.random(1, #bad)]
+  else
+    text = texts[math.random(1, #texts)]
+  end
+  local body = '{"type":"message.sent","occurred_at":"2026-11-21T10:00:00Z","actor_id":"' .. actor ..
+    '","data":{"thread_id":"t' .. math.random(1, 5000) .. '","recipient_ids":["c' .. math.random(1, 500) ..
+    '"],"contract_active":false,"text":"' .. text .. '"}}'
+  local headers = {}
+  headers["Content-Type"] = "application/json"
+  headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+  headers["Idempotency-Key"] = "load-" .. tid .. "-" .. counter .. "-" .. os.time()
+  return wrk.format("POST", "/api/v1/events", headers, body)
+end
+
+local non2xx = 0
+response = function(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+  end
+end
