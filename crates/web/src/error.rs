@@ -70,7 +70,16 @@ pub fn status_of(e: &AppError) -> StatusCode {
         | "verification_already_open"
         | "case_closed"
         | "already_lifted"
-        | "invalid_transition" => StatusCode::CONFLICT,
+        | "invalid_transition"
+        | "review_case_resolved"
+        | "review_case_claimed"
+        | "review_claim_required"
+        | "already_flagged"
+        | "appeal_already_filed"
+        | "appeal_window_closed"
+        | "already_overturned"
+        | "appeal_already_decided"
+        | "appeal_same_agent" => StatusCode::CONFLICT,
         "bad_credentials" => StatusCode::UNAUTHORIZED,
         "too_many_attempts" => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::INTERNAL_SERVER_ERROR,

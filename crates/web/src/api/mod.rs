@@ -6,6 +6,7 @@ mod auth;
 mod body;
 mod clock;
 mod dto;
+mod review;
 mod verification;
 
 use crate::{ApiError, WebState};
@@ -59,6 +60,17 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         )
         .route("/api/v1/accounts/{id}/audit", get(accounts::audit))
         .route("/api/v1/freelancers", get(accounts::search_freelancers))
+        .route("/api/v1/review-cases", get(review::list_cases))
+        .route("/api/v1/review-cases/{id}", get(review::get_case))
+        .route("/api/v1/review-cases/{id}/claim", post(review::claim))
+        .route("/api/v1/review-cases/{id}/resolve", post(review::resolve))
+        .route("/api/v1/flags", post(review::create_flag))
+        .route(
+            "/api/v1/restrictions/{id}/appeals",
+            post(review::file_appeal),
+        )
+        .route("/api/v1/appeals", get(review::list_appeals))
+        .route("/api/v1/appeals/{id}/decision", post(review::decide_appeal))
         .route("/api/v1/timers", get(clock::timers));
     // Outside demo mode the test clock does not exist at all.
     if demo_mode {

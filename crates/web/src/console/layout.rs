@@ -58,9 +58,16 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
             ("/work", "Contracts"),
             ("/settings/identity", "Identity Verification"),
         ],
-        Role::Agent | Role::Support => &[("/agent/accounts", "Accounts")],
+        Role::Agent => &[
+            ("/agent/accounts", "Accounts"),
+            ("/review", "Review queue"),
+            ("/appeals", "Appeals"),
+        ],
+        Role::Support => &[("/agent/accounts", "Accounts")],
         Role::Admin => &[
             ("/agent/accounts", "Accounts"),
+            ("/review", "Review queue"),
+            ("/appeals", "Appeals"),
             ("/admin", "Timers & clock"),
             ("/admin/mailbox", "Dev mailbox"),
         ],

@@ -140,6 +140,7 @@ struct StatsPage {
     warnings: Vec<RestrictionView>,
     top_rated: String,
     top_rated_ok: bool,
+    appeals: Vec<super::review::StatsAppeal>,
 }
 
 pub async fn stats(
@@ -185,6 +186,7 @@ pub async fn stats(
             .collect(),
         top_rated_ok: o.top_rated.is_eligible(),
         top_rated,
+        appeals: super::review::stats_appeals(&s, &o.restrictions).await,
     };
     render(&page)
 }

@@ -11,6 +11,7 @@ mod forms;
 mod layout;
 mod login;
 mod member;
+mod review;
 mod session;
 mod views;
 
@@ -51,6 +52,14 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
             "/agent/restrictions/{id}/lift",
             post(agent::lift_restriction),
         )
+        .route("/review", get(review::queue))
+        .route("/review/{id}", get(review::case_page))
+        .route("/review/{id}/claim", post(review::claim))
+        .route("/review/{id}/release", post(review::release))
+        .route("/review/{id}/resolve", post(review::resolve))
+        .route("/appeals", get(review::appeals))
+        .route("/appeals/{id}/decision", post(review::decide))
+        .route("/restrictions/{id}/appeal", post(review::file_appeal))
         .route("/admin", get(admin::overview))
         .route("/admin/mailbox", get(admin::mailbox))
         .route("/admin/timers/{id}/retry", post(admin::retry_timer));

@@ -201,6 +201,66 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             String::new(),
         ),
         (
+            op(Method::GET, "/api/v1/review-cases", read, None),
+            String::new(),
+        ),
+        (
+            op(Method::GET, "/api/v1/review-cases/{id}", read, None),
+            "rvc_any".into(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/review-cases/{id}/claim",
+                write,
+                Some(json!({"agent_id": f.d.agent})),
+            ),
+            "rvc_any".into(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/review-cases/{id}/resolve",
+                write,
+                Some(json!({"agent_id": f.d.agent, "resolution": "dismissed"})),
+            ),
+            "rvc_any".into(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/flags",
+                write,
+                Some(
+                    json!({"reporter_id": f.d.acme, "target_type": "proposal", "target_id": "p",
+                    "target_account_id": maria, "reason": "spam"}),
+                ),
+            ),
+            String::new(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/restrictions/{id}/appeals",
+                write,
+                Some(json!({"statement": "wrong"})),
+            ),
+            f.restriction.clone(),
+        ),
+        (
+            op(Method::GET, "/api/v1/appeals?status=open", read, None),
+            String::new(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/appeals/{id}/decision",
+                write,
+                Some(json!({"agent_id": f.d.agent, "decision": "upheld", "note": "n"})),
+            ),
+            "apl_any".into(),
+        ),
+        (
             op(Method::GET, "/api/v1/timers", "admin", None),
             String::new(),
         ),
@@ -315,7 +375,7 @@ async fn unknown_ids_are_404_on_every_route() {
             );
             checked += 1;
         }
-        assert_eq!(checked, 15);
+        assert_eq!(checked, 20); // with the 5 review routes
 
         // Ids inside a body are looked up too.
         let message = api
@@ -773,7 +833,7 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let admin = f.d.admin.as_str();
         let before = f.snapshot(&api).await;
         let routes = bodies(&f);
-        assert_eq!(routes.len(), 7);
+        assert_eq!(routes.len(), 12); // with the 5 review bodies
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

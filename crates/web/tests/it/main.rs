@@ -10,3 +10,4 @@ mod support;
 mod api_errors;
 mod api_story;
 mod openapi;
+mod review;

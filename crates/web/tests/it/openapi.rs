@@ -387,14 +387,14 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), Str
 
 /// Calls the API and checks that the answer's status is documented for the operation and its
 /// body fits the documented schema.
-struct Conformance<'a> {
+pub(crate) struct Conformance<'a> {
     api: &'a Api,
     doc: Value,
     seen: Mutex<BTreeSet<(String, String, u16)>>,
 }
 
 impl Conformance<'_> {
-    async fn call(
+    pub(crate) async fn call(
         &self,
         method: Method,
         template: &str,
@@ -619,6 +619,8 @@ async fn answers_match_the_documented_statuses_and_schemas() {
     }
     c.call(get.clone(), "/api/v1/accounts/{id}", &d.dev, admin, None)
         .await;
+
+    crate::review::openapi_story(&c, &d).await;
 
     // Errors, each in its documented place.
     for (method, template, id, token, body) in [
