@@ -8,6 +8,7 @@ mod clock;
 mod dto;
 mod review;
 mod verification;
+mod webhooks;
 
 use crate::{ApiError, WebState};
 use axum::Router;
@@ -60,6 +61,10 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         )
         .route("/api/v1/accounts/{id}/audit", get(accounts::audit))
         .route("/api/v1/freelancers", get(accounts::search_freelancers))
+        .route("/api/v1/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/api/v1/webhooks/{id}/disable", post(webhooks::disable))
+        .route("/api/v1/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route("/api/v1/webhook-deliveries/{id}/replay", post(webhooks::replay))
         .route("/api/v1/review-cases", get(review::list_cases))
         .route("/api/v1/review-cases/{id}", get(review::get_case))
         .route("/api/v1/review-cases/{id}/claim", post(review::claim))

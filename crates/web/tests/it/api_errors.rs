@@ -15,10 +15,24 @@ struct Fixture {
     restriction: String,
     case: String,
     job: String,
+    webhook: String,
+    delivery: String,
 }
 
 async fn fixture(api: &Api) -> Fixture {
     let d = api.seed().await;
+    // A subscription before the restriction, so that a delivery exists too.
+    let webhook = api
+        .post(
+            &d.admin,
+            "/api/v1/webhooks",
+            json!({"url": "http://127.0.0.1:9/hook", "event_types": ["*"]}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let restriction = api
         .post(
             &d.admin,
@@ -49,11 +63,20 @@ async fn fixture(api: &Api) -> Fixture {
         .as_str()
         .unwrap()
         .to_owned();
+    let delivery = api
+        .get(&d.admin, &format!("/api/v1/webhooks/{webhook}/deliveries"))
+        .await
+        .ok()["deliveries"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Fixture {
         d,
         restriction,
         case,
         job,
+        webhook,
+        delivery,
     }
 }
 
@@ -267,6 +290,36 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
         (
             op(
                 Method::POST,
+                "/api/v1/webhooks",
+                "admin",
+                Some(json!({"url": "https://example.com/h", "event_types": ["*"]})),
+            ),
+            String::new(),
+        ),
+        (
+            op(Method::GET, "/api/v1/webhooks", "admin", None),
+            String::new(),
+        ),
+        (
+            op(Method::POST, "/api/v1/webhooks/{id}/disable", "admin", None),
+            f.webhook.clone(),
+        ),
+        (
+            op(Method::GET, "/api/v1/webhooks/{id}/deliveries", "admin", None),
+            f.webhook.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/webhook-deliveries/{id}/replay",
+                "admin",
+                None,
+            ),
+            f.delivery.clone(),
+        ),
+        (
+            op(
+                Method::POST,
                 "/api/v1/test-clock/advance",
                 "admin",
                 Some(json!({"seconds": 60})),
@@ -375,7 +428,7 @@ async fn unknown_ids_are_404_on_every_route() {
             );
             checked += 1;
         }
-        assert_eq!(checked, 20); // with the 5 review routes
+        assert_eq!(checked, 23); // with the 5 review routes
 
         // Ids inside a body are looked up too.
         let message = api
@@ -406,8 +459,45 @@ fn bad_bodies(f: &Fixture) -> Vec<BadBody> {
     let client_proposals = format!("/api/v1/accounts/{}/proposals", f.d.acme);
     let withdrawals = format!("/api/v1/accounts/{}/withdrawals", f.d.maria);
     let clock = "/api/v1/test-clock/advance".to_owned();
+    let webhooks = "/api/v1/webhooks".to_owned();
     let invalid = "invalid_input";
     vec![
+        // Webhook subscriptions.
+        (
+            webhooks.clone(),
+            json!({"url": "ftp://example.com/h", "event_types": ["*"]}),
+            422,
+            invalid,
+            &["url", "http"],
+        ),
+        (
+            webhooks.clone(),
+            json!({"url": "https://example.com/h", "event_types": ["account.deleted"]}),
+            422,
+            invalid,
+            &["event_types", "account.deleted"],
+        ),
+        (
+            webhooks.clone(),
+            json!({"url": "https://example.com/h", "event_types": []}),
+            422,
+            invalid,
+            &["event_types"],
+        ),
+        (
+            webhooks.clone(),
+            json!({"url": "https://example.com/h"}),
+            422,
+            invalid,
+            &["missing field", "event_types"],
+        ),
+        (
+            webhooks,
+            json!({"url": "https://example.com/h", "event_types": ["*"], "secret": "x"}),
+            422,
+            invalid,
+            &["unknown field", "secret"],
+        ),
         // Restrictions.
         (
             restrictions.clone(),
@@ -833,7 +923,7 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let admin = f.d.admin.as_str();
         let before = f.snapshot(&api).await;
         let routes = bodies(&f);
-        assert_eq!(routes.len(), 12); // with the 5 review bodies
+        assert_eq!(routes.len(), 13); // with the 5 review bodies
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

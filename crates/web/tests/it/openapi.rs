@@ -714,6 +714,89 @@ async fn answers_match_the_documented_statuses_and_schemas() {
         }
     }
 
+    // Webhooks: a subscription, the delivery a restriction queued, a replay, a disable.
+    let hook = c
+        .call(
+            post.clone(),
+            "/api/v1/webhooks",
+            "",
+            admin,
+            Some(json!({"url": "http://127.0.0.1:9/h", "event_types": ["standing.changed"]})),
+        )
+        .await
+        .expect(201);
+    let hook_id = hook["id"].as_str().unwrap().to_owned();
+    c.call(
+        post.clone(),
+        "/api/v1/webhooks",
+        "",
+        admin,
+        Some(json!({"url": "mailto:x@example.com", "event_types": ["*"]})),
+    )
+    .await
+    .expect(422);
+    c.call(get.clone(), "/api/v1/webhooks", "", admin, None)
+        .await
+        .ok();
+    c.call(
+        post.clone(),
+        "/api/v1/accounts/{id}/restrictions",
+        &d.li,
+        admin,
+        Some(json!({"reason_code": "SPAM", "severity": "warning", "note": "n"})),
+    )
+    .await
+    .expect(201);
+    let deliveries = c
+        .call(
+            get.clone(),
+            "/api/v1/webhooks/{id}/deliveries",
+            &hook_id,
+            admin,
+            None,
+        )
+        .await
+        .ok();
+    let delivery_id = deliveries["deliveries"][0]["id"].as_str().unwrap().to_owned();
+    c.call(
+        post.clone(),
+        "/api/v1/webhook-deliveries/{id}/replay",
+        &delivery_id,
+        admin,
+        None,
+    )
+    .await
+    .expect(201);
+    c.call(
+        post.clone(),
+        "/api/v1/webhooks/{id}/disable",
+        &hook_id,
+        admin,
+        None,
+    )
+    .await
+    .ok();
+    c.call(
+        post.clone(),
+        "/api/v1/webhook-deliveries/{id}/replay",
+        &delivery_id,
+        admin,
+        None,
+    )
+    .await
+    .expect(409);
+    for template in [
+        "/api/v1/webhooks/{id}/deliveries",
+        "/api/v1/webhooks/{id}/disable",
+    ] {
+        let method = if template.ends_with("disable") {
+            post.clone()
+        } else {
+            get.clone()
+        };
+        c.call(method, template, "nope", admin, None).await.expect(404);
+    }
+
     // Every operation was seen answering successfully at least once.
     let seen = c.seen.lock().unwrap().clone();
     for (method, path) in documented(&c.doc) {
