@@ -43,8 +43,8 @@ pub struct ServeOptions {
     pub secure_cookies: bool,
 }
 
-/// Serves until `shutdown` resolves, with the outbox worker and timer runner beside it; then
-/// finishes in-flight requests and stops the workers.
+/// Serves until `shutdown` resolves, with the outbox and webhook workers and the timer runner
+/// beside it; then finishes in-flight requests and stops the workers.
 pub async fn serve(
     app: trustwork_app::App,
     options: ServeOptions,
@@ -55,6 +55,11 @@ pub async fn serve(
         let app = app.clone();
         let stopped = stopped.clone();
         tokio::spawn(async move { app.run_outbox_worker(stopped).await })
+    };
+    let webhooks = {
+        let app = app.clone();
+        let stopped = stopped.clone();
+        tokio::spawn(async move { app.run_webhook_worker(stopped).await })
     };
     let timers = {
         let app = app.clone();
@@ -67,6 +72,7 @@ pub async fn serve(
         .await;
     let _ = stop.send(true);
     let _ = outbox.await;
+    let _ = webhooks.await;
     let _ = timers.await;
     result
 }

@@ -70,6 +70,7 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
             ("/appeals", "Appeals"),
             ("/admin", "Timers & clock"),
             ("/admin/mailbox", "Dev mailbox"),
+            ("/admin/webhooks", "Webhooks"),
         ],
     };
     items

@@ -14,6 +14,7 @@ mod member;
 mod review;
 mod session;
 mod views;
+mod webhooks;
 
 use crate::WebState;
 use axum::Router;
@@ -62,7 +63,16 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/restrictions/{id}/appeal", post(review::file_appeal))
         .route("/admin", get(admin::overview))
         .route("/admin/mailbox", get(admin::mailbox))
-        .route("/admin/timers/{id}/retry", post(admin::retry_timer));
+        .route("/admin/timers/{id}/retry", post(admin::retry_timer))
+        .route(
+            "/admin/webhooks",
+            get(webhooks::overview).post(webhooks::create),
+        )
+        .route("/admin/webhooks/{id}/disable", post(webhooks::disable))
+        .route(
+            "/admin/webhook-deliveries/{id}/replay",
+            post(webhooks::replay),
+        );
     if demo_mode {
         r = r.route("/admin/clock/advance", post(admin::advance_clock));
     }

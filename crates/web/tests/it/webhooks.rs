@@ -163,3 +163,164 @@ async fn bad_input_unknown_ids_and_missing_scopes() {
     })
     .await;
 }
+
+mod console {
+    use crate::support::{Api, Reply, api};
+    use axum::body::Body;
+    use axum::http::{Method, Request, StatusCode, header};
+    use trustwork_app::store::testing::each_backend;
+
+    async fn send(api: &Api, method: Method, cookie: &str, path: &str, form: &str) -> Reply {
+        let r = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie);
+        api.send(r.body(Body::from(form.to_owned())).unwrap()).await
+    }
+
+    fn value_after(html: &str, marker: &str) -> String {
+        let start = html.find(marker).unwrap() + marker.len();
+        let end = html[start..].find('"').unwrap() + start;
+        html[start..end].to_owned()
+    }
+
+    /// A signed-in admin: the session cookie and the CSRF token.
+    async fn admin(api: &Api) -> (String, String) {
+        let page = api
+            .send(Request::get("/login").body(Body::empty()).unwrap())
+            .await;
+        let set = page
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let login_cookie = set.split(';').next().unwrap().to_owned();
+        let csrf = login_cookie.trim_start_matches("tw_login_csrf=").to_owned();
+        let reply = send(
+            api,
+            Method::POST,
+            &login_cookie,
+            "/login",
+            &format!("email=admin@trustwork.demo&password=trustwork-demo&csrf={csrf}"),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text());
+        let session = reply
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("tw_session="))
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let page = send(api, Method::GET, &session, "/admin/webhooks", "").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        let csrf = value_after(&page.text(), "name=\"csrf\" value=\"");
+        (session, csrf)
+    }
+
+    #[tokio::test]
+    async fn admins_subscribe_see_deliveries_and_replay_in_the_console() {
+        each_backend(|db| async move {
+            let api = api(db);
+            let d = api.seed().await;
+            let (cookie, csrf) = admin(&api).await;
+            let page = send(&api, Method::GET, &cookie, "/admin/webhooks", "")
+                .await
+                .text();
+            assert!(
+                page.contains("href=\"/admin/webhooks\""),
+                "the nav links here"
+            );
+            assert!(page.contains("No subscriptions yet."));
+
+            // Without the CSRF token nothing happens.
+            let refused = send(
+                &api,
+                Method::POST,
+                &cookie,
+                "/admin/webhooks",
+                "csrf=forged&url=http%3A%2F%2F127.0.0.1%3A9%2Fh&standing_changed=1",
+            )
+            .await;
+            assert!(refused.status.is_client_error(), "{}", refused.status);
+            assert!(api.app.webhooks().await.unwrap().is_empty());
+
+            let created = send(
+                &api,
+                Method::POST,
+                &cookie,
+                "/admin/webhooks",
+                &format!("csrf={csrf}&url=http%3A%2F%2F127.0.0.1%3A9%2Fh&standing_changed=1"),
+            )
+            .await;
+            assert_eq!(created.status, StatusCode::OK);
+            let html = created.text();
+            let sub = api.app.webhooks().await.unwrap()[0].clone();
+            assert_eq!(sub.event_types, "standing.changed");
+            assert!(html.contains(&sub.secret), "the secret is shown once");
+            let again = send(&api, Method::GET, &cookie, "/admin/webhooks", "")
+                .await
+                .text();
+            assert!(!again.contains(&sub.secret), "and only once");
+
+            let bad = send(
+                &api,
+                Method::POST,
+                &cookie,
+                "/admin/webhooks",
+                &format!("csrf={csrf}&url=ftp%3A%2F%2Fx"),
+            )
+            .await;
+            assert_eq!(bad.status, StatusCode::SEE_OTHER);
+            assert!(
+                bad.headers[header::LOCATION]
+                    .to_str()
+                    .unwrap()
+                    .contains("error=")
+            );
+
+            api.post(
+                &d.admin,
+                &format!("/api/v1/accounts/{}/restrictions", d.dev),
+                serde_json::json!({"reason_code": "SPAM", "severity": "hold", "note": "n"}),
+            )
+            .await
+            .expect(201);
+            let delivery = api.app.webhook_deliveries(None).await.unwrap()[0].clone();
+            let html = send(&api, Method::GET, &cookie, "/admin/webhooks", "")
+                .await
+                .text();
+            assert!(html.contains(&delivery.id) && html.contains("standing.changed"));
+            let replayed = send(
+                &api,
+                Method::POST,
+                &cookie,
+                &format!("/admin/webhook-deliveries/{}/replay", delivery.id),
+                &format!("csrf={csrf}"),
+            )
+            .await;
+            assert_eq!(replayed.status, StatusCode::SEE_OTHER);
+            let all = api.app.webhook_deliveries(None).await.unwrap();
+            assert_eq!(all.len(), 2);
+            assert_eq!(all[0].replay_of.as_deref(), Some(delivery.id.as_str()));
+
+            let off = send(
+                &api,
+                Method::POST,
+                &cookie,
+                &format!("/admin/webhooks/{}/disable", sub.id),
+                &format!("csrf={csrf}"),
+            )
+            .await;
+            assert_eq!(off.status, StatusCode::SEE_OTHER);
+            assert!(!api.app.webhooks().await.unwrap()[0].active);
+        })
+        .await;
+    }
+}
