@@ -1,5 +1,6 @@
 use crate::clock::SharedClock;
 use crate::mailer::Mailer;
+use crate::password::PasswordHashing;
 use std::sync::Arc;
 use tokio::sync::Notify;
 use trustwork_core::{PolicyConfig, Timestamp};
@@ -51,6 +52,8 @@ struct Inner {
     outbox_wakeup: Notify,
     timer_wakeup: Notify,
     webhook_wakeup: Notify,
+    passwords: Arc<PasswordHashing>,
+    live_policy: crate::events::LivePolicy,
 }
 
 impl App {
@@ -64,6 +67,9 @@ impl App {
                 outbox_wakeup: Notify::new(),
                 timer_wakeup: Notify::new(),
                 webhook_wakeup: Notify::new(),
+                // Two work areas: as many hashes at once as the machine has cores here.
+                passwords: Arc::new(PasswordHashing::new(2)),
+                live_policy: crate::events::LivePolicy::default_policy(),
             }),
         }
     }
@@ -102,6 +108,14 @@ impl App {
     /// Tells the timer runner to look again (after the test clock moved).
     pub fn wake_timers(&self) {
         self.inner.timer_wakeup.notify_one();
+    }
+
+    pub(crate) fn live_policy(&self) -> &crate::events::LivePolicy {
+        &self.inner.live_policy
+    }
+
+    pub(crate) fn passwords(&self) -> &Arc<PasswordHashing> {
+        &self.inner.passwords
     }
 
     pub(crate) fn outbox_wakeup(&self) -> &Notify {

@@ -8,12 +8,14 @@ mod clock;
 mod error;
 mod mailer;
 mod notices;
+mod password;
 mod tokens;
 
 pub mod accounts;
 pub mod appeals;
 pub mod auth;
 pub mod demo;
+pub mod events;
 pub mod marketplace;
 pub mod review;
 pub mod standing;
@@ -24,8 +26,8 @@ pub mod workers;
 pub use app::{App, AppConfig};
 pub use clock::{Clock, ClockNotAdjustable, FakeClock, OffsetClock, SharedClock, SystemClock};
 pub use error::{AppError, AppResult};
-pub use webhooks::WebhookConfig;
 pub use mailer::{DevMailbox, Email, MailError, MailFuture, Mailer, SmtpMailer};
+pub use webhooks::WebhookConfig;
 
 /// Re-exported so the web and CLI layers name storage records without depending on the store.
 pub use trustwork_store as store;

@@ -104,6 +104,10 @@ pub(crate) async fn apply_in(
     if r.scope.contains(Capability::Login) {
         tx.delete_sessions_of(&account.id).await?;
     }
+    if r.severity == trustwork_core::Severity::Ban {
+        // No re-registration: the banned person's identifying values go on the ban list.
+        crate::events::ban_fingerprints_in(tx, &account.id, now).await?;
+    }
     if let LiftCondition::AtTime(until) = r.lift {
         tx.schedule_timer(&new_id("tmr"), RESTRICTION_END, &r.id, until, now)
             .await?;

@@ -3,6 +3,7 @@
 mod admin;
 mod config;
 mod evaluate;
+mod policy;
 mod scan;
 mod serve;
 
@@ -29,6 +30,8 @@ enum Command {
     Account(admin::AccountArgs),
     /// Create API tokens for the operator's systems.
     Token(admin::TokenArgs),
+    /// Check a policy file, or backtest it against stored events.
+    Policy(policy::PolicyArgs),
     /// Scan JSONL, CSV or TSV text for violations and print findings as JSONL.
     Scan(scan::ScanArgs),
     /// Measure the detectors' precision and recall on labelled data.
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => serve::run_migrate(args),
         Command::Account(args) => admin::run_account(args),
         Command::Token(args) => admin::run_token(args),
+        Command::Policy(args) => policy::run(args),
         Command::Scan(args) => scan::run(args),
         Command::Evaluate(args) => evaluate::run(args),
     };

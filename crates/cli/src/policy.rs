@@ -37,7 +37,7 @@ enum PolicyCommand {
         #[arg(long)]
         json: bool,
         #[command(flatten)]
-        server: ServeArgs,
+        server: Box<ServeArgs>,
     },
 }
 

@@ -151,6 +151,41 @@ fn hostname() -> String {
         .unwrap_or_else(|| "node".into())
 }
 
+async fn load_policy_file(app: &App, file: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read policy file {}", file.display()))?;
+    let version = app.load_policy(&text).await.map_err(|e| match e {
+        trustwork_app::AppError::Policy(p) => anyhow::anyhow!(
+            "{}{}: {p}",
+            file.display(),
+            p.line.map(|l| format!(":{l}")).unwrap_or_default()
+        ),
+        other => anyhow::anyhow!("{}", other.detail()),
+    })?;
+    tracing::info!(%version, file = %file.display(), "policy file loaded");
+    Ok(())
+}
+
+/// Re-reads the policy file on SIGHUP. A file that does not validate is logged and the live
+/// policy stays as it was.
+fn reload_on_sighup(app: App, file: PathBuf) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            tracing::warn!("cannot listen for SIGHUP; reload the policy through the API instead");
+            return;
+        };
+        while hup.recv().await.is_some() {
+            if let Err(e) = load_policy_file(&app, &file).await {
+                tracing::error!(error = %e, "policy reload refused; the live policy is unchanged");
+            }
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = (app, file);
+}
+
 pub fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_logging();
     let started = Instant::now();
@@ -164,6 +199,10 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             mailer(&settings)?,
             config,
         );
+        if let Some(file) = &settings.policy_file {
+            load_policy_file(&app, file).await?;
+            reload_on_sighup(app.clone(), file.clone());
+        }
         serve_app(app, &settings, started).await
     })?;
     Ok(ExitCode::SUCCESS)

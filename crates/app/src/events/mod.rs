@@ -325,6 +325,20 @@ impl App {
         Ok(view)
     }
 
+    /// The account's recent decisions, newest first.
+    pub async fn decisions_of(&self, account_id: &str, limit: i64) -> AppResult<Vec<DecisionView>> {
+        let mut tx = self.db().begin().await?;
+        let stored = tx.decisions_of(account_id, limit.clamp(1, 500)).await?;
+        stored
+            .iter()
+            .map(|d| {
+                serde_json::from_str(&d.explanation_json).map_err(|e| {
+                    AppError::Internal(format!("stored decision {} unreadable: {e}", d.id))
+                })
+            })
+            .collect()
+    }
+
     /// A stored decision with its explanation.
     pub async fn decision(&self, id: &str) -> AppResult<DecisionView> {
         let mut tx = self.db().begin().await?;

@@ -5,6 +5,7 @@
 
 mod auth;
 mod errors;
+mod events;
 mod identity_story;
 mod mail;
 mod restrictions;

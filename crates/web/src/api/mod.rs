@@ -6,14 +6,22 @@ mod auth;
 mod body;
 mod clock;
 mod dto;
+mod events;
 mod review;
 mod verification;
 mod webhooks;
 
 use crate::{ApiError, WebState};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{any, get, post};
+
+/// A batch of up to 1,000 events needs more room than the 64 KiB every other body gets.
+pub const BATCH_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// A policy file may be longer than an ordinary body.
+pub const POLICY_BODY_LIMIT: usize = 1024 * 1024;
 
 /// The OpenAPI document, written by hand and checked against the router by a test.
 pub const OPENAPI: &str = include_str!("../../openapi.json");
@@ -61,10 +69,19 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         )
         .route("/api/v1/accounts/{id}/audit", get(accounts::audit))
         .route("/api/v1/freelancers", get(accounts::search_freelancers))
-        .route("/api/v1/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/api/v1/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
         .route("/api/v1/webhooks/{id}/disable", post(webhooks::disable))
-        .route("/api/v1/webhooks/{id}/deliveries", get(webhooks::deliveries))
-        .route("/api/v1/webhook-deliveries/{id}/replay", post(webhooks::replay))
+        .route(
+            "/api/v1/webhooks/{id}/deliveries",
+            get(webhooks::deliveries),
+        )
+        .route(
+            "/api/v1/webhook-deliveries/{id}/replay",
+            post(webhooks::replay),
+        )
         .route("/api/v1/review-cases", get(review::list_cases))
         .route("/api/v1/review-cases/{id}", get(review::get_case))
         .route("/api/v1/review-cases/{id}/claim", post(review::claim))
@@ -76,7 +93,19 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         )
         .route("/api/v1/appeals", get(review::list_appeals))
         .route("/api/v1/appeals/{id}/decision", post(review::decide_appeal))
-        .route("/api/v1/timers", get(clock::timers));
+        .route("/api/v1/timers", get(clock::timers))
+        .route("/api/v1/events", post(events::post_event))
+        .route(
+            "/api/v1/events:batch",
+            post(events::post_batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
+        )
+        .route("/api/v1/decisions/{id}", get(events::get_decision))
+        .route(
+            "/api/v1/policy",
+            get(events::get_policy)
+                .put(events::put_policy)
+                .layer(DefaultBodyLimit::max(POLICY_BODY_LIMIT)),
+        );
     // Outside demo mode the test clock does not exist at all.
     if demo_mode {
         r = r.route("/api/v1/test-clock/advance", post(clock::advance));

@@ -53,6 +53,14 @@ pub async fn search(
     render(&page)
 }
 
+struct DecisionRow {
+    id: String,
+    verdict: String,
+    rules: String,
+    reason: String,
+    findings: String,
+}
+
 struct PermissionRow {
     capability: &'static str,
     allowed: bool,
@@ -78,6 +86,7 @@ struct AccountPage {
     proposals: Vec<ProposalView>,
     contracts: Vec<ContractView>,
     audit: Vec<AuditView>,
+    decisions: Vec<DecisionRow>,
     reason_codes: Vec<&'static str>,
 }
 
@@ -95,10 +104,11 @@ pub async fn account(
         let proposals = s.app.proposals_of(&id).await?;
         let contracts = s.app.contracts_of(&id).await?;
         let audit = s.app.audit_of(&id, 100).await?;
-        Ok::<_, trustwork_app::AppError>((o, proposals, contracts, audit))
+        let decisions = s.app.decisions_of(&id, 20).await?;
+        Ok::<_, trustwork_app::AppError>((o, proposals, contracts, audit, decisions))
     }
     .await;
-    let (o, proposals, contracts, audit) = match loaded {
+    let (o, proposals, contracts, audit, decisions) = match loaded {
         Ok(v) => v,
         Err(e) => return app_error(&e),
     };
@@ -142,6 +152,21 @@ pub async fn account(
         proposals: proposals.iter().map(ProposalView::new).collect(),
         contracts: contracts.iter().map(ContractView::new).collect(),
         audit: audit.iter().map(AuditView::new).collect(),
+        decisions: decisions
+            .iter()
+            .map(|d| DecisionRow {
+                id: d.id.clone(),
+                verdict: d.verdict.clone(),
+                rules: d.rules.join(", "),
+                reason: d.reason.clone(),
+                findings: d
+                    .findings
+                    .iter()
+                    .map(|f| format!("{} {} “{}”", f.category, f.kind, f.value))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            })
+            .collect(),
         reason_codes: ReasonCode::ALL.iter().map(|r| r.as_str()).collect(),
     };
     render(&page)

@@ -390,3 +390,22 @@ async fn the_test_clock_form_exists_only_in_demo_mode() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_account_page_shows_recent_decisions_with_their_explanation() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo = api.seed().await;
+        let event = serde_json::json!({"type": "message.sent", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": demo.maria,
+            "data": {"thread_id": "t", "recipient_ids": [demo.acme], "contract_active": false, "text": "mail me: maria.l@gmail.com"}});
+        api.app.ingest("console-1", &event).await.unwrap();
+        let agent = sign_in(&api, "agent@trustwork.demo").await;
+        let page = get(&api, Some(&agent.cookie), &format!("/agent/accounts/{}", demo.maria)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        assert!(html.contains("id=\"decisions\""), "{html}");
+        assert!(html.contains("contact_info_before_contract"));
+        assert!(html.contains("maria.l@gmail.com"));
+    })
+    .await;
+}

@@ -10,5 +10,5 @@ mod support;
 mod api_errors;
 mod api_story;
 mod openapi;
-mod webhooks;
 mod review;
+mod webhooks;

@@ -407,6 +407,36 @@ impl Conformance<'_> {
             .api
             .call(method.clone(), &path, token, body.as_ref())
             .await;
+        self.conforms(method, template, &path, reply)
+    }
+
+    /// Like `call`, with extra headers and a raw body of the given content type.
+    async fn call_raw(
+        &self,
+        method: Method,
+        template: &str,
+        id: &str,
+        token: &str,
+        headers: &[(&str, &str)],
+        body: (&str, String),
+    ) -> Reply {
+        let path = template.replace("{id}", id);
+        let mut request = axum::http::Request::builder()
+            .method(method.clone())
+            .uri(&path)
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(axum::http::header::CONTENT_TYPE, body.0);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let reply = self
+            .api
+            .send(request.body(axum::body::Body::from(body.1)).unwrap())
+            .await;
+        self.conforms(method, template, &path, reply)
+    }
+
+    fn conforms(&self, method: Method, template: &str, path: &str, reply: Reply) -> Reply {
         let key = template.split('?').next().unwrap();
         let what = format!("{method} {path} -> {}", reply.status);
         let op = &self.doc["paths"][key][method.as_str().to_lowercase()];
@@ -714,6 +744,168 @@ async fn answers_match_the_documented_statuses_and_schemas() {
         }
     }
 
+    // The enforcement pipeline: an event, a replay, a batch, the decision, the policy.
+    let event = json!({"type": "message.sent", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": d.maria,
+        "data": {"thread_id": "t", "recipient_ids": [d.acme], "contract_active": false, "text": "mail me: maria.l@gmail.com"}});
+    let ev = "/api/v1/events";
+    let first = c
+        .call_raw(
+            post.clone(),
+            ev,
+            "",
+            &d.admin,
+            &[("idempotency-key", "oa-1")],
+            ("application/json", event.to_string()),
+        )
+        .await
+        .expect(200);
+    assert_eq!(first["decision"]["verdict"], "block");
+    c.call_raw(
+        post.clone(),
+        ev,
+        "",
+        &d.admin,
+        &[("idempotency-key", "oa-1")],
+        ("application/json", event.to_string()),
+    )
+    .await
+    .expect(200);
+    c.call_raw(
+        post.clone(),
+        ev,
+        "",
+        &d.admin,
+        &[],
+        ("application/json", event.to_string()),
+    )
+    .await
+    .expect(422);
+    c.call_raw(
+        post.clone(),
+        ev,
+        "",
+        &d.admin,
+        &[("idempotency-key", "oa-1")],
+        ("application/json", "{}".into()),
+    )
+    .await
+    .expect(422);
+    c.call_raw(
+        post.clone(),
+        ev,
+        "",
+        &d.admin,
+        &[("idempotency-key", "oa-2")],
+        ("application/json", "{".into()),
+    )
+    .await
+    .expect(400);
+    c.call_raw(
+        post.clone(),
+        ev,
+        "",
+        &d.admin,
+        &[("idempotency-key", "oa-2")],
+        ("text/plain", event.to_string()),
+    )
+    .await
+    .expect(415);
+    let other = json!({"type": "message.sent", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": d.maria,
+        "data": {"thread_id": "t", "recipient_ids": [d.acme], "contract_active": true, "text": "thanks"}});
+    c.call_raw(
+        post.clone(),
+        ev,
+        "",
+        &d.admin,
+        &[("idempotency-key", "oa-1")],
+        ("application/json", other.to_string()),
+    )
+    .await
+    .expect(409);
+    let mut unknown = other.clone();
+    unknown["actor_id"] = json!("nobody");
+    c.call_raw(
+        post.clone(),
+        ev,
+        "",
+        &d.admin,
+        &[("idempotency-key", "oa-3")],
+        ("application/json", unknown.to_string()),
+    )
+    .await
+    .expect(404);
+    let mut item = other.clone();
+    item["idempotency_key"] = json!("oa-batch-1");
+    let batch = c
+        .call_raw(
+            post.clone(),
+            "/api/v1/events:batch",
+            "",
+            &d.admin,
+            &[],
+            (
+                "application/json",
+                json!({"events": [item, {"type": "nope"}]}).to_string(),
+            ),
+        )
+        .await
+        .expect(200);
+    assert_eq!(batch["results"][0]["decision"]["verdict"], "allow");
+    assert_eq!(batch["results"][1]["error"]["code"], "invalid_input");
+    c.call_raw(
+        post.clone(),
+        "/api/v1/events:batch",
+        "",
+        &d.admin,
+        &[],
+        ("application/json", json!({"events": []}).to_string()),
+    )
+    .await
+    .expect(422);
+    let decision_id = first["decision"]["id"].as_str().unwrap().to_owned();
+    c.call(
+        get.clone(),
+        "/api/v1/decisions/{id}",
+        &decision_id,
+        admin,
+        None,
+    )
+    .await
+    .expect(200);
+    c.call(get.clone(), "/api/v1/decisions/{id}", "nope", admin, None)
+        .await
+        .expect(404);
+    let policy = c
+        .call(get.clone(), "/api/v1/policy", "", admin, None)
+        .await
+        .expect(200);
+    let source = policy["source"].as_str().unwrap().to_owned();
+    c.call_raw(
+        Method::PUT,
+        "/api/v1/policy",
+        "",
+        &d.admin,
+        &[],
+        (
+            "text/plain",
+            source.replace("seeds-2026-11-21", "seeds-copy"),
+        ),
+    )
+    .await
+    .expect(200);
+    let bad = c
+        .call_raw(
+            Method::PUT,
+            "/api/v1/policy",
+            "",
+            &d.admin,
+            &[],
+            ("text/plain", "version = \"x\"\nnope = 1\n".into()),
+        )
+        .await
+        .expect(422);
+    assert_eq!(bad["error"]["line"], 2);
+
     // Webhooks: a subscription, the delivery a restriction queued, a replay, a disable.
     let hook = c
         .call(
@@ -757,7 +949,10 @@ async fn answers_match_the_documented_statuses_and_schemas() {
         )
         .await
         .ok();
-    let delivery_id = deliveries["deliveries"][0]["id"].as_str().unwrap().to_owned();
+    let delivery_id = deliveries["deliveries"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     c.call(
         post.clone(),
         "/api/v1/webhook-deliveries/{id}/replay",
@@ -794,7 +989,9 @@ async fn answers_match_the_documented_statuses_and_schemas() {
         } else {
             get.clone()
         };
-        c.call(method, template, "nope", admin, None).await.expect(404);
+        c.call(method, template, "nope", admin, None)
+            .await
+            .expect(404);
     }
 
     // Every operation was seen answering successfully at least once.
