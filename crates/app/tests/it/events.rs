@@ -420,3 +420,99 @@ async fn decisions_open_review_cases_and_notify_webhook_subscribers() {
     })
     .await;
 }
+
+fn event(kind: &str, actor: &str, data: Value) -> Value {
+    json!({"type": kind, "occurred_at": "2026-11-21T10:00:00Z", "actor_id": actor, "data": data})
+}
+
+#[tokio::test]
+async fn profiles_and_job_posts_may_not_carry_contact_details() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let c = person(&app, "c@example.com", Role::Client).await;
+        let d = send(&app, "pr1", &event("profile.updated", &f.id, json!({"title": "Senior Rust developer", "overview": "Reach me on skype: maria.lopez.dev"}))).await;
+        assert_eq!(d.verdict, "block", "{:?}", d.findings);
+        assert_eq!(d.rules, vec!["contact_info_in_profile"]);
+        let d = send(&app, "pr2", &event("profile.updated", &f.id, json!({"title": "Senior Rust developer", "overview": "Ten years of embedded and web work; Rust, Go, TypeScript."}))).await;
+        assert_eq!(d.verdict, "allow", "{:?}", d.findings);
+        let d = send(&app, "jp1", &event("job.posted", &c.id, json!({"job_id": "j1", "title": "Logo design", "description": "Send samples to hiring@acme-robots.com"}))).await;
+        assert_eq!(d.verdict, "block", "{:?}", d.findings);
+        let d = send(&app, "jp2", &event("job.posted", &c.id, json!({"job_id": "j2", "title": "Logo design", "description": "A logo for a robotics company; three concepts, two revisions."}))).await;
+        assert_eq!(d.verdict, "allow", "{:?}", d.findings);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn messaging_many_strangers_within_an_hour_is_reviewed() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let to = |n: usize| (0..n).map(|i| format!("c{i}")).collect::<Vec<_>>();
+        let body = |n: usize, contract: bool| event("message.sent", &f.id, json!({"thread_id": "t", "recipient_ids": to(n), "contract_active": contract, "text": "Hi! I saw your job and would love to help."}));
+        let d = send(&app, "mm1", &body(5, false)).await;
+        assert_eq!(d.verdict, "allow");
+        let d = send(&app, "mm2", &body(15, true)).await;
+        assert_eq!(d.verdict, "allow", "within contracts it is work, not spam");
+        let d = send(&app, "mm3", &body(20, false)).await;
+        assert_eq!(d.verdict, "allow_and_review");
+        assert_eq!(d.rules, vec!["mass_messaging"]);
+        assert!(d.counters["distinct_recipients_1h"] >= 20);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_pattern_of_negative_feedback_is_reviewed_on_the_recipient() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let clients: Vec<_> = sign_up_clients(&app).await;
+        let feedback = |client: &str, n: usize, rating: u8| event("feedback.left", client, json!({"contract_id": format!("k{n}"), "recipient_id": f.id, "rating": rating, "text": "The work was late."}));
+        let d = send(&app, "nf0", &feedback(&clients[0], 0, 5)).await;
+        assert_eq!(d.verdict, "allow");
+        for n in 1..3 {
+            let d = send(&app, &format!("nf{n}"), &feedback(&clients[n], n, 1)).await;
+            assert_eq!(d.verdict, "allow", "{n} bad ratings are not yet a pattern");
+        }
+        let d = send(&app, "nf3", &feedback(&clients[3], 3, 2)).await;
+        assert_eq!(d.verdict, "allow_and_review");
+        assert_eq!(d.rules, vec!["negative_feedback_pattern"]);
+        let case = app.review_case(&d.review_case_ids[0]).await.unwrap();
+        assert_eq!(case.subject.id, f.id, "the case is about the one receiving the feedback");
+        assert_eq!(case.case.queue.as_str(), "negative_feedback");
+    })
+    .await;
+}
+
+async fn sign_up_clients(app: &trustwork_app::App) -> Vec<String> {
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        ids.push(
+            person(app, &format!("client{i}@example.com"), Role::Client)
+                .await
+                .id,
+        );
+    }
+    ids
+}
+
+#[tokio::test]
+async fn criticism_without_abuse_is_delivered() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        for (i, text) in [
+            "This build is broken again and the deadline was yesterday; I'm disappointed.",
+            "Honestly the first draft missed the brief. Please redo the header section.",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let d = send(&app, &format!("cr{i}"), &message(&f.id, text, true)).await;
+            assert_eq!(d.verdict, "allow", "{text}: {:?}", d.findings);
+        }
+    })
+    .await;
+}
