@@ -472,8 +472,8 @@ async fn a_pattern_of_negative_feedback_is_reviewed_on_the_recipient() {
         let feedback = |client: &str, n: usize, rating: u8| event("feedback.left", client, json!({"contract_id": format!("k{n}"), "recipient_id": f.id, "rating": rating, "text": "The work was late."}));
         let d = send(&app, "nf0", &feedback(&clients[0], 0, 5)).await;
         assert_eq!(d.verdict, "allow");
-        for n in 1..3 {
-            let d = send(&app, &format!("nf{n}"), &feedback(&clients[n], n, 1)).await;
+        for (n, client) in clients.iter().enumerate().take(3).skip(1) {
+            let d = send(&app, &format!("nf{n}"), &feedback(client, n, 1)).await;
             assert_eq!(d.verdict, "allow", "{n} bad ratings are not yet a pattern");
         }
         let d = send(&app, "nf3", &feedback(&clients[3], 3, 2)).await;
