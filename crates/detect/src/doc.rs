@@ -2,7 +2,7 @@
 //! spans in the original text.
 
 use crate::lexicon::{NameHit, find_names, is_negation};
-use crate::normalize::{Normalized, normalize};
+use crate::normalize::Normalized;
 use crate::tokens::{TokKind, Tokens, tokenize};
 use crate::types::{Category, Finding, Kind};
 
@@ -20,10 +20,15 @@ impl<'a> Doc<'a> {
         Doc::with_names(text, true)
     }
 
+    #[cfg(test)]
     /// Prepares `text`; app and brand names are looked up only when `names` is set (abuse and
     /// feedback do not need them).
     pub fn with_names(text: &'a str, names: bool) -> Doc<'a> {
-        let norm = normalize(text);
+        Doc::from_normalized(crate::normalize::normalize(text), names)
+    }
+
+    /// Prepares an already normalised text (see [`Doc::with_names`]).
+    pub fn from_normalized(norm: Normalized<'a>, names: bool) -> Doc<'a> {
         let t = tokenize(norm.as_str());
         let names = if names { find_names(&t) } else { Vec::new() };
         Doc {

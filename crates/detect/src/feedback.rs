@@ -8,7 +8,7 @@ use crate::doc::Doc;
 use crate::tokens::TokKind;
 use crate::types::{Category, Kind};
 
-fn is_rating(w: &str) -> bool {
+pub(crate) fn is_rating(w: &str) -> bool {
     matches!(
         w,
         "feedback"

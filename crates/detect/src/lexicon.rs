@@ -494,6 +494,41 @@ pub(crate) fn is_negation(t: &Tokens, i: usize) -> bool {
     w == "t" && t.is_sym(i.wrapping_sub(1), b'\'') && t.text(i.wrapping_sub(2)).ends_with('n')
 }
 
+/// Prefilter helper: true when a name key of the table could start at byte `p` of the skeleton
+/// (the start of an ASCII letter/digit run). Walks the bytes the way [`find_names`] walks tokens
+/// (letters, digits and `@ $ ! |` go into the key, `' - . _` and whitespace are skipped, anything
+/// else ends it) but never stops earlier than it, so every key `find_names` can match from a
+/// token starting at `p` is seen here. `k` is a scratch buffer.
+pub(crate) fn name_may_start(skel: &[u8], p: usize, k: &mut String) -> bool {
+    let table = &*TABLE;
+    let prefixes = &*PREFIXES;
+    k.clear();
+    for &b in skel.get(p..).unwrap_or(&[]) {
+        let c = match b {
+            b'0' => 'o',
+            b'1' | b'!' | b'|' => 'i',
+            b'3' => 'e',
+            b'4' | b'@' => 'a',
+            b'5' | b'$' => 's',
+            b'7' => 't',
+            b if b.is_ascii_alphanumeric() => char::from(b),
+            b'\'' | b'-' | b'.' | b'_' | b' ' | b'\n' | b'\t' | b'\r' => continue,
+            _ => return false,
+        };
+        if k.ends_with(c) {
+            continue;
+        }
+        k.push(c);
+        if !prefixes.contains(k.as_str()) {
+            return false;
+        }
+        if table.contains_key(k.as_str()) {
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

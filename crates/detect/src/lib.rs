@@ -22,6 +22,7 @@ mod lexicon;
 pub mod neardup;
 mod normalize;
 mod payment;
+mod prefilter;
 mod scanner;
 mod tokens;
 mod types;

@@ -5,8 +5,9 @@ use std::sync::LazyLock;
 
 use crate::contact::Allow;
 use crate::doc::Doc;
+use crate::normalize::normalize;
 use crate::types::{Category, Finding, Kind, ScanContext, Source};
-use crate::{abuse, contact, feedback, payment};
+use crate::{abuse, contact, feedback, payment, prefilter};
 
 /// What a [`Scanner`] looks for and reports.
 #[derive(Debug, Clone)]
@@ -112,7 +113,22 @@ impl Scanner {
         if !(contact_on || payment_on || harassment_on || profanity_on || feedback_on) {
             return Vec::new();
         }
-        let mut d = Doc::with_names(text, contact_on || payment_on);
+        let norm = normalize(text);
+        // Skip the detectors that provably find nothing here (see `prefilter`).
+        let gates = if contact_on || feedback_on {
+            prefilter::gates(norm.as_str())
+        } else {
+            prefilter::Gates {
+                contact: false,
+                feedback: false,
+            }
+        };
+        let contact_on = contact_on && gates.contact;
+        let feedback_on = feedback_on && gates.feedback;
+        if !(contact_on || payment_on || harassment_on || profanity_on || feedback_on) {
+            return Vec::new();
+        }
+        let mut d = Doc::from_normalized(norm, contact_on || payment_on);
         if contact_on {
             let allow = Allow {
                 config: &self.config.allowed_domains,

@@ -81,7 +81,7 @@ fn is_move_verb(w: &str) -> bool {
 }
 
 /// Nouns that name contact details.
-fn is_contact_noun(w: &str) -> bool {
+pub(crate) fn is_contact_noun(w: &str) -> bool {
     matches!(
         w,
         "email"

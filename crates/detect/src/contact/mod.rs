@@ -2,7 +2,7 @@
 //! contact details. Runs the detectors in an order where the more specific claims tokens first
 //! (an e-mail's host is not reported again as a URL, its digits not as a phone number).
 
-mod apps;
+pub(crate) mod apps;
 mod domain;
 mod email;
 mod phone;
