@@ -167,6 +167,10 @@ impl App {
                 crate::standing::lift_in(self, &mut tx, &actor, &r, note, now).await?;
             }
             tx.overturn_restriction(&r.id, now).await?;
+            if r.severity == trustwork_core::Severity::Ban {
+                // The ban was a mistake: the person may come back under their own name.
+                tx.remove_ban_fingerprints(&r.account_id).await?;
+            }
             let after = tx.restriction(&r.id).await?;
             tx.append_audit(
                 &Change {

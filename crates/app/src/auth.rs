@@ -78,6 +78,7 @@ impl App {
         let policy = self.policy().clone();
         let since = now.plus_millis(-policy.login_window_ms);
         let mut tx = self.db().begin().await?;
+        tx.lock_login(&email).await?;
         let (by_email, by_remote) = tx.recent_login_failures(&email, remote, since).await?;
         // The address limit is looser: several people may share one address.
         if by_email >= policy.login_max_failures || by_remote >= policy.login_max_failures * 4 {
@@ -86,17 +87,20 @@ impl App {
             });
         }
         let account = tx.account_by_email(&email).await?;
-        drop(tx);
+        // The attempt counts as failed until the password checks out, and is written before the
+        // (slow) check: parallel guesses each see the ones before them and cannot slip past the
+        // limit together.
+        let attempt = tx.record_login_attempt(&email, remote, now, false).await?;
+        tx.commit().await?;
         let phc = account
             .as_ref()
             .map_or_else(|| DECOY_HASH.to_owned(), |a| a.password_hash.clone());
         let ok = self.passwords().verify(password.to_owned(), phc).await? && account.is_some();
         let mut tx = self.db().begin().await?;
-        tx.record_login_attempt(&email, remote, now, ok).await?;
         let Some(account) = account.filter(|_| ok) else {
-            tx.commit().await?;
             return Err(AppError::BadCredentials);
         };
+        tx.mark_login_succeeded(&attempt).await?;
         let restrictions = tx.restrictions_of(&account.id).await?;
         if !standing::permission(&restrictions, Capability::Login, now).allowed {
             tx.commit().await?;

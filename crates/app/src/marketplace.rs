@@ -89,6 +89,7 @@ impl App {
     ) -> AppResult<Withdrawal> {
         let now = self.now();
         let mut tx = self.db().begin().await?;
+        tx.lock_account(account_id).await?;
         let account = tx.account(account_id).await?;
         ensure_allowed(&mut tx, account_id, Capability::WithdrawEarnings, now).await?;
         check_withdrawal(account.balance_cents, amount_cents)?;
@@ -100,7 +101,14 @@ impl App {
             created_at: now,
         };
         tx.insert_withdrawal(&w).await?;
-        tx.add_to_balance(&account.id, -amount_cents).await?;
+        // Guarded in SQL too: the balance never goes below zero, whatever runs beside us.
+        if !tx.take_from_balance(&account.id, amount_cents).await? {
+            return Err(trustwork_core::DomainError::InsufficientBalance {
+                available_cents: account.balance_cents,
+                requested_cents: amount_cents,
+            }
+            .into());
+        }
         tx.append_audit(
             &Change {
                 actor: &Actor::Account(account.id.clone()),

@@ -78,6 +78,7 @@ impl App {
                 "identity verification applies to freelancer and client accounts",
             ));
         }
+        tx.lock_account(account_id).await?;
         let open = tx.open_verification_case(account_id).await?;
         let case = self
             .open_case_in(&mut tx, actor, &account, open.as_ref(), reason, now)
@@ -98,6 +99,7 @@ impl App {
         reason: &str,
         now: Timestamp,
     ) -> AppResult<Option<String>> {
+        tx.lock_account(&account.id).await?;
         if tx.open_verification_case(&account.id).await?.is_some() {
             return Ok(None);
         }

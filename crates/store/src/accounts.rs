@@ -137,6 +137,31 @@ impl Tx {
         Ok(())
     }
 
+    /// Takes a row lock on the account until the transaction ends, so that concurrent use cases
+    /// on one account run one after the other. PostgreSQL needs it (`FOR UPDATE`); SQLite
+    /// write transactions are already serialised by `BEGIN IMMEDIATE`.
+    pub async fn lock_account(&mut self, id: &str) -> Result<()> {
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Takes `cents` out of the balance if it is there; false (and nothing changed) if not.
+    pub async fn take_from_balance(&mut self, id: &str, cents: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE accounts SET balance_cents = balance_cents - $1 WHERE id = $2 AND balance_cents >= $1",
+        )
+        .bind(cents)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn count_accounts(&mut self) -> Result<i64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
             .fetch_one(self.conn())

@@ -150,23 +150,47 @@ impl Tx {
         Ok(n)
     }
 
+    /// Records a sign-in attempt and returns its id.
     pub async fn record_login_attempt(
         &mut self,
         email: &str,
         remote: &str,
         at: Timestamp,
         succeeded: bool,
-    ) -> Result<()> {
+    ) -> Result<String> {
+        let id = crate::new_id("la");
         sqlx::query(
             "INSERT INTO login_attempts (id, email, remote, at, succeeded) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(crate::new_id("la"))
+        .bind(&id)
         .bind(email.to_lowercase())
         .bind(remote)
         .bind(at.millis())
         .bind(i32::from(succeeded))
         .execute(self.conn())
         .await?;
+        Ok(id)
+    }
+
+    /// Serialises sign-ins for one email until the transaction ends, so parallel guesses count
+    /// each other. PostgreSQL takes a transaction-scoped advisory lock; SQLite write transactions
+    /// are serialised already.
+    pub async fn lock_login(&mut self, email: &str) -> Result<()> {
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind(email.to_lowercase())
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Marks an attempt recorded as failed (before the password was checked) as a success.
+    pub async fn mark_login_succeeded(&mut self, id: &str) -> Result<()> {
+        sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
+            .bind(id)
+            .execute(self.conn())
+            .await?;
         Ok(())
     }
 

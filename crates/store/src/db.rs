@@ -145,7 +145,6 @@ impl Db {
 /// until [`Tx::commit`], and dropping it rolls back.
 pub struct Tx {
     pub(crate) inner: Transaction<'static, Any>,
-    #[allow(dead_code)]
     pub(crate) backend: Backend,
 }
 

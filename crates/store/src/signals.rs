@@ -207,6 +207,15 @@ impl Tx {
         Ok(())
     }
 
+    /// Takes an account's fingerprints off the ban list (its ban was overturned).
+    pub async fn remove_ban_fingerprints(&mut self, account_id: &str) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM ban_fingerprints WHERE account_id = $1")
+            .bind(account_id)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// The banned account a fingerprint belongs to, if any.
     pub async fn banned_by_fingerprint(
         &mut self,

@@ -72,13 +72,15 @@ pub async fn create_signed_up(
     Ok(account)
 }
 
-/// Remembers the identifying values an event carries.
+/// Remembers the identifying values an event carries. Returns how many of them belong to a
+/// banned account (e.g. a banned person's payment method added to a new account).
 pub async fn remember(
     tx: &mut Tx,
     account_id: &str,
     data: &EventData,
     now: Timestamp,
-) -> AppResult<()> {
+) -> AppResult<i64> {
+    let mut banned = 0;
     match data {
         EventData::AccountLogin(l) => {
             if let Some(d) = l.device_id.as_deref().filter(|d| !d.trim().is_empty()) {
@@ -87,17 +89,32 @@ pub async fn remember(
             }
         }
         EventData::PaymentMethodAdded(p) => {
-            tx.add_identity_fingerprint(account_id, "payment", p.fingerprint.trim(), now)
+            let value = p.fingerprint.trim();
+            if tx
+                .banned_by_fingerprint("payment", value)
+                .await?
+                .is_some_and(|owner| owner != account_id)
+            {
+                banned += 1;
+            }
+            tx.add_identity_fingerprint(account_id, "payment", value, now)
                 .await?;
         }
         _ => {}
     }
-    Ok(())
+    Ok(banned)
 }
 
-/// Copies the account's fingerprints to the ban list.
+/// Copies the account's fingerprints to the ban list, its own email always among them (accounts
+/// made in the console or the CLI have no sign-up event to learn it from).
 pub async fn ban(tx: &mut Tx, account_id: &str, now: Timestamp) -> AppResult<usize> {
-    let prints = tx.identity_fingerprints_of(account_id).await?;
+    let mut prints = tx.identity_fingerprints_of(account_id).await?;
+    if let Some(account) = tx.find_account(account_id).await? {
+        let email = ("email".to_owned(), normalise_email(&account.email));
+        if !prints.contains(&email) {
+            prints.push(email);
+        }
+    }
     for (kind, value) in &prints {
         tx.add_ban_fingerprint(account_id, kind, value, now).await?;
     }

@@ -127,7 +127,7 @@ impl App {
         check_key(idempotency_key)?;
         let event = parse_event(body).map_err(AppError::Event)?;
         let (text, findings) = findings_of(&event);
-        let fingerprint = serde_json::json!({"type": event.event_type.as_str(), "actor_id": event.actor_id, "data": event.raw_data}).to_string();
+        let fingerprint = serde_json::json!({"type": event.event_type.as_str(), "occurred_at": event.occurred_at.millis(), "actor_id": event.actor_id, "data": event.raw_data}).to_string();
         loop {
             let mut tx = self.db().begin().await?;
             if let Some(done) = self
@@ -151,10 +151,14 @@ impl App {
                     self.wake_outbox();
                     return Ok((view, false));
                 }
-                // Another request with the same key got there first: answer with its decision.
-                Err(AppError::Conflict(_)) if self.key_taken(idempotency_key).await? => {
+                Err(AppError::Conflict(message)) => {
+                    // Give the write lock back before looking: on SQLite the check below needs it.
                     drop(tx);
-                    continue;
+                    // Another request with the same key got there first: answer with its decision.
+                    if self.key_taken(idempotency_key).await? {
+                        continue;
+                    }
+                    return Err(AppError::Conflict(message));
                 }
                 Err(e) => return Err(e),
             }
@@ -175,7 +179,7 @@ impl App {
         let Some(stored) = tx.event_by_key(key).await? else {
             return Ok(None);
         };
-        let same = serde_json::json!({"type": stored.event_type, "actor_id": stored.actor_id, "data": serde_json::from_str::<serde_json::Value>(&stored.data_json).unwrap_or_default()}).to_string();
+        let same = serde_json::json!({"type": stored.event_type, "occurred_at": stored.occurred_at.millis(), "actor_id": stored.actor_id, "data": serde_json::from_str::<serde_json::Value>(&stored.data_json).unwrap_or_default()}).to_string();
         if same != fingerprint {
             return Err(AppError::Conflict(
                 "this Idempotency-Key was already used for a different event".into(),
@@ -241,7 +245,10 @@ impl App {
                 }
             },
         };
-        fingerprints::remember(tx, &account.id, &event.data, now).await?;
+        // One actor's events are decided one at a time, so counters and "already in place"
+        // checks see the previous event's effects (PostgreSQL reads only committed rows).
+        tx.lock_account(&account.id).await?;
+        banned_matches += fingerprints::remember(tx, &account.id, &event.data, now).await?;
 
         let letter = counters::letter_signature(event);
         let counters =

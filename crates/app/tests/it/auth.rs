@@ -90,3 +90,31 @@ async fn api_tokens_carry_scopes_and_are_stored_hashed() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_cannot_slip_past_the_limit_together() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        person(&app, "f@example.com", Role::Freelancer).await;
+        let mut guesses = Vec::new();
+        for _ in 0..12 {
+            let app = app.clone();
+            guesses.push(tokio::spawn(async move {
+                app.login("f@example.com", "guess", "10.0.0.7")
+                    .await
+                    .unwrap_err()
+                    .code()
+            }));
+        }
+        let mut wrong = 0;
+        for g in guesses {
+            if g.await.unwrap() == "bad_credentials" {
+                wrong += 1;
+            }
+        }
+        // Each attempt is written before its password is checked, so at most the limit get a
+        // verdict on the password; the others are refused outright.
+        assert_eq!(wrong, 5);
+    })
+    .await;
+}

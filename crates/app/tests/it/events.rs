@@ -516,3 +516,120 @@ async fn criticism_without_abuse_is_delivered() {
     })
     .await;
 }
+
+async fn ban(app: &trustwork_app::App, agent: &str, account: &str) -> trustwork_core::Restriction {
+    app.apply_restriction(
+        &trustwork_core::Actor::Account(agent.to_owned()),
+        account,
+        trustwork_app::standing::RestrictionRequest {
+            reason: ReasonCode::OffPlatformPayment,
+            severity: Severity::Ban,
+            lift: trustwork_core::LiftCondition::Manual,
+            note: "paid outside".into(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn signup(id: &str, email: &str) -> Value {
+    json!({"type": "account.signup", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": id,
+        "data": {"email": email, "role": "freelancer"}})
+}
+
+#[tokio::test]
+async fn bans_cover_console_accounts_and_payment_methods() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let agent = person(&app, "agent@example.com", Role::Agent).await;
+        let f = person(&app, "first.last@gmail.com", Role::Freelancer).await;
+        let card = json!({"method": "card", "fingerprint": "card-9f2c"});
+        send(
+            &app,
+            "pm1",
+            &event("payment_method.added", &f.id, card.clone()),
+        )
+        .await;
+        ban(&app, &agent.id, &f.id).await;
+        // The console-made account's own email is on the ban list, normalised.
+        let d = send(&app, "su1", &signup("mp_9", "firstlast+again@gmail.com")).await;
+        assert_eq!(d.verdict, "block");
+        // Its card, added to another account, is caught too.
+        let g = person(&app, "someone@example.org", Role::Freelancer).await;
+        let d = send(
+            &app,
+            "pm2",
+            &event("payment_method.added", &g.id, card.clone()),
+        )
+        .await;
+        assert_eq!(d.verdict, "block");
+        assert_eq!(d.rules, vec!["banned_payment_method"]);
+        let h = person(&app, "clean@example.org", Role::Freelancer).await;
+        let d = send(
+            &app,
+            "pm3",
+            &event(
+                "payment_method.added",
+                &h.id,
+                json!({"method": "card", "fingerprint": "card-new"}),
+            ),
+        )
+        .await;
+        assert_eq!(d.verdict, "allow");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_overturned_ban_takes_the_person_off_the_ban_list() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let agent = person(&app, "agent@example.com", Role::Agent).await;
+        let other_agent = person(&app, "agent2@example.com", Role::Agent).await;
+        let f = person(&app, "first.last@gmail.com", Role::Freelancer).await;
+        let restriction = ban(&app, &agent.id, &f.id).await;
+        let appeal = app
+            .file_appeal(
+                &trustwork_core::Actor::Account(f.id.clone()),
+                &restriction.id,
+                "I never took payment outside.",
+            )
+            .await
+            .unwrap();
+        app.decide_appeal(
+            &other_agent.id,
+            &appeal.id,
+            trustwork_core::appeal::AppealDecision::Overturned,
+            "no evidence",
+        )
+        .await
+        .unwrap();
+        let d = send(&app, "su2", &signup("mp_10", "first.last+back@gmail.com")).await;
+        assert_eq!(d.verdict, "allow", "{:?}", d.counters);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_signup_with_a_taken_email_is_a_conflict_and_holds_no_lock() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let signup = |id: &str| {
+            json!({"type": "account.signup", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": id,
+            "data": {"email": "same@example.org", "role": "client"}})
+        };
+        send(&app, "tk1", &signup("mp_a")).await;
+        let started = std::time::Instant::now();
+        let e = app.ingest("tk2", &signup("mp_b")).await.unwrap_err();
+        assert_eq!(e.code(), "conflict");
+        // A lock kept by mistake would make this wait out SQLite's 10 s busy timeout.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        send(&app, "tk3", &message(&f.id, "still working", true)).await;
+    })
+    .await;
+}

@@ -26,6 +26,13 @@ async fn accounts_are_stored_found_and_searched() {
         assert_eq!(tx.search_accounts("example", 10).await.unwrap().len(), 2);
         assert_eq!(tx.count_accounts().await.unwrap(), 2);
 
+        tx.lock_account(&a.id).await.unwrap();
+        assert!(tx.take_from_balance(&a.id, 10_000).await.unwrap());
+        assert!(
+            !tx.take_from_balance(&a.id, 1).await.unwrap(),
+            "never below zero"
+        );
+        tx.add_to_balance(&a.id, 10_000).await.unwrap();
         tx.set_identity_verified(&a.id, Timestamp(5_000))
             .await
             .unwrap();

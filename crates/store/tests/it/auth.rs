@@ -64,6 +64,12 @@ async fn login_failures_are_counted_per_email_and_address() {
                 .await
                 .unwrap();
         }
+        tx.lock_login("x@example.com").await.unwrap();
+        let pending = tx
+            .record_login_attempt("x@example.com", "1.2.3.4", Timestamp(35), false)
+            .await
+            .unwrap();
+        tx.mark_login_succeeded(&pending).await.unwrap();
         tx.record_login_attempt("x@example.com", "1.2.3.4", Timestamp(40), true)
             .await
             .unwrap();

@@ -172,6 +172,11 @@ async fn signals_letters_fingerprints_and_policies() {
             tx.banned_by_fingerprint("device", "d2").await.unwrap(),
             None
         );
+        assert_eq!(tx.remove_ban_fingerprints("a").await.unwrap(), 1);
+        assert_eq!(
+            tx.banned_by_fingerprint("device", "d1").await.unwrap(),
+            None
+        );
 
         tx.record_policy_version("v1", "version = \"v1\"", Timestamp(5))
             .await
