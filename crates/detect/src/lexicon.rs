@@ -503,7 +503,8 @@ pub(crate) fn name_may_start(skel: &[u8], p: usize, k: &mut String) -> bool {
     let table = &*TABLE;
     let prefixes = &*PREFIXES;
     k.clear();
-    for &b in skel.get(p..).unwrap_or(&[]) {
+    let rest = skel.get(p..).unwrap_or(&[]);
+    for (i, &b) in rest.iter().enumerate() {
         let c = match b {
             b'0' => 'o',
             b'1' | b'!' | b'|' => 'i',
@@ -515,14 +516,17 @@ pub(crate) fn name_may_start(skel: &[u8], p: usize, k: &mut String) -> bool {
             b'\'' | b'-' | b'.' | b'_' | b' ' | b'\n' | b'\t' | b'\r' => continue,
             _ => return false,
         };
-        if k.ends_with(c) {
-            continue;
+        if !k.ends_with(c) {
+            k.push(c);
+            // PREFIXES holds every prefix of every key: no key can start with `k` otherwise.
+            if !prefixes.contains(k.as_str()) {
+                return false;
+            }
         }
-        k.push(c);
-        if !prefixes.contains(k.as_str()) {
-            return false;
-        }
-        if table.contains_key(k.as_str()) {
+        // `find_names` looks a key up after each whole word: at the end of a letter/digit run.
+        let word_end =
+            b.is_ascii_alphanumeric() && !rest.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
+        if word_end && table.contains_key(k.as_str()) {
             return true;
         }
     }

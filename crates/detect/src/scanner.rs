@@ -115,13 +115,14 @@ impl Scanner {
         }
         let norm = normalize(text);
         // Skip the detectors that provably find nothing here (see `prefilter`).
+        let want = prefilter::Gates {
+            contact: contact_on,
+            feedback: feedback_on,
+        };
         let gates = if contact_on || feedback_on {
-            prefilter::gates(norm.as_str())
+            prefilter::gates(norm.as_str(), want)
         } else {
-            prefilter::Gates {
-                contact: false,
-                feedback: false,
-            }
+            want
         };
         let contact_on = contact_on && gates.contact;
         let feedback_on = feedback_on && gates.feedback;
