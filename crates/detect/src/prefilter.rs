@@ -109,7 +109,7 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
             contact: true,
             feedback: want.feedback
                 && gates_words(
-                    s,
+                    skel,
                     Gates {
                         contact: false,
                         feedback: true,
@@ -118,10 +118,11 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
                 .feedback,
         };
     }
-    gates_words(s, want)
+    gates_words(skel, want)
 }
 
-fn gates_words(s: &[u8], want: Gates) -> Gates {
+fn gates_words(skel: &str, want: Gates) -> Gates {
+    let s = skel.as_bytes();
     // A detector not wanted counts as already decided.
     let mut contact = !want.contact;
     let mut feedback = false;
@@ -130,7 +131,6 @@ fn gates_words(s: &[u8], want: Gates) -> Gates {
     let mut gap = false;
     let mut your = false;
     let mut noun = false;
-    let mut key = String::new();
     let mut i = 0;
     while i < s.len() {
         if !s.get(i).is_some_and(u8::is_ascii_alphanumeric) {
@@ -147,7 +147,8 @@ fn gates_words(s: &[u8], want: Gates) -> Gates {
             }
             i += 1;
         }
-        let Some(w) = s.get(start..i).and_then(|w| std::str::from_utf8(w).ok()) else {
+        // Both ends are ASCII bytes, so char boundaries: no UTF-8 validation needed.
+        let Some(w) = skel.get(start..i) else {
             return Gates::ALL;
         };
         // Letters spaced or dotted apart may merge into other words: no claim at all.
@@ -185,8 +186,8 @@ fn gates_words(s: &[u8], want: Gates) -> Gates {
             || (your && noun)
             || (matches!(w, "at" | "arroba") && after_open_bracket(s, start))
             || matches!(w, "http" | "https" | "hxxp" | "hxxps" | "skype")
-            || (is_tld(w) && after_dot(s, start))
-            || name_may_start(s, start, &mut key);
+            || (after_dot(s, start) && is_tld(w))
+            || name_may_start(s, start);
     }
     Gates {
         contact: contact && want.contact,
