@@ -13,7 +13,7 @@
 //!   scheme word (`http`, `https`, `hxxp`, `hxxps`), or `skype` (for `skype:` URIs);
 //! - an app or provider name (handles, invitations): checked with the same key folding as the name
 //!   lookup ([`crate::lexicon::name_may_start`]);
-//! - a request for details: `your`/`ur`/`yr` and a contact noun;
+//! - a request for details: `your`/`ur`/`yr` and, after it, a contact noun;
 //! - a phone number of at least 7 digits: each word gives at most its length in digits when it has
 //!   a digit (plain, leet or extension) and at most 3 when it is a number word (`double`,
 //!   `triple`, `hundred`, `thousand`, `one`..`ninety`, `oh`/`o`); items are separated by symbols
@@ -160,7 +160,9 @@ fn gates_words(skel: &str, want: Gates) -> Gates {
         } else {
             singles = 0;
         }
-        feedback |= want.feedback && is_rating(w);
+        if want.feedback && !feedback {
+            feedback = is_rating(w);
+        }
         if contact {
             continue;
         }
@@ -180,8 +182,9 @@ fn gates_words(skel: &str, want: Gates) -> Gates {
             }
             gap = true;
         }
+        // The contact noun comes after "your" (within two words).
+        noun |= your && is_contact_noun(w);
         your |= matches!(w, "your" | "ur" | "yr");
-        noun |= is_contact_noun(w);
         contact = digits >= 7
             || (your && noun)
             || (matches!(w, "at" | "arroba") && after_open_bracket(s, start))
