@@ -65,7 +65,9 @@ pub fn status_of(e: &AppError) -> StatusCode {
     match e.code() {
         "capability_denied" | "login_denied" => StatusCode::FORBIDDEN,
         "not_found" => StatusCode::NOT_FOUND,
-        "invalid_input" | "insufficient_balance" => StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input" | "invalid_policy" | "insufficient_balance" => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         "conflict"
         | "verification_already_open"
         | "case_closed"

@@ -25,24 +25,23 @@ impl LivePolicy {
         }
     }
 
-    /// The default policy. It is part of the build and its tests, so it always parses; should it
-    /// ever not, the server starts with no rules rather than not at all, and says so.
+    /// The default policy. It is part of the build and its tests (`the_default_policy_parses`),
+    /// so it always parses; should it ever not, the server starts with no rules rather than not
+    /// at all, and says so.
     pub fn default_policy() -> Self {
-        match Policy::parse(DEFAULT_POLICY) {
-            Ok(policy) => Self::new(LoadedPolicy {
-                policy,
-                source: DEFAULT_POLICY.to_owned(),
-            }),
-            Err(e) => {
-                tracing::error!(error = %e, "the built-in policy does not parse; starting with no rules");
-                let empty = "version = \"empty\"\n";
-                let policy = Policy::parse(empty).unwrap_or_else(|_| unreachable_policy());
-                Self::new(LoadedPolicy {
-                    policy,
-                    source: empty.to_owned(),
-                })
+        let policy = Policy::parse(DEFAULT_POLICY).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the built-in policy does not parse; starting with no rules");
+            Policy {
+                version: "empty".into(),
+                rules: Vec::new(),
+                escalation: Vec::new(),
+                warning_days: 90,
             }
-        }
+        });
+        Self::new(LoadedPolicy {
+            policy,
+            source: DEFAULT_POLICY.to_owned(),
+        })
     }
 
     pub fn get(&self) -> Arc<LoadedPolicy> {
@@ -57,16 +56,6 @@ impl LivePolicy {
             Ok(mut p) => *p = Arc::new(loaded),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(loaded),
         }
-    }
-}
-
-/// `Policy` with no rules, built by hand: only used if even the one-line policy fails to parse.
-fn unreachable_policy() -> Policy {
-    Policy {
-        version: "empty".into(),
-        rules: Vec::new(),
-        escalation: Vec::new(),
-        warning_days: 90,
     }
 }
 

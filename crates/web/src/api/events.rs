@@ -50,20 +50,6 @@ pub fn decision_json(d: &DecisionView) -> Value {
     })
 }
 
-fn event_error(e: &AppError) -> ApiError {
-    match e {
-        AppError::Event(ev) => invalid(ev.to_string()),
-        other => ApiError::from(AppError::Internal(other.detail())),
-    }
-}
-
-fn to_api(e: AppError) -> ApiError {
-    match e {
-        AppError::Event(_) => event_error(&e),
-        other => ApiError::from(other),
-    }
-}
-
 /// The body, or an error in the API's shape (a too-large body is 413 `payload_too_large`).
 fn body_of(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     body.map_err(|r| {
@@ -124,7 +110,7 @@ pub async fn post_event(
         .ok_or_else(|| invalid("Idempotency-Key: the header is required"))?;
     require_json(&headers)?;
     let value = parse_json(&body)?;
-    let (decision, replayed) = s.app.ingest(key, &value).await.map_err(to_api)?;
+    let (decision, replayed) = s.app.ingest(key, &value).await?;
     let mut response = Json(json!({"decision": decision_json(&decision)})).into_response();
     if replayed {
         response
@@ -175,7 +161,7 @@ pub async fn post_batch(
         match s.app.ingest(&key, &event).await {
             Ok((d, replayed)) => results.push(json!({"index": i, "idempotency_key": key, "replayed": replayed, "decision": decision_json(&d)})),
             Err(e) => {
-                let api = to_api(e);
+                let api = ApiError::from(e);
                 if api.status == StatusCode::INTERNAL_SERVER_ERROR {
                     return Err(api);
                 }
