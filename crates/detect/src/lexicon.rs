@@ -202,7 +202,7 @@ fn key(s: &str) -> String {
 }
 
 /// All names, by key. A key can be several things (gmail is a provider and an app).
-static TABLE: LazyLock<HashMap<String, Vec<Lex>, FxBuild>> = LazyLock::new(|| {
+pub(crate) static TABLE: LazyLock<HashMap<String, Vec<Lex>, FxBuild>> = LazyLock::new(|| {
     let mut m: HashMap<String, Vec<Lex>, FxBuild> = HashMap::default();
     let mut add = |k: &str, lex: Lex| {
         let v = m.entry(key(k)).or_default();
@@ -493,113 +493,6 @@ pub(crate) fn is_negation(t: &Tokens, i: usize) -> bool {
     // "can't", "don't": the word `t` after an apostrophe after a word ending in n.
     w == "t" && t.is_sym(i.wrapping_sub(1), b'\'') && t.text(i.wrapping_sub(2)).ends_with('n')
 }
-
-/// Prefilter helper: true when a name key of the table could start at byte `p` of the skeleton
-/// (the start of an ASCII letter/digit run). Walks the bytes the way [`find_names`] walks tokens
-/// (letters, digits and `@ $ ! |` go into the key, `' - . _` and whitespace are skipped, anything
-/// else ends it) but never stops earlier than it, so every key `find_names` can match from a
-/// token starting at `p` is seen here.
-pub(crate) fn name_may_start(skel: &[u8], p: usize) -> bool {
-    let trie = &*TRIE;
-    if trie.unsafe_keys {
-        return true;
-    }
-    let mut node = 0usize;
-    let mut last: Option<u8> = None;
-    let rest = skel.get(p..).unwrap_or(&[]);
-    for (i, &b) in rest.iter().enumerate() {
-        let c = match b {
-            b'0' => b'o',
-            b'1' | b'!' | b'|' => b'i',
-            b'3' => b'e',
-            b'4' | b'@' => b'a',
-            b'5' | b'$' => b's',
-            b'7' => b't',
-            b if b.is_ascii_alphanumeric() => b,
-            b'\'' | b'-' | b'.' | b'_' | b' ' | b'\n' | b'\t' | b'\r' => continue,
-            _ => return false,
-        };
-        // Repeated letters are collapsed, as in `push_key`.
-        if last != Some(c) {
-            last = Some(c);
-            // No key starts with the key so far (the trie holds every prefix of every key).
-            let Some(next) = trie_index(c)
-                .and_then(|x| trie.next.get(node).and_then(|n| n.get(x)))
-                .copied()
-                .filter(|&n| n != 0)
-            else {
-                return false;
-            };
-            node = next as usize;
-        }
-        // `find_names` looks a key up after each whole word: at the end of a letter/digit run.
-        let word_end =
-            b.is_ascii_alphanumeric() && !rest.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
-        if word_end && trie.is_key.get(node).copied().unwrap_or(true) {
-            return true;
-        }
-    }
-    false
-}
-
-/// The keys of [`TABLE`] as a trie over `a-z0-9`, for [`name_may_start`].
-struct Trie {
-    /// Children of each node by [`trie_index`]; 0 = none (the root is never a child).
-    next: Vec<[u32; 36]>,
-    is_key: Vec<bool>,
-    /// A key has a character outside `a-z0-9`: the prefilter then lets every text through.
-    unsafe_keys: bool,
-}
-
-fn trie_index(c: u8) -> Option<usize> {
-    match c {
-        b'a'..=b'z' => Some(usize::from(c - b'a')),
-        b'0'..=b'9' => Some(26 + usize::from(c - b'0')),
-        _ => None,
-    }
-}
-
-static TRIE: LazyLock<Trie> = LazyLock::new(|| {
-    let mut t = Trie {
-        next: vec![[0; 36]],
-        is_key: vec![false],
-        unsafe_keys: false,
-    };
-    for k in TABLE.keys() {
-        let mut node = 0usize;
-        for b in k.bytes() {
-            let Some(x) = trie_index(b) else {
-                t.unsafe_keys = true;
-                break;
-            };
-            let child = t
-                .next
-                .get(node)
-                .and_then(|n| n.get(x))
-                .copied()
-                .unwrap_or(0);
-            node = if child != 0 {
-                child as usize
-            } else {
-                let id = t.next.len();
-                t.next.push([0; 36]);
-                t.is_key.push(false);
-                match (
-                    t.next.get_mut(node).and_then(|n| n.get_mut(x)),
-                    u32::try_from(id),
-                ) {
-                    (Some(slot), Ok(v)) => *slot = v,
-                    _ => t.unsafe_keys = true,
-                }
-                id
-            };
-        }
-        if let Some(f) = t.is_key.get_mut(node) {
-            *f = true;
-        }
-    }
-    t
-});
 
 #[cfg(test)]
 mod tests {

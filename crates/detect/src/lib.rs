@@ -19,6 +19,7 @@ mod doc;
 mod feedback;
 mod fxhash;
 mod lexicon;
+mod nametrie;
 pub mod neardup;
 mod normalize;
 mod payment;

@@ -115,18 +115,20 @@ impl Scanner {
         }
         let norm = normalize(text);
         // Skip the detectors that provably find nothing here (see `prefilter`).
-        let want = prefilter::Gates {
-            contact: contact_on,
-            feedback: feedback_on,
-        };
-        let gates = if contact_on || feedback_on {
-            prefilter::gates(norm.as_str(), want)
-        } else {
-            want
-        };
-        let contact_on = contact_on && gates.contact;
-        let feedback_on = feedback_on && gates.feedback;
-        if !(contact_on || payment_on || harassment_on || profanity_on || feedback_on) {
+        let gates = prefilter::gates(
+            norm.as_str(),
+            prefilter::Gates {
+                contact: contact_on,
+                payment: payment_on,
+                abuse: harassment_on || profanity_on,
+                feedback: feedback_on,
+            },
+        );
+        let contact_on = gates.contact;
+        let payment_on = gates.payment;
+        let abuse_on = gates.abuse;
+        let feedback_on = gates.feedback;
+        if !(contact_on || payment_on || abuse_on || feedback_on) {
             return Vec::new();
         }
         let mut d = Doc::from_normalized(norm, contact_on || payment_on);
@@ -140,7 +142,7 @@ impl Scanner {
         if payment_on {
             payment::detect(&mut d);
         }
-        if harassment_on || profanity_on {
+        if abuse_on {
             abuse::detect(&mut d);
         }
         if feedback_on {

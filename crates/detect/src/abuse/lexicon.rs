@@ -27,7 +27,7 @@ pub(crate) enum WordKind {
 use WordKind::{Insult, Mild, Slur, Strong};
 
 /// (word, kind, takes suffixes like -s/-ing/-er/-ed/-y).
-const WORDS: &[(&str, WordKind, bool)] = &[
+pub(super) const WORDS: &[(&str, WordKind, bool)] = &[
     ("fuck", Strong, true),
     ("fck", Strong, true),
     ("fuk", Strong, true),
@@ -190,7 +190,7 @@ const WORDS: &[(&str, WordKind, bool)] = &[
     ("queer", Insult, true),
 ];
 
-const SUFFIXES: &[&str] = &[
+pub(super) const SUFFIXES: &[&str] = &[
     "s", "es", "ed", "er", "ers", "ing", "in", "y", "ie", "ies", "z", "a", "ah", "as", "face",
     "head", "hole",
 ];
@@ -271,10 +271,18 @@ pub(crate) struct Match {
 /// Folds a written word for matching: lower-case letters and `?` for masks. None when the word
 /// cannot be a list word (too long, or no letter).
 pub(crate) fn fold(word: &str) -> Option<(Vec<u8>, bool)> {
+    let mut buf = [0u8; 40];
+    let (n, disguised) = fold_into(word, &mut buf)?;
+    Some((buf.get(..n)?.to_vec(), disguised))
+}
+
+/// [`fold`] into a buffer (words are at most 40 bytes): the folded length and whether the word
+/// was disguised. Allocation-free, for the prefilter.
+pub(super) fn fold_into(word: &str, out: &mut [u8; 40]) -> Option<(usize, bool)> {
     if word.len() > 40 {
         return None;
     }
-    let mut out = Vec::with_capacity(word.len());
+    let mut n = 0;
     let mut disguised = false;
     for b in word.bytes() {
         let c = match b {
@@ -297,15 +305,20 @@ pub(crate) fn fold(word: &str) -> Option<(Vec<u8>, bool)> {
         if c != b {
             disguised = true;
         }
-        out.push(c);
+        *out.get_mut(n)? = c;
+        n += 1;
     }
     // Trailing masks are punctuation ("what!!!"), not letters.
-    while out.last() == Some(&b'?')
-        || (out.len() > 1 && out.last() == Some(&b'i') && word.ends_with('!'))
-    {
-        out.pop();
+    while n > 0 {
+        let last = out.get(n - 1).copied();
+        if last == Some(b'?') || (n > 1 && last == Some(b'i') && word.ends_with('!')) {
+            n -= 1;
+        } else {
+            break;
+        }
     }
-    (!out.is_empty() && out.iter().any(u8::is_ascii_lowercase)).then_some((out, disguised))
+    let folded = out.get(..n)?;
+    (n > 0 && folded.iter().any(u8::is_ascii_lowercase)).then_some((n, disguised))
 }
 
 /// Same letters; each run as long as the entry's, or clearly stretched (two or more extra), so that
@@ -415,16 +428,13 @@ pub(crate) fn lookup(folded: &[u8], disguised: bool) -> Option<Match> {
     None
 }
 
+/// Endings of compounds: "clusterfuck", "batshit", "dumbfuck".
+pub(super) const COMPOUND_STEMS: [&[u8]; 6] =
+    [b"fuck", b"fucker", b"fucking", b"shit", b"cunt", b"bitch"];
+
 /// Compounds ending in a strong word: "clusterfuck", "batshit", "dumbfuck".
 fn compound(folded: &[u8], disguised: bool) -> Option<Match> {
-    for stem in [
-        &b"fuck"[..],
-        b"fucker",
-        b"fucking",
-        b"shit",
-        b"cunt",
-        b"bitch",
-    ] {
+    for stem in COMPOUND_STEMS {
         if folded.len() >= stem.len() + 3 && folded.ends_with(stem) {
             let word = if stem.starts_with(b"f") {
                 "fuck"
@@ -450,23 +460,27 @@ fn masked(table: &Table, folded: &[u8]) -> Option<Match> {
     if folded.first() == Some(&b'?') || shown * 2 < folded.len() || folded.len() < 3 {
         return None;
     }
-    let agrees = |word: &[u8], folded: &[u8]| {
-        word.len() == folded.len() && word.iter().zip(folded).all(|(a, &b)| b == b'?' || *a == b)
+    // `part` agrees with `folded` at `at`: same letters where `folded` shows one. Entry and
+    // suffix are compared in place (no concatenated copy per entry and suffix).
+    let agrees_at = |part: &[u8], at: usize| {
+        folded
+            .get(at..at + part.len())
+            .is_some_and(|f| part.iter().zip(f).all(|(a, &b)| b == b'?' || *a == b))
     };
     let profane = table.entries.iter().filter(|e| e.kind != WordKind::Insult);
     for e in profane {
-        if agrees(e.word.as_bytes(), folded) {
+        let w = e.word.as_bytes();
+        if w.len() == folded.len() && agrees_at(w, 0) {
             return Some(Match {
                 word: e.word,
                 kind: e.kind,
                 disguised: true,
             });
         }
-        if e.suffix {
+        if e.suffix && w.len() < folded.len() && agrees_at(w, 0) {
             for suf in SUFFIXES {
-                let mut w = e.word.as_bytes().to_vec();
-                w.extend_from_slice(suf.as_bytes());
-                if agrees(&w, folded) {
+                let sb = suf.as_bytes();
+                if w.len() + sb.len() == folded.len() && agrees_at(sb, w.len()) {
                     return Some(Match {
                         word: e.word,
                         kind: e.kind,

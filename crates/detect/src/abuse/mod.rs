@@ -6,6 +6,9 @@
 //! aimed at someone ("you idiot", "you're useless", "what an idiot"): "this bug is stupid" is not.
 
 mod lexicon;
+mod quick;
+
+pub(crate) use quick::may_match;
 
 use crate::doc::Doc;
 use crate::tokens::TokKind;
@@ -113,6 +116,10 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         let text = w.text(d);
         // Cheap gate: list words are 2..=40 bytes.
         if text.len() < 2 || text.len() > 40 {
+            continue;
+        }
+        // Most words fail this without folding or hashing (see `quick`).
+        if !may_match(text) {
             continue;
         }
         let Some((folded, disguised)) = fold(text) else {

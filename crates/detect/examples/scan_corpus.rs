@@ -1,0 +1,46 @@
+//! Scans the SMS corpus once with the chosen detectors, for instruction-count profiling that does
+//! not depend on machine load (criterion's timings do):
+//! `valgrind --tool=callgrind target-detect/release/examples/scan_corpus contact_info`.
+//! Arguments: `all` or category names (`contact_info`, `off_platform_payment`, `abuse`,
+//! `feedback_pressure`); the corpus is the bench's (`TRUSTWORK_DATA` or `../shared/data`, the SMS
+//! messages repeated to about 4 MB). Prints the number of findings, so the work is not optimised out.
+use std::path::PathBuf;
+
+use trustwork_detect::{Category, ScanContext, Scanner, ScannerConfig};
+
+fn main() {
+    let dir = std::env::var_os("TRUSTWORK_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let Ok(text) = std::fs::read_to_string(dir.join("sms-spam-collection.tsv")) else {
+        eprintln!("sms-spam-collection.tsv not found under {}", dir.display());
+        return;
+    };
+    let msgs: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(_, m)| m)
+        .collect();
+    let mut cats = Vec::new();
+    for a in std::env::args().skip(1) {
+        match a.as_str() {
+            "all" => cats.extend(Category::ALL),
+            "abuse" => cats.extend([Category::Harassment, Category::Profanity]),
+            other => cats.extend(Category::parse(other)),
+        }
+    }
+    if cats.is_empty() {
+        cats.extend(Category::ALL);
+    }
+    let scanner = Scanner::new(ScannerConfig::only(&cats));
+    let ctx = ScanContext::default();
+    let (mut bytes, mut findings) = (0usize, 0usize);
+    while bytes < 4_000_000 {
+        for m in &msgs {
+            findings += scanner.scan(m, &ctx).len();
+            bytes += m.len();
+        }
+    }
+    println!("{bytes} bytes, {findings} findings");
+}

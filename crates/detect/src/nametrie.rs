@@ -1,0 +1,157 @@
+//! The app, provider and brand name keys of [`crate::lexicon`] as a trie, for the prefilter: which
+//! kinds of name could start at a byte of the skeleton, without tokens.
+
+use std::sync::LazyLock;
+
+use crate::lexicon::{Lex, TABLE};
+
+/// Kind bit of an app or mail-provider key (what the contact detectors read).
+pub(crate) const CONTACT_NAME: u8 = 1;
+/// Kind bit of a payment brand or rail key (what the payment detector reads).
+pub(crate) const BRAND_NAME: u8 = 2;
+
+/// What a skeleton byte does to a key: 0..36 a key character (its trie index), [`SKIP`] skipped,
+/// [`STOP`] the end. The same folding as `lexicon::push_key` (leetspeak undone) and as
+/// `find_names` joins pieces (`' - . _` and whitespace between pieces are skipped).
+const CLASS: [u8; 256] = {
+    let mut c = [STOP; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        c[b] = match byte {
+            b'0' => b'o' - b'a',
+            b'1' | b'!' | b'|' => b'i' - b'a',
+            b'3' => b'e' - b'a',
+            b'4' | b'@' => 0,
+            b'5' | b'$' => b's' - b'a',
+            b'7' => b't' - b'a',
+            b'a'..=b'z' => byte - b'a',
+            b'2' | b'6' | b'8' | b'9' => 26 + (byte - b'0'),
+            b'\'' | b'-' | b'.' | b'_' | b' ' | b'\n' | b'\t' | b'\r' => SKIP,
+            _ => STOP,
+        };
+        b += 1;
+    }
+    c
+};
+const SKIP: u8 = 254;
+const STOP: u8 = 255;
+
+/// The keys as a trie over `a-z0-9`.
+struct Trie {
+    /// Children of each node by [`trie_index`]; 0 = none (the root is never a child).
+    next: Vec<[u16; 36]>,
+    /// Kind bits of the key ending at each node (0: no key ends there).
+    kinds: Vec<u8>,
+    /// A key has a character outside `a-z0-9`: the prefilter then lets every text through.
+    unsafe_keys: bool,
+}
+
+fn trie_index(c: u8) -> Option<u8> {
+    match c {
+        b'a'..=b'z' => Some(c - b'a'),
+        b'0'..=b'9' => Some(26 + (c - b'0')),
+        _ => None,
+    }
+}
+
+static TRIE: LazyLock<Trie> = LazyLock::new(|| {
+    let mut t = Trie {
+        next: vec![[0; 36]],
+        kinds: vec![0],
+        unsafe_keys: false,
+    };
+    for (k, lexes) in TABLE.iter() {
+        let mut node = 0usize;
+        for b in k.bytes() {
+            let Some(x) = trie_index(b).map(usize::from) else {
+                t.unsafe_keys = true;
+                break;
+            };
+            let child = t
+                .next
+                .get(node)
+                .and_then(|n| n.get(x))
+                .copied()
+                .unwrap_or(0);
+            node = if child != 0 {
+                usize::from(child)
+            } else {
+                let id = t.next.len();
+                t.next.push([0; 36]);
+                t.kinds.push(0);
+                match (
+                    t.next.get_mut(node).and_then(|n| n.get_mut(x)),
+                    u16::try_from(id),
+                ) {
+                    (Some(slot), Ok(v)) => *slot = v,
+                    _ => t.unsafe_keys = true,
+                }
+                id
+            };
+        }
+        let bits = lexes.iter().fold(0u8, |acc, l| {
+            acc | match l {
+                Lex::App(..) | Lex::Provider(..) => CONTACT_NAME,
+                Lex::Brand(..) => BRAND_NAME,
+            }
+        });
+        if let Some(f) = t.kinds.get_mut(node) {
+            *f |= bits;
+        }
+    }
+    t
+});
+
+/// The name trie, fetched once per text (a `LazyLock` access per word shows in profiles).
+pub(crate) struct Names(&'static Trie);
+
+impl Names {
+    pub(crate) fn get() -> Names {
+        Names(&TRIE)
+    }
+
+    /// The kinds of name key (among `want`: [`CONTACT_NAME`], [`BRAND_NAME`]) that could start at
+    /// byte `p` of the skeleton (the start of an ASCII letter/digit run). Walks the bytes the way
+    /// `find_names` walks tokens (letters, digits and `@ $ ! |` go into the key, `' - . _` and
+    /// whitespace are skipped, anything else ends it) but never stops earlier than it, so every
+    /// key `find_names` can match from a token starting at `p` is seen here. Returns `want` when
+    /// unsure.
+    pub(crate) fn at(&self, skel: &[u8], p: usize, want: u8) -> u8 {
+        let trie = self.0;
+        if trie.unsafe_keys {
+            return want;
+        }
+        let mut found = 0u8;
+        let mut node = 0usize;
+        let mut last = STOP;
+        let rest = skel.get(p..).unwrap_or(&[]);
+        for (i, &b) in rest.iter().enumerate() {
+            let c = CLASS[usize::from(b)];
+            if c == SKIP {
+                continue;
+            }
+            if c == STOP {
+                break;
+            }
+            // Repeated letters are collapsed, as in `push_key`.
+            if last != c {
+                last = c;
+                // No key starts with the key so far (the trie holds every prefix of every key).
+                match trie.next.get(node).and_then(|n| n.get(usize::from(c))) {
+                    Some(&n) if n != 0 => node = usize::from(n),
+                    _ => break,
+                }
+            }
+            // `find_names` looks a key up after each whole word: at the end of a letter/digit run.
+            if b.is_ascii_alphanumeric() && !rest.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                found |= trie.kinds.get(node).copied().unwrap_or(want) & want;
+                if found == want {
+                    break;
+                }
+            }
+        }
+        found
+    }
+}

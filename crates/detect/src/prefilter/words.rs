@@ -1,0 +1,325 @@
+//! The words the prefilter looks at, each with the bits of the detector conditions it takes part
+//! in: one hash lookup per word instead of a dozen string matches.
+//!
+//! These lists mirror the detectors' own (`feedback::is_rating`, `apps::is_contact_noun`,
+//! `lexicon::is_tld`, `lexicon::number_word`, the phrase words of `payment` and the threat words of
+//! `abuse`). A word missing here would let the prefilter reject a text the detector finds
+//! something in, so `tests.rs` reads the detectors' sources and checks every listed word is here.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::fxhash::FxBuild;
+
+// Contact info and feedback: read word by word, in order.
+pub(super) const RATING: u64 = 1 << 0;
+/// A number word or a multiplier: up to 3 digits of a phone number.
+pub(super) const NUM: u64 = 1 << 1;
+pub(super) const NOUN: u64 = 1 << 2;
+pub(super) const YOUR: u64 = 1 << 3;
+pub(super) const AT: u64 = 1 << 4;
+pub(super) const SCHEME: u64 = 1 << 5;
+pub(super) const TLD: u64 = 1 << 6;
+
+// Off-platform payment without a brand: only whether the words occur at all.
+pub(super) const PAY_WORD: u64 = 1 << 7;
+pub(super) const PERSONAL: u64 = 1 << 8;
+/// Phrase anchors that need nothing else: "directly", "outside", "offline".
+pub(super) const ALONE: u64 = 1 << 9;
+pub(super) const DIRECT: u64 = 1 << 10;
+pub(super) const DIRECT_NEXT: u64 = 1 << 11;
+pub(super) const OFF: u64 = 1 << 12;
+pub(super) const PLATFORM: u64 = 1 << 13;
+pub(super) const AVOID: u64 = 1 << 14;
+pub(super) const FEE: u64 = 1 << 15;
+pub(super) const CLOSE: u64 = 1 << 16;
+pub(super) const CONTRACT: u64 = 1 << 17;
+pub(super) const BETWEEN: u64 = 1 << 18;
+pub(super) const US: u64 = 1 << 19;
+pub(super) const NEED: u64 = 1 << 20;
+pub(super) const NO: u64 = 1 << 21;
+pub(super) const MILESTONE: u64 = 1 << 22;
+
+// Threats and self-harm incitement: only whether the words occur at all.
+pub(super) const KYS: u64 = 1 << 23;
+pub(super) const SELF_VERB: u64 = 1 << 24;
+pub(super) const YOURSELF: u64 = 1 << 25;
+pub(super) const DIE: u64 = 1 << 26;
+pub(super) const WATCH: u64 = 1 << 27;
+pub(super) const BACK: u64 = 1 << 28;
+pub(super) const KNOW: u64 = 1 << 29;
+pub(super) const WHERE: u64 = 1 << 30;
+pub(super) const REGRET: u64 = 1 << 31;
+pub(super) const PAY: u64 = 1 << 32;
+pub(super) const FOR: u64 = 1 << 33;
+pub(super) const THIS: u64 = 1 << 34;
+pub(super) const YOU: u64 = 1 << 35;
+pub(super) const DEAD: u64 = 1 << 36;
+pub(super) const ARE: u64 = 1 << 37;
+pub(super) const LIFE: u64 = 1 << 38;
+pub(super) const MAKE: u64 = 1 << 39;
+pub(super) const HARM: u64 = 1 << 40;
+pub(super) const TARGET: u64 = 1 << 41;
+pub(super) const INTENT: u64 = 1 << 42;
+pub(super) const SUBJECT: u64 = 1 << 43;
+
+pub(super) const RATING_WORDS: &[&str] = &[
+    "feedback",
+    "review",
+    "reviews",
+    "rating",
+    "ratings",
+    "stars",
+    "star",
+    "testimonial",
+    "jss",
+    "score",
+    "5star",
+    "fivestar",
+    "rate",
+];
+
+pub(super) const NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "oh",
+    "o",
+    "nil",
+    "nought",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fourty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "double",
+    "triple",
+    "hundred",
+    "thousand",
+];
+
+pub(super) const CONTACT_NOUNS: &[&str] = &[
+    "email",
+    "mail",
+    "gmail",
+    "number",
+    "phone",
+    "cell",
+    "mobile",
+    "whatsapp",
+    "telegram",
+    "skype",
+    "contact",
+    "contacts",
+    "handle",
+    "socials",
+    "ig",
+    "instagram",
+    "discord",
+    "viber",
+    "wechat",
+    "signal",
+    "snapchat",
+    "snap",
+    "linkedin",
+    "facebook",
+    "fb",
+    "no",
+    "num",
+    "digits",
+    "insta",
+    "address",
+    "personal",
+    "private",
+    "direct",
+];
+
+pub(super) const TLDS: &[&str] = &[
+    "com", "net", "org", "io", "co", "me", "info", "biz", "us", "uk", "de", "fr", "es", "it", "nl",
+    "ca", "au", "in", "ru", "br", "jp", "cn", "app", "dev", "xyz", "site", "online", "store",
+    "shop", "tech", "ly", "gg", "tv", "eu", "ch", "se", "no", "dk", "fi", "be", "at", "nz", "za",
+    "ng", "pk", "bd", "ph", "ua", "mx", "ar", "cl", "pe", "ke", "gh", "eg", "tr", "ae", "sa",
+    "edu", "gov", "page", "link", "click", "live", "pro", "agency", "studio", "design", "digital",
+    "art", "blog", "website", "space", "cloud", "email", "ws", "to", "id", "vn", "my", "sg", "hk",
+    "tw", "kr", "ie", "pt", "gr", "ro", "hu", "cz", "sk", "bg", "lk", "np", "ma", "tn", "dz",
+];
+
+/// `payment::is_personal`.
+pub(super) const PERSONAL_WORDS: &[&str] = &[
+    "me", "my", "you", "your", "i", "we", "us", "ill", "i'll", "u", "ur", "our", "im", "mine",
+];
+
+/// `payment::is_platform`.
+pub(super) const PLATFORM_WORDS: &[&str] = &[
+    "platform",
+    "site",
+    "upwork",
+    "fiverr",
+    "trustwork",
+    "here",
+    "website",
+    "app",
+    "escrow",
+    "system",
+    "marketplace",
+];
+
+/// `harassment`'s `is_harm_verb`.
+pub(super) const HARM_VERBS: &[&str] = &[
+    "kill", "hurt", "murder", "beat", "stab", "shoot", "destroy", "end", "find", "rape", "punch",
+    "slap", "smash", "break", "strangle", "choke", "burn", "bury", "hunt", "ruin", "dox", "doxx",
+    "expose", "attack", "fuck", "kick", "cut", "harm", "hang", "torture",
+];
+
+/// The other lists, with their bits (the phrase words of `payment::outside_phrase` and of
+/// `payment::detect`, and the threat words of `abuse::threats`).
+const OTHERS: &[(u64, &[&str])] = &[
+    (NUM, &["double", "triple", "hundred", "thousand"]),
+    (YOUR, &["your", "ur", "yr"]),
+    (AT, &["at", "arroba"]),
+    (SCHEME, &["http", "https", "hxxp", "hxxps", "skype"]),
+    (
+        PAY_WORD,
+        &[
+            "pay",
+            "paid",
+            "paying",
+            "payment",
+            "payments",
+            "money",
+            "transfer",
+            "send",
+            "invoice",
+            "fee",
+            "fees",
+            "commission",
+        ],
+    ),
+    (
+        ALONE,
+        &[
+            "directly",
+            "privately",
+            "personally",
+            "outside",
+            "offline",
+            "off-platform",
+        ],
+    ),
+    (DIRECT, &["direct"]),
+    (
+        DIRECT_NEXT,
+        &[
+            "payment", "payments", "pay", "transfer", "deal", "contract", "contact",
+        ],
+    ),
+    (OFF, &["off"]),
+    (
+        AVOID,
+        &[
+            "avoid", "save", "skip", "bypass", "cut", "without", "no", "escape", "dodge", "evade",
+        ],
+    ),
+    (
+        FEE,
+        &[
+            "fee",
+            "fees",
+            "commission",
+            "commissions",
+            "cut",
+            "percentage",
+            "charges",
+        ],
+    ),
+    (CLOSE, &["close", "end", "cancel"]),
+    (CONTRACT, &["contract", "job", "project", "milestone"]),
+    (BETWEEN, &["between"]),
+    (US, &["us", "ourselves"]),
+    (NEED, &["need"]),
+    (NO, &["no"]),
+    (MILESTONE, &["milestone"]),
+    (KYS, &["kys"]),
+    (SELF_VERB, &["kill", "hang", "neck", "end", "shoot", "off"]),
+    (YOURSELF, &["yourself", "urself"]),
+    (DIE, &["die"]),
+    (WATCH, &["watch"]),
+    (BACK, &["back"]),
+    (KNOW, &["know"]),
+    (WHERE, &["where"]),
+    (REGRET, &["regret"]),
+    (PAY, &["pay"]),
+    (FOR, &["for"]),
+    (THIS, &["this"]),
+    (YOU, &["you"]),
+    (DEAD, &["dead"]),
+    (ARE, &["re", "are", "youre"]),
+    (LIFE, &["life"]),
+    (MAKE, &["make", "ruin", "destroy"]),
+    (TARGET, &["you", "u", "ya", "your", "ur", "yourself"]),
+    (
+        INTENT,
+        &[
+            "will", "ll", "gonna", "going", "gon", "shall", "wanna", "want", "swear", "coming",
+        ],
+    ),
+    (SUBJECT, &["i", "we", "ill", "im", "gonna"]),
+];
+
+/// The longest listed word, in bytes: longer words skip the lookup.
+pub(super) const MAX_LEN: usize = 16;
+
+static TABLE: LazyLock<HashMap<&'static str, u64, FxBuild>> = LazyLock::new(|| {
+    let mut m: HashMap<&'static str, u64, FxBuild> = HashMap::default();
+    let lists: [(u64, &[&str]); 8] = [
+        (RATING, RATING_WORDS),
+        (NUM, NUMBER_WORDS),
+        (NOUN, CONTACT_NOUNS),
+        (TLD, TLDS),
+        (PERSONAL, PERSONAL_WORDS),
+        (PLATFORM, PLATFORM_WORDS),
+        (HARM, HARM_VERBS),
+        (0, &[]),
+    ];
+    for (bit, words) in lists.iter().chain(OTHERS.iter()) {
+        for w in words.iter() {
+            *m.entry(w).or_default() |= bit;
+        }
+    }
+    m
+});
+
+/// The bits of word `w` (0 for a word in no list).
+#[inline]
+pub(super) fn bits(w: &str) -> u64 {
+    if w.len() > MAX_LEN {
+        return 0;
+    }
+    TABLE.get(w).copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+pub(super) fn all_words() -> Vec<&'static str> {
+    TABLE.keys().copied().collect()
+}
