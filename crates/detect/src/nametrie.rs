@@ -26,8 +26,12 @@ const CLASS: [u8; 256] = {
             b'5' | b'$' => b's' - b'a',
             b'7' => b't' - b'a',
             b'a'..=b'z' => byte - b'a',
+            // Upper case as lower case: an ASCII text can be checked before normalising.
+            b'A'..=b'Z' => byte - b'A',
             b'2' | b'6' | b'8' | b'9' => 26 + (byte - b'0'),
-            b'\'' | b'-' | b'.' | b'_' | b' ' | b'\n' | b'\t' | b'\r' => SKIP,
+            // Control characters are spaces in the skeleton.
+            b'\'' | b'-' | b'.' | b'_' | b' ' | 0x7f => SKIP,
+            _ if byte < 0x20 => SKIP,
             _ => STOP,
         };
         b += 1;
@@ -45,6 +49,8 @@ struct Trie {
     kinds: Vec<u8>,
     /// A key has a character outside `a-z0-9`: the prefilter then lets every text through.
     unsafe_keys: bool,
+    /// `pairs[c0 * 36 + c1]`: some key starts with the (different) characters `c0`, `c1`.
+    pairs: Vec<bool>,
 }
 
 fn trie_index(c: u8) -> Option<u8> {
@@ -60,6 +66,7 @@ static TRIE: LazyLock<Trie> = LazyLock::new(|| {
         next: vec![[0; 36]],
         kinds: vec![0],
         unsafe_keys: false,
+        pairs: vec![false; 36 * 36],
     };
     for (k, lexes) in TABLE.iter() {
         let mut node = 0usize;
@@ -100,6 +107,20 @@ static TRIE: LazyLock<Trie> = LazyLock::new(|| {
             *f |= bits;
         }
     }
+    for c0 in 0..36 {
+        let n0 = t.next.first().and_then(|n| n.get(c0)).copied().unwrap_or(0);
+        for c1 in 0..36 {
+            let n1 = t
+                .next
+                .get(usize::from(n0))
+                .and_then(|n| n.get(c1))
+                .copied()
+                .unwrap_or(0);
+            if let Some(p) = t.pairs.get_mut(c0 * 36 + c1) {
+                *p = n0 != 0 && n1 != 0;
+            }
+        }
+    }
     t
 });
 
@@ -109,6 +130,25 @@ pub(crate) struct Names(&'static Trie);
 impl Names {
     pub(crate) fn get() -> Names {
         Names(&TRIE)
+    }
+
+    /// False when no key can start at a word whose first two bytes are `b0`, `b1` (both ASCII
+    /// letters or digits): [`Names::at`] would then return 0. Most words stop here, so the
+    /// prefilter calls `at` only for the rest. Two bytes folding to the same character (`ll`,
+    /// `0o`) collapse into one key character, so they are never rejected here.
+    #[inline]
+    pub(crate) fn may_start(&self, b0: u8, b1: u8) -> bool {
+        let (c0, c1) = (CLASS[usize::from(b0)], CLASS[usize::from(b1)]);
+        self.0.unsafe_keys
+            || c0 >= SKIP
+            || c1 >= SKIP
+            || c0 == c1
+            || self
+                .0
+                .pairs
+                .get(usize::from(c0) * 36 + usize::from(c1))
+                .copied()
+                .unwrap_or(true)
     }
 
     /// The kinds of name key (among `want`: [`CONTACT_NAME`], [`BRAND_NAME`]) that could start at
@@ -122,10 +162,10 @@ impl Names {
         if trie.unsafe_keys {
             return want;
         }
+        let rest = skel.get(p..).unwrap_or(&[]);
         let mut found = 0u8;
         let mut node = 0usize;
         let mut last = STOP;
-        let rest = skel.get(p..).unwrap_or(&[]);
         for (i, &b) in rest.iter().enumerate() {
             let c = CLASS[usize::from(b)];
             if c == SKIP {

@@ -113,22 +113,30 @@ impl Scanner {
         if !(contact_on || payment_on || harassment_on || profanity_on || feedback_on) {
             return Vec::new();
         }
-        let norm = normalize(text);
-        // Skip the detectors that provably find nothing here (see `prefilter`).
-        let gates = prefilter::gates(
-            norm.as_str(),
-            prefilter::Gates {
-                contact: contact_on,
-                payment: payment_on,
-                abuse: harassment_on || profanity_on,
-                feedback: feedback_on,
-            },
-        );
+        let want = prefilter::Gates {
+            contact: contact_on,
+            payment: payment_on,
+            abuse: harassment_on || profanity_on,
+            feedback: feedback_on,
+        };
+        // Skip the detectors that provably find nothing here (see `prefilter`). An ASCII text is
+        // checked as it is (the prefilter gives the same answer on it as on its skeleton), so
+        // most messages are never normalised.
+        let (gates, norm) = if text.is_ascii() {
+            let gates = prefilter::gates(text, want);
+            if !gates.any() {
+                return Vec::new();
+            }
+            (gates, normalize(text))
+        } else {
+            let norm = normalize(text);
+            (prefilter::gates(norm.as_str(), want), norm)
+        };
         let contact_on = gates.contact;
         let payment_on = gates.payment;
         let abuse_on = gates.abuse;
         let feedback_on = gates.feedback;
-        if !(contact_on || payment_on || abuse_on || feedback_on) {
+        if !gates.any() {
             return Vec::new();
         }
         let mut d = Doc::from_normalized(norm, contact_on || payment_on);

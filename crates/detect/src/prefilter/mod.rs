@@ -51,6 +51,11 @@ pub(crate) struct Gates {
 }
 
 impl Gates {
+    /// True when some detector may find something.
+    pub(crate) fn any(self) -> bool {
+        self.contact || self.payment || self.abuse || self.feedback
+    }
+
     #[cfg(test)]
     pub(crate) const ALL: Gates = Gates {
         contact: true,
@@ -60,8 +65,9 @@ impl Gates {
     };
 }
 
+/// Whitespace as the skeleton has it (`normalize` turns control characters into spaces).
 fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\n' | b'\t' | b'\r')
+    BYTE[usize::from(b)] & (SPACE | NEWLINE) != 0
 }
 
 /// True when the word at `start` (a top-level domain) directly follows a dot-like token that could
@@ -98,7 +104,9 @@ fn after_dot(s: &[u8], start: usize) -> bool {
                     while a > 0 && s.get(a - 1).is_some_and(u8::is_ascii_alphanumeric) {
                         a -= 1;
                     }
-                    matches!(s.get(a..end), Some(b"dot" | b"dt"))
+                    s.get(a..end).is_some_and(|w| {
+                        w.eq_ignore_ascii_case(b"dot") || w.eq_ignore_ascii_case(b"dt")
+                    })
                 }
                 _ => false,
             }
@@ -120,23 +128,47 @@ fn after_open_bracket(s: &[u8], start: usize) -> bool {
 
 const LETTER: u8 = 1;
 const DIGIT: u8 = 2;
-/// [`LETTER`] or [`DIGIT`] for ASCII letters and digits, 0 for any other byte.
+/// Letters a phone item may hold besides digits: leet `o`, `l`, `i`, and `x` of an extension.
+const PHONE_LETTER: u8 = 4;
+/// A symbol that may separate the items of a phone number (`phone::separator`).
+const PHONE_SEP: u8 = 8;
+/// Whitespace other than a line break.
+const SPACE: u8 = 16;
+const NEWLINE: u8 = 32;
+const WORD: u8 = LETTER | DIGIT;
+/// Byte classes (bits above); 0 for any other symbol and for non-ASCII bytes. Letters of either
+/// case, so that an ASCII text can be checked before it is normalised.
 const BYTE: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        t[b] = if c.is_ascii_alphabetic() {
-            LETTER
-        } else if c.is_ascii_digit() {
-            DIGIT
-        } else {
-            0
+        t[b] = match c {
+            _ if matches!(c.to_ascii_lowercase(), b'o' | b'l' | b'i' | b'x') => {
+                LETTER | PHONE_LETTER
+            }
+            b'a'..=b'z' | b'A'..=b'Z' => LETTER,
+            b'0'..=b'9' => DIGIT,
+            b'-' | b'.' | b'/' | b'(' | b')' | b'[' | b']' | b',' | b'_' | b'*' | b'~' => PHONE_SEP,
+            b'\n' => NEWLINE,
+            // Control characters are spaces in the skeleton (`normalize::ascii_fold`).
+            b' ' | 0x7f => SPACE,
+            _ if c < 0x20 => SPACE,
+            _ => 0,
         };
         b += 1;
     }
     t
 };
+
+/// What the previous word was to a phone number.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phone {
+    Item,
+    /// A filler word right after an item ("four and two").
+    Filler,
+    Other,
+}
 
 /// True when all of `bits` occur.
 fn all(seen: u64, bits: u64) -> bool {
@@ -180,8 +212,7 @@ fn is_glue(b: u8) -> bool {
 /// True when some written word of the skeleton may be a list word. Mirrors `abuse::words`: a
 /// word starts at a letter/digit or at a mask symbol glued to one, runs over glued bytes, and
 /// loses trailing punctuation. Runs over 40 bytes (which the detector may split) pass.
-fn abuse_word(skel: &str) -> bool {
-    let s = skel.as_bytes();
+fn abuse_word(s: &[u8]) -> bool {
     let mut i = 0;
     while i < s.len() {
         if !s.get(i).copied().is_some_and(is_glue) {
@@ -210,8 +241,14 @@ fn abuse_word(skel: &str) -> bool {
         {
             end -= 1;
         }
-        // Both ends are ASCII bytes, so char boundaries.
-        let w = skel.get(start..end).unwrap_or("");
+        // The skeleton is lower case; an ASCII original is lower-cased here (the run is at most
+        // 40 ASCII bytes).
+        let mut buf = [0u8; 40];
+        let run = s.get(start..end).unwrap_or(&[]);
+        for (d, &c) in buf.iter_mut().zip(run) {
+            *d = c.to_ascii_lowercase();
+        }
+        let w = std::str::from_utf8(buf.get(..run.len()).unwrap_or(&[])).unwrap_or("");
         if w.len() >= 2 && may_match(w) {
             return true;
         }
@@ -220,9 +257,13 @@ fn abuse_word(skel: &str) -> bool {
 }
 
 /// Decides which of the wanted detectors can find something in the skeleton `skel` (the output
-/// of [`crate::normalize::normalize`]); the others are `false`. Linear in its length.
+/// of [`crate::normalize::normalize`]) — or in an ASCII text before normalising, with the same
+/// answer (checked by a property test): normalising ASCII only lower-cases it and turns control
+/// characters into spaces, and every test here ignores case and reads control characters as
+/// spaces. The detectors not wanted are `false`. Linear in the length.
 pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
     let s = skel.as_bytes();
+    let table = Table::get();
     let mut contact = want.contact && s.contains(&b'@');
     let mut payment = false;
     let mut feedback = false;
@@ -230,31 +271,41 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
     let mut singles = 0usize;
     let mut digits = 0usize;
     let mut digit_words = 0usize;
-    let mut gap = false;
+    let mut phone = Phone::Other;
     let mut your = false;
     let mut noun = false;
     let names = Names::get();
+    // What lies between the previous word and this one: a line break, phone separator symbols,
+    // anything else (which ends a phone number).
+    let mut gap_nl = false;
+    let mut gap_syms = 0usize;
+    let mut gap_other = false;
     let mut i = 0;
     while i < s.len() {
-        if s.get(i).is_none_or(|&b| BYTE[usize::from(b)] == 0) {
+        let k = s.get(i).map_or(0, |&b| BYTE[usize::from(b)]);
+        if k & WORD == 0 {
+            gap_nl |= k & NEWLINE != 0;
+            gap_syms += usize::from(k & PHONE_SEP != 0);
+            gap_other |= k == 0;
             i += 1;
             continue;
         }
         let start = i;
         let mut kinds = 0u8;
+        let mut other_letters = false;
         while let Some(&b) = s.get(i) {
             let k = BYTE[usize::from(b)];
-            if k == 0 {
+            if k & WORD == 0 {
                 break;
             }
             kinds |= k;
+            other_letters |= k == LETTER;
             i += 1;
         }
         let has_digit = kinds & DIGIT != 0;
-        // Both ends are ASCII bytes, so char boundaries: no UTF-8 validation needed.
-        let Some(w) = skel.get(start..i) else {
-            return want;
-        };
+        let (nl, syms, other) = (gap_nl, gap_syms, gap_other);
+        (gap_nl, gap_syms, gap_other) = (false, 0, false);
+        let w = s.get(start..i).unwrap_or(&[]);
         // Letters spaced or dotted apart may merge into other words: no claim at all.
         if w.len() == 1 {
             singles += 1;
@@ -264,25 +315,36 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
         } else {
             singles = 0;
         }
-        let bits = bits(w);
+        let bits = table.bits_at(s, start, i);
         seen |= bits;
         feedback |= bits & RATING != 0;
         let contact_open = want.contact && !contact;
         let payment_open = want.payment && !payment;
         if contact_open {
-            // A phone run is items separated by symbols or by ONE filler word: two words in a
-            // row that are not digit items end any run.
-            if has_digit {
-                digits += w.len();
-                gap = false;
+            // A phone number is a run of items (`phone::item`: digits, with leet `o l i` or an
+            // `x` extension among them, or number words) joined by whitespace with at most two
+            // separator symbols (`phone::separator`), or by one filler word (`and`, `dash`...);
+            // a line break or any other word or symbol ends it. Each item gives at most its
+            // length in digits, a number word at most 3 (`double` plus a digit, `hundred`).
+            let item = if has_digit && !other_letters {
+                w.len()
             } else if bits & NUM != 0 {
-                digits += 3;
-                gap = false;
+                3
             } else {
-                if gap {
-                    digits = 0;
-                }
-                gap = true;
+                0
+            };
+            let joined = !nl && !other && syms <= 2;
+            if item > 0 {
+                digits = if joined && phone != Phone::Other {
+                    digits + item
+                } else {
+                    item
+                };
+                phone = Phone::Item;
+            } else if phone == Phone::Item && joined && syms == 0 && bits & FILLER != 0 {
+                phone = Phone::Filler;
+            } else {
+                phone = Phone::Other;
             }
             // The contact noun comes after "your" (within two words).
             noun |= your && bits & NOUN != 0;
@@ -297,7 +359,7 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
             if has_digit {
                 digit_words += w.len();
             }
-            let b = w.as_bytes();
+            let b = w;
             payment = digit_words >= 12
                 || w.len() >= 26
                 || (b.len() >= 4
@@ -315,13 +377,17 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
         } else {
             0
         };
-        if names_want != 0 {
+        let two = match w {
+            [b0, b1, ..] => names.may_start(*b0, *b1),
+            _ => true,
+        };
+        if names_want != 0 && two {
             let found = names.at(s, start, names_want);
             contact |= found & CONTACT_NAME != 0;
             payment |= found & BRAND_NAME != 0;
         }
     }
-    let abuse = want.abuse && (threat(seen) || abuse_word(skel));
+    let abuse = want.abuse && (threat(seen) || abuse_word(s));
     Gates {
         contact: contact && want.contact,
         payment: want.payment && (payment || outside_intent(seen)),

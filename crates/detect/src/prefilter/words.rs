@@ -62,6 +62,8 @@ pub(super) const HARM: u64 = 1 << 40;
 pub(super) const TARGET: u64 = 1 << 41;
 pub(super) const INTENT: u64 = 1 << 42;
 pub(super) const SUBJECT: u64 = 1 << 43;
+/// A filler word between the items of a phone number (`phone::separator`).
+pub(super) const FILLER: u64 = 1 << 44;
 
 pub(super) const RATING_WORDS: &[&str] = &[
     "feedback",
@@ -196,6 +198,7 @@ pub(super) const HARM_VERBS: &[&str] = &[
 /// `payment::detect`, and the threat words of `abuse::threats`).
 const OTHERS: &[(u64, &[&str])] = &[
     (NUM, &["double", "triple", "hundred", "thousand"]),
+    (FILLER, &["and", "then", "dash", "hyphen", "space", "dot"]),
     (YOUR, &["your", "ur", "yr"]),
     (AT, &["at", "arroba"]),
     (SCHEME, &["http", "https", "hxxp", "hxxps", "skype"]),
@@ -290,9 +293,45 @@ const OTHERS: &[(u64, &[&str])] = &[
 /// The longest listed word, in bytes: longer words skip the lookup.
 pub(super) const MAX_LEN: usize = 16;
 
-static TABLE: LazyLock<HashMap<&'static str, u64, FxBuild>> = LazyLock::new(|| {
+/// An open-addressing table keyed by the word's bytes packed into a `u128` (words are at most
+/// 16 bytes and never hold a NUL byte, so packing is one-to-one): one multiply and one compare per
+/// lookup, where a `HashMap<&str, _>` hashed byte by byte and compared with `memcmp`.
+pub(super) struct Table {
+    keys: Vec<u128>,
+    bits: Vec<u64>,
+    mask: usize,
+}
+
+fn slot(key: u128, mask: usize) -> usize {
+    let x = (key as u64) ^ ((key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (x.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> 40) as usize & mask
+}
+
+/// `w` (at most 16 bytes, ASCII letters and digits) packed and lower-cased.
+#[inline]
+pub(super) fn pack(w: &[u8]) -> u128 {
+    let mut b = [0u8; 16];
+    for (d, &c) in b.iter_mut().zip(w) {
+        *d = c;
+    }
+    lower(u128::from_le_bytes(b), w.len())
+}
+
+/// Keeps the first `len` (1..=16) bytes of `k` and lower-cases them: for letters and digits,
+/// setting bit 5 lower-cases a letter and keeps a digit.
+#[inline]
+fn lower(k: u128, len: usize) -> u128 {
+    let mask = if len >= 16 {
+        u128::MAX
+    } else {
+        (1u128 << (8 * len)) - 1
+    };
+    (k | 0x2020_2020_2020_2020_2020_2020_2020_2020) & mask
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut m: HashMap<&'static str, u64, FxBuild> = HashMap::default();
-    let lists: [(u64, &[&str]); 8] = [
+    let lists: [(u64, &[&str]); 7] = [
         (RATING, RATING_WORDS),
         (NUM, NUMBER_WORDS),
         (NOUN, CONTACT_NOUNS),
@@ -300,26 +339,108 @@ static TABLE: LazyLock<HashMap<&'static str, u64, FxBuild>> = LazyLock::new(|| {
         (PERSONAL, PERSONAL_WORDS),
         (PLATFORM, PLATFORM_WORDS),
         (HARM, HARM_VERBS),
-        (0, &[]),
     ];
     for (bit, words) in lists.iter().chain(OTHERS.iter()) {
         for w in words.iter() {
             *m.entry(w).or_default() |= bit;
         }
     }
-    m
+    let size = (m.len() * 4).next_power_of_two();
+    let mut t = Table {
+        keys: vec![0; size],
+        bits: vec![0; size],
+        mask: size - 1,
+    };
+    // Words that cannot occur as one skeleton word ("i'll", "off-platform") are left out.
+    for (w, b) in m {
+        if w.len() > MAX_LEN
+            || !w
+                .bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        {
+            continue;
+        }
+        let k = pack(w.as_bytes());
+        let mut i = slot(k, t.mask);
+        while t.keys.get(i).is_some_and(|&x| x != 0) {
+            i = (i + 1) & t.mask;
+        }
+        if let (Some(ks), Some(bs)) = (t.keys.get_mut(i), t.bits.get_mut(i)) {
+            *ks = k;
+            *bs = b;
+        }
+    }
+    t
 });
 
-/// The bits of word `w` (0 for a word in no list).
-#[inline]
-pub(super) fn bits(w: &str) -> u64 {
-    if w.len() > MAX_LEN {
-        return 0;
+impl Table {
+    pub(super) fn get() -> &'static Table {
+        &TABLE
     }
-    TABLE.get(w).copied().unwrap_or(0)
+
+    /// The bits of the word `s[start..end]` (ASCII letters and digits, any case); 0 for a word in
+    /// no list. Reads 16 bytes at once when the text has them.
+    #[inline]
+    pub(super) fn bits_at(&self, s: &[u8], start: usize, end: usize) -> u64 {
+        let len = end.saturating_sub(start);
+        if len > MAX_LEN || len == 0 {
+            return 0;
+        }
+        let k = match s.get(start..start + 16) {
+            Some(b) => {
+                let mut a = [0u8; 16];
+                a.copy_from_slice(b);
+                lower(u128::from_le_bytes(a), len)
+            }
+            None => pack(s.get(start..end).unwrap_or(&[])),
+        };
+        self.lookup(k)
+    }
+
+    /// The bits of word `w` (ASCII letters and digits, any case); 0 for a word in no list.
+    #[cfg(test)]
+    pub(super) fn bits(&self, w: &[u8]) -> u64 {
+        if w.len() > MAX_LEN {
+            return 0;
+        }
+        self.lookup(pack(w))
+    }
+
+    #[inline]
+    fn lookup(&self, k: u128) -> u64 {
+        let mut i = slot(k, self.mask);
+        loop {
+            match self.keys.get(i) {
+                Some(&x) if x == k => return self.bits.get(i).copied().unwrap_or(0),
+                Some(&0) | None => return 0,
+                Some(_) => i = (i + 1) & self.mask,
+            }
+        }
+    }
+}
+
+/// The bits of word `w` (0 for a word in no list).
+#[cfg(test)]
+pub(super) fn bits(w: &str) -> u64 {
+    Table::get().bits(w.as_bytes())
 }
 
 #[cfg(test)]
 pub(super) fn all_words() -> Vec<&'static str> {
-    TABLE.keys().copied().collect()
+    let mut v: Vec<&'static str> = OTHERS
+        .iter()
+        .flat_map(|(_, ws)| ws.iter().copied())
+        .collect();
+    for l in [
+        RATING_WORDS,
+        NUMBER_WORDS,
+        CONTACT_NOUNS,
+        TLDS,
+        PERSONAL_WORDS,
+        PLATFORM_WORDS,
+        HARM_VERBS,
+    ] {
+        v.extend(l.iter().copied());
+    }
+    v
 }
