@@ -7,11 +7,12 @@
 //! "paypal"). Leetspeak is folded only here, inside the candidate, so a phone number is never read
 //! as letters.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::fxhash::FxBuild;
 use std::sync::LazyLock;
 
+use crate::nametrie::Names;
 use crate::tokens::{TokKind, Tokens};
 
 /// How strongly a name on its own points at an off-platform channel.
@@ -222,19 +223,6 @@ pub(crate) static TABLE: LazyLock<HashMap<String, Vec<Lex>, FxBuild>> = LazyLock
     m
 });
 
-/// Every prefix of every key: extending a candidate stops as soon as it is no prefix, so ordinary
-/// words cost one lookup.
-static PREFIXES: LazyLock<HashSet<String, FxBuild>> = LazyLock::new(|| {
-    let mut set: HashSet<String, FxBuild> = HashSet::default();
-    for k in TABLE.keys() {
-        for (i, _) in k.char_indices().skip(1) {
-            set.insert(k.get(..i).unwrap_or("").to_string());
-        }
-        set.insert(k.clone());
-    }
-    set
-});
-
 /// A name found in the tokens: tokens `start..end` spell it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NameHit {
@@ -246,10 +234,10 @@ pub(crate) struct NameHit {
 /// Finds every app, provider and brand name in the tokens (longest match at each start, then
 /// skipping past it). Linear: at most five pieces are joined per start.
 pub(crate) fn find_names(t: &Tokens) -> Vec<NameHit> {
-    let table = &*TABLE;
-    let prefixes = &*PREFIXES;
+    // The key is walked down the trie of the keys (`nametrie`) instead of being built as a
+    // string and looked up in a set of prefixes: same keys, no hashing.
+    let names = Names::get();
     let mut hits = Vec::new();
-    let mut k = String::with_capacity(32);
     let mut i = 0;
     while i < t.len() {
         let Some(first) = t.toks.get(i) else { break };
@@ -257,11 +245,11 @@ pub(crate) fn find_names(t: &Tokens) -> Vec<NameHit> {
             i += 1;
             continue;
         }
-        k.clear();
-        let mut best: Option<(usize, &Vec<Lex>)> = None;
+        let mut k = names.start();
+        let mut best: Option<(usize, &[Lex])> = None;
         let mut j = i;
         let mut words = 0;
-        while j < t.len() && j < i + 5 && k.len() <= 24 {
+        while j < t.len() && j < i + 5 && k.len <= 24 {
             let Some(tok) = t.toks.get(j) else { break };
             match tok.kind {
                 TokKind::Word => {
@@ -272,16 +260,15 @@ pub(crate) fn find_names(t: &Tokens) -> Vec<NameHit> {
                     if words > 3 {
                         break;
                     }
-                    push_key(&mut k, t.text(j));
-                    if !prefixes.contains(k.as_str()) {
+                    if !names.push(&mut k, t.text(j)) {
                         break;
                     }
-                    if let Some(v) = table.get(k.as_str()) {
+                    if let Some(v) = names.names(&k) {
                         best = Some((j + 1, v));
                     }
                 }
                 TokKind::Sym(b'@' | b'$' | b'!' | b'|') if j > i && !tok.space_before => {
-                    push_key(&mut k, t.text(j));
+                    names.push(&mut k, t.text(j));
                 }
                 TokKind::Sym(b'\'' | b'-' | b'.' | b'_') if j > i && !tok.space_before => {}
                 _ => break,
@@ -290,7 +277,7 @@ pub(crate) fn find_names(t: &Tokens) -> Vec<NameHit> {
         }
         match best {
             Some((end, v)) => {
-                for &lex in v {
+                for &lex in v.iter() {
                     hits.push(NameHit { start: i, end, lex });
                 }
                 i = end;

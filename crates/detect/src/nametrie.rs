@@ -51,6 +51,8 @@ struct Trie {
     unsafe_keys: bool,
     /// `pairs[c0 * 36 + c1]`: some key starts with the (different) characters `c0`, `c1`.
     pairs: Vec<bool>,
+    /// The names whose key ends at each node.
+    lexes: Vec<Option<&'static [Lex]>>,
 }
 
 fn trie_index(c: u8) -> Option<u8> {
@@ -67,8 +69,10 @@ static TRIE: LazyLock<Trie> = LazyLock::new(|| {
         kinds: vec![0],
         unsafe_keys: false,
         pairs: vec![false; 36 * 36],
+        lexes: vec![None],
     };
-    for (k, lexes) in TABLE.iter() {
+    let table: &'static _ = &*TABLE;
+    for (k, lexes) in table.iter() {
         let mut node = 0usize;
         for b in k.bytes() {
             let Some(x) = trie_index(b).map(usize::from) else {
@@ -87,6 +91,7 @@ static TRIE: LazyLock<Trie> = LazyLock::new(|| {
                 let id = t.next.len();
                 t.next.push([0; 36]);
                 t.kinds.push(0);
+                t.lexes.push(None);
                 match (
                     t.next.get_mut(node).and_then(|n| n.get_mut(x)),
                     u16::try_from(id),
@@ -105,6 +110,9 @@ static TRIE: LazyLock<Trie> = LazyLock::new(|| {
         });
         if let Some(f) = t.kinds.get_mut(node) {
             *f |= bits;
+        }
+        if let Some(l) = t.lexes.get_mut(node) {
+            *l = Some(lexes.as_slice());
         }
     }
     for c0 in 0..36 {
@@ -193,5 +201,75 @@ impl Names {
             }
         }
         found
+    }
+}
+
+/// A name key being built piece by piece, as `find_names` joins tokens: the trie node of the key
+/// so far (the same key as `lexicon::push_key` builds, without building it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyWalk {
+    node: usize,
+    /// The key so far is a prefix of some key.
+    alive: bool,
+    last: u8,
+    /// Characters in the key so far (repeats collapsed).
+    pub len: usize,
+}
+
+impl Names {
+    /// An empty key.
+    pub(crate) fn start(&self) -> KeyWalk {
+        KeyWalk {
+            node: 0,
+            alive: true,
+            last: STOP,
+            len: 0,
+        }
+    }
+
+    /// Appends a piece's characters (leetspeak undone, repeats collapsed; other characters are
+    /// skipped, as in `push_key`). Returns false once the key is no prefix of any key.
+    pub(crate) fn push(&self, k: &mut KeyWalk, piece: &str) -> bool {
+        for b in piece.bytes() {
+            let c = CLASS[usize::from(b)];
+            if c >= SKIP || c == k.last {
+                continue;
+            }
+            k.last = c;
+            k.len += 1;
+            if k.alive {
+                match self.0.next.get(k.node).and_then(|n| n.get(usize::from(c))) {
+                    Some(&n) if n != 0 => k.node = usize::from(n),
+                    _ => k.alive = false,
+                }
+            }
+        }
+        k.alive
+    }
+
+    /// The names whose key is exactly the key so far.
+    pub(crate) fn names(&self, k: &KeyWalk) -> Option<&'static [Lex]> {
+        if !k.alive {
+            return None;
+        }
+        self.0.lexes.get(k.node).copied().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key of the name table is in the trie, with its names (`find_names` relies on it).
+    #[test]
+    fn trie_holds_every_key() {
+        let names = Names::get();
+        assert!(!names.0.unsafe_keys);
+        for (k, lexes) in TABLE.iter() {
+            let mut w = names.start();
+            assert!(names.push(&mut w, k), "{k}");
+            assert_eq!(names.names(&w), Some(lexes.as_slice()), "{k}");
+            assert_eq!(w.len, k.len(), "{k}");
+        }
     }
 }

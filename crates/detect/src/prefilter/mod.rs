@@ -16,7 +16,8 @@
 //!   scheme word (`http`, `https`, `hxxp`, `hxxps`), or `skype` (for `skype:` URIs);
 //! - an app or provider name (handles, invitations): checked with the same key folding as the name
 //!   lookup ([`crate::nametrie::names_at`]);
-//! - a request for details: `your`/`ur`/`yr` and, after it, a contact noun;
+//! - a request for details: `your`/`ur`/`yr` and, one or two words after it, a contact noun (with
+//!   the word after the noun that some nouns need: "phone number", "personal email");
 //! - a phone number of at least 7 digits: each word gives at most its length in digits when it has
 //!   a digit (plain, leet or extension) and at most 3 when it is a number word (`double`,
 //!   `triple`, `hundred`, `thousand`, `one`..`ninety`, `oh`/`o`); items are separated by symbols
@@ -272,8 +273,10 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
     let mut digits = 0usize;
     let mut digit_words = 0usize;
     let mut phone = Phone::Other;
-    let mut your = false;
-    let mut noun = false;
+    // Words since the last "your" (0: none yet), and what the word after a noun must be.
+    let mut since_your = 0usize;
+    let mut next_needs = 0u64;
+    let mut request = false;
     let names = Names::get();
     // What lies between the previous word and this one: a line break, phone separator symbols,
     // anything else (which ends a phone number).
@@ -346,11 +349,29 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
             } else {
                 phone = Phone::Other;
             }
-            // The contact noun comes after "your" (within two words).
-            noun |= your && bits & NOUN != 0;
-            your |= bits & YOUR != 0;
+            // A request (`apps::contact_requests`): a contact noun one or two words after "your";
+            // "number" right after it; "phone" only before "number"; "address", "personal"...
+            // only before "email", "number"...
+            request |= next_needs & bits != 0;
+            next_needs = 0;
+            if matches!(since_your, 1 | 2) && bits & NOUN != 0 {
+                if bits & NOUN_DEVICE != 0 {
+                    next_needs = AFTER_DEVICE;
+                } else if bits & NOUN_DETAIL != 0 {
+                    next_needs = AFTER_DETAIL;
+                } else {
+                    request |= bits & NOUN_NUMBER == 0 || since_your == 1;
+                }
+            }
+            since_your = if bits & YOUR != 0 {
+                1
+            } else if since_your > 0 {
+                since_your + 1
+            } else {
+                0
+            };
             contact = digits >= 7
-                || (your && noun)
+                || request
                 || (bits & AT != 0 && after_open_bracket(s, start))
                 || bits & SCHEME != 0
                 || (bits & TLD != 0 && after_dot(s, start));
@@ -377,11 +398,12 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
         } else {
             0
         };
-        let two = match w {
-            [b0, b1, ..] => names.may_start(*b0, *b1),
-            _ => true,
-        };
-        if names_want != 0 && two {
+        if names_want != 0
+            && match w {
+                [b0, b1, ..] => names.may_start(*b0, *b1),
+                _ => true,
+            }
+        {
             let found = names.at(s, start, names_want);
             contact |= found & CONTACT_NAME != 0;
             payment |= found & BRAND_NAME != 0;

@@ -64,6 +64,15 @@ pub(super) const INTENT: u64 = 1 << 42;
 pub(super) const SUBJECT: u64 = 1 << 43;
 /// A filler word between the items of a phone number (`phone::separator`).
 pub(super) const FILLER: u64 = 1 << 44;
+// Contact requests (`apps::contact_requests`): nouns that need something more.
+/// "number", "num": only right after "your".
+pub(super) const NOUN_NUMBER: u64 = 1 << 45;
+/// "phone", "cell", "mobile": only before "number" ("your phone" is the device).
+pub(super) const NOUN_DEVICE: u64 = 1 << 46;
+pub(super) const AFTER_DEVICE: u64 = 1 << 47;
+/// "address", "personal", "private", "direct", "no": only before "email", "number"...
+pub(super) const NOUN_DETAIL: u64 = 1 << 48;
+pub(super) const AFTER_DETAIL: u64 = 1 << 49;
 
 pub(super) const RATING_WORDS: &[&str] = &[
     "feedback",
@@ -199,6 +208,17 @@ pub(super) const HARM_VERBS: &[&str] = &[
 const OTHERS: &[(u64, &[&str])] = &[
     (NUM, &["double", "triple", "hundred", "thousand"]),
     (FILLER, &["and", "then", "dash", "hyphen", "space", "dot"]),
+    (NOUN_NUMBER, &["number", "num"]),
+    (NOUN_DEVICE, &["phone", "cell", "mobile"]),
+    (AFTER_DEVICE, &["number", "no", "num", "numbers"]),
+    (
+        NOUN_DETAIL,
+        &["address", "personal", "private", "direct", "no"],
+    ),
+    (
+        AFTER_DETAIL,
+        &["email", "number", "phone", "contact", "whatsapp", "mail"],
+    ),
     (YOUR, &["your", "ur", "yr"]),
     (AT, &["at", "arroba"]),
     (SCHEME, &["http", "https", "hxxp", "hxxps", "skype"]),
@@ -300,6 +320,9 @@ pub(super) struct Table {
     keys: Vec<u128>,
     bits: Vec<u64>,
     mask: usize,
+    /// Bit `b1` of `first2[b0]`: some listed word starts with the bytes `b0`, `b1`. Most words
+    /// of a text fail this and skip the lookup.
+    first2: [u128; 128],
 }
 
 fn slot(key: u128, mask: usize) -> usize {
@@ -321,13 +344,19 @@ pub(super) fn pack(w: &[u8]) -> u128 {
 /// setting bit 5 lower-cases a letter and keeps a digit.
 #[inline]
 fn lower(k: u128, len: usize) -> u128 {
-    let mask = if len >= 16 {
-        u128::MAX
-    } else {
-        (1u128 << (8 * len)) - 1
-    };
-    (k | 0x2020_2020_2020_2020_2020_2020_2020_2020) & mask
+    (k | 0x2020_2020_2020_2020_2020_2020_2020_2020) & MASKS.get(len).copied().unwrap_or(u128::MAX)
 }
+
+/// `MASKS[n]`: the low `n` bytes of a `u128` (a table: a variable 128-bit shift is slow).
+const MASKS: [u128; 17] = {
+    let mut m = [0u128; 17];
+    let mut n = 1;
+    while n < 17 {
+        m[n] = (m[n - 1] << 8) | 0xff;
+        n += 1;
+    }
+    m
+};
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut m: HashMap<&'static str, u64, FxBuild> = HashMap::default();
@@ -350,6 +379,7 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         keys: vec![0; size],
         bits: vec![0; size],
         mask: size - 1,
+        first2: [0; 128],
     };
     // Words that cannot occur as one skeleton word ("i'll", "off-platform") are left out.
     for (w, b) in m {
@@ -369,6 +399,11 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             *ks = k;
             *bs = b;
         }
+        if let [b0, b1, ..] = *w.as_bytes()
+            && let Some(row) = t.first2.get_mut(usize::from(b0 & 0x7f))
+        {
+            *row |= 1u128 << (b1 & 0x7f);
+        }
     }
     t
 });
@@ -385,6 +420,15 @@ impl Table {
         let len = end.saturating_sub(start);
         if len > MAX_LEN || len == 0 {
             return 0;
+        }
+        // Letters and digits: bit 5 set lower-cases a letter and keeps a digit.
+        if len >= 2
+            && let (Some(&b0), Some(&b1)) = (s.get(start), s.get(start + 1))
+        {
+            let row = self.first2.get(usize::from((b0 | 0x20) & 0x7f)).copied();
+            if row.unwrap_or(u128::MAX) >> ((b1 | 0x20) & 0x7f) & 1 == 0 {
+                return 0;
+            }
         }
         let k = match s.get(start..start + 16) {
             Some(b) => {
