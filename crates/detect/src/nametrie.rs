@@ -51,6 +51,10 @@ struct Trie {
     unsafe_keys: bool,
     /// `pairs[c0 * 36 + c1]`: some key starts with the (different) characters `c0`, `c1`.
     pairs: Vec<bool>,
+    /// Bit `(c0 * 36 + c1) * 36 + c2` of `triples`: some key starts with `c0`, `c1`, `c2` (no
+    /// two neighbours equal). Rejects far more words than `pairs`: most common words share their
+    /// first two letters with some name, few their first three.
+    triples: Vec<u64>,
     /// The names whose key ends at each node.
     lexes: Vec<Option<&'static [Lex]>>,
 }
@@ -69,6 +73,7 @@ static TRIE: LazyLock<Trie> = LazyLock::new(|| {
         kinds: vec![0],
         unsafe_keys: false,
         pairs: vec![false; 36 * 36],
+        triples: vec![0; (36usize * 36 * 36).div_ceil(64)],
         lexes: vec![None],
     };
     let table: &'static _ = &*TABLE;
@@ -127,6 +132,22 @@ static TRIE: LazyLock<Trie> = LazyLock::new(|| {
             if let Some(p) = t.pairs.get_mut(c0 * 36 + c1) {
                 *p = n0 != 0 && n1 != 0;
             }
+            for c2 in 0..36 {
+                let n2 = t
+                    .next
+                    .get(usize::from(n1))
+                    .and_then(|n| n.get(c2))
+                    .copied()
+                    .unwrap_or(0);
+                let bit = (c0 * 36 + c1) * 36 + c2;
+                if n0 != 0
+                    && n1 != 0
+                    && n2 != 0
+                    && let Some(w) = t.triples.get_mut(bit / 64)
+                {
+                    *w |= 1 << (bit % 64);
+                }
+            }
         }
     }
     t
@@ -157,6 +178,36 @@ impl Names {
                 .get(usize::from(c0) * 36 + usize::from(c1))
                 .copied()
                 .unwrap_or(true)
+    }
+
+    /// False when no key can start at the word `w` (ASCII letters and digits, the whole run):
+    /// [`Names::at`] would then return 0. `at` looks a key up only at the end of a run, so a key
+    /// found from `w` spans all of it: with three first bytes folding to characters `c0 c1 c2`
+    /// (neighbours different, so no repeat collapses), the key starts with `c0 c1 c2`.
+    #[inline]
+    pub(crate) fn may_start_word(&self, w: &[u8]) -> bool {
+        match *w {
+            [b0, b1, b2, ..] => {
+                let (c0, c1, c2) = (
+                    CLASS[usize::from(b0)],
+                    CLASS[usize::from(b1)],
+                    CLASS[usize::from(b2)],
+                );
+                if self.0.unsafe_keys || c0 >= SKIP || c1 >= SKIP || c2 >= SKIP || c0 == c1 {
+                    return true;
+                }
+                if c1 == c2 {
+                    return self.may_start(b0, b1);
+                }
+                let bit = (usize::from(c0) * 36 + usize::from(c1)) * 36 + usize::from(c2);
+                self.0
+                    .triples
+                    .get(bit / 64)
+                    .is_none_or(|x| x >> (bit % 64) & 1 != 0)
+            }
+            [b0, b1] => self.may_start(b0, b1),
+            _ => true,
+        }
     }
 
     /// The kinds of name key (among `want`: [`CONTACT_NAME`], [`BRAND_NAME`]) that could start at
@@ -270,6 +321,82 @@ mod tests {
             assert!(names.push(&mut w, k), "{k}");
             assert_eq!(names.names(&w), Some(lexes.as_slice()), "{k}");
             assert_eq!(w.len, k.len(), "{k}");
+        }
+    }
+
+    /// The first letter/digit run of `s` from `p`.
+    fn first_run(s: &[u8], p: usize) -> &[u8] {
+        let rest = s.get(p..).unwrap_or(&[]);
+        let n = rest
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        rest.get(..n).unwrap_or(&[])
+    }
+
+    /// `may_start_word` never rejects a word where `at` finds a name.
+    fn start_check(s: &str) -> Result<(), String> {
+        let names = Names::get();
+        let b = s.as_bytes();
+        for p in 0..b.len() {
+            let starts = b.get(p).is_some_and(u8::is_ascii_alphanumeric)
+                && !(p > 0 && b.get(p - 1).is_some_and(u8::is_ascii_alphanumeric));
+            if starts
+                && names.at(b, p, CONTACT_NAME | BRAND_NAME) != 0
+                && !names.may_start_word(first_run(b, p))
+            {
+                return Err(format!("{s:?} at {p}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every key written out, in upper case, with its letters doubled, or split in two.
+    #[test]
+    fn every_key_may_start() {
+        for (k, _) in TABLE.iter() {
+            let doubled: String = k.chars().flat_map(|c| [c, c]).collect();
+            let mut forms = vec![k.clone(), k.to_uppercase(), doubled];
+            for i in 1..k.len() {
+                if k.is_char_boundary(i) {
+                    forms.push(format!("{} {}", &k[..i], &k[i..]));
+                }
+            }
+            for f in forms {
+                assert_eq!(start_check(&f), Ok(()));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Random pieces of keys with leet, repeats and separators between them.
+        #[test]
+        fn may_start_word_never_rejects_a_name(
+            picks in proptest::collection::vec((0usize..10_000, 0usize..12, 0usize..12, 0usize..8), 1..6)
+        ) {
+            let keys: Vec<&String> = TABLE.keys().collect();
+            let mut s = String::new();
+            for (k, a, b, sep) in picks {
+                let key = keys[k % keys.len()];
+                let (a, b) = (a.min(key.len()), b.min(key.len()));
+                let piece = key.get(a.min(b)..a.max(b)).unwrap_or(key);
+                for c in piece.chars() {
+                    s.push(match (c, sep) {
+                        ('o', 1) => '0',
+                        ('i', 2) => '1',
+                        ('e', 3) => '3',
+                        ('s', 4) => '5',
+                        ('a', 5) => '@',
+                        (c, 6) => c.to_ascii_uppercase(),
+                        (c, _) => c,
+                    });
+                    if sep == 7 {
+                        s.push(c);
+                    }
+                }
+                s.push_str([" ", "", ".", "-", "'", "_", "  ", ","][sep]);
+            }
+            proptest::prop_assert_eq!(start_check(&s), Ok(()));
         }
     }
 }

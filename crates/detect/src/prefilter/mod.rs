@@ -263,9 +263,22 @@ fn abuse_word(s: &[u8]) -> bool {
 /// characters into spaces, and every test here ignores case and reads control characters as
 /// spaces. The detectors not wanted are `false`. Linear in the length.
 pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
+    // One copy of the word pass per pair of wanted word-sequence detectors: with a detector's
+    // state compiled out, the rest stays in registers (the contact-only pass spent most of its
+    // time spilling and reloading the payment state).
+    match (want.contact, want.payment) {
+        (true, false) => gates_for::<true, false>(skel, want),
+        (false, true) => gates_for::<false, true>(skel, want),
+        (true, true) => gates_for::<true, true>(skel, want),
+        (false, false) => gates_for::<false, false>(skel, want),
+    }
+}
+
+/// [`gates`] with `want.contact == CONTACT` and `want.payment == PAYMENT` known when compiling.
+fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) -> Gates {
     let s = skel.as_bytes();
     let table = Table::get();
-    let mut contact = want.contact && s.contains(&b'@');
+    let mut contact = CONTACT && s.contains(&b'@');
     let mut payment = false;
     let mut feedback = false;
     let mut seen = 0u64;
@@ -321,8 +334,8 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
         let bits = table.bits_at(s, start, i);
         seen |= bits;
         feedback |= bits & RATING != 0;
-        let contact_open = want.contact && !contact;
-        let payment_open = want.payment && !payment;
+        let contact_open = CONTACT && !contact;
+        let payment_open = PAYMENT && !payment;
         if contact_open {
             // A phone number is a run of items (`phone::item`: digits, with leet `o l i` or an
             // `x` extension among them, or number words) joined by whitespace with at most two
@@ -389,24 +402,21 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
                     && b.get(2).is_some_and(u8::is_ascii_digit)
                     && b.get(3).is_some_and(u8::is_ascii_digit));
         }
-        let names_want = if want.contact && !contact {
-            CONTACT_NAME
-        } else {
-            0
-        } | if want.payment && !payment {
-            BRAND_NAME
-        } else {
-            0
-        };
-        if names_want != 0
-            && match w {
-                [b0, b1, ..] => names.may_start(*b0, *b1),
-                _ => true,
-            }
-        {
+        let names_want = if CONTACT && !contact { CONTACT_NAME } else { 0 }
+            | if PAYMENT && !payment { BRAND_NAME } else { 0 };
+        if names_want != 0 && names.may_start_word(w) {
             let found = names.at(s, start, names_want);
             contact |= found & CONTACT_NAME != 0;
             payment |= found & BRAND_NAME != 0;
+        }
+        // Every wanted answer is known to be yes (abuse reads the whole text, so not with it):
+        // the rest of the text cannot change it.
+        if (!CONTACT || contact)
+            && (!PAYMENT || payment)
+            && !want.abuse
+            && (feedback || !want.feedback)
+        {
+            return want;
         }
     }
     let abuse = want.abuse && (threat(seen) || abuse_word(s));
