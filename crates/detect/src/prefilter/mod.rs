@@ -278,6 +278,13 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
 fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) -> Gates {
     let s = skel.as_bytes();
     let table = Table::get();
+    // With only the contact gate wanted, words that matter to the other gates alone need not
+    // be looked up.
+    let filter = if PAYMENT || want.abuse || want.feedback {
+        Filter::All
+    } else {
+        Filter::Contact
+    };
     let mut contact = CONTACT && s.contains(&b'@');
     let mut payment = false;
     let mut feedback = false;
@@ -331,7 +338,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         } else {
             singles = 0;
         }
-        let bits = table.bits_at(s, start, i);
+        let bits = table.bits_at(s, start, i, filter);
         seen |= bits;
         feedback |= bits & RATING != 0;
         let contact_open = CONTACT && !contact;

@@ -315,14 +315,64 @@ pub(super) const MAX_LEN: usize = 16;
 
 /// An open-addressing table keyed by the word's bytes packed into a `u128` (words are at most
 /// 16 bytes and never hold a NUL byte, so packing is one-to-one): one multiply and one compare per
-/// lookup, where a `HashMap<&str, _>` hashed byte by byte and compared with `memcmp`.
+/// lookup, where a `HashMap<&str, _>` hashed byte by byte and compared with `memcmp`. Words of one
+/// or two characters are read from direct tables; longer words are first checked against their
+/// first three characters, which rejects most of them (the first two did not: the common words
+/// of a text share them with some listed word).
 pub(super) struct Table {
     keys: Vec<u128>,
     bits: Vec<u64>,
     mask: usize,
-    /// Bit `b1` of `first2[b0]`: some listed word starts with the bytes `b0`, `b1`. Most words
-    /// of a text fail this and skip the lookup.
-    first2: [u128; 128],
+    /// The bits of each one- and two-character word, by [`IDX`]: `short[c0 * 37 + c1]`, with
+    /// `c1 = 36` for a one-character word.
+    short: Vec<u64>,
+    /// Bit `(c0 * 36 + c1) * 36 + c2`: some listed word of three or more characters starts with
+    /// `c0 c1 c2`. [`Filter::Contact`] only counts words with bits the contact gate reads.
+    first3: [Vec<u64>; 2],
+}
+
+/// Which words [`Table::bits_at`] must not miss.
+#[derive(Clone, Copy)]
+pub(super) enum Filter {
+    /// Every listed word.
+    All = 0,
+    /// Words with a [`CONTACT_BITS`] bit; the others may get 0.
+    Contact = 1,
+}
+
+/// The bits the contact gate reads.
+pub(super) const CONTACT_BITS: u64 = NUM
+    | NOUN
+    | YOUR
+    | AT
+    | SCHEME
+    | TLD
+    | FILLER
+    | NOUN_NUMBER
+    | NOUN_DEVICE
+    | AFTER_DEVICE
+    | NOUN_DETAIL
+    | AFTER_DETAIL;
+
+/// Index of an ASCII letter (either case, 0..26) or digit (26..36); 36 for any other byte.
+const IDX: [u8; 256] = {
+    let mut t = [36u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'a'..=b'z' => c - b'a',
+            b'A'..=b'Z' => c - b'A',
+            b'0'..=b'9' => 26 + c - b'0',
+            _ => 36,
+        };
+        b += 1;
+    }
+    t
+};
+
+fn idx(b: u8) -> usize {
+    usize::from(IDX[usize::from(b)])
 }
 
 fn slot(key: u128, mask: usize) -> usize {
@@ -375,11 +425,13 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         }
     }
     let size = (m.len() * 4).next_power_of_two();
+    let words = (36 * 36 * 36usize).div_ceil(64);
     let mut t = Table {
         keys: vec![0; size],
         bits: vec![0; size],
         mask: size - 1,
-        first2: [0; 128],
+        short: vec![0; 37 * 37],
+        first3: [vec![0; words], vec![0; words]],
     };
     // Words that cannot occur as one skeleton word ("i'll", "off-platform") are left out.
     for (w, b) in m {
@@ -390,6 +442,32 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         {
             continue;
         }
+        match *w.as_bytes() {
+            [c0] => {
+                if let Some(x) = t.short.get_mut(idx(c0) * 37 + 36) {
+                    *x = b;
+                }
+                continue;
+            }
+            [c0, c1] => {
+                if let Some(x) = t.short.get_mut(idx(c0) * 37 + idx(c1)) {
+                    *x = b;
+                }
+                continue;
+            }
+            [c0, c1, c2, ..] => {
+                let bit = (idx(c0) * 36 + idx(c1)) * 36 + idx(c2);
+                for (f, on) in [
+                    (Filter::All, true),
+                    (Filter::Contact, b & CONTACT_BITS != 0),
+                ] {
+                    if let (true, Some(x)) = (on, t.first3[f as usize].get_mut(bit / 64)) {
+                        *x |= 1 << (bit % 64);
+                    }
+                }
+            }
+            [] => continue,
+        }
         let k = pack(w.as_bytes());
         let mut i = slot(k, t.mask);
         while t.keys.get(i).is_some_and(|&x| x != 0) {
@@ -398,11 +476,6 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         if let (Some(ks), Some(bs)) = (t.keys.get_mut(i), t.bits.get_mut(i)) {
             *ks = k;
             *bs = b;
-        }
-        if let [b0, b1, ..] = *w.as_bytes()
-            && let Some(row) = t.first2.get_mut(usize::from(b0 & 0x7f))
-        {
-            *row |= 1u128 << (b1 & 0x7f);
         }
     }
     t
@@ -414,21 +487,23 @@ impl Table {
     }
 
     /// The bits of the word `s[start..end]` (ASCII letters and digits, any case); 0 for a word in
-    /// no list. Reads 16 bytes at once when the text has them.
-    #[inline]
-    pub(super) fn bits_at(&self, s: &[u8], start: usize, end: usize) -> u64 {
+    /// no list, and possibly for a word none of whose bits `filter` asks for. Reads 16 bytes at
+    /// once when the text has them.
+    #[inline(always)]
+    pub(super) fn bits_at(&self, s: &[u8], start: usize, end: usize, filter: Filter) -> u64 {
         let len = end.saturating_sub(start);
-        if len > MAX_LEN || len == 0 {
-            return 0;
-        }
-        // Letters and digits: bit 5 set lower-cases a letter and keeps a digit.
-        if len >= 2
-            && let (Some(&b0), Some(&b1)) = (s.get(start), s.get(start + 1))
-        {
-            let row = self.first2.get(usize::from((b0 | 0x20) & 0x7f)).copied();
-            if row.unwrap_or(u128::MAX) >> ((b1 | 0x20) & 0x7f) & 1 == 0 {
-                return 0;
+        let w = s.get(start..end).unwrap_or(&[]);
+        match *w {
+            [c0] => return self.short.get(idx(c0) * 37 + 36).copied().unwrap_or(0),
+            [c0, c1] => return self.short.get(idx(c0) * 37 + idx(c1)).copied().unwrap_or(0),
+            [c0, c1, c2, ..] if len <= MAX_LEN => {
+                let bit = (idx(c0) * 36 + idx(c1)) * 36 + idx(c2);
+                let f = self.first3[filter as usize].get(bit / 64).copied();
+                if f.unwrap_or(u64::MAX) >> (bit % 64) & 1 == 0 {
+                    return 0;
+                }
             }
+            _ => return 0,
         }
         let k = match s.get(start..start + 16) {
             Some(b) => {
@@ -436,7 +511,7 @@ impl Table {
                 a.copy_from_slice(b);
                 lower(u128::from_le_bytes(a), len)
             }
-            None => pack(s.get(start..end).unwrap_or(&[])),
+            None => pack(w),
         };
         self.lookup(k)
     }
@@ -444,10 +519,7 @@ impl Table {
     /// The bits of word `w` (ASCII letters and digits, any case); 0 for a word in no list.
     #[cfg(test)]
     pub(super) fn bits(&self, w: &[u8]) -> u64 {
-        if w.len() > MAX_LEN {
-            return 0;
-        }
-        self.lookup(pack(w))
+        self.bits_at(w, 0, w.len(), Filter::All)
     }
 
     #[inline]
