@@ -338,12 +338,20 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         } else {
             singles = 0;
         }
-        let bits = table.bits_at(s, start, i, filter);
+        let (bits, may_name) = table.word(s, start, i, filter);
         seen |= bits;
         feedback |= bits & RATING != 0;
         let contact_open = CONTACT && !contact;
         let payment_open = PAYMENT && !payment;
-        if contact_open {
+        if contact_open && bits & CONTACT_BITS == 0 && !has_digit {
+            // Most words: in no contact list and without a digit. What the full step below does
+            // with them: no phone item or filler, no request, no new reason to pass.
+            phone = Phone::Other;
+            next_needs = 0;
+            if since_your > 0 {
+                since_your += 1;
+            }
+        } else if contact_open {
             // A phone number is a run of items (`phone::item`: digits, with leet `o l i` or an
             // `x` extension among them, or number words) joined by whitespace with at most two
             // separator symbols (`phone::separator`), or by one filler word (`and`, `dash`...);
@@ -411,7 +419,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         }
         let names_want = if CONTACT && !contact { CONTACT_NAME } else { 0 }
             | if PAYMENT && !payment { BRAND_NAME } else { 0 };
-        if names_want != 0 && names.may_start_word(w) {
+        if names_want != 0 && may_name {
             let found = names.at(s, start, names_want);
             contact |= found & CONTACT_NAME != 0;
             payment |= found & BRAND_NAME != 0;

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::fxhash::FxBuild;
+use crate::nametrie::Names;
 
 // Contact info and feedback: read word by word, in order.
 pub(super) const RATING: u64 = 1 << 0;
@@ -329,9 +330,14 @@ pub(super) struct Table {
     /// Bit `(c0 * 36 + c1) * 36 + c2`: some listed word of three or more characters starts with
     /// `c0 c1 c2`. [`Filter::Contact`] only counts words with bits the contact gate reads.
     first3: [Vec<u64>; 2],
+    /// Bit `(c0 * 36 + c1) * 36 + c2`: [`Names::may_start_word`] on a word starting with these
+    /// characters (its answer depends on the first three bytes only), so that one index serves
+    /// both checks.
+    names3: Vec<u64>,
+    names: Names,
 }
 
-/// Which words [`Table::bits_at`] must not miss.
+/// Which words [`Table::word`] must not miss.
 #[derive(Clone, Copy)]
 pub(super) enum Filter {
     /// Every listed word.
@@ -432,7 +438,23 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         mask: size - 1,
         short: vec![0; 37 * 37],
         first3: [vec![0; words], vec![0; words]],
+        names3: vec![0; words],
+        names: Names::get(),
     };
+    // Letters stand for both cases here: `IDX` and the name folding both ignore case.
+    let chars: Vec<u8> = (b'a'..=b'z').chain(b'0'..=b'9').collect();
+    for (i0, &b0) in chars.iter().enumerate() {
+        for (i1, &b1) in chars.iter().enumerate() {
+            for (i2, &b2) in chars.iter().enumerate() {
+                let bit = (i0 * 36 + i1) * 36 + i2;
+                if t.names.may_start_word(&[b0, b1, b2])
+                    && let Some(x) = t.names3.get_mut(bit / 64)
+                {
+                    *x |= 1 << (bit % 64);
+                }
+            }
+        }
+    }
     // Words that cannot occur as one skeleton word ("i'll", "off-platform") are left out.
     for (w, b) in m {
         if w.len() > MAX_LEN
@@ -486,40 +508,47 @@ impl Table {
         &TABLE
     }
 
-    /// The bits of the word `s[start..end]` (ASCII letters and digits, any case); 0 for a word in
-    /// no list, and possibly for a word none of whose bits `filter` asks for. Reads 16 bytes at
-    /// once when the text has them.
+    /// The bits of the word `s[start..end]` (ASCII letters and digits, any case) — 0 for a word in
+    /// no list, and possibly for a word none of whose bits `filter` asks for — and whether a name
+    /// may start at it ([`Names::may_start_word`]). Reads 16 bytes at once when the text has them.
     #[inline(always)]
-    pub(super) fn bits_at(&self, s: &[u8], start: usize, end: usize, filter: Filter) -> u64 {
+    pub(super) fn word(&self, s: &[u8], start: usize, end: usize, filter: Filter) -> (u64, bool) {
         let len = end.saturating_sub(start);
         let w = s.get(start..end).unwrap_or(&[]);
         match *w {
-            [c0] => return self.short.get(idx(c0) * 37 + 36).copied().unwrap_or(0),
-            [c0, c1] => return self.short.get(idx(c0) * 37 + idx(c1)).copied().unwrap_or(0),
-            [c0, c1, c2, ..] if len <= MAX_LEN => {
+            [c0] => {
+                let bits = self.short.get(idx(c0) * 37 + 36).copied().unwrap_or(0);
+                (bits, self.names.may_start_word(w))
+            }
+            [c0, c1] => {
+                let bits = self.short.get(idx(c0) * 37 + idx(c1)).copied().unwrap_or(0);
+                (bits, self.names.may_start_word(w))
+            }
+            [c0, c1, c2, ..] => {
                 let bit = (idx(c0) * 36 + idx(c1)) * 36 + idx(c2);
-                let f = self.first3[filter as usize].get(bit / 64).copied();
-                if f.unwrap_or(u64::MAX) >> (bit % 64) & 1 == 0 {
-                    return 0;
+                let test = |v: &[u64]| v.get(bit / 64).is_none_or(|x| x >> (bit % 64) & 1 != 0);
+                let name = test(&self.names3);
+                if len > MAX_LEN || !test(&self.first3[filter as usize]) {
+                    return (0, name);
                 }
+                let k = match s.get(start..start + 16) {
+                    Some(b) => {
+                        let mut a = [0u8; 16];
+                        a.copy_from_slice(b);
+                        lower(u128::from_le_bytes(a), len)
+                    }
+                    None => pack(w),
+                };
+                (self.lookup(k), name)
             }
-            _ => return 0,
+            [] => (0, true),
         }
-        let k = match s.get(start..start + 16) {
-            Some(b) => {
-                let mut a = [0u8; 16];
-                a.copy_from_slice(b);
-                lower(u128::from_le_bytes(a), len)
-            }
-            None => pack(w),
-        };
-        self.lookup(k)
     }
 
     /// The bits of word `w` (ASCII letters and digits, any case); 0 for a word in no list.
     #[cfg(test)]
     pub(super) fn bits(&self, w: &[u8]) -> u64 {
-        self.bits_at(w, 0, w.len(), Filter::All)
+        self.word(w, 0, w.len(), Filter::All).0
     }
 
     #[inline]
