@@ -54,6 +54,18 @@ struct Inner {
     webhook_wakeup: Notify,
     passwords: Arc<PasswordHashing>,
     live_policy: crate::events::LivePolicy,
+    pipeline: crate::events::Pipeline,
+    api_callers: crate::auth::CallerCache,
+}
+
+/// An [`App`] that does not keep it alive (for its own background tasks).
+#[derive(Clone)]
+pub struct WeakApp(std::sync::Weak<Inner>);
+
+impl WeakApp {
+    pub fn upgrade(&self) -> Option<App> {
+        self.0.upgrade().map(|inner| App { inner })
+    }
 }
 
 impl App {
@@ -70,6 +82,8 @@ impl App {
                 // Two work areas: as many hashes at once as the machine has cores here.
                 passwords: Arc::new(PasswordHashing::new(2)),
                 live_policy: crate::events::LivePolicy::default_policy(),
+                pipeline: crate::events::Pipeline::default(),
+                api_callers: crate::auth::CallerCache::default(),
             }),
         }
     }
@@ -112,6 +126,18 @@ impl App {
 
     pub(crate) fn live_policy(&self) -> &crate::events::LivePolicy {
         &self.inner.live_policy
+    }
+
+    pub fn downgrade(&self) -> WeakApp {
+        WeakApp(Arc::downgrade(&self.inner))
+    }
+
+    pub(crate) fn api_callers(&self) -> &crate::auth::CallerCache {
+        &self.inner.api_callers
+    }
+
+    pub(crate) fn pipeline(&self) -> &crate::events::Pipeline {
+        &self.inner.pipeline
     }
 
     pub(crate) fn passwords(&self) -> &Arc<PasswordHashing> {

@@ -56,6 +56,37 @@ impl ApiCaller {
     }
 }
 
+/// Callers recently looked up, by token hash: the API is called thousands of times a second
+/// with a handful of tokens. An entry lives [`CALLER_TTL`], so a token revoked in the database
+/// stops working within that time on every server node.
+#[derive(Default)]
+pub(crate) struct CallerCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (ApiCaller, std::time::Instant)>>,
+}
+
+const CALLER_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+/// Beyond this many tokens the cache starts again empty: it never grows without bound.
+const CALLER_CACHE_MAX: usize = 1024;
+
+impl CallerCache {
+    fn get(&self, hash: &str) -> Option<ApiCaller> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(hash)
+            .filter(|(_, at)| at.elapsed() < CALLER_TTL)
+            .map(|(caller, _)| caller.clone())
+    }
+
+    fn put(&self, hash: String, caller: ApiCaller) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CALLER_CACHE_MAX {
+                entries.clear();
+            }
+            entries.insert(hash, (caller, std::time::Instant::now()));
+        }
+    }
+}
+
 /// A valid hash of a password nobody has, checked when the email is unknown so that a wrong
 /// email takes as long as a wrong password.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2xJ0bJ3jCHbb9q3fDszzBKzjUwS3QJPmg5FZ9G0Yp2Y";
@@ -194,9 +225,12 @@ impl App {
     /// The caller behind a bearer secret, if the token exists and is not revoked.
     pub async fn api_caller(&self, secret: &str) -> AppResult<Option<ApiCaller>> {
         let hash = self.token_hash(secret)?;
-        let mut tx = self.db().begin().await?;
+        if let Some(caller) = self.api_callers().get(&hash) {
+            return Ok(Some(caller));
+        }
+        let mut tx = self.db().read().await?;
         let token = tx.live_api_token(&hash).await?;
-        Ok(token
+        let caller = token
             .filter(|t| constant_time_eq(&t.token_hash, &hash))
             .map(|t| ApiCaller {
                 token_id: t.id,
@@ -206,7 +240,11 @@ impl App {
                     .split_whitespace()
                     .filter_map(Scope::parse)
                     .collect(),
-            }))
+            });
+        if let Some(c) = &caller {
+            self.api_callers().put(hash, c.clone());
+        }
+        Ok(caller)
     }
 }
 

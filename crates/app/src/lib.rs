@@ -23,7 +23,7 @@ pub mod verification;
 pub mod webhooks;
 pub mod workers;
 
-pub use app::{App, AppConfig};
+pub use app::{App, AppConfig, WeakApp};
 pub use clock::{Clock, ClockNotAdjustable, FakeClock, OffsetClock, SharedClock, SystemClock};
 pub use error::{AppError, AppResult};
 pub use mailer::{DevMailbox, Email, MailError, MailFuture, Mailer, SmtpMailer};

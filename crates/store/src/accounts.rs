@@ -150,6 +150,48 @@ impl Tx {
         Ok(())
     }
 
+    /// The accounts with these ids that exist.
+    pub async fn find_accounts(&mut self, ids: &[&str]) -> Result<Vec<Account>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(crate::rows::MAX_BINDS) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM accounts WHERE id IN ({})",
+                crate::rows::placeholders(1, chunk.len())
+            ));
+            let mut q = sqlx::query_as::<_, AccountRow>(sql).persistent(false);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(self.conn()).await? {
+                out.push(Account::try_from(row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Tx::lock_account`] for many accounts, in id order so that two transactions locking
+    /// overlapping sets cannot deadlock on each other.
+    pub async fn lock_accounts(&mut self, ids: &[&str]) -> Result<()> {
+        if self.backend != crate::Backend::Postgres {
+            return Ok(());
+        }
+        let mut sorted = ids.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        for chunk in sorted.chunks(crate::rows::MAX_BINDS) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id FOR UPDATE",
+                crate::rows::placeholders(1, chunk.len())
+            ));
+            let mut q = sqlx::query_scalar::<_, String>(sql).persistent(false);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(self.conn()).await?;
+        }
+        Ok(())
+    }
+
     /// Takes `cents` out of the balance if it is there; false (and nothing changed) if not.
     pub async fn take_from_balance(&mut self, id: &str, cents: i64) -> Result<bool> {
         let done = sqlx::query(

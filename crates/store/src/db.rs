@@ -130,6 +130,15 @@ impl Db {
         })
     }
 
+    /// Starts a transaction that only reads. On SQLite it does not take the write lock, so it
+    /// runs beside the writer (WAL); writing in it may fail with "database is locked".
+    pub async fn read(&self) -> Result<Tx> {
+        Ok(Tx {
+            inner: self.pool.begin().await?,
+            backend: self.backend,
+        })
+    }
+
     /// Checks that the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -151,6 +160,33 @@ pub struct Tx {
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         self.inner.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a point to roll back to without losing the rest of the transaction: one event of
+    /// a group commit can fail alone. `name` is a plain identifier chosen by the caller.
+    pub async fn savepoint(&mut self, name: &'static str) -> Result<()> {
+        let sql = sqlx::AssertSqlSafe(format!("SAVEPOINT {name}"));
+        sqlx::query(sql).execute(self.conn()).await?;
+        Ok(())
+    }
+
+    pub async fn release_savepoint(&mut self, name: &'static str) -> Result<()> {
+        let sql = sqlx::AssertSqlSafe(format!("RELEASE SAVEPOINT {name}"));
+        sqlx::query(sql).execute(self.conn()).await?;
+        Ok(())
+    }
+
+    /// Undoes everything since [`Tx::savepoint`] and ends the savepoint.
+    pub async fn rollback_to_savepoint(&mut self, name: &'static str) -> Result<()> {
+        for sql in [
+            format!("ROLLBACK TO SAVEPOINT {name}"),
+            format!("RELEASE SAVEPOINT {name}"),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(self.conn())
+                .await?;
+        }
         Ok(())
     }
 

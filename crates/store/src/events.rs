@@ -1,8 +1,9 @@
 //! Events and the decisions taken on them. An event's idempotency key is unique: the second
 //! insert of the same key fails, and the caller answers with the first decision.
 
-use crate::rows::ts;
+use crate::rows::{MAX_BINDS, placeholders, ts, values_rows};
 use crate::{Result, StoreError, Tx};
+use std::collections::HashSet;
 use trustwork_core::Timestamp;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +111,50 @@ impl Tx {
         Ok(())
     }
 
+    /// Records many events in a few statements (the pipeline's group commit). Any key already
+    /// taken fails the whole call; the caller checked them with [`Tx::keys_taken`] first.
+    pub async fn insert_events(&mut self, events: &[StoredEvent]) -> Result<()> {
+        for chunk in events.chunks(MAX_BINDS / 8) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "INSERT INTO events ({EVENT_COLUMNS}) VALUES {}",
+                values_rows(chunk.len(), 8)
+            ));
+            let mut q = sqlx::query(sql).persistent(false);
+            for e in chunk {
+                q = q
+                    .bind(&e.id)
+                    .bind(&e.idempotency_key)
+                    .bind(&e.event_type)
+                    .bind(&e.actor_id)
+                    .bind(e.occurred_at.millis())
+                    .bind(e.received_at.millis())
+                    .bind(&e.data_json)
+                    .bind(&e.decision_id);
+            }
+            q.execute(self.conn()).await.map_err(|err| {
+                StoreError::on_unique(err, "an event with this idempotency key already exists")
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Which of these idempotency keys are already used.
+    pub async fn keys_taken(&mut self, keys: &[&str]) -> Result<HashSet<String>> {
+        let mut taken = HashSet::new();
+        for chunk in keys.chunks(MAX_BINDS) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT idempotency_key FROM events WHERE idempotency_key IN ({})",
+                placeholders(1, chunk.len())
+            ));
+            let mut q = sqlx::query_scalar::<_, String>(sql).persistent(false);
+            for k in chunk {
+                q = q.bind(*k);
+            }
+            taken.extend(q.fetch_all(self.conn()).await?);
+        }
+        Ok(taken)
+    }
+
     pub async fn event_by_key(&mut self, key: &str) -> Result<Option<StoredEvent>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {EVENT_COLUMNS} FROM events WHERE idempotency_key = $1"
@@ -155,6 +200,30 @@ impl Tx {
         .bind(d.created_at.millis())
         .execute(self.conn())
         .await?;
+        Ok(())
+    }
+
+    /// Records many decisions in a few statements (the pipeline's group commit).
+    pub async fn insert_decisions(&mut self, decisions: &[StoredDecision]) -> Result<()> {
+        for chunk in decisions.chunks(MAX_BINDS / 8) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "INSERT INTO decisions ({DECISION_COLUMNS}) VALUES {}",
+                values_rows(chunk.len(), 8)
+            ));
+            let mut q = sqlx::query(sql).persistent(false);
+            for d in chunk {
+                q = q
+                    .bind(&d.id)
+                    .bind(&d.event_id)
+                    .bind(&d.actor_id)
+                    .bind(&d.verdict)
+                    .bind(&d.reason)
+                    .bind(&d.explanation_json)
+                    .bind(&d.policy_version)
+                    .bind(d.created_at.millis());
+            }
+            q.execute(self.conn()).await?;
+        }
         Ok(())
     }
 

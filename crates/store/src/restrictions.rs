@@ -86,6 +86,25 @@ impl Tx {
         rows.into_iter().map(Restriction::try_from).collect()
     }
 
+    /// Every restriction of these accounts, oldest first.
+    pub async fn restrictions_of_accounts(&mut self, ids: &[&str]) -> Result<Vec<Restriction>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(crate::rows::MAX_BINDS) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM restrictions WHERE account_id IN ({}) ORDER BY created_at, id",
+                crate::rows::placeholders(1, chunk.len())
+            ));
+            let mut q = sqlx::query_as::<_, RestrictionRow>(sql).persistent(false);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(self.conn()).await? {
+                out.push(Restriction::try_from(row)?);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn restriction(&mut self, id: &str) -> Result<Restriction> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM restrictions WHERE id = $1"));
         let row: Option<RestrictionRow> = sqlx::query_as(sql)

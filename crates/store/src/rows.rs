@@ -37,8 +37,44 @@ pub(crate) fn like_pattern(text: &str) -> String {
     out
 }
 
+/// `$first, $first+1, …` for `count` values: the list inside `IN (…)`.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    let mut out = String::with_capacity(count * 5);
+    for i in 0..count {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('$');
+        out.push_str(&(first + i).to_string());
+    }
+    out
+}
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` values: a multi-row `VALUES` list.
+pub(crate) fn values_rows(rows: usize, columns: usize) -> String {
+    let mut out = String::with_capacity(rows * columns * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        out.push_str(&placeholders(1 + r * columns, columns));
+        out.push(')');
+    }
+    out
+}
+
+/// How many values one statement binds at most: SQLite builds before 3.32 stop at 999.
+pub(crate) const MAX_BINDS: usize = 900;
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn placeholder_lists() {
+        assert_eq!(super::placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(super::values_rows(2, 2), "($1, $2), ($3, $4)");
+    }
+
     #[test]
     fn like_pattern_escapes_wildcards() {
         assert_eq!(super::like_pattern("A_b%"), "%a\\_b\\%%");

@@ -1,7 +1,7 @@
 //! What counters are computed from: signals per account and kind, near-duplicate letters with
 //! their LSH band keys, identity fingerprints, and the policy versions that were live.
 
-use crate::rows::ts;
+use crate::rows::{MAX_BINDS, placeholders, ts, values_rows};
 use crate::{Result, Tx, new_id};
 use trustwork_core::Timestamp;
 
@@ -22,7 +22,97 @@ struct CandidateRow {
     at: i64,
 }
 
+/// A signal to record: `kind` happened to `account_id` at `at`, about `ref_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSignal {
+    pub account_id: String,
+    pub kind: &'static str,
+    pub ref_id: String,
+    pub at: Timestamp,
+}
+
 impl Tx {
+    /// Records many signals in a few statements (the pipeline's group commit).
+    pub async fn add_signals(&mut self, signals: &[NewSignal]) -> Result<()> {
+        for chunk in signals.chunks(MAX_BINDS / 5) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "INSERT INTO signals (id, account_id, kind, ref_id, at) VALUES {}",
+                values_rows(chunk.len(), 5)
+            ));
+            let mut q = sqlx::query(sql).persistent(false);
+            for s in chunk {
+                q = q
+                    .bind(new_id("sig"))
+                    .bind(&s.account_id)
+                    .bind(s.kind)
+                    .bind(&s.ref_id)
+                    .bind(s.at.millis());
+            }
+            q.execute(self.conn()).await?;
+        }
+        Ok(())
+    }
+
+    /// [`Tx::count_signals`] for many accounts and kinds at once: `(account, kind, count)` for
+    /// every pair with at least one signal since `since`.
+    pub async fn count_signals_of_accounts(
+        &mut self,
+        ids: &[&str],
+        kinds: &[&str],
+        since: Timestamp,
+    ) -> Result<Vec<(String, String, i64)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(MAX_BINDS - kinds.len() - 1) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT account_id, kind, COUNT(*) FROM signals \
+                 WHERE account_id IN ({}) AND kind IN ({}) AND at > ${} GROUP BY account_id, kind",
+                placeholders(1, chunk.len()),
+                placeholders(1 + chunk.len(), kinds.len()),
+                1 + chunk.len() + kinds.len()
+            ));
+            let mut q = sqlx::query_as::<_, (String, String, i64)>(sql).persistent(false);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for kind in kinds {
+                q = q.bind(*kind);
+            }
+            out.extend(q.bind(since.millis()).fetch_all(self.conn()).await?);
+        }
+        Ok(out)
+    }
+
+    /// The distinct `(account, ref_id)` pairs of one kind since `since` for many accounts (the
+    /// people each one messaged, say).
+    pub async fn signal_refs_of_accounts(
+        &mut self,
+        ids: &[&str],
+        kind: &str,
+        since: Timestamp,
+    ) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(MAX_BINDS - 2) {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT DISTINCT account_id, ref_id FROM signals \
+                 WHERE account_id IN ({}) AND kind = ${} AND at > ${}",
+                placeholders(1, chunk.len()),
+                1 + chunk.len(),
+                2 + chunk.len()
+            ));
+            let mut q = sqlx::query_as::<_, (String, String)>(sql).persistent(false);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            out.extend(
+                q.bind(kind)
+                    .bind(since.millis())
+                    .fetch_all(self.conn())
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
     pub async fn add_signal(
         &mut self,
         account_id: &str,

@@ -59,6 +59,14 @@ impl TestDb {
         })
     }
 
+    /// Another new database on the same kind of server as `db` (for tests that compare two).
+    pub async fn like(db: &Db) -> Result<Self> {
+        match (db.backend(), postgres_url()) {
+            (crate::Backend::Postgres, Some(url)) => Self::postgres(&url).await,
+            _ => Self::sqlite().await,
+        }
+    }
+
     /// Closes the pool and deletes the database.
     pub async fn cleanup(self) {
         self.db.close().await;

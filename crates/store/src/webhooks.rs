@@ -225,6 +225,48 @@ impl Tx {
         Ok(())
     }
 
+    /// [`Tx::insert_webhook_delivery`] for many deliveries in a few statements.
+    pub async fn insert_webhook_deliveries(
+        &mut self,
+        deliveries: &[WebhookDelivery],
+    ) -> Result<()> {
+        for chunk in deliveries.chunks(crate::rows::MAX_BINDS / 7) {
+            let mut values = String::new();
+            for i in 0..chunk.len() {
+                let b = i * 7;
+                if i > 0 {
+                    values.push_str(", ");
+                }
+                values.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, 'pending', 0, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7
+                ));
+            }
+            let sql = sqlx::AssertSqlSafe(format!(
+                "INSERT INTO webhook_deliveries (id, subscription_id, event_type, payload, status, attempts, next_attempt_at, replay_of, created_at) VALUES {values}"
+            ));
+            let mut q = sqlx::query(sql).persistent(false);
+            for d in chunk {
+                q = q
+                    .bind(&d.id)
+                    .bind(&d.subscription_id)
+                    .bind(&d.event_type)
+                    .bind(&d.payload)
+                    .bind(d.next_attempt_at.millis())
+                    .bind(d.replay_of.as_deref())
+                    .bind(d.created_at.millis());
+            }
+            q.execute(self.conn()).await?;
+        }
+        Ok(())
+    }
+
     pub async fn webhook_delivery(&mut self, id: &str) -> Result<WebhookDelivery> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1"

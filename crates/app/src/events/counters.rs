@@ -7,6 +7,7 @@ use trustwork_core::enforcement::{Event, EventData, FindingInput};
 use trustwork_core::{DAY_MS, HOUR_MS, Timestamp};
 use trustwork_detect::neardup::{MinHasher, Signature};
 use trustwork_store::Tx;
+use trustwork_store::signals::NewSignal;
 
 /// Signal kinds, as stored.
 pub const CONTACT_ATTEMPT: &str = "contact_attempt";
@@ -36,34 +37,38 @@ pub fn letter_signature(event: &Event) -> Option<Signature> {
     }
 }
 
-/// Every counter the policy can read, for this event.
-pub async fn compute(
+/// What the stored signals say before this event; the counters add the event itself to these.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    pub contact_attempts_30d: i64,
+    pub payment_attempts_30d: i64,
+    /// Letters in the last 24 hours at least [`SIMILAR_LETTER`] alike to this one.
+    pub similar_letters_24h: i64,
+    /// Distinct people the actor messaged in the last hour.
+    pub recipients_1h: i64,
+    /// About the flag's target or the feedback's recipient.
+    pub flags_received_30d: i64,
+    pub negative_feedback_90d: i64,
+    pub disputes_90d: i64,
+    pub banned_fingerprint_matches: i64,
+}
+
+/// Loads [`Stored`] for this event from the transaction.
+pub async fn load(
     tx: &mut Tx,
     event: &Event,
-    findings: &[FindingInput],
     letter: Option<&Signature>,
     banned_matches: i64,
     now: Timestamp,
-) -> AppResult<BTreeMap<String, i64>> {
+) -> AppResult<Stored> {
     let actor = event.actor_id.as_str();
-    let mut c = BTreeMap::new();
-    let this = |category: &str| i64::from(has(findings, category));
-    let contacts = tx
-        .count_signals(actor, CONTACT_ATTEMPT, now.plus_millis(-30 * DAY_MS))
-        .await?;
-    c.insert(
-        "contact_attempts_30d".into(),
-        contacts + this("contact_info"),
-    );
-    let payments = tx
-        .count_signals(actor, PAYMENT_ATTEMPT, now.plus_millis(-30 * DAY_MS))
-        .await?;
-    c.insert(
-        "payment_attempts_30d".into(),
-        payments + this("off_platform_payment"),
-    );
-
-    let mut similar = 0;
+    let month = now.plus_millis(-30 * DAY_MS);
+    let mut stored = Stored {
+        contact_attempts_30d: tx.count_signals(actor, CONTACT_ATTEMPT, month).await?,
+        payment_attempts_30d: tx.count_signals(actor, PAYMENT_ATTEMPT, month).await?,
+        banned_fingerprint_matches: banned_matches,
+        ..Stored::default()
+    };
     if let Some(sig) = letter {
         let since = now.plus_millis(-DAY_MS);
         for cand in tx
@@ -72,53 +77,127 @@ pub async fn compute(
         {
             let other = hex_to_signature(&cand.signature_hex);
             if other.is_some_and(|o| o.similarity(sig) >= SIMILAR_LETTER) {
-                similar += 1;
+                stored.similar_letters_24h += 1;
             }
         }
-        similar += 1;
     }
-    c.insert("similar_letters_24h".into(), similar);
-
-    let mut recipients = 0;
-    if let EventData::MessageSent(m) = &event.data {
-        let since = now.plus_millis(-HOUR_MS);
-        let earlier = tx
-            .count_distinct_signal_refs(actor, MESSAGE_RECIPIENT, since)
-            .await?;
-        // An upper bound that counts this message's recipients as new; exact enough for a
-        // threshold in the tens.
-        recipients = earlier + i64::try_from(m.recipient_ids.len()).unwrap_or(i64::MAX);
-    }
-    c.insert("distinct_recipients_1h".into(), recipients);
-
-    let (mut flags, mut negative, mut disputes) = (0, 0, 0);
     match &event.data {
+        EventData::MessageSent(_) => {
+            stored.recipients_1h = tx
+                .count_distinct_signal_refs(actor, MESSAGE_RECIPIENT, now.plus_millis(-HOUR_MS))
+                .await?;
+        }
         EventData::FlagCreated(f) => {
-            flags = tx
-                .count_signals(
-                    &f.target_account_id,
-                    FLAG_RECEIVED,
-                    now.plus_millis(-30 * DAY_MS),
-                )
-                .await?
-                + 1;
+            stored.flags_received_30d = tx
+                .count_signals(&f.target_account_id, FLAG_RECEIVED, month)
+                .await?;
         }
         EventData::FeedbackLeft(f) => {
             let since = now.plus_millis(-90 * DAY_MS);
-            negative = tx
+            stored.negative_feedback_90d = tx
                 .count_signals(&f.recipient_id, NEGATIVE_FEEDBACK, since)
-                .await?
-                + i64::from(f.rating <= 2);
-            disputes =
-                tx.count_signals(&f.recipient_id, DISPUTE, since).await? + i64::from(f.dispute);
+                .await?;
+            stored.disputes_90d = tx.count_signals(&f.recipient_id, DISPUTE, since).await?;
         }
         _ => {}
     }
+    Ok(stored)
+}
+
+/// Every counter the policy can read: what was stored plus this event.
+pub fn assemble(
+    event: &Event,
+    findings: &[FindingInput],
+    has_letter: bool,
+    stored: &Stored,
+) -> BTreeMap<String, i64> {
+    let this = |category: &str| i64::from(has(findings, category));
+    let mut c = BTreeMap::new();
+    c.insert(
+        "contact_attempts_30d".into(),
+        stored.contact_attempts_30d + this("contact_info"),
+    );
+    c.insert(
+        "payment_attempts_30d".into(),
+        stored.payment_attempts_30d + this("off_platform_payment"),
+    );
+    c.insert(
+        "similar_letters_24h".into(),
+        if has_letter {
+            stored.similar_letters_24h + 1
+        } else {
+            0
+        },
+    );
+    // An upper bound that counts this message's recipients as new; exact enough for a
+    // threshold in the tens.
+    let recipients = match &event.data {
+        EventData::MessageSent(m) => {
+            stored.recipients_1h + i64::try_from(m.recipient_ids.len()).unwrap_or(i64::MAX)
+        }
+        _ => 0,
+    };
+    c.insert("distinct_recipients_1h".into(), recipients);
+    let (flags, negative, disputes) = match &event.data {
+        EventData::FlagCreated(_) => (stored.flags_received_30d + 1, 0, 0),
+        EventData::FeedbackLeft(f) => (
+            0,
+            stored.negative_feedback_90d + i64::from(f.rating <= 2),
+            stored.disputes_90d + i64::from(f.dispute),
+        ),
+        _ => (0, 0, 0),
+    };
     c.insert("flags_received_30d".into(), flags);
     c.insert("recipient_negative_feedback_90d".into(), negative);
     c.insert("recipient_disputes_90d".into(), disputes);
-    c.insert("banned_fingerprint_matches".into(), banned_matches);
-    Ok(c)
+    c.insert(
+        "banned_fingerprint_matches".into(),
+        stored.banned_fingerprint_matches,
+    );
+    c
+}
+
+/// The signals this event adds to the counters (its letter aside).
+pub fn signals_of(
+    event: &Event,
+    event_id: &str,
+    findings: &[FindingInput],
+    now: Timestamp,
+) -> Vec<NewSignal> {
+    let actor = event.actor_id.as_str();
+    let signal = |account: &str, kind: &'static str, ref_id: &str| NewSignal {
+        account_id: account.to_owned(),
+        kind,
+        ref_id: ref_id.to_owned(),
+        at: now,
+    };
+    let mut out = Vec::new();
+    if has(findings, "contact_info") {
+        out.push(signal(actor, CONTACT_ATTEMPT, event_id));
+    }
+    if has(findings, "off_platform_payment") {
+        out.push(signal(actor, PAYMENT_ATTEMPT, event_id));
+    }
+    match &event.data {
+        EventData::MessageSent(m) => {
+            for r in &m.recipient_ids {
+                out.push(signal(actor, MESSAGE_RECIPIENT, r));
+            }
+        }
+        EventData::FlagCreated(f) => {
+            out.push(signal(&f.target_account_id, FLAG_RECEIVED, event_id));
+        }
+        EventData::FeedbackLeft(f) => {
+            if f.rating <= 2 {
+                out.push(signal(&f.recipient_id, NEGATIVE_FEEDBACK, event_id));
+            }
+            if f.dispute {
+                out.push(signal(&f.recipient_id, DISPUTE, event_id));
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// Records what this event adds to the counters.
@@ -130,38 +209,16 @@ pub async fn record(
     letter: Option<&Signature>,
     now: Timestamp,
 ) -> AppResult<()> {
-    let actor = event.actor_id.as_str();
-    if has(findings, "contact_info") {
-        tx.add_signal(actor, CONTACT_ATTEMPT, event_id, now).await?;
-    }
-    if has(findings, "off_platform_payment") {
-        tx.add_signal(actor, PAYMENT_ATTEMPT, event_id, now).await?;
-    }
+    tx.add_signals(&signals_of(event, event_id, findings, now))
+        .await?;
     if let Some(sig) = letter {
-        tx.insert_letter(actor, &signature_to_hex(sig), &sig.band_keys(), now)
-            .await?;
-    }
-    match &event.data {
-        EventData::MessageSent(m) => {
-            for r in &m.recipient_ids {
-                tx.add_signal(actor, MESSAGE_RECIPIENT, r, now).await?;
-            }
-        }
-        EventData::FlagCreated(f) => {
-            tx.add_signal(&f.target_account_id, FLAG_RECEIVED, event_id, now)
-                .await?;
-        }
-        EventData::FeedbackLeft(f) => {
-            if f.rating <= 2 {
-                tx.add_signal(&f.recipient_id, NEGATIVE_FEEDBACK, event_id, now)
-                    .await?;
-            }
-            if f.dispute {
-                tx.add_signal(&f.recipient_id, DISPUTE, event_id, now)
-                    .await?;
-            }
-        }
-        _ => {}
+        tx.insert_letter(
+            &event.actor_id,
+            &signature_to_hex(sig),
+            &sig.band_keys(),
+            now,
+        )
+        .await?;
     }
     Ok(())
 }

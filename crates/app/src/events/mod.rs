@@ -3,15 +3,19 @@
 //! in one transaction. The same idempotency key always answers with the same decision.
 
 mod backtest;
+mod batch;
 mod counters;
 mod effects;
 mod fingerprints;
+mod pipeline;
 mod policy;
 mod review;
 
 pub use backtest::{BacktestReport, ChangedDecision, candidate};
 pub use counters::{MINHASH_SEED, SIMILAR_LETTER};
 pub(crate) use fingerprints::ban as ban_fingerprints_in;
+pub(crate) use pipeline::Pipeline;
+pub use pipeline::PipelineStats;
 pub use policy::{DEFAULT_POLICY, LivePolicy, LoadedPolicy};
 
 use crate::{App, AppError, AppResult};
@@ -21,8 +25,9 @@ use trustwork_core::enforcement::event::TextSource;
 use trustwork_core::enforcement::{
     AccountInput, Event, EventData, EventInput, FindingInput, Input, Outcome, decide, parse_event,
 };
-use trustwork_core::{Role, standing};
+use trustwork_core::{Restriction, Role, Timestamp, standing};
 use trustwork_detect::{ScanContext, Source};
+use trustwork_store::accounts::Account;
 use trustwork_store::events::{StoredDecision, StoredEvent};
 use trustwork_store::{Tx, new_id};
 
@@ -59,6 +64,62 @@ pub struct DecisionView {
     pub review_case_ids: Vec<String>,
     pub rule_errors: Vec<String>,
     pub policy_version: String,
+}
+
+/// The ids a decision and its event get.
+pub(crate) struct Ids {
+    pub decision: String,
+    pub event: String,
+}
+
+impl DecisionView {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        ids: Ids,
+        outcome: &Outcome,
+        policy: &trustwork_core::enforcement::Policy,
+        findings: Vec<FindingInput>,
+        counters: BTreeMap<String, i64>,
+        account: AccountInput,
+        actions: Vec<ActionTaken>,
+    ) -> Self {
+        DecisionView {
+            id: ids.decision,
+            event_id: ids.event,
+            verdict: outcome.verdict.as_str().to_owned(),
+            reason: outcome.reason.clone(),
+            findings,
+            rules: outcome.rules.clone(),
+            shadow_rules: outcome.shadow_rules.clone(),
+            counters,
+            account: Some(account),
+            actions,
+            review_queues: outcome.review_queues.clone(),
+            review_case_ids: Vec::new(),
+            rule_errors: outcome
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.rule, e.error))
+                .collect(),
+            policy_version: policy.version.clone(),
+        }
+    }
+
+    /// The row that keeps it, with the whole explanation as JSON.
+    pub(crate) fn stored(&self, actor_id: &str, now: Timestamp) -> AppResult<StoredDecision> {
+        let explanation = serde_json::to_string(self)
+            .map_err(|e| AppError::Internal(format!("decision not serialisable: {e}")))?;
+        Ok(StoredDecision {
+            id: self.id.clone(),
+            event_id: self.event_id.clone(),
+            actor_id: actor_id.to_owned(),
+            verdict: self.verdict.clone(),
+            reason: self.reason.clone(),
+            explanation_json: explanation,
+            policy_version: self.policy_version.clone(),
+            created_at: now,
+        })
+    }
 }
 
 fn source_of(s: TextSource) -> Source {
@@ -105,6 +166,46 @@ pub fn event_input(event: &Event, text: String) -> EventInput {
     }
 }
 
+/// What the policy knows of the account.
+pub(crate) fn account_input(
+    account: &Account,
+    restrictions: &[Restriction],
+    now: Timestamp,
+) -> AccountInput {
+    AccountInput {
+        role: account.role.as_str().to_owned(),
+        standing: standing::standing(restrictions, now).as_str().to_owned(),
+        identity_verified: account.identity_verified_at.is_some(),
+        age_days: (now.millis() - account.created_at.millis()) / trustwork_core::DAY_MS,
+        active_warnings: i64::try_from(
+            restrictions
+                .iter()
+                .filter(|r| r.is_active(now) && r.severity == trustwork_core::Severity::Warning)
+                .count(),
+        )
+        .unwrap_or(i64::MAX),
+    }
+}
+
+pub(crate) fn stored_event(
+    key: &str,
+    event: &Event,
+    event_id: &str,
+    decision_id: &str,
+    now: Timestamp,
+) -> StoredEvent {
+    StoredEvent {
+        id: event_id.to_owned(),
+        idempotency_key: key.to_owned(),
+        event_type: event.event_type.as_str().to_owned(),
+        actor_id: event.actor_id.clone(),
+        occurred_at: event.occurred_at,
+        received_at: now,
+        data_json: event.raw_data.to_string(),
+        decision_id: decision_id.to_owned(),
+    }
+}
+
 /// Checks an idempotency key: printable ASCII, 1 to 255 characters.
 fn check_key(key: &str) -> AppResult<()> {
     if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| (0x21..0x7f).contains(&b)) {
@@ -116,33 +217,101 @@ fn check_key(key: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// An event checked and scanned, ready to be decided.
+pub(crate) struct Prepared {
+    pub key: String,
+    pub event: Event,
+    pub text: String,
+    pub findings: Vec<FindingInput>,
+    /// The event as stored, to tell a replay from a different event under the same key.
+    pub fingerprint: String,
+}
+
+/// Texts longer than this are scanned on the blocking pool, not on the async threads.
+const INLINE_SCAN_BYTES: usize = 8 * 1024;
+
+fn prepare(key: &str, body: &serde_json::Value) -> AppResult<Prepared> {
+    check_key(key)?;
+    let event = parse_event(body).map_err(AppError::Event)?;
+    Ok(scanned(key.to_owned(), event))
+}
+
+fn scanned(key: String, event: Event) -> Prepared {
+    let (text, findings) = findings_of(&event);
+    let fingerprint = serde_json::json!({"type": event.event_type.as_str(), "occurred_at": event.occurred_at.millis(), "actor_id": event.actor_id, "data": event.raw_data}).to_string();
+    Prepared {
+        key,
+        event,
+        text,
+        findings,
+        fingerprint,
+    }
+}
+
+/// [`prepare`], with long texts scanned off the async threads.
+async fn prepare_off_thread(key: String, body: serde_json::Value) -> AppResult<Prepared> {
+    check_key(&key)?;
+    let event = parse_event(&body).map_err(AppError::Event)?;
+    let long = event
+        .text()
+        .is_some_and(|(_, text, _)| text.len() > INLINE_SCAN_BYTES);
+    if !long {
+        return Ok(scanned(key, event));
+    }
+    tokio::task::spawn_blocking(move || scanned(key, event))
+        .await
+        .map_err(|e| AppError::Internal(format!("scanning task failed: {e}")))
+}
+
 impl App {
     /// Decides on one event. The same idempotency key returns the stored decision and repeats
-    /// no effect; the same key with a different event is a conflict.
+    /// no effect; the same key with a different event is a conflict. Events are decided in
+    /// arrival order and committed in groups (see `pipeline`).
     pub async fn ingest(
         &self,
         idempotency_key: &str,
         body: &serde_json::Value,
     ) -> AppResult<(DecisionView, bool)> {
-        check_key(idempotency_key)?;
-        let event = parse_event(body).map_err(AppError::Event)?;
-        let (text, findings) = findings_of(&event);
-        let fingerprint = serde_json::json!({"type": event.event_type.as_str(), "occurred_at": event.occurred_at.millis(), "actor_id": event.actor_id, "data": event.raw_data}).to_string();
+        let prepared = prepare_off_thread(idempotency_key.to_owned(), body.clone()).await?;
+        self.submit_one(prepared).await
+    }
+
+    /// Decides on many events, in order; each gets its own answer.
+    pub async fn ingest_many(
+        &self,
+        events: Vec<(String, serde_json::Value)>,
+    ) -> Vec<AppResult<(DecisionView, bool)>> {
+        let mut prepared = Vec::with_capacity(events.len());
+        for (key, body) in events {
+            prepared.push(prepare_off_thread(key, body).await);
+        }
+        self.submit_many(prepared).await
+    }
+
+    /// Decides on one event in a transaction of its own, without the group commit: the
+    /// reference the grouped path is tested against, and its fallback.
+    pub async fn ingest_unbatched(
+        &self,
+        idempotency_key: &str,
+        body: &serde_json::Value,
+    ) -> AppResult<(DecisionView, bool)> {
+        self.ingest_prepared(&prepare(idempotency_key, body)?).await
+    }
+
+    pub(crate) async fn ingest_prepared(&self, p: &Prepared) -> AppResult<(DecisionView, bool)> {
         loop {
             let mut tx = self.db().begin().await?;
-            if let Some(done) = self
-                .replay_in(&mut tx, idempotency_key, &fingerprint)
-                .await?
-            {
+            // A key used for another event is a conflict to answer, not a race to retry.
+            if let Some(done) = self.replay_in(&mut tx, &p.key, &p.fingerprint).await? {
                 return Ok((done, true));
             }
             match self
                 .decide_in(
                     &mut tx,
-                    idempotency_key,
-                    &event,
-                    text.clone(),
-                    findings.clone(),
+                    &p.key,
+                    &p.event,
+                    p.text.clone(),
+                    p.findings.clone(),
                 )
                 .await
             {
@@ -155,7 +324,7 @@ impl App {
                     // Give the write lock back before looking: on SQLite the check below needs it.
                     drop(tx);
                     // Another request with the same key got there first: answer with its decision.
-                    if self.key_taken(idempotency_key).await? {
+                    if self.key_taken(&p.key).await? {
                         continue;
                     }
                     return Err(AppError::Conflict(message));
@@ -163,6 +332,21 @@ impl App {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// The stored decision when the key was used before, else a new decision.
+    pub(crate) async fn replay_or_decide_in(
+        &self,
+        tx: &mut Tx,
+        p: &Prepared,
+    ) -> AppResult<(DecisionView, bool)> {
+        if let Some(done) = self.replay_in(tx, &p.key, &p.fingerprint).await? {
+            return Ok((done, true));
+        }
+        let view = self
+            .decide_in(tx, &p.key, &p.event, p.text.clone(), p.findings.clone())
+            .await?;
+        Ok((view, false))
     }
 
     async fn key_taken(&self, key: &str) -> AppResult<bool> {
@@ -207,17 +391,8 @@ impl App {
         let policy = &live.policy;
 
         // First, so that a second request with the same key stops here (unique key).
-        tx.insert_event(&StoredEvent {
-            id: event_id.clone(),
-            idempotency_key: key.to_owned(),
-            event_type: event.event_type.as_str().to_owned(),
-            actor_id: event.actor_id.clone(),
-            occurred_at: event.occurred_at,
-            received_at: now,
-            data_json: event.raw_data.to_string(),
-            decision_id: decision_id.clone(),
-        })
-        .await?;
+        tx.insert_event(&stored_event(key, event, &event_id, &decision_id, now))
+            .await?;
         // The actor: a sign-up creates it; every other event needs it to exist.
         let mut banned_matches = 0;
         let account = match &event.data {
@@ -251,22 +426,10 @@ impl App {
         banned_matches += fingerprints::remember(tx, &account.id, &event.data, now).await?;
 
         let letter = counters::letter_signature(event);
-        let counters =
-            counters::compute(tx, event, &findings, letter.as_ref(), banned_matches, now).await?;
+        let stored = counters::load(tx, event, letter.as_ref(), banned_matches, now).await?;
+        let counters = counters::assemble(event, &findings, letter.is_some(), &stored);
         let restrictions = tx.restrictions_of(&account.id).await?;
-        let account_input = AccountInput {
-            role: account.role.as_str().to_owned(),
-            standing: standing::standing(&restrictions, now).as_str().to_owned(),
-            identity_verified: account.identity_verified_at.is_some(),
-            age_days: (now.millis() - account.created_at.millis()) / trustwork_core::DAY_MS,
-            active_warnings: i64::try_from(
-                restrictions
-                    .iter()
-                    .filter(|r| r.is_active(now) && r.severity == trustwork_core::Severity::Warning)
-                    .count(),
-            )
-            .unwrap_or(i64::MAX),
-        };
+        let account_input = account_input(&account, &restrictions, now);
         let event_in = event_input(event, text);
         let outcome: Outcome = decide(
             policy,
@@ -286,40 +449,21 @@ impl App {
         };
         counters::record(tx, event, &event_id, &findings, letter.as_ref(), now).await?;
 
-        let mut view = DecisionView {
-            id: decision_id.clone(),
-            event_id: event_id.clone(),
-            verdict: outcome.verdict.as_str().to_owned(),
-            reason: outcome.reason.clone(),
+        let mut view = DecisionView::new(
+            Ids {
+                decision: decision_id.clone(),
+                event: event_id.clone(),
+            },
+            &outcome,
+            policy,
             findings,
-            rules: outcome.rules.clone(),
-            shadow_rules: outcome.shadow_rules.clone(),
             counters,
-            account: Some(account_input),
+            account_input,
             actions,
-            review_queues: outcome.review_queues.clone(),
-            review_case_ids: Vec::new(),
-            rule_errors: outcome
-                .errors
-                .iter()
-                .map(|e| format!("{}: {}", e.rule, e.error))
-                .collect(),
-            policy_version: policy.version.clone(),
-        };
+        );
         view.review_case_ids = review::open_cases(self, tx, event, &view, now).await?;
-        let explanation = serde_json::to_string(&view)
-            .map_err(|e| AppError::Internal(format!("decision not serialisable: {e}")))?;
-        tx.insert_decision(&StoredDecision {
-            id: decision_id,
-            event_id,
-            actor_id: event.actor_id.clone(),
-            verdict: view.verdict.clone(),
-            reason: view.reason.clone(),
-            explanation_json: explanation,
-            policy_version: view.policy_version.clone(),
-            created_at: now,
-        })
-        .await?;
+        tx.insert_decision(&view.stored(&event.actor_id, now)?)
+            .await?;
         // Subscribers hear of every decision, in this transaction: sent only if it commits.
         crate::webhooks::enqueue_webhooks_in(
             self,

@@ -63,38 +63,49 @@ pub(crate) async fn enqueue_webhooks_in(
     now: Timestamp,
 ) -> AppResult<usize> {
     let subscriptions = tx.webhook_subscriptions(true).await?;
-    let mut queued = 0;
+    let deliveries = deliveries_for(&subscriptions, event_type, &payload, now);
+    if !deliveries.is_empty() {
+        tx.insert_webhook_deliveries(&deliveries).await?;
+    }
+    Ok(deliveries.len())
+}
+
+/// The deliveries of one event to the subscriptions that want it (none when none does).
+pub(crate) fn deliveries_for(
+    subscriptions: &[WebhookSubscription],
+    event_type: &str,
+    payload: &serde_json::Value,
+    now: Timestamp,
+) -> Vec<WebhookDelivery> {
     let mut body = None;
-    for s in subscriptions
+    subscriptions
         .iter()
         .filter(|s| webhook::wants(&s.event_types, event_type))
-    {
-        let body = body.get_or_insert_with(|| {
-            serde_json::json!({
-                "type": event_type,
-                "timestamp": now.to_rfc3339(),
-                "data": payload,
-            })
-            .to_string()
-        });
-        tx.insert_webhook_delivery(&WebhookDelivery {
-            id: new_id("msg"),
-            subscription_id: s.id.clone(),
-            event_type: event_type.to_owned(),
-            payload: body.clone(),
-            status: "pending".into(),
-            attempts: 0,
-            next_attempt_at: now,
-            last_status_code: None,
-            last_error: None,
-            replay_of: None,
-            created_at: now,
-            delivered_at: None,
+        .map(|s| {
+            let body = body.get_or_insert_with(|| {
+                serde_json::json!({
+                    "type": event_type,
+                    "timestamp": now.to_rfc3339(),
+                    "data": payload,
+                })
+                .to_string()
+            });
+            WebhookDelivery {
+                id: new_id("msg"),
+                subscription_id: s.id.clone(),
+                event_type: event_type.to_owned(),
+                payload: body.clone(),
+                status: "pending".into(),
+                attempts: 0,
+                next_attempt_at: now,
+                last_status_code: None,
+                last_error: None,
+                replay_of: None,
+                created_at: now,
+                delivered_at: None,
+            }
         })
-        .await?;
-        queued += 1;
-    }
-    Ok(queued)
+        .collect()
 }
 
 /// Announces `standing.changed` for a restriction just applied or lifted (`change`), with the

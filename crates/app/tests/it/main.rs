@@ -8,6 +8,7 @@ mod errors;
 mod events;
 mod identity_story;
 mod mail;
+mod pipeline;
 mod restrictions;
 mod review;
 mod timers;

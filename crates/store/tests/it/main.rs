@@ -5,6 +5,7 @@
 mod accounts;
 mod audit_outbox;
 mod auth;
+mod bulk;
 mod events;
 mod marketplace;
 mod restrictions;

@@ -147,28 +147,45 @@ pub async fn post_batch(
     if events.is_empty() || events.len() > MAX_BATCH {
         return Err(invalid(format!("events: 1 to {MAX_BATCH} events")));
     }
-    let mut results = Vec::with_capacity(events.len());
+    // Events without a key are answered in place; the others are decided together, in order.
+    let mut results: Vec<Option<Value>> = vec![None; events.len()];
+    let mut keyed = Vec::with_capacity(events.len());
     for (i, item) in events.iter().enumerate() {
         let mut event = item.clone();
         let key = event
             .as_object_mut()
             .and_then(|o| o.remove("idempotency_key"))
             .and_then(|k| k.as_str().map(str::to_owned));
-        let Some(key) = key else {
-            results.push(json!({"index": i, "error": {"code": "invalid_input", "message": "idempotency_key: required for every event"}}));
-            continue;
-        };
-        match s.app.ingest(&key, &event).await {
-            Ok((d, replayed)) => results.push(json!({"index": i, "idempotency_key": key, "replayed": replayed, "decision": decision_json(&d)})),
+        match key {
+            Some(key) => keyed.push((i, key, event)),
+            None => {
+                results[i] = Some(
+                    json!({"index": i, "error": {"code": "invalid_input", "message": "idempotency_key: required for every event"}}),
+                );
+            }
+        }
+    }
+    let places: Vec<(usize, String)> = keyed.iter().map(|(i, key, _)| (*i, key.clone())).collect();
+    let events: Vec<(String, Value)> = keyed
+        .into_iter()
+        .map(|(_, key, event)| (key, event))
+        .collect();
+    let decided = s.app.ingest_many(events).await;
+    for ((i, key), result) in places.into_iter().zip(decided) {
+        results[i] = Some(match result {
+            Ok((d, replayed)) => {
+                json!({"index": i, "idempotency_key": key, "replayed": replayed, "decision": decision_json(&d)})
+            }
             Err(e) => {
                 let api = ApiError::from(e);
                 if api.status == StatusCode::INTERNAL_SERVER_ERROR {
                     return Err(api);
                 }
-                results.push(json!({"index": i, "idempotency_key": key, "error": {"code": api.code, "message": api.message}}));
+                json!({"index": i, "idempotency_key": key, "error": {"code": api.code, "message": api.message}})
             }
-        }
+        });
     }
+    let results: Vec<Value> = results.into_iter().flatten().collect();
     Ok(Json(json!({"results": results})))
 }
 

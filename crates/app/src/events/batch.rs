@@ -1,0 +1,277 @@
+//! Deciding a group of events in one transaction (the group commit).
+//!
+//! The common case — a message, a profile edit, a job post or a withdrawal whose decision takes
+//! no account action and opens no case — is decided from state loaded once for the whole group
+//! (accounts, restrictions, counters) and written with a few multi-row inserts. Anything else
+//! (a sign-up, a flag, feedback, a proposal, a replayed key, an action to take) goes through the
+//! one-event path inside the same transaction, behind a savepoint, after the rows decided so far
+//! are written; the actor's loaded state is then dropped, so its later events in the group take
+//! the one-event path too and see everything the transaction wrote.
+//!
+//! Both paths give the same decision for the same events: `tests/it/pipeline.rs` checks that
+//! against [`App::ingest_unbatched`].
+
+use super::counters::{self, CONTACT_ATTEMPT, MESSAGE_RECIPIENT, PAYMENT_ATTEMPT, Stored};
+use super::{DecisionView, Ids, Prepared, account_input, event_input, stored_event};
+use crate::webhooks::deliveries_for;
+use crate::{App, AppError, AppResult};
+use std::collections::{HashMap, HashSet};
+use trustwork_core::enforcement::{EventData, Input, Policy, decide};
+use trustwork_core::{DAY_MS, HOUR_MS, Restriction, Timestamp};
+use trustwork_store::accounts::Account;
+use trustwork_store::events::{StoredDecision, StoredEvent};
+use trustwork_store::signals::NewSignal;
+use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};
+use trustwork_store::{Tx, new_id};
+
+/// One event's result in a group.
+pub(super) enum Decided {
+    Done(Box<AppResult<(DecisionView, bool)>>),
+    /// Decide it again on its own after the group commits (its key was taken meanwhile by
+    /// another server node).
+    Retry,
+}
+
+/// What the group knows of an actor whose events it decides from memory.
+struct Actor {
+    account: Account,
+    restrictions: Vec<Restriction>,
+    contact_attempts_30d: i64,
+    payment_attempts_30d: i64,
+    recipients_1h: HashSet<String>,
+}
+
+/// Rows decided but not written yet.
+#[derive(Default)]
+struct Rows {
+    events: Vec<StoredEvent>,
+    decisions: Vec<StoredDecision>,
+    signals: Vec<NewSignal>,
+    deliveries: Vec<WebhookDelivery>,
+}
+
+impl Rows {
+    async fn flush(&mut self, tx: &mut Tx) -> AppResult<()> {
+        if !self.events.is_empty() {
+            tx.insert_events(&self.events).await?;
+            tx.insert_decisions(&self.decisions).await?;
+        }
+        if !self.signals.is_empty() {
+            tx.add_signals(&self.signals).await?;
+        }
+        if !self.deliveries.is_empty() {
+            tx.insert_webhook_deliveries(&self.deliveries).await?;
+        }
+        *self = Rows::default();
+        Ok(())
+    }
+}
+
+/// Events the group can decide from memory, when their decision turns out to take no action.
+fn decided_in_memory(data: &EventData) -> bool {
+    matches!(
+        data,
+        EventData::MessageSent(_)
+            | EventData::ProfileUpdated(_)
+            | EventData::JobPosted(_)
+            | EventData::WithdrawalRequested(_)
+    )
+}
+
+async fn load_actors(
+    tx: &mut Tx,
+    ids: &[&str],
+    now: Timestamp,
+) -> AppResult<HashMap<String, Actor>> {
+    tx.lock_accounts(ids).await?;
+    let mut actors: HashMap<String, Actor> = tx
+        .find_accounts(ids)
+        .await?
+        .into_iter()
+        .map(|account| {
+            (
+                account.id.clone(),
+                Actor {
+                    account,
+                    restrictions: Vec::new(),
+                    contact_attempts_30d: 0,
+                    payment_attempts_30d: 0,
+                    recipients_1h: HashSet::new(),
+                },
+            )
+        })
+        .collect();
+    for r in tx.restrictions_of_accounts(ids).await? {
+        if let Some(a) = actors.get_mut(&r.account_id) {
+            a.restrictions.push(r);
+        }
+    }
+    let month = now.plus_millis(-30 * DAY_MS);
+    for (id, kind, n) in tx
+        .count_signals_of_accounts(ids, &[CONTACT_ATTEMPT, PAYMENT_ATTEMPT], month)
+        .await?
+    {
+        if let Some(a) = actors.get_mut(&id) {
+            if kind == CONTACT_ATTEMPT {
+                a.contact_attempts_30d = n;
+            } else {
+                a.payment_attempts_30d = n;
+            }
+        }
+    }
+    for (id, recipient) in tx
+        .signal_refs_of_accounts(ids, MESSAGE_RECIPIENT, now.plus_millis(-HOUR_MS))
+        .await?
+    {
+        if let Some(a) = actors.get_mut(&id) {
+            a.recipients_1h.insert(recipient);
+        }
+    }
+    Ok(actors)
+}
+
+/// Decides `p` from the actor's loaded state, if the decision takes no action and opens no
+/// case; `None` sends it down the one-event path.
+fn decide_in_memory(
+    p: &Prepared,
+    actor: &mut Actor,
+    policy: &Policy,
+    subscriptions: &[WebhookSubscription],
+    rows: &mut Rows,
+    now: Timestamp,
+) -> AppResult<Option<DecisionView>> {
+    let stored = Stored {
+        contact_attempts_30d: actor.contact_attempts_30d,
+        payment_attempts_30d: actor.payment_attempts_30d,
+        recipients_1h: i64::try_from(actor.recipients_1h.len()).unwrap_or(i64::MAX),
+        ..Stored::default()
+    };
+    let counters = counters::assemble(&p.event, &p.findings, false, &stored);
+    let account = account_input(&actor.account, &actor.restrictions, now);
+    let event_in = event_input(&p.event, p.text.clone());
+    let outcome = decide(
+        policy,
+        &Input {
+            event: &event_in,
+            findings: &p.findings,
+            counters: &counters,
+            account: &account,
+        },
+    );
+    if !outcome.actions.is_empty() || !outcome.review_queues.is_empty() {
+        return Ok(None);
+    }
+    let ids = Ids {
+        decision: new_id("dec"),
+        event: new_id("evt"),
+    };
+    rows.events.push(stored_event(
+        &p.key,
+        &p.event,
+        &ids.event,
+        &ids.decision,
+        now,
+    ));
+    let view = DecisionView::new(
+        ids,
+        &outcome,
+        policy,
+        p.findings.clone(),
+        counters,
+        account,
+        Vec::new(),
+    );
+    rows.decisions.push(view.stored(&p.event.actor_id, now)?);
+    let signals = counters::signals_of(&p.event, &view.event_id, &p.findings, now);
+    for s in &signals {
+        match s.kind {
+            CONTACT_ATTEMPT => actor.contact_attempts_30d += 1,
+            PAYMENT_ATTEMPT => actor.payment_attempts_30d += 1,
+            MESSAGE_RECIPIENT => {
+                actor.recipients_1h.insert(s.ref_id.clone());
+            }
+            _ => {}
+        }
+    }
+    rows.signals.extend(signals);
+    if !subscriptions.is_empty() {
+        rows.deliveries.extend(deliveries_for(
+            subscriptions,
+            "decision.created",
+            &serde_json::json!({ "decision": &view }),
+            now,
+        ));
+    }
+    Ok(Some(view))
+}
+
+/// Decides the group in one transaction and commits it. An error means nothing was stored; the
+/// caller decides each event on its own then.
+pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Vec<Decided>> {
+    let now = app.now();
+    let live = app.live_policy().get();
+    let policy = &live.policy;
+    let mut tx = app.db().begin().await?;
+
+    let keys: Vec<&str> = items.iter().map(|p| p.key.as_str()).collect();
+    let taken = tx.keys_taken(&keys).await?;
+    let mut ids: Vec<&str> = items
+        .iter()
+        .filter(|p| decided_in_memory(&p.event.data))
+        .map(|p| p.event.actor_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut actors = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        load_actors(&mut tx, &ids, now).await?
+    };
+    let subscriptions = tx.webhook_subscriptions(true).await?;
+
+    let mut seen = HashSet::new();
+    let mut one_by_one = 0_usize;
+    let mut rows = Rows::default();
+    let mut results = Vec::with_capacity(items.len());
+    for p in items {
+        let new_key = seen.insert(p.key.as_str()) && !taken.contains(&p.key);
+        if new_key
+            && decided_in_memory(&p.event.data)
+            && let Some(actor) = actors.get_mut(&p.event.actor_id)
+            && let Some(view) = decide_in_memory(p, actor, policy, &subscriptions, &mut rows, now)?
+        {
+            results.push(Decided::Done(Box::new(Ok((view, false)))));
+            continue;
+        }
+        rows.flush(&mut tx).await?;
+        tx.savepoint("one_event").await?;
+        let result = app.replay_or_decide_in(&mut tx, p).await;
+        one_by_one += 1;
+        match result {
+            Ok(done) => {
+                tx.release_savepoint("one_event").await?;
+                results.push(Decided::Done(Box::new(Ok(done))));
+            }
+            // The database itself failed: the whole group is decided again, one by one.
+            Err(e @ AppError::Internal(_)) => return Err(e),
+            Err(AppError::Conflict(_)) => {
+                tx.rollback_to_savepoint("one_event").await?;
+                results.push(Decided::Retry);
+            }
+            Err(e) => {
+                tx.rollback_to_savepoint("one_event").await?;
+                results.push(Decided::Done(Box::new(Err(e))));
+            }
+        }
+        // The one-event path may have changed what was loaded (a restriction, the counters) or
+        // created the actor (a sign-up): load it again from what the transaction now holds.
+        let actor = p.event.actor_id.as_str();
+        actors.remove(actor);
+        actors.extend(load_actors(&mut tx, &[actor], now).await?);
+    }
+    rows.flush(&mut tx).await?;
+    tx.commit().await?;
+    app.pipeline()
+        .count((items.len() - one_by_one) as u64, one_by_one as u64);
+    Ok(results)
+}

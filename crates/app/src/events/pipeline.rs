@@ -1,0 +1,159 @@
+//! The group commit: every request hands its scanned event to one writer task, which takes
+//! whatever has queued up (up to [`MAX_GROUP`]), decides it in one transaction
+//! ([`super::batch`]) and answers each request after the commit. Under load, one commit and a
+//! few multi-row statements serve hundreds of events; when quiet, a group is one event and
+//! waits for nothing.
+//!
+//! One writer per process also means one actor's events are decided in arrival order. Several
+//! server nodes on PostgreSQL stay correct through row locks on the actors' accounts and the
+//! unique idempotency key.
+
+use super::batch::{Decided, decide_group};
+use super::{DecisionView, Prepared};
+use crate::{App, AppError, AppResult, WeakApp};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::{mpsc, oneshot};
+
+/// At most this many events in one transaction.
+const MAX_GROUP: usize = 512;
+/// Requests waiting for the writer beyond this wait to hand theirs in (back-pressure).
+const QUEUE: usize = 8 * MAX_GROUP;
+
+type Reply = oneshot::Sender<AppResult<(DecisionView, bool)>>;
+
+struct Submission {
+    prepared: Prepared,
+    reply: Reply,
+}
+
+/// The handle requests send to; the writer starts with the first event.
+#[derive(Default)]
+pub(crate) struct Pipeline {
+    sender: OnceLock<mpsc::Sender<Submission>>,
+    groups: AtomicU64,
+    in_memory: AtomicU64,
+    one_by_one: AtomicU64,
+}
+
+/// How the writer has been deciding, since the process started (for `/metrics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PipelineStats {
+    /// Transactions committed by the writer.
+    pub groups: u64,
+    /// Events decided from state loaded for their group.
+    pub in_memory: u64,
+    /// Events decided on the one-event path (actions, cases, sign-ups, replays, retries).
+    pub one_by_one: u64,
+}
+
+impl Pipeline {
+    pub(super) fn count(&self, in_memory: u64, one_by_one: u64) {
+        self.groups.fetch_add(1, Ordering::Relaxed);
+        self.in_memory.fetch_add(in_memory, Ordering::Relaxed);
+        self.one_by_one.fetch_add(one_by_one, Ordering::Relaxed);
+    }
+}
+
+fn stopped() -> AppError {
+    AppError::Internal("the event writer stopped".into())
+}
+
+impl App {
+    pub fn pipeline_stats(&self) -> PipelineStats {
+        let p = self.pipeline();
+        PipelineStats {
+            groups: p.groups.load(Ordering::Relaxed),
+            in_memory: p.in_memory.load(Ordering::Relaxed),
+            one_by_one: p.one_by_one.load(Ordering::Relaxed),
+        }
+    }
+
+    fn pipeline_sender(&self) -> mpsc::Sender<Submission> {
+        self.pipeline()
+            .sender
+            .get_or_init(|| {
+                let (sender, receiver) = mpsc::channel(QUEUE);
+                // The writer holds the app weakly: dropping the last App ends it.
+                tokio::spawn(write_groups(self.downgrade(), receiver));
+                sender
+            })
+            .clone()
+    }
+
+    pub(crate) async fn submit_one(&self, prepared: Prepared) -> AppResult<(DecisionView, bool)> {
+        let (reply, answer) = oneshot::channel();
+        self.pipeline_sender()
+            .send(Submission { prepared, reply })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.unwrap_or_else(|_| Err(stopped()))
+    }
+
+    /// Hands in many events at once, so they can share transactions; answers in order.
+    pub(crate) async fn submit_many(
+        &self,
+        prepared: Vec<AppResult<Prepared>>,
+    ) -> Vec<AppResult<(DecisionView, bool)>> {
+        let sender = self.pipeline_sender();
+        let mut answers = Vec::with_capacity(prepared.len());
+        for p in prepared {
+            match p {
+                Ok(prepared) => {
+                    let (reply, answer) = oneshot::channel();
+                    if sender.send(Submission { prepared, reply }).await.is_err() {
+                        answers.push(Err(stopped()));
+                    } else {
+                        answers.push(Ok(answer));
+                    }
+                }
+                Err(e) => answers.push(Err(e)),
+            }
+        }
+        let mut out = Vec::with_capacity(answers.len());
+        for a in answers {
+            out.push(match a {
+                Ok(answer) => answer.await.unwrap_or_else(|_| Err(stopped())),
+                Err(e) => Err(e),
+            });
+        }
+        out
+    }
+}
+
+async fn write_groups(app: WeakApp, mut receiver: mpsc::Receiver<Submission>) {
+    let mut group = Vec::with_capacity(MAX_GROUP);
+    while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
+        let Some(app) = app.upgrade() else {
+            return;
+        };
+        write_group(&app, std::mem::take(&mut group)).await;
+    }
+}
+
+async fn write_group(app: &App, group: Vec<Submission>) {
+    let (prepared, replies): (Vec<Prepared>, Vec<Reply>) =
+        group.into_iter().map(|s| (s.prepared, s.reply)).unzip();
+    match decide_group(app, &prepared).await {
+        Ok(results) => {
+            app.wake_outbox();
+            let mut again = Vec::new();
+            for ((p, reply), result) in prepared.iter().zip(replies).zip(results) {
+                match result {
+                    // The requester may have gone away; the decision stands either way.
+                    Decided::Done(r) => drop(reply.send(*r)),
+                    Decided::Retry => again.push((p, reply)),
+                }
+            }
+            for (p, reply) in again {
+                drop(reply.send(app.ingest_prepared(p).await));
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, events = prepared.len(), "group commit failed; deciding its events one by one");
+            for (p, reply) in prepared.iter().zip(replies) {
+                drop(reply.send(app.ingest_prepared(p).await));
+            }
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! The group commit decides exactly as one event at a time does: a mixed stream of events is
+//! decided once through `ingest_unbatched` (one transaction per event, the reference) and once
+//! through `ingest_many` (groups decided in memory where they can be), and every answer and the
+//! state left behind must match. Also: concurrent requests of one actor are decided in order,
+//! and one key sent many times at once is decided once.
+
+use crate::app;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use trustwork_app::events::DecisionView;
+use trustwork_app::review::QueueFilter;
+use trustwork_app::{App, AppResult};
+use trustwork_core::Actor;
+use trustwork_store::testing::each_backend;
+
+/// A small deterministic generator, so a failure names a stream that can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+/// Most messages are ordinary: those are the ones the group decides in memory.
+const CLEAN: &[&str] = &[
+    "Thanks, I will send the first draft tomorrow morning.",
+    "Could you share the brand colours before Friday?",
+    "Milestone 1 is done, please review when you can.",
+];
+
+const TEXTS: &[&str] = &[
+    "Thanks, I will send the first draft tomorrow morning.",
+    "The invoice for milestone 2 is $450, due on 12/03.",
+    "sure, email me at john.doe@gmail.com",
+    "call me on +1 415 555 0100 so we can talk",
+    "pay me via paypal outside the platform, we avoid the fees",
+    "you are a worthless idiot and I will find you",
+    "Version 2.4.1 fixes the login bug; order #88213 shipped.",
+    "let's continue on whatsapp",
+];
+
+fn envelope(kind: &str, actor: &str, data: Value) -> Value {
+    json!({"type": kind, "occurred_at": "2026-11-21T10:00:00Z", "actor_id": actor, "data": data})
+}
+
+/// A stream of events from a handful of actors: sign-ups (some mid-stream), messages of every
+/// kind to overlapping recipients, profile edits, job posts, withdrawals, proposals with repeated
+/// letters, flags, feedback, repeated keys, a key reused for another event, an unknown actor.
+fn stream(seed: u64, len: usize) -> Vec<(String, Value)> {
+    let mut rng = Lcg(seed);
+    let mut out: Vec<(String, Value)> = Vec::new();
+    let mut actors: Vec<String> = Vec::new();
+    for i in 0..4 {
+        let id = format!("mp_{i}");
+        out.push((
+            format!("signup-{i}"),
+            envelope(
+                "account.signup",
+                &id,
+                json!({"email": format!("user{i}@example.org"), "role": "freelancer"}),
+            ),
+        ));
+        actors.push(id);
+    }
+    for n in 0..len {
+        let actor = actors[rng.next(actors.len())].clone();
+        let key = format!("k{n}");
+        let event = match rng.next(20) {
+            0..=8 => {
+                let text = if rng.next(10) < 7 {
+                    CLEAN[rng.next(CLEAN.len())]
+                } else {
+                    TEXTS[rng.next(TEXTS.len())]
+                };
+                let recipients: Vec<String> = (0..1 + rng.next(3))
+                    .map(|_| format!("c{}", rng.next(6)))
+                    .collect();
+                envelope(
+                    "message.sent",
+                    &actor,
+                    json!({"thread_id": "t1", "recipient_ids": recipients,
+                           "contract_active": rng.next(4) == 0, "text": text}),
+                )
+            }
+            9 => envelope(
+                "profile.updated",
+                &actor,
+                json!({"title": "Rust developer", "overview": TEXTS[rng.next(TEXTS.len())]}),
+            ),
+            10 => envelope(
+                "job.posted",
+                &actor,
+                json!({"job_id": format!("j{n}"), "title": "Logo design", "description": TEXTS[rng.next(TEXTS.len())]}),
+            ),
+            11 => envelope(
+                "withdrawal.requested",
+                &actor,
+                json!({"amount_cents": 1000 + n}),
+            ),
+            12 => envelope(
+                "proposal.submitted",
+                &actor,
+                json!({"proposal_id": format!("p{n}"), "job_id": format!("j{n}"),
+                       "cover_letter": "Hello, I am an experienced developer with ten years of work on web apps and I can start today on your project."}),
+            ),
+            13 => envelope(
+                "flag.created",
+                &actor,
+                json!({"target_type": "message", "target_id": format!("m{n}"),
+                       "target_account_id": actors[rng.next(actors.len())], "reason": "spam"}),
+            ),
+            14 => envelope(
+                "feedback.left",
+                &actor,
+                json!({"contract_id": format!("k{n}"), "recipient_id": actors[rng.next(actors.len())],
+                       "rating": 1 + rng.next(5), "dispute": rng.next(5) == 0}),
+            ),
+            15 => {
+                // A new person signs up mid-stream and writes at once.
+                let id = format!("mp_{}", actors.len());
+                actors.push(id.clone());
+                envelope(
+                    "account.signup",
+                    &id,
+                    json!({"email": format!("late{n}@example.org"), "role": "freelancer"}),
+                )
+            }
+            16 if !out.is_empty() => {
+                // The same event again under its key: a replay.
+                let (k, e) = out[rng.next(out.len())].clone();
+                out.push((k, e));
+                continue;
+            }
+            17 if n > 0 => {
+                // An earlier key with another event: a conflict.
+                let k = format!("k{}", rng.next(n));
+                out.push((
+                    k,
+                    envelope("withdrawal.requested", &actor, json!({"amount_cents": 7})),
+                ));
+                continue;
+            }
+            _ => envelope(
+                "message.sent",
+                "mp_nobody",
+                json!({"thread_id": "t1", "recipient_ids": ["c1"], "contract_active": false, "text": "hello"}),
+            ),
+        };
+        out.push((key, event));
+    }
+    out
+}
+
+/// An answer without its generated ids.
+fn summary(result: &AppResult<(DecisionView, bool)>) -> String {
+    match result {
+        Ok((d, replayed)) => {
+            let actions: Vec<String> = d
+                .actions
+                .iter()
+                .map(|a| format!("{}/{}/{:?}", a.kind, a.reason_code, a.note))
+                .collect();
+            format!(
+                "replayed={replayed} {} rules={:?} shadow={:?} counters={:?} account={:?} actions={actions:?} queues={:?} cases={} findings={}",
+                d.verdict,
+                d.rules,
+                d.shadow_rules,
+                d.counters,
+                d.account,
+                d.review_queues,
+                d.review_case_ids.len(),
+                d.findings.len()
+            )
+        }
+        Err(e) => format!("error {}", e.code()),
+    }
+}
+
+/// What the events left behind, without generated ids.
+async fn state(app: &App, actors: &BTreeSet<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut tx = app.db().read().await.unwrap();
+    out.push(format!("events={}", tx.count_events().await.unwrap()));
+    for id in actors {
+        let mut restrictions: Vec<String> = tx
+            .restrictions_of(id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| format!("{}:{}", r.reason.as_str(), r.severity.as_str()))
+            .collect();
+        restrictions.sort();
+        let decisions = tx.decisions_of(id, 10_000).await.unwrap().len();
+        out.push(format!(
+            "{id} decisions={decisions} restrictions={restrictions:?}"
+        ));
+    }
+    let cases = app
+        .review_queue(&QueueFilter {
+            queue: None,
+            sla: None,
+            status: None,
+        })
+        .await
+        .unwrap()
+        .len();
+    out.push(format!("open cases={cases}"));
+    out
+}
+
+#[tokio::test]
+async fn grouped_decisions_match_one_at_a_time() {
+    each_backend(|db| async move {
+        let events = stream(7, 400);
+        let actors: BTreeSet<String> = events
+            .iter()
+            .filter_map(|(_, e)| e["actor_id"].as_str().map(str::to_owned))
+            .collect();
+        let (reference, _clock) = app(db.clone());
+        let mut expected = Vec::new();
+        for (key, body) in &events {
+            expected.push(summary(&reference.ingest_unbatched(key, body).await));
+        }
+        let expected_state = state(&reference, &actors).await;
+
+        // The same stream into a fresh database, handed in 50 at a time so that it is grouped.
+        let fresh = trustwork_store::testing::TestDb::like(&db).await.unwrap();
+        let (grouped, _clock) = app(fresh.db.clone());
+        let mut got = Vec::new();
+        for chunk in events.chunks(50) {
+            got.extend(
+                grouped
+                    .ingest_many(chunk.to_vec())
+                    .await
+                    .iter()
+                    .map(summary),
+            );
+        }
+        for (i, (want, have)) in expected.iter().zip(&got).enumerate() {
+            assert_eq!(want, have, "event {i} ({:?})", events[i]);
+        }
+        assert_eq!(state(&grouped, &actors).await, expected_state);
+        // The stream covered what it is meant to: both paths, replays, errors.
+        assert!(expected.iter().any(|s| s.contains("replayed=true")));
+        assert!(expected.iter().any(|s| s == "error conflict"));
+        assert!(expected.iter().any(|s| s == "error not_found"));
+        assert!(expected.iter().any(|s| s.contains("hold")));
+        let stats = grouped.pipeline_stats();
+        assert!(
+            stats.in_memory > 150 && stats.one_by_one > 50 && stats.groups < 40,
+            "{stats:?}"
+        );
+        fresh.cleanup().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_events_of_one_actor_are_decided_in_turn() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        app.ingest(
+            "signup",
+            &envelope(
+                "account.signup",
+                "mp_1",
+                json!({"email": "one@example.org", "role": "freelancer"}),
+            ),
+        )
+        .await
+        .unwrap();
+        let mut tasks = Vec::new();
+        for n in 0..150 {
+            let app = app.clone();
+            tasks.push(tokio::spawn(async move {
+                let body = envelope(
+                    "message.sent",
+                    "mp_1",
+                    json!({"thread_id": "t", "recipient_ids": [format!("c{n}")], "contract_active": false, "text": "Draft attached, thanks."}),
+                );
+                app.ingest(&format!("m{n}"), &body).await.unwrap().0
+            }));
+        }
+        let mut seen = Vec::new();
+        for t in tasks {
+            seen.push(t.await.unwrap().counters["distinct_recipients_1h"]);
+        }
+        // Each message met one more distinct recipient than the one before it.
+        seen.sort_unstable();
+        assert_eq!(seen, (1..=150).collect::<Vec<i64>>());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_key_sent_many_times_at_once_is_decided_once() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        app.ingest(
+            "signup",
+            &envelope(
+                "account.signup",
+                "mp_1",
+                json!({"email": "one@example.org", "role": "freelancer"}),
+            ),
+        )
+        .await
+        .unwrap();
+        let body = envelope(
+            "message.sent",
+            "mp_1",
+            json!({"thread_id": "t", "recipient_ids": ["c1"], "contract_active": false, "text": "email me at a.b@gmail.com"}),
+        );
+        let mut tasks = Vec::new();
+        for _ in 0..40 {
+            let (app, body) = (app.clone(), body.clone());
+            tasks.push(tokio::spawn(
+                async move { app.ingest("same", &body).await.unwrap() },
+            ));
+        }
+        let mut first = 0;
+        let mut ids = BTreeSet::new();
+        for t in tasks {
+            let (d, replayed) = t.await.unwrap();
+            first += usize::from(!replayed);
+            ids.insert(d.id);
+        }
+        assert_eq!((first, ids.len()), (1, 1));
+        let mut tx = app.db().begin().await.unwrap();
+        assert_eq!(tx.count_events().await.unwrap(), 2);
+        // One warning, not forty.
+        assert_eq!(tx.restrictions_of("mp_1").await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_decision_decided_in_memory_is_announced_to_subscribers() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let hook = app
+            .create_webhook(
+                &Actor::system("test"),
+                "http://127.0.0.1:9/hooks",
+                &["decision.created".to_owned()],
+            )
+            .await
+            .unwrap();
+        let events = vec![
+            (
+                "signup".to_owned(),
+                envelope(
+                    "account.signup",
+                    "mp_1",
+                    json!({"email": "one@example.org", "role": "freelancer"}),
+                ),
+            ),
+            (
+                "m1".to_owned(),
+                envelope(
+                    "message.sent",
+                    "mp_1",
+                    json!({"thread_id": "t", "recipient_ids": ["c1"], "contract_active": false, "text": "Draft attached."}),
+                ),
+            ),
+        ];
+        let results = app.ingest_many(events).await;
+        let (d, _) = results[1].as_ref().unwrap();
+        let deliveries = app.webhook_deliveries(Some(&hook.id)).await.unwrap();
+        assert_eq!(deliveries.len(), 2);
+        assert!(deliveries.iter().any(|x| x.payload.contains(&d.id)));
+    })
+    .await;
+}

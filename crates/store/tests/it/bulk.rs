@@ -1,0 +1,228 @@
+//! The set-at-a-time reads and multi-row inserts the event pipeline's group commit uses, checked
+//! against their one-row counterparts, across statement-size chunks, on both databases.
+
+use crate::account;
+use std::collections::HashSet;
+use trustwork_core::{Actor, LiftCondition, ReasonCode, Restriction, Role, Severity, Timestamp};
+use trustwork_store::StoreError;
+use trustwork_store::events::{StoredDecision, StoredEvent};
+use trustwork_store::signals::NewSignal;
+use trustwork_store::testing::each_backend;
+use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};
+
+fn event(n: usize) -> StoredEvent {
+    StoredEvent {
+        id: format!("evt_{n}"),
+        idempotency_key: format!("key-{n}"),
+        event_type: "message.sent".into(),
+        actor_id: format!("acc_{}", n % 7),
+        occurred_at: Timestamp(n as i64),
+        received_at: Timestamp(1_000 + n as i64),
+        data_json: format!("{{\"n\":{n}}}"),
+        decision_id: format!("dec_{n}"),
+    }
+}
+
+fn decision(n: usize) -> StoredDecision {
+    StoredDecision {
+        id: format!("dec_{n}"),
+        event_id: format!("evt_{n}"),
+        actor_id: format!("acc_{}", n % 7),
+        verdict: "allow".into(),
+        reason: String::new(),
+        explanation_json: format!("{{\"n\":{n}}}"),
+        policy_version: "v1".into(),
+        created_at: Timestamp(1_000 + n as i64),
+    }
+}
+
+#[tokio::test]
+async fn many_events_and_decisions_go_in_at_once_and_keys_stay_unique() {
+    each_backend(|db| async move {
+        // More rows than one statement takes: the insert is split.
+        let events: Vec<StoredEvent> = (0..300).map(event).collect();
+        let decisions: Vec<StoredDecision> = (0..300).map(decision).collect();
+        let mut tx = db.begin().await.unwrap();
+        tx.insert_events(&events).await.unwrap();
+        tx.insert_decisions(&decisions).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(tx.count_events().await.unwrap(), 300);
+        assert_eq!(tx.event_by_key("key-299").await.unwrap(), Some(event(299)));
+        assert_eq!(tx.decision("dec_150").await.unwrap(), decision(150));
+        let asked: Vec<String> = (295..305).map(|n| format!("key-{n}")).collect();
+        let asked: Vec<&str> = asked.iter().map(String::as_str).collect();
+        let taken = tx.keys_taken(&asked).await.unwrap();
+        let expected: HashSet<String> = (295..300).map(|n| format!("key-{n}")).collect();
+        assert_eq!(taken, expected);
+        assert!(tx.keys_taken(&[]).await.unwrap().is_empty());
+
+        // One taken key fails the whole insert.
+        let mut again = event(400);
+        again.idempotency_key = "key-7".into();
+        let dup = tx.insert_events(&[event(401), again]).await;
+        assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn accounts_and_restrictions_load_for_many_accounts() {
+    each_backend(|db| async move {
+        let a = account(&db, "a@example.com", Role::Freelancer).await;
+        let b = account(&db, "b@example.com", Role::Client).await;
+        let hold = Restriction {
+            id: "rst_1".into(),
+            account_id: a.id.clone(),
+            reason: ReasonCode::Spam,
+            severity: Severity::Hold,
+            scope: trustwork_core::restriction::HOLD_SCOPE,
+            lift: LiftCondition::Manual,
+            actor: Actor::system("test"),
+            note: String::new(),
+            created_at: Timestamp(10),
+            lifted_at: None,
+            lifted_by: None,
+            lift_note: None,
+            overturned_at: None,
+        };
+        let mut tx = db.begin().await.unwrap();
+        tx.insert_restriction(&hold).await.unwrap();
+        tx.lock_accounts(&[&b.id, &a.id, "acc_missing"])
+            .await
+            .unwrap();
+        let mut found = tx
+            .find_accounts(&[&a.id, &b.id, "acc_missing"])
+            .await
+            .unwrap();
+        found.sort_by(|x, y| x.email.cmp(&y.email));
+        assert_eq!(found, vec![a.clone(), b.clone()]);
+        assert_eq!(
+            tx.restrictions_of_accounts(&[&a.id, &b.id]).await.unwrap(),
+            vec![hold]
+        );
+        tx.commit().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signal_counts_for_many_accounts_agree_with_one_at_a_time() {
+    each_backend(|db| async move {
+        let mut signals = Vec::new();
+        for n in 0..400_i64 {
+            signals.push(NewSignal {
+                account_id: format!("acc_{}", n % 5),
+                kind: if n % 3 == 0 {
+                    "contact_attempt"
+                } else {
+                    "message_recipient"
+                },
+                ref_id: format!("person_{}", n % 11),
+                at: Timestamp(n),
+            });
+        }
+        let mut tx = db.begin().await.unwrap();
+        tx.add_signals(&signals).await.unwrap();
+        let ids = ["acc_0", "acc_1", "acc_2", "acc_3", "acc_4", "acc_none"];
+        let since = Timestamp(100);
+        let mut counts = tx
+            .count_signals_of_accounts(&ids, &["contact_attempt", "message_recipient"], since)
+            .await
+            .unwrap();
+        counts.sort();
+        let mut one_by_one = Vec::new();
+        for id in ids {
+            for kind in ["contact_attempt", "message_recipient"] {
+                let n = tx.count_signals(id, kind, since).await.unwrap();
+                if n > 0 {
+                    one_by_one.push((id.to_owned(), kind.to_owned(), n));
+                }
+            }
+        }
+        one_by_one.sort();
+        assert_eq!(counts, one_by_one);
+
+        let refs = tx
+            .signal_refs_of_accounts(&ids, "message_recipient", since)
+            .await
+            .unwrap();
+        for id in ids {
+            let distinct = refs.iter().filter(|(a, _)| a == id).count() as i64;
+            assert_eq!(
+                distinct,
+                tx.count_distinct_signal_refs(id, "message_recipient", since)
+                    .await
+                    .unwrap(),
+                "{id}"
+            );
+        }
+        tx.commit().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn many_webhook_deliveries_go_in_at_once() {
+    each_backend(|db| async move {
+        let mut tx = db.begin().await.unwrap();
+        tx.insert_webhook_subscription(&WebhookSubscription {
+            id: "whs_1".into(),
+            url: "http://127.0.0.1:9/hook".into(),
+            secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
+            event_types: "*".into(),
+            active: true,
+            created_at: Timestamp(1),
+            disabled_at: None,
+        })
+        .await
+        .unwrap();
+        let deliveries: Vec<WebhookDelivery> = (0..200)
+            .map(|n| WebhookDelivery {
+                id: format!("msg_{n}"),
+                subscription_id: "whs_1".into(),
+                event_type: "decision.created".into(),
+                payload: format!("{{\"n\":{n}}}"),
+                status: "pending".into(),
+                attempts: 0,
+                next_attempt_at: Timestamp(5),
+                last_status_code: None,
+                last_error: None,
+                replay_of: None,
+                created_at: Timestamp(5),
+                delivered_at: None,
+            })
+            .collect();
+        tx.insert_webhook_deliveries(&deliveries).await.unwrap();
+        assert_eq!(
+            tx.webhook_delivery("msg_199").await.unwrap(),
+            deliveries[199]
+        );
+        tx.commit().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_savepoint_undoes_only_what_came_after_it() {
+    each_backend(|db| async move {
+        let mut tx = db.begin().await.unwrap();
+        tx.insert_event(&event(1)).await.unwrap();
+        tx.savepoint("one_event").await.unwrap();
+        tx.insert_event(&event(2)).await.unwrap();
+        // A failed statement inside: PostgreSQL needs the rollback to go on at all.
+        assert!(tx.insert_event(&event(1)).await.is_err());
+        tx.rollback_to_savepoint("one_event").await.unwrap();
+        tx.savepoint("one_event").await.unwrap();
+        tx.insert_event(&event(3)).await.unwrap();
+        tx.release_savepoint("one_event").await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let keys = ["key-1", "key-2", "key-3"];
+        let taken = tx.keys_taken(&keys).await.unwrap();
+        let expected: HashSet<String> = ["key-1".to_owned(), "key-3".to_owned()].into();
+        assert_eq!(taken, expected);
+    })
+    .await;
+}
