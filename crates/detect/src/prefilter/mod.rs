@@ -127,7 +127,8 @@ fn after_open_bracket(s: &[u8], start: usize) -> bool {
     q > 0 && matches!(s.get(q - 1), Some(b'(' | b'[' | b'{' | b'<'))
 }
 
-const LETTER: u8 = 1;
+/// `@`, which makes the contact gate pass (an e-mail marker); also [`OTHER_SYM`].
+const AT_SIGN: u8 = 1;
 const DIGIT: u8 = 2;
 /// Letters a phone item may hold besides digits: leet `o`, `l`, `i`, and `x` of an extension.
 const PHONE_LETTER: u8 = 4;
@@ -136,26 +137,30 @@ const PHONE_SEP: u8 = 8;
 /// Whitespace other than a line break.
 const SPACE: u8 = 16;
 const NEWLINE: u8 = 32;
-const WORD: u8 = LETTER | DIGIT;
-/// Byte classes (bits above); 0 for any other symbol and for non-ASCII bytes. Letters of either
-/// case, so that an ASCII text can be checked before it is normalised.
+/// Any other letter.
+const OTHER_LETTER: u8 = 64;
+/// Any other symbol, and every non-ASCII byte: ends a phone number.
+const OTHER_SYM: u8 = 128;
+const WORD: u8 = DIGIT | PHONE_LETTER | OTHER_LETTER;
+/// Byte classes (bits above), one bit set per byte (two for `@`), so that the byte loops only
+/// OR them together. Letters of either case, so that an ASCII text can be checked before it is
+/// normalised.
 const BYTE: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
         t[b] = match c {
-            _ if matches!(c.to_ascii_lowercase(), b'o' | b'l' | b'i' | b'x') => {
-                LETTER | PHONE_LETTER
-            }
-            b'a'..=b'z' | b'A'..=b'Z' => LETTER,
+            _ if matches!(c.to_ascii_lowercase(), b'o' | b'l' | b'i' | b'x') => PHONE_LETTER,
+            b'a'..=b'z' | b'A'..=b'Z' => OTHER_LETTER,
             b'0'..=b'9' => DIGIT,
             b'-' | b'.' | b'/' | b'(' | b')' | b'[' | b']' | b',' | b'_' | b'*' | b'~' => PHONE_SEP,
             b'\n' => NEWLINE,
             // Control characters are spaces in the skeleton (`normalize::ascii_fold`).
             b' ' | 0x7f => SPACE,
             _ if c < 0x20 => SPACE,
-            _ => 0,
+            b'@' => AT_SIGN | OTHER_SYM,
+            _ => OTHER_SYM,
         };
         b += 1;
     }
@@ -285,7 +290,8 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
     } else {
         Filter::Contact
     };
-    let mut contact = CONTACT && s.contains(&b'@');
+    // Set at the first word after an `@` (and after the loop for one after the last word).
+    let mut contact = false;
     let mut payment = false;
     let mut feedback = false;
     let mut seen = 0u64;
@@ -300,34 +306,32 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
     let names = Names::get();
     // What lies between the previous word and this one: a line break, phone separator symbols,
     // anything else (which ends a phone number).
-    let mut gap_nl = false;
+    let mut gap = 0u8;
     let mut gap_syms = 0usize;
-    let mut gap_other = false;
     let mut i = 0;
     while i < s.len() {
-        let k = s.get(i).map_or(0, |&b| BYTE[usize::from(b)]);
+        let k = s.get(i).map_or(OTHER_SYM, |&b| BYTE[usize::from(b)]);
         if k & WORD == 0 {
-            gap_nl |= k & NEWLINE != 0;
+            gap |= k;
             gap_syms += usize::from(k & PHONE_SEP != 0);
-            gap_other |= k == 0;
             i += 1;
             continue;
         }
         let start = i;
         let mut kinds = 0u8;
-        let mut other_letters = false;
         while let Some(&b) = s.get(i) {
             let k = BYTE[usize::from(b)];
             if k & WORD == 0 {
                 break;
             }
             kinds |= k;
-            other_letters |= k == LETTER;
             i += 1;
         }
         let has_digit = kinds & DIGIT != 0;
-        let (nl, syms, other) = (gap_nl, gap_syms, gap_other);
-        (gap_nl, gap_syms, gap_other) = (false, 0, false);
+        let other_letters = kinds & OTHER_LETTER != 0;
+        let (nl, syms, other) = (gap & NEWLINE != 0, gap_syms, gap & OTHER_SYM != 0);
+        contact |= CONTACT && gap & AT_SIGN != 0;
+        (gap, gap_syms) = (0, 0);
         let w = s.get(start..i).unwrap_or(&[]);
         // Letters spaced or dotted apart may merge into other words: no claim at all.
         if w.len() == 1 {
@@ -434,6 +438,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
             return want;
         }
     }
+    contact |= CONTACT && gap & AT_SIGN != 0;
     let abuse = want.abuse && (threat(seen) || abuse_word(s));
     Gates {
         contact: contact && want.contact,
