@@ -118,6 +118,7 @@ impl Scanner {
             payment: payment_on,
             abuse: harassment_on || profanity_on,
             feedback: feedback_on,
+            contact_parts: prefilter::C_ALL,
         };
         // Skip the detectors that provably find nothing here (see `prefilter`). An ASCII text is
         // checked as it is (the prefilter gives the same answer on it as on its skeleton), so
@@ -139,13 +140,16 @@ impl Scanner {
         if !gates.any() {
             return Vec::new();
         }
-        let mut d = Doc::from_normalized(norm, contact_on || payment_on);
+        // Without payment, names are only read for contact info, and only when the prefilter saw
+        // one.
+        let names = payment_on || (contact_on && gates.contact_parts & prefilter::C_NAMES != 0);
+        let mut d = Doc::from_normalized(norm, names);
         if contact_on {
             let allow = Allow {
                 config: &self.config.allowed_domains,
                 context: ctx.allowed_domains,
             };
-            contact::detect(&mut d, &allow);
+            contact::detect_parts(&mut d, &allow, gates.contact_parts);
         }
         if payment_on {
             payment::detect(&mut d);

@@ -1,24 +1,28 @@
 //! Reading host names out of tokens, plain ("gmail.com") or obfuscated ("gmail dot com",
 //! "gmail [dot] com", "gmail(.)com"). Shared by the e-mail and URL detectors.
 
+use std::borrow::Cow;
+
 use crate::tokens::{TokKind, Tokens};
 
 /// A host read from tokens `start..end`.
 #[derive(Debug, Clone)]
-pub(crate) struct Host {
+pub(crate) struct Host<'t> {
     pub end: usize,
-    pub labels: Vec<String>,
+    /// Borrowed from the tokens unless joined by `-` (`my-site`): most hosts read are
+    /// candidates rejected right after, so copying every label showed in profiles.
+    pub labels: Vec<Cow<'t, str>>,
     /// A "dot" word or a bracketed dot was used: the writer was hiding the host.
     pub obfuscated: bool,
 }
 
-impl Host {
+impl Host<'_> {
     pub fn name(&self) -> String {
         self.labels.join(".")
     }
 
     pub fn tld(&self) -> &str {
-        self.labels.last().map_or("", String::as_str)
+        self.labels.last().map_or("", |l| l.as_ref())
     }
 }
 
@@ -56,7 +60,7 @@ fn dot_at(t: &Tokens, i: usize, loose: bool) -> Option<(usize, bool)> {
 }
 
 /// A host label: one word, or words joined by `-` without spaces (`my-site`).
-fn label_at(t: &Tokens, i: usize, first: bool, loose: bool) -> Option<(usize, String)> {
+fn label_at(t: &Tokens, i: usize, first: bool, loose: bool) -> Option<(usize, Cow<'_, str>)> {
     let tok = t.toks.get(i)?;
     if tok.kind != TokKind::Word {
         return None;
@@ -64,7 +68,7 @@ fn label_at(t: &Tokens, i: usize, first: bool, loose: bool) -> Option<(usize, St
     if !first && !loose && tok.space_before {
         return None;
     }
-    let mut s = t.text(i).to_string();
+    let mut s = Cow::Borrowed(t.text(i));
     let mut j = i + 1;
     while t.is_sym(j, b'-')
         && t.toks.get(j).is_some_and(|x| !x.space_before)
@@ -72,6 +76,7 @@ fn label_at(t: &Tokens, i: usize, first: bool, loose: bool) -> Option<(usize, St
             .get(j + 1)
             .is_some_and(|x| x.kind == TokKind::Word && !x.space_before)
     {
+        let s = s.to_mut();
         s.push('-');
         s.push_str(t.text(j + 1));
         j += 2;
@@ -84,7 +89,7 @@ fn label_at(t: &Tokens, i: usize, first: bool, loose: bool) -> Option<(usize, St
 
 /// Reads a host starting at token `i`: label (dot label)+. `loose` accepts spaces around dots and
 /// dot words. At most 8 labels.
-pub(crate) fn read_host(t: &Tokens, i: usize, loose: bool) -> Option<Host> {
+pub(crate) fn read_host(t: &Tokens, i: usize, loose: bool) -> Option<Host<'_>> {
     let (mut end, first) = label_at(t, i, true, loose)?;
     let mut labels = vec![first];
     let mut obfuscated = false;

@@ -1,5 +1,7 @@
 //! URLs, bare domains and deep links (`wa.me/…`, `t.me/…`, `linkedin.com/in/…`, `skype:…`).
 
+use std::borrow::Cow;
+
 use super::Allow;
 use super::domain::read_host;
 use crate::doc::{Doc, is_stopword};
@@ -110,7 +112,6 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             i += 1;
             continue;
         };
-        let name = host.name();
         let tld_ok = is_tld(host.tld())
             || (scheme
                 && host.tld().len() >= 2
@@ -122,10 +123,13 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
                 .iter()
                 .take(host.labels.len().saturating_sub(1))
                 .all(|l| !is_stopword(l) && l.len() >= 2);
-        if !(tld_ok && labels_ok && obf_ok)
-            || is_tech_name(&name)
-            || sentence_glue(d, host_at, &host.labels, scheme)
-        {
+        if !(tld_ok && labels_ok && obf_ok) {
+            i = host.end.max(i + 1);
+            continue;
+        }
+        // Joined only for the hosts that pass the checks above (most candidates do not).
+        let name = host.name();
+        if is_tech_name(&name) || sentence_glue(d, host_at, &host.labels, scheme) {
             i = host.end.max(i + 1);
             continue;
         }
@@ -233,7 +237,7 @@ fn scheme_at(d: &Doc<'_>, i: usize) -> (usize, usize, bool) {
 
 /// "thanks.Me too": a sentence glued to the next one is not a domain. Detected from the original
 /// casing: a capital after the dot with a lower-case letter before it.
-fn sentence_glue(d: &Doc<'_>, host_at: usize, labels: &[String], scheme: bool) -> bool {
+fn sentence_glue(d: &Doc<'_>, host_at: usize, labels: &[Cow<'_, str>], scheme: bool) -> bool {
     if scheme || labels.len() != 2 {
         return false;
     }

@@ -49,9 +49,31 @@ pub(crate) struct Gates {
     /// Harassment and profanity (one detector).
     pub abuse: bool,
     pub feedback: bool,
+    /// Which contact detectors may find something (`C_*` bits): the others are skipped.
+    pub contact_parts: u8,
 }
 
+/// The phone detector: 7 digits or more.
+pub(crate) const C_PHONE: u8 = 1;
+/// The e-mail detector: an `@`, an "at"/"arroba" word, or an app or provider name.
+pub(crate) const C_EMAIL: u8 = 2;
+/// The URL detector: a top-level domain after a dot-like token, or a scheme word.
+pub(crate) const C_URL: u8 = 4;
+/// Handles, invitations and requests (`apps`): a name, or a request for details.
+pub(crate) const C_APPS: u8 = 8;
+/// An app or provider name occurs: without it (and without payment) the names are not looked up.
+pub(crate) const C_NAMES: u8 = 16;
+pub(crate) const C_ALL: u8 = 31;
+
 impl Gates {
+    /// `self` with every contact detector on when contact info is.
+    pub(crate) fn full(self) -> Gates {
+        Gates {
+            contact_parts: if self.contact { C_ALL } else { 0 },
+            ..self
+        }
+    }
+
     /// True when some detector may find something.
     pub(crate) fn any(self) -> bool {
         self.contact || self.payment || self.abuse || self.feedback
@@ -63,6 +85,7 @@ impl Gates {
         payment: true,
         abuse: true,
         feedback: true,
+        contact_parts: C_ALL,
     };
 }
 
@@ -114,17 +137,6 @@ fn after_dot(s: &[u8], start: usize) -> bool {
         }
         _ => false,
     }
-}
-
-/// True when the word at `start` follows an opening bracket (`(at)`, `[at]`): an obfuscated
-/// e-mail marker, whose host needs no known top-level domain. A bare `at` needs one (or a provider
-/// name), which the other checks see.
-fn after_open_bracket(s: &[u8], start: usize) -> bool {
-    let mut q = start;
-    while q > 0 && s.get(q - 1).copied().is_some_and(is_space) {
-        q -= 1;
-    }
-    q > 0 && matches!(s.get(q - 1), Some(b'(' | b'[' | b'{' | b'<'))
 }
 
 /// `@`, which makes the contact gate pass (an e-mail marker); also [`OTHER_SYM`].
@@ -291,7 +303,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         Filter::Contact
     };
     // Set at the first word after an `@` (and after the loop for one after the last word).
-    let mut contact = false;
+    let mut parts = 0u8;
     let mut payment = false;
     let mut feedback = false;
     let mut seen = 0u64;
@@ -330,14 +342,16 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         let has_digit = kinds & DIGIT != 0;
         let other_letters = kinds & OTHER_LETTER != 0;
         let (nl, syms, other) = (gap & NEWLINE != 0, gap_syms, gap & OTHER_SYM != 0);
-        contact |= CONTACT && gap & AT_SIGN != 0;
+        if CONTACT && gap & AT_SIGN != 0 {
+            parts |= C_EMAIL;
+        }
         (gap, gap_syms) = (0, 0);
         let w = s.get(start..i).unwrap_or(&[]);
         // Letters spaced or dotted apart may merge into other words: no claim at all.
         if w.len() == 1 {
             singles += 1;
             if singles >= 4 {
-                return want;
+                return want.full();
             }
         } else {
             singles = 0;
@@ -345,7 +359,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         let (bits, may_name) = table.word(s, start, i, filter);
         seen |= bits;
         feedback |= bits & RATING != 0;
-        let contact_open = CONTACT && !contact;
+        let contact_open = CONTACT && parts != C_ALL;
         let payment_open = PAYMENT && !payment;
         if contact_open && bits & CONTACT_BITS == 0 && !has_digit {
             // Most words: in no contact list and without a digit. What the full step below does
@@ -402,11 +416,20 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
             } else {
                 0
             };
-            contact = digits >= 7
-                || request
-                || (bits & AT != 0 && after_open_bracket(s, start))
-                || bits & SCHEME != 0
-                || (bits & TLD != 0 && after_dot(s, start));
+            // Each reason to pass opens only the detectors that can use it.
+            if digits >= 7 {
+                parts |= C_PHONE;
+            }
+            if request {
+                parts |= C_APPS;
+            }
+            // Any "at" word: a bare one is a marker too, its host checked by the URL reasons.
+            if bits & AT != 0 {
+                parts |= C_EMAIL;
+            }
+            if bits & SCHEME != 0 || (bits & TLD != 0 && after_dot(s, start)) {
+                parts |= C_URL;
+            }
         }
         if payment_open {
             if has_digit {
@@ -421,27 +444,35 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
                     && b.get(2).is_some_and(u8::is_ascii_digit)
                     && b.get(3).is_some_and(u8::is_ascii_digit));
         }
-        let names_want = if CONTACT && !contact { CONTACT_NAME } else { 0 }
-            | if PAYMENT && !payment { BRAND_NAME } else { 0 };
+        let names_want = if CONTACT && parts & C_NAMES == 0 {
+            CONTACT_NAME
+        } else {
+            0
+        } | if PAYMENT && !payment { BRAND_NAME } else { 0 };
         if names_want != 0 && may_name {
             let found = names.at(s, start, names_want);
-            contact |= found & CONTACT_NAME != 0;
+            if found & CONTACT_NAME != 0 {
+                parts |= C_APPS | C_EMAIL | C_NAMES;
+            }
             payment |= found & BRAND_NAME != 0;
         }
         // Every wanted answer is known to be yes (abuse reads the whole text, so not with it):
         // the rest of the text cannot change it.
-        if (!CONTACT || contact)
+        if (!CONTACT || parts == C_ALL)
             && (!PAYMENT || payment)
             && !want.abuse
             && (feedback || !want.feedback)
         {
-            return want;
+            return want.full();
         }
     }
-    contact |= CONTACT && gap & AT_SIGN != 0;
+    if CONTACT && gap & AT_SIGN != 0 {
+        parts |= C_EMAIL;
+    }
     let abuse = want.abuse && (threat(seen) || abuse_word(s));
     Gates {
-        contact: contact && want.contact,
+        contact: CONTACT && parts != 0,
+        contact_parts: parts,
         payment: want.payment && (payment || outside_intent(seen)),
         abuse,
         feedback: feedback && want.feedback,

@@ -264,6 +264,7 @@ const WANTS: [Gates; 8] = {
             payment,
             abuse,
             feedback,
+            contact_parts: if contact { C_ALL } else { 0 },
         }
     }
     [
@@ -294,8 +295,32 @@ fn check(text: &str) -> Result<(), String> {
             payment: acc.payment && (got.payment || !want.payment),
             abuse: acc.abuse && (got.abuse || !want.abuse),
             feedback: acc.feedback && (got.feedback || !want.feedback),
+            contact_parts: if want.contact {
+                acc.contact_parts & got.contact_parts
+            } else {
+                acc.contact_parts
+            },
         }
     });
+    // The contact detectors the prefilter leaves on, with names looked up only when it saw one,
+    // find exactly what all of them find (the scanner runs them so without payment).
+    if gates.contact && gates.contact_parts != C_ALL {
+        let allow = crate::contact::Allow {
+            config: &[],
+            context: &[],
+        };
+        let mut all = crate::doc::Doc::new(text);
+        crate::contact::detect(&mut all, &allow);
+        let parts = gates.contact_parts;
+        let mut some = crate::doc::Doc::with_names(text, parts & C_NAMES != 0);
+        crate::contact::detect_parts(&mut some, &allow, parts);
+        if format!("{:?}", all.findings) != format!("{:?}", some.findings) {
+            return Err(format!(
+                "contact parts {parts:#b} found {:?}, all found {:?}: {text:?}",
+                some.findings, all.findings
+            ));
+        }
+    }
     let run = |f: &Detector| {
         let mut d = crate::doc::Doc::new(text);
         f(&mut d);
