@@ -82,19 +82,39 @@ pub fn normalize(text: &str) -> Normalized<'_> {
             map: None,
         };
     }
-    let mut out = String::with_capacity(text.len());
+    // Built as bytes, runs of ASCII copied byte for byte (most of a text with a few non-ASCII
+    // characters), and checked as UTF-8 once at the end: only whole characters are pushed.
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
     let mut map: Vec<u32> = Vec::with_capacity(text.len());
-    let mut scratch = Vec::new();
-    for (offset, c) in text.char_indices() {
-        if c.is_ascii() {
-            out.push(char::from(ascii_fold(c as u8)));
-        } else {
-            fold_char(c, &mut scratch);
-            out.extend(scratch.iter());
+    // Two buffers for `fold_char`, reused for every character (an allocation per non-ASCII
+    // character showed in profiles).
+    let (mut scratch, mut next) = (Vec::new(), Vec::with_capacity(4));
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(bytes.len() - i);
+        for (k, &b) in bytes.get(i..i + run).unwrap_or(&[]).iter().enumerate() {
+            out.push(ascii_fold(b));
+            map.push(u32::try_from(i + k).unwrap_or(u32::MAX));
         }
-        let off = u32::try_from(offset).unwrap_or(u32::MAX);
-        map.resize(out.len(), off);
+        i += run;
+        let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        fold_char(c, &mut scratch, &mut next);
+        let mut buf = [0u8; 4];
+        for ch in &scratch {
+            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+        }
+        map.resize(out.len(), u32::try_from(i).unwrap_or(u32::MAX));
+        i += c.len_utf8();
     }
+    let out = String::from_utf8(out).unwrap_or_default();
     Normalized {
         original: text,
         text: out,
@@ -114,19 +134,19 @@ fn ascii_fold(b: u8) -> u8 {
 
 /// Folds one character to its skeleton (zero or more characters) into `out`, repeating the folding
 /// step until it is a fixed point so that folding the output again changes nothing.
-fn fold_char(c: char, out: &mut Vec<char>) {
+/// `next` is a scratch buffer.
+fn fold_char(c: char, out: &mut Vec<char>, next: &mut Vec<char>) {
     out.clear();
     out.push(c);
-    let mut next = Vec::with_capacity(4);
     for _ in 0..4 {
         next.clear();
         for &ch in out.iter() {
-            step(ch, &mut next);
+            step(ch, next);
         }
-        if next == *out {
+        if *next == *out {
             return;
         }
-        std::mem::swap(out, &mut next);
+        std::mem::swap(out, next);
     }
 }
 
