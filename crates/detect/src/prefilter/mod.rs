@@ -139,6 +139,17 @@ fn after_dot(s: &[u8], start: usize) -> bool {
     }
 }
 
+/// True when the word at `start` follows an opening bracket (`(at)`, `[at]`): an obfuscated
+/// e-mail marker, whose host needs no known top-level domain. A bare `at` needs one (or a provider
+/// name), which the other checks see.
+fn after_open_bracket(s: &[u8], start: usize) -> bool {
+    let mut q = start;
+    while q > 0 && s.get(q - 1).copied().is_some_and(is_space) {
+        q -= 1;
+    }
+    q > 0 && matches!(s.get(q - 1), Some(b'(' | b'[' | b'{' | b'<'))
+}
+
 /// `@`, which makes the contact gate pass (an e-mail marker); also [`OTHER_SYM`].
 const AT_SIGN: u8 = 1;
 const DIGIT: u8 = 2;
@@ -304,6 +315,8 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
     };
     // Set at the first word after an `@` (and after the loop for one after the last word).
     let mut parts = 0u8;
+    // An "at" word was seen: the e-mail detector needs it and a host.
+    let mut bare_at = false;
     let mut payment = false;
     let mut feedback = false;
     let mut seen = 0u64;
@@ -423,12 +436,19 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
             if request {
                 parts |= C_APPS;
             }
-            // Any "at" word: a bare one is a marker too, its host checked by the URL reasons.
+            // A bracketed "at" is a marker whose host needs no known top-level domain; a bare
+            // one needs one (a URL reason, checked below) or a provider name.
             if bits & AT != 0 {
-                parts |= C_EMAIL;
+                if after_open_bracket(s, start) {
+                    parts |= C_EMAIL;
+                }
+                bare_at = true;
             }
             if bits & SCHEME != 0 || (bits & TLD != 0 && after_dot(s, start)) {
                 parts |= C_URL;
+            }
+            if bare_at && parts & C_URL != 0 {
+                parts |= C_EMAIL;
             }
         }
         if payment_open {
