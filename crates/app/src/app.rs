@@ -56,6 +56,7 @@ struct Inner {
     live_policy: crate::events::LivePolicy,
     pipeline: crate::events::Pipeline,
     api_callers: crate::auth::CallerCache,
+    subscriptions: crate::webhooks::SubscriptionCache,
 }
 
 /// An [`App`] that does not keep it alive (for its own background tasks).
@@ -84,6 +85,7 @@ impl App {
                 live_policy: crate::events::LivePolicy::default_policy(),
                 pipeline: crate::events::Pipeline::default(),
                 api_callers: crate::auth::CallerCache::default(),
+                subscriptions: crate::webhooks::SubscriptionCache::default(),
             }),
         }
     }
@@ -134,6 +136,10 @@ impl App {
 
     pub(crate) fn api_callers(&self) -> &crate::auth::CallerCache {
         &self.inner.api_callers
+    }
+
+    pub(crate) fn subscriptions(&self) -> &crate::webhooks::SubscriptionCache {
+        &self.inner.subscriptions
     }
 
     pub(crate) fn pipeline(&self) -> &crate::events::Pipeline {

@@ -153,13 +153,14 @@ impl Tx {
     /// The accounts with these ids that exist.
     pub async fn find_accounts(&mut self, ids: &[&str]) -> Result<Vec<Account>> {
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(crate::rows::MAX_BINDS) {
+        for chunk in ids.chunks(crate::rows::MAX_IN) {
+            let chunk = crate::rows::padded(chunk);
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM accounts WHERE id IN ({})",
                 crate::rows::placeholders(1, chunk.len())
             ));
-            let mut q = sqlx::query_as::<_, AccountRow>(sql).persistent(false);
-            for id in chunk {
+            let mut q = sqlx::query_as::<_, AccountRow>(sql);
+            for id in &chunk {
                 q = q.bind(*id);
             }
             for row in q.fetch_all(self.conn()).await? {
@@ -178,13 +179,14 @@ impl Tx {
         let mut sorted = ids.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
-        for chunk in sorted.chunks(crate::rows::MAX_BINDS) {
+        for chunk in sorted.chunks(crate::rows::MAX_IN) {
+            let chunk = crate::rows::padded(chunk);
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id FOR UPDATE",
                 crate::rows::placeholders(1, chunk.len())
             ));
-            let mut q = sqlx::query_scalar::<_, String>(sql).persistent(false);
-            for id in chunk {
+            let mut q = sqlx::query_scalar::<_, String>(sql);
+            for id in &chunk {
                 q = q.bind(*id);
             }
             q.fetch_all(self.conn()).await?;

@@ -89,13 +89,14 @@ impl Tx {
     /// Every restriction of these accounts, oldest first.
     pub async fn restrictions_of_accounts(&mut self, ids: &[&str]) -> Result<Vec<Restriction>> {
         let mut out = Vec::new();
-        for chunk in ids.chunks(crate::rows::MAX_BINDS) {
+        for chunk in ids.chunks(crate::rows::MAX_IN) {
+            let chunk = crate::rows::padded(chunk);
             let sql = sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM restrictions WHERE account_id IN ({}) ORDER BY created_at, id",
                 crate::rows::placeholders(1, chunk.len())
             ));
-            let mut q = sqlx::query_as::<_, RestrictionRow>(sql).persistent(false);
-            for id in chunk {
+            let mut q = sqlx::query_as::<_, RestrictionRow>(sql);
+            for id in &chunk {
                 q = q.bind(*id);
             }
             for row in q.fetch_all(self.conn()).await? {

@@ -64,11 +64,32 @@ pub(crate) fn values_rows(rows: usize, columns: usize) -> String {
     out
 }
 
+/// At most this many values in one `IN (…)` list.
+pub(crate) const MAX_IN: usize = 512;
+
+/// `values` padded with copies of its last value to the next power of two (at least 4), so that
+/// lists of different lengths share a few statement texts and their prepared statements are
+/// reused. A repeated value changes nothing in an `IN (…)` list.
+pub(crate) fn padded<'a>(values: &[&'a str]) -> Vec<&'a str> {
+    let mut out = values.to_vec();
+    if let Some(last) = values.last() {
+        out.resize(values.len().next_power_of_two().max(4), last);
+    }
+    out
+}
+
 /// How many values one statement binds at most: SQLite builds before 3.32 stop at 999.
 pub(crate) const MAX_BINDS: usize = 900;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn padded_lists_share_lengths() {
+        assert_eq!(super::padded(&["a"]), vec!["a", "a", "a", "a"]);
+        assert_eq!(super::padded(&["a", "b", "c", "d", "e"]).len(), 8);
+        assert!(super::padded(&[]).is_empty());
+    }
+
     #[test]
     fn placeholder_lists() {
         assert_eq!(super::placeholders(3, 3), "$3, $4, $5");

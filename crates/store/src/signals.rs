@@ -1,7 +1,7 @@
 //! What counters are computed from: signals per account and kind, near-duplicate letters with
 //! their LSH band keys, identity fingerprints, and the policy versions that were live.
 
-use crate::rows::{MAX_BINDS, placeholders, ts, values_rows};
+use crate::rows::{MAX_BINDS, MAX_IN, padded, placeholders, ts, values_rows};
 use crate::{Result, Tx, new_id};
 use trustwork_core::Timestamp;
 
@@ -31,6 +31,15 @@ pub struct NewSignal {
     pub at: Timestamp,
 }
 
+/// What [`Tx::signal_totals_of_accounts`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignalTotals {
+    /// `(account, kind, count)`.
+    pub counts: Vec<(String, String, i64)>,
+    /// `(account, ref_id)`, each pair once.
+    pub refs: Vec<(String, String)>,
+}
+
 impl Tx {
     /// Records many signals in a few statements (the pipeline's group commit).
     pub async fn add_signals(&mut self, signals: &[NewSignal]) -> Result<()> {
@@ -53,64 +62,60 @@ impl Tx {
         Ok(())
     }
 
-    /// [`Tx::count_signals`] for many accounts and kinds at once: `(account, kind, count)` for
-    /// every pair with at least one signal since `since`.
-    pub async fn count_signals_of_accounts(
+    /// For many accounts at once, in one statement: how many signals of each of `count_kinds`
+    /// each has since `count_since` (as [`Tx::count_signals`]; pairs with none left out), and
+    /// the distinct `ref_id`s of `ref_kind` since `ref_since` (the people each one messaged).
+    pub async fn signal_totals_of_accounts(
         &mut self,
         ids: &[&str],
-        kinds: &[&str],
-        since: Timestamp,
-    ) -> Result<Vec<(String, String, i64)>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(MAX_BINDS - kinds.len() - 1) {
+        count_kinds: &[&str],
+        count_since: Timestamp,
+        ref_kind: &str,
+        ref_since: Timestamp,
+    ) -> Result<SignalTotals> {
+        let mut totals = SignalTotals::default();
+        for chunk in ids.chunks(MAX_IN / 2) {
+            let chunk = padded(chunk);
+            let n = chunk.len();
+            let k = count_kinds.len();
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT account_id, kind, COUNT(*) FROM signals \
-                 WHERE account_id IN ({}) AND kind IN ({}) AND at > ${} GROUP BY account_id, kind",
-                placeholders(1, chunk.len()),
-                placeholders(1 + chunk.len(), kinds.len()),
-                1 + chunk.len() + kinds.len()
+                "SELECT 'count' AS part, account_id, kind AS value, COUNT(*) AS n FROM signals \
+                 WHERE account_id IN ({}) AND kind IN ({}) AND at > ${} GROUP BY account_id, kind \
+                 UNION ALL \
+                 SELECT DISTINCT 'ref' AS part, account_id, ref_id AS value, 0 AS n FROM signals \
+                 WHERE account_id IN ({}) AND kind = ${} AND at > ${}",
+                placeholders(1, n),
+                placeholders(1 + n, k),
+                1 + n + k,
+                placeholders(2 + n + k, n),
+                2 + 2 * n + k,
+                3 + 2 * n + k,
             ));
-            let mut q = sqlx::query_as::<_, (String, String, i64)>(sql).persistent(false);
-            for id in chunk {
+            let mut q = sqlx::query_as::<_, (String, String, String, i64)>(sql);
+            for id in &chunk {
                 q = q.bind(*id);
             }
-            for kind in kinds {
+            for kind in count_kinds {
                 q = q.bind(*kind);
             }
-            out.extend(q.bind(since.millis()).fetch_all(self.conn()).await?);
-        }
-        Ok(out)
-    }
-
-    /// The distinct `(account, ref_id)` pairs of one kind since `since` for many accounts (the
-    /// people each one messaged, say).
-    pub async fn signal_refs_of_accounts(
-        &mut self,
-        ids: &[&str],
-        kind: &str,
-        since: Timestamp,
-    ) -> Result<Vec<(String, String)>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(MAX_BINDS - 2) {
-            let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT DISTINCT account_id, ref_id FROM signals \
-                 WHERE account_id IN ({}) AND kind = ${} AND at > ${}",
-                placeholders(1, chunk.len()),
-                1 + chunk.len(),
-                2 + chunk.len()
-            ));
-            let mut q = sqlx::query_as::<_, (String, String)>(sql).persistent(false);
-            for id in chunk {
+            q = q.bind(count_since.millis());
+            for id in &chunk {
                 q = q.bind(*id);
             }
-            out.extend(
-                q.bind(kind)
-                    .bind(since.millis())
-                    .fetch_all(self.conn())
-                    .await?,
-            );
+            let rows = q
+                .bind(ref_kind)
+                .bind(ref_since.millis())
+                .fetch_all(self.conn())
+                .await?;
+            for (part, account, value, n) in rows {
+                if part == "count" {
+                    totals.counts.push((account, value, n));
+                } else {
+                    totals.refs.push((account, value));
+                }
+            }
         }
-        Ok(out)
+        Ok(totals)
     }
 
     pub async fn add_signal(

@@ -48,6 +48,15 @@ struct Rows {
     decisions: Vec<StoredDecision>,
     signals: Vec<NewSignal>,
     deliveries: Vec<WebhookDelivery>,
+    /// Some webhook delivery was written by this group.
+    queued_deliveries: bool,
+}
+
+/// A group's answers, in order.
+pub(super) struct Group {
+    pub results: Vec<Decided>,
+    /// Mail or webhook deliveries were queued: the workers have something to send.
+    pub wake_workers: bool,
 }
 
 impl Rows {
@@ -62,7 +71,11 @@ impl Rows {
         if !self.deliveries.is_empty() {
             tx.insert_webhook_deliveries(&self.deliveries).await?;
         }
-        *self = Rows::default();
+        let queued_deliveries = self.queued_deliveries || !self.deliveries.is_empty();
+        *self = Rows {
+            queued_deliveries,
+            ..Rows::default()
+        };
         Ok(())
     }
 }
@@ -106,11 +119,16 @@ async fn load_actors(
             a.restrictions.push(r);
         }
     }
-    let month = now.plus_millis(-30 * DAY_MS);
-    for (id, kind, n) in tx
-        .count_signals_of_accounts(ids, &[CONTACT_ATTEMPT, PAYMENT_ATTEMPT], month)
-        .await?
-    {
+    let totals = tx
+        .signal_totals_of_accounts(
+            ids,
+            &[CONTACT_ATTEMPT, PAYMENT_ATTEMPT],
+            now.plus_millis(-30 * DAY_MS),
+            MESSAGE_RECIPIENT,
+            now.plus_millis(-HOUR_MS),
+        )
+        .await?;
+    for (id, kind, n) in totals.counts {
         if let Some(a) = actors.get_mut(&id) {
             if kind == CONTACT_ATTEMPT {
                 a.contact_attempts_30d = n;
@@ -119,10 +137,7 @@ async fn load_actors(
             }
         }
     }
-    for (id, recipient) in tx
-        .signal_refs_of_accounts(ids, MESSAGE_RECIPIENT, now.plus_millis(-HOUR_MS))
-        .await?
-    {
+    for (id, recipient) in totals.refs {
         if let Some(a) = actors.get_mut(&id) {
             a.recipients_1h.insert(recipient);
         }
@@ -207,7 +222,7 @@ fn decide_in_memory(
 
 /// Decides the group in one transaction and commits it. An error means nothing was stored; the
 /// caller decides each event on its own then.
-pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Vec<Decided>> {
+pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Group> {
     let now = app.now();
     let live = app.live_policy().get();
     let policy = &live.policy;
@@ -227,7 +242,7 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Vec
     } else {
         load_actors(&mut tx, &ids, now).await?
     };
-    let subscriptions = tx.webhook_subscriptions(true).await?;
+    let subscriptions = app.subscriptions().active_in(&mut tx).await?;
 
     let mut seen = HashSet::new();
     let mut one_by_one = 0_usize;
@@ -273,5 +288,9 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Vec
     tx.commit().await?;
     app.pipeline()
         .count((items.len() - one_by_one) as u64, one_by_one as u64);
-    Ok(results)
+    Ok(Group {
+        results,
+        // The one-event path may have queued mail (a warning) or deliveries.
+        wake_workers: rows.queued_deliveries || one_by_one > 0,
+    })
 }

@@ -135,10 +135,13 @@ async fn write_group(app: &App, group: Vec<Submission>) {
     let (prepared, replies): (Vec<Prepared>, Vec<Reply>) =
         group.into_iter().map(|s| (s.prepared, s.reply)).unzip();
     match decide_group(app, &prepared).await {
-        Ok(results) => {
-            app.wake_outbox();
+        Ok(group) => {
+            // Waking the workers costs each a query: only when there is something to send.
+            if group.wake_workers {
+                app.wake_outbox();
+            }
             let mut again = Vec::new();
-            for ((p, reply), result) in prepared.iter().zip(replies).zip(results) {
+            for ((p, reply), result) in prepared.iter().zip(replies).zip(group.results) {
                 match result {
                     // The requester may have gone away; the decision stands either way.
                     Decided::Done(r) => drop(reply.send(*r)),

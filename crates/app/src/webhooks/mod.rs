@@ -7,6 +7,7 @@ mod worker;
 
 use crate::audit::{Change, restriction_json};
 use crate::{App, AppError, AppResult};
+use std::sync::Arc;
 use std::time::Duration;
 use trustwork_core::webhook::{self, RetrySchedule, WebhookError};
 use trustwork_core::{Actor, Restriction, Timestamp, standing};
@@ -27,6 +28,38 @@ impl Default for WebhookConfig {
         Self {
             retry: RetrySchedule::default(),
             timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The active subscriptions, kept for a second: the event pipeline needs them for every group
+/// it commits. A change made on this node is seen at once; one made on another node within
+/// [`SUBSCRIPTIONS_TTL`].
+#[derive(Default)]
+pub(crate) struct SubscriptionCache {
+    entry: std::sync::Mutex<Option<(std::time::Instant, Arc<Vec<WebhookSubscription>>)>>,
+}
+
+const SUBSCRIPTIONS_TTL: Duration = Duration::from_secs(1);
+
+impl SubscriptionCache {
+    pub(crate) async fn active_in(&self, tx: &mut Tx) -> AppResult<Arc<Vec<WebhookSubscription>>> {
+        if let Ok(entry) = self.entry.lock()
+            && let Some((at, subs)) = entry.as_ref()
+            && at.elapsed() < SUBSCRIPTIONS_TTL
+        {
+            return Ok(subs.clone());
+        }
+        let subs = Arc::new(tx.webhook_subscriptions(true).await?);
+        if let Ok(mut entry) = self.entry.lock() {
+            *entry = Some((std::time::Instant::now(), subs.clone()));
+        }
+        Ok(subs)
+    }
+
+    fn forget(&self) {
+        if let Ok(mut entry) = self.entry.lock() {
+            *entry = None;
         }
     }
 }
@@ -183,6 +216,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.subscriptions().forget();
         Ok(subscription)
     }
 
@@ -217,6 +251,7 @@ impl App {
         }
         let after = tx.webhook_subscription(id).await?;
         tx.commit().await?;
+        self.subscriptions().forget();
         Ok(after)
     }
 

@@ -127,10 +127,17 @@ async fn signal_counts_for_many_accounts_agree_with_one_at_a_time() {
         tx.add_signals(&signals).await.unwrap();
         let ids = ["acc_0", "acc_1", "acc_2", "acc_3", "acc_4", "acc_none"];
         let since = Timestamp(100);
-        let mut counts = tx
-            .count_signals_of_accounts(&ids, &["contact_attempt", "message_recipient"], since)
+        let totals = tx
+            .signal_totals_of_accounts(
+                &ids,
+                &["contact_attempt", "message_recipient"],
+                since,
+                "message_recipient",
+                since,
+            )
             .await
             .unwrap();
+        let mut counts = totals.counts;
         counts.sort();
         let mut one_by_one = Vec::new();
         for id in ids {
@@ -144,10 +151,7 @@ async fn signal_counts_for_many_accounts_agree_with_one_at_a_time() {
         one_by_one.sort();
         assert_eq!(counts, one_by_one);
 
-        let refs = tx
-            .signal_refs_of_accounts(&ids, "message_recipient", since)
-            .await
-            .unwrap();
+        let refs = totals.refs;
         for id in ids {
             let distinct = refs.iter().filter(|(a, _)| a == id).count() as i64;
             assert_eq!(
