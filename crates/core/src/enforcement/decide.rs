@@ -78,9 +78,18 @@ pub struct Outcome {
     pub errors: Vec<RuleError>,
 }
 
+thread_local! {
+    /// The standard functions, registered once per thread: building them is most of the cost of
+    /// a fresh context, and a decision only adds its four variables in a scope of its own.
+    static STDLIB: cel::Context<'static, 'static> = cel::Context::default();
+}
+
 /// Evaluates every rule against the input.
 pub fn decide(policy: &Policy, input: &Input<'_>) -> Outcome {
-    let mut ctx = cel::Context::default();
+    STDLIB.with(|stdlib| decide_in(stdlib.new_inner_scope(), policy, input))
+}
+
+fn decide_in(mut ctx: cel::Context<'_, '_>, policy: &Policy, input: &Input<'_>) -> Outcome {
     let mut errors = Vec::new();
     let added = [
         ctx.add_variable("event", input.event)
