@@ -24,6 +24,9 @@
 //!   or one filler word, so two other words in a row end a run, and fewer than 7 such digits
 //!   between two such breaks means no phone number.
 //!
+//! Each of these reasons opens only the contact detectors that can use it (the `C_*` bits of
+//! [`Gates::contact_parts`]); the scanner runs only those.
+//!
 //! Off-platform payment: a brand name (the same trie walk); an IBAN's start (two letters, two
 //! digits); 12 digits in words with digits (a card); a word of 26 characters or more (a crypto
 //! address); or, for intent without a brand, a pay word, a personal word and one of the phrases of
