@@ -20,8 +20,28 @@ pub async fn readyz(State(state): State<WebState>) -> impl IntoResponse {
 }
 
 pub async fn metrics(State(state): State<WebState>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
+    let mut text = state.metrics.render();
+    let p = state.app.pipeline_stats();
+    for (name, help, value) in [
+        (
+            "trustwork_pipeline_groups_total",
+            "Transactions the event writer committed.",
+            p.groups,
+        ),
+        (
+            "trustwork_pipeline_events_in_memory_total",
+            "Events decided from state loaded for their group.",
+            p.in_memory,
+        ),
+        (
+            "trustwork_pipeline_events_one_by_one_total",
+            "Events decided on the one-event path.",
+            p.one_by_one,
+        ),
+    ] {
+        text.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
+        ));
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

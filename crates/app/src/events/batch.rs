@@ -226,6 +226,7 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Gro
     let now = app.now();
     let live = app.live_policy().get();
     let policy = &live.policy;
+    let started = std::time::Instant::now();
     let mut tx = app.db().begin().await?;
 
     let keys: Vec<&str> = items.iter().map(|p| p.key.as_str()).collect();
@@ -243,6 +244,7 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Gro
         load_actors(&mut tx, &ids, now).await?
     };
     let subscriptions = app.subscriptions().active_in(&mut tx).await?;
+    let loaded = started.elapsed();
 
     let mut seen = HashSet::new();
     let mut one_by_one = 0_usize;
@@ -284,8 +286,20 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Gro
         actors.remove(actor);
         actors.extend(load_actors(&mut tx, &[actor], now).await?);
     }
+    let decided = started.elapsed();
     rows.flush(&mut tx).await?;
+    let flushed = started.elapsed();
     tx.commit().await?;
+    // Where a group's time goes (RUST_LOG=trustwork_app::events=debug), for load analysis.
+    tracing::debug!(
+        events = items.len(),
+        one_by_one,
+        load_us = loaded.as_micros() as u64,
+        decide_us = (decided - loaded).as_micros() as u64,
+        flush_us = (flushed - decided).as_micros() as u64,
+        commit_us = (started.elapsed() - flushed).as_micros() as u64,
+        "group committed"
+    );
     app.pipeline()
         .count((items.len() - one_by_one) as u64, one_by_one as u64);
     Ok(Group {

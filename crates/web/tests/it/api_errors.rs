@@ -1183,6 +1183,8 @@ async fn health_readiness_metrics_and_request_ids() {
             "trustwork_http_requests_total{method=\"GET\",route=\"/api/v1/accounts/{id}\",status=\"200\"} 1",
             "trustwork_http_requests_total{method=\"GET\",route=\"/api/v1/accounts/{id}\",status=\"404\"} 1",
             "trustwork_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1",
+            "# TYPE trustwork_pipeline_groups_total counter",
+            "# TYPE trustwork_pipeline_events_in_memory_total counter",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
         }
