@@ -32,15 +32,19 @@ local bad = {
 
 request = function()
   counter = counter + 1
-  local actor = "mp_" .. math.random(0, actors - 1)
+  local n = math.random(0, actors - 1)
+  local actor = "mp_" .. n
   local text
   if math.random(1, 20) == 1 then
     text = bad[math.random(1, #bad)]
   else
     text = texts[math.random(1, #texts)]
   end
+  -- Each person writes to a few clients of their own (three threads), as on a marketplace; a
+  -- random recipient per message would make every sender a mass mailer within seconds.
+  local c = math.random(1, 3)
   local body = '{"type":"message.sent","occurred_at":"2026-11-21T10:00:00Z","actor_id":"' .. actor ..
-    '","data":{"thread_id":"t' .. math.random(1, 5000) .. '","recipient_ids":["c' .. math.random(1, 500) ..
+    '","data":{"thread_id":"t' .. n .. '_' .. c .. '","recipient_ids":["c' .. n .. '_' .. c ..
     '"],"contract_active":false,"text":"' .. text .. '"}}'
   local headers = {}
   headers["Content-Type"] = "application/json"

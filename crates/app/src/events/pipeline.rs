@@ -4,6 +4,9 @@
 //! few multi-row statements serve hundreds of events; when quiet, a group is one event and
 //! waits for nothing.
 //!
+//! The writer has a thread and a single-threaded runtime to itself, so its database round trips
+//! are not queued behind request handling.
+//!
 //! One writer per process also means one actor's events are decided in arrival order. Several
 //! server nodes on PostgreSQL stay correct through row locks on the actors' accounts and the
 //! unique idempotency key.
@@ -74,8 +77,24 @@ impl App {
             .sender
             .get_or_init(|| {
                 let (sender, receiver) = mpsc::channel(QUEUE);
-                // The writer holds the app weakly: dropping the last App ends it.
-                tokio::spawn(write_groups(self.downgrade(), receiver));
+                // The writer holds the app weakly: dropping the last App ends it. It runs on a
+                // thread and runtime of its own: on the shared runtime each of its database
+                // round trips waited behind the HTTP tasks queued meanwhile.
+                let app = self.downgrade();
+                let started = std::thread::Builder::new()
+                    .name("trustwork-writer".into())
+                    .spawn(move || {
+                        match tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                        {
+                            Ok(runtime) => runtime.block_on(write_groups(app, receiver)),
+                            Err(e) => tracing::error!(error = %e, "cannot start the event writer"),
+                        }
+                    });
+                if let Err(e) = started {
+                    tracing::error!(error = %e, "cannot start the event writer thread");
+                }
                 sender
             })
             .clone()
