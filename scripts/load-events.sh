@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-30}"
 conns="${2:-32}"
 bin=target/release/trustwork
-actors="${ACTORS:-1000}"
+actors="${ACTORS:-10000}"
 port="${PORT:-18190}"
 dir="$(mktemp -d)"
 db_url="${DATABASE_URL:-sqlite://$dir/load.db}"

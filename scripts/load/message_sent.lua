@@ -1,6 +1,6 @@
 -- wrk script: POST message.sent events with unique idempotency keys, spread over ACTORS accounts
 -- (mp_0 .. mp_{ACTORS-1}), about 5% of them with contact details or payment talk.
-local actors = tonumber(os.getenv("ACTORS") or "1000")
+local actors = tonumber(os.getenv("ACTORS") or "10000")
 local counter = 0
 local thread_id = 0
 
