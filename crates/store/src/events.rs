@@ -93,22 +93,7 @@ const DECISION_COLUMNS: &str =
 impl Tx {
     /// Records an event. A second event with the same idempotency key is a conflict.
     pub async fn insert_event(&mut self, e: &StoredEvent) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO events (id, idempotency_key, event_type, actor_id, occurred_at, received_at, data_json, decision_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&e.id)
-        .bind(&e.idempotency_key)
-        .bind(&e.event_type)
-        .bind(&e.actor_id)
-        .bind(e.occurred_at.millis())
-        .bind(e.received_at.millis())
-        .bind(&e.data_json)
-        .bind(&e.decision_id)
-        .execute(self.conn())
-        .await
-        .map_err(|err| StoreError::on_unique(err, "an event with this idempotency key already exists"))?;
-        Ok(())
+        self.insert_events(std::slice::from_ref(e)).await
     }
 
     /// Records many events in a few statements (the pipeline's group commit). Any key already
@@ -119,7 +104,8 @@ impl Tx {
                 "INSERT INTO events ({EVENT_COLUMNS}) VALUES {}",
                 values_rows(chunk.len(), 8)
             ));
-            let mut q = sqlx::query(sql).persistent(false);
+            // One-row statements recur: keep those prepared; longer ones vary in length.
+            let mut q = sqlx::query(sql).persistent(chunk.len() == 1);
             for e in chunk {
                 q = q
                     .bind(&e.id)
@@ -187,21 +173,7 @@ impl Tx {
     }
 
     pub async fn insert_decision(&mut self, d: &StoredDecision) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO decisions (id, event_id, actor_id, verdict, reason, explanation_json, policy_version, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&d.id)
-        .bind(&d.event_id)
-        .bind(&d.actor_id)
-        .bind(&d.verdict)
-        .bind(&d.reason)
-        .bind(&d.explanation_json)
-        .bind(&d.policy_version)
-        .bind(d.created_at.millis())
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.insert_decisions(std::slice::from_ref(d)).await
     }
 
     /// Records many decisions in a few statements (the pipeline's group commit).
@@ -211,7 +183,7 @@ impl Tx {
                 "INSERT INTO decisions ({DECISION_COLUMNS}) VALUES {}",
                 values_rows(chunk.len(), 8)
             ));
-            let mut q = sqlx::query(sql).persistent(false);
+            let mut q = sqlx::query(sql).persistent(chunk.len() == 1);
             for d in chunk {
                 q = q
                     .bind(&d.id)

@@ -48,7 +48,7 @@ impl Tx {
                 "INSERT INTO signals (id, account_id, kind, ref_id, at) VALUES {}",
                 values_rows(chunk.len(), 5)
             ));
-            let mut q = sqlx::query(sql).persistent(false);
+            let mut q = sqlx::query(sql).persistent(chunk.len() == 1);
             for s in chunk {
                 q = q
                     .bind(new_id("sig"))
@@ -121,21 +121,17 @@ impl Tx {
     pub async fn add_signal(
         &mut self,
         account_id: &str,
-        kind: &str,
+        kind: &'static str,
         ref_id: &str,
         at: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO signals (id, account_id, kind, ref_id, at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(new_id("sig"))
-        .bind(account_id)
-        .bind(kind)
-        .bind(ref_id)
-        .bind(at.millis())
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.add_signals(&[NewSignal {
+            account_id: account_id.to_owned(),
+            kind,
+            ref_id: ref_id.to_owned(),
+            at,
+        }])
+        .await
     }
 
     /// Signals of one kind for the account since `since`.

@@ -209,23 +209,11 @@ impl Tx {
 
     /// Queues a delivery, due at its `next_attempt_at`.
     pub async fn insert_webhook_delivery(&mut self, d: &WebhookDelivery) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO webhook_deliveries (id, subscription_id, event_type, payload, status, attempts, next_attempt_at, replay_of, created_at) \
-             VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7)",
-        )
-        .bind(&d.id)
-        .bind(&d.subscription_id)
-        .bind(&d.event_type)
-        .bind(&d.payload)
-        .bind(d.next_attempt_at.millis())
-        .bind(d.replay_of.as_deref())
-        .bind(d.created_at.millis())
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.insert_webhook_deliveries(std::slice::from_ref(d))
+            .await
     }
 
-    /// [`Tx::insert_webhook_delivery`] for many deliveries in a few statements.
+    /// Queues many deliveries in a few statements.
     pub async fn insert_webhook_deliveries(
         &mut self,
         deliveries: &[WebhookDelivery],
@@ -251,7 +239,7 @@ impl Tx {
             let sql = sqlx::AssertSqlSafe(format!(
                 "INSERT INTO webhook_deliveries (id, subscription_id, event_type, payload, status, attempts, next_attempt_at, replay_of, created_at) VALUES {values}"
             ));
-            let mut q = sqlx::query(sql).persistent(false);
+            let mut q = sqlx::query(sql).persistent(chunk.len() == 1);
             for d in chunk {
                 q = q
                     .bind(&d.id)

@@ -260,20 +260,24 @@ async fn grouped_decisions_match_one_at_a_time() {
     .await;
 }
 
+async fn sign_up_mp_1(app: &App) {
+    app.ingest(
+        "signup",
+        &envelope(
+            "account.signup",
+            "mp_1",
+            json!({"email": "one@example.org", "role": "freelancer"}),
+        ),
+    )
+    .await
+    .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_events_of_one_actor_are_decided_in_turn() {
     each_backend(|db| async move {
         let (app, _clock) = app(db);
-        app.ingest(
-            "signup",
-            &envelope(
-                "account.signup",
-                "mp_1",
-                json!({"email": "one@example.org", "role": "freelancer"}),
-            ),
-        )
-        .await
-        .unwrap();
+        sign_up_mp_1(&app).await;
         let mut tasks = Vec::new();
         for n in 0..150 {
             let app = app.clone();
@@ -301,16 +305,7 @@ async fn concurrent_events_of_one_actor_are_decided_in_turn() {
 async fn one_key_sent_many_times_at_once_is_decided_once() {
     each_backend(|db| async move {
         let (app, _clock) = app(db);
-        app.ingest(
-            "signup",
-            &envelope(
-                "account.signup",
-                "mp_1",
-                json!({"email": "one@example.org", "role": "freelancer"}),
-            ),
-        )
-        .await
-        .unwrap();
+        sign_up_mp_1(&app).await;
         let body = envelope(
             "message.sent",
             "mp_1",
