@@ -289,12 +289,15 @@ impl Tx {
     }
 
     /// Logs an attempt and moves its delivery on: delivered, pending again, or failed for good.
-    /// Only a delivery still in delivery is changed, so a late answer cannot undo a later state.
+    /// `claimed` is the delivery's `attempts` as the claim returned it: only that claim may
+    /// finish it, so a late answer from a sender whose lock ran out (and whose delivery another
+    /// sender claimed again) is logged but changes nothing. Returns whether the delivery moved.
     pub async fn finish_webhook_attempt(
         &mut self,
         attempt: &WebhookAttempt,
+        claimed: i64,
         outcome: AttemptOutcome,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         sqlx::query(
             "INSERT INTO webhook_attempts (id, delivery_id, at, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -311,9 +314,9 @@ impl Tx {
             AttemptOutcome::RetryAt(t) => ("pending", Some(t.millis()), None),
             AttemptOutcome::Failed => ("failed", None, None),
         };
-        sqlx::query(
+        let moved = sqlx::query(
             "UPDATE webhook_deliveries SET status = $1, next_attempt_at = COALESCE($2, next_attempt_at), delivered_at = $3, \
-             locked_until = NULL, last_status_code = $4, last_error = $5 WHERE id = $6 AND status = 'delivering'",
+             locked_until = NULL, last_status_code = $4, last_error = $5 WHERE id = $6 AND status = 'delivering' AND attempts = $7",
         )
         .bind(status)
         .bind(next)
@@ -321,9 +324,10 @@ impl Tx {
         .bind(attempt.status_code.and_then(|c| i32::try_from(c).ok()))
         .bind(attempt.error.as_deref())
         .bind(&attempt.delivery_id)
+        .bind(claimed)
         .execute(self.conn())
         .await?;
-        Ok(())
+        Ok(moved.rows_affected() == 1)
     }
 
     /// Deliveries, newest first: of one subscription, or of all when `None`.

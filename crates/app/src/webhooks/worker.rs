@@ -74,19 +74,24 @@ impl App {
             );
         }
         let mut tx = self.db().begin().await?;
-        tx.finish_webhook_attempt(
-            &WebhookAttempt {
-                id: new_id("wha"),
-                delivery_id: delivery.id.clone(),
-                at: now,
-                status_code: answer.status_code,
-                error: answer.error,
-                duration_ms: answer.duration_ms,
-            },
-            outcome,
-        )
-        .await?;
+        let moved = tx
+            .finish_webhook_attempt(
+                &WebhookAttempt {
+                    id: new_id("wha"),
+                    delivery_id: delivery.id.clone(),
+                    at: now,
+                    status_code: answer.status_code,
+                    error: answer.error,
+                    duration_ms: answer.duration_ms,
+                },
+                delivery.attempts,
+                outcome,
+            )
+            .await?;
         tx.commit().await?;
+        if !moved {
+            tracing::warn!(delivery_id = %delivery.id, "webhook answer came after the claim ran out; another attempt owns the delivery");
+        }
         Ok(true)
     }
 

@@ -136,25 +136,34 @@ async fn deliveries_are_claimed_when_due_retried_and_logged() {
             "both locked"
         );
 
-        tx.finish_webhook_attempt(
-            &attempt("d1", 31, Some(204), None),
-            AttemptOutcome::Delivered,
-        )
-        .await
-        .unwrap();
-        tx.finish_webhook_attempt(
-            &attempt("d2", 31, Some(500), Some("HTTP 500")),
-            AttemptOutcome::RetryAt(Timestamp(60)),
-        )
-        .await
-        .unwrap();
+        assert!(
+            tx.finish_webhook_attempt(
+                &attempt("d1", 31, Some(204), None),
+                1,
+                AttemptOutcome::Delivered,
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            tx.finish_webhook_attempt(
+                &attempt("d2", 31, Some(500), Some("HTTP 500")),
+                1,
+                AttemptOutcome::RetryAt(Timestamp(60)),
+            )
+            .await
+            .unwrap()
+        );
         // A late answer for a delivery that is no longer in delivery changes nothing.
-        tx.finish_webhook_attempt(
-            &attempt("d1", 32, Some(500), Some("late")),
-            AttemptOutcome::Failed,
-        )
-        .await
-        .unwrap();
+        assert!(
+            !tx.finish_webhook_attempt(
+                &attempt("d1", 32, Some(500), Some("late")),
+                1,
+                AttemptOutcome::Failed,
+            )
+            .await
+            .unwrap()
+        );
         let d1 = tx.webhook_delivery("d1").await.unwrap();
         assert_eq!(
             (d1.status.as_str(), d1.last_status_code, d1.delivered_at),
@@ -181,12 +190,29 @@ async fn deliveries_are_claimed_when_due_retried_and_logged() {
             .unwrap()
             .unwrap();
         assert_eq!((again.id.as_str(), again.attempts), ("d2", 3));
-        tx.finish_webhook_attempt(
-            &attempt("d2", 102, None, Some("connection refused")),
-            AttemptOutcome::Failed,
-        )
-        .await
-        .unwrap();
+        // The dead sender's answer arrives late: the new claim owns the delivery.
+        assert!(
+            !tx.finish_webhook_attempt(
+                &attempt("d2", 101, Some(204), None),
+                2,
+                AttemptOutcome::Delivered,
+            )
+            .await
+            .unwrap()
+        );
+        assert_eq!(
+            tx.webhook_delivery("d2").await.unwrap().status,
+            "delivering"
+        );
+        assert!(
+            tx.finish_webhook_attempt(
+                &attempt("d2", 102, None, Some("connection refused")),
+                3,
+                AttemptOutcome::Failed,
+            )
+            .await
+            .unwrap()
+        );
         assert!(
             tx.claim_webhook_delivery(Timestamp(10_000), Timestamp(20_000))
                 .await
@@ -203,10 +229,11 @@ async fn deliveries_are_claimed_when_due_retried_and_logged() {
             ("failed", None, Some("connection refused"))
         );
 
+        // Every answer is logged, the late one too.
         let attempts = tx.webhook_attempts("d2").await.unwrap();
         assert_eq!(
             attempts.iter().map(|a| a.status_code).collect::<Vec<_>>(),
-            [Some(500), None]
+            [Some(500), Some(204), None]
         );
         assert_eq!(tx.webhook_attempts("d1").await.unwrap().len(), 2);
 
