@@ -109,16 +109,27 @@ impl Tx {
     pub async fn open_or_report_case(&mut self, new: &ReviewCase) -> Result<(ReviewCase, bool)> {
         for _ in 0..3 {
             let sql = sqlx::AssertSqlSafe(format!(
-                "UPDATE review_cases SET weight = weight + $1, reports = reports + 1, updated_at = $2 \
+                "UPDATE review_cases SET weight = weight + $1, reports = reports + 1, updated_at = $2, \
+                 content = CASE WHEN $6 = 1 THEN $7 ELSE content END, \
+                 explanation_json = CASE WHEN $6 = 1 THEN $8 ELSE explanation_json END, \
+                 decision_id = CASE WHEN $6 = 1 THEN $9 ELSE decision_id END \
                  WHERE queue = $3 AND entity_type = $4 AND entity_id = $5 AND status = 'open' \
                  RETURNING {COLUMNS}"
             ));
+            // A report that comes with a decision brings the content as it is now, judged with
+            // its spans: the agent reviews what is live, not the first version (a profile or a
+            // job post edited since). The audit log keeps each version. A flag alone keeps the
+            // content the case has.
             let bumped: Option<CaseRow> = sqlx::query_as(sql)
                 .bind(new.weight)
                 .bind(new.created_at.millis())
                 .bind(new.queue.as_str())
                 .bind(new.entity_type.as_str())
                 .bind(&new.entity_id)
+                .bind(i32::from(new.decision_id.is_some()))
+                .bind(&new.content)
+                .bind(&new.explanation_json)
+                .bind(new.decision_id.as_deref())
                 .fetch_optional(self.conn())
                 .await?;
             if let Some(row) = bumped {

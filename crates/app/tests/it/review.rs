@@ -59,11 +59,33 @@ async fn a_case_is_claimed_by_one_agent_and_upheld_with_a_warning() {
         // The same message again: one case, two reports.
         let mut louder = pipeline_case(&f.id, "msg_1");
         louder.priority = 90;
+        louder.content = "pay me on paypal instead, or wise".into();
+        louder.decision_id = Some("dec_2".into());
         let again = app.open_review_case(louder).await.unwrap();
         assert_eq!(
             (again.id.as_str(), again.reports, again.priority),
             (c.id.as_str(), 2, 90)
         );
+        // The case shows the content the latest decision judged.
+        assert_eq!(
+            (again.content.as_str(), again.decision_id.as_deref()),
+            ("pay me on paypal instead, or wise", Some("dec_2"))
+        );
+        // A flag on the same content adds weight but keeps the judged text and its spans.
+        let mut flagged = pipeline_case(&f.id, "msg_1");
+        flagged.content = "what the reporter quoted".into();
+        flagged.explanation_json = r#"{"flag":true}"#.into();
+        flagged.decision_id = None;
+        let third = app.open_review_case(flagged).await.unwrap();
+        assert_eq!(
+            (
+                third.reports,
+                third.content.as_str(),
+                third.decision_id.as_deref()
+            ),
+            (3, "pay me on paypal instead, or wise", Some("dec_2"))
+        );
+        assert!(third.explanation_json.contains("off_platform_payment"));
 
         let queue = app.review_queue(&QueueFilter::default()).await.unwrap();
         assert_eq!(queue.len(), 1);
