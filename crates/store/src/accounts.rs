@@ -1,6 +1,6 @@
 //! Accounts: one login per person.
 
-use crate::rows::{opt_ts, ts};
+use crate::rows::{MAX_IN, in_lists, opt_ts, ts};
 use crate::{Result, StoreError, Tx};
 use trustwork_core::{Role, Timestamp};
 
@@ -153,11 +153,9 @@ impl Tx {
     /// The accounts with these ids that exist.
     pub async fn find_accounts(&mut self, ids: &[&str]) -> Result<Vec<Account>> {
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(crate::rows::MAX_IN) {
-            let chunk = crate::rows::padded(chunk);
+        for (list, chunk) in in_lists(ids, MAX_IN, 1) {
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM accounts WHERE id IN ({})",
-                crate::rows::placeholders(1, chunk.len())
+                "SELECT {COLUMNS} FROM accounts WHERE id IN ({list})"
             ));
             let mut q = sqlx::query_as::<_, AccountRow>(sql);
             for id in &chunk {
@@ -179,11 +177,9 @@ impl Tx {
         let mut sorted = ids.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
-        for chunk in sorted.chunks(crate::rows::MAX_IN) {
-            let chunk = crate::rows::padded(chunk);
+        for (list, chunk) in in_lists(&sorted, MAX_IN, 1) {
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id FOR UPDATE",
-                crate::rows::placeholders(1, chunk.len())
+                "SELECT id FROM accounts WHERE id IN ({list}) ORDER BY id FOR UPDATE"
             ));
             let mut q = sqlx::query_scalar::<_, String>(sql);
             for id in &chunk {

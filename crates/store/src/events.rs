@@ -1,7 +1,7 @@
 //! Events and the decisions taken on them. An event's idempotency key is unique: the second
 //! insert of the same key fails, and the caller answers with the first decision.
 
-use crate::rows::{MAX_BINDS, MAX_IN, padded, placeholders, ts, values_rows};
+use crate::rows::{MAX_BINDS, MAX_IN, in_lists, ts, values_rows};
 use crate::{Result, StoreError, Tx};
 use std::collections::HashSet;
 use trustwork_core::Timestamp;
@@ -127,11 +127,9 @@ impl Tx {
     /// Which of these idempotency keys are already used.
     pub async fn keys_taken(&mut self, keys: &[&str]) -> Result<HashSet<String>> {
         let mut taken = HashSet::new();
-        for chunk in keys.chunks(MAX_IN) {
-            let chunk = padded(chunk);
+        for (list, chunk) in in_lists(keys, MAX_IN, 1) {
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT idempotency_key FROM events WHERE idempotency_key IN ({})",
-                placeholders(1, chunk.len())
+                "SELECT idempotency_key FROM events WHERE idempotency_key IN ({list})"
             ));
             let mut q = sqlx::query_scalar::<_, String>(sql);
             for k in &chunk {

@@ -89,11 +89,9 @@ impl Tx {
     /// Every restriction of these accounts, oldest first.
     pub async fn restrictions_of_accounts(&mut self, ids: &[&str]) -> Result<Vec<Restriction>> {
         let mut out = Vec::new();
-        for chunk in ids.chunks(crate::rows::MAX_IN) {
-            let chunk = crate::rows::padded(chunk);
+        for (list, chunk) in crate::rows::in_lists(ids, crate::rows::MAX_IN, 1) {
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM restrictions WHERE account_id IN ({}) ORDER BY created_at, id",
-                crate::rows::placeholders(1, chunk.len())
+                "SELECT {COLUMNS} FROM restrictions WHERE account_id IN ({list}) ORDER BY created_at, id"
             ));
             let mut q = sqlx::query_as::<_, RestrictionRow>(sql);
             for id in &chunk {

@@ -78,6 +78,22 @@ pub(crate) fn padded<'a>(values: &[&'a str]) -> Vec<&'a str> {
     out
 }
 
+/// `values` cut into `IN (…)` lists of at most `max`, each [`padded`], with its placeholders
+/// numbered from `$first`.
+pub(crate) fn in_lists<'a>(
+    values: &[&'a str],
+    max: usize,
+    first: usize,
+) -> Vec<(String, Vec<&'a str>)> {
+    values
+        .chunks(max)
+        .map(|chunk| {
+            let chunk = padded(chunk);
+            (placeholders(first, chunk.len()), chunk)
+        })
+        .collect()
+}
+
 /// How many values one statement binds at most: SQLite builds before 3.32 stop at 999.
 pub(crate) const MAX_BINDS: usize = 900;
 

@@ -141,15 +141,8 @@ impl Tx {
         kind: &str,
         since: Timestamp,
     ) -> Result<i64> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM signals WHERE account_id = $1 AND kind = $2 AND at > $3",
-        )
-        .bind(account_id)
-        .bind(kind)
-        .bind(since.millis())
-        .fetch_one(self.conn())
-        .await?;
-        Ok(n)
+        self.aggregate_signals("COUNT(*)", account_id, kind, since)
+            .await
     }
 
     /// Distinct `ref_id`s of one kind for the account since `since` (e.g. people messaged).
@@ -159,14 +152,26 @@ impl Tx {
         kind: &str,
         since: Timestamp,
     ) -> Result<i64> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT ref_id) FROM signals WHERE account_id = $1 AND kind = $2 AND at > $3",
-        )
-        .bind(account_id)
-        .bind(kind)
-        .bind(since.millis())
-        .fetch_one(self.conn())
-        .await?;
+        self.aggregate_signals("COUNT(DISTINCT ref_id)", account_id, kind, since)
+            .await
+    }
+
+    async fn aggregate_signals(
+        &mut self,
+        aggregate: &'static str,
+        account_id: &str,
+        kind: &str,
+        since: Timestamp,
+    ) -> Result<i64> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {aggregate} FROM signals WHERE account_id = $1 AND kind = $2 AND at > $3"
+        ));
+        let n: i64 = sqlx::query_scalar(sql)
+            .bind(account_id)
+            .bind(kind)
+            .bind(since.millis())
+            .fetch_one(self.conn())
+            .await?;
         Ok(n)
     }
 

@@ -5,8 +5,8 @@
 //! (accounts, restrictions, counters) and written with a few multi-row inserts. Anything else
 //! (a sign-up, a flag, feedback, a proposal, a replayed key, an action to take) goes through the
 //! one-event path inside the same transaction, behind a savepoint, after the rows decided so far
-//! are written; the actor's loaded state is then dropped, so its later events in the group take
-//! the one-event path too and see everything the transaction wrote.
+//! are written; if the actor has more events in the group, its state is then loaded again from
+//! what the transaction holds.
 //!
 //! Both paths give the same decision for the same events: `tests/it/pipeline.rs` checks that
 //! against [`App::ingest_unbatched`].
@@ -246,16 +246,29 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Gro
     let subscriptions = app.subscriptions().active_in(&mut tx).await?;
     let loaded = started.elapsed();
 
+    // How many events each actor still has in the group that could be decided in memory: after
+    // the one-event path, an actor is loaded again only if some are left.
+    let mut in_memory_left: HashMap<&str, usize> = HashMap::new();
+    for p in items.iter().filter(|p| decided_in_memory(&p.event.data)) {
+        *in_memory_left.entry(p.event.actor_id.as_str()).or_default() += 1;
+    }
+
     let mut seen = HashSet::new();
     let mut one_by_one = 0_usize;
     let mut rows = Rows::default();
     let mut results = Vec::with_capacity(items.len());
     for p in items {
+        let actor = p.event.actor_id.as_str();
+        if decided_in_memory(&p.event.data)
+            && let Some(left) = in_memory_left.get_mut(actor)
+        {
+            *left -= 1;
+        }
         let new_key = seen.insert(p.key.as_str()) && !taken.contains(&p.key);
         if new_key
             && decided_in_memory(&p.event.data)
-            && let Some(actor) = actors.get_mut(&p.event.actor_id)
-            && let Some(view) = decide_in_memory(p, actor, policy, &subscriptions, &mut rows, now)?
+            && let Some(state) = actors.get_mut(actor)
+            && let Some(view) = decide_in_memory(p, state, policy, &subscriptions, &mut rows, now)?
         {
             results.push(Decided::Done(Box::new(Ok((view, false)))));
             continue;
@@ -282,9 +295,10 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Gro
         }
         // The one-event path may have changed what was loaded (a restriction, the counters) or
         // created the actor (a sign-up): load it again from what the transaction now holds.
-        let actor = p.event.actor_id.as_str();
         actors.remove(actor);
-        actors.extend(load_actors(&mut tx, &[actor], now).await?);
+        if in_memory_left.get(actor).is_some_and(|&left| left > 0) {
+            actors.extend(load_actors(&mut tx, &[actor], now).await?);
+        }
     }
     let decided = started.elapsed();
     rows.flush(&mut tx).await?;

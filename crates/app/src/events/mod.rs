@@ -73,7 +73,6 @@ pub(crate) struct Ids {
 }
 
 impl DecisionView {
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         ids: Ids,
         outcome: &Outcome,
@@ -230,10 +229,13 @@ pub(crate) struct Prepared {
 /// Texts longer than this are scanned on the blocking pool, not on the async threads.
 const INLINE_SCAN_BYTES: usize = 8 * 1024;
 
-fn prepare(key: &str, body: &serde_json::Value) -> AppResult<Prepared> {
+fn parsed(key: &str, body: &serde_json::Value) -> AppResult<Event> {
     check_key(key)?;
-    let event = parse_event(body).map_err(AppError::Event)?;
-    Ok(scanned(key.to_owned(), event))
+    parse_event(body).map_err(AppError::Event)
+}
+
+fn prepare(key: &str, body: &serde_json::Value) -> AppResult<Prepared> {
+    Ok(scanned(key.to_owned(), parsed(key, body)?))
 }
 
 fn scanned(key: String, event: Event) -> Prepared {
@@ -250,8 +252,7 @@ fn scanned(key: String, event: Event) -> Prepared {
 
 /// [`prepare`], with long texts scanned off the async threads.
 async fn prepare_off_thread(key: String, body: serde_json::Value) -> AppResult<Prepared> {
-    check_key(&key)?;
-    let event = parse_event(&body).map_err(AppError::Event)?;
+    let event = parsed(&key, &body)?;
     let long = event
         .text()
         .is_some_and(|(_, text, _)| text.len() > INLINE_SCAN_BYTES);

@@ -89,13 +89,13 @@ fn invalid(e: WebhookError) -> AppError {
 /// Returns how many deliveries were queued; the caller wakes the worker after its commit
 /// ([`App::wake_outbox`]).
 pub(crate) async fn enqueue_webhooks_in(
-    _app: &App,
+    app: &App,
     tx: &mut Tx,
     event_type: &str,
     payload: serde_json::Value,
     now: Timestamp,
 ) -> AppResult<usize> {
-    let subscriptions = tx.webhook_subscriptions(true).await?;
+    let subscriptions = app.subscriptions().active_in(tx).await?;
     let deliveries = deliveries_for(&subscriptions, event_type, &payload, now);
     if !deliveries.is_empty() {
         tx.insert_webhook_deliveries(&deliveries).await?;
