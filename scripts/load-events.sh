@@ -26,7 +26,7 @@ else
 fi
 
 token=$("$bin" token create --name load --scope accounts:write --database-url "$db_url" --data-dir "$dir" 2>/dev/null)
-RUST_LOG=warn "$bin" serve --bind "127.0.0.1:$port" --database-url "$db_url" --data-dir "$dir" >/dev/null 2>"$dir/server.log" &
+RUST_LOG="${SERVER_LOG:-warn}" "$bin" serve --bind "127.0.0.1:$port" --database-url "$db_url" --data-dir "$dir" >"$dir/server.log" 2>&1 &
 pid=$!
 until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.1; done
 
@@ -46,7 +46,10 @@ for start in range(0, actors, 1000):
 PY
 
 echo "backend: ${db_url%%:*}, ${secs}s, ${conns} connections, 2 wrk threads, ${actors} actors"
-TOKEN="$token" ACTORS="$actors" wrk -t2 -c"$conns" -d"${secs}s" --latency \
+TOKEN="$token" ACTORS="$actors" ${WRK_NICE:+nice -n "$WRK_NICE"} wrk -t2 -c"$conns" -d"${secs}s" --latency \
   -s scripts/load/message_sent.lua "http://127.0.0.1:$port" | tee "$dir/wrk.txt"
 echo "server peak resident memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"
 echo "server resident memory now:  $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
+# SERVER_LOG=trustwork_app::events=debug KEEP_LOG=/tmp/server.log keeps the server's log (group timings).
+[ -n "${KEEP_LOG:-}" ] && cp "$dir/server.log" "$KEEP_LOG"
+true

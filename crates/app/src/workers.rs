@@ -17,6 +17,30 @@ pub const MAX_ATTEMPTS: i64 = 8;
 const LOCK_MS: i64 = 5 * MINUTE_MS;
 /// How often the workers look for due work when nobody wakes them.
 const POLL: Duration = Duration::from_secs(2);
+/// Messages claimed together by the outbox worker.
+const MAIL_BATCH: i64 = 50;
+/// After a wake-up, a worker waits this long for more work before it starts: under load the
+/// event writer wakes the workers with nearly every group, and each pass costs write
+/// transactions that the writer then waits behind.
+pub(crate) const GATHER: Duration = Duration::from_millis(100);
+
+/// Waits until woken (then [`GATHER`] more) or [`POLL`] passes; `false` when shutting down.
+pub(crate) async fn wait_for_work(
+    wakeup: &tokio::sync::Notify,
+    shutdown: &mut watch::Receiver<bool>,
+) -> bool {
+    tokio::select! {
+        _ = wakeup.notified() => {
+            tokio::select! {
+                _ = tokio::time::sleep(GATHER) => {}
+                _ = shutdown.changed() => return false,
+            }
+        }
+        _ = tokio::time::sleep(POLL) => {}
+        _ = shutdown.changed() => return false,
+    }
+    !*shutdown.borrow()
+}
 
 /// Exponential backoff: 30 s, 1 min, 2 min, … capped at one hour.
 pub fn backoff_ms(attempts: i64) -> i64 {
@@ -27,35 +51,49 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 impl App {
     /// Delivers one due message. Returns whether there was one.
     pub async fn deliver_one_message(&self) -> AppResult<bool> {
+        Ok(self.deliver_mail(1).await? > 0)
+    }
+
+    /// Delivers up to `limit` due messages, claimed in one transaction and recorded in another.
+    /// Returns how many it claimed.
+    pub async fn deliver_mail(&self, limit: i64) -> AppResult<usize> {
         let now = self.now();
         let mut tx = self.db().begin().await?;
-        let Some(msg) = tx.claim_outbox(now, now.plus_millis(LOCK_MS)).await? else {
-            return Ok(false);
-        };
+        let claimed = tx
+            .claim_outbox_batch(now, now.plus_millis(LOCK_MS), limit)
+            .await?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
         tx.commit().await?;
-        let email = Email {
-            to: msg.recipient.clone(),
-            subject: msg.subject.clone(),
-            body: msg.body.clone(),
-        };
-        let result = self.mailer().send(&email).await;
+        let mut results = Vec::with_capacity(claimed.len());
+        for msg in &claimed {
+            let email = Email {
+                to: msg.recipient.clone(),
+                subject: msg.subject.clone(),
+                body: msg.body.clone(),
+            };
+            results.push(self.mailer().send(&email).await);
+        }
         let now = self.now();
         let mut tx = self.db().begin().await?;
-        match result {
-            Ok(()) => {
-                tx.mark_outbox_delivered(&msg.id, self.mailer().transport_name(), now)
-                    .await?
-            }
-            Err(e) => {
-                tracing::warn!(message_id = %msg.id, attempts = msg.attempts, error = %e, "email delivery failed");
-                let retry = (msg.attempts < MAX_ATTEMPTS)
-                    .then(|| now.plus_millis(backoff_ms(msg.attempts)));
-                tx.mark_outbox_failed(&msg.id, &e.to_string(), retry)
-                    .await?;
+        for (msg, result) in claimed.iter().zip(results) {
+            match result {
+                Ok(()) => {
+                    tx.mark_outbox_delivered(&msg.id, self.mailer().transport_name(), now)
+                        .await?
+                }
+                Err(e) => {
+                    tracing::warn!(message_id = %msg.id, attempts = msg.attempts, error = %e, "email delivery failed");
+                    let retry = (msg.attempts < MAX_ATTEMPTS)
+                        .then(|| now.plus_millis(backoff_ms(msg.attempts)));
+                    tx.mark_outbox_failed(&msg.id, &e.to_string(), retry)
+                        .await?;
+                }
             }
         }
         tx.commit().await?;
-        Ok(true)
+        Ok(claimed.len())
     }
 
     /// Fires one due timer. Returns whether there was one.
@@ -115,21 +153,16 @@ impl App {
     pub async fn run_outbox_worker(&self, mut shutdown: watch::Receiver<bool>) {
         loop {
             loop {
-                match self.deliver_one_message().await {
-                    Ok(true) => continue,
-                    Ok(false) => break,
+                match self.deliver_mail(MAIL_BATCH).await {
+                    Ok(n) if n > 0 => continue,
+                    Ok(_) => break,
                     Err(e) => {
                         tracing::error!(error = %e.detail(), "outbox worker");
                         break;
                     }
                 }
             }
-            tokio::select! {
-                _ = self.outbox_wakeup().notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
-                _ = shutdown.changed() => return,
-            }
-            if *shutdown.borrow() {
+            if !wait_for_work(self.outbox_wakeup(), &mut shutdown).await {
                 return;
             }
         }

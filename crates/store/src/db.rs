@@ -2,9 +2,11 @@
 
 use crate::Result;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMappedMutexGuard};
 
 /// Which database is behind the pool. SQL is shared; only a few statements differ (how a write
 /// transaction begins).
@@ -37,7 +39,26 @@ impl Backend {
 #[derive(Clone)]
 pub struct Db {
     pub(crate) pool: AnyPool,
+    /// On SQLite, the one connection write transactions run on, taken in turn (see
+    /// [`WriteSlot`]); on PostgreSQL, `None`: writes come from the pool.
+    writer: Option<Arc<Writer>>,
     backend: Backend,
+}
+
+/// SQLite's single write connection. SQLite lets one writer in at a time anyway; taking turns
+/// here queues writers in order instead of in SQLite's busy handler, which sleeps for
+/// milliseconds; the connection keeps its page cache warm (another connection's commit makes it
+/// read the changed pages again); and it never goes back to a pool, which costs a round trip to
+/// the connection's thread each time (sqlx pings a returned connection).
+struct Writer {
+    options: AnyConnectOptions,
+    slot: Arc<Mutex<Option<WriteSlot>>>,
+}
+
+pub(crate) struct WriteSlot {
+    conn: AnyConnection,
+    /// A transaction was begun and neither committed nor rolled back yet.
+    open: bool,
 }
 
 impl std::fmt::Debug for Db {
@@ -71,53 +92,42 @@ impl Db {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = match backend {
+        let (pool, writer) = match backend {
             Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(4)
-                    .acquire_timeout(Duration::from_secs(30))
-                    // A local file does not drop connections: skip the ping before each use,
-                    // one round trip to the connection's thread per transaction.
-                    .test_before_acquire(false)
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            // WAL lets readers run beside the writer; busy_timeout makes a second
-                            // writer wait instead of failing; SQLite leaves foreign keys off
-                            // unless asked.
-                            for pragma in [
-                                "PRAGMA journal_mode = WAL",
-                                "PRAGMA busy_timeout = 10000",
-                                "PRAGMA foreign_keys = ON",
-                                "PRAGMA synchronous = NORMAL",
-                                // 16 MB of pages per connection instead of 2: the indexes the
-                                // event pipeline reads stay in memory under load.
-                                "PRAGMA cache_size = -16000",
-                                // Checkpoint every 16 MB of WAL instead of 4: a page the event
-                                // pipeline changes many times is copied back to the file once.
-                                "PRAGMA wal_autocheckpoint = 4000",
-                            ] {
-                                sqlx::query(pragma).execute(&mut *conn).await?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .connect_with(options)
-                    .await?
+                let readers = sqlite_pool(3).connect_with(options.clone()).await?;
+                let writer = Writer {
+                    slot: Arc::new(Mutex::new(Some(WriteSlot {
+                        conn: connect_sqlite(&options).await?,
+                        open: false,
+                    }))),
+                    options,
+                };
+                (readers, Some(Arc::new(writer)))
             }
             Backend::Postgres => {
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options)
-                    .await?
+                    .await?;
+                (pool, None)
             }
         };
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            writer,
+            backend,
+        })
     }
 
     /// Applies the embedded migrations that have not run yet.
     pub async fn migrate(&self) -> Result<()> {
         MIGRATOR.run(&self.pool).await?;
+        if self.backend == Backend::Sqlite {
+            sqlx::raw_sql(include_str!("account_changes.sql"))
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(())
     }
 
@@ -129,12 +139,12 @@ impl Db {
     /// deferred transaction that reads and then writes fails outright if another connection
     /// wrote in between, and busy_timeout cannot help with that.
     pub async fn begin(&self) -> Result<Tx> {
-        let tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+        let inner = match &self.writer {
+            Some(writer) => TxConn::Exclusive(ExclusiveTx(Some(writer.begin().await?))),
+            None => TxConn::Pooled(self.pool.begin().await?),
         };
         Ok(Tx {
-            inner: tx,
+            inner,
             backend: self.backend,
         })
     }
@@ -143,7 +153,7 @@ impl Db {
     /// runs beside the writer (WAL); writing in it may fail with "database is locked".
     pub async fn read(&self) -> Result<Tx> {
         Ok(Tx {
-            inner: self.pool.begin().await?,
+            inner: TxConn::Pooled(self.pool.begin().await?),
             backend: self.backend,
         })
     }
@@ -155,6 +165,12 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer
+            && let Some(slot) = writer.slot.lock().await.take()
+            && let Err(e) = slot.conn.close().await
+        {
+            tracing::warn!(error = %e, "closing the write connection");
+        }
         self.pool.close().await;
     }
 }
@@ -162,13 +178,94 @@ impl Db {
 /// A database transaction. Repository functions are its methods; nothing is visible to others
 /// until [`Tx::commit`], and dropping it rolls back.
 pub struct Tx {
-    pub(crate) inner: Transaction<'static, Any>,
+    inner: TxConn,
     pub(crate) backend: Backend,
+}
+
+enum TxConn {
+    Pooled(Transaction<'static, Any>),
+    Exclusive(ExclusiveTx),
+}
+
+type SlotGuard = OwnedMappedMutexGuard<Option<WriteSlot>, WriteSlot>;
+
+/// A transaction on the write connection; rolled back if dropped before its commit.
+struct ExclusiveTx(Option<SlotGuard>);
+
+impl Writer {
+    /// Takes the write connection (waiting for its turn) and begins a transaction on it.
+    async fn begin(&self) -> Result<SlotGuard> {
+        let t0 = std::time::Instant::now();
+        let mut slot = self.slot.clone().lock_owned().await;
+        let waited = t0.elapsed();
+        if slot.is_none() {
+            *slot = Some(WriteSlot {
+                conn: connect_sqlite(&self.options).await?,
+                open: false,
+            });
+        }
+        let Ok(mut slot) = tokio::sync::OwnedMutexGuard::try_map(slot, Option::as_mut) else {
+            return Err(sqlx::Error::PoolClosed.into());
+        };
+        if slot.open {
+            // Dropped without a commit, and the rollback it asked for did not run.
+            sqlx::query("ROLLBACK").execute(&mut slot.conn).await?;
+            slot.open = false;
+        }
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut slot.conn)
+            .await?;
+        slot.open = true;
+        tracing::debug!(
+            waited_us = waited.as_micros() as u64,
+            begin_us = (t0.elapsed() - waited).as_micros() as u64,
+            "write begun"
+        );
+        Ok(slot)
+    }
+}
+
+impl Drop for ExclusiveTx {
+    fn drop(&mut self) {
+        let Some(mut slot) = self.0.take() else {
+            return;
+        };
+        if !slot.open {
+            return;
+        }
+        // The connection stays taken until the rollback has run; without a runtime, the next
+        // `begin` rolls back first.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                match sqlx::query("ROLLBACK").execute(&mut slot.conn).await {
+                    Ok(_) => slot.open = false,
+                    Err(e) => tracing::warn!(error = %e, "rolling back a dropped transaction"),
+                }
+            });
+        }
+    }
+}
+
+/// Opens SQLite's write connection.
+async fn connect_sqlite(options: &AnyConnectOptions) -> Result<AnyConnection> {
+    let mut conn = AnyConnection::connect_with(options).await?;
+    for pragma in SQLITE_PRAGMAS {
+        sqlx::query(pragma).execute(&mut conn).await?;
+    }
+    Ok(conn)
 }
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {
-        self.inner.commit().await?;
+        match self.inner {
+            TxConn::Pooled(tx) => tx.commit().await?,
+            TxConn::Exclusive(mut tx) => {
+                if let Some(slot) = tx.0.as_mut() {
+                    sqlx::query("COMMIT").execute(&mut slot.conn).await?;
+                    slot.open = false;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -199,10 +296,51 @@ impl Tx {
         Ok(())
     }
 
-    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
-        &mut self.inner
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        match &mut self.inner {
+            TxConn::Pooled(tx) => tx,
+            TxConn::Exclusive(ExclusiveTx(Some(slot))) => &mut slot.conn,
+            // Only `commit` and `drop` take the connection out, and both consume the Tx.
+            TxConn::Exclusive(ExclusiveTx(None)) => {
+                unreachable!("a transaction used after its commit")
+            }
+        }
     }
 }
+
+/// A pool of SQLite connections set up for the service.
+fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(Duration::from_secs(30))
+        // A local file does not drop connections: skip the ping before each use, one round
+        // trip to the connection's thread per transaction.
+        .test_before_acquire(false)
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                for pragma in SQLITE_PRAGMAS {
+                    sqlx::query(pragma).execute(&mut *conn).await?;
+                }
+                Ok(())
+            })
+        })
+}
+
+/// How every SQLite connection is set up. WAL lets readers run beside the writer;
+/// busy_timeout makes a writer in another process wait instead of failing; SQLite leaves
+/// foreign keys off unless asked.
+const SQLITE_PRAGMAS: [&str; 6] = [
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA busy_timeout = 10000",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = NORMAL",
+    // 16 MB of pages per connection instead of 2: the indexes the event pipeline reads stay
+    // in memory under load.
+    "PRAGMA cache_size = -16000",
+    // Checkpoint every 16 MB of WAL instead of 4: a page the event pipeline changes many times
+    // is copied back to the file once.
+    "PRAGMA wal_autocheckpoint = 4000",
+];
 
 /// A URL without its password, for error messages and logs.
 pub fn redact(url: &str) -> String {

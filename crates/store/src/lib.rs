@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod appeals;
 pub mod audit;
 pub mod auth;
+mod changes;
 pub mod events;
 pub mod marketplace;
 pub mod outbox;

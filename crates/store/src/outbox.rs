@@ -1,5 +1,5 @@
 //! The outbox: messages written in the same transaction as the change that causes them, and
-//! delivered after commit by a worker that claims them one at a time.
+//! delivered after commit by a worker that claims them in batches.
 
 use crate::rows::{opt_ts, ts};
 use crate::{Result, Tx};
@@ -84,24 +84,38 @@ impl Tx {
     }
 
     /// Claims the oldest message that is due, locking it until `lock_until`. A message whose
-    /// claimant died is claimed again once its lock runs out. The predicate is repeated in the
-    /// outer WHERE so that of two concurrent claimers on PostgreSQL, the loser updates nothing.
+    /// claimant died is claimed again once its lock runs out.
     pub async fn claim_outbox(
         &mut self,
         now: Timestamp,
         lock_until: Timestamp,
     ) -> Result<Option<OutboxMessage>> {
+        Ok(self.claim_outbox_batch(now, lock_until, 1).await?.pop())
+    }
+
+    /// Claims up to `limit` of the oldest due messages at once, oldest first (one write
+    /// transaction for a batch of mail, not one each). The predicate is repeated in the outer
+    /// WHERE so that of two concurrent claimers on PostgreSQL, the loser updates nothing.
+    pub async fn claim_outbox_batch(
+        &mut self,
+        now: Timestamp,
+        lock_until: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "UPDATE outbox SET status = 'delivering', locked_until = $1, attempts = attempts + 1 \
-             WHERE id = (SELECT id FROM outbox WHERE {DUE} ORDER BY next_attempt_at, id LIMIT 1) AND {DUE} \
+             WHERE id IN (SELECT id FROM outbox WHERE {DUE} ORDER BY next_attempt_at, id LIMIT $3) AND {DUE} \
              RETURNING {COLUMNS}"
         ));
-        let row: Option<OutboxRow> = sqlx::query_as(sql)
+        let rows: Vec<OutboxRow> = sqlx::query_as(sql)
             .bind(lock_until.millis())
             .bind(now.millis())
-            .fetch_optional(self.conn())
+            .bind(limit)
+            .fetch_all(self.conn())
             .await?;
-        Ok(row.map(OutboxMessage::from))
+        let mut claimed: Vec<OutboxMessage> = rows.into_iter().map(OutboxMessage::from).collect();
+        claimed.sort_by(|a, b| (a.next_attempt_at, &a.id).cmp(&(b.next_attempt_at, &b.id)));
+        Ok(claimed)
     }
 
     pub async fn mark_outbox_delivered(

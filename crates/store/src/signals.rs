@@ -31,13 +31,13 @@ pub struct NewSignal {
     pub at: Timestamp,
 }
 
-/// What [`Tx::signal_totals_of_accounts`] found.
+/// What [`Tx::signal_times_of_accounts`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SignalTotals {
-    /// `(account, kind, count)`.
-    pub counts: Vec<(String, String, i64)>,
-    /// `(account, ref_id)`, each pair once.
-    pub refs: Vec<(String, String)>,
+pub struct SignalTimes {
+    /// `(account, kind, at)`: one entry per signal.
+    pub times: Vec<(String, String, Timestamp)>,
+    /// `(account, ref_id, latest at)`, each pair once.
+    pub refs: Vec<(String, String, Timestamp)>,
 }
 
 impl Tx {
@@ -62,28 +62,29 @@ impl Tx {
         Ok(())
     }
 
-    /// For many accounts at once, in one statement: how many signals of each of `count_kinds`
-    /// each has since `count_since` (as [`Tx::count_signals`]; pairs with none left out), and
-    /// the distinct `ref_id`s of `ref_kind` since `ref_since` (the people each one messaged).
-    pub async fn signal_totals_of_accounts(
+    /// For many accounts at once, in one statement: when each had each signal of `kinds` since
+    /// `since`, and the distinct `ref_id`s of `ref_kind` since `ref_since` with the latest time
+    /// of each (the people each one messaged). Times, not counts, so that a caller keeping them
+    /// can slide the window.
+    pub async fn signal_times_of_accounts(
         &mut self,
         ids: &[&str],
-        count_kinds: &[&str],
-        count_since: Timestamp,
+        kinds: &[&str],
+        since: Timestamp,
         ref_kind: &str,
         ref_since: Timestamp,
-    ) -> Result<SignalTotals> {
-        let mut totals = SignalTotals::default();
+    ) -> Result<SignalTimes> {
+        let mut found = SignalTimes::default();
         for chunk in ids.chunks(MAX_IN / 2) {
             let chunk = padded(chunk);
             let n = chunk.len();
-            let k = count_kinds.len();
+            let k = kinds.len();
             let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT 'count' AS part, account_id, kind AS value, COUNT(*) AS n FROM signals \
-                 WHERE account_id IN ({}) AND kind IN ({}) AND at > ${} GROUP BY account_id, kind \
+                "SELECT 'time' AS part, account_id, kind AS value, at FROM signals \
+                 WHERE account_id IN ({}) AND kind IN ({}) AND at > ${} \
                  UNION ALL \
-                 SELECT DISTINCT 'ref' AS part, account_id, ref_id AS value, 0 AS n FROM signals \
-                 WHERE account_id IN ({}) AND kind = ${} AND at > ${}",
+                 SELECT 'ref' AS part, account_id, ref_id AS value, MAX(at) AS at FROM signals \
+                 WHERE account_id IN ({}) AND kind = ${} AND at > ${} GROUP BY account_id, ref_id",
                 placeholders(1, n),
                 placeholders(1 + n, k),
                 1 + n + k,
@@ -95,10 +96,10 @@ impl Tx {
             for id in &chunk {
                 q = q.bind(*id);
             }
-            for kind in count_kinds {
+            for kind in kinds {
                 q = q.bind(*kind);
             }
-            q = q.bind(count_since.millis());
+            q = q.bind(since.millis());
             for id in &chunk {
                 q = q.bind(*id);
             }
@@ -107,15 +108,15 @@ impl Tx {
                 .bind(ref_since.millis())
                 .fetch_all(self.conn())
                 .await?;
-            for (part, account, value, n) in rows {
-                if part == "count" {
-                    totals.counts.push((account, value, n));
+            for (part, account, value, at) in rows {
+                if part == "time" {
+                    found.times.push((account, value, ts(at)));
                 } else {
-                    totals.refs.push((account, value));
+                    found.refs.push((account, value, ts(at)));
                 }
             }
         }
-        Ok(totals)
+        Ok(found)
     }
 
     pub async fn add_signal(

@@ -11,14 +11,14 @@
 //! Both paths give the same decision for the same events: `tests/it/pipeline.rs` checks that
 //! against [`App::ingest_unbatched`].
 
-use super::counters::{self, CONTACT_ATTEMPT, MESSAGE_RECIPIENT, PAYMENT_ATTEMPT, Stored};
+use super::actors::{Actor, ActorCache};
+use super::counters::{self, Stored};
 use super::{DecisionView, Ids, Prepared, account_input, event_input, stored_event};
 use crate::webhooks::deliveries_for;
 use crate::{App, AppError, AppResult};
 use std::collections::{HashMap, HashSet};
+use trustwork_core::Timestamp;
 use trustwork_core::enforcement::{EventData, Input, Policy, decide};
-use trustwork_core::{DAY_MS, HOUR_MS, Restriction, Timestamp};
-use trustwork_store::accounts::Account;
 use trustwork_store::events::{StoredDecision, StoredEvent};
 use trustwork_store::signals::NewSignal;
 use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};
@@ -30,15 +30,6 @@ pub(super) enum Decided {
     /// Decide it again on its own after the group commits (its key was taken meanwhile by
     /// another server node).
     Retry,
-}
-
-/// What the group knows of an actor whose events it decides from memory.
-struct Actor {
-    account: Account,
-    restrictions: Vec<Restriction>,
-    contact_attempts_30d: i64,
-    payment_attempts_30d: i64,
-    recipients_1h: HashSet<String>,
 }
 
 /// Rows decided but not written yet.
@@ -91,60 +82,6 @@ fn decided_in_memory(data: &EventData) -> bool {
     )
 }
 
-async fn load_actors(
-    tx: &mut Tx,
-    ids: &[&str],
-    now: Timestamp,
-) -> AppResult<HashMap<String, Actor>> {
-    tx.lock_accounts(ids).await?;
-    let mut actors: HashMap<String, Actor> = tx
-        .find_accounts(ids)
-        .await?
-        .into_iter()
-        .map(|account| {
-            (
-                account.id.clone(),
-                Actor {
-                    account,
-                    restrictions: Vec::new(),
-                    contact_attempts_30d: 0,
-                    payment_attempts_30d: 0,
-                    recipients_1h: HashSet::new(),
-                },
-            )
-        })
-        .collect();
-    for r in tx.restrictions_of_accounts(ids).await? {
-        if let Some(a) = actors.get_mut(&r.account_id) {
-            a.restrictions.push(r);
-        }
-    }
-    let totals = tx
-        .signal_totals_of_accounts(
-            ids,
-            &[CONTACT_ATTEMPT, PAYMENT_ATTEMPT],
-            now.plus_millis(-30 * DAY_MS),
-            MESSAGE_RECIPIENT,
-            now.plus_millis(-HOUR_MS),
-        )
-        .await?;
-    for (id, kind, n) in totals.counts {
-        if let Some(a) = actors.get_mut(&id) {
-            if kind == CONTACT_ATTEMPT {
-                a.contact_attempts_30d = n;
-            } else {
-                a.payment_attempts_30d = n;
-            }
-        }
-    }
-    for (id, recipient) in totals.refs {
-        if let Some(a) = actors.get_mut(&id) {
-            a.recipients_1h.insert(recipient);
-        }
-    }
-    Ok(actors)
-}
-
 /// Decides `p` from the actor's loaded state, if the decision takes no action and opens no
 /// case; `None` sends it down the one-event path.
 fn decide_in_memory(
@@ -156,9 +93,9 @@ fn decide_in_memory(
     now: Timestamp,
 ) -> AppResult<Option<DecisionView>> {
     let stored = Stored {
-        contact_attempts_30d: actor.contact_attempts_30d,
-        payment_attempts_30d: actor.payment_attempts_30d,
-        recipients_1h: i64::try_from(actor.recipients_1h.len()).unwrap_or(i64::MAX),
+        contact_attempts_30d: actor.contact_attempts_30d(now),
+        payment_attempts_30d: actor.payment_attempts_30d(now),
+        recipients_1h: actor.recipients_1h(now),
         ..Stored::default()
     };
     let counters = counters::assemble(&p.event, &p.findings, false, &stored);
@@ -199,13 +136,8 @@ fn decide_in_memory(
     rows.decisions.push(view.stored(&p.event.actor_id, now)?);
     let signals = counters::signals_of(&p.event, &view.event_id, &p.findings, now);
     for s in &signals {
-        match s.kind {
-            CONTACT_ATTEMPT => actor.contact_attempts_30d += 1,
-            PAYMENT_ATTEMPT => actor.payment_attempts_30d += 1,
-            MESSAGE_RECIPIENT => {
-                actor.recipients_1h.insert(s.ref_id.clone());
-            }
-            _ => {}
+        if s.account_id == actor.account.id {
+            actor.record(s.kind, &s.ref_id, s.at);
         }
     }
     rows.signals.extend(signals);
@@ -222,7 +154,11 @@ fn decide_in_memory(
 
 /// Decides the group in one transaction and commits it. An error means nothing was stored; the
 /// caller decides each event on its own then.
-pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Group> {
+pub(super) async fn decide_group(
+    app: &App,
+    actors: &mut ActorCache,
+    items: &[Prepared],
+) -> AppResult<Group> {
     let now = app.now();
     let live = app.live_policy().get();
     let policy = &live.policy;
@@ -230,7 +166,9 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Gro
     let mut tx = app.db().begin().await?;
 
     let keys: Vec<&str> = items.iter().map(|p| p.key.as_str()).collect();
+    let begun = started.elapsed();
     let taken = tx.keys_taken(&keys).await?;
+    let keys_checked = started.elapsed();
     let mut ids: Vec<&str> = items
         .iter()
         .filter(|p| decided_in_memory(&p.event.data))
@@ -238,11 +176,9 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Gro
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut actors = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        load_actors(&mut tx, &ids, now).await?
-    };
+    let loaded_actors = actors
+        .prepare(&mut tx, &ids, app.pipeline().forgotten(), now)
+        .await?;
     let subscriptions = app.subscriptions().active_in(&mut tx).await?;
     let loaded = started.elapsed();
 
@@ -267,7 +203,7 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Gro
         let new_key = seen.insert(p.key.as_str()) && !taken.contains(&p.key);
         if new_key
             && decided_in_memory(&p.event.data)
-            && let Some(state) = actors.get_mut(actor)
+            && let Some(state) = actors.get_mut(actor, now)
             && let Some(view) = decide_in_memory(p, state, policy, &subscriptions, &mut rows, now)?
         {
             results.push(Decided::Done(Box::new(Ok((view, false)))));
@@ -295,20 +231,26 @@ pub(super) async fn decide_group(app: &App, items: &[Prepared]) -> AppResult<Gro
         }
         // The one-event path may have changed what was loaded (a restriction, the counters) or
         // created the actor (a sign-up): load it again from what the transaction now holds.
-        actors.remove(actor);
+        actors.forget(actor);
         if in_memory_left.get(actor).is_some_and(|&left| left > 0) {
-            actors.extend(load_actors(&mut tx, &[actor], now).await?);
+            actors.load(&mut tx, &[actor], now).await?;
         }
     }
     let decided = started.elapsed();
     rows.flush(&mut tx).await?;
+    if one_by_one > 0 {
+        actors.settle(&mut tx).await?;
+    }
     let flushed = started.elapsed();
     tx.commit().await?;
     // Where a group's time goes (RUST_LOG=trustwork_app::events=debug), for load analysis.
     tracing::debug!(
         events = items.len(),
         one_by_one,
-        load_us = loaded.as_micros() as u64,
+        loaded_actors,
+        begin_us = begun.as_micros() as u64,
+        keys_us = (keys_checked - begun).as_micros() as u64,
+        load_us = (loaded - keys_checked).as_micros() as u64,
         decide_us = (decided - loaded).as_micros() as u64,
         flush_us = (flushed - decided).as_micros() as u64,
         commit_us = (started.elapsed() - flushed).as_micros() as u64,

@@ -2,6 +2,7 @@
 //! are loaded, the policy decides, and the decision, its explanation and its effects are stored
 //! in one transaction. The same idempotency key always answers with the same decision.
 
+mod actors;
 mod backtest;
 mod batch;
 mod counters;
@@ -302,6 +303,9 @@ impl App {
     pub(crate) async fn ingest_prepared(&self, p: &Prepared) -> AppResult<(DecisionView, bool)> {
         loop {
             let mut tx = self.db().begin().await?;
+            // Before this commits: the writer's next group, which begins after it, forgets
+            // what it knew of the actor's counters.
+            self.pipeline().forgotten().push(&p.event.actor_id);
             // A key used for another event is a conflict to answer, not a race to retry.
             if let Some(done) = self.replay_in(&mut tx, &p.key, &p.fingerprint).await? {
                 return Ok((done, true));

@@ -11,6 +11,7 @@
 //! server nodes on PostgreSQL stay correct through row locks on the actors' accounts and the
 //! unique idempotency key.
 
+use super::actors::{ActorCache, Forgotten};
 use super::batch::{Decided, decide_group};
 use super::{DecisionView, Prepared};
 use crate::{App, AppError, AppResult, WeakApp};
@@ -37,6 +38,7 @@ pub(crate) struct Pipeline {
     groups: AtomicU64,
     in_memory: AtomicU64,
     one_by_one: AtomicU64,
+    forgotten: Forgotten,
 }
 
 /// How the writer has been deciding, since the process started (for `/metrics`).
@@ -51,6 +53,11 @@ pub struct PipelineStats {
 }
 
 impl Pipeline {
+    /// Actors whose counters changed outside the writer.
+    pub(crate) fn forgotten(&self) -> &Forgotten {
+        &self.forgotten
+    }
+
     pub(super) fn count(&self, in_memory: u64, one_by_one: u64) {
         self.groups.fetch_add(1, Ordering::Relaxed);
         self.in_memory.fetch_add(in_memory, Ordering::Relaxed);
@@ -142,18 +149,22 @@ impl App {
 
 async fn write_groups(app: WeakApp, mut receiver: mpsc::Receiver<Submission>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
+    let mut actors = None;
     while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
         let Some(app) = app.upgrade() else {
             return;
         };
-        write_group(&app, std::mem::take(&mut group)).await;
+        let actors = actors.get_or_insert_with(|| {
+            ActorCache::new(app.db().backend() == trustwork_store::Backend::Sqlite)
+        });
+        write_group(&app, actors, std::mem::take(&mut group)).await;
     }
 }
 
-async fn write_group(app: &App, group: Vec<Submission>) {
+async fn write_group(app: &App, actors: &mut ActorCache, group: Vec<Submission>) {
     let (prepared, replies): (Vec<Prepared>, Vec<Reply>) =
         group.into_iter().map(|s| (s.prepared, s.reply)).unzip();
-    match decide_group(app, &prepared).await {
+    match decide_group(app, actors, &prepared).await {
         Ok(group) => {
             // Waking the workers costs each a query: only when there is something to send.
             if group.wake_workers {
@@ -172,6 +183,8 @@ async fn write_group(app: &App, group: Vec<Submission>) {
             }
         }
         Err(e) => {
+            // What the group decided in memory was never stored.
+            actors.clear();
             tracing::warn!(error = %e, events = prepared.len(), "group commit failed; deciding its events one by one");
             for (p, reply) in prepared.iter().zip(replies) {
                 drop(reply.send(app.ingest_prepared(p).await));

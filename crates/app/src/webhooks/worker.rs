@@ -3,7 +3,6 @@
 
 use super::sender::{self, Answer, Outgoing};
 use crate::{App, AppResult};
-use std::time::Duration;
 use tokio::sync::watch;
 use trustwork_core::timestamp::MINUTE_MS;
 use trustwork_store::new_id;
@@ -12,8 +11,6 @@ use trustwork_store::webhooks::{AttemptOutcome, WebhookAttempt};
 /// How long a claim lasts before another process may send the delivery: well over the request
 /// timeout, so a slow receiver is not sent the same delivery twice at once.
 const LOCK_MS: i64 = 2 * MINUTE_MS;
-/// How often the worker looks for due deliveries when nobody wakes it.
-const POLL: Duration = Duration::from_secs(2);
 
 impl App {
     /// Sends one due delivery. Returns whether there was one.
@@ -109,12 +106,7 @@ impl App {
                     }
                 }
             }
-            tokio::select! {
-                _ = self.webhook_wakeup().notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
-                _ = shutdown.changed() => return,
-            }
-            if *shutdown.borrow() {
+            if !crate::workers::wait_for_work(self.webhook_wakeup(), &mut shutdown).await {
                 return;
             }
         }

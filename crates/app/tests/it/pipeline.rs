@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use trustwork_app::events::DecisionView;
 use trustwork_app::review::QueueFilter;
-use trustwork_app::{App, AppResult};
-use trustwork_core::Actor;
+use trustwork_app::standing::RestrictionRequest;
+use trustwork_app::{App, AppResult, Clock};
+use trustwork_core::{Actor, DAY_MS, HOUR_MS, LiftCondition, ReasonCode, Severity};
 use trustwork_store::testing::each_backend;
 
 /// A small deterministic generator, so a failure names a stream that can be replayed.
@@ -369,6 +370,88 @@ async fn a_decision_decided_in_memory_is_announced_to_subscribers() {
         let deliveries = app.webhook_deliveries(Some(&hook.id)).await.unwrap();
         assert_eq!(deliveries.len(), 2);
         assert!(deliveries.iter().any(|x| x.payload.contains(&d.id)));
+    })
+    .await;
+}
+
+/// The writer keeps actors in memory between groups (on SQLite): whatever changes them
+/// elsewhere — an agent's hold and its lift, another writer on the database, an event decided
+/// on its own — must show in the next decision, and the counters' windows slide with the clock.
+#[tokio::test]
+async fn the_writer_sees_what_changed_outside_it() {
+    each_backend(|db| async move {
+        let (app, clock) = app(db);
+        sign_up_mp_1(&app).await;
+        let clean = |n: usize| {
+            envelope(
+                "message.sent",
+                "mp_1",
+                json!({"thread_id": "t", "recipient_ids": [format!("c{n}")], "contract_active": false, "text": "Draft attached, thanks."}),
+            )
+        };
+        let in_memory = || app.pipeline_stats().in_memory;
+        let send = |n: usize| {
+            let (app, body) = (app.clone(), clean(n));
+            async move {
+                let before = app.pipeline_stats().in_memory;
+                let d = app.ingest(&format!("m{n}"), &body).await.unwrap().0;
+                // Decided from what the writer holds, not on the one-event path.
+                assert_eq!(app.pipeline_stats().in_memory, before + 1, "m{n}");
+                let account = d.account.clone().unwrap();
+                (d, account)
+            }
+        };
+        let (_, account) = send(1).await;
+        assert_eq!(account.standing, "good");
+        assert!(in_memory() >= 1);
+
+        let system = Actor::system("test");
+        let hold = app
+            .apply_restriction(
+                &system,
+                "mp_1",
+                RestrictionRequest {
+                    reason: ReasonCode::Spam,
+                    severity: Severity::Hold,
+                    lift: LiftCondition::Manual,
+                    note: "looking into it".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(send(2).await.1.standing, "on_hold");
+        app.lift_restriction(&system, &hold.id, "all clear")
+            .await
+            .unwrap();
+        assert_eq!(send(3).await.1.standing, "good");
+
+        // Another writer, straight to the database.
+        let mut tx = app.db().begin().await.unwrap();
+        tx.set_identity_verified("mp_1", clock.now()).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(send(4).await.1.identity_verified);
+
+        // An event decided on its own, outside the writer, counts (it opens a case and
+        // restricts nobody: no trigger tells of it).
+        let payment = envelope(
+            "message.sent",
+            "mp_1",
+            json!({"thread_id": "t", "recipient_ids": ["c5"], "contract_active": false, "text": "pay me via paypal outside the platform, we avoid the fees"}),
+        );
+        let (p, _) = app.ingest_unbatched("payment", &payment).await.unwrap();
+        assert!(p.actions.is_empty(), "{:?}", p.actions);
+        let (d, _) = send(6).await;
+        assert_eq!(d.counters["payment_attempts_30d"], 1);
+        assert_eq!(d.counters["distinct_recipients_1h"], 6);
+
+        // Two hours on, the people messaged have left their window; a month on, the attempt.
+        clock.advance(2 * HOUR_MS).unwrap();
+        let (d, _) = send(7).await;
+        assert_eq!(d.counters["distinct_recipients_1h"], 1);
+        assert_eq!(d.counters["payment_attempts_30d"], 1);
+        clock.advance(30 * DAY_MS).unwrap();
+        let (d, _) = send(8).await;
+        assert_eq!(d.counters["payment_attempts_30d"], 0);
     })
     .await;
 }

@@ -175,3 +175,44 @@ async fn settings_are_upserted() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn outbox_claims_a_batch_of_due_messages_oldest_first() {
+    each_backend(|db| async move {
+        let mut tx = db.begin().await.unwrap();
+        for n in 0..7 {
+            tx.enqueue_outbox(&message(&format!("m{n}"), "a@example.com", 10 + n))
+                .await
+                .unwrap();
+        }
+        // Not due yet.
+        tx.enqueue_outbox(&message("later", "b@example.com", 500))
+            .await
+            .unwrap();
+        let first = tx
+            .claim_outbox_batch(Timestamp(100), Timestamp(200), 5)
+            .await
+            .unwrap();
+        let ids: Vec<&str> = first.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["m0", "m1", "m2", "m3", "m4"]);
+        assert!(
+            first
+                .iter()
+                .all(|m| m.status == "delivering" && m.attempts == 1)
+        );
+        let rest = tx
+            .claim_outbox_batch(Timestamp(100), Timestamp(200), 5)
+            .await
+            .unwrap();
+        let ids: Vec<&str> = rest.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["m5", "m6"]);
+        assert!(
+            tx.claim_outbox_batch(Timestamp(100), Timestamp(200), 5)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        tx.commit().await.unwrap();
+    })
+    .await;
+}

@@ -127,8 +127,8 @@ async fn signal_counts_for_many_accounts_agree_with_one_at_a_time() {
         tx.add_signals(&signals).await.unwrap();
         let ids = ["acc_0", "acc_1", "acc_2", "acc_3", "acc_4", "acc_none"];
         let since = Timestamp(100);
-        let totals = tx
-            .signal_totals_of_accounts(
+        let found = tx
+            .signal_times_of_accounts(
                 &ids,
                 &["contact_attempt", "message_recipient"],
                 since,
@@ -137,7 +137,17 @@ async fn signal_counts_for_many_accounts_agree_with_one_at_a_time() {
             )
             .await
             .unwrap();
-        let mut counts = totals.counts;
+        let mut counts: Vec<(String, String, i64)> = Vec::new();
+        for (account, kind, at) in &found.times {
+            assert!(*at > since);
+            match counts
+                .iter_mut()
+                .find(|(a, k, _)| a == account && k == kind)
+            {
+                Some(c) => c.2 += 1,
+                None => counts.push((account.clone(), kind.clone(), 1)),
+            }
+        }
         counts.sort();
         let mut one_by_one = Vec::new();
         for id in ids {
@@ -151,16 +161,26 @@ async fn signal_counts_for_many_accounts_agree_with_one_at_a_time() {
         one_by_one.sort();
         assert_eq!(counts, one_by_one);
 
-        let refs = totals.refs;
         for id in ids {
-            let distinct = refs.iter().filter(|(a, _)| a == id).count() as i64;
+            let refs: Vec<_> = found.refs.iter().filter(|(a, _, _)| a == id).collect();
             assert_eq!(
-                distinct,
+                refs.len() as i64,
                 tx.count_distinct_signal_refs(id, "message_recipient", since)
                     .await
                     .unwrap(),
                 "{id}"
             );
+            // Each person with the latest time the account messaged them.
+            for (_, person, at) in refs {
+                let latest = signals
+                    .iter()
+                    .filter(|s| {
+                        s.account_id == *id && s.ref_id == *person && s.kind == "message_recipient"
+                    })
+                    .map(|s| s.at)
+                    .max();
+                assert_eq!(Some(*at), latest, "{id} {person}");
+            }
         }
         tx.commit().await.unwrap();
     })
@@ -229,4 +249,75 @@ async fn a_savepoint_undoes_only_what_came_after_it() {
         assert_eq!(taken, expected);
     })
     .await;
+}
+
+#[tokio::test]
+async fn changes_to_accounts_and_restrictions_are_reported_once_on_sqlite() {
+    each_backend(|db| async move {
+        let a = account(&db, "a@example.com", Role::Freelancer).await;
+        let b = account(&db, "b@example.com", Role::Client).await;
+        let mut tx = db.begin().await.unwrap();
+        // Sign-ups are not changes: nobody can have kept an account that did not exist.
+        tx.take_account_changes().await.unwrap();
+        assert!(tx.take_account_changes().await.unwrap().is_empty());
+        tx.set_identity_verified(&a.id, Timestamp(5)).await.unwrap();
+        let warning = Restriction {
+            id: "rst_w".into(),
+            account_id: b.id.clone(),
+            reason: ReasonCode::ContactInfoSharing,
+            severity: Severity::Warning,
+            scope: trustwork_core::capability::CapabilitySet::EMPTY,
+            lift: LiftCondition::AtTime(Timestamp(99)),
+            actor: Actor::system("test"),
+            note: String::new(),
+            created_at: Timestamp(10),
+            lifted_at: None,
+            lifted_by: None,
+            lift_note: None,
+            overturned_at: None,
+        };
+        tx.insert_restriction(&warning).await.unwrap();
+        tx.commit().await.unwrap();
+
+        // Another transaction (any connection) sees them, each account once.
+        let mut tx = db.begin().await.unwrap();
+        let changed = tx.take_account_changes().await.unwrap();
+        if db.backend() == trustwork_store::Backend::Sqlite {
+            let mut expected = vec![a.id.clone(), b.id.clone()];
+            expected.sort();
+            assert_eq!(changed, expected);
+        } else {
+            assert!(changed.is_empty());
+        }
+        assert!(tx.take_account_changes().await.unwrap().is_empty());
+        tx.overturn_restriction("rst_w", Timestamp(20))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let changed = tx.take_account_changes().await.unwrap();
+        if db.backend() == trustwork_store::Backend::Sqlite {
+            assert_eq!(changed, vec![b.id.clone()]);
+        } else {
+            assert!(changed.is_empty());
+        }
+        tx.commit().await.unwrap();
+    })
+    .await;
+}
+
+/// SQLite's write connection gives its lock back when a transaction is dropped, not at the next
+/// write: another process (here, a second pool on the same file) can write meanwhile, where a
+/// held lock would fail it with "database is locked" after busy_timeout.
+#[tokio::test]
+async fn a_dropped_sqlite_transaction_frees_the_file_for_other_processes() {
+    let test = trustwork_store::testing::TestDb::sqlite().await.unwrap();
+    let a = account(&test.db, "a@example.com", Role::Freelancer).await;
+    drop(test.db.begin().await.unwrap());
+    let other = trustwork_store::Db::connect(&test.url).await.unwrap();
+    let mut tx = other.begin().await.unwrap();
+    tx.set_identity_verified(&a.id, Timestamp(7)).await.unwrap();
+    tx.commit().await.unwrap();
+    other.close().await;
+    test.cleanup().await;
 }
