@@ -16,12 +16,25 @@ pub(crate) async fn queue(
     body: String,
     now: Timestamp,
 ) -> crate::AppResult<()> {
+    tx.enqueue_outbox(&email(app, account, subject, body, now))
+        .await?;
+    Ok(())
+}
+
+/// The email to the account, signed, due now.
+pub(crate) fn email(
+    app: &App,
+    account: &Account,
+    subject: String,
+    body: String,
+    now: Timestamp,
+) -> OutboxMessage {
     let body = format!(
         "Hello {},\n\n{body}\n\nTrustwork — {}\n",
         account.display_name,
         app.config().public_url
     );
-    tx.enqueue_outbox(&OutboxMessage {
+    OutboxMessage {
         id: new_id("msg"),
         kind: "email".into(),
         account_id: Some(account.id.clone()),
@@ -35,9 +48,7 @@ pub(crate) async fn queue(
         transport: None,
         created_at: now,
         delivered_at: None,
-    })
-    .await?;
-    Ok(())
+    }
 }
 
 pub(crate) fn verification_email(

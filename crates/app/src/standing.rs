@@ -2,12 +2,14 @@
 
 use crate::audit::{Change, restriction_json};
 use crate::{App, AppError, AppResult, notices};
+use trustwork_core::audit::AuditRecord;
 use trustwork_core::restriction::NewRestriction;
 use trustwork_core::standing::{self as rules, Permission};
 use trustwork_core::{
     Actor, Capability, DomainError, LiftCondition, RequiredAction, Restriction, Severity, Timestamp,
 };
 use trustwork_store::accounts::Account;
+use trustwork_store::outbox::OutboxMessage;
 use trustwork_store::{Tx, new_id};
 
 /// The answer to "may this account do C now", with the reasons when it may not.
@@ -42,16 +44,24 @@ pub async fn ensure_allowed(
     }
 }
 
-/// Writes a restriction with its consequences: open proposals cancelled for holds and worse,
-/// sessions ended for bans, a timer for timed restrictions, the audit record and the email.
-pub(crate) async fn apply_in(
+/// A restriction with the rows that go with it wherever it is applied: its audit record, the
+/// timer that ends a timed one, and the email that tells the account.
+pub(crate) struct RestrictionRows {
+    pub restriction: Restriction,
+    pub audit: AuditRecord,
+    /// The id and due time of the timer that records its end.
+    pub timer: Option<(String, Timestamp)>,
+    pub email: OutboxMessage,
+}
+
+/// Builds a restriction's rows, without the database.
+pub(crate) fn restriction_rows(
     app: &App,
-    tx: &mut Tx,
     actor: &Actor,
     account: &Account,
     new: NewRestriction,
     now: Timestamp,
-) -> AppResult<Restriction> {
+) -> RestrictionRows {
     let r = Restriction {
         id: new_id("rst"),
         account_id: account.id.clone(),
@@ -67,22 +77,60 @@ pub(crate) async fn apply_in(
         lift_note: None,
         overturned_at: None,
     };
-    tx.insert_restriction(&r).await?;
-    tx.append_audit(
-        &Change {
-            actor,
-            account_id: Some(&account.id),
-            action: "restriction.applied",
-            entity_type: "restriction",
-            entity_id: &r.id,
-            reason: &r.note,
-            before: None,
-            after: Some(restriction_json(&r)),
+    let audit = Change {
+        actor,
+        account_id: Some(&account.id),
+        action: "restriction.applied",
+        entity_type: "restriction",
+        entity_id: &r.id,
+        reason: &r.note,
+        before: None,
+        after: Some(restriction_json(&r)),
+    }
+    .record(now);
+    let timer = match r.lift {
+        LiftCondition::AtTime(until) => Some((new_id("tmr"), until)),
+        _ => None,
+    };
+    let (subject, body) = notices::restriction_applied_email(&r);
+    let email = notices::email(app, account, subject, body, now);
+    RestrictionRows {
+        restriction: r,
+        audit,
+        timer,
+        email,
+    }
+}
+
+impl RestrictionRows {
+    /// Writes the restriction, its audit record, its timer and its email.
+    pub(crate) async fn write(&self, tx: &mut Tx, now: Timestamp) -> AppResult<()> {
+        tx.insert_restriction(&self.restriction).await?;
+        tx.append_audit(&self.audit).await?;
+        if let Some((id, until)) = &self.timer {
+            tx.schedule_timer(id, RESTRICTION_END, &self.restriction.id, *until, now)
+                .await?;
         }
-        .record(now),
-    )
-    .await?;
-    if new.cancels_active_proposals() {
+        tx.enqueue_outbox(&self.email).await?;
+        Ok(())
+    }
+}
+
+/// Writes a restriction with its consequences: open proposals cancelled for holds and worse,
+/// sessions ended for bans, a timer for timed restrictions, the audit record and the email.
+pub(crate) async fn apply_in(
+    app: &App,
+    tx: &mut Tx,
+    actor: &Actor,
+    account: &Account,
+    new: NewRestriction,
+    now: Timestamp,
+) -> AppResult<Restriction> {
+    let cancels_active_proposals = new.cancels_active_proposals();
+    let rows = restriction_rows(app, actor, account, new, now);
+    rows.write(tx, now).await?;
+    let r = rows.restriction;
+    if cancels_active_proposals {
         let cancelled = tx.cancel_active_proposals(&account.id, now).await?;
         for id in &cancelled {
             tx.append_audit(
@@ -108,12 +156,6 @@ pub(crate) async fn apply_in(
         // No re-registration: the banned person's identifying values go on the ban list.
         crate::events::ban_fingerprints_in(tx, &account.id, now).await?;
     }
-    if let LiftCondition::AtTime(until) = r.lift {
-        tx.schedule_timer(&new_id("tmr"), RESTRICTION_END, &r.id, until, now)
-            .await?;
-    }
-    let (subject, body) = notices::restriction_applied_email(&r);
-    notices::queue(app, tx, account, subject, body, now).await?;
     crate::webhooks::standing_changed_in(app, tx, &r, "applied", now).await?;
     Ok(r)
 }

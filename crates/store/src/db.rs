@@ -102,7 +102,9 @@ impl Db {
                     }))),
                     options,
                 };
-                (readers, Some(Arc::new(writer)))
+                let writer = Arc::new(writer);
+                spawn_checkpointer(readers.clone(), Arc::downgrade(&writer));
+                (readers, Some(writer))
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -246,6 +248,31 @@ impl Drop for ExclusiveTx {
     }
 }
 
+/// How often the WAL is copied back into the database file, off the write connection.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`], on a reading
+/// connection, until the database is dropped. SQLite would otherwise do it inside the commit
+/// that crosses `wal_autocheckpoint`, and every writer queued behind that commit would wait for
+/// it (tens of milliseconds under load). A passive checkpoint waits for nobody: the writer goes
+/// on appending meanwhile.
+fn spawn_checkpointer(readers: AnyPool, writer: std::sync::Weak<Writer>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(CHECKPOINT_EVERY).await;
+            if writer.upgrade().is_none() || readers.is_closed() {
+                return;
+            }
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&readers)
+                .await
+            {
+                tracing::warn!(error = %e, "WAL checkpoint");
+            }
+        }
+    });
+}
+
 /// Opens SQLite's write connection.
 async fn connect_sqlite(options: &AnyConnectOptions) -> Result<AnyConnection> {
     let mut conn = AnyConnection::connect_with(options).await?;
@@ -337,9 +364,9 @@ const SQLITE_PRAGMAS: [&str; 6] = [
     // 16 MB of pages per connection instead of 2: the indexes the event pipeline reads stay
     // in memory under load.
     "PRAGMA cache_size = -16000",
-    // Checkpoint every 16 MB of WAL instead of 4: a page the event pipeline changes many times
-    // is copied back to the file once.
-    "PRAGMA wal_autocheckpoint = 4000",
+    // The checkpointer (see `spawn_checkpointer`) keeps the WAL short; a commit checkpoints
+    // only if it falls behind by 80 MB.
+    "PRAGMA wal_autocheckpoint = 20000",
 ];
 
 /// A URL without its password, for error messages and logs.

@@ -1,24 +1,29 @@
 //! Deciding a group of events in one transaction (the group commit).
 //!
-//! The common case — a message, a profile edit, a job post or a withdrawal whose decision takes
-//! no account action and opens no case — is decided from state loaded once for the whole group
-//! (accounts, restrictions, counters) and written with a few multi-row inserts. Anything else
-//! (a sign-up, a flag, feedback, a proposal, a replayed key, an action to take) goes through the
-//! one-event path inside the same transaction, behind a savepoint, after the rows decided so far
-//! are written; if the actor has more events in the group, its state is then loaded again from
-//! what the transaction holds.
+//! The common case — a message, a profile edit, a job post or a withdrawal whose decision opens
+//! no case and whose actions are warnings (or nothing) — is decided from what the writer holds
+//! of the actor (account, restrictions, counters; see `actors`) and written with a few multi-row
+//! inserts; a warning's restriction, audit record, timer and email are built as the one-event
+//! path builds them. Anything else (a sign-up, a flag, feedback, a proposal, a replayed key, a
+//! hold or worse, a case to open) goes through the one-event path inside the same transaction,
+//! behind a savepoint, after the rows decided so far are written; if the actor has more events
+//! in the group, its state is then loaded again from what the transaction holds.
 //!
 //! Both paths give the same decision for the same events: `tests/it/pipeline.rs` checks that
 //! against [`App::ingest_unbatched`].
 
+use super::ActionTaken;
 use super::actors::{Actor, ActorCache};
 use super::counters::{self, Stored};
+use super::effects::{self, Planned};
 use super::{DecisionView, Ids, Prepared, account_input, event_input, stored_event};
+use crate::standing::{RestrictionRows, restriction_rows};
 use crate::webhooks::deliveries_for;
+use crate::webhooks::standing_changed_payload;
 use crate::{App, AppError, AppResult};
 use std::collections::{HashMap, HashSet};
-use trustwork_core::Timestamp;
-use trustwork_core::enforcement::{EventData, Input, Policy, decide};
+use trustwork_core::enforcement::{ActionKind, EventData, Input, Outcome, Policy, decide};
+use trustwork_core::{Actor as CoreActor, Restriction, Role, Severity, Timestamp};
 use trustwork_store::events::{StoredDecision, StoredEvent};
 use trustwork_store::signals::NewSignal;
 use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};
@@ -39,8 +44,12 @@ struct Rows {
     decisions: Vec<StoredDecision>,
     signals: Vec<NewSignal>,
     deliveries: Vec<WebhookDelivery>,
-    /// Some webhook delivery was written by this group.
-    queued_deliveries: bool,
+    /// Warnings, with their audit records, timers and emails.
+    warnings: Vec<RestrictionRows>,
+    /// Some webhook delivery or email was written by this group.
+    queued_work: bool,
+    /// Some warning was written by this group.
+    restricted: bool,
 }
 
 /// A group's answers, in order.
@@ -59,12 +68,18 @@ impl Rows {
         if !self.signals.is_empty() {
             tx.add_signals(&self.signals).await?;
         }
+        for warning in &self.warnings {
+            warning.write(tx, warning.restriction.created_at).await?;
+        }
         if !self.deliveries.is_empty() {
             tx.insert_webhook_deliveries(&self.deliveries).await?;
         }
-        let queued_deliveries = self.queued_deliveries || !self.deliveries.is_empty();
+        let queued_work =
+            self.queued_work || !self.deliveries.is_empty() || !self.warnings.is_empty();
+        let restricted = self.restricted || !self.warnings.is_empty();
         *self = Rows {
-            queued_deliveries,
+            queued_work,
+            restricted,
             ..Rows::default()
         };
         Ok(())
@@ -82,9 +97,66 @@ fn decided_in_memory(data: &EventData) -> bool {
     )
 }
 
-/// Decides `p` from the actor's loaded state, if the decision takes no action and opens no
-/// case; `None` sends it down the one-event path.
+/// The account actions of `outcome` when all of them can be taken in memory — warnings that do
+/// not escalate, and actions already in place — with the warnings' rows; `None` sends the event
+/// down the one-event path. Staff accounts take no action (as there).
+fn actions_in_memory(
+    app: &App,
+    actor: &Actor,
+    policy: &Policy,
+    outcome: &Outcome,
+    decision_id: &str,
+    now: Timestamp,
+) -> Option<(Vec<ActionTaken>, Vec<RestrictionRows>)> {
+    let mut taken = Vec::new();
+    let mut warnings: Vec<RestrictionRows> = Vec::new();
+    let account = &actor.account;
+    if account.role == Role::Admin || account.role.is_staff() {
+        return Some((taken, warnings));
+    }
+    for action in &outcome.actions {
+        if action.kind == ActionKind::RequireVerification {
+            return None;
+        }
+        // A second warning of the same decision sees the first, as on the one-event path.
+        let active: Vec<&Restriction> = actor
+            .restrictions
+            .iter()
+            .chain(warnings.iter().map(|w| &w.restriction))
+            .filter(|r| r.is_active(now))
+            .collect();
+        let reason_code = action.reason.as_str().to_owned();
+        match effects::plan(policy, outcome, action, &active, decision_id, now) {
+            None => {}
+            Some(Planned::AlreadyInPlace(chosen)) => taken.push(ActionTaken {
+                kind: chosen.kind.as_str().into(),
+                reason_code,
+                id: None,
+                note: Some("already in place".into()),
+            }),
+            Some(Planned::Restrict { chosen, new, note }) => {
+                // Holds and worse cancel proposals, end sessions, list fingerprints: not here.
+                if new.severity != Severity::Warning {
+                    return None;
+                }
+                let rows = restriction_rows(app, &CoreActor::system("policy"), account, new, now);
+                taken.push(ActionTaken {
+                    kind: chosen.kind.as_str().into(),
+                    reason_code,
+                    id: Some(rows.restriction.id.clone()),
+                    note,
+                });
+                warnings.push(rows);
+            }
+        }
+    }
+    Some((taken, warnings))
+}
+
+/// Decides `p` from the actor's loaded state, if the decision opens no case and its actions can
+/// be taken in memory; `None` sends it down the one-event path.
 fn decide_in_memory(
+    app: &App,
     p: &Prepared,
     actor: &mut Actor,
     policy: &Policy,
@@ -110,12 +182,17 @@ fn decide_in_memory(
             account: &account,
         },
     );
-    if !outcome.actions.is_empty() || !outcome.review_queues.is_empty() {
+    if !outcome.review_queues.is_empty() {
         return Ok(None);
     }
     let ids = Ids {
         decision: new_id("dec"),
         event: new_id("evt"),
+    };
+    let Some((actions, warnings)) =
+        actions_in_memory(app, actor, policy, &outcome, &ids.decision, now)
+    else {
+        return Ok(None);
     };
     rows.events.push(stored_event(
         &p.key,
@@ -124,6 +201,20 @@ fn decide_in_memory(
         &ids.decision,
         now,
     ));
+    for warning in warnings {
+        actor.restrictions.push(warning.restriction.clone());
+        if !subscriptions.is_empty() {
+            let payload =
+                standing_changed_payload(&warning.restriction, &actor.restrictions, "applied", now);
+            rows.deliveries.extend(deliveries_for(
+                subscriptions,
+                "standing.changed",
+                &payload,
+                now,
+            ));
+        }
+        rows.warnings.push(warning);
+    }
     let view = DecisionView::new(
         ids,
         &outcome,
@@ -131,7 +222,7 @@ fn decide_in_memory(
         p.findings.clone(),
         counters,
         account,
-        Vec::new(),
+        actions,
     );
     rows.decisions.push(view.stored(&p.event.actor_id, now)?);
     let signals = counters::signals_of(&p.event, &view.event_id, &p.findings, now);
@@ -204,7 +295,8 @@ pub(super) async fn decide_group(
         if new_key
             && decided_in_memory(&p.event.data)
             && let Some(state) = actors.get_mut(actor, now)
-            && let Some(view) = decide_in_memory(p, state, policy, &subscriptions, &mut rows, now)?
+            && let Some(view) =
+                decide_in_memory(app, p, state, policy, &subscriptions, &mut rows, now)?
         {
             results.push(Decided::Done(Box::new(Ok((view, false)))));
             continue;
@@ -238,7 +330,8 @@ pub(super) async fn decide_group(
     }
     let decided = started.elapsed();
     rows.flush(&mut tx).await?;
-    if one_by_one > 0 {
+    // Triggers noted the accounts this group changed; what it changed is already in memory.
+    if one_by_one > 0 || rows.restricted {
         actors.settle(&mut tx).await?;
     }
     let flushed = started.elapsed();
@@ -261,6 +354,6 @@ pub(super) async fn decide_group(
     Ok(Group {
         results,
         // The one-event path may have queued mail (a warning) or deliveries.
-        wake_workers: rows.queued_deliveries || one_by_one > 0,
+        wake_workers: rows.queued_work || one_by_one > 0,
     })
 }

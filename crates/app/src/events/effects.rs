@@ -5,7 +5,7 @@ use crate::standing::apply_in;
 use crate::{App, AppResult};
 use trustwork_core::enforcement::{Action, ActionKind, Outcome, Policy, escalate};
 use trustwork_core::restriction::NewRestriction;
-use trustwork_core::{Actor, LiftCondition, Severity, Timestamp};
+use trustwork_core::{Actor, LiftCondition, Restriction, Severity, Timestamp};
 use trustwork_store::Tx;
 use trustwork_store::accounts::Account;
 
@@ -17,6 +17,68 @@ fn severity_of(kind: ActionKind) -> Option<Severity> {
         ActionKind::Ban => Some(Severity::Ban),
         ActionKind::RequireVerification => None,
     }
+}
+
+/// What one of a decision's restricting actions comes to for the account, given its active
+/// restrictions: the rule's action, or a stronger one for repeated warnings (the escalation
+/// matrix), or nothing new when as strong a restriction for the same reason is in place.
+pub(crate) enum Planned {
+    Restrict {
+        chosen: Action,
+        new: NewRestriction,
+        /// Why it differs from the rule's action.
+        note: Option<String>,
+    },
+    AlreadyInPlace(Action),
+}
+
+/// Plans `action` (not a verification requirement) against the account's `active` restrictions.
+pub(crate) fn plan(
+    policy: &Policy,
+    outcome: &Outcome,
+    action: &Action,
+    active: &[&Restriction],
+    decision_id: &str,
+    now: Timestamp,
+) -> Option<Planned> {
+    let mut chosen: Action = *action;
+    let mut note = None;
+    if action.kind == ActionKind::Warning {
+        let warnings = active.iter().filter(|r| r.severity == Severity::Warning);
+        let any = warnings.clone().count() + 1;
+        let same = warnings.filter(|r| r.reason == action.reason).count() + 1;
+        if let Some(stronger) = escalate(policy, action.reason, same, any) {
+            note = Some(format!(
+                "escalated from a warning: {same} active {} warnings, {any} in all",
+                action.reason.as_str()
+            ));
+            chosen = stronger;
+        }
+    }
+    let severity = severity_of(chosen.kind)?;
+    // Do not stack: an active restriction as strong for the same reason already says it.
+    if severity > Severity::Warning
+        && active
+            .iter()
+            .any(|r| r.reason == chosen.reason && r.severity >= severity)
+    {
+        return Some(Planned::AlreadyInPlace(chosen));
+    }
+    let lift = match (severity, chosen.days) {
+        (Severity::Warning, _) => LiftCondition::AtTime(now.plus_days(policy.warning_days)),
+        (_, Some(days)) => LiftCondition::AtTime(now.plus_days(days)),
+        (_, None) => LiftCondition::Manual,
+    };
+    let text = format!(
+        "policy {} decision {decision_id}: {}",
+        policy.version,
+        outcome.rules.join(", ")
+    );
+    Some(Planned::Restrict {
+        chosen,
+        new: NewRestriction::new(chosen.reason, severity, lift, &text),
+        note,
+    })
 }
 
 pub async fn apply(
@@ -54,62 +116,24 @@ pub async fn apply(
         }
         let restrictions = tx.restrictions_of(&account.id).await?;
         let active: Vec<_> = restrictions.iter().filter(|r| r.is_active(now)).collect();
-        let mut chosen: Action = *action;
-        let mut note = None;
-        if action.kind == ActionKind::Warning {
-            let same = active
-                .iter()
-                .filter(|r| r.severity == Severity::Warning && r.reason == action.reason)
-                .count()
-                + 1;
-            let any = active
-                .iter()
-                .filter(|r| r.severity == Severity::Warning)
-                .count()
-                + 1;
-            if let Some(stronger) = escalate(policy, action.reason, same, any) {
-                note = Some(format!(
-                    "escalated from a warning: {same} active {} warnings, {any} in all",
-                    action.reason.as_str()
-                ));
-                chosen = stronger;
-            }
-        }
-        let Some(severity) = severity_of(chosen.kind) else {
-            continue;
-        };
-        // Do not stack: an active restriction as strong for the same reason already says it.
-        if severity > Severity::Warning
-            && active
-                .iter()
-                .any(|r| r.reason == chosen.reason && r.severity >= severity)
-        {
-            taken.push(ActionTaken {
+        match plan(policy, outcome, action, &active, decision_id, now) {
+            None => {}
+            Some(Planned::AlreadyInPlace(chosen)) => taken.push(ActionTaken {
                 kind: chosen.kind.as_str().into(),
                 reason_code,
                 id: None,
                 note: Some("already in place".into()),
-            });
-            continue;
+            }),
+            Some(Planned::Restrict { chosen, new, note }) => {
+                let r = apply_in(app, tx, &actor, account, new, now).await?;
+                taken.push(ActionTaken {
+                    kind: chosen.kind.as_str().into(),
+                    reason_code,
+                    id: Some(r.id),
+                    note,
+                });
+            }
         }
-        let lift = match (severity, chosen.days) {
-            (Severity::Warning, _) => LiftCondition::AtTime(now.plus_days(policy.warning_days)),
-            (_, Some(days)) => LiftCondition::AtTime(now.plus_days(days)),
-            (_, None) => LiftCondition::Manual,
-        };
-        let text = format!(
-            "policy {} decision {decision_id}: {}",
-            policy.version,
-            outcome.rules.join(", ")
-        );
-        let new = NewRestriction::new(chosen.reason, severity, lift, &text);
-        let r = apply_in(app, tx, &actor, account, new, now).await?;
-        taken.push(ActionTaken {
-            kind: chosen.kind.as_str().into(),
-            reason_code,
-            id: Some(r.id),
-            note,
-        });
     }
     Ok(taken)
 }

@@ -151,13 +151,24 @@ pub(crate) async fn standing_changed_in(
     now: Timestamp,
 ) -> AppResult<usize> {
     let restrictions = tx.restrictions_of(&restriction.account_id).await?;
-    let payload = serde_json::json!({
+    let payload = standing_changed_payload(restriction, &restrictions, change, now);
+    enqueue_webhooks_in(app, tx, "standing.changed", payload, now).await
+}
+
+/// What `standing.changed` says: the restriction, what happened to it, and the standing the
+/// account's restrictions (`restrictions`, this one's change included) now give it.
+pub(crate) fn standing_changed_payload(
+    restriction: &Restriction,
+    restrictions: &[Restriction],
+    change: &str,
+    now: Timestamp,
+) -> serde_json::Value {
+    serde_json::json!({
         "account_id": restriction.account_id,
         "change": change,
         "restriction": restriction_json(restriction),
-        "standing": standing::standing(&restrictions, now).as_str(),
-    });
-    enqueue_webhooks_in(app, tx, "standing.changed", payload, now).await
+        "standing": standing::standing(restrictions, now).as_str(),
+    })
 }
 
 /// A new `whsec_` signing secret from the operating system's randomness.

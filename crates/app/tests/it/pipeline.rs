@@ -182,25 +182,46 @@ fn summary(result: &AppResult<(DecisionView, bool)>) -> String {
     }
 }
 
-/// What the events left behind, without generated ids.
+/// What the events left behind, without generated ids: events, decisions, restrictions with
+/// their timers, audit records, emails and open cases.
 async fn state(app: &App, actors: &BTreeSet<String>) -> Vec<String> {
     let mut out = Vec::new();
     let mut tx = app.db().read().await.unwrap();
     out.push(format!("events={}", tx.count_events().await.unwrap()));
     for id in actors {
-        let mut restrictions: Vec<String> = tx
-            .restrictions_of(id)
+        let mut restrictions = Vec::new();
+        for r in tx.restrictions_of(id).await.unwrap() {
+            let timers = tx.timers_for(&r.id).await.unwrap().len();
+            restrictions.push(format!(
+                "{}:{}:{:?}:timers={timers}",
+                r.reason.as_str(),
+                r.severity.as_str(),
+                r.lift
+            ));
+        }
+        restrictions.sort();
+        let mut audit: Vec<String> = tx
+            .audit_of(id, 10_000)
             .await
             .unwrap()
-            .iter()
-            .map(|r| format!("{}:{}", r.reason.as_str(), r.severity.as_str()))
+            .into_iter()
+            .map(|a| format!("{}:{}", a.action, a.entity_type))
             .collect();
-        restrictions.sort();
+        audit.sort();
         let decisions = tx.decisions_of(id, 10_000).await.unwrap().len();
         out.push(format!(
-            "{id} decisions={decisions} restrictions={restrictions:?}"
+            "{id} decisions={decisions} restrictions={restrictions:?} audit={audit:?}"
         ));
     }
+    let mut mail: Vec<String> = tx
+        .outbox_messages(None, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| format!("{} {} {}", m.recipient, m.subject, m.body.len()))
+        .collect();
+    mail.sort();
+    out.push(format!("mail={mail:?}"));
     let cases = app
         .review_queue(&QueueFilter {
             queue: None,

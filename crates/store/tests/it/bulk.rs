@@ -321,3 +321,28 @@ async fn a_dropped_sqlite_transaction_frees_the_file_for_other_processes() {
     other.close().await;
     test.cleanup().await;
 }
+
+/// Commits append to the WAL; the checkpointer, not a commit, copies it into the database file.
+#[tokio::test]
+async fn the_wal_is_copied_into_the_database_file_in_the_background() {
+    let test = trustwork_store::testing::TestDb::sqlite().await.unwrap();
+    let path = test.url.trim_start_matches("sqlite://").to_owned();
+    let size = || std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    // Whatever the migrations left is checkpointed first.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let before = size();
+    let events: Vec<StoredEvent> = (0..2_000).map(event).collect();
+    let mut tx = test.db.begin().await.unwrap();
+    tx.insert_events(&events).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut grown = false;
+    for _ in 0..100 {
+        if size() > before + 100_000 {
+            grown = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(grown, "the database file stayed at {} bytes", size());
+    test.cleanup().await;
+}
