@@ -7,6 +7,7 @@
 
 use crate::audit::Change;
 use crate::{App, AppError, AppResult, notices};
+use trustwork_core::audit::AuditRecord;
 use trustwork_core::review::{
     self as rules, CaseStatus, Enforcement, EntityType, Flag, FlagReason, Queue, Resolution,
     ReviewCase, SlaState,
@@ -111,8 +112,26 @@ pub(crate) async fn open_review_case_in(
     now: Timestamp,
 ) -> AppResult<ReviewCase> {
     tx.account(&new.subject_account_id).await?;
+    let actor = new.actor.clone();
+    let candidate = case_to_open(app, new, now);
+    let (mut case, opened) = tx.open_or_report_case(&candidate).await?;
+    if !opened {
+        let priority = rules::bumped_priority(&case, candidate.priority);
+        if priority != case.priority {
+            tx.set_review_case_priority(&case.id, priority).await?;
+            case.priority = priority;
+        }
+    }
+    tx.append_audit(&case_audit(&actor, &case, opened, now))
+        .await?;
+    Ok(case)
+}
+
+/// The case `new` opens when no case is open for its entity in its queue, with its priority and
+/// SLA due time; built without the database.
+pub(crate) fn case_to_open(app: &App, new: NewReviewCase, now: Timestamp) -> ReviewCase {
     let config = &app.policy().review;
-    let candidate = ReviewCase {
+    ReviewCase {
         id: new_id("rvc"),
         queue: new.queue,
         subject_account_id: new.subject_account_id,
@@ -136,34 +155,31 @@ pub(crate) async fn open_review_case_in(
         resolved_by: None,
         resolved_at: None,
         resolution_note: None,
-    };
-    let (mut case, opened) = tx.open_or_report_case(&candidate).await?;
-    if !opened {
-        let priority = rules::bumped_priority(&case, candidate.priority);
-        if priority != case.priority {
-            tx.set_review_case_priority(&case.id, priority).await?;
-            case.priority = priority;
-        }
     }
-    tx.append_audit(
-        &Change {
-            actor: &new.actor,
-            account_id: Some(&case.subject_account_id),
-            action: if opened {
-                "review_case.opened"
-            } else {
-                "review_case.reported"
-            },
-            entity_type: "review_case",
-            entity_id: &case.id,
-            reason: case.queue.as_str(),
-            before: None,
-            after: Some(case_json(&case)),
-        }
-        .record(now),
-    )
-    .await?;
-    Ok(case)
+}
+
+/// The audit record of a case opened (or reported again).
+pub(crate) fn case_audit(
+    actor: &Actor,
+    case: &ReviewCase,
+    opened: bool,
+    now: Timestamp,
+) -> AuditRecord {
+    Change {
+        actor,
+        account_id: Some(&case.subject_account_id),
+        action: if opened {
+            "review_case.opened"
+        } else {
+            "review_case.reported"
+        },
+        entity_type: "review_case",
+        entity_id: &case.id,
+        reason: case.queue.as_str(),
+        before: None,
+        after: Some(case_json(case)),
+    }
+    .record(now)
 }
 
 /// Records a user's flag: weighs it by the reporter's past flags, and opens (or adds to) the

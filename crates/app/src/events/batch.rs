@@ -12,17 +12,20 @@
 //! Both paths give the same decision for the same events: `tests/it/pipeline.rs` checks that
 //! against [`App::ingest_unbatched`].
 
-use super::ActionTaken;
 use super::actors::{Actor, ActorCache};
 use super::counters::{self, Stored};
 use super::effects::{self, Planned};
+use super::{ActionTaken, review};
 use super::{DecisionView, Ids, Prepared, account_input, event_input, stored_event};
+use crate::review::{case_audit, case_to_open};
 use crate::standing::{RestrictionRows, restriction_rows};
 use crate::webhooks::deliveries_for;
 use crate::webhooks::standing_changed_payload;
 use crate::{App, AppError, AppResult};
 use std::collections::{HashMap, HashSet};
+use trustwork_core::audit::AuditRecord;
 use trustwork_core::enforcement::{ActionKind, EventData, Input, Outcome, Policy, decide};
+use trustwork_core::review::ReviewCase;
 use trustwork_core::{Actor as CoreActor, Restriction, Role, Severity, Timestamp};
 use trustwork_store::events::{StoredDecision, StoredEvent};
 use trustwork_store::signals::NewSignal;
@@ -46,6 +49,8 @@ struct Rows {
     deliveries: Vec<WebhookDelivery>,
     /// Warnings, with their audit records, timers and emails.
     warnings: Vec<RestrictionRows>,
+    /// Review cases of messages, with their audit records.
+    cases: Vec<(ReviewCase, AuditRecord)>,
     /// Some webhook delivery or email was written by this group.
     queued_work: bool,
     /// Some warning was written by this group.
@@ -70,6 +75,17 @@ impl Rows {
         }
         for warning in &self.warnings {
             warning.write(tx, warning.restriction.created_at).await?;
+        }
+        for (case, audit) in &self.cases {
+            let (_, opened) = tx.open_or_report_case(case).await?;
+            if !opened {
+                // A message is its own entity: no case can be open for it before its decision.
+                return Err(AppError::Internal(format!(
+                    "a case was already open for message {}",
+                    case.entity_id
+                )));
+            }
+            tx.append_audit(audit).await?;
         }
         if !self.deliveries.is_empty() {
             tx.insert_webhook_deliveries(&self.deliveries).await?;
@@ -182,7 +198,10 @@ fn decide_in_memory(
             account: &account,
         },
     );
-    if !outcome.review_queues.is_empty() {
+    // A message's case is about the message itself, so it is always a new case; any other
+    // entity may have one open already (the one-event path adds to it).
+    let message = matches!(p.event.data, EventData::MessageSent(_));
+    if !outcome.review_queues.is_empty() && !message {
         return Ok(None);
     }
     let ids = Ids {
@@ -215,7 +234,7 @@ fn decide_in_memory(
         }
         rows.warnings.push(warning);
     }
-    let view = DecisionView::new(
+    let mut view = DecisionView::new(
         ids,
         &outcome,
         policy,
@@ -224,6 +243,13 @@ fn decide_in_memory(
         account,
         actions,
     );
+    for new in review::requested_cases(&p.event, &view) {
+        let opened_by = new.actor.clone();
+        let case = case_to_open(app, new, now);
+        let audit = case_audit(&opened_by, &case, true, now);
+        view.review_case_ids.push(case.id.clone());
+        rows.cases.push((case, audit));
+    }
     rows.decisions.push(view.stored(&p.event.actor_id, now)?);
     let signals = counters::signals_of(&p.event, &view.event_id, &p.findings, now);
     for s in &signals {

@@ -28,14 +28,9 @@ fn subject(event: &Event, queue: Queue, event_id: &str) -> (EntityType, String, 
     }
 }
 
-pub async fn open_cases(
-    app: &App,
-    tx: &mut Tx,
-    event: &Event,
-    view: &DecisionView,
-    now: Timestamp,
-) -> AppResult<Vec<String>> {
-    let mut ids = Vec::new();
+/// The cases the decision asks for: one per review queue it names (unknown names are refused
+/// when the policy loads, and skipped here).
+pub(crate) fn requested_cases(event: &Event, view: &DecisionView) -> Vec<NewReviewCase> {
     let explanation = serde_json::json!({
         "findings": view.findings,
         "rules": view.rules,
@@ -45,18 +40,12 @@ pub async fn open_cases(
     })
     .to_string();
     let content = event.text().map(|(_, text, _)| text).unwrap_or_default();
-    for name in &view.review_queues {
-        // Unknown names are refused when the policy is loaded; skip rather than fail here.
-        let Some(queue) = Queue::parse(name) else {
-            continue;
-        };
-        let (entity_type, entity_id, subject_account_id) = subject(event, queue, &view.event_id);
-        if tx.find_account(&subject_account_id).await?.is_none() {
-            continue;
-        }
-        let case = open_review_case_in(
-            app,
-            tx,
+    view.review_queues
+        .iter()
+        .filter_map(|name| Queue::parse(name))
+        .map(|queue| {
+            let (entity_type, entity_id, subject_account_id) =
+                subject(event, queue, &view.event_id);
             NewReviewCase {
                 queue,
                 subject_account_id,
@@ -68,10 +57,24 @@ pub async fn open_cases(
                 priority: 0,
                 weight: 0,
                 actor: Actor::system("policy"),
-            },
-            now,
-        )
-        .await?;
+            }
+        })
+        .collect()
+}
+
+pub async fn open_cases(
+    app: &App,
+    tx: &mut Tx,
+    event: &Event,
+    view: &DecisionView,
+    now: Timestamp,
+) -> AppResult<Vec<String>> {
+    let mut ids = Vec::new();
+    for new in requested_cases(event, view) {
+        if tx.find_account(&new.subject_account_id).await?.is_none() {
+            continue;
+        }
+        let case = open_review_case_in(app, tx, new, now).await?;
         ids.push(case.id);
     }
     if let EventData::FlagCreated(f) = &event.data

@@ -89,11 +89,39 @@ pub fn decide(policy: &Policy, input: &Input<'_>) -> Outcome {
     STDLIB.with(|stdlib| decide_in(stdlib.new_inner_scope(), policy, input))
 }
 
+/// The event as the rules' context holds it: without the text and the data when no rule reads
+/// them (CEL converts the whole variable on every `event.…` access).
+#[derive(Serialize)]
+struct EventVariable<'a> {
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    actor_id: &'a str,
+    occurred_at: &'a str,
+    contract_active: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a serde_json::Value>,
+}
+
 fn decide_in(mut ctx: cel::Context<'_, '_>, policy: &Policy, input: &Input<'_>) -> Outcome {
     let mut errors = Vec::new();
+    let reads = policy
+        .rules
+        .iter()
+        .fold(super::shape::EventReads::default(), |all, r| {
+            all.union(r.reads)
+        });
+    let event = EventVariable {
+        event_type: &input.event.event_type,
+        actor_id: &input.event.actor_id,
+        occurred_at: &input.event.occurred_at,
+        contract_active: input.event.contract_active,
+        text: reads.text.then_some(input.event.text.as_str()),
+        data: reads.data.then_some(&input.event.data),
+    };
     let added = [
-        ctx.add_variable("event", input.event)
-            .map_err(|e| e.to_string()),
+        ctx.add_variable("event", &event).map_err(|e| e.to_string()),
         ctx.add_variable("findings", input.findings)
             .map_err(|e| e.to_string()),
         ctx.add_variable("counters", input.counters)
@@ -117,6 +145,14 @@ fn decide_in(mut ctx: cel::Context<'_, '_>, policy: &Policy, input: &Input<'_>) 
         errors,
     };
     for rule in &policy.rules {
+        // Known not to fire for this type of event (a false conjunct makes `&&` false).
+        if rule
+            .event_types
+            .as_ref()
+            .is_some_and(|types| !types.contains(&input.event.event_type))
+        {
+            continue;
+        }
         let fired = match rule.when.execute(&ctx) {
             Ok(cel::Value::Bool(b)) => b,
             Ok(other) => {
@@ -297,18 +333,29 @@ then = "suspension"
         }
     }
 
-    fn run(findings: Vec<FindingInput>, contacts: i64, contract: bool) -> Outcome {
-        let policy = Policy::parse(POLICY).unwrap();
-        let (e, f, c, a) = input_with(findings, contacts, contract);
+    fn decide_on(
+        policy: &Policy,
+        (event, findings, counters, account): &(
+            EventInput,
+            Vec<FindingInput>,
+            BTreeMap<String, i64>,
+            AccountInput,
+        ),
+    ) -> Outcome {
         decide(
-            &policy,
+            policy,
             &Input {
-                event: &e,
-                findings: &f,
-                counters: &c,
-                account: &a,
+                event,
+                findings,
+                counters,
+                account,
             },
         )
+    }
+
+    fn run(findings: Vec<FindingInput>, contacts: i64, contract: bool) -> Outcome {
+        let policy = Policy::parse(POLICY).unwrap();
+        decide_on(&policy, &input_with(findings, contacts, contract))
     }
 
     #[test]
@@ -356,5 +403,58 @@ then = "suspension"
         assert_eq!((hold.kind, hold.days), (ActionKind::Hold, Some(14)));
         let susp = escalate(&policy, ReasonCode::Spam, 3, 5).unwrap();
         assert_eq!(susp.kind, ActionKind::Suspension);
+    }
+
+    /// Rules limited to other event types are skipped, and the text and data reach the rules
+    /// only when some rule reads them: neither changes what fires.
+    #[test]
+    fn skipped_rules_and_left_out_fields_change_no_answer() {
+        let with_reads = r#"
+version = "t"
+[[rule]]
+name = "big"
+when = 'event.type == "message.sent" && event.data.amount > 5'
+verdict = "allow_and_review"
+[[rule]]
+name = "says_hi"
+when = 'event.text.contains("hi") && event.type in ["message.sent", "job.posted"]'
+verdict = "allow_and_review"
+[[rule]]
+name = "never"
+when = 'event.type == "job.posted" && account.nonexistent > 1'
+verdict = "block"
+reason = "x"
+"#;
+        let without = r#"
+version = "t"
+[[rule]]
+name = "message"
+when = 'event.type == "message.sent" && !event.contract_active'
+verdict = "allow_and_review"
+[[rule]]
+name = "any"
+when = 'event.type != "job.posted" && counters.contact_attempts_30d >= 0'
+verdict = "allow_and_review"
+"#;
+        let decide_with = |src: &str, event_type: &str| {
+            let policy = Policy::parse(src).unwrap();
+            let mut input = input_with(Vec::new(), 0, false);
+            input.0.event_type = event_type.into();
+            input.0.text = "hi there".into();
+            input.0.data = serde_json::json!({"amount": 9});
+            decide_on(&policy, &input)
+        };
+        let o = decide_with(with_reads, "message.sent");
+        assert_eq!(o.rules, vec!["big", "says_hi"]);
+        assert!(o.errors.is_empty(), "{:?}", o.errors);
+        // "never" would be an error (no such field) if it were evaluated for a message; for a
+        // job post it is, as CEL evaluates it.
+        let o = decide_with(with_reads, "job.posted");
+        assert_eq!(o.rules, vec!["says_hi"]);
+        assert_eq!(o.errors.len(), 1, "{:?}", o.errors);
+        let o = decide_with(without, "message.sent");
+        assert_eq!(o.rules, vec!["message", "any"]);
+        let o = decide_with(without, "job.posted");
+        assert!(o.rules.is_empty());
     }
 }

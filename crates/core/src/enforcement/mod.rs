@@ -4,6 +4,7 @@
 pub mod decide;
 pub mod event;
 pub mod policy;
+mod shape;
 
 pub use decide::{AccountInput, EventInput, FindingInput, Input, Outcome, decide, escalate};
 pub use event::{Event, EventData, EventError, EventType, TextSource, parse_event};

@@ -97,6 +97,10 @@ pub struct Rule {
     pub description: String,
     pub when_source: String,
     pub(crate) when: cel::Program,
+    /// The only event types `when` can be true for, when it says (see `shape`).
+    pub(crate) event_types: Option<Vec<String>>,
+    /// The event's large fields `when` may read.
+    pub(crate) reads: super::shape::EventReads,
     pub verdict: Verdict,
     /// The user-facing reason shown when the rule blocks or warns.
     pub reason: String,
@@ -350,6 +354,8 @@ impl Policy {
                 name,
                 description: r.description,
                 when_source: r.when,
+                event_types: super::shape::event_types(when.expression()),
+                reads: super::shape::event_reads(when.expression()),
                 when,
                 verdict,
                 reason: r.reason,
