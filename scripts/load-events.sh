@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-30}"
 conns="${2:-32}"
-bin=target/release/trustwork
+bin="${BIN:-target/release/trustwork}"
 actors="${ACTORS:-10000}"
 port="${PORT:-18190}"
 dir="$(mktemp -d)"
