@@ -326,7 +326,7 @@ impl App {
                     return Ok((view, false));
                 }
                 Err(AppError::Conflict(message)) => {
-                    // Give the write lock back before looking: on SQLite the check below needs it.
+                    // Give the write connection back before looking.
                     drop(tx);
                     // Another request with the same key got there first: answer with its decision.
                     if self.key_taken(&p.key).await? {
@@ -355,7 +355,7 @@ impl App {
     }
 
     async fn key_taken(&self, key: &str) -> AppResult<bool> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         Ok(tx.event_by_key(key).await?.is_some())
     }
 
@@ -483,7 +483,7 @@ impl App {
 
     /// The account's recent decisions, newest first.
     pub async fn decisions_of(&self, account_id: &str, limit: i64) -> AppResult<Vec<DecisionView>> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         let stored = tx.decisions_of(account_id, limit.clamp(1, 500)).await?;
         stored
             .iter()
@@ -497,7 +497,7 @@ impl App {
 
     /// A stored decision with its explanation.
     pub async fn decision(&self, id: &str) -> AppResult<DecisionView> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         let d = tx.decision(id).await?;
         serde_json::from_str(&d.explanation_json)
             .map_err(|e| AppError::Internal(format!("stored decision {id} unreadable: {e}")))
