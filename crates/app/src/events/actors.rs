@@ -9,7 +9,7 @@
 
 use super::counters::{CONTACT_ATTEMPT, MESSAGE_RECIPIENT, PAYMENT_ATTEMPT};
 use crate::AppResult;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use trustwork_core::{DAY_MS, HOUR_MS, Restriction, Timestamp};
 use trustwork_store::Tx;
@@ -210,11 +210,16 @@ impl ActorCache {
         self.actors.clear();
     }
 
-    /// The rows this group wrote to accounts and restrictions are already in memory (or their
-    /// actors were forgotten): their change notes are not news to the next group.
-    pub async fn settle(&self, tx: &mut Tx) -> AppResult<()> {
+    /// Before the group commits: the accounts it changed. Those it warned in memory are up to
+    /// date here, so their change notes are not news to the next group; any other (changed on
+    /// the one-event path) is forgotten.
+    pub async fn settle(&mut self, tx: &mut Tx, warned: &HashSet<String>) -> AppResult<()> {
         if self.keep {
-            tx.take_account_changes().await?;
+            for id in tx.take_account_changes().await? {
+                if !warned.contains(&id) {
+                    self.actors.remove(&id);
+                }
+            }
         }
         Ok(())
     }

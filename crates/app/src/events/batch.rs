@@ -53,8 +53,8 @@ struct Rows {
     cases: Vec<(ReviewCase, AuditRecord)>,
     /// Some webhook delivery or email was written by this group.
     queued_work: bool,
-    /// Some warning was written by this group.
-    restricted: bool,
+    /// The accounts this group warned in memory.
+    warned: HashSet<String>,
 }
 
 /// A group's answers, in order.
@@ -92,10 +92,15 @@ impl Rows {
         }
         let queued_work =
             self.queued_work || !self.deliveries.is_empty() || !self.warnings.is_empty();
-        let restricted = self.restricted || !self.warnings.is_empty();
+        let mut warned = std::mem::take(&mut self.warned);
+        warned.extend(
+            self.warnings
+                .iter()
+                .map(|w| w.restriction.account_id.clone()),
+        );
         *self = Rows {
             queued_work,
-            restricted,
+            warned,
             ..Rows::default()
         };
         Ok(())
@@ -356,9 +361,9 @@ pub(super) async fn decide_group(
     }
     let decided = started.elapsed();
     rows.flush(&mut tx).await?;
-    // Triggers noted the accounts this group changed; what it changed is already in memory.
-    if one_by_one > 0 || rows.restricted {
-        actors.settle(&mut tx).await?;
+    // Triggers noted the accounts this group changed.
+    if one_by_one > 0 || !rows.warned.is_empty() {
+        actors.settle(&mut tx, &rows.warned).await?;
     }
     let flushed = started.elapsed();
     tx.commit().await?;
