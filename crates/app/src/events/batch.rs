@@ -147,29 +147,25 @@ fn actions_in_memory(
             .filter(|r| r.is_active(now))
             .collect();
         let reason_code = action.reason.as_str().to_owned();
-        match effects::plan(policy, outcome, action, &active, decision_id, now) {
-            None => {}
-            Some(Planned::AlreadyInPlace(chosen)) => taken.push(ActionTaken {
-                kind: chosen.kind.as_str().into(),
-                reason_code,
-                id: None,
-                note: Some("already in place".into()),
-            }),
-            Some(Planned::Restrict { chosen, new, note }) => {
+        let Some(planned) = effects::plan(policy, outcome, action, &active, decision_id, now)
+        else {
+            continue;
+        };
+        let id = match &planned {
+            Planned::AlreadyInPlace(_) => None,
+            Planned::Restrict { new, .. } => {
                 // Holds and worse cancel proposals, end sessions, list fingerprints: not here.
                 if new.severity != Severity::Warning {
                     return None;
                 }
-                let rows = restriction_rows(app, &CoreActor::system("policy"), account, new, now);
-                taken.push(ActionTaken {
-                    kind: chosen.kind.as_str().into(),
-                    reason_code,
-                    id: Some(rows.restriction.id.clone()),
-                    note,
-                });
+                let rows =
+                    restriction_rows(app, &CoreActor::system("policy"), account, new.clone(), now);
+                let id = rows.restriction.id.clone();
                 warnings.push(rows);
+                Some(id)
             }
-        }
+        };
+        taken.push(planned.taken(reason_code, id));
     }
     Some((taken, warnings))
 }

@@ -32,6 +32,22 @@ pub(crate) enum Planned {
     AlreadyInPlace(Action),
 }
 
+impl Planned {
+    /// How the decision reports it: `id` is the restriction it created, if any.
+    pub(crate) fn taken(&self, reason_code: String, id: Option<String>) -> ActionTaken {
+        let (chosen, note) = match self {
+            Planned::AlreadyInPlace(chosen) => (chosen, Some("already in place".to_owned())),
+            Planned::Restrict { chosen, note, .. } => (chosen, note.clone()),
+        };
+        ActionTaken {
+            kind: chosen.kind.as_str().into(),
+            reason_code,
+            id,
+            note,
+        }
+    }
+}
+
 /// Plans `action` (not a verification requirement) against the account's `active` restrictions.
 pub(crate) fn plan(
     policy: &Policy,
@@ -116,24 +132,18 @@ pub async fn apply(
         }
         let restrictions = tx.restrictions_of(&account.id).await?;
         let active: Vec<_> = restrictions.iter().filter(|r| r.is_active(now)).collect();
-        match plan(policy, outcome, action, &active, decision_id, now) {
-            None => {}
-            Some(Planned::AlreadyInPlace(chosen)) => taken.push(ActionTaken {
-                kind: chosen.kind.as_str().into(),
-                reason_code,
-                id: None,
-                note: Some("already in place".into()),
-            }),
-            Some(Planned::Restrict { chosen, new, note }) => {
-                let r = apply_in(app, tx, &actor, account, new, now).await?;
-                taken.push(ActionTaken {
-                    kind: chosen.kind.as_str().into(),
-                    reason_code,
-                    id: Some(r.id),
-                    note,
-                });
-            }
-        }
+        let Some(planned) = plan(policy, outcome, action, &active, decision_id, now) else {
+            continue;
+        };
+        let id = match &planned {
+            Planned::AlreadyInPlace(_) => None,
+            Planned::Restrict { new, .. } => Some(
+                apply_in(app, tx, &actor, account, new.clone(), now)
+                    .await?
+                    .id,
+            ),
+        };
+        taken.push(planned.taken(reason_code, id));
     }
     Ok(taken)
 }
