@@ -154,9 +154,10 @@ impl Tx {
     pub async fn find_accounts(&mut self, ids: &[&str]) -> Result<Vec<Account>> {
         let mut out = Vec::with_capacity(ids.len());
         for (list, chunk) in in_lists(ids, MAX_IN, 1) {
-            let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM accounts WHERE id IN ({list})"
-            ));
+            let sql = crate::rows::for_backend(
+                self.backend,
+                format!("SELECT {COLUMNS} FROM accounts WHERE id IN ({list})"),
+            );
             let mut q = sqlx::query_as::<_, AccountRow>(sql);
             for id in &chunk {
                 q = q.bind(*id);
@@ -178,9 +179,10 @@ impl Tx {
         sorted.sort_unstable();
         sorted.dedup();
         for (list, chunk) in in_lists(&sorted, MAX_IN, 1) {
-            let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT id FROM accounts WHERE id IN ({list}) ORDER BY id FOR UPDATE"
-            ));
+            let sql = crate::rows::for_backend(
+                self.backend,
+                format!("SELECT id FROM accounts WHERE id IN ({list}) ORDER BY id FOR UPDATE"),
+            );
             let mut q = sqlx::query_scalar::<_, String>(sql);
             for id in &chunk {
                 q = q.bind(*id);

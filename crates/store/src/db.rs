@@ -356,7 +356,7 @@ fn sqlite_pool(connections: u32) -> AnyPoolOptions {
 /// How every SQLite connection is set up. WAL lets readers run beside the writer;
 /// busy_timeout makes a writer in another process wait instead of failing; SQLite leaves
 /// foreign keys off unless asked.
-const SQLITE_PRAGMAS: [&str; 6] = [
+const SQLITE_PRAGMAS: [&str; 7] = [
     "PRAGMA journal_mode = WAL",
     "PRAGMA busy_timeout = 10000",
     "PRAGMA foreign_keys = ON",
@@ -367,6 +367,10 @@ const SQLITE_PRAGMAS: [&str; 6] = [
     // The checkpointer (see `spawn_checkpointer`) keeps the WAL short; a commit checkpoints
     // only if it falls behind by 80 MB.
     "PRAGMA wal_autocheckpoint = 20000",
+    // A multi-row insert (it may fail halfway) and a savepoint copy each page they change
+    // first to a sub-journal, which SQLite spills to a temporary file past 64 KB: a group
+    // commit's were written to disk and thrown away, a sixth of the write connection's time.
+    "PRAGMA temp_store = MEMORY",
 ];
 
 /// A URL without its password, for error messages and logs.

@@ -100,10 +100,13 @@ impl Tx {
     /// taken fails the whole call; the caller checked them with [`Tx::keys_taken`] first.
     pub async fn insert_events(&mut self, events: &[StoredEvent]) -> Result<()> {
         for chunk in events.chunks(MAX_BINDS / 8) {
-            let sql = sqlx::AssertSqlSafe(format!(
-                "INSERT INTO events ({EVENT_COLUMNS}) VALUES {}",
-                values_rows(chunk.len(), 8)
-            ));
+            let sql = crate::rows::for_backend(
+                self.backend,
+                format!(
+                    "INSERT INTO events ({EVENT_COLUMNS}) VALUES {}",
+                    values_rows(chunk.len(), 8)
+                ),
+            );
             // One-row statements recur: keep those prepared; longer ones vary in length.
             let mut q = sqlx::query(sql).persistent(chunk.len() == 1);
             for e in chunk {
@@ -128,9 +131,10 @@ impl Tx {
     pub async fn keys_taken(&mut self, keys: &[&str]) -> Result<HashSet<String>> {
         let mut taken = HashSet::new();
         for (list, chunk) in in_lists(keys, MAX_IN, 1) {
-            let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT idempotency_key FROM events WHERE idempotency_key IN ({list})"
-            ));
+            let sql = crate::rows::for_backend(
+                self.backend,
+                format!("SELECT idempotency_key FROM events WHERE idempotency_key IN ({list})"),
+            );
             let mut q = sqlx::query_scalar::<_, String>(sql);
             for k in &chunk {
                 q = q.bind(*k);
@@ -177,10 +181,13 @@ impl Tx {
     /// Records many decisions in a few statements (the pipeline's group commit).
     pub async fn insert_decisions(&mut self, decisions: &[StoredDecision]) -> Result<()> {
         for chunk in decisions.chunks(MAX_BINDS / 8) {
-            let sql = sqlx::AssertSqlSafe(format!(
-                "INSERT INTO decisions ({DECISION_COLUMNS}) VALUES {}",
-                values_rows(chunk.len(), 8)
-            ));
+            let sql = crate::rows::for_backend(
+                self.backend,
+                format!(
+                    "INSERT INTO decisions ({DECISION_COLUMNS}) VALUES {}",
+                    values_rows(chunk.len(), 8)
+                ),
+            );
             let mut q = sqlx::query(sql).persistent(chunk.len() == 1);
             for d in chunk {
                 q = q

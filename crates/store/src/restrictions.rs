@@ -90,9 +90,12 @@ impl Tx {
     pub async fn restrictions_of_accounts(&mut self, ids: &[&str]) -> Result<Vec<Restriction>> {
         let mut out = Vec::new();
         for (list, chunk) in crate::rows::in_lists(ids, crate::rows::MAX_IN, 1) {
-            let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM restrictions WHERE account_id IN ({list}) ORDER BY created_at, id"
-            ));
+            let sql = crate::rows::for_backend(
+                self.backend,
+                format!(
+                    "SELECT {COLUMNS} FROM restrictions WHERE account_id IN ({list}) ORDER BY created_at, id"
+                ),
+            );
             let mut q = sqlx::query_as::<_, RestrictionRow>(sql);
             for id in &chunk {
                 q = q.bind(*id);

@@ -44,10 +44,13 @@ impl Tx {
     /// Records many signals in a few statements (the pipeline's group commit).
     pub async fn add_signals(&mut self, signals: &[NewSignal]) -> Result<()> {
         for chunk in signals.chunks(MAX_BINDS / 5) {
-            let sql = sqlx::AssertSqlSafe(format!(
-                "INSERT INTO signals (id, account_id, kind, ref_id, at) VALUES {}",
-                values_rows(chunk.len(), 5)
-            ));
+            let sql = crate::rows::for_backend(
+                self.backend,
+                format!(
+                    "INSERT INTO signals (id, account_id, kind, ref_id, at) VALUES {}",
+                    values_rows(chunk.len(), 5)
+                ),
+            );
             let mut q = sqlx::query(sql).persistent(chunk.len() == 1);
             for s in chunk {
                 q = q
@@ -79,19 +82,22 @@ impl Tx {
             let chunk = padded(chunk);
             let n = chunk.len();
             let k = kinds.len();
-            let sql = sqlx::AssertSqlSafe(format!(
-                "SELECT 'time' AS part, account_id, kind AS value, at FROM signals \
+            let sql = crate::rows::for_backend(
+                self.backend,
+                format!(
+                    "SELECT 'time' AS part, account_id, kind AS value, at FROM signals \
                  WHERE account_id IN ({}) AND kind IN ({}) AND at > ${} \
                  UNION ALL \
                  SELECT 'ref' AS part, account_id, ref_id AS value, MAX(at) AS at FROM signals \
                  WHERE account_id IN ({}) AND kind = ${} AND at > ${} GROUP BY account_id, ref_id",
-                placeholders(1, n),
-                placeholders(1 + n, k),
-                1 + n + k,
-                placeholders(2 + n + k, n),
-                2 + 2 * n + k,
-                3 + 2 * n + k,
-            ));
+                    placeholders(1, n),
+                    placeholders(1 + n, k),
+                    1 + n + k,
+                    placeholders(2 + n + k, n),
+                    2 + 2 * n + k,
+                    3 + 2 * n + k,
+                ),
+            );
             let mut q = sqlx::query_as::<_, (String, String, String, i64)>(sql);
             for id in &chunk {
                 q = q.bind(*id);

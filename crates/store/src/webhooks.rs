@@ -236,9 +236,12 @@ impl Tx {
                     b + 7
                 ));
             }
-            let sql = sqlx::AssertSqlSafe(format!(
-                "INSERT INTO webhook_deliveries (id, subscription_id, event_type, payload, status, attempts, next_attempt_at, replay_of, created_at) VALUES {values}"
-            ));
+            let sql = crate::rows::for_backend(
+                self.backend,
+                format!(
+                    "INSERT INTO webhook_deliveries (id, subscription_id, event_type, payload, status, attempts, next_attempt_at, replay_of, created_at) VALUES {values}"
+                ),
+            );
             let mut q = sqlx::query(sql).persistent(chunk.len() == 1);
             for d in chunk {
                 q = q
