@@ -1,8 +1,8 @@
 //! Events and the decisions taken on them. An event's idempotency key is unique: the second
 //! insert of the same key fails, and the caller answers with the first decision.
 
-use crate::rows::{MAX_BINDS, MAX_IN, in_lists, ts, values_rows};
-use crate::{Result, StoreError, Tx};
+use crate::rows::{MAX_BINDS, MAX_IN, in_lists, insert_from_json, json_rows, ts, values_rows};
+use crate::{Backend, Result, StoreError, Tx};
 use std::collections::HashSet;
 use trustwork_core::Timestamp;
 
@@ -99,6 +99,32 @@ impl Tx {
     /// Records many events in a few statements (the pipeline's group commit). Any key already
     /// taken fails the whole call; the caller checked them with [`Tx::keys_taken`] first.
     pub async fn insert_events(&mut self, events: &[StoredEvent]) -> Result<()> {
+        if self.backend == Backend::Sqlite && events.len() > 1 {
+            let rows: Vec<_> = events
+                .iter()
+                .map(|e| {
+                    (
+                        &e.id,
+                        &e.idempotency_key,
+                        &e.event_type,
+                        &e.actor_id,
+                        e.occurred_at.millis(),
+                        e.received_at.millis(),
+                        &e.data_json,
+                        &e.decision_id,
+                    )
+                })
+                .collect();
+            let sql = sqlx::AssertSqlSafe(insert_from_json("events", EVENT_COLUMNS));
+            sqlx::query(sql)
+                .bind(json_rows(&rows)?)
+                .execute(self.conn())
+                .await
+                .map_err(|err| {
+                    StoreError::on_unique(err, "an event with this idempotency key already exists")
+                })?;
+            return Ok(());
+        }
         for chunk in events.chunks(MAX_BINDS / 8) {
             let sql = crate::rows::for_backend(
                 self.backend,
@@ -180,6 +206,29 @@ impl Tx {
 
     /// Records many decisions in a few statements (the pipeline's group commit).
     pub async fn insert_decisions(&mut self, decisions: &[StoredDecision]) -> Result<()> {
+        if self.backend == Backend::Sqlite && decisions.len() > 1 {
+            let rows: Vec<_> = decisions
+                .iter()
+                .map(|d| {
+                    (
+                        &d.id,
+                        &d.event_id,
+                        &d.actor_id,
+                        &d.verdict,
+                        &d.reason,
+                        &d.explanation_json,
+                        &d.policy_version,
+                        d.created_at.millis(),
+                    )
+                })
+                .collect();
+            let sql = sqlx::AssertSqlSafe(insert_from_json("decisions", DECISION_COLUMNS));
+            sqlx::query(sql)
+                .bind(json_rows(&rows)?)
+                .execute(self.conn())
+                .await?;
+            return Ok(());
+        }
         for chunk in decisions.chunks(MAX_BINDS / 8) {
             let sql = crate::rows::for_backend(
                 self.backend,

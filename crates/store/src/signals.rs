@@ -1,7 +1,9 @@
 //! What counters are computed from: signals per account and kind, near-duplicate letters with
 //! their LSH band keys, identity fingerprints, and the policy versions that were live.
 
-use crate::rows::{MAX_BINDS, MAX_IN, padded, placeholders, ts, values_rows};
+use crate::rows::{
+    MAX_BINDS, MAX_IN, insert_from_json, json_rows, padded, placeholders, ts, values_rows,
+};
 use crate::{Result, Tx, new_id};
 use trustwork_core::Timestamp;
 
@@ -43,6 +45,29 @@ pub struct SignalTimes {
 impl Tx {
     /// Records many signals in a few statements (the pipeline's group commit).
     pub async fn add_signals(&mut self, signals: &[NewSignal]) -> Result<()> {
+        if self.backend == crate::Backend::Sqlite && signals.len() > 1 {
+            let rows: Vec<_> = signals
+                .iter()
+                .map(|s| {
+                    (
+                        new_id("sig"),
+                        &s.account_id,
+                        s.kind,
+                        &s.ref_id,
+                        s.at.millis(),
+                    )
+                })
+                .collect();
+            let sql = sqlx::AssertSqlSafe(insert_from_json(
+                "signals",
+                "id, account_id, kind, ref_id, at",
+            ));
+            sqlx::query(sql)
+                .bind(json_rows(&rows)?)
+                .execute(self.conn())
+                .await?;
+            return Ok(());
+        }
         for chunk in signals.chunks(MAX_BINDS / 5) {
             let sql = crate::rows::for_backend(
                 self.backend,

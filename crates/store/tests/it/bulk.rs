@@ -18,7 +18,9 @@ fn event(n: usize) -> StoredEvent {
         actor_id: format!("acc_{}", n % 7),
         occurred_at: Timestamp(n as i64),
         received_at: Timestamp(1_000 + n as i64),
-        data_json: format!("{{\"n\":{n}}}"),
+        // Quotes, escapes, a line break and characters outside ASCII survive the batch insert
+        // (SQLite takes the rows as one JSON text).
+        data_json: format!("{{\"n\":{n},\"text\":\"na\\u00efve ï \\\"q\\\" \\\\ \\n 😀\"}}"),
         decision_id: format!("dec_{n}"),
     }
 }
@@ -29,8 +31,9 @@ fn decision(n: usize) -> StoredDecision {
         event_id: format!("evt_{n}"),
         actor_id: format!("acc_{}", n % 7),
         verdict: "allow".into(),
-        reason: String::new(),
-        explanation_json: format!("{{\"n\":{n}}}"),
+        // Raw control characters too.
+        reason: "line\nbreak\t\u{1}end".into(),
+        explanation_json: format!("{{\"n\":{n},\"reason\":\"l\\u00e9a é \\\"x\\\" \\t\"}}"),
         policy_version: "v1".into(),
         created_at: Timestamp(1_000 + n as i64),
     }
