@@ -45,9 +45,22 @@ for start in range(0, actors, 1000):
     assert not errors, errors[:3]
 PY
 
+# CPU time of the server's threads, by thread name (clock ticks), to divide by requests served.
+thread_ticks() {
+  for f in /proc/$pid/task/*/stat; do
+    sed -E 's/^[0-9]+ \(([^)]*)\) (.*)$/\1 \2/' "$f" 2>/dev/null
+  done | awk '{ name=$1; if (name ~ /^sqlx-sqlite/) name="sqlite"; t[name]+=$13+$14 } END { for (n in t) print n, t[n] }'
+}
+thread_ticks >"$dir/ticks.before"
 echo "backend: ${db_url%%:*}, ${secs}s, ${conns} connections, 2 wrk threads, ${actors} actors"
 TOKEN="$token" ACTORS="$actors" ${WRK_NICE:+nice -n "$WRK_NICE"} wrk -t2 -c"$conns" -d"${secs}s" --latency \
   -s scripts/load/message_sent.lua "http://127.0.0.1:$port" | tee "$dir/wrk.txt"
+thread_ticks >"$dir/ticks.after"
+requests=$(awk '/requests in/ {print $1}' "$dir/wrk.txt")
+echo "server CPU per request, by thread (µs): $(awk -v n="$requests" -v hz="$(getconf CLK_TCK)" '
+  NR==FNR { before[$1]=$2; next }
+  { d=$2-before[$1]; if (d>0) { printf "%s %.0f, ", $1, d/hz*1e6/n; total+=d } }
+  END { printf "total %.0f", total/hz*1e6/n }' "$dir/ticks.before" "$dir/ticks.after")"
 echo "server peak resident memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"
 echo "server resident memory now:  $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
 # SERVER_LOG=trustwork_app::events=debug KEEP_LOG=/tmp/server.log keeps the server's log (group timings).

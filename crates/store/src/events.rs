@@ -97,7 +97,9 @@ impl Tx {
     }
 
     /// Records many events in a few statements (the pipeline's group commit). Any key already
-    /// taken fails the whole call; the caller checked them with [`Tx::keys_taken`] first.
+    /// taken fails the call, and the transaction must then be rolled back (on SQLite, the rows
+    /// before the conflicting one stay in it); the caller checked the keys with
+    /// [`Tx::keys_taken`] first.
     pub async fn insert_events(&mut self, events: &[StoredEvent]) -> Result<()> {
         if self.backend == Backend::Sqlite && events.len() > 1 {
             let rows: Vec<_> = events

@@ -104,15 +104,20 @@ pub(crate) fn for_backend(backend: Backend, sql: String) -> sqlx::AssertSqlSafe<
     sqlx::AssertSqlSafe(out)
 }
 
-/// `INSERT INTO table (columns) SELECT … FROM jsonb_each($1)`: on SQLite, many rows go in as one
-/// JSON array of arrays bound to one parameter. The statement text never changes, so it is
-/// prepared once, where a `VALUES` list is prepared again for every row count (a tenth of the
-/// write connection's time under load) and binds each value on its own.
+/// `INSERT OR FAIL INTO table (columns) SELECT … FROM jsonb_each($1)`: on SQLite, many rows go
+/// in as one JSON array of arrays bound to one parameter. The statement text never changes, so
+/// it is prepared once, where a `VALUES` list is prepared again for every row count (a tenth of
+/// the write connection's time under load) and binds each value on its own.
+///
+/// `OR FAIL`: a constraint that fails stops the statement but keeps the rows it inserted before,
+/// so SQLite does not copy every page the statement changes to a statement journal first (7% of
+/// the write connection's time). The caller must roll the transaction back on an error, which
+/// every caller does: the group commit decides its events again one by one.
 pub(crate) fn insert_from_json(table: &str, columns: &str) -> String {
     let count = columns.split(',').count();
     let values: Vec<String> = (0..count).map(|i| format!("value ->> {i}")).collect();
     format!(
-        "INSERT INTO {table} ({columns}) SELECT {} FROM jsonb_each($1) ORDER BY key",
+        "INSERT OR FAIL INTO {table} ({columns}) SELECT {} FROM jsonb_each($1) ORDER BY key",
         values.join(", ")
     )
 }

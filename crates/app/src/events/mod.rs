@@ -223,8 +223,17 @@ pub(crate) struct Prepared {
     pub event: Event,
     pub text: String,
     pub findings: Vec<FindingInput>,
-    /// The event as stored, to tell a replay from a different event under the same key.
-    pub fingerprint: String,
+}
+
+/// What tells a replay from a different event under the same key: the event as stored, made
+/// only when the key turns out to be taken.
+fn fingerprint(
+    event_type: &str,
+    occurred_at: Timestamp,
+    actor_id: &str,
+    data: &serde_json::Value,
+) -> String {
+    serde_json::json!({"type": event_type, "occurred_at": occurred_at.millis(), "actor_id": actor_id, "data": data}).to_string()
 }
 
 /// Texts longer than this are scanned on the blocking pool, not on the async threads.
@@ -241,13 +250,11 @@ fn prepare(key: &str, body: &serde_json::Value) -> AppResult<Prepared> {
 
 fn scanned(key: String, event: Event) -> Prepared {
     let (text, findings) = findings_of(&event);
-    let fingerprint = serde_json::json!({"type": event.event_type.as_str(), "occurred_at": event.occurred_at.millis(), "actor_id": event.actor_id, "data": event.raw_data}).to_string();
     Prepared {
         key,
         event,
         text,
         findings,
-        fingerprint,
     }
 }
 
@@ -274,7 +281,16 @@ impl App {
         idempotency_key: &str,
         body: &serde_json::Value,
     ) -> AppResult<(DecisionView, bool)> {
-        let prepared = prepare_off_thread(idempotency_key.to_owned(), body.clone()).await?;
+        self.ingest_value(idempotency_key, body.clone()).await
+    }
+
+    /// [`App::ingest`] with the body handed over (no copy).
+    pub async fn ingest_value(
+        &self,
+        idempotency_key: &str,
+        body: serde_json::Value,
+    ) -> AppResult<(DecisionView, bool)> {
+        let prepared = prepare_off_thread(idempotency_key.to_owned(), body).await?;
         self.submit_one(prepared).await
     }
 
@@ -307,7 +323,7 @@ impl App {
             // what it knew of the actor's counters.
             self.pipeline().forgotten().push(&p.event.actor_id);
             // A key used for another event is a conflict to answer, not a race to retry.
-            if let Some(done) = self.replay_in(&mut tx, &p.key, &p.fingerprint).await? {
+            if let Some(done) = self.replay_in(&mut tx, p).await? {
                 return Ok((done, true));
             }
             match self
@@ -345,7 +361,7 @@ impl App {
         tx: &mut Tx,
         p: &Prepared,
     ) -> AppResult<(DecisionView, bool)> {
-        if let Some(done) = self.replay_in(tx, &p.key, &p.fingerprint).await? {
+        if let Some(done) = self.replay_in(tx, p).await? {
             return Ok((done, true));
         }
         let view = self
@@ -359,17 +375,24 @@ impl App {
         Ok(tx.event_by_key(key).await?.is_some())
     }
 
-    async fn replay_in(
-        &self,
-        tx: &mut Tx,
-        key: &str,
-        fingerprint: &str,
-    ) -> AppResult<Option<DecisionView>> {
-        let Some(stored) = tx.event_by_key(key).await? else {
+    async fn replay_in(&self, tx: &mut Tx, p: &Prepared) -> AppResult<Option<DecisionView>> {
+        let Some(stored) = tx.event_by_key(&p.key).await? else {
             return Ok(None);
         };
-        let same = serde_json::json!({"type": stored.event_type, "occurred_at": stored.occurred_at.millis(), "actor_id": stored.actor_id, "data": serde_json::from_str::<serde_json::Value>(&stored.data_json).unwrap_or_default()}).to_string();
-        if same != fingerprint {
+        let stored_data = serde_json::from_str(&stored.data_json).unwrap_or_default();
+        let same = fingerprint(
+            &stored.event_type,
+            stored.occurred_at,
+            &stored.actor_id,
+            &stored_data,
+        );
+        let asked = fingerprint(
+            p.event.event_type.as_str(),
+            p.event.occurred_at,
+            &p.event.actor_id,
+            &p.event.raw_data,
+        );
+        if same != asked {
             return Err(AppError::Conflict(
                 "this Idempotency-Key was already used for a different event".into(),
             ));

@@ -9,10 +9,13 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use trustwork_app::AppError;
 use trustwork_app::auth::Scope;
-use trustwork_app::events::DecisionView;
+use trustwork_app::events::{ActionTaken, DecisionView};
+use trustwork_core::enforcement::{AccountInput, FindingInput};
 
 /// At most this many events in one batch.
 pub const MAX_BATCH: usize = 1_000;
@@ -22,32 +25,56 @@ fn invalid(message: impl Into<String>) -> ApiError {
 }
 
 /// The decision as the API shows it: the fixed fields first, the whole explanation beside.
-pub fn decision_json(d: &DecisionView) -> Value {
-    json!({
-        "id": d.id,
-        "event_id": d.event_id,
-        "verdict": d.verdict,
-        "reason": d.reason,
-        "findings": d.findings.iter().map(|f| json!({
-            "category": f.category, "kind": f.kind, "start": f.start, "end": f.end,
-            "value": f.value, "confidence": f.confidence, "rule": f.rule,
-        })).collect::<Vec<_>>(),
-        "rules": d.rules,
-        "actions": d.actions.iter().map(|a| {
-            let mut v = json!({"type": a.kind, "reason_code": a.reason_code});
-            if let Some(id) = &a.id { v["id"] = json!(id); }
-            if let Some(note) = &a.note { v["note"] = json!(note); }
-            v
-        }).collect::<Vec<_>>(),
-        "policy_version": d.policy_version,
-        "explanation": {
-            "counters": d.counters,
-            "shadow_rules": d.shadow_rules,
-            "review_queues": d.review_queues,
-            "account": d.account,
-            "rule_errors": d.rule_errors,
-        },
-    })
+/// Serialised straight from the decision (no JSON tree is built on the way: this is on every
+/// event's answer).
+#[derive(Serialize)]
+pub struct DecisionBody<'a> {
+    id: &'a str,
+    event_id: &'a str,
+    verdict: &'a str,
+    reason: &'a str,
+    findings: &'a [FindingInput],
+    rules: &'a [String],
+    actions: &'a [ActionTaken],
+    policy_version: &'a str,
+    explanation: Explanation<'a>,
+}
+
+#[derive(Serialize)]
+struct Explanation<'a> {
+    counters: &'a BTreeMap<String, i64>,
+    shadow_rules: &'a [String],
+    review_queues: &'a [String],
+    account: &'a Option<AccountInput>,
+    rule_errors: &'a [String],
+}
+
+impl<'a> DecisionBody<'a> {
+    pub fn of(d: &'a DecisionView) -> Self {
+        DecisionBody {
+            id: &d.id,
+            event_id: &d.event_id,
+            verdict: &d.verdict,
+            reason: &d.reason,
+            findings: &d.findings,
+            rules: &d.rules,
+            actions: &d.actions,
+            policy_version: &d.policy_version,
+            explanation: Explanation {
+                counters: &d.counters,
+                shadow_rules: &d.shadow_rules,
+                review_queues: &d.review_queues,
+                account: &d.account,
+                rule_errors: &d.rule_errors,
+            },
+        }
+    }
+}
+
+/// `{"decision": …}`, the answer to one event.
+#[derive(Serialize)]
+struct DecisionAnswer<'a> {
+    decision: DecisionBody<'a>,
 }
 
 /// The body, or an error in the API's shape (a too-large body is 413 `payload_too_large`).
@@ -110,8 +137,11 @@ pub async fn post_event(
         .ok_or_else(|| invalid("Idempotency-Key: the header is required"))?;
     require_json(&headers)?;
     let value = parse_json(&body)?;
-    let (decision, replayed) = s.app.ingest(key, &value).await?;
-    let mut response = Json(json!({"decision": decision_json(&decision)})).into_response();
+    let (decision, replayed) = s.app.ingest_value(key, value).await?;
+    let mut response = Json(DecisionAnswer {
+        decision: DecisionBody::of(&decision),
+    })
+    .into_response();
     if replayed {
         response
             .headers_mut()
@@ -174,7 +204,7 @@ pub async fn post_batch(
     for ((i, key), result) in places.into_iter().zip(decided) {
         results[i] = Some(match result {
             Ok((d, replayed)) => {
-                json!({"index": i, "idempotency_key": key, "replayed": replayed, "decision": decision_json(&d)})
+                json!({"index": i, "idempotency_key": key, "replayed": replayed, "decision": DecisionBody::of(&d)})
             }
             Err(e) => {
                 let api = ApiError::from(e);
@@ -196,7 +226,7 @@ pub async fn get_decision(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Scope::AccountsRead)?;
     let d = s.app.decision(&id).await?;
-    Ok(Json(json!({"decision": decision_json(&d)})))
+    Ok(Json(json!({"decision": DecisionBody::of(&d)})))
 }
 
 pub async fn get_policy(
