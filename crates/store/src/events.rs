@@ -1,8 +1,8 @@
 //! Events and the decisions taken on them. An event's idempotency key is unique: the second
 //! insert of the same key fails, and the caller answers with the first decision.
 
-use crate::rows::{MAX_BINDS, MAX_IN, in_lists, insert_from_json, json_rows, ts, values_rows};
-use crate::{Backend, Result, StoreError, Tx};
+use crate::rows::{MAX_BINDS, MAX_IN, in_lists, json_rows_fit, ts, values_rows};
+use crate::{Result, StoreError, Tx};
 use std::collections::HashSet;
 use trustwork_core::Timestamp;
 
@@ -101,7 +101,7 @@ impl Tx {
     /// before the conflicting one stay in it); the caller checked the keys with
     /// [`Tx::keys_taken`] first.
     pub async fn insert_events(&mut self, events: &[StoredEvent]) -> Result<()> {
-        if self.backend == Backend::Sqlite && events.len() > 1 {
+        if json_rows_fit(self.backend, events.len()) {
             let rows: Vec<_> = events
                 .iter()
                 .map(|e| {
@@ -117,15 +117,12 @@ impl Tx {
                     )
                 })
                 .collect();
-            let sql = sqlx::AssertSqlSafe(insert_from_json("events", EVENT_COLUMNS));
-            sqlx::query(sql)
-                .bind(json_rows(&rows)?)
-                .execute(self.conn())
+            return self
+                .insert_json_rows("events", EVENT_COLUMNS, &rows)
                 .await
                 .map_err(|err| {
                     StoreError::on_unique(err, "an event with this idempotency key already exists")
-                })?;
-            return Ok(());
+                });
         }
         for chunk in events.chunks(MAX_BINDS / 8) {
             let sql = crate::rows::for_backend(
@@ -208,7 +205,7 @@ impl Tx {
 
     /// Records many decisions in a few statements (the pipeline's group commit).
     pub async fn insert_decisions(&mut self, decisions: &[StoredDecision]) -> Result<()> {
-        if self.backend == Backend::Sqlite && decisions.len() > 1 {
+        if json_rows_fit(self.backend, decisions.len()) {
             let rows: Vec<_> = decisions
                 .iter()
                 .map(|d| {
@@ -224,10 +221,7 @@ impl Tx {
                     )
                 })
                 .collect();
-            let sql = sqlx::AssertSqlSafe(insert_from_json("decisions", DECISION_COLUMNS));
-            sqlx::query(sql)
-                .bind(json_rows(&rows)?)
-                .execute(self.conn())
+            self.insert_json_rows("decisions", DECISION_COLUMNS, &rows)
                 .await?;
             return Ok(());
         }

@@ -104,28 +104,44 @@ pub(crate) fn for_backend(backend: Backend, sql: String) -> sqlx::AssertSqlSafe<
     sqlx::AssertSqlSafe(out)
 }
 
-/// `INSERT OR FAIL INTO table (columns) SELECT … FROM jsonb_each($1)`: on SQLite, many rows go
-/// in as one JSON array of arrays bound to one parameter. The statement text never changes, so
-/// it is prepared once, where a `VALUES` list is prepared again for every row count (a tenth of
-/// the write connection's time under load) and binds each value on its own.
-///
-/// `OR FAIL`: a constraint that fails stops the statement but keeps the rows it inserted before,
-/// so SQLite does not copy every page the statement changes to a statement journal first (7% of
-/// the write connection's time). The caller must roll the transaction back on an error, which
-/// every caller does: the group commit decides its events again one by one.
-pub(crate) fn insert_from_json(table: &str, columns: &str) -> String {
-    let count = columns.split(',').count();
-    let values: Vec<String> = (0..count).map(|i| format!("value ->> {i}")).collect();
-    format!(
-        "INSERT OR FAIL INTO {table} ({columns}) SELECT {} FROM jsonb_each($1) ORDER BY key",
-        values.join(", ")
-    )
+impl crate::Tx {
+    /// On SQLite, inserts `rows` (each a tuple in `columns` order) with `INSERT OR FAIL INTO
+    /// table (columns) SELECT … FROM jsonb_each($1)`: the rows go in as one JSON array of arrays
+    /// bound to one parameter. The statement text never changes, so it is prepared once, where
+    /// a `VALUES` list is prepared again for every row count (a tenth of the write connection's
+    /// time under load) and binds each value on its own. (`json_each` was slower than the lists:
+    /// it prints each row and parses it again for every column; `jsonb_each` hands over blobs.)
+    ///
+    /// `OR FAIL`: a constraint that fails stops the statement but keeps the rows it inserted
+    /// before, so SQLite does not copy every page the statement changes to a statement journal
+    /// first (7% of the write connection's time). The caller must roll the transaction back on
+    /// an error, which every caller does: the group commit decides its events again one by one.
+    pub(crate) async fn insert_json_rows<T: serde::Serialize>(
+        &mut self,
+        table: &str,
+        columns: &str,
+        rows: &[T],
+    ) -> Result<(), sqlx::Error> {
+        let values: Vec<String> = (0..columns.split(',').count())
+            .map(|i| format!("value ->> {i}"))
+            .collect();
+        let sql = format!(
+            "INSERT OR FAIL INTO {table} ({columns}) SELECT {} FROM jsonb_each($1) ORDER BY key",
+            values.join(", ")
+        );
+        let json = serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(json)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
 }
 
-/// The JSON text [`insert_from_json`] reads: one array per row.
-pub(crate) fn json_rows<T: serde::Serialize>(rows: &[T]) -> crate::Result<String> {
-    serde_json::to_string(rows)
-        .map_err(|e| crate::StoreError::corrupt("rows", "batch", format!("not serialisable: {e}")))
+/// Whether [`crate::Tx::insert_json_rows`] takes these rows: on SQLite, more than one (a single
+/// row keeps its own prepared one-row statement).
+pub(crate) fn json_rows_fit(backend: Backend, rows: usize) -> bool {
+    backend == Backend::Sqlite && rows > 1
 }
 
 /// At most this many values in one `IN (…)` list.

@@ -1,11 +1,11 @@
 //! What counters are computed from: signals per account and kind, near-duplicate letters with
 //! their LSH band keys, identity fingerprints, and the policy versions that were live.
 
-use crate::rows::{
-    MAX_BINDS, MAX_IN, insert_from_json, json_rows, padded, placeholders, ts, values_rows,
-};
+use crate::rows::{MAX_BINDS, MAX_IN, json_rows_fit, padded, placeholders, ts, values_rows};
 use crate::{Result, Tx, new_id};
 use trustwork_core::Timestamp;
+
+const SIGNAL_COLUMNS: &str = "id, account_id, kind, ref_id, at";
 
 /// A letter found similar by band key, for the caller to compare signatures.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,7 @@ pub struct SignalTimes {
 impl Tx {
     /// Records many signals in a few statements (the pipeline's group commit).
     pub async fn add_signals(&mut self, signals: &[NewSignal]) -> Result<()> {
-        if self.backend == crate::Backend::Sqlite && signals.len() > 1 {
+        if json_rows_fit(self.backend, signals.len()) {
             let rows: Vec<_> = signals
                 .iter()
                 .map(|s| {
@@ -58,13 +58,7 @@ impl Tx {
                     )
                 })
                 .collect();
-            let sql = sqlx::AssertSqlSafe(insert_from_json(
-                "signals",
-                "id, account_id, kind, ref_id, at",
-            ));
-            sqlx::query(sql)
-                .bind(json_rows(&rows)?)
-                .execute(self.conn())
+            self.insert_json_rows("signals", SIGNAL_COLUMNS, &rows)
                 .await?;
             return Ok(());
         }
@@ -72,7 +66,7 @@ impl Tx {
             let sql = crate::rows::for_backend(
                 self.backend,
                 format!(
-                    "INSERT INTO signals (id, account_id, kind, ref_id, at) VALUES {}",
+                    "INSERT INTO signals ({SIGNAL_COLUMNS}) VALUES {}",
                     values_rows(chunk.len(), 5)
                 ),
             );

@@ -61,7 +61,7 @@ async fn many_events_and_decisions_go_in_at_once_and_keys_stay_unique() {
         assert_eq!(taken, expected);
         assert!(tx.keys_taken(&[]).await.unwrap().is_empty());
 
-        // One taken key fails the whole insert.
+        // One taken key fails the insert (the caller then rolls the transaction back).
         let mut again = event(400);
         again.idempotency_key = "key-7".into();
         let dup = tx.insert_events(&[event(401), again]).await;
