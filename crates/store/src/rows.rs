@@ -69,7 +69,8 @@ pub(crate) fn values_rows(rows: usize, columns: usize) -> String {
 /// name again to bind it, both linear, so a statement of 900 values cost 800,000 string
 /// comparisons. Anonymous `?` parameters are numbered in order of appearance at no cost; the
 /// text is rewritten only when its `$N` appear exactly in order `$1, $2, …`, which is what the
-/// generated lists here produce. PostgreSQL gets the text unchanged.
+/// generated lists here produce. PostgreSQL gets the text unchanged. It reads every `$N` in the
+/// text, quoted or not: use it only on statements without a literal like `'$1'`.
 pub(crate) fn for_backend(backend: Backend, sql: String) -> sqlx::AssertSqlSafe<String> {
     if backend != Backend::Sqlite {
         return sqlx::AssertSqlSafe(sql);
