@@ -1,7 +1,8 @@
 //! Events and the decisions taken on them. An event's idempotency key is unique: the second
 //! insert of the same key fails, and the caller answers with the first decision.
 
-use crate::rows::{MAX_BINDS, MAX_IN, in_lists, json_rows_fit, ts, values_rows};
+use crate::rows::{JsonRows, MAX_BINDS, MAX_IN, in_lists, json_rows_fit, ts, values_rows};
+use crate::signals::{NewSignal, signal_json_rows};
 use crate::{Result, StoreError, Tx};
 use std::collections::HashSet;
 use trustwork_core::Timestamp;
@@ -90,7 +91,75 @@ const EVENT_COLUMNS: &str =
 const DECISION_COLUMNS: &str =
     "id, event_id, actor_id, verdict, reason, explanation_json, policy_version, created_at";
 
+/// `events` as rows for [`Tx::insert_json_rows`].
+fn event_json_rows(events: &[StoredEvent]) -> std::result::Result<JsonRows, sqlx::Error> {
+    let rows: Vec<_> = events
+        .iter()
+        .map(|e| {
+            (
+                &e.id,
+                &e.idempotency_key,
+                &e.event_type,
+                &e.actor_id,
+                e.occurred_at.millis(),
+                e.received_at.millis(),
+                &e.data_json,
+                &e.decision_id,
+            )
+        })
+        .collect();
+    JsonRows::new("events", EVENT_COLUMNS, &rows)
+}
+
+/// `decisions` as rows for [`Tx::insert_json_rows`].
+fn decision_json_rows(decisions: &[StoredDecision]) -> std::result::Result<JsonRows, sqlx::Error> {
+    let rows: Vec<_> = decisions
+        .iter()
+        .map(|d| {
+            (
+                &d.id,
+                &d.event_id,
+                &d.actor_id,
+                &d.verdict,
+                &d.reason,
+                &d.explanation_json,
+                &d.policy_version,
+                d.created_at.millis(),
+            )
+        })
+        .collect();
+    JsonRows::new("decisions", DECISION_COLUMNS, &rows)
+}
+
+/// The only unique value of an inserted event, decision or signal that does not come from
+/// `new_id` is the event's idempotency key.
+fn key_taken(err: sqlx::Error) -> StoreError {
+    StoreError::on_unique(err, "an event with this idempotency key already exists")
+}
+
 impl Tx {
+    /// Records a group's events with their decisions and signals (the pipeline's group commit):
+    /// on SQLite, in one round trip when there is more than one event. The same conditions as
+    /// [`Tx::insert_events`]: any key already taken fails the call, and the transaction must
+    /// then be rolled back.
+    pub async fn insert_decided(
+        &mut self,
+        events: &[StoredEvent],
+        decisions: &[StoredDecision],
+        signals: &[NewSignal],
+    ) -> Result<()> {
+        if !json_rows_fit(self.backend, events.len()) {
+            self.insert_events(events).await?;
+            self.insert_decisions(decisions).await?;
+            return self.add_signals(signals).await;
+        }
+        let mut tables = vec![event_json_rows(events)?, decision_json_rows(decisions)?];
+        if !signals.is_empty() {
+            tables.push(signal_json_rows(signals)?);
+        }
+        self.insert_json_rows(&tables).await.map_err(key_taken)
+    }
+
     /// Records an event. A second event with the same idempotency key is a conflict.
     pub async fn insert_event(&mut self, e: &StoredEvent) -> Result<()> {
         self.insert_events(std::slice::from_ref(e)).await
@@ -102,27 +171,8 @@ impl Tx {
     /// [`Tx::keys_taken`] first.
     pub async fn insert_events(&mut self, events: &[StoredEvent]) -> Result<()> {
         if json_rows_fit(self.backend, events.len()) {
-            let rows: Vec<_> = events
-                .iter()
-                .map(|e| {
-                    (
-                        &e.id,
-                        &e.idempotency_key,
-                        &e.event_type,
-                        &e.actor_id,
-                        e.occurred_at.millis(),
-                        e.received_at.millis(),
-                        &e.data_json,
-                        &e.decision_id,
-                    )
-                })
-                .collect();
-            return self
-                .insert_json_rows("events", EVENT_COLUMNS, &rows)
-                .await
-                .map_err(|err| {
-                    StoreError::on_unique(err, "an event with this idempotency key already exists")
-                });
+            let rows = event_json_rows(events)?;
+            return self.insert_json_rows(&[rows]).await.map_err(key_taken);
         }
         for chunk in events.chunks(MAX_BINDS / 8) {
             let sql = crate::rows::for_backend(
@@ -206,22 +256,7 @@ impl Tx {
     /// Records many decisions in a few statements (the pipeline's group commit).
     pub async fn insert_decisions(&mut self, decisions: &[StoredDecision]) -> Result<()> {
         if json_rows_fit(self.backend, decisions.len()) {
-            let rows: Vec<_> = decisions
-                .iter()
-                .map(|d| {
-                    (
-                        &d.id,
-                        &d.event_id,
-                        &d.actor_id,
-                        &d.verdict,
-                        &d.reason,
-                        &d.explanation_json,
-                        &d.policy_version,
-                        d.created_at.millis(),
-                    )
-                })
-                .collect();
-            self.insert_json_rows("decisions", DECISION_COLUMNS, &rows)
+            self.insert_json_rows(&[decision_json_rows(decisions)?])
                 .await?;
             return Ok(());
         }

@@ -105,36 +105,66 @@ pub(crate) fn for_backend(backend: Backend, sql: String) -> sqlx::AssertSqlSafe<
     sqlx::AssertSqlSafe(out)
 }
 
+/// One table's rows for [`crate::Tx::insert_json_rows`]: a JSON array of arrays, each in
+/// `columns` order.
+pub(crate) struct JsonRows {
+    table: &'static str,
+    columns: &'static str,
+    json: String,
+}
+
+impl JsonRows {
+    pub(crate) fn new<T: serde::Serialize>(
+        table: &'static str,
+        columns: &'static str,
+        rows: &[T],
+    ) -> Result<Self, sqlx::Error> {
+        let json = serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        Ok(Self {
+            table,
+            columns,
+            json,
+        })
+    }
+}
+
 impl crate::Tx {
-    /// On SQLite, inserts `rows` (each a tuple in `columns` order) with `INSERT OR FAIL INTO
-    /// table (columns) SELECT … FROM jsonb_each($1)`: the rows go in as one JSON array of arrays
-    /// bound to one parameter. The statement text never changes, so it is prepared once, where
-    /// a `VALUES` list is prepared again for every row count (a tenth of the write connection's
-    /// time under load) and binds each value on its own. (`json_each` was slower than the lists:
-    /// it prints each row and parses it again for every column; `jsonb_each` hands over blobs.)
+    /// On SQLite, inserts each table's rows with `INSERT OR FAIL INTO table (columns) SELECT …
+    /// FROM jsonb_each($n)`: a table's rows go in as one JSON array of arrays bound to one
+    /// parameter, and all the tables in one round trip to the connection's thread (sqlx runs the
+    /// statements of one query string in turn, binding `$n` by number). The statement text
+    /// depends only on the tables, so it is prepared once, where a `VALUES` list is prepared
+    /// again for every row count (a tenth of the write connection's time under load) and binds
+    /// each value on its own. (`json_each` was slower than the lists: it prints each row and
+    /// parses it again for every column; `jsonb_each` hands over blobs.)
     ///
     /// `OR FAIL`: a constraint that fails stops the statement but keeps the rows it inserted
     /// before, so SQLite does not copy every page the statement changes to a statement journal
-    /// first (7% of the write connection's time). The caller must roll the transaction back on
-    /// an error, which every caller does: the group commit decides its events again one by one.
-    pub(crate) async fn insert_json_rows<T: serde::Serialize>(
+    /// first (7% of the write connection's time); the statements after it do not run. The
+    /// caller must roll the transaction back on an error, which every caller does: the group
+    /// commit decides its events again one by one.
+    pub(crate) async fn insert_json_rows(
         &mut self,
-        table: &str,
-        columns: &str,
-        rows: &[T],
+        tables: &[JsonRows],
     ) -> Result<(), sqlx::Error> {
-        let values: Vec<String> = (0..columns.split(',').count())
-            .map(|i| format!("value ->> {i}"))
-            .collect();
-        let sql = format!(
-            "INSERT OR FAIL INTO {table} ({columns}) SELECT {} FROM jsonb_each($1) ORDER BY key",
-            values.join(", ")
-        );
-        let json = serde_json::to_string(rows).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(json)
-            .execute(self.conn())
-            .await?;
+        let mut sql = String::new();
+        for (i, t) in tables.iter().enumerate() {
+            let values: Vec<String> = (0..t.columns.split(',').count())
+                .map(|c| format!("value ->> {c}"))
+                .collect();
+            sql.push_str(&format!(
+                "INSERT OR FAIL INTO {} ({}) SELECT {} FROM jsonb_each(${}) ORDER BY key;",
+                t.table,
+                t.columns,
+                values.join(", "),
+                i + 1
+            ));
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for t in tables {
+            query = query.bind(t.json.as_str());
+        }
+        query.execute(self.conn()).await?;
         Ok(())
     }
 }

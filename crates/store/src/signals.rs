@@ -1,7 +1,9 @@
 //! What counters are computed from: signals per account and kind, near-duplicate letters with
 //! their LSH band keys, identity fingerprints, and the policy versions that were live.
 
-use crate::rows::{MAX_BINDS, MAX_IN, json_rows_fit, padded, placeholders, ts, values_rows};
+use crate::rows::{
+    JsonRows, MAX_BINDS, MAX_IN, json_rows_fit, padded, placeholders, ts, values_rows,
+};
 use crate::{Result, Tx, new_id};
 use trustwork_core::Timestamp;
 
@@ -42,24 +44,30 @@ pub struct SignalTimes {
     pub refs: Vec<(String, String, Timestamp)>,
 }
 
+/// `signals` as rows for [`Tx::insert_json_rows`], each with a new id.
+pub(crate) fn signal_json_rows(
+    signals: &[NewSignal],
+) -> std::result::Result<JsonRows, sqlx::Error> {
+    let rows: Vec<_> = signals
+        .iter()
+        .map(|s| {
+            (
+                new_id("sig"),
+                &s.account_id,
+                s.kind,
+                &s.ref_id,
+                s.at.millis(),
+            )
+        })
+        .collect();
+    JsonRows::new("signals", SIGNAL_COLUMNS, &rows)
+}
+
 impl Tx {
     /// Records many signals in a few statements (the pipeline's group commit).
     pub async fn add_signals(&mut self, signals: &[NewSignal]) -> Result<()> {
         if json_rows_fit(self.backend, signals.len()) {
-            let rows: Vec<_> = signals
-                .iter()
-                .map(|s| {
-                    (
-                        new_id("sig"),
-                        &s.account_id,
-                        s.kind,
-                        &s.ref_id,
-                        s.at.millis(),
-                    )
-                })
-                .collect();
-            self.insert_json_rows("signals", SIGNAL_COLUMNS, &rows)
-                .await?;
+            self.insert_json_rows(&[signal_json_rows(signals)?]).await?;
             return Ok(());
         }
         for chunk in signals.chunks(MAX_BINDS / 5) {

@@ -67,10 +67,9 @@ pub(super) struct Group {
 impl Rows {
     async fn flush(&mut self, tx: &mut Tx) -> AppResult<()> {
         if !self.events.is_empty() {
-            tx.insert_events(&self.events).await?;
-            tx.insert_decisions(&self.decisions).await?;
-        }
-        if !self.signals.is_empty() {
+            tx.insert_decided(&self.events, &self.decisions, &self.signals)
+                .await?;
+        } else if !self.signals.is_empty() {
             tx.add_signals(&self.signals).await?;
         }
         for warning in &self.warnings {

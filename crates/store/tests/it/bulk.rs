@@ -71,6 +71,68 @@ async fn many_events_and_decisions_go_in_at_once_and_keys_stay_unique() {
 }
 
 #[tokio::test]
+async fn a_groups_events_decisions_and_signals_go_in_together() {
+    each_backend(|db| async move {
+        let signal = |n: usize| NewSignal {
+            account_id: format!("acc_{}", n % 7),
+            kind: "message_recipient",
+            ref_id: format!("person_{n}"),
+            at: Timestamp(1_000 + n as i64),
+        };
+        let mut tx = db.begin().await.unwrap();
+        let (events, decisions): (Vec<_>, Vec<_>) = (0..5).map(|n| (event(n), decision(n))).unzip();
+        let signals: Vec<NewSignal> = (0..3).map(signal).collect();
+        tx.insert_decided(&events, &decisions, &signals)
+            .await
+            .unwrap();
+        // Without signals, and a group of one (the one-row statements).
+        tx.insert_decided(&[event(5), event(6)], &[decision(5), decision(6)], &[])
+            .await
+            .unwrap();
+        tx.insert_decided(&[event(7)], &[decision(7)], &[signal(7)])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(tx.count_events().await.unwrap(), 8);
+        for n in 0..8 {
+            let key = format!("key-{n}");
+            assert_eq!(tx.event_by_key(&key).await.unwrap(), Some(event(n)));
+            assert_eq!(tx.decision(&format!("dec_{n}")).await.unwrap(), decision(n));
+        }
+        let found = tx
+            .signal_times_of_accounts(
+                &[
+                    "acc_0", "acc_1", "acc_2", "acc_3", "acc_4", "acc_5", "acc_6",
+                ],
+                &["message_recipient"],
+                Timestamp(0),
+                "message_recipient",
+                Timestamp(0),
+            )
+            .await
+            .unwrap();
+        let mut refs: Vec<&str> = found.refs.iter().map(|(_, r, _)| r.as_str()).collect();
+        refs.sort_unstable();
+        assert_eq!(refs, ["person_0", "person_1", "person_2", "person_7"]);
+
+        // A taken key fails the whole call (the caller then rolls the transaction back).
+        let mut again = event(9);
+        again.idempotency_key = "key-3".into();
+        let dup = tx
+            .insert_decided(
+                &[event(8), again],
+                &[decision(8), decision(9)],
+                &[signal(8)],
+            )
+            .await;
+        assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn accounts_and_restrictions_load_for_many_accounts() {
     each_backend(|db| async move {
         let a = account(&db, "a@example.com", Role::Freelancer).await;
