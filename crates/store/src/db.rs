@@ -50,9 +50,9 @@ pub struct Db {
 /// milliseconds; the connection keeps its page cache warm (another connection's commit makes it
 /// read the changed pages again); and it never goes back to a pool, which costs a round trip to
 /// the connection's thread each time (sqlx pings a returned connection).
-struct Writer {
+pub(crate) struct Writer {
     options: AnyConnectOptions,
-    slot: Arc<Mutex<Option<WriteSlot>>>,
+    pub(crate) slot: Arc<Mutex<Option<WriteSlot>>>,
 }
 
 pub(crate) struct WriteSlot {
@@ -103,7 +103,11 @@ impl Db {
                     options,
                 };
                 let writer = Arc::new(writer);
-                spawn_checkpointer(readers.clone(), Arc::downgrade(&writer));
+                crate::checkpoint::spawn_checkpointer(
+                    readers.clone(),
+                    Arc::downgrade(&writer),
+                    sqlite_file(&url),
+                );
                 (readers, Some(writer))
             }
             Backend::Postgres => {
@@ -248,75 +252,12 @@ impl Drop for ExclusiveTx {
     }
 }
 
-/// How often the WAL is copied back into the database file, off the write connection.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
-
-/// WAL frames (pages) past which the checkpointer makes the next commit start the WAL over.
-const RESTART_WAL_AFTER: i64 = 8_000;
-
-/// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`], on a reading
-/// connection, until the database is dropped. SQLite would otherwise do it inside the commit
-/// that crosses `wal_autocheckpoint`, and every writer queued behind that commit would wait for
-/// it (tens of milliseconds under load). A passive checkpoint waits for nobody: the writer goes
-/// on appending meanwhile.
-///
-/// A writer starts the WAL over from its beginning only if every frame has been copied when its
-/// transaction begins. Under steady writes a passive checkpoint never catches up with the frames
-/// appended while it ran, so the WAL grew to `wal_autocheckpoint` and a commit checkpointed it
-/// after all (30–50 ms, about twice a second at 6,000 events/s). So once the WAL is past
-/// [`RESTART_WAL_AFTER`], the checkpointer passes again (copying what was appended during the
-/// first pass) and then once more with the write connection held: only the frames of the second
-/// pass are left, and the next commit starts the WAL over.
-fn spawn_checkpointer(readers: AnyPool, writer: std::sync::Weak<Writer>) {
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(CHECKPOINT_EVERY).await;
-            let Some(writer) = writer.upgrade() else {
-                return;
-            };
-            if readers.is_closed() {
-                return;
-            }
-            let Some(frames) = checkpoint(&readers).await else {
-                continue;
-            };
-            if frames >= RESTART_WAL_AFTER {
-                checkpoint(&readers).await;
-                // The reading connection is taken before the write connection: a task holding a
-                // reader while it waits for the writer must not wait on this one.
-                let Ok(mut reader) = readers.acquire().await else {
-                    continue;
-                };
-                let held = writer.slot.clone().lock_owned().await;
-                checkpoint(&mut *reader).await;
-                drop(held);
-            }
-        }
-    });
-}
-
-/// A passive checkpoint; the frames the WAL held, or `None` if it failed.
-async fn checkpoint<'c>(conn: impl sqlx::Executor<'c, Database = Any>) -> Option<i64> {
-    let started = std::time::Instant::now();
-    match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
-        .fetch_one(conn)
-        .await
-    {
-        Ok((busy, frames, copied)) => {
-            tracing::debug!(
-                busy,
-                frames,
-                copied,
-                took_us = started.elapsed().as_micros() as u64,
-                "WAL checkpoint"
-            );
-            Some(frames)
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "WAL checkpoint");
-            None
-        }
-    }
+/// The database file behind a `sqlite://` URL, if it is a file.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let path = options.get_filename();
+    (!path.as_os_str().is_empty() && path != std::path::Path::new(":memory:"))
+        .then(|| path.to_path_buf())
 }
 
 /// Opens SQLite's write connection.

@@ -4,6 +4,7 @@
 //! `Any` driver and a portable schema. Every repository function is a method on [`Tx`], so a use
 //! case can change state, write its audit record and queue its emails in one transaction.
 
+mod checkpoint;
 pub mod db;
 mod error;
 mod ids;
