@@ -149,3 +149,64 @@ fn data_file(path: &Path) -> Option<Arc<File>> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RESTART_WAL_AFTER;
+    use crate::testing::TestDb;
+
+    /// Frames in the WAL right now: `mxFrame` of the WAL index header at the start of the
+    /// `-shm` file (native byte order). Read from the file, not asked of SQLite: a checkpoint
+    /// asked for between two transactions would let the next one start the WAL over.
+    fn wal_frames(db: &TestDb) -> i64 {
+        let shm = format!("{}-shm", db.url.trim_start_matches("sqlite://"));
+        let header = std::fs::read(shm).expect("the WAL index");
+        let bytes: [u8; 4] = header[16..20].try_into().expect("four bytes");
+        i64::from(u32::from_ne_bytes(bytes))
+    }
+
+    // Without the checkpointer's held pass the WAL starts over only when a commit crosses
+    // `wal_autocheckpoint` (20,000 frames), inside that commit.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_wal_starts_over_under_steady_writes() {
+        let db = TestDb::sqlite().await.expect("database");
+        let mut tx = db.db.begin().await.expect("begin");
+        sqlx::query("CREATE TABLE filler (b BLOB NOT NULL)")
+            .execute(tx.conn())
+            .await
+            .expect("create");
+        tx.commit().await.expect("commit");
+
+        let (mut most, mut written, mut restarts, mut last) = (0, 0, 0, 0);
+        let started = std::time::Instant::now();
+        // Steady, not flat out: about 12,000 frames a second, 3,000 between two rounds.
+        while written < 3 * RESTART_WAL_AFTER && started.elapsed().as_secs() < 60 {
+            let mut tx = db.db.begin().await.expect("begin");
+            // About 80 pages a transaction.
+            sqlx::query(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80) \
+                 INSERT INTO filler (b) SELECT randomblob(3000) FROM n",
+            )
+            .execute(tx.conn())
+            .await
+            .expect("insert");
+            // The writer holds its transaction most of the time, as under load: a checkpoint
+            // never finds it idle between two transactions.
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            tx.commit().await.expect("commit");
+            written += 80;
+            let frames = wal_frames(&db);
+            if frames < last {
+                restarts += 1;
+            }
+            last = frames;
+            most = most.max(frames);
+        }
+        assert!(restarts >= 1, "the WAL never started over");
+        assert!(
+            most < 2 * RESTART_WAL_AFTER,
+            "the WAL grew to {most} frames"
+        );
+        db.cleanup().await;
+    }
+}
