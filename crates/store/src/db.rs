@@ -141,6 +141,11 @@ impl Db {
         self.backend
     }
 
+    /// SQLite's write connection; `None` on PostgreSQL.
+    pub(crate) fn writer(&self) -> Option<&Writer> {
+        self.writer.as_deref()
+    }
+
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
     /// deferred transaction that reads and then writes fails outright if another connection
     /// wrote in between, and busy_timeout cannot help with that.
@@ -193,7 +198,7 @@ enum TxConn {
     Exclusive(ExclusiveTx),
 }
 
-type SlotGuard = OwnedMappedMutexGuard<Option<WriteSlot>, WriteSlot>;
+pub(crate) type SlotGuard = OwnedMappedMutexGuard<Option<WriteSlot>, WriteSlot>;
 
 /// A transaction on the write connection; rolled back if dropped before its commit.
 struct ExclusiveTx(Option<SlotGuard>);
@@ -201,6 +206,17 @@ struct ExclusiveTx(Option<SlotGuard>);
 impl Writer {
     /// Takes the write connection (waiting for its turn) and begins a transaction on it.
     async fn begin(&self) -> Result<SlotGuard> {
+        Ok(self.begin_with("BEGIN IMMEDIATE", &[]).await?.0)
+    }
+
+    /// Takes the write connection and runs `sql`, which begins a transaction (`BEGIN
+    /// IMMEDIATE; …`) and may go on to read in it, all in one round trip to the connection's
+    /// thread; answers the rows its statements return, as pairs of strings.
+    pub(crate) async fn begin_with(
+        &self,
+        sql: impl sqlx::SqlSafeStr,
+        binds: &[&str],
+    ) -> Result<(SlotGuard, Vec<(String, String)>)> {
         let t0 = std::time::Instant::now();
         let mut slot = self.slot.clone().lock_owned().await;
         let waited = t0.elapsed();
@@ -214,20 +230,34 @@ impl Writer {
             return Err(sqlx::Error::PoolClosed.into());
         };
         if slot.open {
-            // Dropped without a commit, and the rollback it asked for did not run.
-            sqlx::query("ROLLBACK").execute(&mut slot.conn).await?;
+            // Dropped without a commit, and the rollback it asked for did not run (or failed:
+            // SQLite rolls back itself after some errors, and then there is nothing to roll
+            // back).
+            if let Err(e) = sqlx::query("ROLLBACK").execute(&mut slot.conn).await {
+                tracing::debug!(error = %e, "rolling back a dropped transaction");
+            }
             slot.open = false;
         }
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut slot.conn)
-            .await?;
+        let mut query = sqlx::query_as::<_, (String, String)>(sql);
+        for b in binds {
+            query = query.bind(*b);
+        }
+        let rows = match query.fetch_all(&mut slot.conn).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                // The transaction may have begun before a later statement failed; if it did
+                // not, there is nothing to roll back and that error says nothing new.
+                let _ = sqlx::query("ROLLBACK").execute(&mut slot.conn).await;
+                return Err(e.into());
+            }
+        };
         slot.open = true;
         tracing::debug!(
             waited_us = waited.as_micros() as u64,
             begin_us = (t0.elapsed() - waited).as_micros() as u64,
             "write begun"
         );
-        Ok(slot)
+        Ok((slot, rows))
     }
 }
 
@@ -270,6 +300,28 @@ async fn connect_sqlite(options: &AnyConnectOptions) -> Result<AnyConnection> {
 }
 
 impl Tx {
+    /// A transaction already begun on the write connection.
+    pub(crate) fn on_writer(slot: SlotGuard) -> Tx {
+        Tx {
+            inner: TxConn::Exclusive(ExclusiveTx(Some(slot))),
+            backend: Backend::Sqlite,
+        }
+    }
+
+    /// Whether it runs on SQLite's write connection, where a statement of its own may commit it.
+    pub(crate) fn on_write_connection(&self) -> bool {
+        matches!(self.inner, TxConn::Exclusive(_))
+    }
+
+    /// After a statement of its own committed it (on the write connection).
+    pub(crate) fn committed_by_statement(mut self) {
+        if let TxConn::Exclusive(tx) = &mut self.inner
+            && let Some(slot) = tx.0.as_mut()
+        {
+            slot.open = false;
+        }
+    }
+
     pub async fn commit(self) -> Result<()> {
         match self.inner {
             TxConn::Pooled(tx) => tx.commit().await?,

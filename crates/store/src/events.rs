@@ -92,7 +92,9 @@ const DECISION_COLUMNS: &str =
     "id, event_id, actor_id, verdict, reason, explanation_json, policy_version, created_at";
 
 /// `events` as rows for [`Tx::insert_json_rows`].
-fn event_json_rows(events: &[StoredEvent]) -> std::result::Result<JsonRows, sqlx::Error> {
+pub(crate) fn event_json_rows(
+    events: &[StoredEvent],
+) -> std::result::Result<JsonRows, sqlx::Error> {
     let rows: Vec<_> = events
         .iter()
         .map(|e| {
@@ -112,7 +114,9 @@ fn event_json_rows(events: &[StoredEvent]) -> std::result::Result<JsonRows, sqlx
 }
 
 /// `decisions` as rows for [`Tx::insert_json_rows`].
-fn decision_json_rows(decisions: &[StoredDecision]) -> std::result::Result<JsonRows, sqlx::Error> {
+pub(crate) fn decision_json_rows(
+    decisions: &[StoredDecision],
+) -> std::result::Result<JsonRows, sqlx::Error> {
     let rows: Vec<_> = decisions
         .iter()
         .map(|d| {
@@ -133,7 +137,7 @@ fn decision_json_rows(decisions: &[StoredDecision]) -> std::result::Result<JsonR
 
 /// The only unique value of an inserted event, decision or signal that does not come from
 /// `new_id` is the event's idempotency key.
-fn key_taken(err: sqlx::Error) -> StoreError {
+pub(crate) fn key_taken(err: sqlx::Error) -> StoreError {
     StoreError::on_unique(err, "an event with this idempotency key already exists")
 }
 

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 mod changes;
 pub mod events;
+mod group;
 pub mod marketplace;
 pub mod outbox;
 pub mod restrictions;
@@ -29,6 +30,7 @@ pub mod webhooks;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;
+pub use group::{GroupRows, GroupStart, NewTimer};
 pub use ids::new_id;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -147,6 +147,17 @@ impl crate::Tx {
         &mut self,
         tables: &[JsonRows],
     ) -> Result<(), sqlx::Error> {
+        self.insert_json_rows_then(tables, "").await?;
+        Ok(())
+    }
+
+    /// [`Tx::insert_json_rows`] followed, in the same round trip, by the statements `then`;
+    /// answers the strings they return.
+    pub(crate) async fn insert_json_rows_then(
+        &mut self,
+        tables: &[JsonRows],
+        then: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
         let mut sql = String::new();
         for (i, t) in tables.iter().enumerate() {
             let values: Vec<String> = (0..t.columns.split(',').count())
@@ -160,12 +171,12 @@ impl crate::Tx {
                 i + 1
             ));
         }
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        sql.push_str(then);
+        let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
         for t in tables {
             query = query.bind(t.json.as_str());
         }
-        query.execute(self.conn()).await?;
-        Ok(())
+        query.fetch_all(self.conn()).await
     }
 }
 

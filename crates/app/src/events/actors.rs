@@ -120,24 +120,23 @@ impl ActorCache {
         }
     }
 
-    /// At the start of a group, in its transaction: forgets what changed since the last group
-    /// and loads the actors of `ids` it does not hold (locking their rows on PostgreSQL).
-    /// Answers how many it loaded.
+    /// At the start of a group, in its transaction: forgets the accounts `changed` since the
+    /// last group and loads the actors of `ids` it does not hold (locking their rows on
+    /// PostgreSQL). Answers how many it loaded.
     pub async fn prepare(
         &mut self,
         tx: &mut Tx,
         ids: &[&str],
+        changed: &[String],
         forgotten: &Forgotten,
         now: Timestamp,
     ) -> AppResult<usize> {
         if self.keep && self.actors.len() <= MAX_ACTORS {
-            for id in tx.take_account_changes().await? {
-                self.actors.remove(&id);
+            for id in changed {
+                self.actors.remove(id);
             }
         } else {
             self.actors.clear();
-            // What changed is known now, by reading it again.
-            tx.take_account_changes().await?;
         }
         for id in forgotten.take() {
             self.actors.remove(&id);
@@ -214,14 +213,20 @@ impl ActorCache {
     /// date here, so their change notes are not news to the next group; any other (changed on
     /// the one-event path) is forgotten.
     pub async fn settle(&mut self, tx: &mut Tx, warned: &HashSet<String>) -> AppResult<()> {
+        let changed = tx.take_account_changes().await?;
+        self.settle_changed(&changed, warned);
+        Ok(())
+    }
+
+    /// [`ActorCache::settle`] with the changes already taken.
+    pub fn settle_changed(&mut self, changed: &[String], warned: &HashSet<String>) {
         if self.keep {
-            for id in tx.take_account_changes().await? {
-                if !warned.contains(&id) {
-                    self.actors.remove(&id);
+            for id in changed {
+                if !warned.contains(id) {
+                    self.actors.remove(id);
                 }
             }
         }
-        Ok(())
     }
 }
 

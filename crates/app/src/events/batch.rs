@@ -18,7 +18,7 @@ use super::effects::{self, Planned};
 use super::{ActionTaken, review};
 use super::{DecisionView, Ids, Prepared, account_input, event_input, stored_event};
 use crate::review::{case_audit, case_to_open};
-use crate::standing::{RestrictionRows, restriction_rows};
+use crate::standing::{RESTRICTION_END, RestrictionRows, restriction_rows};
 use crate::webhooks::deliveries_for;
 use crate::webhooks::standing_changed_payload;
 use crate::{App, AppError, AppResult};
@@ -30,7 +30,7 @@ use trustwork_core::{Actor as CoreActor, Restriction, Role, Severity, Timestamp}
 use trustwork_store::events::{StoredDecision, StoredEvent};
 use trustwork_store::signals::NewSignal;
 use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};
-use trustwork_store::{Tx, new_id};
+use trustwork_store::{GroupRows, GroupStart, NewTimer, Tx, new_id};
 
 /// One event's result in a group.
 pub(super) enum Decided {
@@ -65,6 +65,44 @@ pub(super) struct Group {
 }
 
 impl Rows {
+    /// All the rows, to write at once.
+    fn group_rows(&self) -> GroupRows<'_> {
+        GroupRows {
+            events: &self.events,
+            decisions: &self.decisions,
+            signals: &self.signals,
+            restrictions: self.warnings.iter().map(|w| &w.restriction).collect(),
+            audits: (self.warnings.iter().map(|w| &w.audit))
+                .chain(self.cases.iter().map(|(_, audit)| audit))
+                .collect(),
+            timers: (self.warnings.iter())
+                .filter_map(|w| {
+                    let (id, due_at) = w.timer.as_ref()?;
+                    Some(NewTimer {
+                        id,
+                        kind: RESTRICTION_END,
+                        subject_id: &w.restriction.id,
+                        due_at: *due_at,
+                    })
+                })
+                .collect(),
+            emails: self.warnings.iter().map(|w| &w.email).collect(),
+            cases: self.cases.iter().map(|(case, _)| case).collect(),
+            deliveries: &self.deliveries,
+        }
+    }
+
+    /// The accounts this group warned in memory, written or not.
+    fn warned_accounts(&self) -> HashSet<String> {
+        let mut warned = self.warned.clone();
+        warned.extend(
+            self.warnings
+                .iter()
+                .map(|w| w.restriction.account_id.clone()),
+        );
+        warned
+    }
+
     async fn flush(&mut self, tx: &mut Tx) -> AppResult<()> {
         if !self.events.is_empty() {
             tx.insert_decided(&self.events, &self.decisions, &self.signals)
@@ -280,12 +318,13 @@ pub(super) async fn decide_group(
     let live = app.live_policy().get();
     let policy = &live.policy;
     let started = std::time::Instant::now();
-    let mut tx = app.db().begin().await?;
-
     let keys: Vec<&str> = items.iter().map(|p| p.key.as_str()).collect();
+    let GroupStart {
+        mut tx,
+        taken,
+        changed,
+    } = app.db().begin_group(&keys).await?;
     let begun = started.elapsed();
-    let taken = tx.keys_taken(&keys).await?;
-    let keys_checked = started.elapsed();
     let mut ids: Vec<&str> = items
         .iter()
         .filter(|p| decided_in_memory(&p.event.data))
@@ -294,7 +333,7 @@ pub(super) async fn decide_group(
     ids.sort_unstable();
     ids.dedup();
     let loaded_actors = actors
-        .prepare(&mut tx, &ids, app.pipeline().forgotten(), now)
+        .prepare(&mut tx, &ids, &changed, app.pipeline().forgotten(), now)
         .await?;
     let subscriptions = app.subscriptions().active_in(&mut tx).await?;
     let loaded = started.elapsed();
@@ -355,21 +394,31 @@ pub(super) async fn decide_group(
         }
     }
     let decided = started.elapsed();
-    rows.flush(&mut tx).await?;
-    // Triggers noted the accounts this group changed.
-    if one_by_one > 0 || !rows.warned.is_empty() {
+    // Mail (a warning) or webhook deliveries were queued: the workers have something to send.
+    let wake_workers = one_by_one > 0
+        || rows.queued_work
+        || !rows.warnings.is_empty()
+        || !rows.deliveries.is_empty();
+    let flushed;
+    if one_by_one == 0 {
+        // The common case: every row and the commit in one round trip (SQLite).
+        flushed = decided;
+        let changed = tx.commit_group(&rows.group_rows(), now).await?;
+        actors.settle_changed(&changed, &rows.warned_accounts());
+    } else {
+        rows.flush(&mut tx).await?;
+        // Triggers noted the accounts this group changed.
         actors.settle(&mut tx, &rows.warned).await?;
+        flushed = started.elapsed();
+        tx.commit().await?;
     }
-    let flushed = started.elapsed();
-    tx.commit().await?;
     // Where a group's time goes (RUST_LOG=trustwork_app::events=debug), for load analysis.
     tracing::debug!(
         events = items.len(),
         one_by_one,
         loaded_actors,
         begin_us = begun.as_micros() as u64,
-        keys_us = (keys_checked - begun).as_micros() as u64,
-        load_us = (loaded - keys_checked).as_micros() as u64,
+        load_us = (loaded - begun).as_micros() as u64,
         decide_us = (decided - loaded).as_micros() as u64,
         flush_us = (flushed - decided).as_micros() as u64,
         commit_us = (started.elapsed() - flushed).as_micros() as u64,
@@ -379,7 +428,6 @@ pub(super) async fn decide_group(
         .count((items.len() - one_by_one) as u64, one_by_one as u64);
     Ok(Group {
         results,
-        // The one-event path may have queued mail (a warning) or deliveries.
-        wake_workers: rows.queued_work || one_by_one > 0,
+        wake_workers,
     })
 }

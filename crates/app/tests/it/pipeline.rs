@@ -476,3 +476,88 @@ async fn the_writer_sees_what_changed_outside_it() {
     })
     .await;
 }
+
+/// A group of messages whose decisions warn, open review cases and notify subscribers is
+/// written in one go (on SQLite, one statement set with the commit): the same answers and the
+/// same rows as one event at a time.
+#[tokio::test]
+async fn groups_of_messages_write_warnings_cases_and_deliveries_at_once() {
+    each_backend(|db| async move {
+        let texts = [
+            CLEAN[0],
+            "sure, email me at john.doe@gmail.com",
+            CLEAN[1],
+            "pay me via paypal outside the platform, we avoid the fees",
+            CLEAN[2],
+        ];
+        let mut messages = Vec::new();
+        for (n, text) in texts.iter().enumerate() {
+            for a in 0..6 {
+                messages.push((
+                    format!("m{a}-{n}"),
+                    envelope(
+                        "message.sent",
+                        &format!("mp_{a}"),
+                        json!({"thread_id": format!("t{a}"), "recipient_ids": [format!("c{a}")], "contract_active": false, "text": text}),
+                    ),
+                ));
+            }
+        }
+        let actors: BTreeSet<String> = (0..6).map(|a| format!("mp_{a}")).collect();
+        let fresh = trustwork_store::testing::TestDb::like(&db).await.unwrap();
+        let mut outcomes = Vec::new();
+        for (grouped, db) in [(false, db.clone()), (true, fresh.db.clone())] {
+            let (app, _clock) = app(db);
+            for a in &actors {
+                let signup = envelope(
+                    "account.signup",
+                    a,
+                    json!({"email": format!("{a}@example.org"), "role": "freelancer"}),
+                );
+                app.ingest_unbatched(&format!("signup-{a}"), &signup)
+                    .await
+                    .unwrap();
+            }
+            let hook = app
+                .create_webhook(
+                    &Actor::system("test"),
+                    "http://127.0.0.1:9/hooks",
+                    &["decision.created".to_owned(), "standing.changed".to_owned()],
+                )
+                .await
+                .unwrap();
+            let answers: Vec<String> = if grouped {
+                app.ingest_many(messages.clone()).await.iter().map(summary).collect()
+            } else {
+                let mut answers = Vec::new();
+                for (key, body) in &messages {
+                    answers.push(summary(&app.ingest_unbatched(key, body).await));
+                }
+                answers
+            };
+            let mut deliveries: Vec<String> = app
+                .webhook_deliveries(Some(&hook.id))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|d| d.event_type)
+                .collect();
+            deliveries.sort();
+            let mut state = state(&app, &actors).await;
+            state.push(format!("deliveries={deliveries:?}"));
+            if grouped {
+                let stats = app.pipeline_stats();
+                assert_eq!((stats.in_memory, stats.one_by_one), (30, 0), "{stats:?}");
+            }
+            outcomes.push((answers, state));
+        }
+        assert_eq!(outcomes[0], outcomes[1]);
+        let (answers, state) = &outcomes[0];
+        // The messages did what the test is about: warnings (with their mail), cases, hooks.
+        assert!(answers.iter().any(|a| a.contains("warning")), "{answers:?}");
+        assert!(state.iter().any(|s| s.contains("open cases=6")), "{state:?}");
+        assert!(state.iter().any(|s| s.contains("standing.changed")), "{state:?}");
+        fresh.cleanup().await;
+    })
+    .await;
+}

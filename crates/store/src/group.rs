@@ -1,0 +1,320 @@
+//! The two ends of the event pipeline's group commit, each one round trip on SQLite's write
+//! connection: the transaction begins with what the group must know first, and ends with its
+//! rows.
+
+use crate::events::{StoredDecision, StoredEvent, decision_json_rows, event_json_rows, key_taken};
+use crate::outbox::OutboxMessage;
+use crate::rows::{JsonRows, MAX_IN, json_rows_fit, padded, placeholders};
+use crate::signals::{NewSignal, signal_json_rows};
+use crate::webhooks::WebhookDelivery;
+use crate::{Db, Result, StoreError, Tx};
+use std::collections::HashSet;
+use trustwork_core::audit::AuditRecord;
+use trustwork_core::review::ReviewCase;
+use trustwork_core::{Actor, Restriction, Timestamp};
+
+/// A group's write transaction, begun.
+pub struct GroupStart {
+    pub tx: Tx,
+    /// The group's idempotency keys already stored.
+    pub taken: HashSet<String>,
+    /// Accounts changed since they were last taken (see [`Tx::take_account_changes`]), sorted.
+    pub changed: Vec<String>,
+}
+
+impl Db {
+    /// Begins a group's transaction, finds which of `keys` are taken and takes the account
+    /// changes: on SQLite in one round trip to the write connection's thread (the writer waits
+    /// for each, and under load the thread waits for a core).
+    pub async fn begin_group(&self, keys: &[&str]) -> Result<GroupStart> {
+        if let Some(writer) = self.writer()
+            && !keys.is_empty()
+            && keys.len() <= MAX_IN
+        {
+            let keys = padded(keys);
+            let sql = sqlx::AssertSqlSafe(format!(
+                "BEGIN IMMEDIATE; \
+                 SELECT 'key', idempotency_key FROM events WHERE idempotency_key IN ({}); \
+                 DELETE FROM account_changes RETURNING 'changed', account_id;",
+                placeholders(1, keys.len())
+            ));
+            let (slot, rows) = writer.begin_with(sql, &keys).await?;
+            let mut start = GroupStart {
+                tx: Tx::on_writer(slot),
+                taken: HashSet::new(),
+                changed: Vec::new(),
+            };
+            for (what, value) in rows {
+                if what == "key" {
+                    start.taken.insert(value);
+                } else {
+                    start.changed.push(value);
+                }
+            }
+            start.changed.sort_unstable();
+            start.changed.dedup();
+            return Ok(start);
+        }
+        let mut tx = self.begin().await?;
+        let taken = tx.keys_taken(keys).await?;
+        let changed = tx.take_account_changes().await?;
+        Ok(GroupStart { tx, taken, changed })
+    }
+}
+
+/// A timer to schedule (see [`Tx::schedule_timer`]).
+pub struct NewTimer<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub subject_id: &'a str,
+    pub due_at: Timestamp,
+}
+
+/// Everything a group decided in memory: its events, decisions and signals, the warnings it
+/// gave (restrictions with their audit records, timers and emails), the review cases it opened
+/// (each new: a message's case is about the message alone) and the webhook deliveries.
+#[derive(Default)]
+pub struct GroupRows<'a> {
+    pub events: &'a [StoredEvent],
+    pub decisions: &'a [StoredDecision],
+    pub signals: &'a [NewSignal],
+    pub restrictions: Vec<&'a Restriction>,
+    pub audits: Vec<&'a AuditRecord>,
+    pub timers: Vec<NewTimer<'a>>,
+    pub emails: Vec<&'a OutboxMessage>,
+    pub cases: Vec<&'a ReviewCase>,
+    pub deliveries: &'a [WebhookDelivery],
+}
+
+impl Tx {
+    /// Writes a group's rows and commits, answering the accounts the rows changed (see
+    /// [`Tx::take_account_changes`]; taken, so the next group does not see them again). On
+    /// SQLite's write connection it is one round trip: each table's rows go in as one JSON
+    /// array ([`Tx::insert_json_rows`]), then the change notes are taken and the transaction
+    /// commits, in the same query string. If it fails, nothing was committed.
+    pub async fn commit_group(
+        mut self,
+        rows: &GroupRows<'_>,
+        now: Timestamp,
+    ) -> Result<Vec<String>> {
+        if !(self.on_write_connection() && json_rows_fit(self.backend, rows.events.len())) {
+            return self.commit_group_by_statements(rows, now).await;
+        }
+        let tables = group_json_rows(rows, now)?;
+        let mut changed: Vec<String> = self
+            .insert_json_rows_then(
+                &tables,
+                "DELETE FROM account_changes RETURNING account_id; COMMIT;",
+            )
+            .await
+            .map_err(key_taken)?;
+        self.committed_by_statement();
+        changed.sort_unstable();
+        changed.dedup();
+        Ok(changed)
+    }
+
+    async fn commit_group_by_statements(
+        mut self,
+        rows: &GroupRows<'_>,
+        now: Timestamp,
+    ) -> Result<Vec<String>> {
+        self.insert_decided(rows.events, rows.decisions, rows.signals)
+            .await?;
+        for r in &rows.restrictions {
+            self.insert_restriction(r).await?;
+        }
+        for a in &rows.audits {
+            self.append_audit(a).await?;
+        }
+        for t in &rows.timers {
+            self.schedule_timer(t.id, t.kind, t.subject_id, t.due_at, now)
+                .await?;
+        }
+        for m in &rows.emails {
+            self.enqueue_outbox(m).await?;
+        }
+        for c in &rows.cases {
+            let (_, opened) = self.open_or_report_case(c).await?;
+            if !opened {
+                return Err(StoreError::Conflict {
+                    what: "a review case was already open for the entity",
+                });
+            }
+        }
+        if !rows.deliveries.is_empty() {
+            self.insert_webhook_deliveries(rows.deliveries).await?;
+        }
+        let changed = self.take_account_changes().await?;
+        self.commit().await?;
+        Ok(changed)
+    }
+}
+
+/// The group's rows as [`JsonRows`], the tables with none left out.
+fn group_json_rows(rows: &GroupRows<'_>, now: Timestamp) -> Result<Vec<JsonRows>> {
+    let mut tables = vec![
+        event_json_rows(rows.events)?,
+        decision_json_rows(rows.decisions)?,
+    ];
+    if !rows.signals.is_empty() {
+        tables.push(signal_json_rows(rows.signals)?);
+    }
+    if !rows.restrictions.is_empty() {
+        let values: Vec<_> = rows
+            .restrictions
+            .iter()
+            .map(|r| {
+                let (lift_kind, lift_value) = r.lift.to_columns();
+                (
+                    &r.id,
+                    &r.account_id,
+                    r.reason.as_str(),
+                    r.severity.as_str(),
+                    r.scope.to_text(),
+                    lift_kind,
+                    lift_value,
+                    r.actor.to_text(),
+                    &r.note,
+                    r.created_at.millis(),
+                    r.lifted_at.map(|t| t.millis()),
+                    r.lifted_by.as_ref().map(Actor::to_text),
+                    r.lift_note.as_deref(),
+                    r.overturned_at.map(|t| t.millis()),
+                )
+            })
+            .collect();
+        tables.push(JsonRows::new(
+            "restrictions",
+            "id, account_id, reason, severity, scope, lift_kind, lift_value, actor, note, created_at, lifted_at, lifted_by, lift_note, overturned_at",
+            &values,
+        )?);
+    }
+    if !rows.audits.is_empty() {
+        let values: Vec<_> = rows
+            .audits
+            .iter()
+            .map(|a| {
+                (
+                    &a.id,
+                    a.at.millis(),
+                    a.actor.to_text(),
+                    a.account_id.as_deref(),
+                    &a.action,
+                    &a.entity_type,
+                    &a.entity_id,
+                    &a.reason,
+                    a.before.as_deref(),
+                    a.after.as_deref(),
+                )
+            })
+            .collect();
+        tables.push(JsonRows::new(
+            "audit_log",
+            "id, at, actor, account_id, action, entity_type, entity_id, reason, before_json, after_json",
+            &values,
+        )?);
+    }
+    if !rows.timers.is_empty() {
+        let values: Vec<_> = rows
+            .timers
+            .iter()
+            .map(|t| {
+                (
+                    t.id,
+                    t.kind,
+                    t.subject_id,
+                    t.due_at.millis(),
+                    "pending",
+                    0,
+                    now.millis(),
+                )
+            })
+            .collect();
+        tables.push(JsonRows::new(
+            "timers",
+            "id, kind, subject_id, due_at, status, attempts, created_at",
+            &values,
+        )?);
+    }
+    if !rows.emails.is_empty() {
+        let values: Vec<_> = rows
+            .emails
+            .iter()
+            .map(|m| {
+                (
+                    &m.id,
+                    &m.kind,
+                    m.account_id.as_deref(),
+                    &m.recipient,
+                    &m.subject,
+                    &m.body,
+                    "pending",
+                    0,
+                    m.next_attempt_at.millis(),
+                    m.created_at.millis(),
+                )
+            })
+            .collect();
+        tables.push(JsonRows::new(
+            "outbox",
+            "id, kind, account_id, recipient, subject, body, status, attempts, next_attempt_at, created_at",
+            &values,
+        )?);
+    }
+    if !rows.cases.is_empty() {
+        let values: Vec<_> = rows
+            .cases
+            .iter()
+            .map(|c| {
+                (
+                    &c.id,
+                    c.queue.as_str(),
+                    &c.subject_account_id,
+                    c.entity_type.as_str(),
+                    &c.entity_id,
+                    &c.content,
+                    &c.explanation_json,
+                    c.decision_id.as_deref(),
+                    c.priority,
+                    c.weight,
+                    1,
+                    "open",
+                    c.sla_due_at.millis(),
+                    c.created_at.millis(),
+                    c.created_at.millis(),
+                )
+            })
+            .collect();
+        tables.push(JsonRows::new(
+            "review_cases",
+            "id, queue, subject_account_id, entity_type, entity_id, content, explanation_json, decision_id, priority, weight, reports, status, sla_due_at, created_at, updated_at",
+            &values,
+        )?);
+    }
+    if !rows.deliveries.is_empty() {
+        let values: Vec<_> = rows
+            .deliveries
+            .iter()
+            .map(|d| {
+                (
+                    &d.id,
+                    &d.subscription_id,
+                    &d.event_type,
+                    &d.payload,
+                    "pending",
+                    0,
+                    d.next_attempt_at.millis(),
+                    d.replay_of.as_deref(),
+                    d.created_at.millis(),
+                )
+            })
+            .collect();
+        tables.push(JsonRows::new(
+            "webhook_deliveries",
+            "id, subscription_id, event_type, payload, status, attempts, next_attempt_at, replay_of, created_at",
+            &values,
+        )?);
+    }
+    Ok(tables)
+}
