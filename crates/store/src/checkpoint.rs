@@ -17,8 +17,8 @@ const RESTART_WAL_AFTER: i64 = 8_000;
 
 /// Catching up before the held pass stops after this many passes, or once a pass copied at most
 /// [`SMALL_PASS`] frames.
-const MAX_CATCH_UP_PASSES: usize = 4;
-const SMALL_PASS: i64 = 300;
+const MAX_CATCH_UP_PASSES: usize = 6;
+const SMALL_PASS: i64 = 500;
 
 /// Copies the WAL back into the database file every [`CHECKPOINT_EVERY`], on a reading
 /// connection, until the database is dropped. SQLite would otherwise do it inside the commit
@@ -166,7 +166,7 @@ mod tests {
     }
 
     // Without the checkpointer's held pass the WAL starts over only when a commit crosses
-    // `wal_autocheckpoint` (20,000 frames), inside that commit.
+    // `wal_autocheckpoint` (100,000 frames), inside that commit.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_wal_starts_over_under_steady_writes() {
         let db = TestDb::sqlite().await.expect("database");

@@ -404,8 +404,8 @@ const SQLITE_PRAGMAS: [&str; 7] = [
     // in memory under load.
     "PRAGMA cache_size = -16000",
     // The checkpointer (see `spawn_checkpointer`) keeps the WAL short; a commit checkpoints
-    // only if it falls behind by 80 MB.
-    "PRAGMA wal_autocheckpoint = 20000",
+    // only if it falls behind by 400 MB (a reader may keep it from starting the WAL over).
+    "PRAGMA wal_autocheckpoint = 100000",
     // A multi-row insert (it may fail halfway) and a savepoint copy each page they change
     // first to a sub-journal, which SQLite spills to a temporary file past 64 KB: a group
     // commit's were written to disk and thrown away, a sixth of the write connection's time.
