@@ -7,7 +7,7 @@ use crate::outbox::OutboxMessage;
 use crate::rows::{JsonRows, MAX_IN, json_rows_fit, padded, placeholders};
 use crate::signals::{NewSignal, signal_json_rows};
 use crate::webhooks::WebhookDelivery;
-use crate::{Db, Result, StoreError, Tx};
+use crate::{Backend, Db, Result, StoreError, Tx};
 use std::collections::HashSet;
 use trustwork_core::audit::AuditRecord;
 use trustwork_core::review::ReviewCase;
@@ -91,12 +91,23 @@ impl Tx {
     /// [`Tx::take_account_changes`]; taken, so the next group does not see them again). On
     /// SQLite's write connection it is one round trip: each table's rows go in as one JSON
     /// array ([`Tx::insert_json_rows`]), then the change notes are taken and the transaction
-    /// commits, in the same query string. If it fails, nothing was committed.
+    /// commits, in the same query string. On PostgreSQL every table's rows go in with one
+    /// statement ([`Tx::insert_json_rows_postgres`]) before the commit. If it fails, nothing was
+    /// committed.
     pub async fn commit_group(
         mut self,
         rows: &GroupRows<'_>,
         now: Timestamp,
     ) -> Result<Vec<String>> {
+        if self.backend == Backend::Postgres && !rows.events.is_empty() {
+            let tables = group_json_rows(rows, now)?;
+            self.insert_json_rows_postgres(&tables)
+                .await
+                .map_err(key_taken)?;
+            self.commit().await?;
+            // PostgreSQL keeps no change notes: the writer loads its actors for every group.
+            return Ok(Vec::new());
+        }
         if !(self.on_write_connection() && json_rows_fit(self.backend, rows.events.len())) {
             return self.commit_group_by_statements(rows, now).await;
         }

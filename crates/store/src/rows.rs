@@ -180,6 +180,58 @@ impl crate::Tx {
     }
 }
 
+impl JsonRows {
+    /// The rows as a JSON array of objects keyed by column name, for PostgreSQL's
+    /// `jsonb_populate_recordset`.
+    fn as_objects(&self) -> Result<String, sqlx::Error> {
+        let encode = |e: serde_json::Error| sqlx::Error::Encode(Box::new(e));
+        let rows: Vec<Vec<serde_json::Value>> = serde_json::from_str(&self.json).map_err(encode)?;
+        let columns: Vec<&str> = self.columns.split(',').map(str::trim).collect();
+        let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+            .into_iter()
+            .map(|row| columns.iter().map(|c| (*c).to_owned()).zip(row).collect())
+            .collect();
+        serde_json::to_string(&objects).map_err(encode)
+    }
+}
+
+impl crate::Tx {
+    /// On PostgreSQL, inserts every table's rows in one statement: `WITH t0 AS (INSERT INTO a
+    /// (columns) SELECT columns FROM jsonb_populate_recordset(NULL::a, $1::jsonb)), … INSERT
+    /// INTO z …`. Each table's rows go in as one JSON array of objects, typed by the table's own
+    /// row type, and the statement text depends only on the tables (prepared once). A failing
+    /// constraint fails the whole statement, and the transaction with it.
+    pub(crate) async fn insert_json_rows_postgres(
+        &mut self,
+        tables: &[JsonRows],
+    ) -> Result<(), sqlx::Error> {
+        let Some((last, first)) = tables.split_last() else {
+            return Ok(());
+        };
+        let insert = |i: usize, t: &JsonRows| {
+            format!(
+                "INSERT INTO {table} ({columns}) SELECT {columns} FROM jsonb_populate_recordset(NULL::{table}, ${n}::jsonb)",
+                table = t.table,
+                columns = t.columns,
+                n = i + 1
+            )
+        };
+        let mut sql = String::new();
+        for (i, t) in first.iter().enumerate() {
+            sql.push_str(if i == 0 { "WITH " } else { ", " });
+            sql.push_str(&format!("t{i} AS ({})", insert(i, t)));
+        }
+        sql.push(' ');
+        sql.push_str(&insert(first.len(), last));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for t in tables {
+            query = query.bind(t.as_objects()?);
+        }
+        query.execute(self.conn()).await?;
+        Ok(())
+    }
+}
+
 /// Whether [`crate::Tx::insert_json_rows`] takes these rows: on SQLite, more than one (a single
 /// row keeps its own prepared one-row statement).
 pub(crate) fn json_rows_fit(backend: Backend, rows: usize) -> bool {
