@@ -169,6 +169,33 @@ impl Tx {
         Ok(out)
     }
 
+    /// [`Tx::find_accounts`] and, on PostgreSQL, [`Tx::lock_accounts`] in the same statement.
+    pub async fn lock_and_find_accounts(&mut self, ids: &[&str]) -> Result<Vec<Account>> {
+        if self.backend != crate::Backend::Postgres {
+            return self.find_accounts(ids).await;
+        }
+        let mut sorted = ids.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut out = Vec::with_capacity(sorted.len());
+        for (list, chunk) in in_lists(&sorted, MAX_IN, 1) {
+            let sql = crate::rows::for_backend(
+                self.backend,
+                format!(
+                    "SELECT {COLUMNS} FROM accounts WHERE id IN ({list}) ORDER BY id FOR UPDATE"
+                ),
+            );
+            let mut q = sqlx::query_as::<_, AccountRow>(sql);
+            for id in &chunk {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(self.conn()).await? {
+                out.push(Account::try_from(row)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// [`Tx::lock_account`] for many accounts, in id order so that two transactions locking
     /// overlapping sets cannot deadlock on each other.
     pub async fn lock_accounts(&mut self, ids: &[&str]) -> Result<()> {

@@ -144,13 +144,19 @@ impl ActorCache {
         if ids.is_empty() {
             return Ok(0);
         }
-        tx.lock_accounts(ids).await?;
         let missing: Vec<&str> = ids
             .iter()
             .copied()
             .filter(|id| !self.actors.contains_key(*id))
             .collect();
-        self.load(tx, &missing, now).await?;
+        if missing.len() == ids.len() {
+            // None held (always, on PostgreSQL): lock and read the accounts at once.
+            let accounts = tx.lock_and_find_accounts(ids).await?;
+            self.load_accounts(tx, accounts, ids, now).await?;
+        } else {
+            tx.lock_accounts(ids).await?;
+            self.load(tx, &missing, now).await?;
+        }
         Ok(missing.len())
     }
 
@@ -159,9 +165,19 @@ impl ActorCache {
         if ids.is_empty() {
             return Ok(());
         }
-        let mut loaded: HashMap<String, Actor> = tx
-            .find_accounts(ids)
-            .await?
+        let accounts = tx.find_accounts(ids).await?;
+        self.load_accounts(tx, accounts, ids, now).await
+    }
+
+    /// [`ActorCache::load`] with the accounts of `ids` already read.
+    async fn load_accounts(
+        &mut self,
+        tx: &mut Tx,
+        accounts: Vec<Account>,
+        ids: &[&str],
+        now: Timestamp,
+    ) -> AppResult<()> {
+        let mut loaded: HashMap<String, Actor> = accounts
             .into_iter()
             .map(|account| (account.id.clone(), Actor::new(account)))
             .collect();
