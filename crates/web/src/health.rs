@@ -38,6 +38,11 @@ pub async fn metrics(State(state): State<WebState>) -> impl IntoResponse {
             "Events decided on the one-event path.",
             p.one_by_one,
         ),
+        (
+            "trustwork_pipeline_events_decided_ahead_total",
+            "Events decided in memory while the group before them committed.",
+            p.decided_ahead,
+        ),
     ] {
         text.push_str(&format!(
             "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"

@@ -97,7 +97,7 @@ impl Forgotten {
         }
     }
 
-    fn take(&self) -> Vec<String> {
+    pub fn take(&self) -> Vec<String> {
         self.0
             .lock()
             .map(|mut ids| std::mem::take(&mut *ids))
@@ -128,7 +128,7 @@ impl ActorCache {
         tx: &mut Tx,
         ids: &[&str],
         changed: &[String],
-        forgotten: &Forgotten,
+        forgotten: &[String],
         now: Timestamp,
     ) -> AppResult<usize> {
         if self.keep && self.actors.len() <= MAX_ACTORS {
@@ -138,8 +138,8 @@ impl ActorCache {
         } else {
             self.actors.clear();
         }
-        for id in forgotten.take() {
-            self.actors.remove(&id);
+        for id in forgotten {
+            self.actors.remove(id);
         }
         if ids.is_empty() {
             return Ok(0);
@@ -220,6 +220,12 @@ impl ActorCache {
         self.actors.remove(id);
     }
 
+    /// Whether actors are kept from one group to the next (SQLite): only then can the next
+    /// group be decided ahead.
+    pub fn kept(&self) -> bool {
+        self.keep
+    }
+
     /// After a failed group: what it decided in memory was never stored.
     pub fn clear(&mut self) {
         self.actors.clear();
@@ -235,14 +241,20 @@ impl ActorCache {
     }
 
     /// [`ActorCache::settle`] with the changes already taken.
-    pub fn settle_changed(&mut self, changed: &[String], warned: &HashSet<String>) {
-        if self.keep {
-            for id in changed {
-                if !warned.contains(id) {
-                    self.actors.remove(id);
-                }
-            }
+    /// Answers the actors it forgot.
+    pub fn settle_changed<'c>(
+        &mut self,
+        changed: &'c [String],
+        warned: &HashSet<String>,
+    ) -> Vec<&'c String> {
+        if !self.keep {
+            return Vec::new();
         }
+        let forgotten: Vec<&String> = changed.iter().filter(|id| !warned.contains(*id)).collect();
+        for id in &forgotten {
+            self.actors.remove(*id);
+        }
+        forgotten
     }
 }
 

@@ -13,6 +13,7 @@
 //! against [`App::ingest_unbatched`].
 
 use super::actors::{Actor, ActorCache};
+use super::ahead::Ahead;
 use super::counters::{self, Stored};
 use super::effects::{self, Planned};
 use super::{ActionTaken, review};
@@ -42,7 +43,7 @@ pub(super) enum Decided {
 
 /// Rows decided but not written yet.
 #[derive(Default)]
-struct Rows {
+pub(super) struct Rows {
     events: Vec<StoredEvent>,
     decisions: Vec<StoredDecision>,
     signals: Vec<NewSignal>,
@@ -60,6 +61,10 @@ struct Rows {
 /// A group's answers, in order.
 pub(super) struct Group {
     pub results: Vec<Decided>,
+    /// How many events were decided on the one-event path.
+    pub one_by_one: usize,
+    /// How many were decided ahead, while the group before committed.
+    pub decided_ahead: usize,
     /// Mail or webhook deliveries were queued: the workers have something to send.
     pub wake_workers: bool,
 }
@@ -145,7 +150,7 @@ impl Rows {
 }
 
 /// Events the group can decide from memory, when their decision turns out to take no action.
-fn decided_in_memory(data: &EventData) -> bool {
+pub(super) fn decided_in_memory(data: &EventData) -> bool {
     matches!(
         data,
         EventData::MessageSent(_)
@@ -209,7 +214,7 @@ fn actions_in_memory(
 
 /// Decides `p` from the actor's loaded state, if the decision opens no case and its actions can
 /// be taken in memory; `None` sends it down the one-event path.
-fn decide_in_memory(
+pub(super) fn decide_in_memory(
     app: &App,
     p: &Prepared,
     actor: &mut Actor,
@@ -307,13 +312,16 @@ fn decide_in_memory(
     Ok(Some(view))
 }
 
-/// Decides the group in one transaction and commits it. An error means nothing was stored; the
-/// caller decides each event on its own then.
+/// Decides the group in one transaction, which [`Committing::finish`] commits. An error means
+/// nothing was stored; the caller decides each event on its own then. `ahead`: the first events
+/// of the group, decided while the group before committed ([`super::ahead`]); used if it still
+/// holds.
 pub(super) async fn decide_group(
     app: &App,
     actors: &mut ActorCache,
     items: &[Prepared],
-) -> AppResult<Group> {
+    ahead: Option<Ahead>,
+) -> AppResult<Committing> {
     let now = app.now();
     let live = app.live_policy().get();
     let policy = &live.policy;
@@ -325,6 +333,15 @@ pub(super) async fn decide_group(
         changed,
     } = app.db().begin_group(&keys).await?;
     let begun = started.elapsed();
+    let forgotten = app.pipeline().forgotten().take();
+    let ahead = match ahead {
+        Some(a) if a.holds(items, &taken, &changed, &forgotten) => Some(a),
+        Some(a) => {
+            a.discard(actors);
+            None
+        }
+        None => None,
+    };
     let mut ids: Vec<&str> = items
         .iter()
         .filter(|p| decided_in_memory(&p.event.data))
@@ -333,23 +350,35 @@ pub(super) async fn decide_group(
     ids.sort_unstable();
     ids.dedup();
     let loaded_actors = actors
-        .prepare(&mut tx, &ids, &changed, app.pipeline().forgotten(), now)
+        .prepare(&mut tx, &ids, &changed, &forgotten, now)
         .await?;
     let subscriptions = app.subscriptions().active_in(&mut tx).await?;
     let loaded = started.elapsed();
 
+    let mut results = Vec::with_capacity(items.len());
+    let mut rows = Rows::default();
+    let mut seen = HashSet::new();
+    let decided_ahead = ahead.as_ref().map_or(0, Ahead::len);
+    if let Some(a) = ahead {
+        results
+            .extend((a.views.into_iter()).map(|view| Decided::Done(Box::new(Ok((view, false))))));
+        rows = a.rows;
+        seen.extend(items[..decided_ahead].iter().map(|p| p.key.as_str()));
+    }
+    let items_left = &items[decided_ahead..];
+
     // How many events each actor still has in the group that could be decided in memory: after
     // the one-event path, an actor is loaded again only if some are left.
     let mut in_memory_left: HashMap<&str, usize> = HashMap::new();
-    for p in items.iter().filter(|p| decided_in_memory(&p.event.data)) {
+    for p in items_left
+        .iter()
+        .filter(|p| decided_in_memory(&p.event.data))
+    {
         *in_memory_left.entry(p.event.actor_id.as_str()).or_default() += 1;
     }
 
-    let mut seen = HashSet::new();
     let mut one_by_one = 0_usize;
-    let mut rows = Rows::default();
-    let mut results = Vec::with_capacity(items.len());
-    for p in items {
+    for p in items_left {
         let actor = p.event.actor_id.as_str();
         if decided_in_memory(&p.event.data)
             && let Some(left) = in_memory_left.get_mut(actor)
@@ -399,35 +428,131 @@ pub(super) async fn decide_group(
         || rows.queued_work
         || !rows.warnings.is_empty()
         || !rows.deliveries.is_empty();
-    let flushed;
-    if one_by_one == 0 {
-        // The common case: every row and the commit in one round trip (SQLite).
-        flushed = decided;
-        let changed = tx.commit_group(&rows.group_rows(), now).await?;
-        actors.settle_changed(&changed, &rows.warned_accounts());
-    } else {
-        rows.flush(&mut tx).await?;
-        // Triggers noted the accounts this group changed.
-        actors.settle(&mut tx, &rows.warned).await?;
-        flushed = started.elapsed();
-        tx.commit().await?;
-    }
-    // Where a group's time goes (RUST_LOG=trustwork_app::events=debug), for load analysis.
-    tracing::debug!(
-        events = items.len(),
+    let log = GroupLog {
+        events: items.len(),
+        decided_ahead,
         one_by_one,
         loaded_actors,
-        begin_us = begun.as_micros() as u64,
-        load_us = (loaded - begun).as_micros() as u64,
-        decide_us = (decided - loaded).as_micros() as u64,
-        flush_us = (flushed - decided).as_micros() as u64,
-        commit_us = (started.elapsed() - flushed).as_micros() as u64,
-        "group committed"
-    );
-    app.pipeline()
-        .count((items.len() - one_by_one) as u64, one_by_one as u64);
-    Ok(Group {
+        begun,
+        loaded,
+        decided,
+        started,
+    };
+    if one_by_one == 0 {
+        // The common case: every row and the commit in one round trip (SQLite).
+        return Ok(Committing::Rows(Box::new(InMemory {
+            tx,
+            rows,
+            results,
+            wake_workers,
+            now,
+            log,
+        })));
+    }
+    rows.flush(&mut tx).await?;
+    // Triggers noted the accounts this group changed.
+    actors.settle(&mut tx, &rows.warned).await?;
+    let flushed = started.elapsed();
+    tx.commit().await?;
+    log.emit(flushed);
+    Ok(Committing::Done(Group {
         results,
+        one_by_one,
+        decided_ahead,
         wake_workers,
-    })
+    }))
+}
+
+/// A group decided, not yet committed unless it is [`Committing::Done`].
+pub(super) enum Committing {
+    /// Committed (some events went down the one-event path).
+    Done(Group),
+    /// Every event decided in memory: the rows and the commit are left, for one round trip.
+    Rows(Box<InMemory>),
+}
+
+pub(super) struct InMemory {
+    tx: Tx,
+    rows: Rows,
+    results: Vec<Decided>,
+    wake_workers: bool,
+    now: Timestamp,
+    log: GroupLog,
+}
+
+/// A committed group, and the accounts it changed other than those it warned in memory
+/// (for [`ActorCache::settle_changed`]).
+pub(super) struct Committed {
+    pub group: Group,
+    pub changed: Vec<String>,
+    pub warned: HashSet<String>,
+}
+
+impl Committing {
+    /// Whether the commit is still to come.
+    pub fn pending(&self) -> bool {
+        matches!(self, Committing::Rows(_))
+    }
+
+    /// Commits, if that is left to do.
+    pub async fn finish(self) -> AppResult<Committed> {
+        match self {
+            Committing::Done(group) => Ok(Committed {
+                group,
+                changed: Vec::new(),
+                warned: HashSet::new(),
+            }),
+            Committing::Rows(g) => {
+                let InMemory {
+                    tx,
+                    rows,
+                    results,
+                    wake_workers,
+                    now,
+                    log,
+                } = *g;
+                let changed = tx.commit_group(&rows.group_rows(), now).await?;
+                log.emit(log.decided);
+                Ok(Committed {
+                    group: Group {
+                        results,
+                        one_by_one: 0,
+                        decided_ahead: log.decided_ahead,
+                        wake_workers,
+                    },
+                    changed,
+                    warned: rows.warned_accounts(),
+                })
+            }
+        }
+    }
+}
+
+/// Where a group's time went (RUST_LOG=trustwork_app::events=debug), for load analysis.
+struct GroupLog {
+    events: usize,
+    decided_ahead: usize,
+    one_by_one: usize,
+    loaded_actors: usize,
+    begun: std::time::Duration,
+    loaded: std::time::Duration,
+    decided: std::time::Duration,
+    started: std::time::Instant,
+}
+
+impl GroupLog {
+    fn emit(&self, flushed: std::time::Duration) {
+        tracing::debug!(
+            events = self.events,
+            decided_ahead = self.decided_ahead,
+            one_by_one = self.one_by_one,
+            loaded_actors = self.loaded_actors,
+            begin_us = self.begun.as_micros() as u64,
+            load_us = (self.loaded - self.begun).as_micros() as u64,
+            decide_us = (self.decided - self.loaded).as_micros() as u64,
+            flush_us = (flushed - self.decided).as_micros() as u64,
+            commit_us = (self.started.elapsed() - flushed).as_micros() as u64,
+            "group committed"
+        );
+    }
 }

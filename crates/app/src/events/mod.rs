@@ -3,6 +3,7 @@
 //! in one transaction. The same idempotency key always answers with the same decision.
 
 mod actors;
+mod ahead;
 mod backtest;
 mod batch;
 mod counters;

@@ -12,7 +12,8 @@
 //! unique idempotency key.
 
 use super::actors::{ActorCache, Forgotten};
-use super::batch::{Decided, decide_group};
+use super::ahead::{Ahead, decide_ahead};
+use super::batch::{Committed, Decided, decide_group};
 use super::{DecisionView, Prepared};
 use crate::{App, AppError, AppResult, WeakApp};
 use std::sync::OnceLock;
@@ -38,6 +39,7 @@ pub(crate) struct Pipeline {
     groups: AtomicU64,
     in_memory: AtomicU64,
     one_by_one: AtomicU64,
+    decided_ahead: AtomicU64,
     forgotten: Forgotten,
 }
 
@@ -50,6 +52,8 @@ pub struct PipelineStats {
     pub in_memory: u64,
     /// Events decided on the one-event path (actions, cases, sign-ups, replays, retries).
     pub one_by_one: u64,
+    /// Of those decided in memory, how many while the group before them committed.
+    pub decided_ahead: u64,
 }
 
 impl Pipeline {
@@ -58,10 +62,12 @@ impl Pipeline {
         &self.forgotten
     }
 
-    pub(super) fn count(&self, in_memory: u64, one_by_one: u64) {
+    fn count(&self, in_memory: u64, one_by_one: u64, decided_ahead: u64) {
         self.groups.fetch_add(1, Ordering::Relaxed);
         self.in_memory.fetch_add(in_memory, Ordering::Relaxed);
         self.one_by_one.fetch_add(one_by_one, Ordering::Relaxed);
+        self.decided_ahead
+            .fetch_add(decided_ahead, Ordering::Relaxed);
     }
 }
 
@@ -76,6 +82,7 @@ impl App {
             groups: p.groups.load(Ordering::Relaxed),
             in_memory: p.in_memory.load(Ordering::Relaxed),
             one_by_one: p.one_by_one.load(Ordering::Relaxed),
+            decided_ahead: p.decided_ahead.load(Ordering::Relaxed),
         }
     }
 
@@ -150,22 +157,76 @@ impl App {
 async fn write_groups(app: WeakApp, mut receiver: mpsc::Receiver<Submission>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     let mut actors = None;
-    while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
+    let mut ahead = None;
+    loop {
+        // The group may have begun already: events gathered (and perhaps decided ahead) while
+        // the one before committed. Whatever queued since joins it.
+        while group.len() < MAX_GROUP
+            && let Ok(s) = receiver.try_recv()
+        {
+            group.push(s);
+        }
+        if group.is_empty() && receiver.recv_many(&mut group, MAX_GROUP).await == 0 {
+            return;
+        }
         let Some(app) = app.upgrade() else {
             return;
         };
         let actors = actors.get_or_insert_with(|| {
             ActorCache::new(app.db().backend() == trustwork_store::Backend::Sqlite)
         });
-        write_group(&app, actors, std::mem::take(&mut group)).await;
+        let current = std::mem::take(&mut group);
+        ahead = write_group(&app, actors, current, ahead, &mut receiver, &mut group).await;
     }
 }
 
-async fn write_group(app: &App, actors: &mut ActorCache, group: Vec<Submission>) {
+/// Decides and commits `group`, then answers its requests. While its commit runs, the events
+/// queued meanwhile are gathered into `next` and decided ahead as far as they can be.
+async fn write_group(
+    app: &App,
+    actors: &mut ActorCache,
+    group: Vec<Submission>,
+    ahead: Option<Ahead>,
+    receiver: &mut mpsc::Receiver<Submission>,
+    next: &mut Vec<Submission>,
+) -> Option<Ahead> {
     let (prepared, replies): (Vec<Prepared>, Vec<Reply>) =
         group.into_iter().map(|s| (s.prepared, s.reply)).unzip();
-    match decide_group(app, actors, &prepared).await {
-        Ok(group) => {
+    let (committed, mut ahead) = match decide_group(app, actors, &prepared, ahead).await {
+        Ok(committing) if committing.pending() && actors.kept() => {
+            while next.len() < MAX_GROUP
+                && let Ok(s) = receiver.try_recv()
+            {
+                next.push(s);
+            }
+            let queued: Vec<&Prepared> = next.iter().map(|s| &s.prepared).collect();
+            tokio::join!(committing.finish(), async {
+                decide_ahead(app, actors, &queued)
+            })
+        }
+        Ok(committing) => (committing.finish().await, None),
+        Err(e) => (Err(e), None),
+    };
+    match committed {
+        Ok(Committed {
+            group,
+            changed,
+            warned,
+        }) => {
+            let forgotten = actors.settle_changed(&changed, &warned);
+            if ahead
+                .as_ref()
+                .is_some_and(|a| forgotten.iter().any(|id| a.touched.contains(*id)))
+                && let Some(a) = ahead.take()
+            {
+                a.discard(actors);
+            }
+            let one_by_one = group.one_by_one as u64;
+            app.pipeline().count(
+                prepared.len() as u64 - one_by_one,
+                one_by_one,
+                group.decided_ahead as u64,
+            );
             // Waking the workers costs each a query: only when there is something to send.
             if group.wake_workers {
                 app.wake_outbox();
@@ -178,17 +239,29 @@ async fn write_group(app: &App, actors: &mut ActorCache, group: Vec<Submission>)
                     Decided::Retry => again.push((p, reply)),
                 }
             }
+            if !again.is_empty()
+                && let Some(a) = ahead.take()
+            {
+                // Deciding these on their own changes actors behind the writer's back.
+                a.discard(actors);
+            }
             for (p, reply) in again {
                 drop(reply.send(app.ingest_prepared(p).await));
             }
+            ahead
         }
         Err(e) => {
-            // What the group decided in memory was never stored.
+            // What the group decided in memory was never stored, nor what was decided ahead
+            // from it.
+            if let Some(a) = ahead {
+                a.discard(actors);
+            }
             actors.clear();
             tracing::warn!(error = %e, events = prepared.len(), "group commit failed; deciding its events one by one");
             for (p, reply) in prepared.iter().zip(replies) {
                 drop(reply.send(app.ingest_prepared(p).await));
             }
+            None
         }
     }
 }

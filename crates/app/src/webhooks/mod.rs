@@ -44,17 +44,21 @@ const SUBSCRIPTIONS_TTL: Duration = Duration::from_secs(1);
 
 impl SubscriptionCache {
     pub(crate) async fn active_in(&self, tx: &mut Tx) -> AppResult<Arc<Vec<WebhookSubscription>>> {
-        if let Ok(entry) = self.entry.lock()
-            && let Some((at, subs)) = entry.as_ref()
-            && at.elapsed() < SUBSCRIPTIONS_TTL
-        {
-            return Ok(subs.clone());
+        if let Some(subs) = self.fresh() {
+            return Ok(subs);
         }
         let subs = Arc::new(tx.webhook_subscriptions(true).await?);
         if let Ok(mut entry) = self.entry.lock() {
             *entry = Some((std::time::Instant::now(), subs.clone()));
         }
         Ok(subs)
+    }
+
+    /// The subscriptions held, unless they are older than [`SUBSCRIPTIONS_TTL`].
+    pub(crate) fn fresh(&self) -> Option<Arc<Vec<WebhookSubscription>>> {
+        let entry = self.entry.lock().ok()?;
+        let (at, subs) = entry.as_ref()?;
+        (at.elapsed() < SUBSCRIPTIONS_TTL).then(|| subs.clone())
     }
 
     fn forget(&self) {

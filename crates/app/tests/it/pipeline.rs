@@ -561,3 +561,91 @@ async fn groups_of_messages_write_warnings_cases_and_deliveries_at_once() {
     })
     .await;
 }
+
+/// Senders writing at once: while one group commits, the writer decides the next group's events
+/// ahead from the actors it holds. Each sender's messages go in order, so each sender's answers
+/// and rows must be those of one event at a time, however the senders interleave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_decided_ahead_of_their_group_match_one_at_a_time() {
+    each_backend(|db| async move {
+        const SENDERS: usize = 12;
+        let texts = [
+            CLEAN[0],
+            "sure, email me at john.doe@gmail.com",
+            CLEAN[1],
+            "pay me via paypal outside the platform, we avoid the fees",
+            CLEAN[2],
+            "call me on +1 415 555 0100 so we can talk",
+            CLEAN[0],
+        ];
+        let messages = |a: usize| -> Vec<(String, Value)> {
+            (0..40)
+                .map(|n| {
+                    let body = envelope(
+                        "message.sent",
+                        &format!("mp_{a}"),
+                        json!({"thread_id": format!("t{a}"), "recipient_ids": [format!("c{a}_{}", n % 5)], "contract_active": false, "text": texts[n % texts.len()]}),
+                    );
+                    (format!("m{a}-{n}"), body)
+                })
+                .collect()
+        };
+        let actors: BTreeSet<String> = (0..SENDERS).map(|a| format!("mp_{a}")).collect();
+        let fresh = trustwork_store::testing::TestDb::like(&db).await.unwrap();
+        let mut outcomes = Vec::new();
+        for (concurrent, db) in [(false, db.clone()), (true, fresh.db.clone())] {
+            let (app, _clock) = app(db);
+            for a in &actors {
+                let signup = envelope(
+                    "account.signup",
+                    a,
+                    json!({"email": format!("{a}@example.org"), "role": "freelancer"}),
+                );
+                app.ingest_unbatched(&format!("signup-{a}"), &signup)
+                    .await
+                    .unwrap();
+            }
+            app.create_webhook(
+                &Actor::system("test"),
+                "http://127.0.0.1:9/hooks",
+                &["decision.created".to_owned()],
+            )
+            .await
+            .unwrap();
+            let mut answers = Vec::new();
+            if concurrent {
+                let mut tasks = Vec::new();
+                for a in 0..SENDERS {
+                    let (app, messages) = (app.clone(), messages(a));
+                    tasks.push(tokio::spawn(async move {
+                        let mut out = Vec::new();
+                        for (key, body) in &messages {
+                            out.push(summary(&app.ingest(key, body).await));
+                        }
+                        out
+                    }));
+                }
+                for t in tasks {
+                    answers.push(t.await.unwrap());
+                }
+            } else {
+                for a in 0..SENDERS {
+                    let mut out = Vec::new();
+                    for (key, body) in &messages(a) {
+                        out.push(summary(&app.ingest_unbatched(key, body).await));
+                    }
+                    answers.push(out);
+                }
+            }
+            let state = state(&app, &actors).await;
+            if concurrent && app.db().backend() == trustwork_store::Backend::Sqlite {
+                let stats = app.pipeline_stats();
+                assert!(stats.decided_ahead > 0, "{stats:?}");
+            }
+            outcomes.push((answers, state));
+        }
+        assert_eq!(outcomes[0], outcomes[1]);
+        fresh.cleanup().await;
+    })
+    .await;
+}
