@@ -2,9 +2,9 @@
 //!
 //! The common case — a message, a profile edit, a job post or a withdrawal whose decision opens
 //! no case and whose actions are warnings (or nothing) — is decided from what the writer holds
-//! of the actor (account, restrictions, counters; see `actors`) and written with a few multi-row
-//! inserts; a warning's restriction, audit record, timer and email are built as the one-event
-//! path builds them. Anything else (a sign-up, a flag, feedback, a proposal, a replayed key, a
+//! of the actor (account, restrictions, counters; see `actors`) and written with the commit, in
+//! one round trip on SQLite ([`Committing::finish`]); a warning's restriction, audit record,
+//! timer and email are built as the one-event path builds them. Anything else (a sign-up, a flag, feedback, a proposal, a replayed key, a
 //! hold or worse, a case to open) goes through the one-event path inside the same transaction,
 //! behind a savepoint, after the rows decided so far are written; if the actor has more events
 //! in the group, its state is then loaded again from what the transaction holds.

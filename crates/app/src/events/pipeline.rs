@@ -2,7 +2,8 @@
 //! whatever has queued up (up to [`MAX_GROUP`]), decides it in one transaction
 //! ([`super::batch`]) and answers each request after the commit. Under load, one commit and a
 //! few multi-row statements serve hundreds of events; when quiet, a group is one event and
-//! waits for nothing.
+//! waits for nothing. On SQLite, while a group commits, the writer decides the events queued
+//! meanwhile ([`super::ahead`]).
 //!
 //! The writer has a thread and a single-threaded runtime to itself, so its database round trips
 //! are not queued behind request handling.
