@@ -152,11 +152,16 @@ impl Tx {
 
     /// The accounts with these ids that exist.
     pub async fn find_accounts(&mut self, ids: &[&str]) -> Result<Vec<Account>> {
+        self.accounts_in(ids, "").await
+    }
+
+    /// The accounts of `ids`, `suffix` appended to each `SELECT … WHERE id IN (…)`.
+    async fn accounts_in(&mut self, ids: &[&str], suffix: &str) -> Result<Vec<Account>> {
         let mut out = Vec::with_capacity(ids.len());
         for (list, chunk) in in_lists(ids, MAX_IN, 1) {
             let sql = crate::rows::for_backend(
                 self.backend,
-                format!("SELECT {COLUMNS} FROM accounts WHERE id IN ({list})"),
+                format!("SELECT {COLUMNS} FROM accounts WHERE id IN ({list}){suffix}"),
             );
             let mut q = sqlx::query_as::<_, AccountRow>(sql);
             for id in &chunk {
@@ -177,23 +182,7 @@ impl Tx {
         let mut sorted = ids.to_vec();
         sorted.sort_unstable();
         sorted.dedup();
-        let mut out = Vec::with_capacity(sorted.len());
-        for (list, chunk) in in_lists(&sorted, MAX_IN, 1) {
-            let sql = crate::rows::for_backend(
-                self.backend,
-                format!(
-                    "SELECT {COLUMNS} FROM accounts WHERE id IN ({list}) ORDER BY id FOR UPDATE"
-                ),
-            );
-            let mut q = sqlx::query_as::<_, AccountRow>(sql);
-            for id in &chunk {
-                q = q.bind(*id);
-            }
-            for row in q.fetch_all(self.conn()).await? {
-                out.push(Account::try_from(row)?);
-            }
-        }
-        Ok(out)
+        self.accounts_in(&sorted, " ORDER BY id FOR UPDATE").await
     }
 
     /// [`Tx::lock_account`] for many accounts, in id order so that two transactions locking

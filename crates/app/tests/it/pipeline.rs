@@ -477,6 +477,32 @@ async fn the_writer_sees_what_changed_outside_it() {
     .await;
 }
 
+/// Signs `actors` up one at a time and subscribes a webhook to `event_types`.
+async fn sign_up_and_subscribe(
+    app: &App,
+    actors: &BTreeSet<String>,
+    event_types: &[&str],
+) -> trustwork_store::webhooks::WebhookSubscription {
+    for a in actors {
+        let signup = envelope(
+            "account.signup",
+            a,
+            json!({"email": format!("{a}@example.org"), "role": "freelancer"}),
+        );
+        app.ingest_unbatched(&format!("signup-{a}"), &signup)
+            .await
+            .unwrap();
+    }
+    let event_types: Vec<String> = event_types.iter().map(|t| (*t).to_owned()).collect();
+    app.create_webhook(
+        &Actor::system("test"),
+        "http://127.0.0.1:9/hooks",
+        &event_types,
+    )
+    .await
+    .unwrap()
+}
+
 /// A group of messages whose decisions warn, open review cases and notify subscribers is
 /// written in one go (on SQLite, one statement set with the commit): the same answers and the
 /// same rows as one event at a time.
@@ -508,24 +534,7 @@ async fn groups_of_messages_write_warnings_cases_and_deliveries_at_once() {
         let mut outcomes = Vec::new();
         for (grouped, db) in [(false, db.clone()), (true, fresh.db.clone())] {
             let (app, _clock) = app(db);
-            for a in &actors {
-                let signup = envelope(
-                    "account.signup",
-                    a,
-                    json!({"email": format!("{a}@example.org"), "role": "freelancer"}),
-                );
-                app.ingest_unbatched(&format!("signup-{a}"), &signup)
-                    .await
-                    .unwrap();
-            }
-            let hook = app
-                .create_webhook(
-                    &Actor::system("test"),
-                    "http://127.0.0.1:9/hooks",
-                    &["decision.created".to_owned(), "standing.changed".to_owned()],
-                )
-                .await
-                .unwrap();
+            let hook = sign_up_and_subscribe(&app, &actors, &["decision.created", "standing.changed"]).await;
             let answers: Vec<String> = if grouped {
                 app.ingest_many(messages.clone()).await.iter().map(summary).collect()
             } else {
@@ -595,23 +604,7 @@ async fn events_decided_ahead_of_their_group_match_one_at_a_time() {
         let mut outcomes = Vec::new();
         for (concurrent, db) in [(false, db.clone()), (true, fresh.db.clone())] {
             let (app, _clock) = app(db);
-            for a in &actors {
-                let signup = envelope(
-                    "account.signup",
-                    a,
-                    json!({"email": format!("{a}@example.org"), "role": "freelancer"}),
-                );
-                app.ingest_unbatched(&format!("signup-{a}"), &signup)
-                    .await
-                    .unwrap();
-            }
-            app.create_webhook(
-                &Actor::system("test"),
-                "http://127.0.0.1:9/hooks",
-                &["decision.created".to_owned()],
-            )
-            .await
-            .unwrap();
+            sign_up_and_subscribe(&app, &actors, &["decision.created"]).await;
             let mut answers = Vec::new();
             if concurrent {
                 let mut tasks = Vec::new();
