@@ -201,7 +201,9 @@ async fn write_group(
                 next.push(s);
             }
             let queued: Vec<&Prepared> = next.iter().map(|s| &s.prepared).collect();
-            tokio::join!(committing.finish(), async {
+            // The commit first: its first poll hands the round trip to SQLite's thread, and the
+            // writer decides ahead while that thread works.
+            tokio::join!(biased; committing.finish(), async {
                 decide_ahead(app, actors, &queued)
             })
         }
