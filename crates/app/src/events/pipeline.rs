@@ -103,7 +103,12 @@ impl App {
                             .enable_all()
                             .build()
                         {
-                            Ok(runtime) => runtime.block_on(write_groups(app, receiver)),
+                            Ok(runtime) => {
+                                let mut receiver = receiver;
+                                restart_on_panic(|| {
+                                    runtime.block_on(write_groups(app.clone(), &mut receiver));
+                                });
+                            }
                             Err(e) => tracing::error!(error = %e, "cannot start the event writer"),
                         }
                     });
@@ -155,7 +160,27 @@ impl App {
     }
 }
 
-async fn write_groups(app: WeakApp, mut receiver: mpsc::Receiver<Submission>) {
+/// Runs `writer` again each time it panics, until it returns: a bug met while deciding one group
+/// fails that group's requests (their answers are dropped), not every request after it. What the
+/// writer held in memory (actors, work decided ahead) goes with the panic; a transaction left
+/// open is rolled back when the writer next takes the write connection. Answers how many times it
+/// started again.
+fn restart_on_panic(mut writer: impl FnMut()) -> usize {
+    let mut restarts = 0;
+    loop {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut writer)) {
+            Ok(()) => return restarts,
+            Err(_) => {
+                restarts += 1;
+                tracing::error!(restarts, "the event writer panicked; starting it again");
+                // A writer that panics at once every time must not spin.
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+    }
+}
+
+async fn write_groups(app: WeakApp, receiver: &mut mpsc::Receiver<Submission>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     let mut actors = None;
     let mut ahead = None;
@@ -177,7 +202,7 @@ async fn write_groups(app: WeakApp, mut receiver: mpsc::Receiver<Submission>) {
             ActorCache::new(app.db().backend() == trustwork_store::Backend::Sqlite)
         });
         let current = std::mem::take(&mut group);
-        ahead = write_group(&app, actors, current, ahead, &mut receiver, &mut group).await;
+        ahead = write_group(&app, actors, current, ahead, receiver, &mut group).await;
     }
 }
 
@@ -266,5 +291,39 @@ async fn write_group(
             }
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::restart_on_panic;
+
+    // As the writer thread runs it: the same current-thread runtime is driven again after a
+    // panic inside `block_on`, and the channel it reads keeps its messages.
+    #[test]
+    fn the_writer_starts_again_after_a_panic() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<u32>(8);
+        for n in [1, 2, 3, 0] {
+            sender.try_send(n).expect("queued");
+        }
+        let mut seen = Vec::new();
+        let restarts = restart_on_panic(|| {
+            runtime.block_on(async {
+                while let Some(n) = receiver.recv().await {
+                    if n == 2 {
+                        panic!("a bug met while deciding");
+                    }
+                    seen.push(n);
+                    if n == 0 {
+                        return;
+                    }
+                }
+            });
+        });
+        assert_eq!((restarts, seen), (1, vec![1, 3, 0]));
     }
 }
