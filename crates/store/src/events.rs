@@ -137,7 +137,7 @@ pub(crate) fn decision_json_rows(
 
 /// The only unique value of an inserted event, decision or signal that does not come from
 /// `new_id` is the event's idempotency key.
-pub(crate) fn key_taken(err: sqlx::Error) -> StoreError {
+fn key_taken(err: sqlx::Error) -> StoreError {
     StoreError::on_unique(err, "an event with this idempotency key already exists")
 }
 

@@ -2,7 +2,7 @@
 //! connection: the transaction begins with what the group must know first, and ends with its
 //! rows.
 
-use crate::events::{StoredDecision, StoredEvent, decision_json_rows, event_json_rows, key_taken};
+use crate::events::{StoredDecision, StoredEvent, decision_json_rows, event_json_rows};
 use crate::outbox::OutboxMessage;
 use crate::rows::{JsonRows, MAX_IN, json_rows_fit, padded, placeholders};
 use crate::signals::{NewSignal, signal_json_rows};
@@ -68,12 +68,12 @@ pub struct NewTimer<'a> {
     pub kind: &'a str,
     pub subject_id: &'a str,
     pub due_at: Timestamp,
+    pub created_at: Timestamp,
 }
 
 /// Everything a group decided in memory: its events, decisions and signals, the warnings it
 /// gave (restrictions with their audit records, timers and emails), the review cases it opened
 /// (each new: a message's case is about the message alone) and the webhook deliveries.
-#[derive(Default)]
 pub struct GroupRows<'a> {
     pub events: &'a [StoredEvent],
     pub decisions: &'a [StoredDecision],
@@ -86,50 +86,28 @@ pub struct GroupRows<'a> {
     pub deliveries: &'a [WebhookDelivery],
 }
 
-impl Tx {
-    /// Writes a group's rows and commits, answering the accounts the rows changed (see
-    /// [`Tx::take_account_changes`]; taken, so the next group does not see them again). On
-    /// SQLite's write connection it is one round trip: each table's rows go in as one JSON
-    /// array ([`Tx::insert_json_rows`]), then the change notes are taken and the transaction
-    /// commits, in the same query string. On PostgreSQL every table's rows go in with one
-    /// statement ([`Tx::insert_json_rows_postgres`]) before the commit. If it fails, nothing was
-    /// committed.
-    pub async fn commit_group(
-        mut self,
-        rows: &GroupRows<'_>,
-        now: Timestamp,
-    ) -> Result<Vec<String>> {
-        if self.backend == Backend::Postgres && !rows.events.is_empty() {
-            let tables = group_json_rows(rows, now)?;
-            self.insert_json_rows_postgres(&tables)
-                .await
-                .map_err(key_taken)?;
-            self.commit().await?;
-            // PostgreSQL keeps no change notes: the writer loads its actors for every group.
-            return Ok(Vec::new());
-        }
-        if !(self.on_write_connection() && json_rows_fit(self.backend, rows.events.len())) {
-            return self.commit_group_by_statements(rows, now).await;
-        }
-        let tables = group_json_rows(rows, now)?;
-        let mut changed: Vec<String> = self
-            .insert_json_rows_then(
-                &tables,
-                "DELETE FROM account_changes RETURNING account_id; COMMIT;",
-            )
-            .await
-            .map_err(key_taken)?;
-        self.committed_by_statement();
-        changed.sort_unstable();
-        changed.dedup();
-        Ok(changed)
-    }
+/// A constraint failed on a group's rows: the group is decided again one event at a time,
+/// which names what was taken (an idempotency key, mostly).
+fn group_conflict(err: sqlx::Error) -> StoreError {
+    StoreError::on_unique(err, "a row of the group is already stored")
+}
 
-    async fn commit_group_by_statements(
-        mut self,
-        rows: &GroupRows<'_>,
-        now: Timestamp,
-    ) -> Result<Vec<String>> {
+impl Tx {
+    /// Writes a group's rows without committing: on SQLite (more than one event) one round trip
+    /// of `jsonb_each` inserts ([`Tx::insert_json_rows`]), on PostgreSQL one statement
+    /// ([`Tx::insert_json_rows_postgres`]), otherwise statement by statement. On an error the
+    /// transaction must be rolled back.
+    pub async fn insert_group_rows(&mut self, rows: &GroupRows<'_>) -> Result<()> {
+        if !rows.events.is_empty()
+            && (self.backend == Backend::Postgres || json_rows_fit(self.backend, rows.events.len()))
+        {
+            let tables = group_json_rows(rows)?;
+            return match self.backend {
+                Backend::Postgres => self.insert_json_rows_postgres(&tables).await,
+                Backend::Sqlite => self.insert_json_rows(&tables).await,
+            }
+            .map_err(group_conflict);
+        }
         self.insert_decided(rows.events, rows.decisions, rows.signals)
             .await?;
         for r in &rows.restrictions {
@@ -139,7 +117,7 @@ impl Tx {
             self.append_audit(a).await?;
         }
         for t in &rows.timers {
-            self.schedule_timer(t.id, t.kind, t.subject_id, t.due_at, now)
+            self.schedule_timer(t.id, t.kind, t.subject_id, t.due_at, t.created_at)
                 .await?;
         }
         for m in &rows.emails {
@@ -156,14 +134,38 @@ impl Tx {
         if !rows.deliveries.is_empty() {
             self.insert_webhook_deliveries(rows.deliveries).await?;
         }
-        let changed = self.take_account_changes().await?;
-        self.commit().await?;
+        Ok(())
+    }
+
+    /// Writes a group's rows ([`Tx::insert_group_rows`]) and commits, answering the accounts the
+    /// rows changed (see [`Tx::take_account_changes`]; taken, so the next group does not see them
+    /// again). On SQLite's write connection it is one round trip: the inserts, then the change
+    /// notes are taken and the transaction commits, in the same query string. If it fails,
+    /// nothing was committed.
+    pub async fn commit_group(mut self, rows: &GroupRows<'_>) -> Result<Vec<String>> {
+        if !(self.on_write_connection() && json_rows_fit(self.backend, rows.events.len())) {
+            self.insert_group_rows(rows).await?;
+            let changed = self.take_account_changes().await?;
+            self.commit().await?;
+            return Ok(changed);
+        }
+        let tables = group_json_rows(rows)?;
+        let mut changed: Vec<String> = self
+            .insert_json_rows_then(
+                &tables,
+                "DELETE FROM account_changes RETURNING account_id; COMMIT;",
+            )
+            .await
+            .map_err(group_conflict)?;
+        self.committed_by_statement();
+        changed.sort_unstable();
+        changed.dedup();
         Ok(changed)
     }
 }
 
 /// The group's rows as [`JsonRows`], the tables with none left out.
-fn group_json_rows(rows: &GroupRows<'_>, now: Timestamp) -> Result<Vec<JsonRows>> {
+fn group_json_rows(rows: &GroupRows<'_>) -> Result<Vec<JsonRows>> {
     let mut tables = vec![
         event_json_rows(rows.events)?,
         decision_json_rows(rows.decisions)?,
@@ -238,7 +240,7 @@ fn group_json_rows(rows: &GroupRows<'_>, now: Timestamp) -> Result<Vec<JsonRows>
                     t.due_at.millis(),
                     "pending",
                     0,
-                    now.millis(),
+                    t.created_at.millis(),
                 )
             })
             .collect();

@@ -131,7 +131,7 @@ impl ActorCache {
         forgotten: &[String],
         now: Timestamp,
     ) -> AppResult<usize> {
-        if self.keep && self.actors.len() <= MAX_ACTORS {
+        if !self.clears_at_prepare() {
             for id in changed {
                 self.actors.remove(id);
             }
@@ -224,6 +224,12 @@ impl ActorCache {
     /// group be decided ahead.
     pub fn kept(&self) -> bool {
         self.keep
+    }
+
+    /// Whether the next [`ActorCache::prepare`] forgets every actor (PostgreSQL, or too many
+    /// held): work decided ahead from them would then not match what is loaded again.
+    pub fn clears_at_prepare(&self) -> bool {
+        !self.keep || self.actors.len() > MAX_ACTORS
     }
 
     /// After a failed group: what it decided in memory was never stored.

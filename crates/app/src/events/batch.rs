@@ -88,6 +88,7 @@ impl Rows {
                         kind: RESTRICTION_END,
                         subject_id: &w.restriction.id,
                         due_at: *due_at,
+                        created_at: w.restriction.created_at,
                     })
                 })
                 .collect(),
@@ -108,30 +109,9 @@ impl Rows {
         warned
     }
 
+    /// Writes the rows decided so far (before an event goes down the one-event path).
     async fn flush(&mut self, tx: &mut Tx) -> AppResult<()> {
-        if !self.events.is_empty() {
-            tx.insert_decided(&self.events, &self.decisions, &self.signals)
-                .await?;
-        } else if !self.signals.is_empty() {
-            tx.add_signals(&self.signals).await?;
-        }
-        for warning in &self.warnings {
-            warning.write(tx, warning.restriction.created_at).await?;
-        }
-        for (case, audit) in &self.cases {
-            let (_, opened) = tx.open_or_report_case(case).await?;
-            if !opened {
-                // A message is its own entity: no case can be open for it before its decision.
-                return Err(AppError::Internal(format!(
-                    "a case was already open for message {}",
-                    case.entity_id
-                )));
-            }
-            tx.append_audit(audit).await?;
-        }
-        if !self.deliveries.is_empty() {
-            tx.insert_webhook_deliveries(&self.deliveries).await?;
-        }
+        tx.insert_group_rows(&self.group_rows()).await?;
         let queued_work =
             self.queued_work || !self.deliveries.is_empty() || !self.warnings.is_empty();
         let mut warned = std::mem::take(&mut self.warned);
@@ -335,7 +315,9 @@ pub(super) async fn decide_group(
     let begun = started.elapsed();
     let forgotten = app.pipeline().forgotten().take();
     let ahead = match ahead {
-        Some(a) if a.holds(items, &taken, &changed, &forgotten) => Some(a),
+        Some(a) if !actors.clears_at_prepare() && a.holds(items, &taken, &changed, &forgotten) => {
+            Some(a)
+        }
         Some(a) => {
             a.discard(actors);
             None
@@ -445,7 +427,6 @@ pub(super) async fn decide_group(
             rows,
             results,
             wake_workers,
-            now,
             log,
         })));
     }
@@ -476,7 +457,6 @@ pub(super) struct InMemory {
     rows: Rows,
     results: Vec<Decided>,
     wake_workers: bool,
-    now: Timestamp,
     log: GroupLog,
 }
 
@@ -508,10 +488,9 @@ impl Committing {
                     rows,
                     results,
                     wake_workers,
-                    now,
                     log,
                 } = *g;
-                let changed = tx.commit_group(&rows.group_rows(), now).await?;
+                let changed = tx.commit_group(&rows.group_rows()).await?;
                 log.emit(log.decided);
                 Ok(Committed {
                     group: Group {

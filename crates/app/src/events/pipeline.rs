@@ -161,8 +161,9 @@ impl App {
 }
 
 /// Runs `writer` again each time it panics, until it returns: a bug met while deciding one group
-/// fails that group's requests (their answers are dropped), not every request after it. What the
-/// writer held in memory (actors, work decided ahead) goes with the panic; a transaction left
+/// fails that group's requests and those gathered for the next one (their answers are dropped),
+/// not every request after them. What the writer held in memory (actors, work decided ahead) goes
+/// with the panic; a transaction left
 /// open is rolled back when the writer next takes the write connection. Answers how many times it
 /// started again.
 fn restart_on_panic(mut writer: impl FnMut()) -> usize {
