@@ -1,6 +1,12 @@
 -- wrk script: POST message.sent events with unique idempotency keys, spread over ACTORS accounts
 -- (mp_0 .. mp_{ACTORS-1}), about 5% of them with contact details or payment talk.
+-- HOT_SHARE (0 to 1, default 0): that share of the messages comes from one flooding sender, mp_0,
+-- writing ordinary texts to one client under an active contract (HOT_SHARE=1: a single sender).
+-- HOT_TEXT=contact: the flooding sender puts contact details in every message instead, with no
+-- contract.
 local actors = tonumber(os.getenv("ACTORS") or "10000")
+local hot_share = tonumber(os.getenv("HOT_SHARE") or "0")
+local hot_text = os.getenv("HOT_TEXT") or "clean"
 local counter = 0
 local thread_id = 0
 
@@ -32,20 +38,30 @@ local bad = {
 
 request = function()
   counter = counter + 1
-  local n = math.random(0, actors - 1)
-  local actor = "mp_" .. n
-  local text
-  if math.random(1, 20) == 1 then
-    text = bad[math.random(1, #bad)]
+  local n, c, active, text
+  if hot_share > 0 and math.random() < hot_share then
+    n, c, active = 0, 1, "true"
+    if hot_text == "contact" then
+      -- Before any contract: warnings, then a hold, then every message blocked and reviewed.
+      active, text = "false", bad[1]
+    else
+      text = texts[math.random(1, #texts)]
+    end
   else
-    text = texts[math.random(1, #texts)]
+    n = math.random(1, actors - 1)
+    active = "false"
+    if math.random(1, 20) == 1 then
+      text = bad[math.random(1, #bad)]
+    else
+      text = texts[math.random(1, #texts)]
+    end
+    -- Each person writes to a few clients of their own (three threads), as on a marketplace; a
+    -- random recipient per message would make every sender a mass mailer within seconds.
+    c = math.random(1, 3)
   end
-  -- Each person writes to a few clients of their own (three threads), as on a marketplace; a
-  -- random recipient per message would make every sender a mass mailer within seconds.
-  local c = math.random(1, 3)
-  local body = '{"type":"message.sent","occurred_at":"2026-11-21T10:00:00Z","actor_id":"' .. actor ..
+  local body = '{"type":"message.sent","occurred_at":"2026-11-21T10:00:00Z","actor_id":"mp_' .. n ..
     '","data":{"thread_id":"t' .. n .. '_' .. c .. '","recipient_ids":["c' .. n .. '_' .. c ..
-    '"],"contract_active":false,"text":"' .. text .. '"}}'
+    '"],"contract_active":' .. active .. ',"text":"' .. text .. '"}}'
   local headers = {}
   headers["Content-Type"] = "application/json"
   headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")

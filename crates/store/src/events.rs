@@ -159,7 +159,7 @@ impl Tx {
         }
         let mut tables = vec![event_json_rows(events)?, decision_json_rows(decisions)?];
         if !signals.is_empty() {
-            tables.push(signal_json_rows(signals)?);
+            tables.extend(signal_json_rows(signals)?);
         }
         self.insert_json_rows(&tables).await.map_err(key_taken)
     }

@@ -171,7 +171,7 @@ fn group_json_rows(rows: &GroupRows<'_>) -> Result<Vec<JsonRows>> {
         decision_json_rows(rows.decisions)?,
     ];
     if !rows.signals.is_empty() {
-        tables.push(signal_json_rows(rows.signals)?);
+        tables.extend(signal_json_rows(rows.signals)?);
     }
     if !rows.restrictions.is_empty() {
         let values: Vec<_> = rows

@@ -111,6 +111,8 @@ pub(crate) struct JsonRows {
     table: &'static str,
     columns: &'static str,
     json: String,
+    /// `ON CONFLICT …` for a table whose rows add to existing ones (the counters).
+    on_conflict: Option<&'static str>,
 }
 
 impl JsonRows {
@@ -124,7 +126,16 @@ impl JsonRows {
             table,
             columns,
             json,
+            on_conflict: None,
         })
+    }
+
+    /// Rows that update the existing row with the same key instead of failing: `clause` is
+    /// what follows `ON CONFLICT`, the same on both databases. The rows themselves must have
+    /// distinct keys (PostgreSQL cannot update one row twice in a statement).
+    pub(crate) fn upserting(mut self, clause: &'static str) -> Self {
+        self.on_conflict = Some(clause);
+        self
     }
 }
 
@@ -163,8 +174,16 @@ impl crate::Tx {
             let values: Vec<String> = (0..t.columns.split(',').count())
                 .map(|c| format!("value ->> {c}"))
                 .collect();
+            // `WHERE true`: SQLite's documented way to keep `ON CONFLICT` from reading as a join.
+            let (verb, upsert) = match t.on_conflict {
+                Some(clause) => (
+                    "INSERT",
+                    format!(" WHERE true ORDER BY key ON CONFLICT {clause}"),
+                ),
+                None => ("INSERT OR FAIL", " ORDER BY key".to_owned()),
+            };
             sql.push_str(&format!(
-                "INSERT OR FAIL INTO {} ({}) SELECT {} FROM jsonb_each(${}) ORDER BY key;",
+                "{verb} INTO {} ({}) SELECT {} FROM jsonb_each(${}){upsert};",
                 t.table,
                 t.columns,
                 values.join(", "),
@@ -210,10 +229,14 @@ impl crate::Tx {
         };
         let insert = |i: usize, t: &JsonRows| {
             format!(
-                "INSERT INTO {table} ({columns}) SELECT {columns} FROM jsonb_populate_recordset(NULL::{table}, ${n}::jsonb)",
+                "INSERT INTO {table} ({columns}) SELECT {columns} FROM jsonb_populate_recordset(NULL::{table}, ${n}::jsonb){upsert}",
                 table = t.table,
                 columns = t.columns,
-                n = i + 1
+                n = i + 1,
+                upsert = t
+                    .on_conflict
+                    .map(|c| format!(" ON CONFLICT {c}"))
+                    .unwrap_or_default()
             )
         };
         let mut sql = String::new();

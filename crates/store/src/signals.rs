@@ -1,11 +1,14 @@
 //! What counters are computed from: signals per account and kind, near-duplicate letters with
 //! their LSH band keys, identity fingerprints, and the policy versions that were live.
 
-use crate::rows::{
-    JsonRows, MAX_BINDS, MAX_IN, json_rows_fit, padded, placeholders, ts, values_rows,
-};
+use crate::rows::{JsonRows, MAX_IN, padded, placeholders, ts};
 use crate::{Result, Tx, new_id};
+use std::collections::{BTreeMap, HashMap};
 use trustwork_core::Timestamp;
+use trustwork_core::enforcement::counters::{
+    ATTEMPTS_WINDOW_MS, ActorCounters, CONTACT_ATTEMPT, MAX_RECENT_REFS, MESSAGE_RECIPIENT,
+    PAYMENT_ATTEMPT, RECIPIENTS_WINDOW_MS, bucket_of, first_bucket,
+};
 
 const SIGNAL_COLUMNS: &str = "id, account_id, kind, ref_id, at";
 
@@ -27,29 +30,18 @@ struct CandidateRow {
 }
 
 /// A signal to record: `kind` happened to `account_id` at `at`, about `ref_id`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewSignal {
-    pub account_id: String,
-    pub kind: &'static str,
-    pub ref_id: String,
-    pub at: Timestamp,
-}
+pub use trustwork_core::enforcement::counters::Signal as NewSignal;
 
-/// What [`Tx::signal_times_of_accounts`] found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SignalTimes {
-    /// `(account, kind, at)`: one entry per signal.
-    pub times: Vec<(String, String, Timestamp)>,
-    /// `(account, ref_id, latest at)`, each pair once.
-    pub refs: Vec<(String, String, Timestamp)>,
-}
-
-/// `signals` as rows for [`Tx::insert_json_rows`], each with a new id.
+/// `signals` as rows for [`Tx::insert_json_rows`]: the record of each signal (a message's
+/// recipients aside, which only count), its hour buckets and the recent recipients, each
+/// counted once per key so that a group's rows add to what is stored.
 pub(crate) fn signal_json_rows(
     signals: &[NewSignal],
-) -> std::result::Result<JsonRows, sqlx::Error> {
-    let rows: Vec<_> = signals
+) -> std::result::Result<Vec<JsonRows>, sqlx::Error> {
+    let mut tables = Vec::new();
+    let records: Vec<_> = signals
         .iter()
+        .filter(|s| s.bucketed())
         .map(|s| {
             (
                 new_id("sig"),
@@ -60,96 +52,142 @@ pub(crate) fn signal_json_rows(
             )
         })
         .collect();
-    JsonRows::new("signals", SIGNAL_COLUMNS, &rows)
+    if !records.is_empty() {
+        tables.push(JsonRows::new("signals", SIGNAL_COLUMNS, &records)?);
+    }
+    let mut buckets: BTreeMap<(&str, &str, i64), i64> = BTreeMap::new();
+    let mut refs: BTreeMap<(&str, &str, &str), i64> = BTreeMap::new();
+    for s in signals {
+        if s.bucketed() {
+            *buckets
+                .entry((&s.account_id, s.kind, bucket_of(s.at)))
+                .or_default() += 1;
+        } else {
+            let last = refs.entry((&s.account_id, s.kind, &s.ref_id)).or_default();
+            *last = (*last).max(s.at.millis());
+        }
+    }
+    if !buckets.is_empty() {
+        let rows: Vec<_> = buckets
+            .into_iter()
+            .map(|((account, kind, bucket), n)| (account, kind, bucket, n))
+            .collect();
+        tables.push(
+            JsonRows::new("counter_buckets", "account_id, kind, bucket, n", &rows)?.upserting(
+                "(account_id, kind, bucket) DO UPDATE SET n = counter_buckets.n + excluded.n",
+            ),
+        );
+    }
+    if !refs.is_empty() {
+        let rows: Vec<_> = refs
+            .into_iter()
+            .map(|((account, kind, ref_id), at)| (account, kind, ref_id, at))
+            .collect();
+        tables.push(
+            JsonRows::new("recent_refs", "account_id, kind, ref_id, last_at", &rows)?.upserting(
+                "(account_id, kind, ref_id) DO UPDATE SET last_at = CASE \
+                 WHEN excluded.last_at > recent_refs.last_at THEN excluded.last_at \
+                 ELSE recent_refs.last_at END",
+            ),
+        );
+    }
+    Ok(tables)
 }
 
 impl Tx {
-    /// Records many signals in a few statements (the pipeline's group commit).
+    /// Records signals: their record, and the counters they add to.
     pub async fn add_signals(&mut self, signals: &[NewSignal]) -> Result<()> {
-        if json_rows_fit(self.backend, signals.len()) {
-            self.insert_json_rows(&[signal_json_rows(signals)?]).await?;
+        let tables = signal_json_rows(signals)?;
+        if tables.is_empty() {
             return Ok(());
         }
-        for chunk in signals.chunks(MAX_BINDS / 5) {
-            let sql = crate::rows::for_backend(
-                self.backend,
-                format!(
-                    "INSERT INTO signals ({SIGNAL_COLUMNS}) VALUES {}",
-                    values_rows(chunk.len(), 5)
-                ),
-            );
-            let mut q = sqlx::query(sql).persistent(chunk.len() == 1);
-            for s in chunk {
-                q = q
-                    .bind(new_id("sig"))
-                    .bind(&s.account_id)
-                    .bind(s.kind)
-                    .bind(&s.ref_id)
-                    .bind(s.at.millis());
-            }
-            q.execute(self.conn()).await?;
+        match self.backend {
+            crate::Backend::Postgres => self.insert_json_rows_postgres(&tables).await?,
+            crate::Backend::Sqlite => self.insert_json_rows(&tables).await?,
         }
         Ok(())
     }
 
-    /// For many accounts at once, in one statement: when each had each signal of `kinds` since
-    /// `since`, and the distinct `ref_id`s of `ref_kind` since `ref_since` with the latest time
-    /// of each (the people each one messaged). Times, not counts, so that a caller keeping them
-    /// can slide the window.
-    pub async fn signal_times_of_accounts(
+    /// The counters the event writer keeps for each of these accounts, in one statement: the
+    /// hour buckets of contact and payment attempts in the last 30 days, and the newest
+    /// [`MAX_RECENT_REFS`] people each messaged in the last hour. Bounded whatever the history.
+    pub async fn actor_counters(
         &mut self,
         ids: &[&str],
-        kinds: &[&str],
-        since: Timestamp,
-        ref_kind: &str,
-        ref_since: Timestamp,
-    ) -> Result<SignalTimes> {
-        let mut found = SignalTimes::default();
+        now: Timestamp,
+    ) -> Result<HashMap<String, ActorCounters>> {
+        let mut found: HashMap<String, ActorCounters> = HashMap::new();
         for chunk in ids.chunks(MAX_IN / 2) {
             let chunk = padded(chunk);
             let n = chunk.len();
-            let k = kinds.len();
+            // Placeholders in order of appearance, bound in the same order.
             let sql = crate::rows::for_backend(
                 self.backend,
                 format!(
-                    "SELECT 'time' AS part, account_id, kind AS value, at FROM signals \
-                 WHERE account_id IN ({}) AND kind IN ({}) AND at > ${} \
-                 UNION ALL \
-                 SELECT 'ref' AS part, account_id, ref_id AS value, MAX(at) AS at FROM signals \
-                 WHERE account_id IN ({}) AND kind = ${} AND at > ${} GROUP BY account_id, ref_id",
+                    "SELECT 'bucket' AS part, account_id, kind AS value, bucket AS at, n FROM counter_buckets \
+                     WHERE account_id IN ({}) AND kind IN (${}, ${}) AND bucket >= ${} \
+                     UNION ALL \
+                     SELECT 'ref', account_id, ref_id, last_at, 1 FROM ( \
+                       SELECT account_id, ref_id, last_at, \
+                         ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY last_at DESC, ref_id) AS newest \
+                       FROM recent_refs WHERE account_id IN ({}) AND kind = ${} AND last_at > ${}) r \
+                     WHERE newest <= ${}",
                     placeholders(1, n),
-                    placeholders(1 + n, k),
-                    1 + n + k,
-                    placeholders(2 + n + k, n),
-                    2 + 2 * n + k,
-                    3 + 2 * n + k,
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    placeholders(n + 4, n),
+                    2 * n + 4,
+                    2 * n + 5,
+                    2 * n + 6,
                 ),
             );
-            let mut q = sqlx::query_as::<_, (String, String, String, i64)>(sql);
+            let mut q = sqlx::query_as::<_, (String, String, String, i64, i64)>(sql);
             for id in &chunk {
                 q = q.bind(*id);
             }
-            for kind in kinds {
-                q = q.bind(*kind);
-            }
-            q = q.bind(since.millis());
+            q = q
+                .bind(CONTACT_ATTEMPT)
+                .bind(PAYMENT_ATTEMPT)
+                .bind(first_bucket(now, ATTEMPTS_WINDOW_MS));
             for id in &chunk {
                 q = q.bind(*id);
             }
-            let rows = q
-                .bind(ref_kind)
-                .bind(ref_since.millis())
-                .fetch_all(self.conn())
-                .await?;
-            for (part, account, value, at) in rows {
-                if part == "time" {
-                    found.times.push((account, value, ts(at)));
+            q = q
+                .bind(MESSAGE_RECIPIENT)
+                .bind(now.plus_millis(-RECIPIENTS_WINDOW_MS).millis())
+                .bind(i64::try_from(MAX_RECENT_REFS).unwrap_or(i64::MAX));
+            for (part, account, value, at, count) in q.fetch_all(self.conn()).await? {
+                let counters = found.entry(account).or_default();
+                if part == "bucket" {
+                    counters.record(&value, "", ts(at), count);
                 } else {
-                    found.refs.push((account, value, ts(at)));
+                    counters.record(MESSAGE_RECIPIENT, &value, ts(at), 1);
                 }
             }
         }
         Ok(found)
+    }
+
+    /// The account's count of `kind` over a window of `window_ms` ending at `now`, from its
+    /// hour buckets.
+    pub async fn counted(
+        &mut self,
+        account_id: &str,
+        kind: &str,
+        window_ms: i64,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let n: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(n) AS BIGINT) FROM counter_buckets \
+             WHERE account_id = $1 AND kind = $2 AND bucket >= $3",
+        )
+        .bind(account_id)
+        .bind(kind)
+        .bind(first_bucket(now, window_ms))
+        .fetch_one(self.conn())
+        .await?;
+        Ok(n.unwrap_or(0))
     }
 
     pub async fn add_signal(
@@ -175,37 +213,14 @@ impl Tx {
         kind: &str,
         since: Timestamp,
     ) -> Result<i64> {
-        self.aggregate_signals("COUNT(*)", account_id, kind, since)
-            .await
-    }
-
-    /// Distinct `ref_id`s of one kind for the account since `since` (e.g. people messaged).
-    pub async fn count_distinct_signal_refs(
-        &mut self,
-        account_id: &str,
-        kind: &str,
-        since: Timestamp,
-    ) -> Result<i64> {
-        self.aggregate_signals("COUNT(DISTINCT ref_id)", account_id, kind, since)
-            .await
-    }
-
-    async fn aggregate_signals(
-        &mut self,
-        aggregate: &'static str,
-        account_id: &str,
-        kind: &str,
-        since: Timestamp,
-    ) -> Result<i64> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {aggregate} FROM signals WHERE account_id = $1 AND kind = $2 AND at > $3"
-        ));
-        let n: i64 = sqlx::query_scalar(sql)
-            .bind(account_id)
-            .bind(kind)
-            .bind(since.millis())
-            .fetch_one(self.conn())
-            .await?;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM signals WHERE account_id = $1 AND kind = $2 AND at > $3",
+        )
+        .bind(account_id)
+        .bind(kind)
+        .bind(since.millis())
+        .fetch_one(self.conn())
+        .await?;
         Ok(n)
     }
 

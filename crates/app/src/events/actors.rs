@@ -7,82 +7,65 @@
 //! outside the writer name their actors in [`Forgotten`]. On PostgreSQL several server nodes may
 //! decide events for the same actor, so each group locks its actors' rows and loads them again.
 
-use super::counters::{CONTACT_ATTEMPT, MESSAGE_RECIPIENT, PAYMENT_ATTEMPT};
 use crate::AppResult;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
-use trustwork_core::{DAY_MS, HOUR_MS, Restriction, Timestamp};
+use trustwork_core::enforcement::counters::{ActorCounters, Signal};
+use trustwork_core::enforcement::{ActorFacts, Event, EventData};
+use trustwork_core::{Restriction, Timestamp};
 use trustwork_store::Tx;
 use trustwork_store::accounts::Account;
 
-/// The counters' windows, as [`super::counters::load`] reads them.
-const ATTEMPTS_WINDOW_MS: i64 = 30 * DAY_MS;
-const RECIPIENTS_WINDOW_MS: i64 = HOUR_MS;
-
 /// Beyond this many actors the cache starts again from empty: a bound on memory (about a
-/// kilobyte an actor) that a busy hour of a large marketplace stays under.
+/// kilobyte an actor, its counters bounded by `core`) that a busy hour of a large marketplace
+/// stays under.
 const MAX_ACTORS: usize = 100_000;
 
 /// An actor as the writer knows it.
 #[derive(Debug, Clone)]
-pub(super) struct Actor {
+pub(crate) struct Actor {
     pub account: Account,
     pub restrictions: Vec<Restriction>,
-    contact_attempts: Vec<Timestamp>,
-    payment_attempts: Vec<Timestamp>,
-    /// Each person messaged, with the last time.
-    recipients: HashMap<String, Timestamp>,
-}
-
-fn count_since(times: &[Timestamp], since: Timestamp) -> i64 {
-    i64::try_from(times.iter().filter(|t| **t > since).count()).unwrap_or(i64::MAX)
+    pub counters: ActorCounters,
 }
 
 impl Actor {
-    fn new(account: Account) -> Self {
-        Actor {
-            account,
-            restrictions: Vec::new(),
-            contact_attempts: Vec::new(),
-            payment_attempts: Vec::new(),
-            recipients: HashMap::new(),
-        }
+    pub fn facts(&self) -> ActorFacts {
+        facts_of(&self.account)
     }
 
-    pub fn contact_attempts_30d(&self, now: Timestamp) -> i64 {
-        count_since(&self.contact_attempts, now.plus_millis(-ATTEMPTS_WINDOW_MS))
-    }
-
-    pub fn payment_attempts_30d(&self, now: Timestamp) -> i64 {
-        count_since(&self.payment_attempts, now.plus_millis(-ATTEMPTS_WINDOW_MS))
-    }
-
-    pub fn recipients_1h(&self, now: Timestamp) -> i64 {
-        let since = now.plus_millis(-RECIPIENTS_WINDOW_MS);
-        i64::try_from(self.recipients.values().filter(|t| **t > since).count()).unwrap_or(i64::MAX)
-    }
-
-    /// Adds a signal of a kind the actor's counters read; other kinds change nothing.
-    pub fn record(&mut self, kind: &str, ref_id: &str, at: Timestamp) {
-        match kind {
-            CONTACT_ATTEMPT => self.contact_attempts.push(at),
-            PAYMENT_ATTEMPT => self.payment_attempts.push(at),
-            MESSAGE_RECIPIENT => {
-                let last = self.recipients.entry(ref_id.to_owned()).or_insert(at);
-                *last = (*last).max(at);
+    /// What a decision about this actor wrote: its new restrictions, and its signals (those
+    /// about other accounts change nothing here).
+    pub fn apply(&mut self, restrictions: &[Restriction], signals: &[Signal]) {
+        self.restrictions.extend(restrictions.iter().cloned());
+        for s in signals {
+            if s.account_id == self.account.id {
+                self.counters.record(s.kind, &s.ref_id, s.at, 1);
             }
-            _ => {}
         }
     }
+}
 
-    /// Drops what has left every window (the clock only moves forward).
-    fn prune(&mut self, now: Timestamp) {
-        let attempts = now.plus_millis(-ATTEMPTS_WINDOW_MS);
-        self.contact_attempts.retain(|t| *t > attempts);
-        self.payment_attempts.retain(|t| *t > attempts);
-        let recipients = now.plus_millis(-RECIPIENTS_WINDOW_MS);
-        self.recipients.retain(|_, t| *t > recipients);
+/// What the planner needs of an account.
+pub(super) fn facts_of(account: &Account) -> ActorFacts {
+    ActorFacts {
+        role: account.role,
+        identity_verified: account.identity_verified_at.is_some(),
+        created_at: account.created_at,
     }
+}
+
+/// Events whose decision reads nothing but their actor's account, restrictions and counters:
+/// the writer decides these from the actors it holds. Others read the database too (letters,
+/// another account's counters, fingerprints, a sign-up's new account).
+pub(super) fn reads_only_the_actor(event: &Event) -> bool {
+    matches!(
+        event.data,
+        EventData::MessageSent(_)
+            | EventData::ProfileUpdated(_)
+            | EventData::JobPosted(_)
+            | EventData::WithdrawalRequested(_)
+    )
 }
 
 /// Actors whose signals were written outside the writer (an event decided on its own): the
@@ -177,32 +160,22 @@ impl ActorCache {
         ids: &[&str],
         now: Timestamp,
     ) -> AppResult<()> {
+        let mut counters = tx.actor_counters(ids, now).await?;
         let mut loaded: HashMap<String, Actor> = accounts
             .into_iter()
-            .map(|account| (account.id.clone(), Actor::new(account)))
+            .map(|account| {
+                let counters = counters.remove(&account.id).unwrap_or_default();
+                let actor = Actor {
+                    account,
+                    restrictions: Vec::new(),
+                    counters,
+                };
+                (actor.account.id.clone(), actor)
+            })
             .collect();
         for r in tx.restrictions_of_accounts(ids).await? {
             if let Some(a) = loaded.get_mut(&r.account_id) {
                 a.restrictions.push(r);
-            }
-        }
-        let found = tx
-            .signal_times_of_accounts(
-                ids,
-                &[CONTACT_ATTEMPT, PAYMENT_ATTEMPT],
-                now.plus_millis(-ATTEMPTS_WINDOW_MS),
-                MESSAGE_RECIPIENT,
-                now.plus_millis(-RECIPIENTS_WINDOW_MS),
-            )
-            .await?;
-        for (id, kind, at) in found.times {
-            if let Some(a) = loaded.get_mut(&id) {
-                a.record(&kind, "", at);
-            }
-        }
-        for (id, recipient, at) in found.refs {
-            if let Some(a) = loaded.get_mut(&id) {
-                a.record(MESSAGE_RECIPIENT, &recipient, at);
             }
         }
         self.actors.extend(loaded);
@@ -212,7 +185,7 @@ impl ActorCache {
     /// The actor, with what has left the counters' windows dropped.
     pub fn get_mut(&mut self, id: &str, now: Timestamp) -> Option<&mut Actor> {
         let actor = self.actors.get_mut(id)?;
-        actor.prune(now);
+        actor.counters.prune(now);
         Some(actor)
     }
 
@@ -261,50 +234,5 @@ impl ActorCache {
             self.actors.remove(*id);
         }
         forgotten
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use trustwork_core::Role;
-
-    fn actor() -> Actor {
-        Actor::new(Account {
-            id: "acc_1".into(),
-            email: "a@example.com".into(),
-            display_name: "A".into(),
-            role: Role::Freelancer,
-            password_hash: String::new(),
-            identity_verified_at: None,
-            balance_cents: 0,
-            created_at: Timestamp(0),
-        })
-    }
-
-    #[test]
-    fn counters_slide_with_the_clock() {
-        let mut a = actor();
-        let t0 = Timestamp(100 * DAY_MS);
-        a.record(CONTACT_ATTEMPT, "evt_1", t0);
-        a.record(CONTACT_ATTEMPT, "evt_2", t0.plus_millis(DAY_MS));
-        a.record(PAYMENT_ATTEMPT, "evt_3", t0);
-        a.record(MESSAGE_RECIPIENT, "c1", t0);
-        a.record(MESSAGE_RECIPIENT, "c1", t0.plus_millis(30 * 60_000));
-        a.record(MESSAGE_RECIPIENT, "c2", t0);
-        a.record("flag_received", "x", t0);
-        let now = t0.plus_millis(DAY_MS);
-        assert_eq!(a.contact_attempts_30d(now), 2);
-        assert_eq!(a.payment_attempts_30d(now), 1);
-        // c1 again 30 minutes in: still messaged within the hour at t0 + 50 min; c2 is not.
-        assert_eq!(a.recipients_1h(t0.plus_millis(50 * 60_000)), 2);
-        assert_eq!(a.recipients_1h(t0.plus_millis(70 * 60_000)), 1);
-        assert_eq!(a.recipients_1h(t0.plus_millis(100 * 60_000)), 0);
-        // The window is "after since", as the database reads it: exactly 30 days old is out.
-        let later = t0.plus_millis(30 * DAY_MS);
-        assert_eq!(a.contact_attempts_30d(later), 1);
-        a.prune(later);
-        assert_eq!(a.contact_attempts.len(), 1);
-        assert!(a.recipients.is_empty());
     }
 }

@@ -5,7 +5,8 @@
 //! relied on changed: a key taken, an actor changed by another writer or decided on its own.
 
 use super::actors::ActorCache;
-use super::batch::{Rows, decide_in_memory, decided_in_memory};
+use super::actors::reads_only_the_actor;
+use super::batch::{Rows, decide_in_memory};
 use super::{DecisionView, Prepared};
 use crate::App;
 use std::collections::HashSet;
@@ -84,7 +85,7 @@ pub(super) fn decide_ahead(
         touched: HashSet::new(),
     };
     for p in items {
-        if !decided_in_memory(&p.event.data) || !keys.insert(p.key.as_str()) {
+        if !reads_only_the_actor(&p.event) || !keys.insert(p.key.as_str()) {
             break;
         }
         let Some(state) = actors.get_mut(&p.event.actor_id, now) else {

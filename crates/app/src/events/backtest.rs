@@ -3,11 +3,12 @@
 //! account are taken as they were recorded at the time, so the replay sees what the live policy
 //! saw. Nothing is written.
 
-use super::{DecisionView, event_input, findings_of};
+use super::{DecisionView, findings_of};
 use crate::{App, AppError, AppResult};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use trustwork_core::Timestamp;
+use trustwork_core::enforcement::plan::event_input;
 use trustwork_core::enforcement::{AccountInput, Input, Policy, decide, parse_event};
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,7 +77,7 @@ impl App {
                     age_days: 0,
                     active_warnings: 0,
                 });
-                let event_in = event_input(&event, text);
+                let event_in = event_input(&event, &text);
                 let outcome = decide(
                     candidate,
                     &Input {

@@ -12,12 +12,9 @@
 //! Both paths give the same decision for the same events: `tests/it/pipeline.rs` checks that
 //! against [`App::ingest_unbatched`].
 
-use super::actors::{Actor, ActorCache};
+use super::actors::{Actor, ActorCache, reads_only_the_actor};
 use super::ahead::Ahead;
-use super::counters::{self, Stored};
-use super::effects::{self, Planned};
-use super::{ActionTaken, review};
-use super::{DecisionView, Ids, Prepared, account_input, event_input, stored_event};
+use super::{DecisionView, Ids, Prepared, effects, review, stored_event};
 use crate::review::{case_audit, case_to_open};
 use crate::standing::{RESTRICTION_END, RestrictionRows, restriction_rows};
 use crate::webhooks::deliveries_for;
@@ -25,9 +22,10 @@ use crate::webhooks::standing_changed_payload;
 use crate::{App, AppError, AppResult};
 use std::collections::{HashMap, HashSet};
 use trustwork_core::audit::AuditRecord;
-use trustwork_core::enforcement::{ActionKind, EventData, Input, Outcome, Policy, decide};
+use trustwork_core::enforcement::counters::Before;
+use trustwork_core::enforcement::{PlanInput, PlannedAction, Policy, plan};
 use trustwork_core::review::ReviewCase;
-use trustwork_core::{Actor as CoreActor, Restriction, Role, Severity, Timestamp};
+use trustwork_core::{Actor as CoreActor, Timestamp};
 use trustwork_store::events::{StoredDecision, StoredEvent};
 use trustwork_store::signals::NewSignal;
 use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};
@@ -129,71 +127,8 @@ impl Rows {
     }
 }
 
-/// Events the group can decide from memory, when their decision turns out to take no action.
-pub(super) fn decided_in_memory(data: &EventData) -> bool {
-    matches!(
-        data,
-        EventData::MessageSent(_)
-            | EventData::ProfileUpdated(_)
-            | EventData::JobPosted(_)
-            | EventData::WithdrawalRequested(_)
-    )
-}
-
-/// The account actions of `outcome` when all of them can be taken in memory — warnings that do
-/// not escalate, and actions already in place — with the warnings' rows; `None` sends the event
-/// down the one-event path. Staff accounts take no action (as there).
-fn actions_in_memory(
-    app: &App,
-    actor: &Actor,
-    policy: &Policy,
-    outcome: &Outcome,
-    decision_id: &str,
-    now: Timestamp,
-) -> Option<(Vec<ActionTaken>, Vec<RestrictionRows>)> {
-    let mut taken = Vec::new();
-    let mut warnings: Vec<RestrictionRows> = Vec::new();
-    let account = &actor.account;
-    if account.role == Role::Admin || account.role.is_staff() {
-        return Some((taken, warnings));
-    }
-    for action in &outcome.actions {
-        if action.kind == ActionKind::RequireVerification {
-            return None;
-        }
-        // A second warning of the same decision sees the first, as on the one-event path.
-        let active: Vec<&Restriction> = actor
-            .restrictions
-            .iter()
-            .chain(warnings.iter().map(|w| &w.restriction))
-            .filter(|r| r.is_active(now))
-            .collect();
-        let reason_code = action.reason.as_str().to_owned();
-        let Some(planned) = effects::plan(policy, outcome, action, &active, decision_id, now)
-        else {
-            continue;
-        };
-        let id = match &planned {
-            Planned::AlreadyInPlace(_) => None,
-            Planned::Restrict { new, .. } => {
-                // Holds and worse cancel proposals, end sessions, list fingerprints: not here.
-                if new.severity != Severity::Warning {
-                    return None;
-                }
-                let rows =
-                    restriction_rows(app, &CoreActor::system("policy"), account, new.clone(), now);
-                let id = rows.restriction.id.clone();
-                warnings.push(rows);
-                Some(id)
-            }
-        };
-        taken.push(planned.taken(reason_code, id));
-    }
-    Some((taken, warnings))
-}
-
-/// Decides `p` from the actor's loaded state, if the decision opens no case and its actions can
-/// be taken in memory; `None` sends it down the one-event path.
+/// Decides `p` from the actor's state held in memory, if its plan can be written without
+/// reading the database (see [`Plan::needs_database`]); `None` sends it down the one-event path.
 pub(super) fn decide_in_memory(
     app: &App,
     p: &Prepared,
@@ -203,39 +138,27 @@ pub(super) fn decide_in_memory(
     rows: &mut Rows,
     now: Timestamp,
 ) -> AppResult<Option<DecisionView>> {
-    let stored = Stored {
-        contact_attempts_30d: actor.contact_attempts_30d(now),
-        payment_attempts_30d: actor.payment_attempts_30d(now),
-        recipients_1h: actor.recipients_1h(now),
-        ..Stored::default()
-    };
-    let counters = counters::assemble(&p.event, &p.findings, false, &stored);
-    let account = account_input(&actor.account, &actor.restrictions, now);
-    let event_in = event_input(&p.event, p.text.clone());
-    let outcome = decide(
-        policy,
-        &Input {
-            event: &event_in,
-            findings: &p.findings,
-            counters: &counters,
-            account: &account,
-        },
-    );
-    // A message's case is about the message itself, so it is always a new case; any other
-    // entity may have one open already (the one-event path adds to it).
-    let message = matches!(p.event.data, EventData::MessageSent(_));
-    if !outcome.review_queues.is_empty() && !message {
-        return Ok(None);
-    }
     let ids = Ids {
         decision: new_id("dec"),
         event: new_id("evt"),
     };
-    let Some((actions, warnings)) =
-        actions_in_memory(app, actor, policy, &outcome, &ids.decision, now)
-    else {
+    let before = Before::of_actor(&actor.counters, now);
+    let plan = plan(&PlanInput {
+        event: &p.event,
+        text: &p.text,
+        findings: &p.findings,
+        actor: actor.facts(),
+        restrictions: &actor.restrictions,
+        before: &before,
+        has_letter: false,
+        policy,
+        event_id: &ids.event,
+        decision_id: &ids.decision,
+        now,
+    });
+    if plan.needs_database(&p.event) {
         return Ok(None);
-    };
+    }
     rows.events.push(stored_event(
         &p.key,
         &p.event,
@@ -243,6 +166,21 @@ pub(super) fn decide_in_memory(
         &ids.decision,
         now,
     ));
+    let system = CoreActor::system("policy");
+    let mut actions = Vec::with_capacity(plan.actions.len());
+    let mut warnings = Vec::new();
+    for action in &plan.actions {
+        let id = match action {
+            PlannedAction::Restrict { new, .. } => {
+                let warning = restriction_rows(app, &system, &actor.account, new.clone(), now);
+                let id = warning.restriction.id.clone();
+                warnings.push(warning);
+                Some(id)
+            }
+            _ => None,
+        };
+        actions.push(effects::taken(action, id));
+    }
     for warning in warnings {
         actor.restrictions.push(warning.restriction.clone());
         if !subscriptions.is_empty() {
@@ -257,16 +195,8 @@ pub(super) fn decide_in_memory(
         }
         rows.warnings.push(warning);
     }
-    let mut view = DecisionView::new(
-        ids,
-        &outcome,
-        policy,
-        p.findings.clone(),
-        counters,
-        account,
-        actions,
-    );
-    for new in review::requested_cases(&p.event, &view) {
+    let mut view = DecisionView::planned(ids, &plan, policy, p.findings.clone(), actions);
+    for new in review::requested_cases(&plan, &view) {
         let opened_by = new.actor.clone();
         let case = case_to_open(app, new, now);
         let audit = case_audit(&opened_by, &case, true, now);
@@ -274,13 +204,8 @@ pub(super) fn decide_in_memory(
         rows.cases.push((case, audit));
     }
     rows.decisions.push(view.stored(&p.event.actor_id, now)?);
-    let signals = counters::signals_of(&p.event, &view.event_id, &p.findings, now);
-    for s in &signals {
-        if s.account_id == actor.account.id {
-            actor.record(s.kind, &s.ref_id, s.at);
-        }
-    }
-    rows.signals.extend(signals);
+    actor.apply(&[], &plan.signals);
+    rows.signals.extend(plan.signals);
     if !subscriptions.is_empty() {
         rows.deliveries.extend(deliveries_for(
             subscriptions,
@@ -326,7 +251,7 @@ pub(super) async fn decide_group(
     };
     let mut ids: Vec<&str> = items
         .iter()
-        .filter(|p| decided_in_memory(&p.event.data))
+        .filter(|p| reads_only_the_actor(&p.event))
         .map(|p| p.event.actor_id.as_str())
         .collect();
     ids.sort_unstable();
@@ -352,24 +277,21 @@ pub(super) async fn decide_group(
     // How many events each actor still has in the group that could be decided in memory: after
     // the one-event path, an actor is loaded again only if some are left.
     let mut in_memory_left: HashMap<&str, usize> = HashMap::new();
-    for p in items_left
-        .iter()
-        .filter(|p| decided_in_memory(&p.event.data))
-    {
+    for p in items_left.iter().filter(|p| reads_only_the_actor(&p.event)) {
         *in_memory_left.entry(p.event.actor_id.as_str()).or_default() += 1;
     }
 
     let mut one_by_one = 0_usize;
     for p in items_left {
         let actor = p.event.actor_id.as_str();
-        if decided_in_memory(&p.event.data)
+        if reads_only_the_actor(&p.event)
             && let Some(left) = in_memory_left.get_mut(actor)
         {
             *left -= 1;
         }
         let new_key = seen.insert(p.key.as_str()) && !taken.contains(&p.key);
         if new_key
-            && decided_in_memory(&p.event.data)
+            && reads_only_the_actor(&p.event)
             && let Some(state) = actors.get_mut(actor, now)
             && let Some(view) =
                 decide_in_memory(app, p, state, policy, &subscriptions, &mut rows, now)?
@@ -379,12 +301,22 @@ pub(super) async fn decide_group(
         }
         rows.flush(&mut tx).await?;
         tx.savepoint("one_event").await?;
-        let result = app.replay_or_decide_in(&mut tx, p).await;
+        let held = actors.get_mut(actor, now);
+        let was_held = held.is_some();
+        let result = app.replay_or_decide_in(&mut tx, p, held.as_deref()).await;
         one_by_one += 1;
         match result {
-            Ok(done) => {
+            Ok((view, replayed, change)) => {
                 tx.release_savepoint("one_event").await?;
-                results.push(Decided::Done(Box::new(Ok(done))));
+                results.push(Decided::Done(Box::new(Ok((view, replayed)))));
+                // What it changed of an actor held here is known: kept up to date, not read
+                // again (a flooding sender's history is never read back).
+                if let Some(change) = change
+                    && let Some(state) = actors.get_mut(actor, now)
+                {
+                    state.apply(&change.restrictions, &change.signals);
+                    rows.warned.insert(actor.to_owned());
+                }
             }
             // The database itself failed: the whole group is decided again, one by one.
             Err(e @ AppError::Internal(_)) => return Err(e),
@@ -397,10 +329,9 @@ pub(super) async fn decide_group(
                 results.push(Decided::Done(Box::new(Err(e))));
             }
         }
-        // The one-event path may have changed what was loaded (a restriction, the counters) or
-        // created the actor (a sign-up): load it again from what the transaction now holds.
-        actors.forget(actor);
-        if in_memory_left.get(actor).is_some_and(|&left| left > 0) {
+        // An actor not held before (a sign-up creates it) is read from what the transaction now
+        // holds, if it has events left that are decided in memory.
+        if !was_held && in_memory_left.get(actor).is_some_and(|&left| left > 0) {
             actors.load(&mut tx, &[actor], now).await?;
         }
     }

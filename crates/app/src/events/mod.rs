@@ -21,17 +21,25 @@ pub use pipeline::PipelineStats;
 pub use policy::{DEFAULT_POLICY, LivePolicy, LoadedPolicy};
 
 use crate::{App, AppError, AppResult};
+use actors::Actor;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use trustwork_core::enforcement::counters::Signal;
 use trustwork_core::enforcement::event::TextSource;
 use trustwork_core::enforcement::{
-    AccountInput, Event, EventData, EventInput, FindingInput, Input, Outcome, decide, parse_event,
+    AccountInput, Event, EventData, FindingInput, Plan, PlanInput, parse_event,
 };
-use trustwork_core::{Restriction, Role, Timestamp, standing};
+use trustwork_core::{Restriction, Timestamp};
 use trustwork_detect::{ScanContext, Source};
-use trustwork_store::accounts::Account;
 use trustwork_store::events::{StoredDecision, StoredEvent};
 use trustwork_store::{Tx, new_id};
+
+/// What the one-event path changed of its actor, for the writer to bring the actor it holds up
+/// to date instead of reading it again.
+pub(crate) struct ActorChange {
+    pub restrictions: Vec<Restriction>,
+    pub signals: Vec<Signal>,
+}
 
 /// An account action the decision took.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,15 +83,15 @@ pub(crate) struct Ids {
 }
 
 impl DecisionView {
-    pub(crate) fn new(
+    /// The decision a plan makes, with the actions as they were carried out.
+    pub(crate) fn planned(
         ids: Ids,
-        outcome: &Outcome,
+        plan: &Plan,
         policy: &trustwork_core::enforcement::Policy,
         findings: Vec<FindingInput>,
-        counters: BTreeMap<String, i64>,
-        account: AccountInput,
         actions: Vec<ActionTaken>,
     ) -> Self {
+        let outcome = &plan.outcome;
         DecisionView {
             id: ids.decision,
             event_id: ids.event,
@@ -92,8 +100,8 @@ impl DecisionView {
             findings,
             rules: outcome.rules.clone(),
             shadow_rules: outcome.shadow_rules.clone(),
-            counters,
-            account: Some(account),
+            counters: plan.counters.clone(),
+            account: Some(plan.account.clone()),
             actions,
             review_queues: outcome.review_queues.clone(),
             review_case_ids: Vec::new(),
@@ -154,38 +162,6 @@ pub fn findings_of(event: &Event) -> (String, Vec<FindingInput>) {
         })
         .collect();
     (text, findings)
-}
-
-pub fn event_input(event: &Event, text: String) -> EventInput {
-    EventInput {
-        event_type: event.event_type.as_str().to_owned(),
-        actor_id: event.actor_id.clone(),
-        occurred_at: event.occurred_at.to_rfc3339(),
-        contract_active: event.contract_active(),
-        text,
-        data: event.raw_data.clone(),
-    }
-}
-
-/// What the policy knows of the account.
-pub(crate) fn account_input(
-    account: &Account,
-    restrictions: &[Restriction],
-    now: Timestamp,
-) -> AccountInput {
-    AccountInput {
-        role: account.role.as_str().to_owned(),
-        standing: standing::standing(restrictions, now).as_str().to_owned(),
-        identity_verified: account.identity_verified_at.is_some(),
-        age_days: (now.millis() - account.created_at.millis()) / trustwork_core::DAY_MS,
-        active_warnings: i64::try_from(
-            restrictions
-                .iter()
-                .filter(|r| r.is_active(now) && r.severity == trustwork_core::Severity::Warning)
-                .count(),
-        )
-        .unwrap_or(i64::MAX),
-    }
 }
 
 pub(crate) fn stored_event(
@@ -327,17 +303,8 @@ impl App {
             if let Some(done) = self.replay_in(&mut tx, p).await? {
                 return Ok((done, true));
             }
-            match self
-                .decide_in(
-                    &mut tx,
-                    &p.key,
-                    &p.event,
-                    p.text.clone(),
-                    p.findings.clone(),
-                )
-                .await
-            {
-                Ok(view) => {
+            match self.decide_in(&mut tx, p, None).await {
+                Ok((view, _)) => {
                     tx.commit().await?;
                     self.wake_outbox();
                     return Ok((view, false));
@@ -356,19 +323,19 @@ impl App {
         }
     }
 
-    /// The stored decision when the key was used before, else a new decision.
+    /// The stored decision when the key was used before (nothing changed), else a new
+    /// decision on the one-event path, from `held` if the writer holds the actor.
     pub(crate) async fn replay_or_decide_in(
         &self,
         tx: &mut Tx,
         p: &Prepared,
-    ) -> AppResult<(DecisionView, bool)> {
+        held: Option<&Actor>,
+    ) -> AppResult<(DecisionView, bool, Option<ActorChange>)> {
         if let Some(done) = self.replay_in(tx, p).await? {
-            return Ok((done, true));
+            return Ok((done, true, None));
         }
-        let view = self
-            .decide_in(tx, &p.key, &p.event, p.text.clone(), p.findings.clone())
-            .await?;
-        Ok((view, false))
+        let (view, change) = self.decide_in(tx, p, held).await?;
+        Ok((view, false, Some(change)))
     }
 
     async fn key_taken(&self, key: &str) -> AppResult<bool> {
@@ -405,22 +372,26 @@ impl App {
         Ok(Some(view))
     }
 
+    /// The one-event path: loads what the planner reads from the transaction (or, for an actor
+    /// the writer holds, from `held`), plans, and writes the plan row by row, carrying out the
+    /// actions that need the database (holds and worse, verification requirements, cases that
+    /// may be open already, flags). Answers the decision and what it changed of its actor, for
+    /// the writer to bring `held` up to date once the event's savepoint is released.
     async fn decide_in(
         &self,
         tx: &mut Tx,
-        key: &str,
-        event: &Event,
-        text: String,
-        findings: Vec<FindingInput>,
-    ) -> AppResult<DecisionView> {
+        p: &Prepared,
+        held: Option<&Actor>,
+    ) -> AppResult<(DecisionView, ActorChange)> {
         let now = self.now();
+        let event = &p.event;
         let event_id = new_id("evt");
         let decision_id = new_id("dec");
         let live = self.live_policy().get();
         let policy = &live.policy;
 
         // First, so that a second request with the same key stops here (unique key).
-        tx.insert_event(&stored_event(key, event, &event_id, &decision_id, now))
+        tx.insert_event(&stored_event(&p.key, event, &event_id, &decision_id, now))
             .await?;
         // The actor: a sign-up creates it; every other event needs it to exist.
         let mut banned_matches = 0;
@@ -439,15 +410,17 @@ impl App {
                 }
                 account
             }
-            _ => match tx.find_account(&event.actor_id).await? {
-                Some(a) => a,
-                None => {
-                    return Err(AppError::NotFound {
-                        entity: "actor account",
-                        id: event.actor_id.clone(),
-                    });
+            _ => {
+                match held {
+                    Some(actor) => actor.account.clone(),
+                    None => tx.find_account(&event.actor_id).await?.ok_or_else(|| {
+                        AppError::NotFound {
+                            entity: "actor account",
+                            id: event.actor_id.clone(),
+                        }
+                    })?,
                 }
-            },
+            }
         };
         // One actor's events are decided one at a time, so counters and "already in place"
         // checks see the previous event's effects (PostgreSQL reads only committed rows).
@@ -455,42 +428,43 @@ impl App {
         banned_matches += fingerprints::remember(tx, &account.id, &event.data, now).await?;
 
         let letter = counters::letter_signature(event);
-        let stored = counters::load(tx, event, letter.as_ref(), banned_matches, now).await?;
-        let counters = counters::assemble(event, &findings, letter.is_some(), &stored);
-        let restrictions = tx.restrictions_of(&account.id).await?;
-        let account_input = account_input(&account, &restrictions, now);
-        let event_in = event_input(event, text);
-        let outcome: Outcome = decide(
-            policy,
-            &Input {
-                event: &event_in,
-                findings: &findings,
-                counters: &counters,
-                account: &account_input,
-            },
-        );
-
-        // Staff accounts are the operator's own people: their events are judged, never punished.
-        let actions = if account.role == Role::Admin || account.role.is_staff() {
-            Vec::new()
-        } else {
-            effects::apply(self, tx, &account, policy, &outcome, &decision_id, now).await?
+        let (own, restrictions) = match held {
+            Some(actor) => (actor.counters.clone(), actor.restrictions.clone()),
+            None => (
+                counters::actor_counters(tx, &account.id, now).await?,
+                tx.restrictions_of(&account.id).await?,
+            ),
         };
-        counters::record(tx, event, &event_id, &findings, letter.as_ref(), now).await?;
-
-        let mut view = DecisionView::new(
-            Ids {
-                decision: decision_id.clone(),
-                event: event_id.clone(),
-            },
-            &outcome,
+        let before =
+            counters::before(tx, event, &own, letter.as_ref(), banned_matches, now).await?;
+        let plan = trustwork_core::enforcement::plan(&PlanInput {
+            event,
+            text: &p.text,
+            findings: &p.findings,
+            actor: actors::facts_of(&account),
+            restrictions: &restrictions,
+            before: &before,
+            has_letter: letter.is_some(),
             policy,
-            findings,
-            counters,
-            account_input,
+            event_id: &event_id,
+            decision_id: &decision_id,
+            now,
+        });
+        let (actions, applied) =
+            effects::carry_out(self, tx, &account, &plan, &decision_id, now).await?;
+        counters::record(tx, &account.id, &plan.signals, letter.as_ref(), now).await?;
+
+        let mut view = DecisionView::planned(
+            Ids {
+                decision: decision_id,
+                event: event_id,
+            },
+            &plan,
+            policy,
+            p.findings.clone(),
             actions,
         );
-        view.review_case_ids = review::open_cases(self, tx, event, &view, now).await?;
+        view.review_case_ids = review::open_cases(self, tx, event, &plan, &view, now).await?;
         tx.insert_decision(&view.stored(&event.actor_id, now)?)
             .await?;
         // Subscribers hear of every decision, in this transaction: sent only if it commits.
@@ -502,7 +476,13 @@ impl App {
             now,
         )
         .await?;
-        Ok(view)
+        Ok((
+            view,
+            ActorChange {
+                restrictions: applied,
+                signals: plan.signals,
+            },
+        ))
     }
 
     /// The account's recent decisions, newest first.

@@ -3,6 +3,9 @@
 
 use crate::account;
 use std::collections::HashSet;
+use trustwork_core::enforcement::counters::{
+    ATTEMPTS_WINDOW_MS, Before, MAX_RECENT_REFS, bucket_of, first_bucket,
+};
 use trustwork_core::{Actor, LiftCondition, ReasonCode, Restriction, Role, Severity, Timestamp};
 use trustwork_store::StoreError;
 use trustwork_store::events::{StoredDecision, StoredEvent};
@@ -101,21 +104,18 @@ async fn a_groups_events_decisions_and_signals_go_in_together() {
             assert_eq!(tx.event_by_key(&key).await.unwrap(), Some(event(n)));
             assert_eq!(tx.decision(&format!("dec_{n}")).await.unwrap(), decision(n));
         }
-        let found = tx
-            .signal_times_of_accounts(
-                &[
-                    "acc_0", "acc_1", "acc_2", "acc_3", "acc_4", "acc_5", "acc_6",
-                ],
-                &["message_recipient"],
-                Timestamp(0),
-                "message_recipient",
-                Timestamp(0),
-            )
-            .await
-            .unwrap();
-        let mut refs: Vec<&str> = found.refs.iter().map(|(_, r, _)| r.as_str()).collect();
-        refs.sort_unstable();
-        assert_eq!(refs, ["person_0", "person_1", "person_2", "person_7"]);
+        let ids = [
+            "acc_0", "acc_1", "acc_2", "acc_3", "acc_4", "acc_5", "acc_6",
+        ];
+        let found = tx.actor_counters(&ids, Timestamp(1_100)).await.unwrap();
+        let mut accounts: Vec<&str> = found.keys().map(String::as_str).collect();
+        accounts.sort_unstable();
+        assert_eq!(accounts, ["acc_0", "acc_1", "acc_2"]);
+        assert_eq!(
+            Before::of_actor(&found["acc_0"], Timestamp(1_100)).recipients_1h,
+            2,
+            "person_0 and person_7"
+        );
 
         // A taken key fails the whole call (the caller then rolls the transaction back).
         let mut again = event(9);
@@ -173,79 +173,81 @@ async fn accounts_and_restrictions_load_for_many_accounts() {
 }
 
 #[tokio::test]
-async fn signal_counts_for_many_accounts_agree_with_one_at_a_time() {
+async fn counters_for_many_accounts_agree_with_the_signals_and_stay_bounded() {
     each_backend(|db| async move {
+        let hour = trustwork_core::HOUR_MS;
+        let now = Timestamp(40 * trustwork_core::DAY_MS);
         let mut signals = Vec::new();
-        for n in 0..400_i64 {
+        for n in 0..600_i64 {
             signals.push(NewSignal {
                 account_id: format!("acc_{}", n % 5),
-                kind: if n % 3 == 0 {
-                    "contact_attempt"
-                } else {
-                    "message_recipient"
+                kind: match n % 3 {
+                    0 => "contact_attempt",
+                    1 => "payment_attempt",
+                    _ => "message_recipient",
                 },
                 ref_id: format!("person_{}", n % 11),
-                at: Timestamp(n),
+                // Spread over 35 days: some attempts have left the 30-day window, most
+                // recipients the hour.
+                at: Timestamp(now.millis() - (n * 7 * hour) % (35 * 24 * hour) - n),
+            });
+        }
+        // acc_9 wrote to more people within the hour than are kept.
+        for n in 0..(MAX_RECENT_REFS as i64 + 40) {
+            signals.push(NewSignal {
+                account_id: "acc_9".into(),
+                kind: "message_recipient",
+                ref_id: format!("p{n}"),
+                at: Timestamp(now.millis() - 1_000 + n),
             });
         }
         let mut tx = db.begin().await.unwrap();
-        tx.add_signals(&signals).await.unwrap();
-        let ids = ["acc_0", "acc_1", "acc_2", "acc_3", "acc_4", "acc_none"];
-        let since = Timestamp(100);
-        let found = tx
-            .signal_times_of_accounts(
-                &ids,
-                &["contact_attempt", "message_recipient"],
-                since,
-                "message_recipient",
-                since,
-            )
-            .await
-            .unwrap();
-        let mut counts: Vec<(String, String, i64)> = Vec::new();
-        for (account, kind, at) in &found.times {
-            assert!(*at > since);
-            match counts
-                .iter_mut()
-                .find(|(a, k, _)| a == account && k == kind)
-            {
-                Some(c) => c.2 += 1,
-                None => counts.push((account.clone(), kind.clone(), 1)),
-            }
-        }
-        counts.sort();
-        let mut one_by_one = Vec::new();
+        tx.add_signals(&signals[..300]).await.unwrap();
+        tx.add_signals(&signals[300..]).await.unwrap();
+        let ids = [
+            "acc_0", "acc_1", "acc_2", "acc_3", "acc_4", "acc_9", "acc_none",
+        ];
+        let together = tx.actor_counters(&ids, now).await.unwrap();
         for id in ids {
-            for kind in ["contact_attempt", "message_recipient"] {
-                let n = tx.count_signals(id, kind, since).await.unwrap();
-                if n > 0 {
-                    one_by_one.push((id.to_owned(), kind.to_owned(), n));
-                }
-            }
-        }
-        one_by_one.sort();
-        assert_eq!(counts, one_by_one);
-
-        for id in ids {
-            let refs: Vec<_> = found.refs.iter().filter(|(a, _, _)| a == id).collect();
+            let alone = tx.actor_counters(&[id], now).await.unwrap();
+            assert_eq!(together.get(id), alone.get(id), "{id}");
+            let counted = Before::of_actor(&together.get(id).cloned().unwrap_or_default(), now);
+            // What the signals say, with the hour-bucket rule of `core`.
+            let first = first_bucket(now, ATTEMPTS_WINDOW_MS);
+            let attempts = |kind: &str| {
+                signals
+                    .iter()
+                    .filter(|s| s.account_id == id && s.kind == kind && bucket_of(s.at) >= first)
+                    .count() as i64
+            };
+            let since = now.plus_millis(-hour);
+            let people: HashSet<&str> = signals
+                .iter()
+                .filter(|s| s.account_id == id && s.kind == "message_recipient" && s.at > since)
+                .map(|s| s.ref_id.as_str())
+                .collect();
             assert_eq!(
-                refs.len() as i64,
-                tx.count_distinct_signal_refs(id, "message_recipient", since)
-                    .await
-                    .unwrap(),
+                counted.contact_attempts_30d,
+                attempts("contact_attempt"),
                 "{id}"
             );
-            // Each person with the latest time the account messaged them.
-            for (_, person, at) in refs {
-                let latest = signals
-                    .iter()
-                    .filter(|s| {
-                        s.account_id == *id && s.ref_id == *person && s.kind == "message_recipient"
-                    })
-                    .map(|s| s.at)
-                    .max();
-                assert_eq!(Some(*at), latest, "{id} {person}");
-            }
+            assert_eq!(
+                counted.payment_attempts_30d,
+                attempts("payment_attempt"),
+                "{id}"
+            );
+            assert_eq!(
+                counted.recipients_1h,
+                people.len().min(MAX_RECENT_REFS) as i64,
+                "{id}"
+            );
+            assert_eq!(
+                tx.counted(id, "contact_attempt", ATTEMPTS_WINDOW_MS, now)
+                    .await
+                    .unwrap(),
+                attempts("contact_attempt"),
+                "{id}"
+            );
         }
         tx.commit().await.unwrap();
     })

@@ -66,39 +66,60 @@ async fn events_are_unique_per_key_and_decisions_are_found() {
 async fn signals_letters_fingerprints_and_policies() {
     each_backend(|db| async move {
         let mut tx = db.begin().await.unwrap();
+        let hour = trustwork_core::HOUR_MS;
         for (i, r) in ["b", "c", "b"].iter().enumerate() {
             tx.add_signal("a", "message_recipient", r, Timestamp(100 + i as i64))
                 .await
                 .unwrap();
         }
-        tx.add_signal("a", "contact_attempt", "e1", Timestamp(50))
-            .await
-            .unwrap();
+        for at in [50, 60, hour + 5] {
+            tx.add_signal("a", "contact_attempt", "e1", Timestamp(at))
+                .await
+                .unwrap();
+        }
+        // The record keeps each attempt; a message's recipients only count.
         assert_eq!(
-            tx.count_signals("a", "message_recipient", Timestamp(0))
+            tx.count_signals("a", "contact_attempt", Timestamp(0))
                 .await
                 .unwrap(),
             3
         );
         assert_eq!(
-            tx.count_signals("a", "message_recipient", Timestamp(100))
-                .await
-                .unwrap(),
-            2
-        );
-        assert_eq!(
-            tx.count_distinct_signal_refs("a", "message_recipient", Timestamp(0))
-                .await
-                .unwrap(),
-            2
-        );
-        assert_eq!(
             tx.count_signals("a", "contact_attempt", Timestamp(50))
                 .await
                 .unwrap(),
-            0,
+            2,
             "window is exclusive"
         );
+        assert_eq!(
+            tx.count_signals("a", "message_recipient", Timestamp(0))
+                .await
+                .unwrap(),
+            0
+        );
+        // Counted in hour buckets: a bucket counts while part of its hour is in the window.
+        let now = Timestamp(hour + 10);
+        assert_eq!(
+            tx.counted("a", "contact_attempt", hour, now).await.unwrap(),
+            3
+        );
+        let later = Timestamp(2 * hour + 10);
+        assert_eq!(
+            tx.counted("a", "contact_attempt", hour, later)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            tx.counted("z", "contact_attempt", hour, later)
+                .await
+                .unwrap(),
+            0
+        );
+        let counters = tx.actor_counters(&["a", "z"], now).await.unwrap();
+        let before = trustwork_core::enforcement::counters::Before::of_actor(&counters["a"], now);
+        assert_eq!((before.contact_attempts_30d, before.recipients_1h), (3, 2));
+        assert!(!counters.contains_key("z"));
 
         let high = u64::MAX - 5;
         let l1 = tx
