@@ -8,6 +8,7 @@ mod backtest;
 mod batch;
 mod counters;
 mod effects;
+mod fair;
 mod fingerprints;
 mod pipeline;
 mod policy;

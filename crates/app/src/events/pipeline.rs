@@ -15,6 +15,7 @@
 use super::actors::{ActorCache, Forgotten};
 use super::ahead::{Ahead, decide_ahead};
 use super::batch::{Committed, Decided, decide_group};
+use super::fair::{FromActor, Gatherer};
 use super::{DecisionView, Prepared};
 use crate::{App, AppError, AppResult, WeakApp};
 use std::sync::OnceLock;
@@ -181,20 +182,41 @@ fn restart_on_panic(mut writer: impl FnMut()) -> usize {
     }
 }
 
+impl FromActor for Submission {
+    fn actor_id(&self) -> &str {
+        &self.prepared.event.actor_id
+    }
+}
+
+type Fair = Gatherer<Submission>;
+
+/// Adds to `group` (perhaps begun) what waits: events put aside, then the queue, without waiting.
+fn gather(fair: &mut Fair, receiver: &mut mpsc::Receiver<Submission>, group: &mut Vec<Submission>) {
+    fair.take_deferred(group);
+    while fair.room(group)
+        && let Ok(s) = receiver.try_recv()
+    {
+        fair.offer(s, group);
+    }
+}
+
 async fn write_groups(app: WeakApp, receiver: &mut mpsc::Receiver<Submission>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
+    let mut fair = Fair::new(MAX_GROUP, QUEUE);
     let mut actors = None;
     let mut ahead = None;
     loop {
         // The group may have begun already: events gathered (and perhaps decided ahead) while
         // the one before committed. Whatever queued since joins it.
-        while group.len() < MAX_GROUP
-            && let Ok(s) = receiver.try_recv()
-        {
-            group.push(s);
-        }
-        if group.is_empty() && receiver.recv_many(&mut group, MAX_GROUP).await == 0 {
-            return;
+        gather(&mut fair, receiver, &mut group);
+        if group.is_empty() {
+            let mut arrived = Vec::with_capacity(MAX_GROUP);
+            if receiver.recv_many(&mut arrived, MAX_GROUP).await == 0 {
+                return;
+            }
+            for s in arrived {
+                fair.offer(s, &mut group);
+            }
         }
         let Some(app) = app.upgrade() else {
             return;
@@ -203,7 +225,11 @@ async fn write_groups(app: WeakApp, receiver: &mut mpsc::Receiver<Submission>) {
             ActorCache::new(app.db().backend() == trustwork_store::Backend::Sqlite)
         });
         let current = std::mem::take(&mut group);
-        ahead = write_group(&app, actors, current, ahead, receiver, &mut group).await;
+        fair.start_group();
+        ahead = write_group(
+            &app, actors, current, ahead, receiver, &mut fair, &mut group,
+        )
+        .await;
     }
 }
 
@@ -215,17 +241,14 @@ async fn write_group(
     group: Vec<Submission>,
     ahead: Option<Ahead>,
     receiver: &mut mpsc::Receiver<Submission>,
+    fair: &mut Fair,
     next: &mut Vec<Submission>,
 ) -> Option<Ahead> {
     let (prepared, replies): (Vec<Prepared>, Vec<Reply>) =
         group.into_iter().map(|s| (s.prepared, s.reply)).unzip();
     let (committed, mut ahead) = match decide_group(app, actors, &prepared, ahead).await {
         Ok(committing) if committing.pending() && actors.kept() => {
-            while next.len() < MAX_GROUP
-                && let Ok(s) = receiver.try_recv()
-            {
-                next.push(s);
-            }
+            gather(fair, receiver, next);
             let queued: Vec<&Prepared> = next.iter().map(|s| &s.prepared).collect();
             // The commit first: its first poll hands the round trip to SQLite's thread, and the
             // writer decides ahead while that thread works.
