@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use trustwork_core::Timestamp;
 use trustwork_core::enforcement::counters::{
     ATTEMPTS_WINDOW_MS, ActorCounters, CONTACT_ATTEMPT, MAX_RECENT_REFS, MESSAGE_RECIPIENT,
-    PAYMENT_ATTEMPT, RECIPIENTS_WINDOW_MS, bucket_of, first_bucket,
+    PAYMENT_ATTEMPT, RECIPIENTS_WINDOW_MS, bucket_of, first_bucket, ref_time,
 };
 
 const SIGNAL_COLUMNS: &str = "id, account_id, kind, ref_id, at";
@@ -64,7 +64,7 @@ pub(crate) fn signal_json_rows(
                 .or_default() += 1;
         } else {
             let last = refs.entry((&s.account_id, s.kind, &s.ref_id)).or_default();
-            *last = (*last).max(s.at.millis());
+            *last = (*last).max(ref_time(s.at).millis());
         }
     }
     if !buckets.is_empty() {
@@ -85,9 +85,8 @@ pub(crate) fn signal_json_rows(
             .collect();
         tables.push(
             JsonRows::new("recent_refs", "account_id, kind, ref_id, last_at", &rows)?.upserting(
-                "(account_id, kind, ref_id) DO UPDATE SET last_at = CASE \
-                 WHEN excluded.last_at > recent_refs.last_at THEN excluded.last_at \
-                 ELSE recent_refs.last_at END",
+                "(account_id, kind, ref_id) DO UPDATE SET last_at = excluded.last_at \
+                 WHERE excluded.last_at > recent_refs.last_at",
             ),
         );
     }

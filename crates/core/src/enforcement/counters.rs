@@ -9,6 +9,7 @@
 
 use super::decide::FindingInput;
 use super::event::{Event, EventData};
+use crate::timestamp::MINUTE_MS;
 use crate::{DAY_MS, HOUR_MS, Timestamp};
 use std::collections::{BTreeMap, HashMap};
 
@@ -30,6 +31,16 @@ pub const RECIPIENTS_WINDOW_MS: i64 = HOUR_MS;
 /// Distinct recipients are counted up to this many: a mass-messaging threshold is in the tens,
 /// and a sender writing to a million people must not cost a million entries.
 pub const MAX_RECENT_REFS: usize = 200;
+
+/// A recipient's last message is kept to the minute: a sender writing to the same person all
+/// minute long changes nothing stored after the first message (a recipient leaves the hour
+/// window up to a minute early).
+pub const REF_TIME_MS: i64 = MINUTE_MS;
+
+/// The time kept of a message to a recipient at `at`.
+pub fn ref_time(at: Timestamp) -> Timestamp {
+    Timestamp(at.millis().div_euclid(REF_TIME_MS) * REF_TIME_MS)
+}
 
 /// A rating at or below this is negative feedback.
 pub const NEGATIVE_RATING: u8 = 2;
@@ -94,13 +105,14 @@ impl Buckets {
     }
 }
 
-/// The people an account messaged recently, each with the last time; at most
+/// The people an account messaged recently, each with the last time ([`ref_time`]); at most
 /// [`MAX_RECENT_REFS`], the oldest dropped first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecentRefs(HashMap<String, Timestamp>);
 
 impl RecentRefs {
     pub fn add(&mut self, ref_id: &str, at: Timestamp) {
+        let at = ref_time(at);
         if let Some(last) = self.0.get_mut(ref_id) {
             *last = (*last).max(at);
             return;

@@ -4,7 +4,7 @@
 use crate::account;
 use std::collections::HashSet;
 use trustwork_core::enforcement::counters::{
-    ATTEMPTS_WINDOW_MS, Before, MAX_RECENT_REFS, bucket_of, first_bucket,
+    ATTEMPTS_WINDOW_MS, Before, MAX_RECENT_REFS, bucket_of, first_bucket, ref_time,
 };
 use trustwork_core::{Actor, LiftCondition, ReasonCode, Restriction, Role, Severity, Timestamp};
 use trustwork_store::StoreError;
@@ -223,7 +223,9 @@ async fn counters_for_many_accounts_agree_with_the_signals_and_stay_bounded() {
             let since = now.plus_millis(-hour);
             let people: HashSet<&str> = signals
                 .iter()
-                .filter(|s| s.account_id == id && s.kind == "message_recipient" && s.at > since)
+                .filter(|s| {
+                    s.account_id == id && s.kind == "message_recipient" && ref_time(s.at) > since
+                })
                 .map(|s| s.ref_id.as_str())
                 .collect();
             assert_eq!(

@@ -116,8 +116,10 @@ async fn signals_letters_fingerprints_and_policies() {
                 .unwrap(),
             0
         );
-        let counters = tx.actor_counters(&["a", "z"], now).await.unwrap();
-        let before = trustwork_core::enforcement::counters::Before::of_actor(&counters["a"], now);
+        // Recipients are kept to the minute (all three messages in minute 0).
+        let early = Timestamp(30 * 60_000);
+        let counters = tx.actor_counters(&["a", "z"], early).await.unwrap();
+        let before = trustwork_core::enforcement::counters::Before::of_actor(&counters["a"], early);
         assert_eq!((before.contact_attempts_30d, before.recipients_1h), (3, 2));
         assert!(!counters.contains_key("z"));
 
