@@ -44,6 +44,18 @@ impl Actor {
             }
         }
     }
+
+    /// Records a decision's signals and answers those that change what is stored: a message to
+    /// someone already written to this minute adds nothing to `recent_refs`, and writing it
+    /// again would cost a lookup in the database for nothing (most of a busy sender's messages).
+    pub fn record_new(&mut self, signals: Vec<Signal>) -> Vec<Signal> {
+        signals
+            .into_iter()
+            .filter(|s| {
+                s.account_id != self.account.id || self.counters.record(s.kind, &s.ref_id, s.at, 1)
+            })
+            .collect()
+    }
 }
 
 /// What the planner needs of an account.

@@ -204,8 +204,7 @@ pub(super) fn decide_in_memory(
         rows.cases.push((case, audit));
     }
     rows.decisions.push(view.stored(&p.event.actor_id, now)?);
-    actor.apply(&[], &plan.signals);
-    rows.signals.extend(plan.signals);
+    rows.signals.extend(actor.record_new(plan.signals));
     if !subscriptions.is_empty() {
         rows.deliveries.extend(deliveries_for(
             subscriptions,

@@ -111,22 +111,26 @@ impl Buckets {
 pub struct RecentRefs(HashMap<String, Timestamp>);
 
 impl RecentRefs {
-    pub fn add(&mut self, ref_id: &str, at: Timestamp) {
+    /// Answers whether what is kept changed (a new person, or a later minute): a message to
+    /// someone already written to this minute need not be stored again.
+    pub fn add(&mut self, ref_id: &str, at: Timestamp) -> bool {
         let at = ref_time(at);
         if let Some(last) = self.0.get_mut(ref_id) {
+            let later = at > *last;
             *last = (*last).max(at);
-            return;
+            return later;
         }
         if self.0.len() >= MAX_RECENT_REFS
             && let Some(oldest) = self
                 .0
                 .iter()
-                .min_by_key(|(id, t)| (**t, (*id).clone()))
+                .min_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)))
                 .map(|(id, _)| id.clone())
         {
             self.0.remove(&oldest);
         }
         self.0.insert(ref_id.to_owned(), at);
+        true
     }
 
     /// How many were messaged after `since`.
@@ -149,13 +153,16 @@ pub struct ActorCounters {
 
 impl ActorCounters {
     /// Adds a signal about this actor (kinds the actor's counters do not read change nothing).
-    pub fn record(&mut self, kind: &str, ref_id: &str, at: Timestamp, n: i64) {
+    /// Answers whether it changed what is stored of the counters: false only for a recipient
+    /// already written to in the same minute.
+    pub fn record(&mut self, kind: &str, ref_id: &str, at: Timestamp, n: i64) -> bool {
         match kind {
             CONTACT_ATTEMPT => self.contact_attempts.add(bucket_of(at), n),
             PAYMENT_ATTEMPT => self.payment_attempts.add(bucket_of(at), n),
-            MESSAGE_RECIPIENT => self.recipients.add(ref_id, at),
+            MESSAGE_RECIPIENT => return self.recipients.add(ref_id, at),
             _ => {}
         }
+        true
     }
 
     /// Drops what has left every window (the clock only moves forward).
@@ -370,6 +377,11 @@ mod tests {
         c.record(MESSAGE_RECIPIENT, "c2", t0, 1);
         let at = |min: i64| Before::of_actor(&c, t0.plus_millis(min * 60_000)).recipients_1h;
         assert_eq!((at(50), at(70), at(100)), (2, 1, 0));
+        // Only a new person or a later minute changes what is stored.
+        assert!(c.recipients.add("c9", t0));
+        assert!(!c.recipients.add("c9", t0.plus_millis(59_000)));
+        assert!(c.recipients.add("c9", t0.plus_millis(60_000)));
+        assert!(!c.recipients.add("c9", t0));
         for i in 0..(MAX_RECENT_REFS + 50) {
             c.record(MESSAGE_RECIPIENT, &format!("r{i}"), t0, 1);
         }
