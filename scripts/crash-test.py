@@ -22,6 +22,8 @@ root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 binary = os.path.join(root, "target", "release", "trustwork")
 tmp = tempfile.mkdtemp(prefix="tw-crash-")
 db_url = args.database_url or f"sqlite://{tmp}/crash.db"
+# On PostgreSQL the server and the commands must be given one secret key.
+os.environ.setdefault("TRUSTWORK_ENCRYPTION_KEY", os.urandom(32).hex())
 
 def run(*cmd):
     return subprocess.run([binary, *cmd, "--database-url", db_url, "--data-dir", tmp], check=True, capture_output=True, text=True).stdout.strip()

@@ -27,6 +27,8 @@ else
   trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 fi
 
+# On PostgreSQL the server and the commands must be given one secret key.
+export TRUSTWORK_ENCRYPTION_KEY="${TRUSTWORK_ENCRYPTION_KEY:-$(python3 -c 'import secrets; print(secrets.token_hex(32))')}"
 token=$("$bin" token create --name load --scope accounts:write --database-url "$db_url" --data-dir "$dir" 2>/dev/null)
 RUST_LOG="${SERVER_LOG:-warn}" "$bin" serve --bind "127.0.0.1:$port" --database-url "$db_url" --data-dir "$dir" >"$dir/server.log" 2>&1 &
 pid=$!

@@ -43,6 +43,8 @@ pub struct Db {
     /// [`WriteSlot`]); on PostgreSQL, `None`: writes come from the pool.
     writer: Option<Arc<Writer>>,
     backend: Backend,
+    /// PostgreSQL's URL, for the connections that listen for notifications.
+    listen_url: Option<Arc<str>>,
 }
 
 /// SQLite's single write connection. SQLite lets one writer in at a time anyway; taking turns
@@ -92,6 +94,7 @@ impl Db {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        let listen_url = (backend == Backend::Postgres).then(|| Arc::from(url.as_str()));
         let (pool, writer) = match backend {
             Backend::Sqlite => {
                 let readers = sqlite_pool(3).connect_with(options.clone()).await?;
@@ -123,6 +126,7 @@ impl Db {
             pool,
             writer,
             backend,
+            listen_url,
         })
     }
 
@@ -169,6 +173,17 @@ impl Db {
         })
     }
 
+    /// On PostgreSQL, a connection listening on `channels` (see [`Tx::notify`]); `None` on
+    /// SQLite, where one process serves the database.
+    pub async fn listener(&self, channels: &[&str]) -> Result<Option<Listener>> {
+        let Some(url) = &self.listen_url else {
+            return Ok(None);
+        };
+        let mut inner = sqlx::postgres::PgListener::connect(url).await?;
+        inner.listen_all(channels.iter().copied()).await?;
+        Ok(Some(Listener(inner)))
+    }
+
     /// Checks that the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -183,6 +198,17 @@ impl Db {
             tracing::warn!(error = %e, "closing the write connection");
         }
         self.pool.close().await;
+    }
+}
+
+/// Notifications from other server nodes on one PostgreSQL.
+pub struct Listener(sqlx::postgres::PgListener);
+
+impl Listener {
+    /// The next notification's channel, or `None` when the connection was lost and made again
+    /// (notifications sent meanwhile are lost: the caller reads again what they announce).
+    pub async fn recv(&mut self) -> Result<Option<String>> {
+        Ok(self.0.try_recv().await?.map(|n| n.channel().to_owned()))
     }
 }
 

@@ -28,7 +28,7 @@ pub mod timers;
 pub mod verification;
 pub mod webhooks;
 
-pub use db::{Backend, Db, Tx};
+pub use db::{Backend, Db, Listener, Tx};
 pub use error::StoreError;
 pub use group::{GroupRows, GroupStart, NewTimer};
 pub use ids::new_id;

@@ -11,6 +11,18 @@ impl Tx {
         Ok(v)
     }
 
+    /// Tells the other server nodes listening on `channel` ([`crate::Db::listener`]), when
+    /// this transaction commits (PostgreSQL; nothing on SQLite).
+    pub async fn notify(&mut self, channel: &str) -> Result<()> {
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(channel)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn put_setting(&mut self, key: &str, value: &str) -> Result<()> {
         sqlx::query(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -43,8 +43,8 @@ pub struct ServeOptions {
     pub secure_cookies: bool,
 }
 
-/// Serves until `shutdown` resolves, with the outbox and webhook workers and the timer runner
-/// beside it; then finishes in-flight requests and stops the workers.
+/// Serves until `shutdown` resolves, with the outbox and webhook workers, the timer runner and
+/// the policy watcher beside it; then finishes in-flight requests and stops the workers.
 pub async fn serve(
     app: trustwork_app::App,
     options: ServeOptions,
@@ -61,6 +61,11 @@ pub async fn serve(
         let stopped = stopped.clone();
         tokio::spawn(async move { app.run_webhook_worker(stopped).await })
     };
+    let policy = {
+        let app = app.clone();
+        let stopped = stopped.clone();
+        tokio::spawn(async move { app.watch_policy(stopped).await })
+    };
     let timers = {
         let app = app.clone();
         tokio::spawn(async move { app.run_timer_runner(stopped).await })
@@ -74,5 +79,6 @@ pub async fn serve(
     let _ = outbox.await;
     let _ = webhooks.await;
     let _ = timers.await;
+    let _ = policy.await;
     result
 }

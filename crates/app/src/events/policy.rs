@@ -70,13 +70,17 @@ impl App {
         self.live_policy().get().source.clone()
     }
 
-    /// Validates and activates a new policy. A policy that does not parse changes nothing.
+    /// Validates and activates a new policy, on every server node: it is stored as the live
+    /// policy, and the other nodes hear of it (PostgreSQL `NOTIFY`, see [`App::watch_policy`]).
+    /// A policy that does not parse changes nothing.
     pub async fn load_policy(&self, source: &str) -> AppResult<String> {
         let policy = Policy::parse(source).map_err(AppError::Policy)?;
         let version = policy.version.clone();
         let mut tx = self.db().begin().await?;
         tx.record_policy_version(&version, source, self.now())
             .await?;
+        tx.put_setting(LIVE_POLICY, source).await?;
+        tx.notify(POLICY_CHANNEL).await?;
         tx.commit().await?;
         self.live_policy().set(LoadedPolicy {
             policy,
@@ -85,7 +89,69 @@ impl App {
         tracing::info!(%version, "policy loaded");
         Ok(version)
     }
+
+    /// Puts the stored live policy in force here if it differs from this node's (at start, and
+    /// when another node changed it). Answers whether it changed.
+    pub async fn refresh_policy(&self) -> AppResult<bool> {
+        let stored = {
+            let mut tx = self.db().read().await?;
+            tx.setting(LIVE_POLICY).await?
+        };
+        let Some(source) = stored else {
+            return Ok(false);
+        };
+        if source == self.live_policy().get().source {
+            return Ok(false);
+        }
+        // It parsed when it was stored; a build whose parser refuses it keeps what it has.
+        let policy = Policy::parse(&source).map_err(AppError::Policy)?;
+        tracing::info!(version = %policy.version, "policy changed on another node; in force here");
+        self.live_policy().set(LoadedPolicy { policy, source });
+        Ok(true)
+    }
+
+    /// Keeps this node's policy the stored one until `shutdown`: woken by another node's
+    /// `NOTIFY` on PostgreSQL, and reading it again every [`POLICY_POLL`] whatever happens (a
+    /// notification lost while the listening connection was down, or a second process on one
+    /// SQLite file).
+    pub async fn watch_policy(&self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        let mut listener = match self.db().listener(&[POLICY_CHANNEL]).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for policy changes; polling only");
+                None
+            }
+        };
+        loop {
+            let heard = async {
+                match listener.as_mut() {
+                    Some(l) => l.recv().await.map(|_| ()),
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = shutdown.changed() => return,
+                result = heard => {
+                    if let Err(e) = result {
+                        tracing::warn!(error = %e, "policy listener failed; polling only");
+                        listener = None;
+                    }
+                }
+                () = tokio::time::sleep(POLICY_POLL) => {}
+            }
+            if let Err(e) = self.refresh_policy().await {
+                tracing::warn!(error = %e, "cannot read the stored policy");
+            }
+        }
+    }
 }
+
+/// The setting holding the live policy's text.
+const LIVE_POLICY: &str = "live_policy";
+/// The PostgreSQL channel policy changes are announced on.
+const POLICY_CHANNEL: &str = "trustwork_policy";
+/// How often a node reads the stored policy without being told.
+const POLICY_POLL: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@ mod errors;
 mod events;
 mod identity_story;
 mod mail;
+mod nodes;
 mod pipeline;
 mod restrictions;
 mod review;
