@@ -309,7 +309,10 @@ mod tests {
             .unwrap()
         };
         let refused = secret_key(&on("postgres://db.internal/tw", None)).unwrap_err();
-        assert!(refused.to_string().contains("TRUSTWORK_ENCRYPTION_KEY"), "{refused}");
+        assert!(
+            refused.to_string().contains("TRUSTWORK_ENCRYPTION_KEY"),
+            "{refused}"
+        );
         let key = "k".repeat(40);
         assert_eq!(
             secret_key(&on("postgres://db.internal/tw", Some(&key))).unwrap(),

@@ -94,17 +94,20 @@ impl Tx {
     }
 
     /// Claims up to `limit` of the oldest due messages at once, oldest first (one write
-    /// transaction for a batch of mail, not one each). The predicate is repeated in the outer
-    /// WHERE so that of two concurrent claimers on PostgreSQL, the loser updates nothing.
+    /// transaction for a batch of mail, not one each). Concurrent claimers on PostgreSQL skip
+    /// each other's locked rows; the predicate is repeated in the outer WHERE so that a row is
+    /// never claimed twice.
     pub async fn claim_outbox_batch(
         &mut self,
         now: Timestamp,
         lock_until: Timestamp,
         limit: i64,
     ) -> Result<Vec<OutboxMessage>> {
+        let skip = crate::rows::skip_locked(self.backend);
         let sql = sqlx::AssertSqlSafe(format!(
-            "UPDATE outbox SET status = 'delivering', locked_until = $1, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM outbox WHERE {DUE} ORDER BY next_attempt_at, id LIMIT $3) AND {DUE} \
+            "WITH picked AS MATERIALIZED (SELECT id FROM outbox WHERE {DUE} ORDER BY next_attempt_at, id LIMIT $3{skip}) \
+             UPDATE outbox SET status = 'delivering', locked_until = $1, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM picked) AND {DUE} \
              RETURNING {COLUMNS}"
         ));
         let rows: Vec<OutboxRow> = sqlx::query_as(sql)

@@ -261,6 +261,16 @@ pub(crate) fn json_rows_fit(backend: Backend, rows: usize) -> bool {
     backend == Backend::Sqlite && rows > 1
 }
 
+/// What a claim's inner `SELECT` adds so that nodes claiming work at once on PostgreSQL each
+/// take other rows instead of queueing behind one another's lock (and all but one then finding
+/// nothing): ` FOR UPDATE SKIP LOCKED`. SQLite serialises writers anyway.
+pub(crate) fn skip_locked(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    }
+}
+
 /// At most this many values in one `IN (…)` list.
 pub(crate) const MAX_IN: usize = 512;
 

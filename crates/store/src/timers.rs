@@ -83,18 +83,20 @@ impl Tx {
     }
 
     /// Claims one due timer for `runner` until `lock_until`. Of two processes claiming at once,
-    /// exactly one gets it: the outer WHERE repeats the predicate, so on PostgreSQL the second
-    /// UPDATE re-checks the row after the first commits and matches nothing; SQLite serialises
-    /// writers outright.
+    /// each gets a different one: on PostgreSQL the inner SELECT skips rows another claim has
+    /// locked (and the outer WHERE repeats the predicate, so a row is never claimed twice);
+    /// SQLite serialises writers outright.
     pub async fn claim_timer(
         &mut self,
         runner: &str,
         now: Timestamp,
         lock_until: Timestamp,
     ) -> Result<Option<Timer>> {
+        let skip = crate::rows::skip_locked(self.backend);
         let sql = sqlx::AssertSqlSafe(format!(
-            "UPDATE timers SET status = 'running', locked_until = $1, locked_by = $2, attempts = attempts + 1 \
-             WHERE id = (SELECT id FROM timers WHERE {DUE} ORDER BY due_at, id LIMIT 1) AND {DUE} \
+            "WITH picked AS MATERIALIZED (SELECT id FROM timers WHERE {DUE} ORDER BY due_at, id LIMIT 1{skip}) \
+             UPDATE timers SET status = 'running', locked_until = $1, locked_by = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM picked) AND {DUE} \
              RETURNING {COLUMNS}"
         ));
         let row: Option<TimerRow> = sqlx::query_as(sql)

@@ -271,16 +271,18 @@ impl Tx {
     }
 
     /// Claims the oldest due delivery and counts the attempt, locked until `lock_until`. As for
-    /// the outbox, the predicate is repeated in the outer WHERE so that of two concurrent
-    /// claimers on PostgreSQL the loser updates nothing.
+    /// the outbox, concurrent claimers on PostgreSQL skip each other's locked rows, and the
+    /// predicate is repeated in the outer WHERE so that a row is never claimed twice.
     pub async fn claim_webhook_delivery(
         &mut self,
         now: Timestamp,
         lock_until: Timestamp,
     ) -> Result<Option<WebhookDelivery>> {
+        let skip = crate::rows::skip_locked(self.backend);
         let sql = sqlx::AssertSqlSafe(format!(
-            "UPDATE webhook_deliveries SET status = 'delivering', locked_until = $1, attempts = attempts + 1 \
-             WHERE id = (SELECT id FROM webhook_deliveries WHERE {DUE} ORDER BY next_attempt_at, id LIMIT 1) AND {DUE} \
+            "WITH picked AS MATERIALIZED (SELECT id FROM webhook_deliveries WHERE {DUE} ORDER BY next_attempt_at, id LIMIT 1{skip}) \
+             UPDATE webhook_deliveries SET status = 'delivering', locked_until = $1, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM picked) AND {DUE} \
              RETURNING {DELIVERY_COLUMNS}"
         ));
         let row: Option<DeliveryRow> = sqlx::query_as(sql)

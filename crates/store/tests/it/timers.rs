@@ -218,3 +218,48 @@ async fn two_processes_never_fire_the_same_timer() {
         pg.cleanup().await;
     }
 }
+
+/// Two nodes claiming at once on PostgreSQL each take a different timer: the second claim skips
+/// the row the first holds locked instead of waiting for its commit (and then finding nothing).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_claims_on_postgres_skip_each_others_rows() {
+    let Some(url) = postgres_url() else {
+        return;
+    };
+    let pg = TestDb::postgres(&url).await.unwrap();
+    let mut tx = pg.db.begin().await.unwrap();
+    for (id, due) in [("t1", 100), ("t2", 200)] {
+        tx.schedule_timer(
+            id,
+            "verification_deadline",
+            id,
+            Timestamp(due),
+            Timestamp(0),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let other = Db::connect(&pg.url).await.unwrap();
+    let mut first = pg.db.begin().await.unwrap();
+    let held = first
+        .claim_timer("node-a", Timestamp(500), Timestamp(10_000))
+        .await
+        .unwrap()
+        .unwrap();
+    // `first` is still open, its row locked: the other node does not wait for it.
+    let mut second = other.begin().await.unwrap();
+    let taken = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        second.claim_timer("node-b", Timestamp(500), Timestamp(10_000)),
+    )
+    .await
+    .expect("the second claim does not wait for the first")
+    .unwrap()
+    .unwrap();
+    assert_eq!((held.id.as_str(), taken.id.as_str()), ("t1", "t2"));
+    second.commit().await.unwrap();
+    first.commit().await.unwrap();
+    other.close().await;
+    pg.cleanup().await;
+}
