@@ -7,6 +7,10 @@
 local actors = tonumber(os.getenv("ACTORS") or "10000")
 local hot_share = tonumber(os.getenv("HOT_SHARE") or "0")
 local hot_text = os.getenv("HOT_TEXT") or "clean"
+-- REPLAY (0 to 1, default 0): that share of the requests sends the thread's previous request again,
+-- same key and body, as a client retrying after a timeout does (a replay, decided once).
+local replay = tonumber(os.getenv("REPLAY") or "0")
+local last = nil
 local counter = 0
 local thread_id = 0
 
@@ -37,6 +41,9 @@ local bad = {
 }
 
 request = function()
+  if last ~= nil and replay > 0 and math.random() < replay then
+    return last
+  end
   counter = counter + 1
   local n, c, active, text
   if hot_share > 0 and math.random() < hot_share then
@@ -66,7 +73,8 @@ request = function()
   headers["Content-Type"] = "application/json"
   headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
   headers["Idempotency-Key"] = "load-" .. tid .. "-" .. counter .. "-" .. os.time()
-  return wrk.format("POST", "/api/v1/events", headers, body)
+  last = wrk.format("POST", "/api/v1/events", headers, body)
+  return last
 end
 
 local non2xx = 0
