@@ -6,9 +6,37 @@ use trustwork_core::standing::{
     self as rules, Permission, Standing, TopRatedHoldCheck, top_rated_hold_check,
 };
 use trustwork_core::verification::VerificationCase;
-use trustwork_core::{Actor, Capability, Restriction, Role};
+use trustwork_core::{Actor, Capability, Restriction, Role, Timestamp};
 use trustwork_store::accounts::Account;
 use trustwork_store::new_id;
+
+/// An account as the layers above `app` see it: the stored row without its password hash, which
+/// never leaves this crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountView {
+    pub id: String,
+    /// Lower-cased; unique.
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub identity_verified_at: Option<Timestamp>,
+    pub balance_cents: i64,
+    pub created_at: Timestamp,
+}
+
+impl From<Account> for AccountView {
+    fn from(a: Account) -> Self {
+        AccountView {
+            id: a.id,
+            email: a.email,
+            display_name: a.display_name,
+            role: a.role,
+            identity_verified_at: a.identity_verified_at,
+            balance_cents: a.balance_cents,
+            created_at: a.created_at,
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct NewAccount {
@@ -22,7 +50,7 @@ pub struct NewAccount {
 /// Everything about an account's standing in one read.
 #[derive(Debug, Clone)]
 pub struct AccountOverview {
-    pub account: Account,
+    pub account: AccountView,
     pub standing: Standing,
     pub permissions: Vec<(Capability, Permission)>,
     /// All restrictions, lifted ones included, oldest first.
@@ -72,7 +100,7 @@ fn valid_email(email: &str) -> bool {
 }
 
 impl App {
-    pub async fn create_account(&self, actor: &Actor, new: NewAccount) -> AppResult<Account> {
+    pub async fn create_account(&self, actor: &Actor, new: NewAccount) -> AppResult<AccountView> {
         let email = new.email.trim().to_lowercase();
         if !valid_email(&email) {
             return Err(AppError::invalid("email", "is not an email address"));
@@ -124,12 +152,12 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(account)
+        Ok(account.into())
     }
 
-    pub async fn account(&self, id: &str) -> AppResult<Account> {
+    pub async fn account(&self, id: &str) -> AppResult<AccountView> {
         let mut tx = self.db().begin().await?;
-        Ok(tx.account(id).await?)
+        Ok(tx.account(id).await?.into())
     }
 
     pub async fn account_overview(&self, id: &str) -> AppResult<AccountOverview> {
@@ -147,15 +175,16 @@ impl App {
                 now,
                 self.policy().top_rated_hold_cooldown_days,
             ),
-            account,
+            account: account.into(),
             restrictions,
             verification_cases,
         })
     }
 
-    pub async fn search_accounts(&self, query: &str) -> AppResult<Vec<Account>> {
+    pub async fn search_accounts(&self, query: &str) -> AppResult<Vec<AccountView>> {
         let mut tx = self.db().begin().await?;
-        Ok(tx.search_accounts(query, 50).await?)
+        let found = tx.search_accounts(query, 50).await?;
+        Ok(found.into_iter().map(AccountView::from).collect())
     }
 
     pub async fn audit_of(

@@ -3,7 +3,6 @@
 use crate::tokens::{constant_time_eq, keyed_hash, random_secret};
 use crate::{App, AppError, AppResult};
 use trustwork_core::{Capability, standing};
-use trustwork_store::accounts::Account;
 use trustwork_store::auth::{ApiToken, Session};
 use trustwork_store::new_id;
 
@@ -37,7 +36,7 @@ impl Scope {
 /// A signed-in console user.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
-    pub account: Account,
+    pub account: crate::accounts::AccountView,
     pub session_id: String,
     pub csrf_token: String,
 }
@@ -151,7 +150,7 @@ impl App {
         Ok((
             token,
             SignedIn {
-                account,
+                account: account.into(),
                 session_id: session.id,
                 csrf_token: session.csrf_token,
             },
@@ -181,7 +180,7 @@ impl App {
         }
         tx.commit().await?;
         Ok(Some(SignedIn {
-            account,
+            account: account.into(),
             session_id: session.id,
             csrf_token: session.csrf_token,
         }))

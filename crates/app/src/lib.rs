@@ -6,6 +6,7 @@ mod app;
 mod audit;
 mod clock;
 mod error;
+mod identity;
 mod mailer;
 mod notices;
 mod password;
@@ -29,6 +30,10 @@ pub use error::{AppError, AppResult};
 pub use mailer::{DevMailbox, Email, MailError, MailFuture, Mailer, SmtpMailer};
 pub use webhooks::WebhookConfig;
 
-/// Re-exported so the web and CLI layers name storage records without depending on the store.
-pub use trustwork_store as store;
-pub use trustwork_store::{Db, StoreError};
+/// The records the layers above show as they are stored (none carries a secret; an account is
+/// shown as [`accounts::AccountView`], without its password hash).
+pub mod records {
+    pub use trustwork_store::marketplace::{Contract, Proposal, Withdrawal};
+    pub use trustwork_store::timers::Timer;
+    pub use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};
+}

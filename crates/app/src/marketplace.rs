@@ -236,7 +236,10 @@ impl App {
 
     /// Freelancers a client can find: those allowed to appear in search whose name or email
     /// matches. Accounts on hold are left out.
-    pub async fn search_freelancers(&self, query: &str) -> AppResult<Vec<Account>> {
+    pub async fn search_freelancers(
+        &self,
+        query: &str,
+    ) -> AppResult<Vec<crate::accounts::AccountView>> {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let mut visible = Vec::new();
@@ -246,7 +249,7 @@ impl App {
                     .await?
                     .allowed
             {
-                visible.push(account);
+                visible.push(account.into());
             }
         }
         Ok(visible)

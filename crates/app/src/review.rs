@@ -57,7 +57,7 @@ pub struct QueueFilter {
 pub struct CaseDetail {
     pub case: ReviewCase,
     pub sla: SlaState,
-    pub subject: Account,
+    pub subject: crate::accounts::AccountView,
     pub flags: Vec<Flag>,
     /// The subject's restrictions, oldest first.
     pub restrictions: Vec<Restriction>,
@@ -346,7 +346,7 @@ impl App {
         Ok(CaseDetail {
             sla: case.sla_state(now, &self.policy().review),
             case,
-            subject,
+            subject: subject.into(),
             flags,
             restrictions,
             previous_cases,

@@ -154,7 +154,7 @@ pub(crate) async fn apply_in(
     }
     if r.severity == trustwork_core::Severity::Ban {
         // No re-registration: the banned person's identifying values go on the ban list.
-        crate::events::ban_fingerprints_in(tx, &account.id, now).await?;
+        crate::identity::ban(tx, &account.id, now).await?;
     }
     crate::webhooks::standing_changed_in(app, tx, &r, "applied", now).await?;
     Ok(r)

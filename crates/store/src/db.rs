@@ -145,6 +145,13 @@ impl Db {
         self.backend
     }
 
+    /// Whether every change to an account or its restrictions, by any connection, is noted in
+    /// `account_changes` (SQLite's triggers; see [`Tx::take_account_changes`]): then a writer may
+    /// keep accounts in memory between transactions and forget only those noted.
+    pub fn notes_account_changes(&self) -> bool {
+        self.backend == Backend::Sqlite
+    }
+
     /// SQLite's write connection; `None` on PostgreSQL.
     pub(crate) fn writer(&self) -> Option<&Writer> {
         self.writer.as_deref()

@@ -60,31 +60,40 @@ impl ApiError {
     }
 }
 
-/// The HTTP status for each application error.
+/// The HTTP status for each application error: an exhaustive match, so a new variant must be
+/// given its status here before it compiles (no default to a 500).
 pub fn status_of(e: &AppError) -> StatusCode {
-    match e.code() {
-        "capability_denied" | "login_denied" => StatusCode::FORBIDDEN,
-        "not_found" => StatusCode::NOT_FOUND,
-        "invalid_input" | "invalid_policy" | "insufficient_balance" => {
+    match e {
+        AppError::Domain(d) => domain_status(d),
+        AppError::LoginDenied => StatusCode::FORBIDDEN,
+        AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+        AppError::Invalid { .. } | AppError::Event(_) | AppError::Policy(_) => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        "conflict"
-        | "verification_already_open"
-        | "case_closed"
-        | "already_lifted"
-        | "invalid_transition"
-        | "review_case_resolved"
-        | "review_case_claimed"
-        | "review_claim_required"
-        | "already_flagged"
-        | "appeal_already_filed"
-        | "appeal_window_closed"
-        | "already_overturned"
-        | "appeal_already_decided"
-        | "appeal_same_agent" => StatusCode::CONFLICT,
-        "bad_credentials" => StatusCode::UNAUTHORIZED,
-        "too_many_attempts" => StatusCode::TOO_MANY_REQUESTS,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn domain_status(e: &DomainError) -> StatusCode {
+    match e {
+        DomainError::CapabilityDenied { .. } => StatusCode::FORBIDDEN,
+        DomainError::InsufficientBalance { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        DomainError::VerificationAlreadyOpen { .. }
+        | DomainError::CaseClosed { .. }
+        | DomainError::AlreadyLifted { .. }
+        | DomainError::InvalidTransition { .. }
+        | DomainError::ReviewCaseResolved { .. }
+        | DomainError::ReviewCaseClaimed { .. }
+        | DomainError::ReviewClaimRequired { .. }
+        | DomainError::AlreadyFlagged { .. }
+        | DomainError::AppealAlreadyFiled { .. }
+        | DomainError::AppealWindowClosed { .. }
+        | DomainError::AlreadyOverturned { .. }
+        | DomainError::AppealAlreadyDecided { .. }
+        | DomainError::AppealSameAgent { .. } => StatusCode::CONFLICT,
     }
 }
 

@@ -9,19 +9,17 @@ mod batch;
 mod counters;
 mod effects;
 mod fair;
-mod fingerprints;
 mod pipeline;
 mod policy;
 mod review;
 
 pub use backtest::{BacktestReport, ChangedDecision, candidate};
 pub use counters::{MINHASH_SEED, SIMILAR_LETTER};
-pub(crate) use fingerprints::ban as ban_fingerprints_in;
 pub(crate) use pipeline::Pipeline;
 pub use pipeline::PipelineStats;
 pub use policy::{DEFAULT_POLICY, LivePolicy, LoadedPolicy};
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, identity};
 use actors::Actor;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -396,23 +394,23 @@ impl App {
             .await?;
         // The actor: a sign-up creates it; every other event needs it to exist.
         let mut banned_matches = 0;
-        let account = match &event.data {
-            EventData::AccountSignup(s) => {
-                let prints = fingerprints::of_signup(s);
-                for (kind, value) in &prints {
-                    if tx.banned_by_fingerprint(kind, value).await?.is_some() {
-                        banned_matches += 1;
+        let account =
+            match &event.data {
+                EventData::AccountSignup(s) => {
+                    let prints = identity::of_signup(s);
+                    for (kind, value) in &prints {
+                        if tx.banned_by_fingerprint(kind, value).await?.is_some() {
+                            banned_matches += 1;
+                        }
                     }
+                    let account = identity::create_signed_up(tx, &event.actor_id, s, now).await?;
+                    for (kind, value) in &prints {
+                        tx.add_identity_fingerprint(&account.id, kind, value, now)
+                            .await?;
+                    }
+                    account
                 }
-                let account = fingerprints::create_signed_up(tx, &event.actor_id, s, now).await?;
-                for (kind, value) in &prints {
-                    tx.add_identity_fingerprint(&account.id, kind, value, now)
-                        .await?;
-                }
-                account
-            }
-            _ => {
-                match held {
+                _ => match held {
                     Some(actor) => actor.account.clone(),
                     None => tx.find_account(&event.actor_id).await?.ok_or_else(|| {
                         AppError::NotFound {
@@ -420,13 +418,12 @@ impl App {
                             id: event.actor_id.clone(),
                         }
                     })?,
-                }
-            }
-        };
+                },
+            };
         // One actor's events are decided one at a time, so counters and "already in place"
         // checks see the previous event's effects (PostgreSQL reads only committed rows).
         tx.lock_account(&account.id).await?;
-        banned_matches += fingerprints::remember(tx, &account.id, &event.data, now).await?;
+        banned_matches += identity::remember(tx, &account.id, &event.data, now).await?;
 
         let letter = counters::letter_signature(event);
         let (own, restrictions) = match held {

@@ -221,9 +221,8 @@ async fn write_groups(app: WeakApp, receiver: &mut mpsc::Receiver<Submission>) {
         let Some(app) = app.upgrade() else {
             return;
         };
-        let actors = actors.get_or_insert_with(|| {
-            ActorCache::new(app.db().backend() == trustwork_store::Backend::Sqlite)
-        });
+        let actors =
+            actors.get_or_insert_with(|| ActorCache::new(app.db().notes_account_changes()));
         let current = std::mem::take(&mut group);
         fair.start_group();
         ahead = write_group(

@@ -90,7 +90,7 @@ async fn unverified_freelancer_is_held_after_seven_days_and_released_by_verifica
         }
 
         // Active proposals are cancelled; the hired one and the contract are untouched.
-        let status = |list: &[trustwork_app::store::marketplace::Proposal], id: &str| {
+        let status = |list: &[trustwork_app::records::Proposal], id: &str| {
             list.iter().find(|p| p.id == id).map(|p| p.status)
         };
         let proposals = app.proposals_of(&maria.id).await.unwrap();

@@ -16,8 +16,8 @@ mod timers;
 mod webhooks;
 
 use std::sync::Arc;
+use trustwork_app::accounts::AccountView as Account;
 use trustwork_app::accounts::NewAccount;
-use trustwork_app::store::accounts::Account;
 use trustwork_app::{App, AppConfig, Clock, DevMailbox, FakeClock, Mailer};
 use trustwork_core::{Actor, Role, Timestamp};
 use trustwork_store::Db;

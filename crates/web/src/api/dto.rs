@@ -3,8 +3,8 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 use trustwork_app::accounts::AccountOverview;
-use trustwork_app::store::marketplace::{Contract, Proposal, Withdrawal};
-use trustwork_app::store::timers::Timer;
+use trustwork_app::records::Timer;
+use trustwork_app::records::{Contract, Proposal, Withdrawal};
 use trustwork_core::audit::AuditRecord;
 use trustwork_core::standing::{Permission, TopRatedHoldCheck};
 use trustwork_core::verification::VerificationCase;

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use trustwork_app::auth::Scope;
-use trustwork_app::store::webhooks::{WebhookDelivery, WebhookSubscription};
+use trustwork_app::records::{WebhookDelivery, WebhookSubscription};
 use trustwork_core::Timestamp;
 
 type Answer = Result<Json<Value>, ApiError>;

@@ -1,7 +1,7 @@
 //! Display forms of domain records for the templates.
 
-use trustwork_app::store::accounts::Account;
-use trustwork_app::store::marketplace::{Contract, Proposal};
+use trustwork_app::accounts::AccountView;
+use trustwork_app::records::{Contract, Proposal};
 use trustwork_core::audit::AuditRecord;
 use trustwork_core::verification::VerificationCase;
 use trustwork_core::{Restriction, Timestamp};
@@ -131,7 +131,7 @@ pub struct AccountRow {
 }
 
 impl AccountRow {
-    pub fn new(a: &Account) -> Self {
+    pub fn new(a: &AccountView) -> Self {
         Self {
             id: a.id.clone(),
             name: a.display_name.clone(),

@@ -6,7 +6,7 @@ use crate::support::{Api, BODY_LIMIT, Demo, api, api_with};
 use axum::body::Body;
 use axum::http::{Method, Request, header};
 use serde_json::{Value, json};
-use trustwork_app::store::testing::each_backend;
+use trustwork_store::testing::each_backend;
 
 /// Demo data plus one of each thing a route can name: an active restriction (on Dev), an open
 /// verification case (on Li) and an open job.
@@ -1115,9 +1115,7 @@ async fn the_test_clock_does_not_exist_outside_demo_mode() {
 
 #[tokio::test]
 async fn unknown_routes_and_methods_answer_in_the_error_shape() {
-    let db = trustwork_app::store::testing::TestDb::sqlite()
-        .await
-        .unwrap();
+    let db = trustwork_store::testing::TestDb::sqlite().await.unwrap();
     let api = api(db.db.clone());
     let d = api.seed().await;
     for path in [

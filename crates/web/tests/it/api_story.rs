@@ -5,7 +5,7 @@ use crate::support::{Api, START, api};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use trustwork_app::Clock;
-use trustwork_app::store::testing::each_backend;
+use trustwork_store::testing::each_backend;
 
 const HOLD_DENIES: [&str; 5] = [
     "submit_proposal",

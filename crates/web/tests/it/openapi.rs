@@ -254,9 +254,7 @@ fn every_route_in_the_source_is_documented_and_nothing_else() {
 
 #[tokio::test]
 async fn every_documented_operation_is_routed_with_its_scope() {
-    let db = trustwork_app::store::testing::TestDb::sqlite()
-        .await
-        .unwrap();
+    let db = trustwork_store::testing::TestDb::sqlite().await.unwrap();
     let api = api(db.db.clone());
     let d = api.seed().await;
     let doc = document();
@@ -479,9 +477,7 @@ impl Conformance<'_> {
 
 #[tokio::test]
 async fn answers_match_the_documented_statuses_and_schemas() {
-    let db = trustwork_app::store::testing::TestDb::sqlite()
-        .await
-        .unwrap();
+    let db = trustwork_store::testing::TestDb::sqlite().await.unwrap();
     let api = api(db.db.clone());
     let d = api.seed().await;
     let c = Conformance {

@@ -6,11 +6,11 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
-use trustwork_app::Db;
 use trustwork_app::auth::Scope;
 use trustwork_app::demo::DemoCredentials;
 use trustwork_app::{App, AppConfig, Clock, DevMailbox, FakeClock};
 use trustwork_core::Timestamp;
+use trustwork_store::Db;
 use trustwork_web::WebState;
 
 /// 2026-11-21T00:00:00Z

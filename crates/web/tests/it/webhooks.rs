@@ -3,7 +3,7 @@
 
 use crate::support::api;
 use serde_json::json;
-use trustwork_app::store::testing::each_backend;
+use trustwork_store::testing::each_backend;
 
 #[tokio::test]
 async fn subscriptions_deliveries_and_replays_over_the_api() {
@@ -168,7 +168,7 @@ mod console {
     use crate::support::{Api, Reply, api};
     use axum::body::Body;
     use axum::http::{Method, Request, StatusCode, header};
-    use trustwork_app::store::testing::each_backend;
+    use trustwork_store::testing::each_backend;
 
     async fn send(api: &Api, method: Method, cookie: &str, path: &str, form: &str) -> Reply {
         let r = Request::builder()

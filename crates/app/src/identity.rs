@@ -1,5 +1,7 @@
-//! Identity fingerprints: normalised emails, phones, devices and payment methods. A ban copies an
-//! account's fingerprints to the ban list; a sign-up that matches one is a banned person returning.
+//! Identity: the accounts marketplace sign-ups create, and their fingerprints — normalised
+//! emails, phones, devices and payment methods. A ban copies an account's fingerprints to the ban
+//! list; a sign-up that matches one is a banned person returning. Used by the event pipeline and
+//! by standing (a ban), so it belongs to neither.
 
 use crate::AppResult;
 use trustwork_core::enforcement::EventData;
