@@ -35,11 +35,36 @@ pub(crate) struct Outgoing<'a> {
     pub body: &'a str,
 }
 
+type Connector = hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>;
+
+/// One HTTP client for a worker's deliveries: connections (and TLS sessions) to a receiver are
+/// kept and reused, instead of a new TLS handshake per delivery. Made on the runtime that uses
+/// it (its pooled connections belong to that runtime).
+#[derive(Clone)]
+pub(crate) struct Sender(Client<Connector, Full<Bytes>>);
+
+impl Sender {
+    pub fn new() -> Result<Self, String> {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .map_err(|e| format!("TLS set-up failed: {e}"))?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        Ok(Sender(
+            Client::builder(TokioExecutor::new())
+                .pool_idle_timeout(Duration::from_secs(60))
+                .pool_max_idle_per_host(8)
+                .build(https),
+        ))
+    }
+}
+
 /// Signs and POSTs `out`, giving up after `timeout`. Any 2xx is success; everything else
 /// (another status, a refused connection, a timeout) is an error to retry.
-pub(crate) async fn post(out: &Outgoing<'_>, timeout: Duration) -> Answer {
+pub(crate) async fn post(sender: &Sender, out: &Outgoing<'_>, timeout: Duration) -> Answer {
     let started = Instant::now();
-    let result = tokio::time::timeout(timeout, attempt(out)).await;
+    let result = tokio::time::timeout(timeout, attempt(sender, out)).await;
     let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     let (status_code, error) = match result {
         Err(_) => (
@@ -57,7 +82,7 @@ pub(crate) async fn post(out: &Outgoing<'_>, timeout: Duration) -> Answer {
     }
 }
 
-async fn attempt(out: &Outgoing<'_>) -> Result<u16, String> {
+async fn attempt(sender: &Sender, out: &Outgoing<'_>) -> Result<u16, String> {
     let uri: Uri = out
         .url
         .parse()
@@ -79,16 +104,8 @@ async fn attempt(out: &Outgoing<'_>) -> Result<u16, String> {
         .header("webhook-signature", signature)
         .body(Full::new(Bytes::copy_from_slice(out.body.as_bytes())))
         .map_err(|e| format!("cannot build the request: {e}"))?;
-    // A client per attempt: deliveries are rare next to requests, and a pooled client would tie
-    // its connections to whichever runtime made it.
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-        .map_err(|e| format!("TLS set-up failed: {e}"))?
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build(https);
-    let response = client
+    let response = sender
+        .0
         .request(request)
         .await
         .map_err(|e| format!("request failed: {}", error_chain(&e)))?;

@@ -4,6 +4,7 @@
 
 use crate::{START, agent_actor, person};
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -30,6 +31,10 @@ struct Receiver {
     port: u16,
     got: Arc<Mutex<Vec<Received>>>,
     script: Arc<Mutex<VecDeque<u16>>>,
+    /// How long each answer is held back, and how many requests it held at once at most.
+    delay_ms: Arc<AtomicU64>,
+    in_flight: Arc<AtomicUsize>,
+    most_in_flight: Arc<AtomicUsize>,
 }
 
 impl Receiver {
@@ -39,11 +44,21 @@ impl Receiver {
             port: listener.local_addr().unwrap().port(),
             got: Arc::default(),
             script: Arc::default(),
+            delay_ms: Arc::default(),
+            in_flight: Arc::default(),
+            most_in_flight: Arc::default(),
         };
         let (got, script) = (r.got.clone(), r.script.clone());
+        let (delay_ms, in_flight, most) = (
+            r.delay_ms.clone(),
+            r.in_flight.clone(),
+            r.most_in_flight.clone(),
+        );
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 let (got, script) = (got.clone(), script.clone());
+                let (delay_ms, in_flight, most) =
+                    (delay_ms.clone(), in_flight.clone(), most.clone());
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
                     let mut reader = BufReader::new(read);
@@ -71,6 +86,11 @@ impl Receiver {
                         headers,
                         body,
                     });
+                    let now_in_flight = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now_in_flight, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(delay_ms.load(Ordering::SeqCst)))
+                        .await;
+                    in_flight.fetch_sub(1, Ordering::SeqCst);
                     let status = script.lock().unwrap().pop_front().unwrap_or(200);
                     if status == 0 {
                         tokio::time::sleep(Duration::from_secs(30)).await;
@@ -502,6 +522,58 @@ async fn bad_subscriptions_are_refused() {
         assert_eq!(sub.url, "https://example.com/h");
         assert_eq!(sub.event_types, "decision.created standing.changed");
         assert_eq!(app.webhooks().await.unwrap(), vec![sub]);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_sends_a_subscriptions_deliveries_a_few_at_a_time_each_once() {
+    let rx = Receiver::start().await;
+    rx.delay_ms.store(150, Ordering::SeqCst);
+    each_backend(|db| {
+        let rx = rx.clone();
+        async move {
+            rx.reset(&[]);
+            rx.most_in_flight.store(0, Ordering::SeqCst);
+            let (app, _clock) = app_with(db, WebhookConfig::default());
+            let agent = person(&app, "agent@example.com", Role::Agent).await;
+            let sub = app
+                .create_webhook(&admin(), &rx.url("/hooks"), &types(&["standing.changed"]))
+                .await
+                .unwrap();
+            for n in 0..12 {
+                let f = person(&app, &format!("f{n}@example.com"), Role::Freelancer).await;
+                app.apply_restriction(&agent_actor(&agent), &f.id, hold())
+                    .await
+                    .unwrap();
+            }
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let worker = tokio::spawn({
+                let app = app.clone();
+                async move { app.run_webhook_worker(stopped).await }
+            });
+            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+            loop {
+                let deliveries = app.webhook_deliveries(Some(&sub.id)).await.unwrap();
+                if deliveries.len() == 12 && deliveries.iter().all(|d| d.status == "delivered") {
+                    assert!(deliveries.iter().all(|d| d.attempts == 1));
+                    break;
+                }
+                assert!(std::time::Instant::now() < deadline, "not delivered");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let _ = stop.send(true);
+            worker.await.unwrap();
+            let got = rx.received();
+            let ids: std::collections::HashSet<&str> = got
+                .iter()
+                .map(|r| r.headers["webhook-id"].as_str())
+                .collect();
+            assert_eq!((got.len(), ids.len()), (12, 12), "each delivery sent once");
+            // Several at once, never more than the subscription's share.
+            let most = rx.most_in_flight.load(Ordering::SeqCst);
+            assert!((2..=4).contains(&most), "{most} at once");
+        }
     })
     .await;
 }
