@@ -40,6 +40,15 @@ pub struct ServeArgs {
     /// The enforcement policy file (TOML) [default: the built-in policy]. Re-read on SIGHUP.
     #[arg(long, env = "TRUSTWORK_POLICY")]
     pub policy: Option<PathBuf>,
+    /// A load balancer or reverse proxy (address or network, e.g. 10.0.0.0/8) whose
+    /// X-Forwarded-For names the client; repeat for several [default: none, the connection's
+    /// peer is the client].
+    #[arg(
+        long = "trusted-proxy",
+        env = "TRUSTWORK_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// The file form of the settings.
@@ -57,6 +66,7 @@ struct FileConfig {
     #[serde(default)]
     policy: Option<PolicyConfig>,
     policy_file: Option<PathBuf>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// Settings after layering, ready to use.
@@ -72,6 +82,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub policy: PolicyConfig,
     pub policy_file: Option<PathBuf>,
+    pub trusted_proxies: trustwork_web::TrustedProxies,
 }
 
 impl ServeArgs {
@@ -106,7 +117,15 @@ impl ServeArgs {
         {
             bail!("the encryption key must be at least 32 characters long");
         }
+        let proxies = if self.trusted_proxies.is_empty() {
+            file.trusted_proxies.unwrap_or_default()
+        } else {
+            self.trusted_proxies.clone()
+        };
+        let trusted_proxies = trustwork_web::TrustedProxies::parse(&proxies)
+            .map_err(|e| anyhow::anyhow!("trusted proxies: {e}"))?;
         Ok(Settings {
+            trusted_proxies,
             bind,
             database_url,
             data_dir,
@@ -182,6 +201,18 @@ mod tests {
             .to_string();
         assert!(err.starts_with("line 2, column 1:"), "{err}");
         assert!(err.contains("bogus"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_flags_or_the_file_and_bad_ones_are_named() {
+        let args = ServeArgs {
+            trusted_proxies: vec!["10.0.0.0/8".into(), "proxy.internal".into()],
+            ..ServeArgs::default()
+        };
+        let err = args.resolve().unwrap_err().to_string();
+        assert!(err.contains("proxy.internal"), "{err}");
+        let file = parse_file("trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n").unwrap();
+        assert_eq!(file.trusted_proxies.map(|p| p.len()), Some(2));
     }
 
     #[test]

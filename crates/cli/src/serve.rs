@@ -133,6 +133,7 @@ async fn serve_app(app: App, settings: &Settings, started: Instant) -> anyhow::R
         trustwork_web::ServeOptions {
             listener,
             secure_cookies: settings.secure_cookies,
+            trusted_proxies: settings.trusted_proxies.clone(),
         },
         shutdown_signal(),
     )

@@ -8,9 +8,11 @@ mod console;
 mod error;
 mod health;
 mod metrics;
+mod proxies;
 mod server;
 mod state;
 
 pub use error::ApiError;
+pub use proxies::TrustedProxies;
 pub use server::{ServeOptions, router, serve};
 pub use state::WebState;

@@ -41,6 +41,8 @@ pub fn router(state: WebState) -> Router {
 pub struct ServeOptions {
     pub listener: TcpListener,
     pub secure_cookies: bool,
+    /// Load balancers and reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: crate::TrustedProxies,
 }
 
 /// Serves until `shutdown` resolves, with the outbox and webhook workers, the timer runner and
@@ -70,7 +72,8 @@ pub async fn serve(
         let app = app.clone();
         tokio::spawn(async move { app.run_timer_runner(stopped).await })
     };
-    let state = WebState::new(app, options.secure_cookies);
+    let state =
+        WebState::new(app, options.secure_cookies).with_trusted_proxies(options.trusted_proxies);
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(options.listener, service)
         .with_graceful_shutdown(shutdown)

@@ -1,4 +1,5 @@
 use crate::metrics::Metrics;
+use crate::proxies::TrustedProxies;
 use std::sync::Arc;
 use trustwork_app::App;
 
@@ -9,6 +10,8 @@ pub struct WebState {
     pub(crate) metrics: Arc<Metrics>,
     /// Mark cookies `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
+    /// Whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<TrustedProxies>,
 }
 
 impl WebState {
@@ -17,6 +20,13 @@ impl WebState {
             app,
             metrics: Arc::new(Metrics::default()),
             secure_cookies,
+            trusted_proxies: Arc::default(),
         }
+    }
+
+    /// Believes `X-Forwarded-For` from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 }

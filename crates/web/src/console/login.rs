@@ -102,17 +102,29 @@ impl<S: Send + Sync> FromRequestParts<S> for LoginCsrfCookie {
 }
 
 /// The client's address, when the server knows it (tests that call the router directly do not
-/// provide one).
+/// provide one): the connection's peer, or behind a trusted proxy the address it forwarded.
 pub struct RemoteAddr(String);
 
-impl<S: Send + Sync> FromRequestParts<S> for RemoteAddr {
+impl FromRequestParts<WebState> for RemoteAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(RemoteAddr("unknown".to_owned()));
+        };
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
         Ok(RemoteAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+            state
+                .trusted_proxies
+                .client(peer.0.ip(), &forwarded)
+                .to_string(),
         ))
     }
 }

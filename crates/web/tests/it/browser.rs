@@ -102,6 +102,7 @@ async fn start_trustwork(
         let options = trustwork_web::ServeOptions {
             listener,
             secure_cookies: false,
+            trusted_proxies: trustwork_web::TrustedProxies::default(),
         };
         let _ = trustwork_web::serve(app, options, async {
             let _ = stopped.await;
