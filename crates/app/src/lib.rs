@@ -17,6 +17,7 @@ pub mod appeals;
 pub mod auth;
 pub mod demo;
 pub mod events;
+pub mod histogram;
 pub mod marketplace;
 pub mod review;
 pub mod standing;
@@ -34,6 +35,6 @@ pub use webhooks::WebhookConfig;
 /// shown as [`accounts::AccountView`], without its password hash).
 pub mod records {
     pub use trustwork_store::marketplace::{Contract, Proposal, Withdrawal};
-    pub use trustwork_store::timers::Timer;
+    pub use trustwork_store::timers::{Backlog, Timer};
     pub use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};
 }

@@ -235,6 +235,12 @@ impl App {
         Ok(now)
     }
 
+    /// What waits to be sent or fired now, for `/metrics`.
+    pub async fn backlog(&self) -> AppResult<trustwork_store::timers::Backlog> {
+        let mut tx = self.db().read().await?;
+        Ok(tx.backlog(self.now()).await?)
+    }
+
     /// Pending, running and failed timers, for admins.
     pub async fn timers(&self) -> AppResult<Vec<Timer>> {
         let mut tx = self.db().begin().await?;

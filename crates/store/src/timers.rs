@@ -60,7 +60,40 @@ const COLUMNS: &str = "id, kind, subject_id, due_at, status, attempts, locked_un
 const DUE: &str =
     "((status = 'pending' AND due_at <= $3) OR (status = 'running' AND locked_until < $3))";
 
+/// Work waiting across the whole database, for gauges: every node sees the same numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Backlog {
+    /// Emails not yet delivered (pending or being sent).
+    pub mail: i64,
+    /// Webhook deliveries not yet delivered.
+    pub webhooks: i64,
+    /// Timers due by `now` and not yet fired.
+    pub timers_due: i64,
+    /// The due time of the oldest of those.
+    pub oldest_due_timer: Option<Timestamp>,
+}
+
 impl Tx {
+    /// What waits to be sent or fired at `now` (index reads on each table's status).
+    pub async fn backlog(&mut self, now: Timestamp) -> Result<Backlog> {
+        let (mail, webhooks, timers_due, oldest): (i64, i64, i64, Option<i64>) = sqlx::query_as(
+            "SELECT \
+               (SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'delivering')), \
+               (SELECT COUNT(*) FROM webhook_deliveries WHERE status IN ('pending', 'delivering')), \
+               (SELECT COUNT(*) FROM timers WHERE status IN ('pending', 'running') AND due_at <= $1), \
+               (SELECT MIN(due_at) FROM timers WHERE status IN ('pending', 'running') AND due_at <= $1)",
+        )
+        .bind(now.millis())
+        .fetch_one(self.conn())
+        .await?;
+        Ok(Backlog {
+            mail,
+            webhooks,
+            timers_due,
+            oldest_due_timer: oldest.map(Timestamp),
+        })
+    }
+
     pub async fn schedule_timer(
         &mut self,
         id: &str,

@@ -48,5 +48,44 @@ pub async fn metrics(State(state): State<WebState>) -> impl IntoResponse {
             "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
         ));
     }
+    text.push_str("# HELP trustwork_decision_duration_seconds From an event's arrival at the writer to its answer (queue, decision, commit).\n# TYPE trustwork_decision_duration_seconds histogram\n");
+    state
+        .app
+        .decision_latency()
+        .render(&mut text, "trustwork_decision_duration_seconds", "");
+    match state.app.backlog().await {
+        Ok(b) => {
+            let lag = b.oldest_due_timer.map_or(0.0, |due| {
+                (state.app.now().millis() - due.millis()).max(0) as f64 / 1000.0
+            });
+            for (name, help, value) in [
+                (
+                    "trustwork_mail_backlog",
+                    "Emails not yet delivered.",
+                    b.mail as f64,
+                ),
+                (
+                    "trustwork_webhook_backlog",
+                    "Webhook deliveries not yet delivered.",
+                    b.webhooks as f64,
+                ),
+                (
+                    "trustwork_timers_due",
+                    "Timers due and not yet fired.",
+                    b.timers_due as f64,
+                ),
+                (
+                    "trustwork_timer_lag_seconds",
+                    "How late the oldest due timer is.",
+                    lag,
+                ),
+            ] {
+                text.push_str(&format!(
+                    "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
+                ));
+            }
+        }
+        Err(e) => tracing::warn!(error = %e.detail(), "cannot read the backlog for /metrics"),
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

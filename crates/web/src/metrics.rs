@@ -1,17 +1,34 @@
-//! Prometheus metrics: request counts and latency per route and status, in the text format.
+//! Prometheus metrics: requests per method, route and status with a latency histogram each, in
+//! the text format. Every label is bounded: routes are templates, methods outside HTTP's own are
+//! "other", statuses are three digits.
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use trustwork_app::histogram::Histogram;
 
 use crate::WebState;
 
-/// (method, route, status) -> (count, seconds).
-type RequestTable = BTreeMap<(String, String, u16), (u64, f64)>;
+/// (method, route, status) -> latency.
+type RequestTable = BTreeMap<(&'static str, String, u16), Arc<Histogram>>;
+
+/// The method as a label: one of HTTP's, or "other" (a client may send any token).
+fn method_label(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "other",
+    }
+}
 
 #[derive(Default)]
 pub struct Metrics {
@@ -19,33 +36,36 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        if let Ok(mut map) = self.requests.lock() {
-            let entry = map
-                .entry((method.to_owned(), route.to_owned(), status))
-                .or_insert((0, 0.0));
-            entry.0 += 1;
-            entry.1 += seconds;
-        }
+    fn observe(&self, method: &str, route: &str, status: u16, took: Duration) {
+        let histogram = match self.requests.lock() {
+            Ok(mut map) => Arc::clone(
+                map.entry((method_label(method), route.to_owned(), status))
+                    .or_default(),
+            ),
+            Err(_) => return,
+        };
+        histogram.observe(took);
     }
 
     pub fn render(&self) -> String {
         let mut out = String::new();
+        let snapshot = self.requests.lock().map(|m| m.clone()).unwrap_or_default();
         out.push_str("# HELP trustwork_http_requests_total HTTP requests answered.\n");
         out.push_str("# TYPE trustwork_http_requests_total counter\n");
-        let snapshot = self.requests.lock().map(|m| m.clone()).unwrap_or_default();
-        for ((method, route, status), (count, _)) in &snapshot {
+        for ((method, route, status), h) in &snapshot {
             let _ = writeln!(
                 out,
-                "trustwork_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {count}"
+                "trustwork_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {}",
+                h.count()
             );
         }
-        out.push_str("# HELP trustwork_http_request_duration_seconds_sum Time spent answering.\n");
-        out.push_str("# TYPE trustwork_http_request_duration_seconds_sum counter\n");
-        for ((method, route, status), (_, seconds)) in &snapshot {
-            let _ = writeln!(
-                out,
-                "trustwork_http_request_duration_seconds_sum{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {seconds:.6}"
+        out.push_str("# HELP trustwork_http_request_duration_seconds Time spent answering.\n");
+        out.push_str("# TYPE trustwork_http_request_duration_seconds histogram\n");
+        for ((method, route, status), h) in &snapshot {
+            h.render(
+                &mut out,
+                "trustwork_http_request_duration_seconds",
+                &format!("method=\"{method}\",route=\"{route}\",status=\"{status}\""),
             );
         }
         out
@@ -66,7 +86,7 @@ pub async fn track(State(state): State<WebState>, req: Request, next: Next) -> R
         &method,
         &route,
         response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
+        started.elapsed(),
     );
     response
 }

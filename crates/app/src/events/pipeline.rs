@@ -43,6 +43,8 @@ pub(crate) struct Pipeline {
     one_by_one: AtomicU64,
     decided_ahead: AtomicU64,
     forgotten: Forgotten,
+    /// From handing an event to the writer to its answer: queueing, deciding and the commit.
+    latency: crate::histogram::Histogram,
 }
 
 /// How the writer has been deciding, since the process started (for `/metrics`).
@@ -122,12 +124,20 @@ impl App {
     }
 
     pub(crate) async fn submit_one(&self, prepared: Prepared) -> AppResult<(DecisionView, bool)> {
+        let started = std::time::Instant::now();
         let (reply, answer) = oneshot::channel();
         self.pipeline_sender()
             .send(Submission { prepared, reply })
             .await
             .map_err(|_| stopped())?;
-        answer.await.unwrap_or_else(|_| Err(stopped()))
+        let answered = answer.await.unwrap_or_else(|_| Err(stopped()));
+        self.pipeline().latency.observe(started.elapsed());
+        answered
+    }
+
+    /// How long events took from the writer's queue to their answer.
+    pub fn decision_latency(&self) -> &crate::histogram::Histogram {
+        &self.pipeline().latency
     }
 
     /// Hands in many events at once, so they can share transactions; answers in order.

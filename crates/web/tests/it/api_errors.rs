@@ -1165,6 +1165,11 @@ async fn health_readiness_metrics_and_request_ids() {
         api.get(&d.admin, "/api/v1/accounts/nope")
             .await
             .expect_error(404, "not_found");
+        // Any method a client makes up is counted as "other": the label set stays bounded.
+        for n in 0..20 {
+            let junk = Method::from_bytes(format!("JUNK{n}").as_bytes()).unwrap();
+            api.call(junk, "/healthz", None, None).await;
+        }
         let metrics = api.call(Method::GET, "/metrics", None, None).await;
         assert_eq!(metrics.status.as_u16(), 200);
         assert!(
@@ -1183,9 +1188,20 @@ async fn health_readiness_metrics_and_request_ids() {
             "trustwork_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1",
             "# TYPE trustwork_pipeline_groups_total counter",
             "# TYPE trustwork_pipeline_events_in_memory_total counter",
+            "# TYPE trustwork_http_request_duration_seconds histogram",
+            "trustwork_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\",status=\"200\"} 1",
+            "# TYPE trustwork_decision_duration_seconds histogram",
+            "# TYPE trustwork_timer_lag_seconds gauge",
+            "trustwork_mail_backlog 0",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
         }
+        assert!(!text.contains("JUNK"), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("trustwork_http_requests_total{method=\"other\",route=\"/healthz\"")),
+            "{text}"
+        );
         assert!(!text.contains(&d.maria), "no ids in labels");
 
         // Every answer carries a request id: a new one, or the caller's.
