@@ -30,10 +30,20 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
+/// Logs to stderr, filtered by `RUST_LOG`; as one JSON object a line when
+/// `TRUSTWORK_LOG_FORMAT=json` (for a log collector), as text otherwise.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let json = std::env::var("TRUSTWORK_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().with_current_span(false).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 async fn shutdown_signal() {
