@@ -52,6 +52,8 @@ struct Inner {
     outbox_wakeup: Notify,
     timer_wakeup: Notify,
     webhook_wakeup: Notify,
+    /// This node queued work the other nodes should hear of (see `nodes`).
+    announce: Notify,
     passwords: Arc<PasswordHashing>,
     live_policy: crate::events::LivePolicy,
     pipeline: crate::events::Pipeline,
@@ -80,6 +82,7 @@ impl App {
                 outbox_wakeup: Notify::new(),
                 timer_wakeup: Notify::new(),
                 webhook_wakeup: Notify::new(),
+                announce: Notify::new(),
                 // Two work areas: as many hashes at once as the machine has cores here.
                 passwords: Arc::new(PasswordHashing::new(2)),
                 live_policy: crate::events::LivePolicy::default_policy(),
@@ -119,11 +122,24 @@ impl App {
     pub fn wake_outbox(&self) {
         self.inner.outbox_wakeup.notify_one();
         self.inner.webhook_wakeup.notify_one();
+        self.inner.announce.notify_one();
     }
 
-    /// Tells the timer runner to look again (after the test clock moved).
+    /// Tells the timer runner to look again (after the test clock moved, or a timer was set).
     pub fn wake_timers(&self) {
         self.inner.timer_wakeup.notify_one();
+        self.inner.announce.notify_one();
+    }
+
+    /// Wakes this node's workers without telling the other nodes (they told this one).
+    pub(crate) fn wake_local_workers(&self) {
+        self.inner.outbox_wakeup.notify_one();
+        self.inner.webhook_wakeup.notify_one();
+        self.inner.timer_wakeup.notify_one();
+    }
+
+    pub(crate) fn inner_announce(&self) -> &Notify {
+        &self.inner.announce
     }
 
     pub(crate) fn live_policy(&self) -> &crate::events::LivePolicy {

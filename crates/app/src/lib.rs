@@ -8,6 +8,7 @@ mod clock;
 mod error;
 mod identity;
 mod mailer;
+mod nodes;
 mod notices;
 mod password;
 mod tokens;

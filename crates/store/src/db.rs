@@ -191,6 +191,18 @@ impl Db {
         Ok(Some(Listener(inner)))
     }
 
+    /// Tells the nodes listening on `channel` now, outside any transaction (PostgreSQL; nothing
+    /// on SQLite).
+    pub async fn notify(&self, channel: &str) -> Result<()> {
+        if self.listen_url.is_some() {
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(channel)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Checks that the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

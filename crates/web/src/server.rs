@@ -46,7 +46,7 @@ pub struct ServeOptions {
 }
 
 /// Serves until `shutdown` resolves, with the outbox and webhook workers, the timer runner and
-/// the policy watcher beside it; then finishes in-flight requests and stops the workers.
+/// the link to other nodes beside it; then finishes in-flight requests and stops the workers.
 pub async fn serve(
     app: trustwork_app::App,
     options: ServeOptions,
@@ -66,7 +66,7 @@ pub async fn serve(
     let policy = {
         let app = app.clone();
         let stopped = stopped.clone();
-        tokio::spawn(async move { app.watch_policy(stopped).await })
+        tokio::spawn(async move { app.link_nodes(stopped).await })
     };
     let timers = {
         let app = app.clone();

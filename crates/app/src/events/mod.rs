@@ -17,6 +17,7 @@ pub use backtest::{BacktestReport, ChangedDecision, candidate};
 pub use counters::{MINHASH_SEED, SIMILAR_LETTER};
 pub(crate) use pipeline::Pipeline;
 pub use pipeline::PipelineStats;
+pub(crate) use policy::POLICY_CHANNEL;
 pub use policy::{DEFAULT_POLICY, LivePolicy, LoadedPolicy};
 
 use crate::{App, AppError, AppResult, identity};

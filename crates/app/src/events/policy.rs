@@ -109,49 +109,12 @@ impl App {
         self.live_policy().set(LoadedPolicy { policy, source });
         Ok(true)
     }
-
-    /// Keeps this node's policy the stored one until `shutdown`: woken by another node's
-    /// `NOTIFY` on PostgreSQL, and reading it again every [`POLICY_POLL`] whatever happens (a
-    /// notification lost while the listening connection was down, or a second process on one
-    /// SQLite file).
-    pub async fn watch_policy(&self, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-        let mut listener = match self.db().listener(&[POLICY_CHANNEL]).await {
-            Ok(l) => l,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for policy changes; polling only");
-                None
-            }
-        };
-        loop {
-            let heard = async {
-                match listener.as_mut() {
-                    Some(l) => l.recv().await.map(|_| ()),
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                _ = shutdown.changed() => return,
-                result = heard => {
-                    if let Err(e) = result {
-                        tracing::warn!(error = %e, "policy listener failed; polling only");
-                        listener = None;
-                    }
-                }
-                () = tokio::time::sleep(POLICY_POLL) => {}
-            }
-            if let Err(e) = self.refresh_policy().await {
-                tracing::warn!(error = %e, "cannot read the stored policy");
-            }
-        }
-    }
 }
 
 /// The setting holding the live policy's text.
 const LIVE_POLICY: &str = "live_policy";
 /// The PostgreSQL channel policy changes are announced on.
-const POLICY_CHANNEL: &str = "trustwork_policy";
-/// How often a node reads the stored policy without being told.
-const POLICY_POLL: std::time::Duration = std::time::Duration::from_secs(5);
+pub(crate) const POLICY_CHANNEL: &str = "trustwork_policy";
 
 #[cfg(test)]
 mod tests {

@@ -50,7 +50,12 @@ async fn a_policy_and_a_token_made_on_one_node_hold_on_the_other() {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let watcher = tokio::spawn({
         let other = other.clone();
-        async move { other.watch_policy(stopped).await }
+        let stopped = stopped.clone();
+        async move { other.link_nodes(stopped).await }
+    });
+    let announcer = tokio::spawn({
+        let one = one.clone();
+        async move { one.link_nodes(stopped).await }
     });
 
     let before = other.policy_version();
@@ -84,8 +89,22 @@ async fn a_policy_and_a_token_made_on_one_node_hold_on_the_other() {
     let caller = other.api_caller(&secret).await.unwrap().expect("known");
     assert_eq!(caller.name, "operator");
 
+    // Work queued on one node is announced to the others (their workers wake at once).
+    let mut work = other_db
+        .listener(&["trustwork_work"])
+        .await
+        .unwrap()
+        .unwrap();
+    one.wake_outbox();
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(30), work.recv())
+        .await
+        .expect("announced")
+        .unwrap();
+    assert_eq!(heard.as_deref(), Some("trustwork_work"));
+
     let _ = stop.send(true);
     watcher.await.unwrap();
+    announcer.await.unwrap();
     other_db.close().await;
     test.cleanup().await;
 }
