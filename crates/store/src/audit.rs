@@ -20,22 +20,7 @@ struct AuditRow {
 
 impl Tx {
     pub async fn append_audit(&mut self, r: &AuditRecord) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (id, at, actor, account_id, action, entity_type, entity_id, reason, before_json, after_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&r.id)
-        .bind(r.at.millis())
-        .bind(r.actor.to_text())
-        .bind(r.account_id.as_deref())
-        .bind(&r.action)
-        .bind(&r.entity_type)
-        .bind(&r.entity_id)
-        .bind(&r.reason)
-        .bind(r.before.as_deref())
-        .bind(r.after.as_deref())
-        .execute(self.conn())
-        .await?;
+        self.insert_rows(&[audit_json_rows(&[r])?]).await?;
         Ok(())
     }
 
@@ -66,4 +51,32 @@ impl Tx {
             })
             .collect()
     }
+}
+
+/// Audit records as rows of `audit_log`, for the one-row and the group inserts alike.
+pub(crate) fn audit_json_rows(
+    records: &[&AuditRecord],
+) -> std::result::Result<crate::rows::JsonRows, sqlx::Error> {
+    let values: Vec<_> = records
+        .iter()
+        .map(|a| {
+            (
+                &a.id,
+                a.at.millis(),
+                a.actor.to_text(),
+                a.account_id.as_deref(),
+                &a.action,
+                &a.entity_type,
+                &a.entity_id,
+                &a.reason,
+                a.before.as_deref(),
+                a.after.as_deref(),
+            )
+        })
+        .collect();
+    crate::rows::JsonRows::new(
+        "audit_log",
+        "id, at, actor, account_id, action, entity_type, entity_id, reason, before_json, after_json",
+        &values,
+    )
 }

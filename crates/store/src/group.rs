@@ -2,16 +2,21 @@
 //! connection: the transaction begins with what the group must know first, and ends with its
 //! rows.
 
+use crate::audit::audit_json_rows;
 use crate::events::{StoredDecision, StoredEvent, decision_json_rows, event_json_rows};
 use crate::outbox::OutboxMessage;
+use crate::outbox::outbox_json_rows;
+use crate::restrictions::restriction_json_rows;
 use crate::rows::{JsonRows, MAX_IN, json_rows_fit, padded, placeholders};
 use crate::signals::{NewSignal, signal_json_rows};
+use crate::timers::timer_json_rows;
 use crate::webhooks::WebhookDelivery;
+use crate::webhooks::delivery_json_rows;
 use crate::{Backend, Db, Result, StoreError, Tx};
 use std::collections::HashSet;
 use trustwork_core::audit::AuditRecord;
 use trustwork_core::review::ReviewCase;
-use trustwork_core::{Actor, Restriction, Timestamp};
+use trustwork_core::{Restriction, Timestamp};
 
 /// A group's write transaction, begun.
 pub struct GroupStart {
@@ -174,106 +179,16 @@ fn group_json_rows(rows: &GroupRows<'_>) -> Result<Vec<JsonRows>> {
         tables.extend(signal_json_rows(rows.signals)?);
     }
     if !rows.restrictions.is_empty() {
-        let values: Vec<_> = rows
-            .restrictions
-            .iter()
-            .map(|r| {
-                let (lift_kind, lift_value) = r.lift.to_columns();
-                (
-                    &r.id,
-                    &r.account_id,
-                    r.reason.as_str(),
-                    r.severity.as_str(),
-                    r.scope.to_text(),
-                    lift_kind,
-                    lift_value,
-                    r.actor.to_text(),
-                    &r.note,
-                    r.created_at.millis(),
-                    r.lifted_at.map(|t| t.millis()),
-                    r.lifted_by.as_ref().map(Actor::to_text),
-                    r.lift_note.as_deref(),
-                    r.overturned_at.map(|t| t.millis()),
-                )
-            })
-            .collect();
-        tables.push(JsonRows::new(
-            "restrictions",
-            "id, account_id, reason, severity, scope, lift_kind, lift_value, actor, note, created_at, lifted_at, lifted_by, lift_note, overturned_at",
-            &values,
-        )?);
+        tables.push(restriction_json_rows(&rows.restrictions)?);
     }
     if !rows.audits.is_empty() {
-        let values: Vec<_> = rows
-            .audits
-            .iter()
-            .map(|a| {
-                (
-                    &a.id,
-                    a.at.millis(),
-                    a.actor.to_text(),
-                    a.account_id.as_deref(),
-                    &a.action,
-                    &a.entity_type,
-                    &a.entity_id,
-                    &a.reason,
-                    a.before.as_deref(),
-                    a.after.as_deref(),
-                )
-            })
-            .collect();
-        tables.push(JsonRows::new(
-            "audit_log",
-            "id, at, actor, account_id, action, entity_type, entity_id, reason, before_json, after_json",
-            &values,
-        )?);
+        tables.push(audit_json_rows(&rows.audits)?);
     }
     if !rows.timers.is_empty() {
-        let values: Vec<_> = rows
-            .timers
-            .iter()
-            .map(|t| {
-                (
-                    t.id,
-                    t.kind,
-                    t.subject_id,
-                    t.due_at.millis(),
-                    "pending",
-                    0,
-                    t.created_at.millis(),
-                )
-            })
-            .collect();
-        tables.push(JsonRows::new(
-            "timers",
-            "id, kind, subject_id, due_at, status, attempts, created_at",
-            &values,
-        )?);
+        tables.push(timer_json_rows(&rows.timers)?);
     }
     if !rows.emails.is_empty() {
-        let values: Vec<_> = rows
-            .emails
-            .iter()
-            .map(|m| {
-                (
-                    &m.id,
-                    &m.kind,
-                    m.account_id.as_deref(),
-                    &m.recipient,
-                    &m.subject,
-                    &m.body,
-                    "pending",
-                    0,
-                    m.next_attempt_at.millis(),
-                    m.created_at.millis(),
-                )
-            })
-            .collect();
-        tables.push(JsonRows::new(
-            "outbox",
-            "id, kind, account_id, recipient, subject, body, status, attempts, next_attempt_at, created_at",
-            &values,
-        )?);
+        tables.push(outbox_json_rows(&rows.emails)?);
     }
     if !rows.cases.is_empty() {
         let values: Vec<_> = rows
@@ -306,28 +221,7 @@ fn group_json_rows(rows: &GroupRows<'_>) -> Result<Vec<JsonRows>> {
         )?);
     }
     if !rows.deliveries.is_empty() {
-        let values: Vec<_> = rows
-            .deliveries
-            .iter()
-            .map(|d| {
-                (
-                    &d.id,
-                    &d.subscription_id,
-                    &d.event_type,
-                    &d.payload,
-                    "pending",
-                    0,
-                    d.next_attempt_at.millis(),
-                    d.replay_of.as_deref(),
-                    d.created_at.millis(),
-                )
-            })
-            .collect();
-        tables.push(JsonRows::new(
-            "webhook_deliveries",
-            "id, subscription_id, event_type, payload, status, attempts, next_attempt_at, replay_of, created_at",
-            &values,
-        )?);
+        tables.push(delivery_json_rows(rows.deliveries.iter())?);
     }
     Ok(tables)
 }

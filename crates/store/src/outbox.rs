@@ -66,20 +66,7 @@ const COLUMNS: &str = "id, kind, account_id, recipient, subject, body, status, a
 
 impl Tx {
     pub async fn enqueue_outbox(&mut self, m: &OutboxMessage) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO outbox (id, kind, account_id, recipient, subject, body, status, attempts, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8)",
-        )
-        .bind(&m.id)
-        .bind(&m.kind)
-        .bind(m.account_id.as_deref())
-        .bind(&m.recipient)
-        .bind(&m.subject)
-        .bind(&m.body)
-        .bind(m.next_attempt_at.millis())
-        .bind(m.created_at.millis())
-        .execute(self.conn())
-        .await?;
+        self.insert_rows(&[outbox_json_rows(&[m])?]).await?;
         Ok(())
     }
 
@@ -195,3 +182,31 @@ impl Tx {
 
 /// Pending and due, or stuck in delivery past its lock. `$2` is now.
 const DUE: &str = "((status = 'pending' AND next_attempt_at <= $2) OR (status = 'delivering' AND locked_until < $2))";
+
+/// Messages as rows of `outbox`, pending, for the one-row and the group inserts alike.
+pub(crate) fn outbox_json_rows(
+    messages: &[&OutboxMessage],
+) -> std::result::Result<crate::rows::JsonRows, sqlx::Error> {
+    let values: Vec<_> = messages
+        .iter()
+        .map(|m| {
+            (
+                &m.id,
+                &m.kind,
+                m.account_id.as_deref(),
+                &m.recipient,
+                &m.subject,
+                &m.body,
+                "pending",
+                0,
+                m.next_attempt_at.millis(),
+                m.created_at.millis(),
+            )
+        })
+        .collect();
+    crate::rows::JsonRows::new(
+        "outbox",
+        "id, kind, account_id, recipient, subject, body, status, attempts, next_attempt_at, created_at",
+        &values,
+    )
+}

@@ -50,27 +50,7 @@ impl TryFrom<RestrictionRow> for Restriction {
 
 impl Tx {
     pub async fn insert_restriction(&mut self, r: &Restriction) -> Result<()> {
-        let (lift_kind, lift_value) = r.lift.to_columns();
-        sqlx::query(
-            "INSERT INTO restrictions (id, account_id, reason, severity, scope, lift_kind, lift_value, actor, note, created_at, lifted_at, lifted_by, lift_note, overturned_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(&r.id)
-        .bind(&r.account_id)
-        .bind(r.reason.as_str())
-        .bind(r.severity.as_str())
-        .bind(r.scope.to_text())
-        .bind(lift_kind)
-        .bind(lift_value)
-        .bind(r.actor.to_text())
-        .bind(&r.note)
-        .bind(r.created_at.millis())
-        .bind(r.lifted_at.map(|t| t.millis()))
-        .bind(r.lifted_by.as_ref().map(Actor::to_text))
-        .bind(r.lift_note.as_deref())
-        .bind(r.overturned_at.map(|t| t.millis()))
-        .execute(self.conn())
-        .await?;
+        self.insert_rows(&[restriction_json_rows(&[r])?]).await?;
         Ok(())
     }
 
@@ -150,4 +130,37 @@ impl Tx {
         .await?;
         Ok(done.rows_affected() == 1)
     }
+}
+
+/// Restrictions as rows of `restrictions`, for the one-row and the group inserts alike.
+pub(crate) fn restriction_json_rows(
+    restrictions: &[&Restriction],
+) -> std::result::Result<crate::rows::JsonRows, sqlx::Error> {
+    let values: Vec<_> = restrictions
+        .iter()
+        .map(|r| {
+            let (lift_kind, lift_value) = r.lift.to_columns();
+            (
+                &r.id,
+                &r.account_id,
+                r.reason.as_str(),
+                r.severity.as_str(),
+                r.scope.to_text(),
+                lift_kind,
+                lift_value,
+                r.actor.to_text(),
+                &r.note,
+                r.created_at.millis(),
+                r.lifted_at.map(|t| t.millis()),
+                r.lifted_by.as_ref().map(Actor::to_text),
+                r.lift_note.as_deref(),
+                r.overturned_at.map(|t| t.millis()),
+            )
+        })
+        .collect();
+    crate::rows::JsonRows::new(
+        "restrictions",
+        "id, account_id, reason, severity, scope, lift_kind, lift_value, actor, note, created_at, lifted_at, lifted_by, lift_note, overturned_at",
+        &values,
+    )
 }

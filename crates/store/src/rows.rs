@@ -255,6 +255,17 @@ impl crate::Tx {
     }
 }
 
+impl crate::Tx {
+    /// Inserts the rows of each table, whatever their number, in one round trip on either
+    /// database: the one-row and the group inserts of a table share its encoder.
+    pub(crate) async fn insert_rows(&mut self, tables: &[JsonRows]) -> Result<(), sqlx::Error> {
+        match self.backend {
+            Backend::Postgres => self.insert_json_rows_postgres(tables).await,
+            Backend::Sqlite => self.insert_json_rows(tables).await,
+        }
+    }
+}
+
 /// Whether [`crate::Tx::insert_json_rows`] takes these rows: on SQLite, more than one (a single
 /// row keeps its own prepared one-row statement).
 pub(crate) fn json_rows_fit(backend: Backend, rows: usize) -> bool {

@@ -102,16 +102,14 @@ impl Tx {
         due_at: Timestamp,
         now: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO timers (id, kind, subject_id, due_at, status, attempts, created_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5)",
-        )
-        .bind(id)
-        .bind(kind)
-        .bind(subject_id)
-        .bind(due_at.millis())
-        .bind(now.millis())
-        .execute(self.conn())
-        .await?;
+        let timer = crate::NewTimer {
+            id,
+            kind,
+            subject_id,
+            due_at,
+            created_at: now,
+        };
+        self.insert_rows(&[timer_json_rows(&[timer])?]).await?;
         Ok(())
     }
 
@@ -242,4 +240,29 @@ impl Tx {
             .await?;
         Ok(rows.into_iter().map(Timer::from).collect())
     }
+}
+
+/// New timers as rows of `timers`, pending, for the one-row and the group inserts alike.
+pub(crate) fn timer_json_rows(
+    timers: &[crate::NewTimer<'_>],
+) -> std::result::Result<crate::rows::JsonRows, sqlx::Error> {
+    let values: Vec<_> = timers
+        .iter()
+        .map(|t| {
+            (
+                t.id,
+                t.kind,
+                t.subject_id,
+                t.due_at.millis(),
+                "pending",
+                0,
+                t.created_at.millis(),
+            )
+        })
+        .collect();
+    crate::rows::JsonRows::new(
+        "timers",
+        "id, kind, subject_id, due_at, status, attempts, created_at",
+        &values,
+    )
 }

@@ -218,43 +218,11 @@ impl Tx {
         &mut self,
         deliveries: &[WebhookDelivery],
     ) -> Result<()> {
-        for chunk in deliveries.chunks(crate::rows::MAX_BINDS / 7) {
-            let mut values = String::new();
-            for i in 0..chunk.len() {
-                let b = i * 7;
-                if i > 0 {
-                    values.push_str(", ");
-                }
-                values.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, 'pending', 0, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7
-                ));
-            }
-            let sql = crate::rows::for_backend(
-                self.backend,
-                format!(
-                    "INSERT INTO webhook_deliveries (id, subscription_id, event_type, payload, status, attempts, next_attempt_at, replay_of, created_at) VALUES {values}"
-                ),
-            );
-            let mut q = sqlx::query(sql).persistent(chunk.len() == 1);
-            for d in chunk {
-                q = q
-                    .bind(&d.id)
-                    .bind(&d.subscription_id)
-                    .bind(&d.event_type)
-                    .bind(&d.payload)
-                    .bind(d.next_attempt_at.millis())
-                    .bind(d.replay_of.as_deref())
-                    .bind(d.created_at.millis());
-            }
-            q.execute(self.conn()).await?;
+        if deliveries.is_empty() {
+            return Ok(());
         }
+        self.insert_rows(&[delivery_json_rows(deliveries.iter())?])
+            .await?;
         Ok(())
     }
 
@@ -375,4 +343,31 @@ impl Tx {
         .await?;
         Ok(rows.into_iter().map(WebhookAttempt::from).collect())
     }
+}
+
+/// Deliveries as rows of `webhook_deliveries`, pending, for the one-row and the group inserts
+/// alike.
+pub(crate) fn delivery_json_rows<'a>(
+    deliveries: impl Iterator<Item = &'a WebhookDelivery>,
+) -> std::result::Result<crate::rows::JsonRows, sqlx::Error> {
+    let values: Vec<_> = deliveries
+        .map(|d| {
+            (
+                &d.id,
+                &d.subscription_id,
+                &d.event_type,
+                &d.payload,
+                "pending",
+                0,
+                d.next_attempt_at.millis(),
+                d.replay_of.as_deref(),
+                d.created_at.millis(),
+            )
+        })
+        .collect();
+    crate::rows::JsonRows::new(
+        "webhook_deliveries",
+        "id, subscription_id, event_type, payload, status, attempts, next_attempt_at, replay_of, created_at",
+        &values,
+    )
 }
