@@ -7,6 +7,7 @@ use crate::verification::DEADLINE_TIMER;
 use crate::{App, AppError, AppResult};
 use std::time::Duration;
 use tokio::sync::watch;
+use trustwork_core::enforcement::counters::RECIPIENTS_WINDOW_MS;
 use trustwork_core::{Actor, Timestamp, timestamp::MINUTE_MS};
 use trustwork_store::outbox::OutboxMessage;
 use trustwork_store::timers::Timer;
@@ -19,6 +20,10 @@ const LOCK_MS: i64 = 5 * MINUTE_MS;
 const POLL: Duration = Duration::from_secs(2);
 /// Messages claimed together by the outbox worker.
 const MAIL_BATCH: i64 = 50;
+/// How often the timer runner deletes what the counters no longer read, and how many rows a
+/// transaction deletes at most.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
+const PRUNE_BATCH: i64 = 5_000;
 /// After a wake-up, a worker waits this long for more work before it starts: under load the
 /// event writer wakes the workers with nearly every group, and each pass costs write
 /// transactions that the writer then waits behind.
@@ -168,9 +173,33 @@ impl App {
         }
     }
 
-    /// Runs until `shutdown` turns true: fires due timers whenever woken or every few seconds.
-    pub async fn run_timer_runner(&self, mut shutdown: watch::Receiver<bool>) {
+    /// Deletes what the counters no longer read (recipients messaged over an hour ago), a batch
+    /// at a time so that no transaction holds the writer long. Answers how many rows went.
+    pub async fn prune_counters(&self) -> AppResult<u64> {
+        let before = self.now().plus_millis(-RECIPIENTS_WINDOW_MS);
+        let mut pruned = 0;
         loop {
+            let mut tx = self.db().begin().await?;
+            let n = tx.prune_recent_refs(before, PRUNE_BATCH).await?;
+            tx.commit().await?;
+            pruned += n;
+            if n < PRUNE_BATCH as u64 {
+                return Ok(pruned);
+            }
+        }
+    }
+
+    /// Runs until `shutdown` turns true: fires due timers whenever woken or every few seconds,
+    /// and prunes the counters every [`PRUNE_EVERY`].
+    pub async fn run_timer_runner(&self, mut shutdown: watch::Receiver<bool>) {
+        let mut pruned_at = std::time::Instant::now();
+        loop {
+            if pruned_at.elapsed() >= PRUNE_EVERY {
+                pruned_at = std::time::Instant::now();
+                if let Err(e) = self.prune_counters().await {
+                    tracing::warn!(error = %e.detail(), "pruning the counters");
+                }
+            }
             loop {
                 match self.fire_one_timer().await {
                     Ok(true) => continue,

@@ -168,6 +168,20 @@ impl Tx {
         Ok(found)
     }
 
+    /// Deletes up to `limit` recipients last messaged before `before` (they have left every
+    /// window); answers how many went.
+    pub async fn prune_recent_refs(&mut self, before: Timestamp, limit: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "DELETE FROM recent_refs WHERE (account_id, kind, ref_id) IN \
+             (SELECT account_id, kind, ref_id FROM recent_refs WHERE last_at < $1 LIMIT $2)",
+        )
+        .bind(before.millis())
+        .bind(limit)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// The account's count of `kind` over a window of `window_ms` ending at `now`, from its
     /// hour buckets.
     pub async fn counted(

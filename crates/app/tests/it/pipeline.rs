@@ -642,3 +642,36 @@ async fn events_decided_ahead_of_their_group_match_one_at_a_time() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn recipients_past_the_hour_are_pruned_and_counting_goes_on() {
+    each_backend(|db| async move {
+        let (app, clock) = app(db);
+        sign_up_mp_1(&app).await;
+        let message = |n: usize, to: &str| {
+            envelope(
+                "message.sent",
+                "mp_1",
+                json!({"thread_id": "t", "recipient_ids": [to], "contract_active": false, "text": format!("Draft {n} attached.")}),
+            )
+        };
+        for (n, to) in ["c1", "c2", "c3"].iter().enumerate() {
+            app.ingest(&format!("old{n}"), &message(n, to)).await.unwrap();
+        }
+        // Nothing has left the hour yet.
+        assert_eq!(app.prune_counters().await.unwrap(), 0);
+        clock.advance(2 * HOUR_MS).unwrap();
+        let (view, _) = app.ingest("new0", &message(9, "c4")).await.unwrap();
+        assert_eq!(view.counters["distinct_recipients_1h"], 1);
+        assert_eq!(app.prune_counters().await.unwrap(), 3, "c1, c2 and c3 went; c4 stays");
+        let (view, _) = app.ingest("new1", &message(10, "c5")).await.unwrap();
+        assert_eq!(view.counters["distinct_recipients_1h"], 2);
+        // Read back from the database, not the writer's memory, the count is the same.
+        let (view, _) = app
+            .ingest_unbatched("new2", &message(11, "c4"))
+            .await
+            .unwrap();
+        assert_eq!(view.counters["distinct_recipients_1h"], 3, "c4, c5, and c4 counted as new");
+    })
+    .await;
+}
