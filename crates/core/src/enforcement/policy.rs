@@ -174,6 +174,52 @@ fn default_warning_days() -> i64 {
     90
 }
 
+/// A condition may be at most this long, and use at most this many operators, brackets and
+/// separators: the CEL parser, the shape analysis and the evaluator all recurse into the syntax
+/// tree, and a chain of thousands (`1 + 1 + …`, `event.data.data…`) overflows a thread's stack,
+/// which aborts the whole process. Real conditions use tens.
+pub const MAX_CONDITION_BYTES: usize = 16 * 1024;
+pub const MAX_CONDITION_OPERATORS: usize = 256;
+
+/// Refuses a condition too long or too deep to parse safely, before the parser sees it.
+fn check_condition_size(when: &str) -> Result<(), String> {
+    if when.len() > MAX_CONDITION_BYTES {
+        return Err(format!(
+            "when: the condition is {} bytes long; at most {MAX_CONDITION_BYTES} are allowed",
+            when.len()
+        ));
+    }
+    let mut operators = 0_usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in when.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '.' | '+' | '-' | '*' | '/' | '%' | '!' | '(' | '[' | '{' | '?' | ',' | '<'
+                | '>' | '=' | '&' | '|' => operators += 1,
+                _ => {}
+            },
+        }
+    }
+    if operators > MAX_CONDITION_OPERATORS {
+        return Err(format!(
+            "when: the condition has {operators} operators, brackets and separators; at most \
+             {MAX_CONDITION_OPERATORS} are allowed (split it into several rules)"
+        ));
+    }
+    Ok(())
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleFile {
@@ -285,6 +331,7 @@ impl Policy {
             if name.trim().is_empty() || !names.insert(name.clone()) {
                 return Err(at("rule names must be unique and not empty".into()));
             }
+            check_condition_size(&r.when).map_err(at)?;
             let when = cel::Program::compile(&r.when).map_err(|e| {
                 let first = e.errors.first();
                 let (line, column) = first.map_or((0, 0), |p| (p.pos.0, p.pos.1));
@@ -421,6 +468,43 @@ actions = [{ type = "warning", reason_code = "CONTACT_INFO_SHARING" }]
         assert_eq!(e.rule.as_deref(), Some("contact"));
         assert_eq!(e.line, Some(5));
         assert!(e.message.starts_with("when: line 1, column"), "{e}");
+    }
+
+    #[test]
+    fn conditions_too_deep_for_the_parser_are_refused_before_it_sees_them() {
+        let when = |expr: &str| {
+            OK.replace(
+                "'findings.exists(f, f.category == \"contact_info\")'",
+                &format!("'{expr}'"),
+            )
+        };
+        // What crashed the server from outside: a 10,000-term sum and a 6,000-step member chain
+        // overflow the parser's stack (a process abort, not an error).
+        for expr in [
+            vec!["1"; 10_000].join(" + ") + " > 0",
+            format!("event{} == 1", ".data".repeat(6_000)),
+            format!("{}true{}", "(".repeat(3_000), ")".repeat(3_000)),
+        ] {
+            let e = Policy::parse(&when(&expr)).unwrap_err();
+            assert_eq!(e.rule.as_deref(), Some("contact"));
+            assert!(e.message.starts_with("when: the condition"), "{e}");
+        }
+        // Strings do not count, and a realistic long condition passes.
+        let long_list = (0..40)
+            .map(|i| format!("\"type.{i}.a+b\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Policy::parse(&when(&format!("event.type in [{long_list}]"))).unwrap();
+        let chain = vec!["counters.contact_attempts_30d > 1"; 40].join(" && ");
+        Policy::parse(&when(&chain)).unwrap();
+        // Deeply nested TOML is refused by the TOML parser's own limit, with a line.
+        let nested = format!(
+            "version = \"x\"\nx = {}{}\n",
+            "[".repeat(30_000),
+            "]".repeat(30_000)
+        );
+        let e = Policy::parse(&nested).unwrap_err();
+        assert!(e.line.is_some(), "{e}");
     }
 
     #[test]
