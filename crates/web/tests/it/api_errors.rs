@@ -1156,6 +1156,32 @@ async fn health_readiness_metrics_and_request_ids() {
 
         let health = api.call(Method::GET, "/healthz", None, None).await;
         assert_eq!((health.status.as_u16(), health.text().as_str()), (200, "ok"));
+        // Every answer, pages and API alike, carries the security headers.
+        assert_eq!(
+            health.headers.get("x-frame-options").and_then(|v| v.to_str().ok()),
+            Some("DENY")
+        );
+        for path in ["/login", "/api/v1/openapi.json", "/nowhere"] {
+            let reply = api.call(Method::GET, path, None, None).await;
+            let h = |name: &str| {
+                reply
+                    .headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_else(|| panic!("no {name} on {path}"))
+                    .to_owned()
+            };
+            assert!(h("content-security-policy").contains("frame-ancestors 'none'"), "{path}");
+            assert_eq!(h("x-frame-options"), "DENY", "{path}");
+            assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
+            assert_eq!(h("referrer-policy"), "same-origin", "{path}");
+            assert!(!h("cache-control").is_empty(), "{path}");
+        }
+        let login = api.call(Method::GET, "/login", None, None).await;
+        assert_eq!(
+            login.headers.get("cache-control").and_then(|v| v.to_str().ok()),
+            Some("no-store")
+        );
         let ready = api.call(Method::GET, "/readyz", None, None).await;
         assert_eq!((ready.status.as_u16(), ready.text().as_str()), (200, "ready"));
 
