@@ -54,6 +54,8 @@ struct Inner {
     webhook_wakeup: Notify,
     /// This node queued work the other nodes should hear of (see `nodes`).
     announce: Notify,
+    /// The last backlog read for `/metrics`, and when: scrapes (public, any rate) share it.
+    backlog: std::sync::Mutex<Option<(std::time::Instant, trustwork_store::timers::Backlog)>>,
     passwords: Arc<PasswordHashing>,
     live_policy: crate::events::LivePolicy,
     pipeline: crate::events::Pipeline,
@@ -83,6 +85,7 @@ impl App {
                 timer_wakeup: Notify::new(),
                 webhook_wakeup: Notify::new(),
                 announce: Notify::new(),
+                backlog: std::sync::Mutex::default(),
                 // Two work areas: as many hashes at once as the machine has cores here.
                 passwords: Arc::new(PasswordHashing::new(2)),
                 live_policy: crate::events::LivePolicy::default_policy(),
@@ -136,6 +139,12 @@ impl App {
         self.inner.outbox_wakeup.notify_one();
         self.inner.webhook_wakeup.notify_one();
         self.inner.timer_wakeup.notify_one();
+    }
+
+    pub(crate) fn backlog_cache(
+        &self,
+    ) -> &std::sync::Mutex<Option<(std::time::Instant, trustwork_store::timers::Backlog)>> {
+        &self.inner.backlog
     }
 
     pub(crate) fn inner_announce(&self) -> &Notify {

@@ -30,6 +30,9 @@ impl App {
             }
         };
         let announcing = listener.is_some();
+        // A deadline, not a fresh sleep each turn: a stream of work notifications (every 50 ms
+        // under load) must not postpone the poll for ever.
+        let mut next_poll = tokio::time::Instant::now() + POLICY_POLL;
         loop {
             let heard = async {
                 match listener.as_mut() {
@@ -64,8 +67,9 @@ impl App {
                     tokio::time::sleep(ANNOUNCE_EVERY).await;
                     continue;
                 }
-                () = tokio::time::sleep(POLICY_POLL) => {}
+                () = tokio::time::sleep_until(next_poll) => {}
             }
+            next_poll = tokio::time::Instant::now() + POLICY_POLL;
             if let Err(e) = self.refresh_policy().await {
                 tracing::warn!(error = %e.detail(), "cannot read the stored policy");
             }

@@ -24,6 +24,8 @@ const MAIL_BATCH: i64 = 50;
 /// transaction deletes at most.
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
 const PRUNE_BATCH: i64 = 5_000;
+/// How long a backlog read for `/metrics` is reused.
+const BACKLOG_FRESH: Duration = Duration::from_secs(1);
 /// After a wake-up, a worker waits this long for more work before it starts: under load the
 /// event writer wakes the workers with nearly every group, and each pass costs write
 /// transactions that the writer then waits behind.
@@ -264,10 +266,21 @@ impl App {
         Ok(now)
     }
 
-    /// What waits to be sent or fired now, for `/metrics`.
+    /// What waits to be sent or fired, for `/metrics`: read at most every [`BACKLOG_FRESH`],
+    /// so that however often anyone asks, the database counts once a second.
     pub async fn backlog(&self) -> AppResult<trustwork_store::timers::Backlog> {
+        if let Ok(cached) = self.backlog_cache().lock()
+            && let Some((at, backlog)) = *cached
+            && at.elapsed() < BACKLOG_FRESH
+        {
+            return Ok(backlog);
+        }
         let mut tx = self.db().read().await?;
-        Ok(tx.backlog(self.now()).await?)
+        let backlog = tx.backlog(self.now()).await?;
+        if let Ok(mut cached) = self.backlog_cache().lock() {
+            *cached = Some((std::time::Instant::now(), backlog));
+        }
+        Ok(backlog)
     }
 
     /// Pending, running and failed timers, for admins.

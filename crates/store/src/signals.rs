@@ -100,10 +100,7 @@ impl Tx {
         if tables.is_empty() {
             return Ok(());
         }
-        match self.backend {
-            crate::Backend::Postgres => self.insert_json_rows_postgres(&tables).await?,
-            crate::Backend::Sqlite => self.insert_json_rows(&tables).await?,
-        }
+        self.insert_rows(&tables).await?;
         Ok(())
     }
 

@@ -34,14 +34,11 @@ impl Actor {
         facts_of(&self.account)
     }
 
-    /// What a decision about this actor wrote: its new restrictions, and its signals (those
-    /// about other accounts change nothing here).
+    /// What a decision about this actor wrote: its new restrictions, and its signals.
     pub fn apply(&mut self, restrictions: &[Restriction], signals: &[Signal]) {
         self.restrictions.extend(restrictions.iter().cloned());
         for s in signals {
-            if s.account_id == self.account.id {
-                self.counters.record(s.kind, &s.ref_id, s.at, 1);
-            }
+            self.record(s);
         }
     }
 
@@ -49,12 +46,13 @@ impl Actor {
     /// someone already written to this minute adds nothing to `recent_refs`, and writing it
     /// again would cost a lookup in the database for nothing (most of a busy sender's messages).
     pub fn record_new(&mut self, signals: Vec<Signal>) -> Vec<Signal> {
-        signals
-            .into_iter()
-            .filter(|s| {
-                s.account_id != self.account.id || self.counters.record(s.kind, &s.ref_id, s.at, 1)
-            })
-            .collect()
+        signals.into_iter().filter(|s| self.record(s)).collect()
+    }
+
+    /// Adds one signal to the counters; false only for one of this actor's that changes nothing
+    /// stored. Signals about other accounts change nothing here and are always written.
+    fn record(&mut self, s: &Signal) -> bool {
+        s.account_id != self.account.id || self.counters.record(s.kind, &s.ref_id, s.at, 1)
     }
 }
 

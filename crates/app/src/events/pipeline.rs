@@ -145,6 +145,7 @@ impl App {
         &self,
         prepared: Vec<AppResult<Prepared>>,
     ) -> Vec<AppResult<(DecisionView, bool)>> {
+        let started = std::time::Instant::now();
         let sender = self.pipeline_sender();
         let mut answers = Vec::with_capacity(prepared.len());
         for p in prepared {
@@ -163,7 +164,11 @@ impl App {
         let mut out = Vec::with_capacity(answers.len());
         for a in answers {
             out.push(match a {
-                Ok(answer) => answer.await.unwrap_or_else(|_| Err(stopped())),
+                Ok(answer) => {
+                    let answered = answer.await.unwrap_or_else(|_| Err(stopped()));
+                    self.pipeline().latency.observe(started.elapsed());
+                    answered
+                }
                 Err(e) => Err(e),
             });
         }

@@ -71,7 +71,7 @@ impl App {
     }
 
     /// Validates and activates a new policy, on every server node: it is stored as the live
-    /// policy, and the other nodes hear of it (PostgreSQL `NOTIFY`, see [`App::watch_policy`]).
+    /// policy, and the other nodes hear of it (PostgreSQL `NOTIFY`, see [`App::link_nodes`]).
     /// A policy that does not parse changes nothing.
     pub async fn load_policy(&self, source: &str) -> AppResult<String> {
         let policy = Policy::parse(source).map_err(AppError::Policy)?;
