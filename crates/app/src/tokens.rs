@@ -27,6 +27,23 @@ pub(crate) fn keyed_hash(key: &[u8], secret: &str) -> Result<String, AppError> {
     Ok(hex::encode(mac.finalize().into_bytes()))
 }
 
+impl crate::App {
+    /// A tag for `text` that only this server can make, bound to one session's secret (its CSRF
+    /// token): the console uses it so that a message in a URL is shown only when the server put
+    /// it there for that session.
+    pub fn session_tag(&self, session_secret: &str, text: &str) -> String {
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.config().secret_key) {
+            Ok(mac) => mac,
+            // HMAC takes any key length; an empty tag matches nothing.
+            Err(_) => return String::new(),
+        };
+        mac.update(session_secret.as_bytes());
+        mac.update(b"\0");
+        mac.update(text.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+}
+
 /// Compares two strings in time independent of where they differ.
 pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     constant_time_eq_bytes(a.as_bytes(), b.as_bytes())

@@ -5,6 +5,7 @@ use clap::Args;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use trustwork_core::PolicyConfig;
+use trustwork_core::net::AllowedTargets;
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct ServeArgs {
@@ -34,7 +35,7 @@ pub struct ServeArgs {
     /// The console's public address, used in email links.
     #[arg(long, env = "TRUSTWORK_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Mark cookies Secure (set when the console is served over HTTPS).
+    /// Mark cookies Secure [default: on when the public URL is https].
     #[arg(long, env = "TRUSTWORK_SECURE_COOKIES")]
     pub secure_cookies: bool,
     /// The enforcement policy file (TOML) [default: the built-in policy]. Re-read on SIGHUP.
@@ -49,6 +50,22 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<String>,
+    /// A host name, address or network inside your network that webhooks may reach (e.g.
+    /// `hooks.internal`, `10.1.0.0/16`); repeat for several [default: none, webhooks go to public
+    /// addresses only; the demo allows loopback].
+    #[arg(
+        long = "webhook-allowed-host",
+        env = "TRUSTWORK_WEBHOOK_ALLOWED_HOSTS",
+        value_delimiter = ','
+    )]
+    pub webhook_allowed_hosts: Vec<String>,
+    /// Connections open at once; past it new ones wait to be accepted [default: 4096].
+    #[arg(long, env = "TRUSTWORK_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds a client has to send a request's head; also how long an idle connection is
+    /// kept [default: 10].
+    #[arg(long, env = "TRUSTWORK_HEADER_TIMEOUT_SECS")]
+    pub header_timeout_secs: Option<u64>,
 }
 
 /// The file form of the settings.
@@ -67,6 +84,9 @@ struct FileConfig {
     policy: Option<PolicyConfig>,
     policy_file: Option<PathBuf>,
     trusted_proxies: Option<Vec<String>>,
+    webhook_allowed_hosts: Option<Vec<String>>,
+    max_connections: Option<usize>,
+    header_timeout_secs: Option<u64>,
 }
 
 /// Settings after layering, ready to use.
@@ -83,6 +103,9 @@ pub struct Settings {
     pub policy: PolicyConfig,
     pub policy_file: Option<PathBuf>,
     pub trusted_proxies: trustwork_web::TrustedProxies,
+    /// `None` when not configured (the demo then allows loopback).
+    pub webhook_allowed_hosts: Option<AllowedTargets>,
+    pub limits: trustwork_web::ConnectionLimits,
 }
 
 impl ServeArgs {
@@ -124,8 +147,35 @@ impl ServeArgs {
         };
         let trusted_proxies = trustwork_web::TrustedProxies::parse(&proxies)
             .map_err(|e| anyhow::anyhow!("trusted proxies: {e}"))?;
+        let allowed = if self.webhook_allowed_hosts.is_empty() {
+            file.webhook_allowed_hosts
+        } else {
+            Some(self.webhook_allowed_hosts.clone())
+        };
+        let webhook_allowed_hosts = allowed
+            .map(|list| AllowedTargets::parse(&list))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("webhook allowed hosts: {e}"))?;
+        let mut limits = trustwork_web::ConnectionLimits::default();
+        if let Some(n) = self.max_connections.or(file.max_connections) {
+            if n == 0 {
+                bail!("max_connections must be at least 1");
+            }
+            limits.max_connections = n;
+        }
+        if let Some(secs) = self.header_timeout_secs.or(file.header_timeout_secs) {
+            if secs == 0 {
+                bail!("header_timeout_secs must be at least 1");
+            }
+            limits.header_read_timeout = std::time::Duration::from_secs(secs);
+        }
+        let secure_cookies = self.secure_cookies
+            || file.secure_cookies.unwrap_or(false)
+            || public_url.to_ascii_lowercase().starts_with("https://");
         Ok(Settings {
+            limits,
             trusted_proxies,
+            webhook_allowed_hosts,
             bind,
             database_url,
             data_dir,
@@ -137,7 +187,7 @@ impl ServeArgs {
                 .unwrap_or_else(|| "Trustwork <no-reply@trustwork.invalid>".into()),
             encryption_key,
             public_url,
-            secure_cookies: self.secure_cookies || file.secure_cookies.unwrap_or(false),
+            secure_cookies,
             policy: file.policy.unwrap_or_default(),
             policy_file: self.policy.clone().or(file.policy_file),
         })

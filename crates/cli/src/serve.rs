@@ -10,6 +10,7 @@ use std::time::Instant;
 use trustwork_app::{
     App, AppConfig, Clock, DevMailbox, Mailer, OffsetClock, SmtpMailer, SystemClock,
 };
+use trustwork_core::net::AllowedTargets;
 use trustwork_store::Db;
 
 #[derive(Args, Debug, Clone)]
@@ -144,6 +145,7 @@ async fn serve_app(app: App, settings: &Settings, started: Instant) -> anyhow::R
             listener,
             secure_cookies: settings.secure_cookies,
             trusted_proxies: settings.trusted_proxies.clone(),
+            limits: settings.limits,
         },
         shutdown_signal(),
     )
@@ -159,7 +161,15 @@ pub fn app_config(settings: &Settings, demo_mode: bool) -> anyhow::Result<AppCon
         public_url: settings.public_url.clone(),
         mail_from: settings.mail_from.clone(),
         node_id: format!("{}-{}", hostname(), std::process::id()),
-        webhooks: trustwork_app::WebhookConfig::default(),
+        webhooks: trustwork_app::WebhookConfig {
+            // A demo runs on one machine: its receivers are local too.
+            allowed_targets: match &settings.webhook_allowed_hosts {
+                Some(allowed) => allowed.clone(),
+                None if demo_mode => AllowedTargets::loopback(),
+                None => AllowedTargets::default(),
+            },
+            ..trustwork_app::WebhookConfig::default()
+        },
     })
 }
 

@@ -12,6 +12,7 @@ pub mod capability;
 pub mod enforcement;
 pub mod error;
 pub mod marketplace;
+pub mod net;
 pub mod policy;
 pub mod restriction;
 pub mod review;

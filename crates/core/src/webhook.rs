@@ -11,6 +11,8 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
+pub use crate::net::AllowedTargets;
+
 /// The prefix of a webhook signing secret; the rest is the base64 key.
 pub const SECRET_PREFIX: &str = "whsec_";
 /// How many random bytes a new secret has (the spec asks for 24 to 64).
@@ -154,8 +156,10 @@ pub fn verify(
 }
 
 /// Checks a subscription URL: `http://` or `https://`, a host, no spaces or control characters,
-/// at most [`MAX_URL_LEN`] characters. Returns it trimmed.
-pub fn validate_url(url: &str) -> Result<String, WebhookError> {
+/// at most [`MAX_URL_LEN`] characters, and a host that is not internal by its address or its name
+/// unless `allowed` names it (a name is checked again address by address at every delivery).
+/// Returns it trimmed.
+pub fn validate_url(url: &str, allowed: &AllowedTargets) -> Result<String, WebhookError> {
     let url = url.trim();
     let bad = |m: &str| Err(WebhookError::BadUrl(m.to_owned()));
     if url.len() > MAX_URL_LEN {
@@ -177,9 +181,12 @@ pub fn validate_url(url: &str) -> Result<String, WebhookError> {
     }
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         match v6.split_once(']') {
-            Some((host, "")) => (host, None),
+            Some((host, "")) => (&authority[..host.len() + 2], None),
             // Anything after the `]` but a `:port` is refused below as a bad port.
-            Some((host, rest)) => (host, Some(rest.strip_prefix(':').unwrap_or("-"))),
+            Some((host, rest)) => (
+                &authority[..host.len() + 2],
+                Some(rest.strip_prefix(':').unwrap_or("-")),
+            ),
             None => return bad("has an unclosed IPv6 address"),
         }
     } else {
@@ -196,6 +203,11 @@ pub fn validate_url(url: &str) -> Result<String, WebhookError> {
     }
     if url.contains('#') {
         return bad("must not have a fragment");
+    }
+    if let Some(why) = allowed.refuses_host(host) {
+        return Err(WebhookError::BadUrl(format!(
+            "must reach a public address: {why} (an operator may allow it with webhook_allowed_hosts)"
+        )));
     }
     Ok(url.to_owned())
 }
@@ -343,7 +355,10 @@ mod tests {
             "http://[::1]:9000/x",
             "http://[::1]/x",
         ] {
-            assert!(validate_url(ok).is_ok(), "{ok}");
+            assert!(
+                validate_url(ok, &AllowedTargets::loopback()).is_ok(),
+                "{ok}"
+            );
         }
         let long = format!("https://example.com/{}", "a".repeat(MAX_URL_LEN));
         for bad in [
@@ -357,8 +372,33 @@ mod tests {
             "https://example.com/#frag",
             long.as_str(),
         ] {
-            assert!(validate_url(bad).is_err(), "{bad}");
+            assert!(
+                validate_url(bad, &AllowedTargets::loopback()).is_err(),
+                "{bad}"
+            );
         }
+    }
+
+    #[test]
+    fn internal_targets_are_refused_unless_allowed() {
+        let public_only = AllowedTargets::default();
+        for url in [
+            "http://169.254.169.254/latest/meta-data/",
+            "http://metadata.google.internal/computeMetadata/v1/",
+            "http://10.0.0.1/",
+            "http://[::1]/",
+            "http://127.1/",
+            "http://2130706433/",
+            "http://localhost:8080/",
+            "https://[fd00:ec2::254]/",
+            "http://0x7f000001/",
+        ] {
+            let err = validate_url(url, &public_only).unwrap_err().to_string();
+            assert!(err.contains("public address"), "{url}: {err}");
+        }
+        assert!(validate_url("https://hooks.example.com/x", &public_only).is_ok());
+        let named = AllowedTargets::parse(&["receiver.internal"]).unwrap();
+        assert!(validate_url("http://receiver.internal:9000/h", &named).is_ok());
     }
 
     #[test]

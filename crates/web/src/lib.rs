@@ -7,12 +7,15 @@ mod api;
 mod console;
 mod error;
 mod health;
+mod listener;
 mod metrics;
 mod proxies;
+mod request_text;
 mod server;
 mod state;
 
 pub use error::ApiError;
+pub use listener::ConnectionLimits;
 pub use proxies::TrustedProxies;
 pub use server::{ServeOptions, router, serve};
 pub use state::WebState;

@@ -6,7 +6,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -33,6 +32,9 @@ pub fn router(state: WebState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::request_text::refuse_bad_text,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
@@ -72,6 +74,8 @@ pub struct ServeOptions {
     pub secure_cookies: bool,
     /// Load balancers and reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: crate::TrustedProxies,
+    /// Header timeout and connection limit.
+    pub limits: crate::ConnectionLimits,
 }
 
 /// Serves until `shutdown` resolves, with the outbox and webhook workers, the timer runner and
@@ -103,10 +107,13 @@ pub async fn serve(
     };
     let state =
         WebState::new(app, options.secure_cookies).with_trusted_proxies(options.trusted_proxies);
-    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(options.listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = crate::listener::serve_connections(
+        options.listener,
+        router(state),
+        options.limits,
+        shutdown,
+    )
+    .await;
     let _ = stop.send(true);
     let _ = outbox.await;
     let _ = webhooks.await;

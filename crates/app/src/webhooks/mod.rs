@@ -9,6 +9,7 @@ use crate::audit::{Change, restriction_json};
 use crate::{App, AppError, AppResult};
 use std::sync::Arc;
 use std::time::Duration;
+use trustwork_core::net::AllowedTargets;
 use trustwork_core::webhook::{self, RetrySchedule, WebhookError};
 use trustwork_core::{Actor, Restriction, Timestamp, standing};
 use trustwork_store::webhooks::{WebhookAttempt, WebhookDelivery, WebhookSubscription};
@@ -21,6 +22,9 @@ pub struct WebhookConfig {
     pub retry: RetrySchedule,
     /// How long one request may take, connection included.
     pub timeout: Duration,
+    /// Hosts and networks inside the operator's network that webhooks may reach (none by
+    /// default: public addresses only).
+    pub allowed_targets: AllowedTargets,
 }
 
 impl Default for WebhookConfig {
@@ -28,6 +32,7 @@ impl Default for WebhookConfig {
         Self {
             retry: RetrySchedule::default(),
             timeout: Duration::from_secs(10),
+            allowed_targets: AllowedTargets::default(),
         }
     }
 }
@@ -202,7 +207,8 @@ impl App {
         url: &str,
         event_types: &[String],
     ) -> AppResult<WebhookSubscription> {
-        let url = webhook::validate_url(url).map_err(invalid)?;
+        let url =
+            webhook::validate_url(url, &self.config().webhooks.allowed_targets).map_err(invalid)?;
         let types = webhook::validate_event_types(event_types).map_err(invalid)?;
         let now = self.now();
         let subscription = WebhookSubscription {
@@ -368,14 +374,14 @@ mod tests {
                 AppConfig::default(),
             );
             let actor = Actor::system("test");
-            // Port 9 (discard) on loopback: nothing is expected to be sent at all.
+            // Nothing is expected to be sent at all.
             let all = app
-                .create_webhook(&actor, "http://127.0.0.1:9/a", &["*".to_owned()])
+                .create_webhook(&actor, "https://hooks.example.com/a", &["*".to_owned()])
                 .await
                 .unwrap();
             app.create_webhook(
                 &actor,
-                "http://127.0.0.1:9/b",
+                "https://hooks.example.com/b",
                 &["standing.changed".to_owned()],
             )
             .await

@@ -36,7 +36,8 @@ impl App {
         let Some(claimed) = self.claim_webhook().await? else {
             return Ok(false);
         };
-        let sender = Sender::new().map_err(AppError::Internal)?;
+        let sender = Sender::new(self.config().webhooks.allowed_targets.clone())
+            .map_err(AppError::Internal)?;
         self.send_claimed(&sender, claimed).await?;
         Ok(true)
     }
@@ -142,7 +143,7 @@ impl App {
     /// queued some, see [`App::wake_outbox`]) or every few seconds, up to [`IN_FLIGHT`] at once
     /// through one pooled client, at most [`IN_FLIGHT_PER_SUBSCRIPTION`] to one subscription.
     pub async fn run_webhook_worker(&self, mut shutdown: watch::Receiver<bool>) {
-        let sender = match Sender::new() {
+        let sender = match Sender::new(self.config().webhooks.allowed_targets.clone()) {
             Ok(s) => s,
             Err(e) => {
                 tracing::error!(error = %e, "cannot start the webhook worker");

@@ -30,6 +30,10 @@ pub fn app_with(db: Db, mailer: Arc<dyn Mailer>) -> (App, Arc<FakeClock>) {
     let config = AppConfig {
         demo_mode: true,
         node_id: "test-node".into(),
+        webhooks: trustwork_app::WebhookConfig {
+            allowed_targets: trustwork_core::net::AllowedTargets::loopback(),
+            ..Default::default()
+        },
         ..AppConfig::default()
     };
     let app = App::new(db, clock.clone() as Arc<dyn Clock>, mailer, config);

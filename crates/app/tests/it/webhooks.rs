@@ -11,6 +11,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use trustwork_app::standing::RestrictionRequest;
 use trustwork_app::{App, AppConfig, AppError, Clock, DevMailbox, FakeClock, WebhookConfig};
+use trustwork_core::net::AllowedTargets;
 use trustwork_core::webhook::{RetrySchedule, SignedHeaders, verify};
 use trustwork_core::{Actor, LiftCondition, ReasonCode, Role, Severity};
 use trustwork_store::Db;
@@ -171,6 +172,14 @@ fn app_with(db: Db, webhooks: WebhookConfig) -> (App, Arc<FakeClock>) {
     (app, clock)
 }
 
+/// Deliveries to the receivers on 127.0.0.1 of these tests.
+fn local_hooks() -> WebhookConfig {
+    WebhookConfig {
+        allowed_targets: AllowedTargets::loopback(),
+        ..WebhookConfig::default()
+    }
+}
+
 fn admin() -> Actor {
     Actor::system("test-admin")
 }
@@ -203,7 +212,7 @@ async fn standing_changes_reach_the_receiver_signed() {
         let rx = rx.clone();
         async move {
             rx.reset(&[]);
-            let (app, _clock) = app_with(db, WebhookConfig::default());
+            let (app, _clock) = app_with(db, local_hooks());
             let agent = person(&app, "agent@example.com", Role::Agent).await;
             let f = person(&app, "f@example.com", Role::Freelancer).await;
             let sub = app
@@ -282,7 +291,7 @@ async fn failures_are_retried_on_the_schedule_then_given_up_and_can_be_replayed(
             // The receiver fails twice, then accepts: delivered on the third attempt, each
             // attempt after the scheduled wait and no sooner.
             rx.reset(&[500, 503]);
-            let (app, clock) = app_with(db, WebhookConfig::default());
+            let (app, clock) = app_with(db, local_hooks());
             let agent = person(&app, "agent@example.com", Role::Agent).await;
             let f = person(&app, "f@example.com", Role::Freelancer).await;
             let sub = app
@@ -343,7 +352,7 @@ async fn the_last_failure_gives_up_and_a_replay_sends_again() {
                 retry: RetrySchedule {
                     delays_ms: vec![1_000, 2_000],
                 },
-                ..WebhookConfig::default()
+                ..local_hooks()
             };
             let (app, clock) = app_with(db, config);
             let agent = person(&app, "agent@example.com", Role::Agent).await;
@@ -404,7 +413,7 @@ async fn unreachable_slow_and_disabled_receivers() {
             rx.reset(&[0]);
             let config = WebhookConfig {
                 timeout: Duration::from_millis(300),
-                ..WebhookConfig::default()
+                ..local_hooks()
             };
             let (app, clock) = app_with(db, config);
             let agent = person(&app, "agent@example.com", Role::Agent).await;
@@ -484,9 +493,58 @@ async fn unreachable_slow_and_disabled_receivers() {
 }
 
 #[tokio::test]
+async fn nothing_is_sent_inside_the_network_unless_allowed() {
+    let rx = Receiver::start().await;
+    each_backend(|db| {
+        let rx = rx.clone();
+        async move {
+            rx.reset(&[]);
+            let (strict, _clock) = app_with(db.clone(), WebhookConfig::default());
+            for url in [
+                rx.url("/h"),
+                "http://169.254.169.254/latest/meta-data/".into(),
+                "http://metadata.google.internal/".into(),
+                "http://2130706433/".into(),
+                "http://[::1]/".into(),
+            ] {
+                match strict.create_webhook(&admin(), &url, &types(&["*"])).await {
+                    Err(AppError::Invalid { field, message }) => {
+                        assert_eq!(field, "url");
+                        assert!(message.contains("public address"), "{url}: {message}");
+                    }
+                    other => panic!("{url}: {other:?}"),
+                }
+            }
+            // A subscription made while loopback was allowed (or a name that later resolves
+            // inside) is checked again at delivery: nothing reaches the receiver.
+            let (allowing, _clock) = app_with(db, local_hooks());
+            let sub = allowing
+                .create_webhook(&admin(), &rx.url("/h"), &types(&["standing.changed"]))
+                .await
+                .unwrap();
+            let agent = person(&strict, "agent@example.com", Role::Agent).await;
+            let f = person(&strict, "f@example.com", Role::Freelancer).await;
+            strict
+                .apply_restriction(&agent_actor(&agent), &f.id, hold())
+                .await
+                .unwrap();
+            assert_eq!(deliver_all(&strict).await, 1);
+            let d = &strict.webhook_deliveries(Some(&sub.id)).await.unwrap()[0];
+            assert_eq!(d.status, "pending");
+            assert_eq!(
+                d.last_error.as_deref(),
+                Some("not sent: 127.0.0.1 is a loopback address")
+            );
+            assert!(rx.received().is_empty());
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn bad_subscriptions_are_refused() {
     each_backend(|db| async move {
-        let (app, _clock) = app_with(db, WebhookConfig::default());
+        let (app, _clock) = app_with(db, local_hooks());
         for (url, t, field) in [
             ("ftp://example.com/h", vec!["*"], "url"),
             ("not a url", vec!["*"], "url"),
@@ -535,7 +593,7 @@ async fn the_worker_sends_a_subscriptions_deliveries_a_few_at_a_time_each_once()
         async move {
             rx.reset(&[]);
             rx.most_in_flight.store(0, Ordering::SeqCst);
-            let (app, _clock) = app_with(db, WebhookConfig::default());
+            let (app, _clock) = app_with(db, local_hooks());
             let agent = person(&app, "agent@example.com", Role::Agent).await;
             let sub = app
                 .create_webhook(&admin(), &rx.url("/hooks"), &types(&["standing.changed"]))

@@ -39,6 +39,7 @@ fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             e.to_string(),
         ));
     }
+    refuse_nul(bytes)?;
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -49,6 +50,51 @@ fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     axum::Json::<T>::from_bytes(bytes)
         .map(|axum::Json(v)| v)
         .map_err(reject)
+}
+
+/// No text in the API may hold U+0000: PostgreSQL cannot store it, and no field means it. JSON
+/// can only carry it escaped (`\u0000`); the body is read as a tree (to name the field) only when
+/// that escape appears. Call on well-formed JSON.
+pub(crate) fn refuse_nul(bytes: &[u8]) -> Result<(), ApiError> {
+    if !bytes.windows(6).any(|w| w == b"\\u0000") {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(());
+    };
+    match nul_at(&value, String::new()) {
+        Some(at) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            format!(
+                "{}: text must not contain the NUL character (U+0000)",
+                if at.is_empty() { "/" } else { &at }
+            ),
+        )
+        .with_detail("field", serde_json::Value::String(at))),
+        None => Ok(()),
+    }
+}
+
+/// The JSON pointer of the first string or key holding U+0000.
+fn nul_at(value: &serde_json::Value, at: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0').then_some(at),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_at(v, format!("{at}/{i}"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                nul_at(v, here)
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn reject(r: JsonRejection) -> ApiError {
@@ -171,6 +217,17 @@ fn inner_message(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nul_is_refused_with_its_place() {
+        let e = super::refuse_nul(br#"{"a": [1, {"note": "x\u0000y"}]}"#).unwrap_err();
+        assert_eq!(e.code, "invalid_input");
+        assert!(e.message.starts_with("/a/1/note: "), "{}", e.message);
+        assert!(super::refuse_nul(br#"{"k\u0000": 1}"#).is_err());
+        // An escaped backslash followed by "u0000" is six ordinary characters.
+        assert!(super::refuse_nul(br#"{"a": "\\u0000"}"#).is_ok());
+        assert!(super::refuse_nul(br#"{"a": "fine"}"#).is_ok());
+    }
+
     #[test]
     fn keeps_the_serde_part() {
         assert_eq!(

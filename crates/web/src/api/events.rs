@@ -93,13 +93,15 @@ fn body_of(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
 }
 
 fn parse_json(bytes: &Bytes) -> Result<Value, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    let value = serde_json::from_slice(bytes).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
             ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string())
         } else {
             invalid(e.to_string())
         }
-    })
+    })?;
+    super::body::refuse_nul(bytes)?;
+    Ok(value)
 }
 
 fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {

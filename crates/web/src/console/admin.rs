@@ -1,12 +1,12 @@
 //! Admin pages: timers, the dev mailbox and, in demo mode, the test clock.
 
-use super::forms::{ConsoleForm, encode};
-use super::layout::{Flash, Layout, app_error, render};
+use super::forms::ConsoleForm;
+use super::layout::{Flash, Kind, Layout, app_error, flash, render};
 use super::session::Viewer;
 use crate::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use trustwork_core::Role;
 
@@ -127,8 +127,7 @@ pub async fn retry_timer(
         return r;
     }
     match s.app.retry_timer(&id).await {
-        Ok(()) => Redirect::to(&format!("/admin?notice={}", encode("Timer queued again.")))
-            .into_response(),
+        Ok(()) => flash(&s, &viewer, "/admin", Kind::Notice, "Timer queued again."),
         Err(e) => app_error(&e),
     }
 }
@@ -157,22 +156,26 @@ pub async fn advance_clock(
         .ok()
         .filter(|d| *d > 0.0 && *d <= 366.0)
     else {
-        return Redirect::to(&format!(
-            "/admin?error={}",
-            encode("Enter a number of days between 0 and 366.")
-        ))
-        .into_response();
+        return flash(
+            &s,
+            &viewer,
+            "/admin",
+            Kind::Error,
+            "Enter a number of days between 0 and 366.",
+        );
     };
     let seconds = (days * 86_400.0).round() as i64;
     match s.app.advance_clock(&viewer.actor(), seconds).await {
-        Ok(now) => Redirect::to(&format!(
-            "/admin?notice={}",
-            encode(&format!(
+        Ok(now) => flash(
+            &s,
+            &viewer,
+            "/admin",
+            Kind::Notice,
+            &format!(
                 "Test clock advanced {days} days; it is now {}.",
                 now.to_human()
-            ))
-        ))
-        .into_response(),
+            ),
+        ),
         Err(e) => app_error(&e),
     }
 }

@@ -1,8 +1,8 @@
 //! Pages for trust & safety agents (and, read-only, support agents): find an account, see its
 //! standing and history, and act on it.
 
-use super::forms::{ConsoleForm, encode};
-use super::layout::{Flash, Layout, app_error, render};
+use super::forms::ConsoleForm;
+use super::layout::{Flash, Kind, Layout, app_error, flash, render};
 use super::session::Viewer;
 use super::views::{
     AccountRow, AuditView, CaseView, ContractView, ProposalView, RestrictionView, money,
@@ -10,7 +10,7 @@ use super::views::{
 use crate::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use trustwork_app::standing::RestrictionRequest;
 use trustwork_core::verification::Outcome;
@@ -172,19 +172,28 @@ pub async fn account(
     render(&page)
 }
 
-fn back(account_id: &str, result: Result<String, trustwork_app::AppError>) -> Response {
+fn back(
+    s: &WebState,
+    viewer: &Viewer,
+    account_id: &str,
+    result: Result<String, trustwork_app::AppError>,
+) -> Response {
     match result {
-        Ok(notice) => Redirect::to(&format!(
-            "/agent/accounts/{account_id}?notice={}",
-            encode(&notice)
-        ))
-        .into_response(),
+        Ok(notice) => flash(
+            s,
+            viewer,
+            &format!("/agent/accounts/{account_id}"),
+            Kind::Notice,
+            &notice,
+        ),
         Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
-            Redirect::to(&format!(
-                "/agent/accounts/{account_id}?error={}",
-                encode(&e.to_string())
-            ))
-            .into_response()
+            flash(
+                s,
+                viewer,
+                &format!("/agent/accounts/{account_id}"),
+                Kind::Error,
+                &e.to_string(),
+            )
         }
         Err(e) => app_error(&e),
     }
@@ -219,7 +228,7 @@ pub async fn require_verification(
                 c.deadline_at.to_human()
             )
         });
-    back(&id, result)
+    back(&s, &viewer, &id, result)
 }
 
 #[derive(Deserialize)]
@@ -248,6 +257,8 @@ pub async fn record_outcome(
     };
     let Some(outcome) = Outcome::parse(&f.outcome) else {
         return back(
+            &s,
+            &viewer,
             &case.account_id,
             Err(trustwork_app::AppError::invalid(
                 "outcome",
@@ -260,7 +271,7 @@ pub async fn record_outcome(
         .record_verification_outcome(&viewer.actor(), &case_id, outcome, f.note.trim())
         .await
         .map(|c| format!("Outcome recorded: {}.", c.status.as_str().replace('_', " ")));
-    back(&case.account_id, result)
+    back(&s, &viewer, &case.account_id, result)
 }
 
 #[derive(Deserialize)]
@@ -328,7 +339,7 @@ pub async fn apply_restriction(
             .map(|r| format!("{} applied ({}).", r.severity.as_str(), r.reason.as_str())),
         Err(e) => Err(e),
     };
-    back(&id, result)
+    back(&s, &viewer, &id, result)
 }
 
 #[derive(Deserialize)]
@@ -355,6 +366,8 @@ pub async fn lift_restriction(
     };
     if f.note.trim().is_empty() {
         return back(
+            &s,
+            &viewer,
             &account_id,
             Err(trustwork_app::AppError::invalid(
                 "note",
@@ -367,5 +380,5 @@ pub async fn lift_restriction(
         .lift_restriction(&viewer.actor(), &id, f.note.trim())
         .await
         .map(|r| format!("{} lifted.", r.severity.as_str()));
-    back(&account_id, result)
+    back(&s, &viewer, &account_id, result)
 }

@@ -17,6 +17,23 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let bytes = match axum::body::to_bytes(body, crate::server::BODY_LIMIT).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                return Err(error_page(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "The form is too large to send.",
+                ));
+            }
+        };
+        if has_nul(&bytes) {
+            return Err(error_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "The form holds a character that cannot be stored (U+0000). Remove it and send again.",
+            ));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(ConsoleForm(v)),
             Err(FormRejection::FailedToDeserializeForm(e)) => Err(incomplete(&e.body_text())),
@@ -24,6 +41,11 @@ where
             Err(other) => Err(error_page(other.status(), &other.body_text())),
         }
     }
+}
+
+/// U+0000 in a form body, raw or percent-encoded (`%00`).
+pub fn has_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0) || bytes.windows(3).any(|w| w == b"%00")
 }
 
 fn incomplete(detail: &str) -> Response {
@@ -48,6 +70,13 @@ pub fn encode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nul_is_found_raw_or_encoded() {
+        assert!(super::has_nul(b"a=1&note=x%00y"));
+        assert!(super::has_nul(b"note=x\0"));
+        assert!(!super::has_nul(b"note=100%25%2000"));
+    }
+
     #[test]
     fn encodes_reserved_characters() {
         assert_eq!(super::encode("a b&c=é"), "a%20b%26c%3D%C3%A9");

@@ -1,10 +1,11 @@
 //! The frame around every page: navigation, the verification banner, notices.
 
+use super::forms::encode;
 use super::session::Viewer;
 use crate::WebState;
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use trustwork_core::Role;
 use trustwork_core::verification::CaseStatus;
@@ -34,13 +35,76 @@ pub struct Layout {
     pub demo_now: Option<String>,
 }
 
-/// `?notice=` and `?error=` carried over a redirect after a form post.
+/// `?notice=` or `?error=` carried over a redirect after a form post, with `sig`, a tag that
+/// only this server can make for the viewer's session. A link made by anyone else (`/dashboard?
+/// error=Your account is suspended, pay the fee at …`) has no valid tag and shows nothing: the
+/// console's alert box speaks only in Trustwork's words.
 #[derive(Deserialize, Default)]
 pub struct Flash {
     #[serde(default)]
-    pub notice: Option<String>,
+    notice: Option<String>,
     #[serde(default)]
-    pub error: Option<String>,
+    error: Option<String>,
+    #[serde(default)]
+    sig: Option<String>,
+    /// Made by the handler itself (rendered, not redirected): nothing to check.
+    #[serde(skip)]
+    trusted: bool,
+}
+
+impl Flash {
+    /// A notice the handler shows on the page it renders.
+    pub fn notice(text: String) -> Self {
+        Flash {
+            notice: Some(text),
+            trusted: true,
+            ..Flash::default()
+        }
+    }
+
+    /// The message to show to `viewer`, if it is genuine.
+    fn verified(self, state: &WebState, viewer: &Viewer) -> (Option<String>, Option<String>) {
+        if self.trusted {
+            return (self.notice, self.error);
+        }
+        let genuine = |kind: Kind, text: &Option<String>| {
+            text.as_deref().is_some_and(|t| {
+                self.sig.as_deref().is_some_and(|sig| {
+                    super::session::constant_time_eq(sig, &flash_tag(state, viewer, kind, t))
+                })
+            })
+        };
+        let notice = genuine(Kind::Notice, &self.notice).then(|| self.notice.clone());
+        let error = genuine(Kind::Error, &self.error).then(|| self.error.clone());
+        (notice.flatten(), error.flatten())
+    }
+}
+
+/// Which alert a flash fills.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Notice,
+    Error,
+}
+
+fn flash_tag(state: &WebState, viewer: &Viewer, kind: Kind, text: &str) -> String {
+    let kind = match kind {
+        Kind::Notice => "notice",
+        Kind::Error => "error",
+    };
+    state
+        .app
+        .session_tag(&viewer.0.csrf_token, &format!("{kind}\n{text}"))
+}
+
+/// Redirects to `to` (a path without a query) with `text` shown there, signed for the viewer.
+pub fn flash(state: &WebState, viewer: &Viewer, to: &str, kind: Kind, text: &str) -> Response {
+    let key = match kind {
+        Kind::Notice => "notice",
+        Kind::Error => "error",
+    };
+    let sig = flash_tag(state, viewer, kind, text);
+    Redirect::to(&format!("{to}?{key}={}&sig={sig}", encode(text))).into_response()
 }
 
 fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
@@ -92,6 +156,7 @@ impl Layout {
         title: &str,
         flash: Flash,
     ) -> Self {
+        let (notice, error) = flash.verified(state, viewer);
         let mut banner = None;
         if matches!(viewer.role(), Role::Freelancer | Role::Client)
             && let Ok(cases) = state.app.verification_cases_of(viewer.id()).await
@@ -109,8 +174,8 @@ impl Layout {
             csrf: viewer.0.csrf_token.clone(),
             nav: nav_for(viewer.role(), path),
             banner,
-            notice: flash.notice,
-            error: flash.error,
+            notice,
+            error,
             demo_now: state
                 .app
                 .config()

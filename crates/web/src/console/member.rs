@@ -1,13 +1,13 @@
 //! Pages for freelancers and clients.
 
-use super::forms::{ConsoleForm, encode};
-use super::layout::{Flash, Layout, app_error, render};
+use super::forms::ConsoleForm;
+use super::layout::{Flash, Kind, Layout, app_error, flash, render};
 use super::session::Viewer;
 use super::views::{CaseView, ContractView, ProposalView, RestrictionView, money};
 use crate::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use trustwork_core::standing::TopRatedHoldCheck;
 use trustwork_core::{Capability, Role};
@@ -301,17 +301,21 @@ pub async fn submit_proposal(
         .submit_proposal(viewer.id(), &job_id, &f.cover_letter)
         .await
     {
-        Ok(_) => Redirect::to(&format!(
-            "/work?notice={}",
-            encode("Your proposal was submitted.")
-        ))
-        .into_response(),
+        Ok(_) => flash(
+            &s,
+            &viewer,
+            "/work",
+            Kind::Notice,
+            "Your proposal was submitted.",
+        ),
         Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
-            Redirect::to(&format!(
-                "/jobs?error={}",
-                encode(&format!("Proposal not submitted: {e}"))
-            ))
-            .into_response()
+            flash(
+                &s,
+                &viewer,
+                "/jobs",
+                Kind::Error,
+                &format!("Proposal not submitted: {e}"),
+            )
         }
         Err(e) => app_error(&e),
     }
@@ -355,26 +359,29 @@ pub async fn withdraw(
         return r;
     }
     let Some(cents) = parse_dollars(&f.amount) else {
-        return Redirect::to(&format!(
-            "/dashboard?error={}",
-            encode("Enter an amount such as 25 or 25.50.")
-        ))
-        .into_response();
+        return flash(
+            &s,
+            &viewer,
+            "/dashboard",
+            Kind::Error,
+            "Enter an amount such as 25 or 25.50.",
+        );
     };
     match s.app.request_withdrawal(viewer.id(), cents).await {
-        Ok(w) => Redirect::to(&format!(
-            "/dashboard?notice={}",
-            encode(&format!(
-                "Withdrawal of {} requested.",
-                money(w.amount_cents)
-            ))
-        ))
-        .into_response(),
-        Err(e) if crate::error::status_of(&e).is_client_error() => Redirect::to(&format!(
-            "/dashboard?error={}",
-            encode(&format!("Withdrawal refused: {e}"))
-        ))
-        .into_response(),
+        Ok(w) => flash(
+            &s,
+            &viewer,
+            "/dashboard",
+            Kind::Notice,
+            &format!("Withdrawal of {} requested.", money(w.amount_cents)),
+        ),
+        Err(e) if crate::error::status_of(&e).is_client_error() => flash(
+            &s,
+            &viewer,
+            "/dashboard",
+            Kind::Error,
+            &format!("Withdrawal refused: {e}"),
+        ),
         Err(e) => app_error(&e),
     }
 }

@@ -14,6 +14,8 @@ mod member;
 mod review;
 mod session;
 mod views;
+
+pub(crate) use layout::error_page;
 mod webhooks;
 
 use crate::WebState;

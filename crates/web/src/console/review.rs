@@ -1,14 +1,14 @@
 //! The review queue, the case page and appeals: agents claim and resolve cases and decide
 //! appeals; freelancers appeal their restrictions from My Stats.
 
-use super::forms::{ConsoleForm, encode};
-use super::layout::{Flash, Layout, app_error, render};
+use super::forms::ConsoleForm;
+use super::layout::{Flash, Kind, Layout, app_error, flash, render};
 use super::session::Viewer;
 use super::views::RestrictionView;
 use crate::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::Value;
 use trustwork_app::AppError;
@@ -286,11 +286,11 @@ pub async fn case_page(
     render(&page)
 }
 
-fn back(to: &str, result: Result<String, AppError>) -> Response {
+fn back(s: &WebState, viewer: &Viewer, to: &str, result: Result<String, AppError>) -> Response {
     match result {
-        Ok(notice) => Redirect::to(&format!("{to}?notice={}", encode(&notice))).into_response(),
+        Ok(notice) => flash(s, viewer, to, Kind::Notice, &notice),
         Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
-            Redirect::to(&format!("{to}?error={}", encode(&e.to_string()))).into_response()
+            flash(s, viewer, to, Kind::Error, &e.to_string())
         }
         Err(e) => app_error(&e),
     }
@@ -321,7 +321,7 @@ pub async fn claim(
                 .unwrap_or_default()
         )
     });
-    back(&format!("/review/{id}"), result)
+    back(&s, &viewer, &format!("/review/{id}"), result)
 }
 
 pub async fn release(
@@ -341,7 +341,7 @@ pub async fn release(
         .release_review_case(viewer.id(), &id)
         .await
         .map(|_| "Released to the queue.".to_owned());
-    back(&format!("/review/{id}"), result)
+    back(&s, &viewer, &format!("/review/{id}"), result)
 }
 
 #[derive(Deserialize)]
@@ -403,7 +403,7 @@ pub async fn resolve(
             }),
         Err(e) => Err(e),
     };
-    back(&format!("/review/{id}"), result)
+    back(&s, &viewer, &format!("/review/{id}"), result)
 }
 
 pub struct AppealRow {
@@ -496,7 +496,7 @@ pub async fn decide(
             .map(|a| format!("Appeal {}.", a.status.as_str())),
         None => Err(AppError::invalid("decision", "choose uphold or overturn")),
     };
-    back("/appeals", result)
+    back(&s, &viewer, "/appeals", result)
 }
 
 /// A restriction on My Stats with what the freelancer can do about it.
@@ -555,7 +555,7 @@ pub async fn file_appeal(
         .file_appeal(&viewer.actor(), &id, &f.statement)
         .await
         .map(|_| "Appeal sent. We will email you the decision.".to_owned());
-    back("/stats", result)
+    back(&s, &viewer, "/stats", result)
 }
 
 #[cfg(test)]

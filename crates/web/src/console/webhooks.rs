@@ -1,13 +1,13 @@
 //! The admin's webhooks page: subscriptions (add one, see its secret once, disable it) and the
 //! recent deliveries with their status and last answer, each with a Replay button.
 
-use super::forms::{ConsoleForm, encode};
-use super::layout::{Flash, Layout, app_error, render};
+use super::forms::ConsoleForm;
+use super::layout::{Flash, Kind, Layout, app_error, flash, render};
 use super::session::Viewer;
 use crate::WebState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use std::collections::HashMap;
 use trustwork_core::Role;
@@ -144,17 +144,16 @@ pub async fn create(
     match s.app.create_webhook(&viewer.actor(), &f.url, &types).await {
         // Rendered here rather than redirected: the secret must not travel in a URL.
         Ok(created) => {
-            let flash = Flash {
-                notice: Some(format!("Subscribed {}.", created.url)),
-                error: None,
-            };
-            page(&s, &viewer, flash, Some(created.secret)).await
+            let shown = Flash::notice(format!("Subscribed {}.", created.url));
+            page(&s, &viewer, shown, Some(created.secret)).await
         }
-        Err(trustwork_app::AppError::Invalid { field, message }) => Redirect::to(&format!(
-            "{PATH}?error={}",
-            encode(&format!("{field}: {message}"))
-        ))
-        .into_response(),
+        Err(trustwork_app::AppError::Invalid { field, message }) => flash(
+            &s,
+            &viewer,
+            PATH,
+            Kind::Error,
+            &format!("{field}: {message}"),
+        ),
         Err(e) => app_error(&e),
     }
 }
@@ -177,11 +176,13 @@ pub async fn disable(
         return r;
     }
     match s.app.disable_webhook(&viewer.actor(), &id).await {
-        Ok(off) => Redirect::to(&format!(
-            "{PATH}?notice={}",
-            encode(&format!("Disabled {}.", off.url))
-        ))
-        .into_response(),
+        Ok(off) => flash(
+            &s,
+            &viewer,
+            PATH,
+            Kind::Notice,
+            &format!("Disabled {}.", off.url),
+        ),
         Err(e) => app_error(&e),
     }
 }
@@ -199,13 +200,9 @@ pub async fn replay(
         return r;
     }
     match s.app.replay_webhook_delivery(&viewer.actor(), &id).await {
-        Ok(_) => Redirect::to(&format!(
-            "{PATH}?notice={}",
-            encode("Delivery queued again.")
-        ))
-        .into_response(),
+        Ok(_) => flash(&s, &viewer, PATH, Kind::Notice, "Delivery queued again."),
         Err(trustwork_app::AppError::Conflict(message)) => {
-            Redirect::to(&format!("{PATH}?error={}", encode(&message))).into_response()
+            flash(&s, &viewer, PATH, Kind::Error, &message)
         }
         Err(e) => app_error(&e),
     }

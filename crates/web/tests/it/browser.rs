@@ -103,6 +103,7 @@ async fn start_trustwork(
             listener,
             secure_cookies: false,
             trusted_proxies: trustwork_web::TrustedProxies::default(),
+            limits: trustwork_web::ConnectionLimits::default(),
         };
         let _ = trustwork_web::serve(app, options, async {
             let _ = stopped.await;

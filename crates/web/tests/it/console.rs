@@ -409,3 +409,59 @@ async fn the_account_page_shows_recent_decisions_with_their_explanation() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_alert_box_speaks_only_in_trustworks_words() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo = api.seed().await;
+        let agent = sign_in(&api, "agent@trustwork.demo").await;
+        let maria = sign_in(&api, "maria@trustwork.demo").await;
+        // A link anyone can send: its text is not shown.
+        let phishing = "Your account is suspended, pay the fee at evil.example";
+        for query in [
+            format!("error={}", phishing.replace(' ', "+")),
+            format!(
+                "notice={}&sig=00112233445566778899aabbccddeeff",
+                phishing.replace(' ', "+")
+            ),
+        ] {
+            let page = get(&api, Some(&maria.cookie), &format!("/dashboard?{query}")).await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(!page.text().contains("pay the fee"), "{query}");
+        }
+        // A genuine message after a form post is shown, to that session only.
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &format!("/agent/accounts/{}/verification", demo.maria),
+            &format!("reason=check&csrf={}", agent.csrf),
+        )
+        .await;
+        let to = location(&r);
+        assert!(to.contains("notice=") && to.contains("&sig="), "{to}");
+        let shown = get(&api, Some(&agent.cookie), &to).await.text();
+        assert!(shown.contains("class=\"flash flash-ok\""), "{shown}");
+        let elsewhere = get(
+            &api,
+            Some(&maria.cookie),
+            &to.replace(&format!("/agent/accounts/{}", demo.maria), "/dashboard"),
+        )
+        .await
+        .text();
+        assert!(!elsewhere.contains("class=\"flash flash-ok\""));
+        // U+0000 in a form is refused with a page that says so, and changes nothing.
+        let before = api.snapshot(&demo.admin, &demo.account_ids()).await;
+        let r = post_form(
+            &api,
+            Some(&agent.cookie),
+            &format!("/agent/accounts/{}/verification", demo.li),
+            &format!("reason=che%00ck&csrf={}", agent.csrf),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("U+0000"));
+        assert_eq!(before, api.snapshot(&demo.admin, &demo.account_ids()).await);
+    })
+    .await;
+}

@@ -9,6 +9,8 @@ mod support;
 
 mod api_errors;
 mod api_story;
+mod connections;
+mod nul_text;
 mod openapi;
 mod review;
 mod webhooks;

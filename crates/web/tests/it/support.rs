@@ -35,6 +35,10 @@ pub fn api_with(db: Db, demo_mode: bool) -> Api {
     let config = AppConfig {
         demo_mode,
         node_id: "web-test-node".into(),
+        webhooks: trustwork_app::WebhookConfig {
+            allowed_targets: trustwork_core::net::AllowedTargets::loopback(),
+            ..Default::default()
+        },
         ..AppConfig::default()
     };
     let app = App::new(
