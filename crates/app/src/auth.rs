@@ -2,7 +2,7 @@
 
 use crate::tokens::{constant_time_eq, keyed_hash, random_secret};
 use crate::{App, AppError, AppResult};
-use trustwork_core::{Capability, standing};
+use trustwork_core::{Capability, sign_in, standing};
 use trustwork_store::auth::{ApiToken, Session};
 use trustwork_store::new_id;
 
@@ -39,6 +39,15 @@ pub struct SignedIn {
     pub account: crate::accounts::AccountView,
     pub session_id: String,
     pub csrf_token: String,
+}
+
+/// A sign-in that succeeded: the session's cookie value, who, and the device token for the
+/// browser to keep (it spares the owner the delays that others' failed guesses cause).
+#[derive(Debug, Clone)]
+pub struct SignInDone {
+    pub token: String,
+    pub signed: SignedIn,
+    pub device: String,
 }
 
 /// A verified API caller.
@@ -96,24 +105,60 @@ impl App {
     }
 
     /// Signs in with email and password. Returns the session cookie value and the session.
-    /// Refuses after too many recent failures for the email or from the address.
+    /// Slowed after too many recent failures for the email or from the address (see
+    /// [`Self::sign_in`]).
     pub async fn login(
         &self,
         email: &str,
         password: &str,
         remote: &str,
     ) -> AppResult<(String, SignedIn)> {
+        let done = self.sign_in(email, password, remote, None).await?;
+        Ok((done.token, done.signed))
+    }
+
+    /// Signs in. After a few failures for one email (or more from one address), each further
+    /// attempt must wait a growing delay after the last failure ([`sign_in::wait_ms`]): an
+    /// attempt that comes too early is refused with the time left, one that comes after the wait
+    /// is checked as usual, so nobody is locked out by someone else's guesses for longer than
+    /// the delay. A browser that signed in to this email before (its `device` token, returned
+    /// by the last success) is not slowed by the email's failures at all.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        remote: &str,
+        device: Option<&str>,
+    ) -> AppResult<SignInDone> {
         let now = self.now();
         let email = email.trim().to_lowercase();
         let policy = self.policy().clone();
         let since = now.plus_millis(-policy.login_window_ms);
+        let known_device = device.is_some_and(|d| self.device_is_known(d, &email));
         let mut tx = self.db().begin().await?;
         tx.lock_login(&email).await?;
-        let (by_email, by_remote) = tx.recent_login_failures(&email, remote, since).await?;
+        let failures = tx.recent_login_failures(&email, remote, since).await?;
         // The address limit is looser: several people may share one address.
-        if by_email >= policy.login_max_failures || by_remote >= policy.login_max_failures * 4 {
+        let by_email = if known_device {
+            0
+        } else {
+            sign_in::wait_ms(
+                failures.by_email,
+                failures.last_by_email,
+                now,
+                policy.login_max_failures,
+            )
+        };
+        let by_remote = sign_in::wait_ms(
+            failures.by_remote,
+            failures.last_by_remote,
+            now,
+            policy.login_max_failures * 4,
+        );
+        let wait = by_email.max(by_remote);
+        if wait > 0 {
             return Err(AppError::TooManyAttempts {
-                retry_after_secs: policy.login_window_ms / 1000,
+                retry_after_secs: (wait + 999) / 1000,
             });
         }
         let account = tx.account_by_email(&email).await?;
@@ -147,14 +192,30 @@ impl App {
         };
         tx.insert_session(&session).await?;
         tx.commit().await?;
-        Ok((
+        Ok(SignInDone {
             token,
-            SignedIn {
+            device: self.device_token(&email),
+            signed: SignedIn {
                 account: account.into(),
                 session_id: session.id,
                 csrf_token: session.csrf_token,
             },
-        ))
+        })
+    }
+
+    /// A token a browser keeps after signing in to `email`: `nonce.tag`, where only this server
+    /// can make the tag.
+    fn device_token(&self, email: &str) -> String {
+        let nonce = random_secret(12);
+        let tag = self.session_tag(&nonce, &format!("device\n{email}"));
+        format!("{nonce}.{tag}")
+    }
+
+    fn device_is_known(&self, device: &str, email: &str) -> bool {
+        device.split_once('.').is_some_and(|(nonce, tag)| {
+            !nonce.is_empty()
+                && constant_time_eq(tag, &self.session_tag(nonce, &format!("device\n{email}")))
+        })
     }
 
     /// The signed-in user behind a session cookie, if the session is live and the account may

@@ -66,6 +66,14 @@ pub struct ServeArgs {
     /// kept [default: 10].
     #[arg(long, env = "TRUSTWORK_HEADER_TIMEOUT_SECS")]
     pub header_timeout_secs: Option<u64>,
+    /// Requests a second each API token may make on each node (bursts of twice that); over it,
+    /// 429 with Retry-After [default: no limit].
+    #[arg(long, env = "TRUSTWORK_API_RATE_LIMIT")]
+    pub api_rate_limit: Option<u32>,
+    /// A secret that `/metrics` then requires as `Authorization: Bearer <token>` [default:
+    /// /metrics is open; keep it on an internal network].
+    #[arg(long, env = "TRUSTWORK_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 /// The file form of the settings.
@@ -87,6 +95,8 @@ struct FileConfig {
     webhook_allowed_hosts: Option<Vec<String>>,
     max_connections: Option<usize>,
     header_timeout_secs: Option<u64>,
+    api_rate_limit: Option<u32>,
+    metrics_token: Option<String>,
 }
 
 /// Settings after layering, ready to use.
@@ -106,6 +116,8 @@ pub struct Settings {
     /// `None` when not configured (the demo then allows loopback).
     pub webhook_allowed_hosts: Option<AllowedTargets>,
     pub limits: trustwork_web::ConnectionLimits,
+    pub api_rate_limit: Option<trustwork_web::RateLimit>,
+    pub metrics_token: Option<String>,
 }
 
 impl ServeArgs {
@@ -172,7 +184,17 @@ impl ServeArgs {
         let secure_cookies = self.secure_cookies
             || file.secure_cookies.unwrap_or(false)
             || public_url.to_ascii_lowercase().starts_with("https://");
+        let api_rate_limit = match self.api_rate_limit.or(file.api_rate_limit) {
+            Some(0) => bail!("api_rate_limit must be at least 1 (leave it out for no limit)"),
+            other => other.map(trustwork_web::RateLimit::per_second),
+        };
+        let metrics_token = self.metrics_token.clone().or(file.metrics_token);
+        if metrics_token.as_ref().is_some_and(|t| t.trim().len() < 16) {
+            bail!("the metrics token must be at least 16 characters long");
+        }
         Ok(Settings {
+            api_rate_limit,
+            metrics_token,
             limits,
             trusted_proxies,
             webhook_allowed_hosts,

@@ -146,6 +146,8 @@ async fn serve_app(app: App, settings: &Settings, started: Instant) -> anyhow::R
             secure_cookies: settings.secure_cookies,
             trusted_proxies: settings.trusted_proxies.clone(),
             limits: settings.limits,
+            rate_limit: settings.api_rate_limit,
+            metrics_token: settings.metrics_token.clone(),
         },
         shutdown_signal(),
     )

@@ -194,28 +194,34 @@ impl Tx {
         Ok(())
     }
 
-    /// Failed sign-ins for this email, and from this address, since `since`.
+    /// Failed sign-ins for this email, and from this address, since `since`: how many, and
+    /// when the last one was.
     pub async fn recent_login_failures(
         &mut self,
         email: &str,
         remote: &str,
         since: Timestamp,
-    ) -> Result<(i64, i64)> {
-        let by_email: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at > $2 AND succeeded = 0",
+    ) -> Result<LoginFailures> {
+        let (by_email, last_by_email): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(at) FROM login_attempts WHERE email = $1 AND at > $2 AND succeeded = 0",
         )
         .bind(email.to_lowercase())
         .bind(since.millis())
         .fetch_one(self.conn())
         .await?;
-        let by_remote: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_attempts WHERE remote = $1 AND at > $2 AND succeeded = 0",
+        let (by_remote, last_by_remote): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(at) FROM login_attempts WHERE remote = $1 AND at > $2 AND succeeded = 0",
         )
         .bind(remote)
         .bind(since.millis())
         .fetch_one(self.conn())
         .await?;
-        Ok((by_email, by_remote))
+        Ok(LoginFailures {
+            by_email,
+            last_by_email: last_by_email.map(Timestamp),
+            by_remote,
+            last_by_remote: last_by_remote.map(Timestamp),
+        })
     }
 
     pub async fn insert_api_token(&mut self, t: &ApiToken) -> Result<()> {
@@ -260,4 +266,13 @@ impl Tx {
         }
         Ok(())
     }
+}
+
+/// Recent failed sign-ins for one email and from one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginFailures {
+    pub by_email: i64,
+    pub last_by_email: Option<Timestamp>,
+    pub by_remote: i64,
+    pub last_by_remote: Option<Timestamp>,
 }

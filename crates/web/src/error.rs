@@ -16,6 +16,8 @@ pub struct ApiError {
     /// Machine-readable facts added beside `code` and `message`, e.g. the `capability` and the
     /// `reasons` of a `capability_denied`.
     pub details: Map<String, Value>,
+    /// Seconds for a `Retry-After` header (429s).
+    pub retry_after_secs: Option<u64>,
 }
 
 impl ApiError {
@@ -25,7 +27,15 @@ impl ApiError {
             code,
             message: message.into(),
             details: Map::new(),
+            retry_after_secs: None,
         }
+    }
+
+    /// Adds `Retry-After`, and `retry_after_secs` beside the message.
+    #[must_use]
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self.with_detail("retry_after_secs", json!(secs))
     }
 
     /// Adds a machine-readable fact to the error object.
@@ -115,6 +125,9 @@ impl From<AppError> for ApiError {
                     "reasons",
                     json!(reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
                 ),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                error.with_retry_after(u64::try_from(*retry_after_secs).unwrap_or(1))
+            }
             _ => error,
         }
     }
@@ -129,6 +142,12 @@ impl IntoResponse for ApiError {
         for (key, value) in self.details {
             error.entry(key).or_insert(value);
         }
-        (self.status, Json(json!({ "error": error }))).into_response()
+        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        if let Some(secs) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

@@ -1,7 +1,7 @@
 use crate::WebState;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 /// Alive: the process answers.
 pub async fn healthz() -> &'static str {
@@ -19,7 +19,23 @@ pub async fn readyz(State(state): State<WebState>) -> impl IntoResponse {
     }
 }
 
-pub async fn metrics(State(state): State<WebState>) -> impl IntoResponse {
+pub async fn metrics(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    if let Some(expected) = &state.metrics_token {
+        let given = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
+        if !given.is_some_and(|g| crate::console::constant_time_eq(g, expected)) {
+            return crate::ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "the metrics token is required",
+            )
+            .into_response();
+        }
+    }
     let mut text = state.metrics.render();
     let p = state.app.pipeline_stats();
     for (name, help, value) in [
@@ -87,5 +103,5 @@ pub async fn metrics(State(state): State<WebState>) -> impl IntoResponse {
         }
         Err(e) => tracing::warn!(error = %e.detail(), "cannot read the backlog for /metrics"),
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

@@ -76,6 +76,10 @@ pub struct ServeOptions {
     pub trusted_proxies: crate::TrustedProxies,
     /// Header timeout and connection limit.
     pub limits: crate::ConnectionLimits,
+    /// Requests per API token, when limited.
+    pub rate_limit: Option<crate::RateLimit>,
+    /// A bearer token `/metrics` requires, when set.
+    pub metrics_token: Option<String>,
 }
 
 /// Serves until `shutdown` resolves, with the outbox and webhook workers, the timer runner and
@@ -105,8 +109,10 @@ pub async fn serve(
         let app = app.clone();
         tokio::spawn(async move { app.run_timer_runner(stopped).await })
     };
-    let state =
-        WebState::new(app, options.secure_cookies).with_trusted_proxies(options.trusted_proxies);
+    let state = WebState::new(app, options.secure_cookies)
+        .with_trusted_proxies(options.trusted_proxies)
+        .with_rate_limit(options.rate_limit)
+        .with_metrics_token(options.metrics_token);
     let result = crate::listener::serve_connections(
         options.listener,
         router(state),

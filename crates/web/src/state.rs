@@ -12,6 +12,10 @@ pub struct WebState {
     pub secure_cookies: bool,
     /// Whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// Per-token API limits, when configured.
+    pub(crate) rate_limiter: Option<Arc<crate::rate_limit::RateLimiter>>,
+    /// When set, `/metrics` answers only to `Authorization: Bearer <token>`.
+    pub(crate) metrics_token: Option<Arc<str>>,
 }
 
 impl WebState {
@@ -21,12 +25,26 @@ impl WebState {
             metrics: Arc::new(Metrics::default()),
             secure_cookies,
             trusted_proxies: Arc::default(),
+            rate_limiter: None,
+            metrics_token: None,
         }
     }
 
     /// Believes `X-Forwarded-For` from these proxies.
     pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
         self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    /// Puts `/metrics` behind a bearer token.
+    pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
+        self.metrics_token = token.map(Arc::from);
+        self
+    }
+
+    /// Limits each API token to `limit`.
+    pub fn with_rate_limit(mut self, limit: Option<crate::RateLimit>) -> Self {
+        self.rate_limiter = limit.map(|l| Arc::new(crate::rate_limit::RateLimiter::new(l)));
         self
     }
 }

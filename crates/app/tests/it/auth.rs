@@ -45,10 +45,16 @@ async fn sign_in_creates_a_session_and_sign_out_ends_it() {
 }
 
 #[tokio::test]
-async fn repeated_failures_are_throttled_until_the_window_passes() {
+async fn repeated_failures_slow_guessing_without_locking_the_owner_out() {
     each_backend(|db| async move {
         let (app, clock) = app(db);
         person(&app, "f@example.com", Role::Freelancer).await;
+        // The owner's browser signed in before and kept its device token.
+        let device = app
+            .sign_in("f@example.com", "password-123", "10.0.0.1", None)
+            .await
+            .unwrap()
+            .device;
         for _ in 0..5 {
             let e = app
                 .login("f@example.com", "guess", "10.0.0.9")
@@ -56,16 +62,74 @@ async fn repeated_failures_are_throttled_until_the_window_passes() {
                 .unwrap_err();
             assert!(matches!(e, AppError::BadCredentials));
         }
-        // Even the right password is refused now.
+        // Too soon after the fifth failure: wait a second, whatever the password.
         let e = app
-            .login("f@example.com", "password-123", "10.0.0.9")
+            .login("f@example.com", "guess", "10.0.0.9")
             .await
             .unwrap_err();
-        assert_eq!(e.code(), "too_many_attempts");
-        clock.set(app.now().plus_millis(15 * 60 * 1000));
-        app.login("f@example.com", "password-123", "10.0.0.9")
+        assert!(
+            matches!(
+                e,
+                AppError::TooManyAttempts {
+                    retry_after_secs: 1
+                }
+            ),
+            "{e:?}"
+        );
+        // After the wait, an attempt is checked: a wrong one doubles the next wait…
+        clock.set(app.now().plus_millis(1000));
+        let e = app
+            .login("f@example.com", "guess", "10.0.0.7")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::BadCredentials));
+        let e = app
+            .login("f@example.com", "password-123", "10.0.0.7")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                AppError::TooManyAttempts {
+                    retry_after_secs: 2
+                }
+            ),
+            "{e:?}"
+        );
+        // …while the owner's own browser is not slowed by them at all,
+        app.sign_in("f@example.com", "password-123", "10.0.0.1", Some(&device))
             .await
             .unwrap();
+        // a token made for another email or forged is not believed,
+        for forged in ["x.y", "", "nonce-only", &device.replace('.', "")] {
+            assert_eq!(
+                app.sign_in("f@example.com", "password-123", "10.0.0.8", Some(forged))
+                    .await
+                    .unwrap_err()
+                    .code(),
+                "too_many_attempts"
+            );
+        }
+        // and after the wait the right password works from anywhere.
+        clock.set(app.now().plus_millis(2000));
+        app.login("f@example.com", "password-123", "10.0.0.8")
+            .await
+            .unwrap();
+        // A guesser who waits each time gets slower and slower, but never waits more than
+        // five minutes.
+        let mut waits = Vec::new();
+        for _ in 0..16 {
+            match app.login("f@example.com", "guess", "10.0.0.9").await {
+                Err(AppError::TooManyAttempts { retry_after_secs }) => {
+                    waits.push(retry_after_secs);
+                    clock.set(app.now().plus_millis(retry_after_secs * 1000));
+                }
+                Err(AppError::BadCredentials) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]), "{waits:?}");
+        assert_eq!(waits.last(), Some(&300), "{waits:?}");
     })
     .await;
 }

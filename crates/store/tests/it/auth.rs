@@ -1,7 +1,7 @@
 use crate::account;
 use trustwork_core::{Role, Timestamp};
 use trustwork_store::StoreError;
-use trustwork_store::auth::{ApiToken, Session};
+use trustwork_store::auth::{ApiToken, LoginFailures, Session};
 use trustwork_store::testing::each_backend;
 
 #[tokio::test]
@@ -80,13 +80,23 @@ async fn login_failures_are_counted_per_email_and_address() {
             tx.recent_login_failures("x@example.com", "1.2.3.4", Timestamp(0))
                 .await
                 .unwrap(),
-            (3, 4)
+            LoginFailures {
+                by_email: 3,
+                last_by_email: Some(Timestamp(30)),
+                by_remote: 4,
+                last_by_remote: Some(Timestamp(50)),
+            }
         );
         assert_eq!(
             tx.recent_login_failures("x@example.com", "5.6.7.8", Timestamp(25))
                 .await
                 .unwrap(),
-            (1, 0)
+            LoginFailures {
+                by_email: 1,
+                last_by_email: Some(Timestamp(30)),
+                by_remote: 0,
+                last_by_remote: None,
+            }
         );
         tx.commit().await.unwrap();
     })

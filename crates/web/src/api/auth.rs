@@ -2,6 +2,7 @@
 
 use crate::{ApiError, WebState};
 use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use trustwork_app::auth::{ApiCaller, Scope};
@@ -33,9 +34,11 @@ impl FromRequestParts<WebState> for Caller {
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(ApiError::unauthorized)?;
+        // The scheme is case-insensitive (RFC 9110): `bearer` and `BEARER` are `Bearer`.
         let secret = header
-            .strip_prefix("Bearer ")
-            .map(str::trim)
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, secret)| secret.trim())
             .filter(|s| !s.is_empty())
             .ok_or_else(ApiError::unauthorized)?;
         let caller = state
@@ -43,6 +46,17 @@ impl FromRequestParts<WebState> for Caller {
             .api_caller(secret)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
+        if let Some(limiter) = &state.rate_limiter
+            && let Err(wait) = limiter.take(&caller.token_id, std::time::Instant::now())
+        {
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("this token is over its request rate; retry in {secs} s"),
+            )
+            .with_retry_after(secs));
+        }
         Ok(Caller(caller))
     }
 }

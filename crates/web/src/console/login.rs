@@ -101,6 +101,19 @@ impl<S: Send + Sync> FromRequestParts<S> for LoginCsrfCookie {
     }
 }
 
+/// The browser's device token for sign-in (see `App::sign_in`): kept for half a year.
+pub struct DeviceCookie(Option<String>);
+
+const DEVICE_COOKIE: &str = "tw_device";
+const DEVICE_MAX_AGE_SECS: i64 = 183 * 24 * 3600;
+
+impl<S: Send + Sync> FromRequestParts<S> for DeviceCookie {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(DeviceCookie(cookie(parts, DEVICE_COOKIE)))
+    }
+}
+
 /// The client's address, when the server knows it (tests that call the router directly do not
 /// provide one): the connection's peer, or behind a trusted proxy the address it forwarded.
 pub struct RemoteAddr(String);
@@ -133,6 +146,7 @@ pub async fn submit(
     State(state): State<WebState>,
     RemoteAddr(peer): RemoteAddr,
     LoginCsrfCookie(expected): LoginCsrfCookie,
+    DeviceCookie(device): DeviceCookie,
     ConsoleForm(f): ConsoleForm<LoginForm>,
 ) -> Response {
     if !expected.is_some_and(|e| constant_time_eq(&e, &f.csrf)) {
@@ -143,8 +157,13 @@ pub async fn submit(
             Some("The sign-in form expired. Please try again.".into()),
         );
     }
-    match state.app.login(&f.email, &f.password, &peer).await {
-        Ok((token, signed)) => {
+    match state
+        .app
+        .sign_in(&f.email, &f.password, &peer, device.as_deref())
+        .await
+    {
+        Ok(done) => {
+            let (token, signed) = (done.token, done.signed);
             let max_age = state.app.policy().session_idle_ms / 1000;
             let mut headers = HeaderMap::new();
             if let Ok(v) = set_cookie(SESSION_COOKIE, &token, max_age, state.secure_cookies).parse()
@@ -152,6 +171,16 @@ pub async fn submit(
                 headers.append(SET_COOKIE, v);
             }
             if let Ok(v) = set_cookie(LOGIN_CSRF_COOKIE, "", 0, state.secure_cookies).parse() {
+                headers.append(SET_COOKIE, v);
+            }
+            if let Ok(v) = set_cookie(
+                DEVICE_COOKIE,
+                &done.device,
+                DEVICE_MAX_AGE_SECS,
+                state.secure_cookies,
+            )
+            .parse()
+            {
                 headers.append(SET_COOKIE, v);
             }
             (headers, Redirect::to(home_of(signed.account.role))).into_response()

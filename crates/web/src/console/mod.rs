@@ -16,6 +16,7 @@ mod session;
 mod views;
 
 pub(crate) use layout::error_page;
+pub(crate) use session::constant_time_eq;
 mod webhooks;
 
 use crate::WebState;

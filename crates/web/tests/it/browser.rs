@@ -104,6 +104,8 @@ async fn start_trustwork(
             secure_cookies: false,
             trusted_proxies: trustwork_web::TrustedProxies::default(),
             limits: trustwork_web::ConnectionLimits::default(),
+            rate_limit: None,
+            metrics_token: None,
         };
         let _ = trustwork_web::serve(app, options, async {
             let _ = stopped.await;

@@ -26,6 +26,8 @@ async fn serve(
             secure_cookies: false,
             trusted_proxies: TrustedProxies::default(),
             limits,
+            rate_limit: None,
+            metrics_token: None,
         };
         trustwork_web::serve(app, options, async {
             let _ = stopped.await;

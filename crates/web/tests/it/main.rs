@@ -10,6 +10,7 @@ mod support;
 mod api_errors;
 mod api_story;
 mod connections;
+mod limits;
 mod nul_text;
 mod openapi;
 mod review;

@@ -30,6 +30,13 @@ pub fn api(db: Db) -> Api {
     api_with(db, true)
 }
 
+/// An API whose web state is adjusted by `adjust` (rate limits, a metrics token).
+pub fn api_adjusted(db: Db, adjust: impl FnOnce(WebState) -> WebState) -> Api {
+    let mut api = api_with(db, true);
+    api.router = trustwork_web::router(adjust(WebState::new(api.app.clone(), false)));
+    api
+}
+
 pub fn api_with(db: Db, demo_mode: bool) -> Api {
     let clock = Arc::new(FakeClock::at(START));
     let config = AppConfig {
