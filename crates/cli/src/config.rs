@@ -266,6 +266,33 @@ mod tests {
         std::fs::remove_dir_all(dir).ok();
     }
 
+    /// The example file in the repository is read by this version, key for key: every setting
+    /// it names exists, and the values it shows are the defaults.
+    #[test]
+    fn the_example_file_parses_and_shows_the_defaults() {
+        let file = parse_file(include_str!("../../../trustwork.example.toml")).unwrap();
+        assert_eq!(file.policy, Some(PolicyConfig::default()));
+        assert_eq!(file.bind.as_deref(), Some("127.0.0.1:8080"));
+        let limits = trustwork_web::ConnectionLimits::default();
+        assert_eq!(file.max_connections, Some(limits.max_connections));
+        assert_eq!(
+            file.header_timeout_secs,
+            Some(limits.header_read_timeout.as_secs())
+        );
+        // The commented-out lines are valid too.
+        let uncommented: String = include_str!("../../../trustwork.example.toml")
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.contains(" = ") && !rest.starts_with("policy_file") => rest,
+                _ => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let all = parse_file(&uncommented).unwrap();
+        assert!(all.database_url.is_some() && all.webhook_allowed_hosts.is_some());
+        assert!(all.api_rate_limit.is_some() && all.metrics_token.is_some());
+    }
+
     #[test]
     fn bad_file_names_the_line() {
         let err = parse_file("bind = \"x\"\nbogus = 1\n")
