@@ -223,6 +223,7 @@ pub async fn withdrawals(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestWithdrawal {
+    #[serde(deserialize_with = "super::body::whole_number")]
     amount_cents: i64,
 }
 

@@ -6,6 +6,7 @@ use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 pub struct Body<T>(pub T);
@@ -207,6 +208,28 @@ where
     }
 }
 
+/// An integer field: JSON Schema counts `1016.0` as the integer 1016, and so does the API; a
+/// fraction or a number beyond i64 is refused with the field's name.
+pub(crate) fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    use serde::de::Error;
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    match n.as_f64() {
+        // 2^63 as f64 is just beyond i64::MAX.
+        Some(f)
+            if f.fract() == 0.0
+                && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) =>
+        {
+            Ok(f as i64)
+        }
+        _ => Err(D::Error::custom(format!(
+            "invalid value: {n}, expected a whole number"
+        ))),
+    }
+}
+
 /// axum prefixes serde's message ("missing field `outcome` at line 1 column 2") with its own
 /// words; keep serde's part, which names the field and the position.
 fn inner_message(text: &str) -> String {
@@ -217,6 +240,27 @@ fn inner_message(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction() {
+        #[derive(serde::Deserialize, Debug)]
+        struct T {
+            #[serde(deserialize_with = "super::whole_number")]
+            n: i64,
+        }
+        let n = |text: &str| serde_json::from_str::<T>(text).map(|t| t.n);
+        assert_eq!(n(r#"{"n": 1016}"#).unwrap(), 1016);
+        assert_eq!(n(r#"{"n": 1016.0}"#).unwrap(), 1016);
+        assert_eq!(n(r#"{"n": -5e2}"#).unwrap(), -500);
+        for bad in [
+            r#"{"n": 1016.5}"#,
+            r#"{"n": 1e300}"#,
+            r#"{"n": "7"}"#,
+            r#"{"n": 18446744073709551615}"#,
+        ] {
+            assert!(n(bad).is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn nul_is_refused_with_its_place() {
         let e = super::refuse_nul(br#"{"a": [1, {"note": "x\u0000y"}]}"#).unwrap_err();

@@ -11,6 +11,7 @@ use trustwork_app::auth::Scope;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Advance {
+    #[serde(deserialize_with = "super::body::whole_number")]
     seconds: i64,
 }
 

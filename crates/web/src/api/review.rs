@@ -104,8 +104,12 @@ fn choice<T>(
     parse: impl Fn(&str) -> Option<T>,
     choices: &str,
 ) -> Result<Option<T>, ApiError> {
-    match value.filter(|v| !v.is_empty()) {
+    match value {
         None => Ok(None),
+        // `?queue=` is a mistake (a form field left blank), not "every queue": say so.
+        Some("") => Err(invalid(format!(
+            "{name}: must not be empty; leave it out for no filter"
+        ))),
         Some(v) => parse(v)
             .map(Some)
             .ok_or_else(|| invalid(format!("{name}: expected {choices}, got {v:?}"))),

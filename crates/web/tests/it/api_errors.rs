@@ -826,7 +826,7 @@ fn bad_bodies(f: &Fixture) -> Vec<BadBody> {
             json!({"amount_cents": 1.5}),
             422,
             invalid,
-            &["amount_cents", "invalid type"],
+            &["amount_cents", "expected a whole number"],
         ),
         (
             withdrawals.clone(),

@@ -1,4 +1,5 @@
-//! Per-token rate limits with Retry-After, the metrics token, and the bearer scheme in any case.
+//! API edges: per-token rate limits with Retry-After, the metrics token, the bearer scheme in any
+//! case, whole numbers written with a fraction, empty filters.
 
 use crate::support::api_adjusted;
 use axum::body::Body;
@@ -78,5 +79,33 @@ async fn the_bearer_scheme_is_case_insensitive() {
         .body(Body::empty())
         .unwrap();
     api.send(r).await.expect_error(401, "unauthorized");
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn whole_numbers_with_a_zero_fraction_count_and_empty_filters_are_refused() {
+    let db = TestDb::sqlite().await.unwrap();
+    let api = api_adjusted(db.db.clone(), |s| s);
+    let d = api.seed().await;
+    // JSON Schema's integer: 1016.0 is 1016.
+    let w = api
+        .post(
+            &d.admin,
+            &format!("/api/v1/accounts/{}/withdrawals", d.maria),
+            serde_json::json!({"amount_cents": 1016.0}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(w["amount_cents"], 1016);
+    for filter in ["queue", "sla", "status"] {
+        let message = api
+            .get(&d.admin, &format!("/api/v1/review-cases?{filter}="))
+            .await
+            .expect_error(422, "invalid_input");
+        assert!(
+            message.starts_with(&format!("{filter}: must not be empty")),
+            "{message}"
+        );
+    }
     db.cleanup().await;
 }
