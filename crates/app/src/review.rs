@@ -486,6 +486,12 @@ impl App {
         let agent = agent_in(&mut tx, agent_id).await?;
         let case = tx.review_case(case_id).await?;
         rules::ensure_holder(&case, &agent.id, now)?;
+        if note.is_empty() {
+            return Err(AppError::invalid(
+                "note",
+                "say why the case is decided this way",
+            ));
+        }
         let actor = Actor::Account(agent.id.clone());
         let mut restriction = None;
         if let Some(action) = request.action {
@@ -496,15 +502,7 @@ impl App {
                     "staff accounts cannot be restricted here",
                 ));
             }
-            let why = if note.is_empty() {
-                format!(
-                    "Upheld on review ({} case {}).",
-                    case.queue.as_str(),
-                    case.id
-                )
-            } else {
-                note.to_owned()
-            };
+            let why = note.to_owned();
             let new = action.restriction(now, &why);
             restriction =
                 Some(crate::standing::apply_in(self, &mut tx, &actor, &subject, new, now).await?);

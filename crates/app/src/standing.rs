@@ -298,6 +298,12 @@ impl App {
             }
             .into());
         }
+        if note.trim().is_empty() {
+            return Err(AppError::invalid(
+                "note",
+                "say why the restriction is lifted",
+            ));
+        }
         lift_in(self, &mut tx, actor, &r, note, now).await?;
         let lifted = tx.restriction(restriction_id).await?;
         tx.commit().await?;

@@ -128,6 +128,12 @@ impl App {
             now,
             self.policy().verification_deadline_ms,
         )?;
+        if reason.trim().is_empty() {
+            return Err(AppError::invalid(
+                "reason",
+                "say why the account must verify its identity",
+            ));
+        }
         tx.insert_verification_case(&t.case).await?;
         tx.schedule_timer(
             &new_id("tmr"),
@@ -164,9 +170,16 @@ impl App {
         note: &str,
     ) -> AppResult<VerificationCase> {
         let now = self.now();
+        let note = note.trim();
         let mut tx = self.db().begin().await?;
         let case = tx.verification_case(case_id).await?;
         let t = rules::record_outcome(&case, outcome, actor.clone(), note, now)?;
+        if note.is_empty() {
+            return Err(AppError::invalid(
+                "note",
+                "say what the decision rests on (what was checked, what was seen)",
+            ));
+        }
         let account = tx.account(&case.account_id).await?;
         tx.update_verification_case(&t.case, case.status).await?;
         if !t.case.status.is_open() {

@@ -25,10 +25,13 @@ async fn decisions_on_closed_cases_and_lifted_holds_are_refused() {
         let agent = person(&app, "agent@example.com", Role::Agent).await;
         let f = person(&app, "f@example.com", Role::Freelancer).await;
         let actor = agent_actor(&agent);
-        let case = app.require_verification(&actor, &f.id, "").await.unwrap();
+        let case = app
+            .require_verification(&actor, &f.id, "check")
+            .await
+            .unwrap();
 
         let again = app
-            .require_verification(&actor, &f.id, "")
+            .require_verification(&actor, &f.id, "check")
             .await
             .unwrap_err();
         assert!(matches!(
@@ -91,26 +94,63 @@ async fn unknown_ids_and_invalid_fields_are_named() {
         let actor = agent_actor(&agent);
         assert_eq!(code(app.account_overview("acc_nope").await), "not_found");
         assert_eq!(
-            code(app.require_verification(&actor, "acc_nope", "").await),
+            code(app.require_verification(&actor, "acc_nope", "check").await),
             "not_found"
         );
         assert_eq!(
             code(
-                app.record_verification_outcome(&actor, "vc_nope", Outcome::Verified, "")
+                app.record_verification_outcome(&actor, "vc_nope", Outcome::Verified, "ok")
                     .await
             ),
             "not_found"
         );
         assert_eq!(
-            code(app.lift_restriction(&actor, "rst_nope", "").await),
+            code(app.lift_restriction(&actor, "rst_nope", "ok").await),
             "not_found"
         );
+        // Every decision names its reason: a blank one is refused, naming the field (after
+        // what it names was found and may be decided).
+        let other = person(&app, "other@example.com", Role::Freelancer).await;
+        for blank in ["", "   "] {
+            match app.require_verification(&actor, &other.id, blank).await {
+                Err(AppError::Invalid { field, .. }) => assert_eq!(field, "reason"),
+                e => panic!("{e:?}"),
+            }
+        }
+        let case = app
+            .require_verification(&actor, &other.id, "check")
+            .await
+            .unwrap();
+        match app
+            .record_verification_outcome(&actor, &case.id, Outcome::Verified, " ")
+            .await
+        {
+            Err(AppError::Invalid { field, .. }) => assert_eq!(field, "note"),
+            e => panic!("{e:?}"),
+        }
+        let hold = app
+            .apply_restriction(
+                &actor,
+                &other.id,
+                trustwork_app::standing::RestrictionRequest {
+                    reason: trustwork_core::ReasonCode::Spam,
+                    severity: trustwork_core::Severity::Hold,
+                    lift: trustwork_core::LiftCondition::Manual,
+                    note: "bulk letters".into(),
+                },
+            )
+            .await
+            .unwrap();
+        match app.lift_restriction(&actor, &hold.id, "").await {
+            Err(AppError::Invalid { field, .. }) => assert_eq!(field, "note"),
+            e => panic!("{e:?}"),
+        }
         assert_eq!(
             code(app.submit_proposal(&f.id, "job_nope", "hi").await),
             "not_found"
         );
         assert_eq!(
-            code(app.require_verification(&actor, &agent.id, "").await),
+            code(app.require_verification(&actor, &agent.id, "check").await),
             "invalid_input"
         );
 

@@ -245,7 +245,7 @@ async fn verifying_before_the_deadline_cancels_the_timer() {
         let agent = person(&app, "agent@example.com", Role::Agent).await;
         let f = person(&app, "f@example.com", Role::Freelancer).await;
         let case = app
-            .require_verification(&agent_actor(&agent), &f.id, "")
+            .require_verification(&agent_actor(&agent), &f.id, "check")
             .await
             .unwrap();
         app.record_verification_outcome(&agent_actor(&agent), &case.id, Outcome::Verified, "ok")
@@ -268,7 +268,10 @@ async fn needs_documents_keeps_the_deadline_and_failed_applies_identity_uncertai
         let agent = person(&app, "agent@example.com", Role::Agent).await;
         let f = person(&app, "f@example.com", Role::Freelancer).await;
         let actor = agent_actor(&agent);
-        let case = app.require_verification(&actor, &f.id, "").await.unwrap();
+        let case = app
+            .require_verification(&actor, &f.id, "check")
+            .await
+            .unwrap();
         let c = app
             .record_verification_outcome(
                 &actor,

@@ -71,7 +71,7 @@ async fn emails_are_delivered_over_smtp() {
             let (app, _clock) = app_with(db, Arc::new(mailer));
             let agent = person(&app, "agent@example.com", Role::Agent).await;
             let f = person(&app, "f@example.com", Role::Freelancer).await;
-            app.require_verification(&agent_actor(&agent), &f.id, "")
+            app.require_verification(&agent_actor(&agent), &f.id, "check")
                 .await
                 .unwrap();
             assert_eq!(deliver_all(&app).await, 1);
@@ -123,7 +123,7 @@ async fn failed_deliveries_are_retried_with_backoff() {
         );
         let agent = person(&app, "agent@example.com", Role::Agent).await;
         let f = person(&app, "f@example.com", Role::Freelancer).await;
-        app.require_verification(&agent_actor(&agent), &f.id, "")
+        app.require_verification(&agent_actor(&agent), &f.id, "check")
             .await
             .unwrap();
         assert_eq!(deliver_all(&app).await, 1, "one attempt, then it waits");

@@ -235,7 +235,7 @@ async fn flags_are_weighted_by_the_reporters_record() {
                     severity: Severity::Hold,
                     reason: ReasonCode::Spam,
                 }),
-                note: String::new(),
+                note: "the same letter to forty clients".into(),
             },
         )
         .await
@@ -288,7 +288,7 @@ async fn flags_are_weighted_by_the_reporters_record() {
                         severity: Severity::Ban,
                         reason: ReasonCode::Spam,
                     }),
-                    note: String::new(),
+                    note: "bulk letters".into(),
                 },
             )
             .await

@@ -10,7 +10,7 @@ async fn a_deadline_that_passed_while_the_server_was_down_fires_at_start() {
         let agent = person(&first, "agent@example.com", Role::Agent).await;
         let f = person(&first, "f@example.com", Role::Freelancer).await;
         let case = first
-            .require_verification(&agent_actor(&agent), &f.id, "")
+            .require_verification(&agent_actor(&agent), &f.id, "check")
             .await
             .unwrap();
         drop(first);

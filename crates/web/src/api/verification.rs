@@ -17,7 +17,8 @@ pub struct RequireVerification {
     reason: Option<String>,
 }
 
-/// The body is optional: an empty body means no reason given.
+/// The reason is required (blank or missing: 422 naming `reason`); an empty body is read as a
+/// request without one.
 pub async fn require(
     State(s): State<WebState>,
     caller: Caller,

@@ -998,15 +998,17 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         .expect_error(422, "invalid_input");
         assert_eq!(before, f.snapshot(&api).await);
 
-        // An empty body is fine where the body is optional, and only there.
-        api.post_raw(
-            admin,
-            &format!("/api/v1/accounts/{}/verification-requests", f.d.maria),
-            None,
-            "",
-        )
-        .await
-        .expect(201);
+        // An empty body asking for verification is a request without its reason.
+        let message = api
+            .post_raw(
+                admin,
+                &format!("/api/v1/accounts/{}/verification-requests", f.d.maria),
+                None,
+                "",
+            )
+            .await
+            .expect_error(422, "invalid_input");
+        assert!(message.starts_with("reason: "), "{message}");
         api.post_raw(
             admin,
             &format!("/api/v1/accounts/{}/withdrawals", f.d.maria),
@@ -1051,7 +1053,7 @@ async fn conflicts_are_409_and_change_nothing() {
         let before = f.snapshot(&api).await;
         for again in ["verified", "failed", "needs_documents"] {
             let message = api
-                .post(admin, &outcome, json!({"outcome": again}))
+                .post(admin, &outcome, json!({"outcome": again, "note": "again"}))
                 .await
                 .expect_error(409, "case_closed");
             assert!(

@@ -513,7 +513,7 @@ async fn answers_match_the_documented_statuses_and_schemas() {
         "/api/v1/verification-cases/{id}/outcome",
         &case_id,
         admin,
-        Some(json!({"outcome": "verified"})),
+        Some(json!({"outcome": "verified", "note": "seen on camera"})),
     )
     .await
     .expect(409);
@@ -544,6 +544,15 @@ async fn answers_match_the_documented_statuses_and_schemas() {
         &d.li,
         admin,
         None,
+    )
+    .await
+    .expect(422);
+    c.call(
+        post.clone(),
+        "/api/v1/accounts/{id}/verification-requests",
+        &d.li,
+        admin,
+        Some(json!({"reason": "document check"})),
     )
     .await
     .expect(201);

@@ -236,11 +236,20 @@ async fn bad_review_input_gets_clear_errors() {
         api.get(t, "/api/v1/appeals?status=pending")
             .await
             .expect_error(422, "invalid_input");
-        // A dismissal leaves the account alone.
+        // A decision without its reason is refused; a dismissal leaves the account alone.
+        let m = api
+            .post(
+                t,
+                &resolve,
+                json!({"agent_id": d.agent, "resolution": "dismissed", "note": " "}),
+            )
+            .await
+            .expect_error(422, "invalid_input");
+        assert!(m.starts_with("note:"), "{m}");
         api.post(
             t,
             &resolve,
-            json!({"agent_id": d.agent, "resolution": "dismissed"}),
+            json!({"agent_id": d.agent, "resolution": "dismissed", "note": "no contact details in it"}),
         )
         .await
         .ok();
