@@ -64,6 +64,24 @@ impl ReasonCode {
     }
 
     /// The sentence a freelancer reads about this reason.
+    /// A short name for pickers and lists, in words.
+    pub const fn label(self) -> &'static str {
+        match self {
+            ReasonCode::UnverifiedIdentityDeadline => "Identity not verified in time",
+            ReasonCode::IdentityUncertainty => "Identity uncertain",
+            ReasonCode::AccountSharing => "Account sharing",
+            ReasonCode::MultipleAccounts => "Multiple accounts",
+            ReasonCode::WrongAccountType => "Wrong account type",
+            ReasonCode::OffPlatformPayment => "Off-platform payment",
+            ReasonCode::ContactInfoSharing => "Contact details shared",
+            ReasonCode::FailureToPerform => "Failure to perform",
+            ReasonCode::Spam => "Spam",
+            ReasonCode::Harassment => "Harassment",
+            ReasonCode::FeedbackAbuse => "Feedback abuse",
+            ReasonCode::Other => "Other violation",
+        }
+    }
+
     pub const fn describe(self) -> &'static str {
         match self {
             ReasonCode::UnverifiedIdentityDeadline => {

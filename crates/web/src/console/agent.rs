@@ -87,7 +87,7 @@ struct AccountPage {
     contracts: Vec<ContractView>,
     audit: Vec<AuditView>,
     decisions: Vec<DecisionRow>,
-    reason_codes: Vec<&'static str>,
+    reason_codes: Vec<super::views::ReasonOption>,
 }
 
 pub async fn account(
@@ -167,7 +167,7 @@ pub async fn account(
                     .join("; "),
             })
             .collect(),
-        reason_codes: ReasonCode::ALL.iter().map(|r| r.as_str()).collect(),
+        reason_codes: super::views::reason_options(),
     };
     render(&page)
 }
@@ -234,6 +234,8 @@ pub async fn require_verification(
 #[derive(Deserialize)]
 pub struct OutcomeForm {
     csrf: String,
+    // Missing when the placeholder was left chosen: said in words, not as a broken form.
+    #[serde(default)]
     outcome: String,
     #[serde(default)]
     note: String,
@@ -277,7 +279,9 @@ pub async fn record_outcome(
 #[derive(Deserialize)]
 pub struct RestrictionForm {
     csrf: String,
+    #[serde(default)]
     reason_code: String,
+    #[serde(default)]
     severity: String,
     lift: String,
     #[serde(default)]

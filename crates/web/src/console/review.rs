@@ -199,7 +199,7 @@ struct CasePage {
     previous: Vec<CaseRow>,
     flags: Vec<(String, String, String)>,
     default_reason: &'static str,
-    reason_codes: Vec<&'static str>,
+    reason_codes: Vec<super::views::ReasonOption>,
     note: String,
 }
 
@@ -279,7 +279,7 @@ pub async fn case_page(
             })
             .collect(),
         default_reason: d.case.queue.default_reason().as_str(),
-        reason_codes: ReasonCode::ALL.iter().map(|r| r.as_str()).collect(),
+        reason_codes: super::views::reason_options(),
         note: d.case.resolution_note.clone().unwrap_or_default(),
         case: CaseRow::new(&d.case, d.sla, now),
     };

@@ -179,3 +179,20 @@ mod tests {
         assert_eq!(super::money(-150), "-$1.50");
     }
 }
+
+/// A reason code in a picker: its words, with the code for agents who know them.
+pub struct ReasonOption {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+/// Every reason code, for an agent's picker.
+pub fn reason_options() -> Vec<ReasonOption> {
+    trustwork_core::ReasonCode::ALL
+        .iter()
+        .map(|r| ReasonOption {
+            code: r.as_str(),
+            label: r.label(),
+        })
+        .collect()
+}
