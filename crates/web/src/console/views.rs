@@ -170,16 +170,6 @@ impl AuditView {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn money_formats_cents() {
-        assert_eq!(super::money(125_000), "$1250.00");
-        assert_eq!(super::money(5), "$0.05");
-        assert_eq!(super::money(-150), "-$1.50");
-    }
-}
-
 /// A reason code in a picker: its words, with the code for agents who know them.
 pub struct ReasonOption {
     pub code: &'static str,
@@ -195,4 +185,14 @@ pub fn reason_options() -> Vec<ReasonOption> {
             label: r.label(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_formats_cents() {
+        assert_eq!(super::money(125_000), "$1250.00");
+        assert_eq!(super::money(5), "$0.05");
+        assert_eq!(super::money(-150), "-$1.50");
+    }
 }
