@@ -164,7 +164,17 @@ impl App {
             .await?;
         if decision == AppealDecision::Overturned {
             if r.lifted_at.is_none() {
-                crate::standing::lift_in(self, &mut tx, &actor, &r, note, now).await?;
+                // The appeal's decision email says the restriction is lifted.
+                crate::standing::lift_in(
+                    self,
+                    &mut tx,
+                    &actor,
+                    &r,
+                    note,
+                    now,
+                    crate::standing::Announce::Silently,
+                )
+                .await?;
             }
             tx.overturn_restriction(&r.id, now).await?;
             if r.severity == trustwork_core::Severity::Ban {

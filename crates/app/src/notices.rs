@@ -70,17 +70,6 @@ pub(crate) fn verification_email(
                 case.deadline_at.to_human()
             ),
         ),
-        Notice::DeadlineHoldApplied => (
-            "Your account is on hold".into(),
-            format!(
-                "You did not complete identity verification by {}, so your account has been \
-                 placed on hold. You cannot withdraw earnings, submit proposals or appear in \
-                 search results, and your active proposals have been cancelled. You can keep \
-                 working on your active contracts.\n\nComplete verification at {settings} to \
-                 lift the hold.",
-                case.deadline_at.to_human()
-            ),
-        ),
         Notice::DocumentsNeeded => (
             "More documents needed for identity verification".into(),
             format!(
@@ -94,39 +83,76 @@ pub(crate) fn verification_email(
              has been lifted."
                 .into(),
         ),
-        Notice::Failed => (
-            "We could not verify your identity".into(),
-            format!(
-                "We could not verify your identity, and your account has been placed on hold. \
-                 See {settings} for what to do next."
-            ),
-        ),
     }
 }
 
-pub(crate) fn restriction_applied_email(r: &Restriction) -> (String, String) {
+/// The email for a new restriction, in the member's words: what it is, why, what it stops, what
+/// goes on, how it ends and how to appeal.
+pub(crate) fn restriction_applied_email(app: &App, r: &Restriction) -> (String, String) {
+    use trustwork_core::{LiftCondition, RequiredAction, Severity};
+    let url = &app.config().public_url;
+    let (subject, intro) = match r.severity {
+        Severity::Warning => (
+            "A warning on your account",
+            "We have placed a warning on your account.",
+        ),
+        Severity::Hold => (
+            "Your account is on hold",
+            "We have placed your account on hold.",
+        ),
+        Severity::Suspension => (
+            "Your account is suspended",
+            "We have suspended your account.",
+        ),
+        Severity::Ban => (
+            "Your account is closed",
+            "We have closed your account permanently.",
+        ),
+    };
     let lost: Vec<&str> = r.scope.iter().map(|c| c.describe()).collect();
-    let effect = if lost.is_empty() {
-        "This is a warning; your account keeps working as before.".to_owned()
+    let mut effect = if lost.is_empty() {
+        "Your account keeps working as before.".to_owned()
     } else {
         format!("While it lasts you cannot {}.", lost.join(", "))
     };
-    (
-        format!("Account {}: {}", r.severity.as_str(), r.reason.as_str()),
-        format!(
-            "A {} has been placed on your account. Reason: {}\n\n{effect}\nIt will be {}.",
-            r.severity.as_str(),
-            r.reason.describe(),
-            r.lift.describe()
+    if r.severity == Severity::Hold {
+        effect.push_str(
+            " Your active proposals have been cancelled; you can keep working on your active \
+             contracts.",
+        );
+    }
+    let ends = match r.lift {
+        LiftCondition::OnAction(RequiredAction::PassIdentityVerification) => format!(
+            "It will be lifted as soon as you complete identity verification: go to Settings → \
+             Identity Verification ({url}/settings/identity)."
         ),
+        LiftCondition::AtTime(t) => format!("It ends on {}.", t.to_human()),
+        LiftCondition::Manual if r.severity == Severity::Ban => String::new(),
+        LiftCondition::Manual => {
+            "A member of our trust & safety team will lift it once the matter is resolved."
+                .to_owned()
+        }
+    };
+    (
+        subject.to_owned(),
+        format!(
+            "{intro}\n\nWhy: {}\n\n{effect}\n\n{ends}\n\nIf you think this is a mistake, you can \
+             appeal from My Stats ({url}/stats).",
+            r.reason.describe()
+        )
+        .replace("\n\n\n\n", "\n\n"),
     )
 }
 
 pub(crate) fn restriction_lifted_email(r: &Restriction) -> (String, String) {
     (
-        format!("Account {} lifted", r.severity.as_str()),
+        match r.severity {
+            trustwork_core::Severity::Warning => "The warning on your account has ended",
+            _ => "Your account is back in good standing",
+        }
+        .to_owned(),
         format!(
-            "The {} on your account ({}) has been lifted.",
+            "The {} on your account has been lifted. It was placed because: {}",
             r.severity.as_str(),
             r.reason.describe()
         ),

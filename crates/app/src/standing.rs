@@ -92,7 +92,7 @@ pub(crate) fn restriction_rows(
         LiftCondition::AtTime(until) => Some((new_id("tmr"), until)),
         _ => None,
     };
-    let (subject, body) = notices::restriction_applied_email(&r);
+    let (subject, body) = notices::restriction_applied_email(app, &r);
     let email = notices::email(app, account, subject, body, now);
     RestrictionRows {
         restriction: r,
@@ -163,7 +163,16 @@ pub(crate) async fn apply_in(
 /// The timer kind that records the end of a timed restriction.
 pub(crate) const RESTRICTION_END: &str = "restriction_end";
 
-/// Records a lift, with audit and email. Refuses a restriction that was already lifted.
+/// Whether a lift sends its own email, or a caller's email about the same event already tells
+/// the member (one event, one email).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Announce {
+    Email,
+    Silently,
+}
+
+/// Records a lift, with audit and (unless the caller announces it) email. Refuses a restriction
+/// that was already lifted.
 pub(crate) async fn lift_in(
     app: &App,
     tx: &mut Tx,
@@ -171,6 +180,7 @@ pub(crate) async fn lift_in(
     restriction: &Restriction,
     note: &str,
     now: Timestamp,
+    announce: Announce,
 ) -> AppResult<()> {
     if !tx
         .lift_restriction(&restriction.id, now, actor, note)
@@ -198,14 +208,17 @@ pub(crate) async fn lift_in(
     )
     .await?;
     tx.cancel_timers_for(&restriction.id, now).await?;
-    let account = tx.account(&restriction.account_id).await?;
-    let (subject, body) = notices::restriction_lifted_email(restriction);
-    notices::queue(app, tx, &account, subject, body, now).await?;
+    if announce == Announce::Email {
+        let account = tx.account(&restriction.account_id).await?;
+        let (subject, body) = notices::restriction_lifted_email(restriction);
+        notices::queue(app, tx, &account, subject, body, now).await?;
+    }
     crate::webhooks::standing_changed_in(app, tx, &after, "lifted", now).await?;
     Ok(())
 }
 
-/// Lifts every active restriction of the account that waits for `action`.
+/// Lifts every active restriction of the account that waits for `action`, silently: the step
+/// that performed the action (a verified identity) sends the one email about it.
 pub(crate) async fn lift_awaiting_in(
     app: &App,
     tx: &mut Tx,
@@ -222,7 +235,7 @@ pub(crate) async fn lift_awaiting_in(
         .filter(|r| r.is_active(now) && r.lift == LiftCondition::OnAction(action))
         .collect();
     for r in &waiting {
-        lift_in(app, tx, actor, r, note, now).await?;
+        lift_in(app, tx, actor, r, note, now, Announce::Silently).await?;
     }
     Ok(waiting.len())
 }
@@ -304,7 +317,7 @@ impl App {
                 "say why the restriction is lifted",
             ));
         }
-        lift_in(self, &mut tx, actor, &r, note, now).await?;
+        lift_in(self, &mut tx, actor, &r, note, now, Announce::Email).await?;
         let lifted = tx.restriction(restriction_id).await?;
         tx.commit().await?;
         self.wake_outbox();

@@ -145,8 +145,16 @@ impl App {
                 let r = tx.restriction(&timer.subject_id).await?;
                 if r.lifted_at.is_none() {
                     let actor = Actor::system("restriction_end");
-                    crate::standing::lift_in(self, &mut tx, &actor, &r, "its time ran out", now)
-                        .await?;
+                    crate::standing::lift_in(
+                        self,
+                        &mut tx,
+                        &actor,
+                        &r,
+                        "its time ran out",
+                        now,
+                        crate::standing::Announce::Email,
+                    )
+                    .await?;
                 }
             }
             other => return Err(AppError::Internal(format!("unknown timer kind {other:?}"))),

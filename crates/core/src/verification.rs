@@ -111,10 +111,8 @@ pub enum Effect {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Notice {
     VerificationRequired,
-    DeadlineHoldApplied,
     DocumentsNeeded,
     Verified,
-    Failed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,12 +178,10 @@ pub fn expire(case: &VerificationCase, now: Timestamp) -> Option<Transition> {
     );
     Some(Transition {
         case: next,
-        effects: vec![
-            // A hold cancels the account's active proposals (see
-            // `NewRestriction::cancels_active_proposals`).
-            Effect::ApplyRestriction(hold),
-            Effect::Notify(Notice::DeadlineHoldApplied),
-        ],
+        // A hold cancels the account's active proposals (see
+        // `NewRestriction::cancels_active_proposals`). The hold's own email tells the member
+        // why and how to lift it: one event, one email.
+        effects: vec![Effect::ApplyRestriction(hold)],
     })
 }
 
@@ -232,10 +228,8 @@ pub fn record_outcome(
                 LiftCondition::OnAction(RequiredAction::PassIdentityVerification),
                 note,
             );
-            vec![
-                Effect::ApplyRestriction(hold),
-                Effect::Notify(Notice::Failed),
-            ]
+            // The hold's email says why and how to lift it: one email for the decision.
+            vec![Effect::ApplyRestriction(hold)]
         }
     };
     Ok(Transition {

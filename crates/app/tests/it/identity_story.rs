@@ -148,9 +148,29 @@ async fn unverified_freelancer_is_held_after_seven_days_and_released_by_verifica
             .into_iter()
             .map(|m| m.subject)
             .collect();
+        // One event, one email: the request, then the hold (which says how to lift it); the
+        // mailbox lists the newest first.
+        assert_eq!(
+            subjects,
+            vec![
+                "Your account is on hold",
+                "Action required: verify your identity"
+            ],
+        );
+        let hold_mail = &app.mailbox(Some("maria@example.com")).await.unwrap()[0];
         assert!(
-            subjects.contains(&"Your account is on hold".to_string()),
-            "{subjects:?}"
+            hold_mail.body.contains("/settings/identity"),
+            "{}",
+            hold_mail.body
+        );
+        assert!(
+            hold_mail.body.contains("active contracts"),
+            "{}",
+            hold_mail.body
+        );
+        assert!(
+            !hold_mail.body.contains("UNVERIFIED"),
+            "no codes for members"
         );
 
         // A day later the agent records "verified": the hold is lifted, the mark appears.
@@ -188,6 +208,17 @@ async fn unverified_freelancer_is_held_after_seven_days_and_released_by_verifica
             .unwrap();
         assert_eq!(app.search_freelancers("maria").await.unwrap().len(), 1);
         app.request_withdrawal(&maria.id, 100).await.unwrap();
+
+        // Verified: one email, which also says the hold is lifted.
+        let subjects: Vec<String> = app
+            .mailbox(Some("maria@example.com"))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.subject)
+            .collect();
+        assert_eq!(subjects.len(), 3, "{subjects:?}");
+        assert!(subjects.contains(&"Your identity is verified".to_owned()));
 
         // The hold still counts against Top Rated for 90 days after it was lifted.
         assert!(matches!(

@@ -1,6 +1,12 @@
 //! The identity-verification story driven through the console in real headless Chromium
 //! (Debian's chromium and chromium-driver), the way an agent, an admin and a freelancer use it.
 //!
+//! Every screenshot step is taken at a desktop width (1,280 px) and a phone width (390 px), and
+//! at each width the page must fit: nothing wider than the viewport, except inside a box that
+//! scrolls sideways on its own (a wide table in its `.table-scroll`). Set
+//! `TW_SCREENSHOT_WHOLE_PAGE=1` to also save the rest of each page a screen at a time
+//! (`…-390-p2.png`, `…-390-p3.png`…), for looking at.
+//!
 //! Skipped with a message when chromedriver is not installed, except in CI, where it must run.
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -122,6 +128,9 @@ fn screenshot_dir() -> PathBuf {
 struct Story {
     c: Client,
     base: String,
+    addr: SocketAddr,
+    /// What did not fit, per screenshot and width; the test fails on it at the end.
+    layout_problems: std::sync::Mutex<Vec<String>>,
 }
 
 impl Story {
@@ -142,7 +151,7 @@ impl Story {
         match found {
             Ok(el) => el.text().await.expect("text"),
             Err(e) => {
-                self.shot("failure").await;
+                self.save_png("failure").await;
                 let url = self
                     .c
                     .current_url()
@@ -183,13 +192,244 @@ impl Story {
         form.submit().await.expect("form submitted");
     }
 
-    async fn shot(&self, name: &str) {
+    /// Saves what the window shows now as `target/screenshots/{name}.png`.
+    async fn save_png(&self, name: &str) {
         let dir = screenshot_dir();
         if std::fs::create_dir_all(&dir).is_ok()
             && let Ok(png) = self.c.screenshot().await
         {
             let _ = std::fs::write(dir.join(format!("{name}.png")), png);
         }
+    }
+
+    /// Resizes the window so that the page's viewport is `width` px wide.
+    async fn resize(&self, width: u32, height: u32) {
+        self.c
+            .set_window_size(width, height)
+            .await
+            .expect("window resized");
+        for _ in 0..50 {
+            let inner = self
+                .c
+                .execute("return window.innerWidth;", vec![])
+                .await
+                .expect("innerWidth");
+            if inner.as_u64() == Some(u64::from(width)) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the viewport did not become {width} px wide");
+    }
+
+    /// Screenshots the page at each of [`WIDTHS`] as `{name}-{width}.png`, checking at each
+    /// width that the page fits; what does not fit is kept for the end of the test.
+    async fn shot(&self, name: &str) {
+        for (width, height) in WIDTHS {
+            self.resize(width, height).await;
+            let problem = self.overflow().await;
+            self.save_png(&format!("{name}-{width}")).await;
+            if std::env::var_os("TW_SCREENSHOT_WHOLE_PAGE").is_some() {
+                self.save_rest_of_page(&format!("{name}-{width}")).await;
+            }
+            if let Some(problem) = problem {
+                let problem = format!("{name} at {width} px: {problem}");
+                eprintln!("layout: {problem}");
+                self.layout_problems
+                    .lock()
+                    .expect("not poisoned")
+                    .push(problem);
+            }
+        }
+        let (width, height) = WIDTHS[0];
+        self.resize(width, height).await;
+    }
+
+    /// Saves the rest of the page below the first screen, one screen at a time, as
+    /// `{name}-p2.png`, `{name}-p3.png`…, scrolling as a reader would; then scrolls back up.
+    async fn save_rest_of_page(&self, name: &str) {
+        for page in 2..=12 {
+            let scrolled = self
+                .c
+                .execute(
+                    "const before = window.scrollY; \
+                     window.scrollBy(0, window.innerHeight - 40); \
+                     return window.scrollY > before;",
+                    vec![],
+                )
+                .await
+                .expect("scrolls");
+            if scrolled.as_bool() != Some(true) {
+                break;
+            }
+            self.save_png(&format!("{name}-p{page}")).await;
+        }
+        self.c
+            .execute("window.scrollTo(0, 0);", vec![])
+            .await
+            .expect("scrolls back");
+    }
+
+    /// Whether the page is wider than the viewport, or which elements stick out of it: `None`
+    /// when it fits. Elements inside a box that scrolls sideways on its own don't count.
+    async fn overflow(&self) -> Option<String> {
+        let found = self
+            .c
+            .execute(OVERFLOW_CHECK, vec![])
+            .await
+            .expect("the overflow check runs");
+        let number = |key: &str| found[key].as_f64().unwrap_or(f64::NAN);
+        let (scroll_width, inner_width, client_width) = (
+            number("scrollWidth"),
+            number("innerWidth"),
+            number("clientWidth"),
+        );
+        let offenders = found["offenders"].as_array().cloned().unwrap_or_default();
+        if scroll_width <= inner_width && offenders.is_empty() {
+            return None;
+        }
+        let mut out = format!(
+            "document scrollWidth {scroll_width} (innerWidth {inner_width}, clientWidth \
+             {client_width}); {} element(s) reach past the right edge:",
+            offenders.len()
+        );
+        for o in offenders.iter().take(25) {
+            let text = |key: &str| o[key].as_str().unwrap_or_default().to_owned();
+            out.push_str(&format!(
+                "\n    <{} class=\"{}\" id=\"{}\"> {:?} width {} right {}",
+                text("tag"),
+                text("class"),
+                text("id"),
+                text("text"),
+                o["width"],
+                o["right"],
+            ));
+        }
+        if offenders.len() > 25 {
+            out.push_str(&format!("\n    … and {} more", offenders.len() - 25));
+        }
+        Some(out)
+    }
+
+    /// GETs `path` outside the browser with the browser's cookies (so, signed in as whoever
+    /// the browser is signed in as), over a plain HTTP/1.1 connection.
+    async fn get_with_browser_cookies(&self, path: &str) -> RawResponse {
+        let cookies = self.c.get_all_cookies().await.expect("cookies");
+        let cookie = cookies
+            .iter()
+            .map(|c| format!("{}={}", c.name(), c.value()))
+            .collect::<Vec<_>>()
+            .join("; ");
+        http(
+            self.addr,
+            &format!("GET {path} HTTP/1.1\r\nCookie: {cookie}\r\n"),
+            "",
+        )
+        .await
+    }
+}
+
+/// The widths every screenshot step is taken at (desktop, phone), with window heights.
+const WIDTHS: [(u32, u32); 2] = [(1280, 1000), (390, 844)];
+
+/// Run in the page: the document's widths, and each visible element whose right edge is past
+/// the viewport's (plus a pixel for rounding), unless a box around it scrolls sideways.
+const OVERFLOW_CHECK: &str = r#"
+const root = document.documentElement;
+const limit = root.clientWidth + 1;
+const inScroller = (node) => {
+  for (let p = node.parentElement; p && p !== root; p = p.parentElement) {
+    const x = getComputedStyle(p).overflowX;
+    if (x === 'auto' || x === 'scroll') return true;
+  }
+  return false;
+};
+const offenders = [];
+const report = (el, r, what) => offenders.push({
+  tag: el.tagName.toLowerCase() + what,
+  class: el.getAttribute('class') || '',
+  id: el.id || '',
+  text: (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40),
+  width: Math.round(r.width),
+  right: Math.round(r.right + window.scrollX),
+});
+const sticksOut = (r) => r.width > 0 && r.height > 0 && r.right + window.scrollX > limit;
+for (const el of document.body.querySelectorAll('*')) {
+  const style = getComputedStyle(el);
+  if (style.display === 'none' || style.visibility === 'hidden') continue;
+  const r = el.getBoundingClientRect();
+  if (sticksOut(r) && !inScroller(el)) report(el, r, '');
+}
+// Text that overflows its element (a long word) sticks out though the element does not.
+const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const range = document.createRange();
+for (let t = texts.nextNode(); t; t = texts.nextNode()) {
+  const el = t.parentElement;
+  if (!el || !t.data.trim() || el.closest('script, style') || !el.checkVisibility()) continue;
+  range.selectNodeContents(t);
+  const r = range.getBoundingClientRect();
+  if (sticksOut(r) && !inScroller(t)) report(el, r, ' (its text)');
+}
+return {
+  scrollWidth: root.scrollWidth,
+  innerWidth: window.innerWidth,
+  clientWidth: root.clientWidth,
+  offenders,
+};
+"#;
+
+struct RawResponse {
+    status: u16,
+    /// Header names in lower case, in the order sent.
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl RawResponse {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `head` (a request line and header lines, each ending in CRLF) with `body` to `addr`
+/// over HTTP/1.1 and reads the whole answer (the connection closes after it).
+async fn http(addr: SocketAddr, head: &str, body: &str) -> RawResponse {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    let request = format!(
+        "{head}Host: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("request sent");
+    let mut raw = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut raw))
+        .await
+        .expect("an answer within 10 s")
+        .expect("answer read");
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a header block");
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .expect("a status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    RawResponse {
+        status,
+        headers,
+        body: body.to_owned(),
     }
 }
 
@@ -212,18 +452,51 @@ async fn identity_verification_story_in_the_browser() {
     let s = Story {
         c: client.clone(),
         base: format!("http://{addr}"),
+        addr,
+        layout_problems: std::sync::Mutex::new(Vec::new()),
     };
-    let maria = creds
-        .accounts
-        .iter()
-        .find(|a| a.email == "maria@trustwork.demo")
-        .expect("maria in the demo")
-        .id
-        .clone();
+    let id_of = |email: &str| {
+        creds
+            .accounts
+            .iter()
+            .find(|a| a.email == email)
+            .unwrap_or_else(|| panic!("{email} in the demo"))
+            .id
+            .clone()
+    };
+    let maria = id_of("maria@trustwork.demo");
+
+    // A client reports a message of Dev's, so the review queue has a case in it (with a long
+    // URL in the content, as such messages have).
+    let flag = serde_json::json!({
+        "reporter_id": id_of("acme@trustwork.demo"),
+        "target_type": "message",
+        "target_id": "msg_01hzy8k3m2q9r7t5v4w6x8b0nd",
+        "target_account_id": id_of("dev@trustwork.demo"),
+        "reason": "off_platform_payment",
+        "note": "asks to be paid outside Trustwork",
+        "content": "Let's skip the fees: pay me directly at https://payments.example.com/checkout/sessions/cs_live_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0?ref=dev-patel-direct and I'll start today.",
+    })
+    .to_string();
+    let flagged = http(
+        addr,
+        &format!(
+            "POST /api/v1/flags HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\n",
+            creds.admin_api_token
+        ),
+        &flag,
+    )
+    .await;
+    assert_eq!(flagged.status, 201, "{}", flagged.body);
+
+    s.go("/login").await;
+    s.text("form[action='/login']").await;
+    s.shot("0-sign-in").await;
 
     // 1. The agent requires Maria to verify her identity.
     s.login("agent@trustwork.demo").await;
     s.go("/agent/accounts?q=maria").await;
+    s.shot("1a-agent-search").await;
     let link =
         s.c.find(Locator::Css("#accounts a"))
             .await
@@ -242,6 +515,45 @@ async fn identity_verification_story_in_the_browser() {
     );
     s.shot("1-agent-required-verification").await;
 
+    // The agent's review queue and the reported message's case.
+    s.go("/review").await;
+    assert!(
+        s.text("#review-cases")
+            .await
+            .contains("msg_01hzy8k3m2q9r7t5v4w6x8b0nd")
+    );
+    s.shot("1b-agent-review-queue").await;
+    s.c.find(Locator::Css("#review-cases tbody a"))
+        .await
+        .expect("a case")
+        .click()
+        .await
+        .expect("opens the case");
+    assert!(s.text("#content").await.contains("payments.example.com"));
+    s.shot("1c-agent-review-case").await;
+
+    // Signed-in pages may not be framed, sniffed, leaked through the referrer or cached.
+    let page = s
+        .get_with_browser_cookies(&format!("/agent/accounts/{maria}"))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Maria López"),
+        "signed in: {}",
+        page.body
+    );
+    let header = |name: &str| {
+        page.header(name)
+            .unwrap_or_else(|| panic!("no {name} header in {:?}", page.headers))
+            .to_owned()
+    };
+    let csp = header("content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(header("x-frame-options").eq_ignore_ascii_case("DENY"));
+    assert!(header("x-content-type-options").eq_ignore_ascii_case("nosniff"));
+    assert!(!header("referrer-policy").is_empty());
+    assert!(header("cache-control").contains("no-store"));
+
     // 2. Maria sees the banner on every page.
     s.login("maria@trustwork.demo").await;
     assert!(
@@ -249,6 +561,7 @@ async fn identity_verification_story_in_the_browser() {
             .await
             .contains("Action required: verify your identity")
     );
+    s.shot("2a-freelancer-dashboard").await;
     s.go("/jobs").await;
     assert!(
         s.text("#verification-banner")
@@ -311,6 +624,12 @@ async fn identity_verification_story_in_the_browser() {
     // 5. The agent records "verified".
     s.login("agent@trustwork.demo").await;
     s.go(&format!("/agent/accounts/{maria}")).await;
+    assert!(
+        s.text("#capabilities")
+            .await
+            .contains("UNVERIFIED_IDENTITY_DEADLINE")
+    );
+    s.shot("5b-agent-account-on-hold").await;
     s.submit(
         ".case[data-status='expired'] form",
         &[
@@ -365,4 +684,11 @@ async fn identity_verification_story_in_the_browser() {
     let _ = stop.send(());
     test_db.cleanup().await;
     let _ = std::fs::remove_dir_all(profile);
+    let problems = s.layout_problems.lock().expect("not poisoned");
+    assert!(
+        problems.is_empty(),
+        "pages do not fit their width (screenshots in {}):\n{}",
+        screenshot_dir().display(),
+        problems.join("\n")
+    );
 }
