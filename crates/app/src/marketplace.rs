@@ -53,6 +53,16 @@ impl App {
         if job.status != JobStatus::Open {
             return Err(AppError::invalid("job_id", "the job is closed"));
         }
+        let earlier: Vec<ProposalStatus> = tx
+            .proposals_of(&freelancer.id)
+            .await?
+            .iter()
+            .filter(|p| p.job_id == job.id)
+            .map(|p| p.status)
+            .collect();
+        if let Some(why) = trustwork_core::marketplace::why_not_propose_again(&earlier) {
+            return Err(AppError::Conflict(why.to_owned()));
+        }
         let p = Proposal {
             id: new_id("prp"),
             job_id: job.id.clone(),

@@ -64,6 +64,18 @@ string_enum!(WithdrawalStatus {
     Rejected => "rejected",
 });
 
+/// Why a freelancer may not propose on a job again, given her earlier proposals' statuses on
+/// it: one live proposal per job, and none once hired. `None` when she may.
+pub fn why_not_propose_again(earlier: &[ProposalStatus]) -> Option<&'static str> {
+    if earlier.contains(&ProposalStatus::Hired) {
+        Some("you were already hired for this job")
+    } else if earlier.iter().any(|s| s.is_active()) {
+        Some("you already have an active proposal for this job")
+    } else {
+        None
+    }
+}
+
 /// Checks a withdrawal against the balance. Amounts are in cents.
 pub fn check_withdrawal(available_cents: i64, requested_cents: i64) -> Result<(), DomainError> {
     if requested_cents <= 0 || requested_cents > available_cents {
@@ -78,6 +90,22 @@ pub fn check_withdrawal(available_cents: i64, requested_cents: i64) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_live_proposal_per_job_and_none_once_hired() {
+        use ProposalStatus::*;
+        assert_eq!(why_not_propose_again(&[]), None);
+        assert_eq!(
+            why_not_propose_again(&[Withdrawn, Declined, CancelledBySystem]),
+            None
+        );
+        assert!(why_not_propose_again(&[Withdrawn, Submitted]).is_some());
+        assert!(why_not_propose_again(&[Interviewing]).is_some());
+        assert_eq!(
+            why_not_propose_again(&[Hired]),
+            Some("you were already hired for this job")
+        );
+    }
 
     #[test]
     fn statuses_round_trip() {

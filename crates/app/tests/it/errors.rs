@@ -155,6 +155,22 @@ async fn unknown_ids_and_invalid_fields_are_named() {
         );
 
         let job = app.post_job(&client.id, "T", "D").await.unwrap();
+        // One live proposal per job, and none once hired.
+        let third = person(&app, "third@example.com", Role::Freelancer).await;
+        let first = app
+            .submit_proposal(&third.id, &job.id, "first")
+            .await
+            .unwrap();
+        let again = app
+            .submit_proposal(&third.id, &job.id, "again")
+            .await
+            .unwrap_err();
+        assert_eq!(code(Err::<(), _>(again)), "conflict");
+        app.hire(&client.id, &first.id).await.unwrap();
+        match app.submit_proposal(&third.id, &job.id, "more").await {
+            Err(AppError::Conflict(why)) => assert!(why.contains("hired"), "{why}"),
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
             code(app.submit_proposal(&f.id, &job.id, "   ").await),
             "invalid_input"

@@ -62,6 +62,15 @@ impl Flash {
         }
     }
 
+    /// An error the handler shows on the page it renders.
+    pub fn error(text: String) -> Self {
+        Flash {
+            error: Some(text),
+            trusted: true,
+            ..Flash::default()
+        }
+    }
+
     /// The message to show to `viewer`, if it is genuine.
     fn verified(self, state: &WebState, viewer: &Viewer) -> (Option<String>, Option<String>) {
         if self.trusted {

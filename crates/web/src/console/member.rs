@@ -235,7 +235,10 @@ struct JobView {
     title: String,
     description: String,
     posted_at: String,
-    already_applied: bool,
+    /// Why the viewer cannot propose on this job (already applied, hired, on hold), in words.
+    blocked: Option<String>,
+    /// The letter the viewer typed when a proposal was refused, kept for another try.
+    kept_letter: Option<String>,
 }
 
 #[derive(Template)]
@@ -253,25 +256,53 @@ pub async fn jobs(
     if let Err(r) = viewer.require(&[Role::Freelancer]) {
         return r;
     }
-    let (jobs, mine) = match (
+    jobs_page(&s, &viewer, flash, None).await
+}
+
+/// The open jobs, each saying whether the viewer may propose and, if not, why, before she
+/// tries. `kept` is a refused proposal's (job, letter): the letter is shown again in its form.
+async fn jobs_page(
+    s: &WebState,
+    viewer: &Viewer,
+    flash: Flash,
+    kept: Option<(&str, &str)>,
+) -> Response {
+    let (jobs, mine, capabilities) = match (
         s.app.open_jobs().await,
         s.app.proposals_of(viewer.id()).await,
+        s.app.capabilities(viewer.id()).await,
     ) {
-        (Ok(j), Ok(m)) => (j, m),
-        (Err(e), _) | (_, Err(e)) => return app_error(&e),
+        (Ok(j), Ok(m), Ok(c)) => (j, m, c),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return app_error(&e),
     };
+    let on_hold = capabilities
+        .iter()
+        .find(|(c, _)| *c == Capability::SubmitProposal)
+        .filter(|(_, p)| !p.allowed)
+        .map(|(c, p)| super::views::denial_text(*c, &p.reasons));
     let page = JobsPage {
-        layout: Layout::new(&s, &viewer, "/jobs", "Find work", flash).await,
+        layout: Layout::new(s, viewer, "/jobs", "Find work", flash).await,
         jobs: jobs
             .iter()
-            .map(|j| JobView {
-                id: j.id.clone(),
-                title: j.title.clone(),
-                description: j.description.clone(),
-                posted_at: j.created_at.to_human(),
-                already_applied: mine
+            .map(|j| {
+                let earlier: Vec<_> = mine
                     .iter()
-                    .any(|p| p.job_id == j.id && p.status.is_active()),
+                    .filter(|p| p.job_id == j.id)
+                    .map(|p| p.status)
+                    .collect();
+                let again = trustwork_core::marketplace::why_not_propose_again(&earlier);
+                JobView {
+                    id: j.id.clone(),
+                    title: j.title.clone(),
+                    description: j.description.clone(),
+                    posted_at: j.created_at.to_human(),
+                    blocked: again
+                        .map(|why| format!("You can't propose: {why}."))
+                        .or_else(|| on_hold.clone()),
+                    kept_letter: kept
+                        .filter(|(job, _)| *job == j.id)
+                        .map(|(_, letter)| letter.to_owned()),
+                }
             })
             .collect(),
     };
@@ -308,14 +339,15 @@ pub async fn submit_proposal(
             Kind::Notice,
             "Your proposal was submitted.",
         ),
+        // Shown on the page itself, with the letter kept in its form for another try.
         Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
-            flash(
-                &s,
-                &viewer,
-                "/jobs",
-                Kind::Error,
-                &format!("Proposal not submitted: {e}"),
-            )
+            let refused = Flash::error(format!(
+                "Proposal not submitted. {}",
+                super::views::member_error(&e)
+            ));
+            let mut page = jobs_page(&s, &viewer, refused, Some((&job_id, &f.cover_letter))).await;
+            *page.status_mut() = crate::error::status_of(&e);
+            page
         }
         Err(e) => app_error(&e),
     }
@@ -380,7 +412,7 @@ pub async fn withdraw(
             &viewer,
             "/dashboard",
             Kind::Error,
-            &format!("Withdrawal refused: {e}"),
+            &format!("Withdrawal refused. {}", super::views::member_error(&e)),
         ),
         Err(e) => app_error(&e),
     }

@@ -187,8 +187,96 @@ pub fn reason_options() -> Vec<ReasonOption> {
         .collect()
 }
 
+/// Why a member may not do something, in words, with what to do about it when there is a way.
+pub fn denial_text(
+    cap: trustwork_core::Capability,
+    reasons: &[trustwork_core::ReasonCode],
+) -> String {
+    use trustwork_core::ReasonCode;
+    let why: Vec<&str> = reasons.iter().map(|r| r.describe()).collect();
+    let mut text = format!("You can't {} right now. {}", cap.describe(), why.join(" "));
+    if reasons.iter().any(|r| {
+        matches!(
+            r,
+            ReasonCode::UnverifiedIdentityDeadline | ReasonCode::IdentityUncertainty
+        )
+    }) {
+        text.push_str(
+            " Complete identity verification (Settings → Identity Verification) to lift it.",
+        );
+    }
+    text.trim_end().to_owned()
+}
+
+/// An error as a member reads it: money in currency, reasons in words, no codes or ids.
+pub fn member_error(e: &trustwork_app::AppError) -> String {
+    use trustwork_app::AppError;
+    use trustwork_core::DomainError;
+    match e {
+        AppError::Domain(DomainError::CapabilityDenied {
+            capability,
+            reasons,
+        }) => denial_text(*capability, reasons),
+        AppError::Domain(DomainError::InsufficientBalance {
+            available_cents,
+            requested_cents,
+        }) => format!(
+            "You asked for {} but {} is available.",
+            money(*requested_cents),
+            money(*available_cents)
+        ),
+        AppError::Invalid { message, .. } => sentence(message),
+        AppError::Conflict(message) => sentence(message),
+        other => sentence(&other.to_string()),
+    }
+}
+
+/// Starts with a capital and ends with a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let mut out: String = first.to_uppercase().chain(chars).collect();
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn members_read_errors_in_words() {
+        use trustwork_app::AppError;
+        use trustwork_core::{Capability, DomainError, ReasonCode};
+        let denied = AppError::Domain(DomainError::CapabilityDenied {
+            capability: Capability::SubmitProposal,
+            reasons: vec![ReasonCode::UnverifiedIdentityDeadline],
+        });
+        let text = super::member_error(&denied);
+        assert!(
+            text.starts_with("You can't submit proposals right now."),
+            "{text}"
+        );
+        assert!(text.contains("Settings → Identity Verification"), "{text}");
+        assert!(!text.contains("UNVERIFIED") && !text.contains("the account may not"));
+        let poor = AppError::Domain(DomainError::InsufficientBalance {
+            available_cents: 122_500,
+            requested_cents: 200_000,
+        });
+        assert_eq!(
+            super::member_error(&poor),
+            "You asked for $2000.00 but $1225.00 is available."
+        );
+        assert_eq!(
+            super::member_error(&AppError::Conflict(
+                "you were already hired for this job".into()
+            )),
+            "You were already hired for this job."
+        );
+    }
+
     #[test]
     fn money_formats_cents() {
         assert_eq!(super::money(125_000), "$1250.00");

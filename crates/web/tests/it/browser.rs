@@ -595,22 +595,26 @@ async fn identity_verification_story_in_the_browser() {
     );
     assert_eq!(s.text("#standing").await, "On hold");
     s.go("/jobs").await;
-    s.c.find(Locator::Css("article.job details summary"))
-        .await
-        .expect("a job")
-        .click()
-        .await
-        .expect("opened");
-    s.submit(
-        "article.job form",
-        &[("cover_letter", "I can start tomorrow.")],
-    )
-    .await;
-    let refusal = s.text("#flash-error").await;
-    assert!(refusal.contains("Proposal not submitted"), "{refusal}");
+    // Before she tries: every job shows the action disabled, with the reason in words.
+    let button =
+        s.c.find(Locator::Css("article.job button[disabled]"))
+            .await
+            .expect("a disabled proposal button");
+    assert_eq!(button.text().await.expect("label"), "Submit a proposal");
     assert!(
-        refusal.contains("Identity verification was not completed by the deadline"),
-        "{refusal}"
+        s.c.find(Locator::Css("article.job form")).await.is_err(),
+        "no proposal form is offered while on hold"
+    );
+    let why = s.text("article.job .blocked").await;
+    assert!(
+        why.starts_with("You can't submit proposals right now."),
+        "{why}"
+    );
+    assert!(
+        why.contains("Identity verification was not completed by the deadline")
+            && why.contains("Settings → Identity Verification")
+            && !why.contains("UNVERIFIED"),
+        "{why}"
     );
     s.shot("4-freelancer-proposal-refused").await;
     s.go("/work").await;

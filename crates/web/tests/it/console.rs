@@ -208,7 +208,8 @@ async fn bad_form_posts_change_nothing() {
             &format!("cover_letter=%20&csrf={}", maria.csrf),
         )
         .await;
-        assert!(location(&r).starts_with("/jobs?error="), "empty letter");
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "empty letter");
+        assert!(r.text().contains("id=\"flash-error\""), "empty letter");
         let r = post_form(
             &api,
             Some(&maria.cookie),
@@ -462,6 +463,63 @@ async fn the_alert_box_speaks_only_in_trustworks_words() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().contains("U+0000"));
         assert_eq!(before, api.snapshot(&demo.admin, &demo.account_ids()).await);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_proposal_keeps_the_letter_and_says_why_in_words() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo = api.seed().await;
+        let maria = sign_in(&api, "maria@trustwork.demo").await;
+        let jobs = get(&api, Some(&maria.cookie), "/jobs").await.text();
+        let marker = "action=\"/jobs/";
+        let start = jobs.find(marker).expect("a job form") + marker.len();
+        let job = &jobs[start..start + jobs[start..].find('/').unwrap()];
+        // Put Maria on hold behind the page's back, then send the form she had open.
+        api.post(
+            &demo.admin,
+            &format!("/api/v1/accounts/{}/restrictions", demo.maria),
+            serde_json::json!({"reason_code": "SPAM", "severity": "hold", "note": "bulk letters"}),
+        )
+        .await
+        .expect(201);
+        let letter = "I have shipped three landing pages like this one &amp; can start today.";
+        let r = post_form(
+            &api,
+            Some(&maria.cookie),
+            &format!("/jobs/{job}/proposals"),
+            &format!(
+                "cover_letter={}&csrf={}",
+                letter
+                    .replace(' ', "+")
+                    .replace('&', "%26")
+                    .replace(';', "%3B"),
+                maria.csrf
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let page = r.text();
+        assert!(
+            page.contains("Proposal not submitted. You can&#39;t submit proposals right now."),
+            "{page}"
+        );
+        assert!(!page.contains("SPAM") && !page.contains("the account may not"));
+        // The letter is kept on the page to copy, and every job now says why it is disabled.
+        assert!(page.contains("can start today."), "the letter was lost");
+        assert!(page.contains("Your letter (not sent)"));
+        assert!(page.contains("button type=\"button\" disabled"));
+        // Hired already: that job is closed to a second proposal, in words.
+        let r = api
+            .post(
+                &demo.admin,
+                &format!("/api/v1/accounts/{}/proposals", demo.dev),
+                serde_json::json!({"job_id": job, "cover_letter": "again"}),
+            )
+            .await;
+        assert!(r.status.is_client_error(), "{}", r.text());
     })
     .await;
 }
