@@ -17,6 +17,7 @@ pub mod policy;
 pub mod restriction;
 pub mod review;
 pub mod role;
+pub mod search;
 pub mod sign_in;
 pub mod standing;
 pub mod timestamp;

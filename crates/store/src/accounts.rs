@@ -2,6 +2,7 @@
 
 use crate::rows::{MAX_IN, in_lists, opt_ts, ts};
 use crate::{Result, StoreError, Tx};
+use trustwork_core::search::search_key;
 use trustwork_core::{Role, Timestamp};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,11 +52,32 @@ impl TryFrom<AccountRow> for Account {
     }
 }
 
+/// What search compares against: name and email, case and accents folded.
+fn account_search_text(display_name: &str, email: &str) -> String {
+    search_key(&format!("{display_name} {email}"))
+}
+
+/// Fills the search text of accounts made before it existed; returns how many.
+pub(crate) async fn backfill_search_text(pool: &sqlx::AnyPool) -> Result<usize> {
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, display_name, email FROM accounts WHERE search_text = ''")
+            .fetch_all(pool)
+            .await?;
+    for (id, name, email) in &rows {
+        sqlx::query("UPDATE accounts SET search_text = $1 WHERE id = $2")
+            .bind(account_search_text(name, email))
+            .bind(id)
+            .execute(pool)
+            .await?;
+    }
+    Ok(rows.len())
+}
+
 impl Tx {
     pub async fn insert_account(&mut self, a: &Account) -> Result<()> {
         sqlx::query(
-            "INSERT INTO accounts (id, email, display_name, role, password_hash, identity_verified_at, balance_cents, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO accounts (id, email, display_name, role, password_hash, identity_verified_at, balance_cents, created_at, search_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&a.id)
         .bind(&a.email)
@@ -65,6 +87,7 @@ impl Tx {
         .bind(a.identity_verified_at.map(|t| t.millis()))
         .bind(a.balance_cents)
         .bind(a.created_at.millis())
+        .bind(account_search_text(&a.display_name, &a.email))
         .execute(self.conn())
         .await
         .map_err(|e| StoreError::on_unique(e, "an account with this email already exists"))?;
@@ -97,14 +120,16 @@ impl Tx {
 
     /// Accounts whose email, name or id contains `query` (case-insensitive), newest first.
     pub async fn search_accounts(&mut self, query: &str, limit: i64) -> Result<Vec<Account>> {
-        let pattern = crate::rows::like_pattern(query.trim());
+        let pattern = crate::rows::like_pattern(&search_key(query));
+        let id_pattern = crate::rows::like_pattern(query.trim());
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM accounts \
-             WHERE LOWER(email) LIKE $1 ESCAPE '\\' OR LOWER(display_name) LIKE $1 ESCAPE '\\' OR id LIKE $1 ESCAPE '\\' \
-             ORDER BY created_at DESC, id LIMIT $2"
+             WHERE search_text LIKE $1 ESCAPE '\\' OR id LIKE $2 ESCAPE '\\' \
+             ORDER BY created_at DESC, id LIMIT $3"
         ));
         let rows: Vec<AccountRow> = sqlx::query_as(sql)
             .bind(pattern)
+            .bind(id_pattern)
             .bind(limit)
             .fetch_all(self.conn())
             .await?;

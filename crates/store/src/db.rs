@@ -138,6 +138,7 @@ impl Db {
                 .execute(&self.pool)
                 .await?;
         }
+        crate::accounts::backfill_search_text(&self.pool).await?;
         Ok(())
     }
 

@@ -25,6 +25,26 @@ async fn accounts_are_stored_found_and_searched() {
         assert!(tx.search_accounts("%", 10).await.unwrap().is_empty());
         assert_eq!(tx.search_accounts("example", 10).await.unwrap().len(), 2);
         assert_eq!(tx.count_accounts().await.unwrap(), 2);
+        // Accents and case fold away on both sides; an id is found as typed.
+        let mut lopez = a.clone();
+        lopez.id = trustwork_store::new_id("acc");
+        lopez.email = "ml@example.com".into();
+        lopez.display_name = "María LÓPEZ".into();
+        tx.insert_account(&lopez).await.unwrap();
+        for q in ["lopez", "Lopez", "LÓPEZ", "maría lópez", "maria  lopez"] {
+            assert_eq!(
+                tx.search_accounts(q, 10).await.unwrap(),
+                vec![lopez.clone()],
+                "{q}"
+            );
+        }
+        assert_eq!(
+            tx.search_accounts(&lopez.id, 10).await.unwrap(),
+            vec![lopez.clone()]
+        );
+        // Gone again for what follows.
+        drop(tx);
+        let mut tx = db.begin().await.unwrap();
 
         tx.lock_account(&a.id).await.unwrap();
         assert!(tx.take_from_balance(&a.id, 10_000).await.unwrap());
