@@ -6,8 +6,8 @@ use crate::review::agent_in;
 use crate::{App, AppError, AppResult, notices};
 use trustwork_core::appeal::{self as rules, Appeal, AppealDecision, AppealStatus};
 use trustwork_core::review::{Flag, Resolution};
-use trustwork_core::{Actor, Restriction};
-use trustwork_store::new_id;
+use trustwork_core::{Actor, Restriction, Timestamp};
+use trustwork_store::{Tx, new_id};
 
 fn appeal_json(a: &Appeal) -> serde_json::Value {
     serde_json::json!({
@@ -69,6 +69,42 @@ fn appeal_decided_email(r: &Restriction, decision: AppealDecision, note: &str) -
             ),
         ),
     }
+}
+
+/// Closes the open appeal of a restriction that was just lifted for another reason: it no
+/// longer limits the account, so there is nothing left for an agent to decide.
+pub(crate) async fn close_stale_appeal_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    restriction: &Restriction,
+    now: Timestamp,
+) -> AppResult<()> {
+    let Some(appeal) = tx.appeal_of_restriction(&restriction.id).await? else {
+        return Ok(());
+    };
+    if appeal.status != AppealStatus::Open {
+        return Ok(());
+    }
+    let note = "The restriction was lifted before the appeal was decided; it no longer limits \
+                the account.";
+    tx.decide_appeal(&appeal.id, AppealStatus::Closed, "system", note, now)
+        .await?;
+    let closed = tx.appeal(&appeal.id).await?;
+    tx.append_audit(
+        &Change {
+            actor,
+            account_id: Some(&restriction.account_id),
+            action: "appeal.closed",
+            entity_type: "appeal",
+            entity_id: &appeal.id,
+            reason: note,
+            before: Some(appeal_json(&appeal)),
+            after: Some(appeal_json(&closed)),
+        }
+        .record(now),
+    )
+    .await?;
+    Ok(())
 }
 
 impl App {

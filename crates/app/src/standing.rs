@@ -208,6 +208,7 @@ pub(crate) async fn lift_in(
     )
     .await?;
     tx.cancel_timers_for(&restriction.id, now).await?;
+    crate::appeals::close_stale_appeal_in(tx, actor, restriction, now).await?;
     if announce == Announce::Email {
         let account = tx.account(&restriction.account_id).await?;
         let (subject, body) = notices::restriction_lifted_email(restriction);

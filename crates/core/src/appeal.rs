@@ -17,13 +17,17 @@ pub enum AppealStatus {
     Upheld,
     /// The restriction was wrong: lifted and marked overturned.
     Overturned,
+    /// The restriction was lifted before anyone decided (its cause went away, e.g. the member
+    /// verified): nothing is left to decide, so it leaves the queue.
+    Closed,
 }
 
 impl AppealStatus {
-    pub const ALL: [AppealStatus; 3] = [
+    pub const ALL: [AppealStatus; 4] = [
         AppealStatus::Open,
         AppealStatus::Upheld,
         AppealStatus::Overturned,
+        AppealStatus::Closed,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -31,6 +35,7 @@ impl AppealStatus {
             AppealStatus::Open => "open",
             AppealStatus::Upheld => "upheld",
             AppealStatus::Overturned => "overturned",
+            AppealStatus::Closed => "closed",
         }
     }
 

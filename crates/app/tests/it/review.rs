@@ -7,6 +7,7 @@ use trustwork_core::appeal::{AppealDecision, AppealStatus};
 use trustwork_core::review::{
     CaseStatus, Enforcement, EntityType, FlagOutcome, Queue, Resolution, SlaState,
 };
+use trustwork_core::verification::Outcome;
 use trustwork_core::{
     Actor, HOUR_MS, ReasonCode, Role, Severity, Standing, standing::TopRatedHoldCheck,
 };
@@ -496,6 +497,54 @@ async fn an_upheld_appeal_keeps_the_restriction_and_the_window_closes() {
             .await
             .unwrap_err();
         assert_eq!(code(e), "not_found");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_appeal_closes_when_its_restriction_is_lifted_and_clients_appeal_too() {
+    each_backend(|db| async move {
+        let (app, clock) = app(db);
+        let agent = person(&app, "agent@example.com", Role::Agent).await;
+        let client = person(&app, "c@example.com", Role::Client).await;
+        let actor = Actor::Account(agent.id.clone());
+        let case = app
+            .require_verification(&actor, &client.id, "card holder name differs")
+            .await
+            .unwrap();
+        clock.set(case.deadline_at);
+        while app.fire_one_timer().await.unwrap() {}
+        let hold = app.restrictions_of(&client.id).await.unwrap()[0].clone();
+        // A client appeals its hold like a freelancer.
+        let appeal = app
+            .file_appeal(
+                &Actor::Account(client.id.clone()),
+                &hold.id,
+                "I was travelling without a camera.",
+            )
+            .await
+            .unwrap();
+        // Then verifies: the hold is lifted, and the appeal leaves the queue, saying why.
+        app.record_verification_outcome(&actor, &case.id, Outcome::Verified, "ID seen")
+            .await
+            .unwrap();
+        let closed = app.appeal(&appeal.id).await.unwrap();
+        assert_eq!(closed.status, AppealStatus::Closed);
+        assert!(closed.decision_note.unwrap().contains("lifted"));
+        assert!(
+            app.appeals(Some(AppealStatus::Open))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let actions: Vec<String> = app
+            .audit_of(&client.id, 50)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.action)
+            .collect();
+        assert!(actions.contains(&"appeal.closed".to_owned()), "{actions:?}");
     })
     .await;
 }

@@ -129,6 +129,7 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
             ("/dashboard", "Dashboard"),
             ("/freelancers", "Find freelancers"),
             ("/work", "Contracts"),
+            ("/stats", "Standing & appeals"),
             ("/settings/identity", "Identity Verification"),
         ],
         Role::Agent => &[

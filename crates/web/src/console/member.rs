@@ -135,6 +135,7 @@ pub async fn identity(
 #[template(path = "stats.html")]
 struct StatsPage {
     layout: Layout,
+    is_freelancer: bool,
     standing_label: &'static str,
     holds: Vec<RestrictionView>,
     warnings: Vec<RestrictionView>,
@@ -148,7 +149,8 @@ pub async fn stats(
     viewer: Viewer,
     Query(flash): Query<Flash>,
 ) -> Response {
-    if let Err(r) = viewer.require(&[Role::Freelancer]) {
+    // Clients are restricted and appeal too; Top Rated is a freelancer's matter.
+    if let Err(r) = viewer.require(MEMBERS) {
         return r;
     }
     let o = match s.app.account_overview(viewer.id()).await {
@@ -173,8 +175,14 @@ pub async fn stats(
             eligible_from.to_human()
         ),
     };
+    let title = if viewer.role() == Role::Freelancer {
+        "My Stats"
+    } else {
+        "Standing & appeals"
+    };
     let page = StatsPage {
-        layout: Layout::new(&s, &viewer, "/stats", "My Stats", flash).await,
+        is_freelancer: viewer.role() == Role::Freelancer,
+        layout: Layout::new(&s, &viewer, "/stats", title, flash).await,
         standing_label: o.standing.label(),
         holds: holds
             .into_iter()

@@ -523,3 +523,25 @@ async fn a_refused_proposal_keeps_the_letter_and_says_why_in_words() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn clients_see_their_standing_and_may_appeal() {
+    each_backend(|db| async move {
+        let api = api(db);
+        api.seed().await;
+        let acme = sign_in(&api, "acme@trustwork.demo").await;
+        let page = get(&api, Some(&acme.cookie), "/stats").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let text = page.text();
+        assert!(
+            text.contains("href=\"/stats\""),
+            "in the client's navigation"
+        );
+        assert!(
+            text.contains("Standing &amp; appeals") || text.contains("Standing &#38; appeals"),
+            "{text}"
+        );
+        assert!(!text.contains("Top Rated"), "a freelancer's matter");
+    })
+    .await;
+}
