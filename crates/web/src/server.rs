@@ -29,6 +29,7 @@ pub fn router(state: WebState) -> Router {
         .route("/metrics", get(health::metrics))
         .merge(api::routes(demo))
         .merge(console::routes(demo))
+        .fallback(console::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

@@ -34,6 +34,10 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/dashboard", get(member::dashboard))
+        .route(
+            "/settings",
+            get(|| async { axum::response::Redirect::to("/settings/identity") }),
+        )
         .route("/settings/identity", get(member::identity))
         .route("/stats", get(member::stats))
         .route("/work", get(member::work))
@@ -80,6 +84,14 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         r = r.route("/admin/clock/advance", post(admin::advance_clock));
     }
     r
+}
+
+/// Any address nothing answers: a page in the console's own look, not a bare status.
+pub(crate) async fn not_found() -> axum::response::Response {
+    layout::error_page(
+        axum::http::StatusCode::NOT_FOUND,
+        "There is no page at this address. The link may be mistyped or out of date.",
+    )
 }
 
 async fn css() -> impl IntoResponse {

@@ -545,3 +545,25 @@ async fn clients_see_their_standing_and_may_appeal() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn unknown_pages_get_a_real_page_and_settings_lead_somewhere() {
+    let db = trustwork_store::testing::TestDb::sqlite().await.unwrap();
+    let api = api(db.db.clone());
+    for path in ["/nope", "/agent/nope/deeper", "/static/missing.css"] {
+        let r = get(&api, None, path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        let page = r.text();
+        assert!(
+            page.contains("<h1>Not Found</h1>") && page.contains("There is no page"),
+            "{page}"
+        );
+        assert!(page.contains("href=\"/\""), "a way back");
+    }
+    let r = get(&api, None, "/settings").await;
+    assert_eq!(location(&r), "/settings/identity");
+    // The API keeps its own JSON shape for unknown routes.
+    let r = get(&api, None, "/api/v1/nope").await;
+    r.expect_error(404, "not_found");
+    db.cleanup().await;
+}
