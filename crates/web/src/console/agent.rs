@@ -63,6 +63,8 @@ struct DecisionRow {
 
 struct PermissionRow {
     capability: &'static str,
+    /// The capability in words ("Submit proposals").
+    label: String,
     allowed: bool,
     reasons: String,
 }
@@ -113,6 +115,17 @@ pub async fn account(
         Err(e) => return app_error(&e),
     };
     let now = s.app.now();
+    // People in the trail by name: the account itself and every person who acted on it.
+    let mut names = std::collections::HashMap::new();
+    names.insert(o.account.id.clone(), o.account.display_name.clone());
+    for r in &audit {
+        if let trustwork_core::Actor::Account(actor) = &r.actor
+            && !names.contains_key(actor)
+            && let Ok(a) = s.app.account(actor).await
+        {
+            names.insert(actor.clone(), a.display_name);
+        }
+    }
     let (active, history): (Vec<_>, Vec<_>) =
         o.restrictions.iter().rev().partition(|r| r.is_active(now));
     let title = format!("Account: {}", o.account.display_name);
@@ -130,11 +143,12 @@ pub async fn account(
             .iter()
             .map(|(c, p)| PermissionRow {
                 capability: c.as_str(),
+                label: super::views::capitalized(c.describe()),
                 allowed: p.allowed,
                 reasons: p
                     .reasons
                     .iter()
-                    .map(|r| r.as_str())
+                    .map(|r| format!("{} ({})", r.label(), r.as_str()))
                     .collect::<Vec<_>>()
                     .join(", "),
             })
@@ -151,7 +165,7 @@ pub async fn account(
         cases: o.verification_cases.iter().map(CaseView::new).collect(),
         proposals: proposals.iter().map(ProposalView::new).collect(),
         contracts: contracts.iter().map(ContractView::new).collect(),
-        audit: audit.iter().map(AuditView::new).collect(),
+        audit: audit.iter().map(|r| AuditView::new(r, &names)).collect(),
         decisions: decisions
             .iter()
             .map(|d| DecisionRow {

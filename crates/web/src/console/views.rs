@@ -144,29 +144,108 @@ impl AccountRow {
 
 pub struct AuditView {
     pub at: String,
+    /// Who, by name when the actor is a person.
     pub actor: String,
+    /// What, in words ("Restriction applied").
     pub action: String,
     pub entity: String,
     pub reason: String,
-    pub change: String,
+    /// Field by field: what changed, before → after; for a new record, what it holds.
+    pub changes: Vec<FieldChange>,
+}
+
+pub struct FieldChange {
+    pub field: String,
+    /// `None` for a record that did not exist before.
+    pub before: Option<String>,
+    pub after: String,
 }
 
 impl AuditView {
-    pub fn new(r: &AuditRecord) -> Self {
-        let change = match (&r.before, &r.after) {
-            (Some(b), Some(a)) => format!("{b} → {a}"),
-            (None, Some(a)) => a.clone(),
-            (Some(b), None) => format!("{b} → (removed)"),
-            (None, None) => String::new(),
+    /// `names` maps account ids to display names, for actors and values that are accounts.
+    pub fn new(r: &AuditRecord, names: &std::collections::HashMap<String, String>) -> Self {
+        let actor = match &r.actor {
+            trustwork_core::Actor::Account(id) => {
+                names.get(id).cloned().unwrap_or_else(|| r.actor.to_text())
+            }
+            trustwork_core::Actor::ApiToken(id) => format!("API token {id}"),
+            trustwork_core::Actor::System(what) => {
+                format!("Trustwork ({})", what.replace('_', " "))
+            }
         };
         Self {
             at: r.at.to_human(),
-            actor: r.actor.to_text(),
-            action: r.action.clone(),
-            entity: format!("{} {}", r.entity_type, r.entity_id),
+            actor,
+            action: words(&r.action),
+            entity: format!("{} {}", r.entity_type.replace('_', " "), r.entity_id),
             reason: r.reason.clone(),
-            change,
+            changes: field_changes(r.before.as_deref(), r.after.as_deref(), names),
         }
+    }
+}
+
+/// `restriction.applied` → "Restriction applied".
+fn words(action: &str) -> String {
+    sentence(&action.replace(['.', '_'], " "))
+        .trim_end_matches('.')
+        .to_owned()
+}
+
+/// The fields that differ between two JSON objects (every field of `after` when there was no
+/// `before`), with values as people read them. Text that is not a JSON object is shown whole.
+pub fn field_changes(
+    before: Option<&str>,
+    after: Option<&str>,
+    names: &std::collections::HashMap<String, String>,
+) -> Vec<FieldChange> {
+    use serde_json::{Map, Value};
+    let object = |text: Option<&str>| -> Option<Map<String, Value>> {
+        match serde_json::from_str(text?) {
+            Ok(Value::Object(map)) => Some(map),
+            _ => None,
+        }
+    };
+    let shown = |v: Option<&Value>| -> String {
+        match v {
+            None | Some(Value::Null) => "—".to_owned(),
+            Some(Value::String(s)) => names.get(s).cloned().unwrap_or_else(|| s.clone()),
+            Some(other) => other.to_string(),
+        }
+    };
+    let (b, a) = (object(before), object(after));
+    match (b, a) {
+        (Some(b), Some(a)) => {
+            let mut keys: Vec<&String> = a
+                .keys()
+                .chain(b.keys().filter(|k| !a.contains_key(*k)))
+                .collect();
+            keys.dedup();
+            keys.into_iter()
+                .filter(|k| a.get(*k) != b.get(*k))
+                .map(|k| FieldChange {
+                    field: k.replace('_', " "),
+                    before: Some(shown(b.get(k))),
+                    after: shown(a.get(k)),
+                })
+                .collect()
+        }
+        (None, Some(a)) if before.is_none() => a
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| FieldChange {
+                field: k.replace('_', " "),
+                before: None,
+                after: shown(Some(v)),
+            })
+            .collect(),
+        _ => match (before, after) {
+            (None, None) => Vec::new(),
+            (b, a) => vec![FieldChange {
+                field: "record".to_owned(),
+                before: b.map(str::to_owned),
+                after: a.unwrap_or("(removed)").to_owned(),
+            }],
+        },
     }
 }
 
@@ -231,6 +310,15 @@ pub fn member_error(e: &trustwork_app::AppError) -> String {
     }
 }
 
+/// `text` with a capital first letter.
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Starts with a capital and ends with a full stop.
 fn sentence(text: &str) -> String {
     let mut chars = text.trim().chars();
@@ -246,6 +334,46 @@ fn sentence(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn audit_changes_read_field_by_field_with_names() {
+        let names: std::collections::HashMap<String, String> =
+            [("acc_1".to_owned(), "Tomás Agent".to_owned())].into();
+        let changes = super::field_changes(
+            Some(r#"{"status":"pending","decided_by":null,"deadline_at":"2026-12-13T00:00:00Z"}"#),
+            Some(
+                r#"{"status":"verified","decided_by":"acc_1","deadline_at":"2026-12-13T00:00:00Z"}"#,
+            ),
+            &names,
+        );
+        let lines: Vec<String> = changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}: {} → {}",
+                    c.field,
+                    c.before.as_deref().unwrap_or(""),
+                    c.after
+                )
+            })
+            .collect();
+        // Fields in name order.
+        assert_eq!(
+            lines,
+            vec!["decided by: — → Tomás Agent", "status: pending → verified"]
+        );
+        let created = super::field_changes(
+            None,
+            Some(r#"{"severity":"hold","lifted_at":null}"#),
+            &names,
+        );
+        assert_eq!(created.len(), 1);
+        assert_eq!(
+            (created[0].field.as_str(), created[0].after.as_str()),
+            ("severity", "hold")
+        );
+        assert_eq!(super::words("restriction.applied"), "Restriction applied");
+    }
+
     #[test]
     fn members_read_errors_in_words() {
         use trustwork_app::AppError;

@@ -649,6 +649,12 @@ async fn identity_verification_story_in_the_browser() {
     );
     assert_eq!(s.text("#standing").await, "Good standing");
     s.shot("6-agent-recorded-verified").await;
+    // The audit trail reads field by field, with people's names, not JSON.
+    let audit = s.text("#audit").await;
+    assert!(audit.contains("Verification outcome recorded"), "{audit}");
+    assert!(audit.contains("status: expired → verified"), "{audit}");
+    assert!(audit.contains("Tomás Agent"), "{audit}");
+    assert!(!audit.contains("{\""), "no raw JSON: {audit}");
 
     // 6. Maria sees the green mark and may submit proposals again.
     s.login("maria@trustwork.demo").await;
