@@ -535,4 +535,64 @@ actions = [{ type = "warning", reason_code = "CONTACT_INFO_SHARING" }]
         let e = Policy::parse(&twice).unwrap_err();
         assert!(e.message.contains("unique"), "{e}");
     }
+
+    /// Conditions made of the pieces that nest (brackets, unary and binary operators, member
+    /// steps, calls) in random order and number: each is parsed or refused with a message,
+    /// never a panic or a stack overflow. (`fuzz/fuzz_targets/policy.rs` does the same with
+    /// coverage guidance.)
+    mod generated {
+        use super::super::Policy;
+        use proptest::prelude::*;
+
+        fn piece() -> impl Strategy<Value = &'static str> {
+            prop::sample::select(vec![
+                "(",
+                ")",
+                "[",
+                "]",
+                "{",
+                "}",
+                "!",
+                "-",
+                "+ 1",
+                "* 2",
+                " && true",
+                " || false",
+                ".data",
+                ".size()",
+                "event",
+                "counters.contact_attempts_30d",
+                "1",
+                "\"s\"",
+                "? 1 : 2",
+                " in [1]",
+                ", ",
+                "findings.exists(f, ",
+                " == ",
+                "account.role",
+            ])
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            #[test]
+            fn any_condition_is_parsed_or_refused(
+                pieces in prop::collection::vec(piece(), 0..120),
+                repeat in 1_usize..4,
+            ) {
+                let when = pieces.concat().repeat(repeat);
+                let text = format!(
+                    "version = \"p\"\n[[rule]]\nname = \"r\"\nwhen = '''{when}'''\nverdict = \"allow\"\n"
+                );
+                if let Err(e) = Policy::parse(&text) {
+                    prop_assert!(!e.message.is_empty());
+                }
+            }
+
+            #[test]
+            fn any_text_is_parsed_or_refused(text in "\\PC{0,400}") {
+                let _ = Policy::parse(&text);
+            }
+        }
+    }
 }
