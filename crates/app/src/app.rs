@@ -22,6 +22,8 @@ pub struct AppConfig {
     pub node_id: String,
     /// Webhook retries and timeouts.
     pub webhooks: crate::webhooks::WebhookConfig,
+    /// How phone verification codes reach people.
+    pub phone: crate::phone::PhoneDelivery,
 }
 
 impl Default for AppConfig {
@@ -34,6 +36,7 @@ impl Default for AppConfig {
             mail_from: "Trustwork <no-reply@trustwork.invalid>".into(),
             node_id: format!("node-{}", std::process::id()),
             webhooks: crate::webhooks::WebhookConfig::default(),
+            phone: crate::phone::PhoneDelivery::default(),
         }
     }
 }

@@ -28,6 +28,12 @@ pub enum AppError {
     Event(EventError),
     #[error("{0}")]
     Policy(PolicyError),
+    /// Too many wrong tries of something other than a password (a phone code).
+    #[error("{0}")]
+    Locked(String),
+    /// A service Trustwork depends on (a voice/SMS provider) failed; the caller may retry.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -44,6 +50,8 @@ impl AppError {
             AppError::LoginDenied => "login_denied",
             AppError::Event(_) => "invalid_input",
             AppError::Policy(_) => "invalid_policy",
+            AppError::Locked(_) => "locked",
+            AppError::Unavailable(_) => "provider_unavailable",
             AppError::Internal(_) => "internal",
         }
     }

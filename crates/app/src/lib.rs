@@ -20,6 +20,7 @@ pub mod demo;
 pub mod events;
 pub mod histogram;
 pub mod marketplace;
+pub mod phone;
 pub mod review;
 pub mod standing;
 pub mod verification;

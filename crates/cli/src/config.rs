@@ -74,6 +74,18 @@ pub struct ServeArgs {
     /// /metrics is open; keep it on an internal network].
     #[arg(long, env = "TRUSTWORK_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Phone verification codes through Twilio's API at this base URL (e.g.
+    /// `https://api.twilio.com`); with `--phone-account-sid`, `--phone-auth-token` and
+    /// `--phone-from` [default: codes go to the Dev mailbox].
+    #[arg(long, env = "TRUSTWORK_PHONE_PROVIDER_URL")]
+    pub phone_provider_url: Option<String>,
+    #[arg(long, env = "TRUSTWORK_PHONE_ACCOUNT_SID")]
+    pub phone_account_sid: Option<String>,
+    #[arg(long, env = "TRUSTWORK_PHONE_AUTH_TOKEN", hide_env_values = true)]
+    pub phone_auth_token: Option<String>,
+    /// The caller id codes come from, in E.164 form.
+    #[arg(long, env = "TRUSTWORK_PHONE_FROM")]
+    pub phone_from: Option<String>,
 }
 
 /// The file form of the settings.
@@ -97,6 +109,10 @@ struct FileConfig {
     header_timeout_secs: Option<u64>,
     api_rate_limit: Option<u32>,
     metrics_token: Option<String>,
+    phone_provider_url: Option<String>,
+    phone_account_sid: Option<String>,
+    phone_auth_token: Option<String>,
+    phone_from: Option<String>,
 }
 
 /// Settings after layering, ready to use.
@@ -118,6 +134,16 @@ pub struct Settings {
     pub limits: trustwork_web::ConnectionLimits,
     pub api_rate_limit: Option<trustwork_web::RateLimit>,
     pub metrics_token: Option<String>,
+    /// Twilio's base URL, account SID, auth token and caller id, when configured.
+    pub phone_provider: Option<PhoneProvider>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PhoneProvider {
+    pub url: String,
+    pub account_sid: String,
+    pub auth_token: String,
+    pub from: String,
 }
 
 impl ServeArgs {
@@ -192,7 +218,32 @@ impl ServeArgs {
         if metrics_token.as_ref().is_some_and(|t| t.trim().len() < 16) {
             bail!("the metrics token must be at least 16 characters long");
         }
+        let phone_provider = match self.phone_provider_url.clone().or(file.phone_provider_url) {
+            None => None,
+            Some(url) => {
+                let need = |v: Option<String>, name: &str| {
+                    v.filter(|v| !v.trim().is_empty())
+                        .ok_or_else(|| anyhow::anyhow!("phone_provider_url needs {name} too"))
+                };
+                let from = need(self.phone_from.clone().or(file.phone_from), "phone_from")?;
+                trustwork_core::phone::normalize_e164(&from)
+                    .map_err(|e| anyhow::anyhow!("phone_from: {e}"))?;
+                Some(PhoneProvider {
+                    url,
+                    account_sid: need(
+                        self.phone_account_sid.clone().or(file.phone_account_sid),
+                        "phone_account_sid",
+                    )?,
+                    auth_token: need(
+                        self.phone_auth_token.clone().or(file.phone_auth_token),
+                        "phone_auth_token",
+                    )?,
+                    from,
+                })
+            }
+        };
         Ok(Settings {
+            phone_provider,
             api_rate_limit,
             metrics_token,
             limits,

@@ -156,7 +156,15 @@ async fn serve_app(app: App, settings: &Settings, started: Instant) -> anyhow::R
 }
 
 pub fn app_config(settings: &Settings, demo_mode: bool) -> anyhow::Result<AppConfig> {
+    let phone = match &settings.phone_provider {
+        None => trustwork_app::phone::PhoneDelivery::DevMailbox,
+        Some(p) => trustwork_app::phone::PhoneDelivery::Provider(Arc::new(
+            trustwork_app::phone::TwilioSender::new(&p.url, &p.account_sid, &p.auth_token, &p.from)
+                .map_err(|e| anyhow::anyhow!("phone provider: {e}"))?,
+        )),
+    };
     Ok(AppConfig {
+        phone,
         policy: settings.policy.clone(),
         demo_mode,
         secret_key: secret_key(settings)?,

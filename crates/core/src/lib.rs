@@ -13,6 +13,7 @@ pub mod enforcement;
 pub mod error;
 pub mod marketplace;
 pub mod net;
+pub mod phone;
 pub mod policy;
 pub mod restriction;
 pub mod review;

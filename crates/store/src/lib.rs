@@ -19,6 +19,7 @@ pub mod events;
 mod group;
 pub mod marketplace;
 pub mod outbox;
+pub mod phone;
 pub mod restrictions;
 pub mod review;
 pub mod settings;

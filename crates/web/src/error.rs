@@ -82,7 +82,8 @@ pub fn status_of(e: &AppError) -> StatusCode {
         }
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::TooManyAttempts { .. } | AppError::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -9,6 +9,7 @@ mod events;
 mod identity_story;
 mod mail;
 mod nodes;
+mod phone;
 mod pipeline;
 mod restrictions;
 mod review;

@@ -7,6 +7,7 @@ mod body;
 mod clock;
 mod dto;
 mod events;
+mod phone;
 mod review;
 mod verification;
 mod webhooks;
@@ -100,6 +101,12 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
             post(events::post_batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
         )
         .route("/api/v1/decisions/{id}", get(events::get_decision))
+        .route(
+            "/api/v1/accounts/{id}/phone-verifications",
+            post(phone::start),
+        )
+        .route("/api/v1/phone-verifications/{id}", get(phone::get))
+        .route("/api/v1/phone-verifications/{id}/check", post(phone::check))
         .route(
             "/api/v1/policy",
             get(events::get_policy)

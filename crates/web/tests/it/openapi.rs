@@ -937,6 +937,90 @@ async fn answers_match_the_documented_statuses_and_schemas() {
             .expect(404);
     }
 
+    // Phone verification: a code to the Dev mailbox, wrong, right, then no second number; three
+    // wrong codes lock another account's attempt.
+    let started = c
+        .call(
+            post.clone(),
+            "/api/v1/accounts/{id}/phone-verifications",
+            &d.dev,
+            admin,
+            Some(json!({"phone": "+1 (415) 555-0100", "channel": "voice"})),
+        )
+        .await
+        .expect(201);
+    let phone_id = started["id"].as_str().unwrap().to_owned();
+    c.call(
+        get.clone(),
+        "/api/v1/phone-verifications/{id}",
+        &phone_id,
+        admin,
+        None,
+    )
+    .await
+    .expect(200);
+    let check = "/api/v1/phone-verifications/{id}/check";
+    c.call(
+        post.clone(),
+        check,
+        &phone_id,
+        admin,
+        Some(json!({"code": "000000"})),
+    )
+    .await;
+    let code = phone_code(&api, &d.dev).await;
+    c.call(
+        post.clone(),
+        check,
+        &phone_id,
+        admin,
+        Some(json!({"code": code})),
+    )
+    .await
+    .expect(200);
+    c.call(
+        post.clone(),
+        "/api/v1/accounts/{id}/phone-verifications",
+        &d.dev,
+        admin,
+        Some(json!({"phone": "+14155550199", "channel": "sms"})),
+    )
+    .await
+    .expect(409);
+    c.call(
+        post.clone(),
+        "/api/v1/accounts/{id}/phone-verifications",
+        &d.li,
+        admin,
+        Some(json!({"phone": "415 555 0100", "channel": "sms"})),
+    )
+    .await
+    .expect(422);
+    let locked = c
+        .call(
+            post.clone(),
+            "/api/v1/accounts/{id}/phone-verifications",
+            &d.li,
+            admin,
+            Some(json!({"phone": "+442079460958", "channel": "sms"})),
+        )
+        .await
+        .expect(201);
+    let locked = locked["id"].as_str().unwrap().to_owned();
+    let real = phone_code(&api, &d.li).await;
+    let wrong = if real == "111111" { "222222" } else { "111111" };
+    for status in [422, 422, 429, 429] {
+        c.call(
+            post.clone(),
+            check,
+            &locked,
+            admin,
+            Some(json!({"code": wrong})),
+        )
+        .await
+        .expect(status);
+    }
+
     // Every operation was seen answering successfully at least once.
     let seen = c.seen.lock().unwrap().clone();
     for (method, path) in documented(&c.doc) {
@@ -947,4 +1031,21 @@ async fn answers_match_the_documented_statuses_and_schemas() {
         );
     }
     db.cleanup().await;
+}
+
+/// The code in the newest demo-delivery message to the account ("… is 0 1 2 3 4 5. Again: …").
+async fn phone_code(api: &Api, account_id: &str) -> String {
+    let email = api.app.account(account_id).await.unwrap().email;
+    let mail = api.app.mailbox(Some(&email)).await.unwrap();
+    let body = &mail
+        .iter()
+        .find(|m| m.subject.contains("(demo delivery)"))
+        .expect("a demo delivery")
+        .body;
+    let start = body.find("code is ").expect("the code") + "code is ".len();
+    body[start..]
+        .chars()
+        .take_while(|c| *c != '.')
+        .filter(char::is_ascii_digit)
+        .collect()
 }
