@@ -77,8 +77,8 @@ pub(crate) fn refuse_nul(bytes: &[u8]) -> Result<(), ApiError> {
     }
 }
 
-/// The JSON pointer of the first string or key holding U+0000.
-fn nul_at(value: &serde_json::Value, at: String) -> Option<String> {
+/// The JSON pointer (under `at`) of the first string or key holding U+0000, if any.
+pub(crate) fn nul_at(value: &serde_json::Value, at: String) -> Option<String> {
     use serde_json::Value;
     match value {
         Value::String(s) => s.contains('\0').then_some(at),

@@ -93,15 +93,20 @@ fn body_of(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
 }
 
 fn parse_json(bytes: &Bytes) -> Result<Value, ApiError> {
-    let value = serde_json::from_slice(bytes).map_err(|e| {
+    let value = parse_json_allowing_nul(bytes)?;
+    super::body::refuse_nul(bytes)?;
+    Ok(value)
+}
+
+/// For the batch, which refuses U+0000 event by event.
+fn parse_json_allowing_nul(bytes: &Bytes) -> Result<Value, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
             ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.to_string())
         } else {
             invalid(e.to_string())
         }
-    })?;
-    super::body::refuse_nul(bytes)?;
-    Ok(value)
+    })
 }
 
 fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
@@ -163,7 +168,7 @@ pub async fn post_batch(
     caller.require(Scope::AccountsWrite)?;
     let body = body_of(body)?;
     require_json(&headers)?;
-    let value = parse_json(&body)?;
+    let value = parse_json_allowing_nul(&body)?;
     let Some(obj) = value.as_object() else {
         return Err(invalid("the body is an object with an `events` array"));
     };
@@ -183,6 +188,12 @@ pub async fn post_batch(
     let mut results: Vec<Option<Value>> = vec![None; events.len()];
     let mut keyed = Vec::with_capacity(events.len());
     for (i, item) in events.iter().enumerate() {
+        // One event with U+0000 is refused alone, like any other bad event.
+        if let Some(at) = super::body::nul_at(item, format!("/events/{i}")) {
+            results[i] = Some(json!({"index": i, "error": {"code": "invalid_input",
+                "message": format!("{at}: text must not contain the NUL character (U+0000)")}}));
+            continue;
+        }
         let mut event = item.clone();
         let key = event
             .as_object_mut()

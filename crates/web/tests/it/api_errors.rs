@@ -17,6 +17,8 @@ struct Fixture {
     job: String,
     webhook: String,
     delivery: String,
+    /// A pending phone verification (of Acme's).
+    phone: String,
 }
 
 async fn fixture(api: &Api) -> Fixture {
@@ -70,6 +72,17 @@ async fn fixture(api: &Api) -> Fixture {
         .as_str()
         .unwrap()
         .to_owned();
+    let phone = api
+        .post(
+            &d.admin,
+            &format!("/api/v1/accounts/{}/phone-verifications", d.acme),
+            json!({"phone": "+14155550100", "channel": "sms"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Fixture {
         d,
         restriction,
@@ -77,6 +90,7 @@ async fn fixture(api: &Api) -> Fixture {
         job,
         webhook,
         delivery,
+        phone,
     }
 }
 
@@ -323,6 +337,28 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             f.delivery.clone(),
         ),
         (
+            op(
+                Method::POST,
+                "/api/v1/accounts/{id}/phone-verifications",
+                write,
+                Some(json!({"phone": "+14155550100", "channel": "voice"})),
+            ),
+            maria.clone(),
+        ),
+        (
+            op(Method::GET, "/api/v1/phone-verifications/{id}", read, None),
+            f.phone.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/phone-verifications/{id}/check",
+                write,
+                Some(json!({"code": "000000"})),
+            ),
+            f.phone.clone(),
+        ),
+        (
             // The events routes take an Idempotency-Key and bigger bodies; their body errors are
             // checked in the events tests, not in the generic body table.
             op(Method::POST, "/api/v1/events", "accounts:write", None),
@@ -455,7 +491,7 @@ async fn unknown_ids_are_404_on_every_route() {
             );
             checked += 1;
         }
-        assert_eq!(checked, 24); // with the 5 review routes and the decision route
+        assert_eq!(checked, 27); // with the 5 review routes, the decision route and 3 phone routes
 
         // Ids inside a body are looked up too.
         let message = api
@@ -950,7 +986,7 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let admin = f.d.admin.as_str();
         let before = f.snapshot(&api).await;
         let routes = bodies(&f);
-        assert_eq!(routes.len(), 13); // with the 5 review bodies
+        assert_eq!(routes.len(), 15); // with the 5 review bodies and 2 phone bodies
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

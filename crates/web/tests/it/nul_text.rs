@@ -74,8 +74,14 @@ async fn nul_is_refused_in_every_text_field_path_and_filter() {
             let api = api(db);
             let d = api.seed().await;
             let before = api.snapshot(&d.admin, &d.account_ids()).await;
+            let unchanged =
+                |after| assert_eq!(before, after, "a refused request changed something");
             for (method, path, field) in &fields {
                 let uri = path.replace("{id}", &d.maria);
+                // The batch refuses an event's fields event by event (see below).
+                if path.ends_with("events:batch") {
+                    continue;
+                }
                 let body = json!({ field.as_str(): "before\u{0}after" });
                 let request = Request::builder()
                     .method(Method::from_bytes(method.as_bytes()).unwrap())
@@ -113,11 +119,27 @@ async fn nul_is_refused_in_every_text_field_path_and_filter() {
                 let reply = api.get(&d.admin, &uri).await;
                 reply.expect_error(422, "invalid_input");
             }
+            unchanged(api.snapshot(&d.admin, &d.account_ids()).await);
+            // In a batch, the event holding it is refused alone; the others are decided.
+            let event = |key: &str, ip: &str| {
+                json!({"idempotency_key": key, "type": "account.login",
+                    "occurred_at": "2026-11-21T00:00:00Z", "actor_id": d.dev, "data": {"ip": ip}})
+            };
+            let batch = api
+                .post(
+                    &d.admin,
+                    "/api/v1/events:batch",
+                    json!({"events": [event("nul-ok", "203.0.113.5"), event("nul-bad", "a\u{0}")]}),
+                )
+                .await
+                .ok();
+            assert!(batch["results"][0]["decision"].is_object(), "{batch}");
+            let message = batch["results"][1]["error"]["message"].as_str().unwrap();
+            assert!(message.starts_with("/events/1/data/ip: "), "{message}");
             // A path that is not UTF-8 once decoded: the JSON shape too.
             api.get(&d.admin, "/api/v1/accounts/%FF%FE")
                 .await
                 .expect_error(400, "bad_request");
-            assert_eq!(before, api.snapshot(&d.admin, &d.account_ids()).await);
         }
     })
     .await;
