@@ -90,6 +90,19 @@ struct AccountPage {
     audit: Vec<AuditView>,
     decisions: Vec<DecisionRow>,
     reason_codes: Vec<super::views::ReasonOption>,
+    /// What the agent typed into a form that was refused, shown again.
+    kept: Kept,
+}
+
+/// The values of the account page's forms after a refusal, so nothing typed is lost.
+#[derive(Default)]
+struct Kept {
+    verify_reason: String,
+    reason_code: String,
+    severity: String,
+    lift: String,
+    days: String,
+    note: String,
 }
 
 pub async fn account(
@@ -101,6 +114,34 @@ pub async fn account(
     if let Err(r) = viewer.require(STAFF) {
         return r;
     }
+    account_page(&s, &viewer, &id, flash, Kept::default()).await
+}
+
+/// A refused form: the page again, with the reason and what was typed.
+async fn refused(
+    s: &WebState,
+    viewer: &Viewer,
+    id: &str,
+    e: &trustwork_app::AppError,
+    kept: Kept,
+) -> Response {
+    let status = crate::error::status_of(e);
+    if !status.is_client_error() || e.code() == "not_found" {
+        return app_error(e);
+    }
+    let mut page = account_page(s, viewer, id, Flash::error(e.to_string()), kept).await;
+    *page.status_mut() = status;
+    page
+}
+
+async fn account_page(
+    s: &WebState,
+    viewer: &Viewer,
+    id: &str,
+    flash: Flash,
+    kept: Kept,
+) -> Response {
+    let id = id.to_owned();
     let loaded = async {
         let o = s.app.account_overview(&id).await?;
         let proposals = s.app.proposals_of(&id).await?;
@@ -130,7 +171,7 @@ pub async fn account(
         o.restrictions.iter().rev().partition(|r| r.is_active(now));
     let title = format!("Account: {}", o.account.display_name);
     let page = AccountPage {
-        layout: Layout::new(&s, &viewer, "/agent/accounts", &title, flash).await,
+        layout: Layout::new(s, viewer, "/agent/accounts", &title, flash).await,
         can_enforce: ENFORCERS.contains(&viewer.role()),
         account: AccountRow::new(&o.account),
         created_at: o.account.created_at.to_human(),
@@ -182,6 +223,7 @@ pub async fn account(
             })
             .collect(),
         reason_codes: super::views::reason_options(),
+        kept,
     };
     render(&page)
 }
@@ -242,7 +284,16 @@ pub async fn require_verification(
                 c.deadline_at.to_human()
             )
         });
-    back(&s, &viewer, &id, result)
+    match result {
+        Err(e) => {
+            let kept = Kept {
+                verify_reason: f.reason,
+                ..Kept::default()
+            };
+            refused(&s, &viewer, &id, &e, kept).await
+        }
+        ok => back(&s, &viewer, &id, ok),
+    }
 }
 
 #[derive(Deserialize)]
@@ -357,7 +408,20 @@ pub async fn apply_restriction(
             .map(|r| format!("{} applied ({}).", r.severity.as_str(), r.reason.as_str())),
         Err(e) => Err(e),
     };
-    back(&s, &viewer, &id, result)
+    match result {
+        Err(e) => {
+            let kept = Kept {
+                reason_code: f.reason_code,
+                severity: f.severity,
+                lift: f.lift,
+                days: f.days,
+                note: f.note,
+                ..Kept::default()
+            };
+            refused(&s, &viewer, &id, &e, kept).await
+        }
+        ok => back(&s, &viewer, &id, ok),
+    }
 }
 
 #[derive(Deserialize)]
