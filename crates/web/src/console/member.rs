@@ -25,6 +25,8 @@ struct DashboardPage {
     denied: Vec<&'static str>,
     balance: String,
     can_withdraw: bool,
+    /// Why not, in words, when withdrawals are refused.
+    withdraw_blocked: String,
     active_proposals: usize,
     active_contracts: usize,
     identity_verified: bool,
@@ -56,10 +58,15 @@ pub async fn dashboard(
         .filter(|(_, p)| !p.allowed)
         .map(|(c, _)| c.describe())
         .collect();
-    let can_withdraw = o
+    let withdraw = o
         .permissions
         .iter()
-        .any(|(c, p)| *c == Capability::WithdrawEarnings && p.allowed);
+        .find(|(c, _)| *c == Capability::WithdrawEarnings);
+    let can_withdraw = withdraw.is_some_and(|(_, p)| p.allowed);
+    let withdraw_blocked = withdraw
+        .filter(|(_, p)| !p.allowed)
+        .map(|(c, p)| super::views::denial_text(*c, &p.reasons))
+        .unwrap_or_default();
     let page = DashboardPage {
         layout: Layout::new(&s, &viewer, "/dashboard", "Dashboard", flash).await,
         is_freelancer: viewer.role() == Role::Freelancer,
@@ -73,6 +80,7 @@ pub async fn dashboard(
         denied,
         balance: money(o.account.balance_cents),
         can_withdraw,
+        withdraw_blocked,
         active_proposals: proposals.iter().filter(|p| p.status.is_active()).count(),
         active_contracts: contracts
             .iter()

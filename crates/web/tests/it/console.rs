@@ -518,6 +518,12 @@ async fn a_refused_proposal_keeps_the_letter_and_says_why_in_words() {
         assert!(page.contains("can start today."), "the letter was lost");
         assert!(page.contains("Your letter (not sent)"));
         assert!(page.contains("button type=\"button\" disabled"));
+        // The dashboard shows withdrawals disabled, with the reason in words.
+        let dashboard = get(&api, Some(&maria.cookie), "/dashboard").await.text();
+        assert!(
+            dashboard.contains("You can&#39;t withdraw earnings right now."),
+            "{dashboard}"
+        );
         // Hired already: that job is closed to a second proposal, in words.
         let r = api
             .post(
