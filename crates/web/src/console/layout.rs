@@ -19,6 +19,8 @@ pub struct NavItem {
 /// The identity-verification banner shown on every page while a case waits on the freelancer.
 pub struct Banner {
     pub on_hold: bool,
+    /// The deadline passed but no hold is in force (lifted by an agent or on appeal).
+    pub overdue: bool,
     pub deadline: String,
 }
 
@@ -172,8 +174,26 @@ impl Layout {
             && let Ok(cases) = state.app.verification_cases_of(viewer.id()).await
             && let Some(open) = cases.iter().find(|c| c.status.is_open())
         {
+            // "On hold" only while a hold waiting for verification is in force: one lifted by an
+            // agent or overturned on appeal no longer is, whatever the case's status says.
+            let held = open.status == CaseStatus::Expired
+                && state
+                    .app
+                    .restrictions_of(viewer.id())
+                    .await
+                    .is_ok_and(|rs| {
+                        let now = state.app.now();
+                        rs.iter().any(|r| {
+                            r.is_active(now)
+                                && r.lift
+                                    == trustwork_core::LiftCondition::OnAction(
+                                        trustwork_core::RequiredAction::PassIdentityVerification,
+                                    )
+                        })
+                    });
             banner = Some(Banner {
-                on_hold: open.status == CaseStatus::Expired,
+                on_hold: held,
+                overdue: open.status == CaseStatus::Expired && !held,
                 deadline: open.deadline_at.to_human(),
             });
         }

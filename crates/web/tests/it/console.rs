@@ -580,3 +580,32 @@ async fn unknown_pages_get_a_real_page_and_settings_lead_somewhere() {
     r.expect_error(404, "not_found");
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_banner_says_on_hold_only_while_the_hold_is_in_force() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo = api.seed().await;
+        let agent = trustwork_core::Actor::Account(demo.agent.clone());
+        let case = api
+            .app
+            .require_verification(&agent, &demo.maria, "document check")
+            .await
+            .unwrap();
+        api.clock.set(case.deadline_at);
+        while api.app.fire_one_timer().await.unwrap() {}
+        let maria = sign_in(&api, "maria@trustwork.demo").await;
+        let page = get(&api, Some(&maria.cookie), "/dashboard").await.text();
+        assert!(page.contains("Your account is on hold."), "{page}");
+        // An agent lifts the hold; the request to verify still stands, and says so.
+        let hold = api.app.restrictions_of(&demo.maria).await.unwrap()[0].clone();
+        api.app
+            .lift_restriction(&agent, &hold.id, "travelling; verifies next week")
+            .await
+            .unwrap();
+        let page = get(&api, Some(&maria.cookie), "/dashboard").await.text();
+        assert!(!page.contains("Your account is on hold."), "{page}");
+        assert!(page.contains("Please verify your identity."), "{page}");
+    })
+    .await;
+}
