@@ -89,6 +89,22 @@ impl Tx {
             .try_into()
     }
 
+    /// The account's latest attempt, if any.
+    pub async fn latest_phone_verification(
+        &mut self,
+        account_id: &str,
+    ) -> Result<Option<PhoneVerification>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM phone_verifications WHERE account_id = $1 \
+             ORDER BY created_at DESC, id DESC LIMIT 1"
+        ));
+        let row: Option<Row> = sqlx::query_as(sql)
+            .bind(account_id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(PhoneVerification::try_from).transpose()
+    }
+
     /// The account's verified number, if it has one.
     pub async fn verified_phone(&mut self, account_id: &str) -> Result<Option<PhoneVerification>> {
         let sql = sqlx::AssertSqlSafe(format!(

@@ -264,6 +264,15 @@ impl App {
         }
     }
 
+    /// What the account's phone card shows: its verified number, else its latest attempt.
+    pub async fn phone_status(&self, account_id: &str) -> AppResult<Option<PhoneVerification>> {
+        let mut tx = self.db().begin().await?;
+        if let Some(verified) = tx.verified_phone(account_id).await? {
+            return Ok(Some(verified));
+        }
+        Ok(tx.latest_phone_verification(account_id).await?)
+    }
+
     pub async fn phone_verification(&self, id: &str) -> AppResult<PhoneVerification> {
         let mut tx = self.db().begin().await?;
         Ok(tx.phone_verification(id).await?)

@@ -99,6 +99,9 @@ struct IdentityPage {
     verified_at: String,
     open_case: Option<CaseView>,
     history: Vec<CaseView>,
+    phone: Option<PhoneView>,
+    phone_verified: bool,
+    phone_awaiting: bool,
 }
 
 pub async fn identity(
@@ -109,11 +112,29 @@ pub async fn identity(
     if let Err(r) = viewer.require(MEMBERS) {
         return r;
     }
-    let o = match s.app.account_overview(viewer.id()).await {
-        Ok(o) => o,
-        Err(e) => return app_error(&e),
+    let (o, phone) = match (
+        s.app.account_overview(viewer.id()).await,
+        s.app.phone_status(viewer.id()).await,
+    ) {
+        (Ok(o), Ok(p)) => (o, p),
+        (Err(e), _) | (_, Err(e)) => return app_error(&e),
     };
+    let now = s.app.now();
+    let phone = phone.map(|p| PhoneView {
+        awaiting_code: p.status == trustwork_core::phone::Status::Pending && p.expires_at > now,
+        verified: p.status == trustwork_core::phone::Status::Verified,
+        id: p.id,
+        number: p.phone,
+        channel: match p.channel {
+            trustwork_core::phone::Channel::Voice => "call",
+            trustwork_core::phone::Channel::Sms => "text message",
+        },
+        expires_at: p.expires_at.to_human(),
+    });
     let page = IdentityPage {
+        phone_verified: phone.as_ref().is_some_and(|p| p.verified),
+        phone_awaiting: phone.as_ref().is_some_and(|p| p.awaiting_code),
+        phone,
         layout: Layout::new(
             &s,
             &viewer,
@@ -137,6 +158,118 @@ pub async fn identity(
             .collect(),
     };
     render(&page)
+}
+
+/// The phone card on Settings → Identity Verification.
+struct PhoneView {
+    id: String,
+    number: String,
+    channel: &'static str,
+    verified: bool,
+    /// A code was sent and can still be typed.
+    awaiting_code: bool,
+    expires_at: String,
+}
+
+#[derive(Deserialize)]
+pub struct PhoneForm {
+    csrf: String,
+    phone: String,
+    #[serde(default)]
+    channel: String,
+}
+
+/// Settings → Identity Verification → "Verify a phone number": sends the code.
+pub async fn start_phone(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    ConsoleForm(f): ConsoleForm<PhoneForm>,
+) -> Response {
+    if let Err(r) = viewer
+        .require(MEMBERS)
+        .and_then(|()| viewer.check_csrf(&f.csrf))
+    {
+        return r;
+    }
+    let channel = if f.channel.is_empty() {
+        "voice"
+    } else {
+        f.channel.as_str()
+    };
+    match s
+        .app
+        .start_phone_verification(&viewer.actor(), viewer.id(), &f.phone, channel)
+        .await
+    {
+        Ok(p) => flash(
+            &s,
+            &viewer,
+            "/settings/identity",
+            Kind::Notice,
+            &format!(
+                "We are sending a code to {} by {}. Type it below within 10 minutes.",
+                p.phone,
+                if channel == "sms" {
+                    "text message"
+                } else {
+                    "phone call"
+                }
+            ),
+        ),
+        Err(e)
+            if crate::error::status_of(&e).is_client_error()
+                || e.code() == "provider_unavailable" =>
+        {
+            flash(
+                &s,
+                &viewer,
+                "/settings/identity",
+                Kind::Error,
+                &super::views::member_error(&e),
+            )
+        }
+        Err(e) => app_error(&e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+/// The code the member heard or read.
+pub async fn check_phone(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ConsoleForm(f): ConsoleForm<CodeForm>,
+) -> Response {
+    if let Err(r) = viewer
+        .require(MEMBERS)
+        .and_then(|()| viewer.check_csrf(&f.csrf))
+    {
+        return r;
+    }
+    match s.app.check_phone_code(&viewer.actor(), &id, &f.code).await {
+        Ok(p) => flash(
+            &s,
+            &viewer,
+            "/settings/identity",
+            Kind::Notice,
+            &format!("Your phone number {} is verified.", p.phone),
+        ),
+        Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
+            flash(
+                &s,
+                &viewer,
+                "/settings/identity",
+                Kind::Error,
+                &super::views::member_error(&e),
+            )
+        }
+        Err(e) => app_error(&e),
+    }
 }
 
 #[derive(Template)]

@@ -39,6 +39,8 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
             get(|| async { axum::response::Redirect::to("/settings/identity") }),
         )
         .route("/settings/identity", get(member::identity))
+        .route("/settings/phone", post(member::start_phone))
+        .route("/settings/phone/{id}/check", post(member::check_phone))
         .route("/stats", get(member::stats))
         .route("/work", get(member::work))
         .route("/jobs", get(member::jobs))

@@ -609,3 +609,69 @@ async fn the_banner_says_on_hold_only_while_the_hold_is_in_force() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_member_verifies_a_phone_number_from_settings() {
+    each_backend(|db| async move {
+        let api = api(db);
+        api.seed().await;
+        let li = sign_in(&api, "li@trustwork.demo").await;
+        let page = get(&api, Some(&li.cookie), "/settings/identity")
+            .await
+            .text();
+        assert!(page.contains("id=\"phone-start\""), "{page}");
+        // A number without its country code is refused in words.
+        let r = post_form(
+            &api,
+            Some(&li.cookie),
+            "/settings/phone",
+            &format!("phone=415+555+0100&channel=sms&csrf={}", li.csrf),
+        )
+        .await;
+        let shown = get(&api, Some(&li.cookie), &location(&r)).await.text();
+        assert!(
+            shown.contains("Start the number with + and the country code"),
+            "{shown}"
+        );
+        let r = post_form(
+            &api,
+            Some(&li.cookie),
+            "/settings/phone",
+            &format!("phone=%2B44+20+7946+0958&channel=voice&csrf={}", li.csrf),
+        )
+        .await;
+        let shown = get(&api, Some(&li.cookie), &location(&r)).await.text();
+        assert!(
+            shown.contains("We are sending a code to +442079460958 by phone call"),
+            "{shown}"
+        );
+        assert!(shown.contains("id=\"phone-check\""));
+        // The demo delivery: the words of the call, in the Dev mailbox.
+        let mail = api.app.mailbox(Some("li@trustwork.demo")).await.unwrap();
+        let body = &mail
+            .iter()
+            .find(|m| m.subject.contains("(demo delivery)"))
+            .unwrap()
+            .body;
+        let start = body.find("code is ").unwrap() + "code is ".len();
+        let code: String = body[start..]
+            .chars()
+            .take_while(|c| *c != '.')
+            .filter(char::is_ascii_digit)
+            .collect();
+        let marker = "action=\"/settings/phone/";
+        let at = shown.find(marker).unwrap() + marker.len();
+        let id = &shown[at..at + shown[at..].find('/').unwrap()];
+        let r = post_form(
+            &api,
+            Some(&li.cookie),
+            &format!("/settings/phone/{id}/check"),
+            &format!("code={code}&csrf={}", li.csrf),
+        )
+        .await;
+        let shown = get(&api, Some(&li.cookie), &location(&r)).await.text();
+        assert!(shown.contains("Phone verified: +442079460958"), "{shown}");
+        assert!(!shown.contains("id=\"phone-start\""), "one verified number");
+    })
+    .await;
+}
