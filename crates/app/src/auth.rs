@@ -117,12 +117,12 @@ impl App {
         Ok((done.token, done.signed))
     }
 
-    /// Signs in. After a few failures for one email (or more from one address), each further
-    /// attempt must wait a growing delay after the last failure ([`sign_in::wait_ms`]): an
-    /// attempt that comes too early is refused with the time left, one that comes after the wait
-    /// is checked as usual, so nobody is locked out by someone else's guesses for longer than
-    /// the delay. A browser that signed in to this email before (its `device` token, returned
-    /// by the last success) is not slowed by the email's failures at all.
+    /// Signs in. After a few failures, further attempts must wait a growing delay after the last
+    /// failure ([`sign_in::wait_ms`]): an attempt that comes too early is refused with the time
+    /// left, one that comes after the wait is checked as usual. The delays are counted per email
+    /// and address, per address, and (only after many) per email, so one attacker slows their
+    /// own guesses, not the owner elsewhere. A browser that signed in to this email before (its
+    /// `device` token, returned by the last success) skips the email-wide delay.
     pub async fn sign_in(
         &self,
         email: &str,
@@ -138,24 +138,21 @@ impl App {
         let mut tx = self.db().begin().await?;
         tx.lock_login(&email).await?;
         let failures = tx.recent_login_failures(&email, remote, since).await?;
-        // The address limit is looser: several people may share one address.
+        // Guesses slow down where they come from: this email from this address after a few
+        // failures, any email from this address after more (several people may share one), and
+        // this email from everywhere only after many (a spread-out attack). An attacker on one
+        // address cannot slow the owner signing in from another; the owner's own browser (its
+        // device token) skips the email-wide delay.
+        let free = policy.login_max_failures;
+        let by_pair = sign_in::wait_ms(failures.by_pair, failures.last_by_pair, now, free);
+        let by_remote =
+            sign_in::wait_ms(failures.by_remote, failures.last_by_remote, now, free * 4);
         let by_email = if known_device {
             0
         } else {
-            sign_in::wait_ms(
-                failures.by_email,
-                failures.last_by_email,
-                now,
-                policy.login_max_failures,
-            )
+            sign_in::wait_ms(failures.by_email, failures.last_by_email, now, free * 10)
         };
-        let by_remote = sign_in::wait_ms(
-            failures.by_remote,
-            failures.last_by_remote,
-            now,
-            policy.login_max_failures * 4,
-        );
-        let wait = by_email.max(by_remote);
+        let wait = by_email.max(by_remote).max(by_pair);
         if wait > 0 {
             return Err(AppError::TooManyAttempts {
                 retry_after_secs: (wait + 999) / 1000,

@@ -8,6 +8,11 @@ use crate::Timestamp;
 pub const CODE_TTL_MS: i64 = 10 * 60 * 1000;
 /// Wrong codes after which the attempt is locked.
 pub const MAX_WRONG_CODES: i64 = 3;
+/// Codes an account may ask for, and a number may receive, in [`SEND_WINDOW_MS`]: a call costs
+/// the operator money and rings a real phone, so nobody may make the server dial at will.
+pub const MAX_SENDS_PER_ACCOUNT: i64 = 5;
+pub const MAX_SENDS_PER_NUMBER: i64 = 3;
+pub const SEND_WINDOW_MS: i64 = 60 * 60 * 1000;
 
 /// How the code reaches the member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

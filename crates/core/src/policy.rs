@@ -11,8 +11,9 @@ pub struct PolicyConfig {
     pub verification_deadline_ms: i64,
     /// Days after a hold ends before Top Rated is possible again (seeds: 90).
     pub top_rated_hold_cooldown_days: i64,
-    /// Failed sign-ins per email inside the window that cost nothing; after them each attempt
-    /// waits a growing delay (four times as many per address). See `sign_in`.
+    /// Failed sign-ins per email and address inside the window that cost nothing; after them
+    /// each attempt waits a growing delay (four times as many per address, ten times as many per
+    /// email from anywhere). See `sign_in`.
     pub login_max_failures: i64,
     pub login_window_ms: i64,
     /// How long a console session lasts without being used.

@@ -14,5 +14,6 @@ CREATE TABLE phone_verifications (
     verified_at BIGINT
 );
 CREATE INDEX phone_verifications_by_account ON phone_verifications (account_id, created_at);
+CREATE INDEX phone_verifications_by_phone ON phone_verifications (phone, created_at);
 CREATE UNIQUE INDEX phone_verified_once_per_account ON phone_verifications (account_id)
     WHERE status = 'verified';

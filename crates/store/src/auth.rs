@@ -216,11 +216,21 @@ impl Tx {
         .bind(since.millis())
         .fetch_one(self.conn())
         .await?;
+        let (by_pair, last_by_pair): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(at) FROM login_attempts WHERE email = $1 AND remote = $2 AND at > $3 AND succeeded = 0",
+        )
+        .bind(email.to_lowercase())
+        .bind(remote)
+        .bind(since.millis())
+        .fetch_one(self.conn())
+        .await?;
         Ok(LoginFailures {
             by_email,
             last_by_email: last_by_email.map(Timestamp),
             by_remote,
             last_by_remote: last_by_remote.map(Timestamp),
+            by_pair,
+            last_by_pair: last_by_pair.map(Timestamp),
         })
     }
 
@@ -275,4 +285,7 @@ pub struct LoginFailures {
     pub last_by_email: Option<Timestamp>,
     pub by_remote: i64,
     pub last_by_remote: Option<Timestamp>,
+    /// For this email from this address.
+    pub by_pair: i64,
+    pub last_by_pair: Option<Timestamp>,
 }

@@ -89,6 +89,30 @@ impl Tx {
             .try_into()
     }
 
+    /// Attempts made since `since` for this account, and to this number (by any account).
+    pub async fn recent_phone_attempts(
+        &mut self,
+        account_id: &str,
+        phone: &str,
+        since: Timestamp,
+    ) -> Result<(i64, i64)> {
+        let by_account: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM phone_verifications WHERE account_id = $1 AND created_at > $2",
+        )
+        .bind(account_id)
+        .bind(since.millis())
+        .fetch_one(self.conn())
+        .await?;
+        let by_phone: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM phone_verifications WHERE phone = $1 AND created_at > $2",
+        )
+        .bind(phone)
+        .bind(since.millis())
+        .fetch_one(self.conn())
+        .await?;
+        Ok((by_account, by_phone))
+    }
+
     /// The account's latest attempt, if any.
     pub async fn latest_phone_verification(
         &mut self,
@@ -117,23 +141,26 @@ impl Tx {
         row.map(PhoneVerification::try_from).transpose()
     }
 
-    /// Records the outcome of a check on a pending attempt; a conflict if it is no longer
-    /// pending (two checks at once: one wins).
+    /// Records the outcome of a check on a pending attempt read with `wrong_before` wrong
+    /// codes; a conflict if it changed meanwhile (two checks at once: one wins, so no guess
+    /// goes uncounted).
     pub async fn update_phone_verification(
         &mut self,
         id: &str,
+        wrong_before: i64,
         status: Status,
         wrong_codes: i64,
         verified_at: Option<Timestamp>,
     ) -> Result<()> {
         let done = sqlx::query(
             "UPDATE phone_verifications SET status = $1, wrong_codes = $2, verified_at = $3 \
-             WHERE id = $4 AND status = 'pending'",
+             WHERE id = $4 AND status = 'pending' AND wrong_codes = $5",
         )
         .bind(status.as_str())
         .bind(wrong_codes)
         .bind(verified_at.map(|t| t.millis()))
         .bind(id)
+        .bind(wrong_before)
         .execute(self.conn())
         .await
         .map_err(|e| StoreError::on_unique(e, "the account already has a verified number"))?;

@@ -108,6 +108,15 @@ impl App {
                 "the account already has a verified phone number".into(),
             ));
         }
+        tx.lock_account(&account.id).await?;
+        let (by_account, by_phone) = tx
+            .recent_phone_attempts(&account.id, &phone, now.plus_millis(-rules::SEND_WINDOW_MS))
+            .await?;
+        if by_account >= rules::MAX_SENDS_PER_ACCOUNT || by_phone >= rules::MAX_SENDS_PER_NUMBER {
+            return Err(AppError::Locked(
+                "too many codes were asked for in the last hour; try again later".into(),
+            ));
+        }
         let id = new_id("phv");
         let code = random_code();
         let attempt = PhoneVerification {
@@ -164,7 +173,7 @@ impl App {
             tracing::warn!(provider = sender.name(), error = %e, "the code could not be sent");
             // The attempt cannot be finished: lock it so that only a new one counts.
             let mut tx = self.db().begin().await?;
-            tx.update_phone_verification(&attempt.id, Status::Locked, 0, None)
+            tx.update_phone_verification(&attempt.id, 0, Status::Locked, 0, None)
                 .await?;
             tx.commit().await?;
             return Err(AppError::Unavailable(
@@ -222,7 +231,7 @@ impl App {
             CheckOutcome::Wrong { .. } => (Status::Pending, attempt.wrong_codes + 1, None),
             CheckOutcome::LockedNow => (Status::Locked, attempt.wrong_codes + 1, None),
         };
-        tx.update_phone_verification(&attempt.id, status, wrong, verified_at)
+        tx.update_phone_verification(&attempt.id, attempt.wrong_codes, status, wrong, verified_at)
             .await?;
         let after = PhoneVerification {
             status,

@@ -182,3 +182,48 @@ async fn codes_expire_after_ten_minutes_and_a_failed_send_leaves_nothing_pending
     })
     .await;
 }
+
+#[tokio::test]
+async fn nobody_makes_the_server_dial_at_will() {
+    each_backend(|db| async move {
+        let (app, clock) = app_with(db, PhoneDelivery::DevMailbox);
+        let a = person(&app, "a@example.com", Role::Freelancer).await;
+        let b = person(&app, "b@example.com", Role::Freelancer).await;
+        let (me, other) = (Actor::Account(a.id.clone()), Actor::Account(b.id.clone()));
+        // Three codes an hour to one number, whoever asks.
+        for _ in 0..2 {
+            app.start_phone_verification(&me, &a.id, "+14155550100", "voice")
+                .await
+                .unwrap();
+        }
+        app.start_phone_verification(&other, &b.id, "+14155550100", "voice")
+            .await
+            .unwrap();
+        let e = app
+            .start_phone_verification(&other, &b.id, "+14155550100", "sms")
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "locked");
+        // Five an hour from one account, whatever the numbers.
+        for n in 1..=3 {
+            app.start_phone_verification(&me, &a.id, &format!("+1415555020{n}"), "sms")
+                .await
+                .unwrap();
+        }
+        let e = app
+            .start_phone_verification(&me, &a.id, "+14155550299", "sms")
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "locked");
+        // An hour later, again.
+        clock.set(
+            clock
+                .now()
+                .plus_millis(trustwork_core::phone::SEND_WINDOW_MS + 1),
+        );
+        app.start_phone_verification(&me, &a.id, "+14155550299", "sms")
+            .await
+            .unwrap();
+    })
+    .await;
+}

@@ -305,6 +305,21 @@ fn err(text: &str, rule: Option<&str>, message: String) -> PolicyError {
 impl Policy {
     /// Parses and validates a policy file (TOML).
     pub fn parse(text: &str) -> Result<Policy, PolicyError> {
+        // TOML may spell U+0000 as an escape; no rule means it, and the stored policy text must
+        // be storable on PostgreSQL.
+        if let Some(at) = ["\0", "\\u0000", "\\U00000000"]
+            .iter()
+            .filter_map(|needle| text.find(needle))
+            .min()
+        {
+            let (line, column) = position(text, at);
+            return Err(PolicyError {
+                rule: None,
+                line: Some(line),
+                column: Some(column),
+                message: "the policy must not contain the NUL character (U+0000)".into(),
+            });
+        }
         let file: PolicyFile = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((None, None), |s| {
                 let (l, c) = position(text, s.start);
@@ -497,6 +512,11 @@ actions = [{ type = "warning", reason_code = "CONTACT_INFO_SHARING" }]
         Policy::parse(&when(&format!("event.type in [{long_list}]"))).unwrap();
         let chain = vec!["counters.contact_attempts_30d > 1"; 40].join(" && ");
         Policy::parse(&when(&chain)).unwrap();
+        // U+0000, raw or escaped, is refused with its place.
+        for nul in ["\0", "\\u0000", "\\U00000000"] {
+            let e = Policy::parse(&format!("{OK}\n# {nul}\n")).unwrap_err();
+            assert!(e.message.contains("U+0000") && e.line.is_some(), "{e}");
+        }
         // Deeply nested TOML is refused by the TOML parser's own limit, with a line.
         let nested = format!(
             "version = \"x\"\nx = {}{}\n",

@@ -85,6 +85,8 @@ async fn login_failures_are_counted_per_email_and_address() {
                 last_by_email: Some(Timestamp(30)),
                 by_remote: 4,
                 last_by_remote: Some(Timestamp(50)),
+                by_pair: 3,
+                last_by_pair: Some(Timestamp(30)),
             }
         );
         assert_eq!(
@@ -96,6 +98,8 @@ async fn login_failures_are_counted_per_email_and_address() {
                 last_by_email: Some(Timestamp(30)),
                 by_remote: 0,
                 last_by_remote: None,
+                by_pair: 0,
+                last_by_pair: None,
             }
         );
         tx.commit().await.unwrap();
