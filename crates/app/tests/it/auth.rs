@@ -106,7 +106,11 @@ async fn repeated_failures_slow_guessing_without_locking_the_owner_out() {
             }
         }
         // (It grows until failures older than the 15-minute window stop counting.)
-        assert_eq!(&waits[..9], &[2, 4, 8, 16, 32, 64, 128, 256, 300], "{waits:?}");
+        assert_eq!(
+            &waits[..9],
+            &[2, 4, 8, 16, 32, 64, 128, 256, 300],
+            "{waits:?}"
+        );
         assert!(waits.iter().all(|w| *w <= 300), "{waits:?}");
         // A spread-out attack (many addresses) slows the email itself after fifty failures;
         // then only the owner's browser, with its device token, skips that delay, and a
