@@ -41,6 +41,9 @@ pub struct SignedIn {
     pub csrf_token: String,
 }
 
+/// How long a browser's device token spares it the email-wide sign-in delay.
+pub const DEVICE_TOKEN_DAYS: i64 = 183;
+
 /// A sign-in that succeeded: the session's cookie value, who, and the device token for the
 /// browser to keep (it spares the owner the delays that others' failed guesses cause).
 #[derive(Debug, Clone)]
@@ -204,15 +207,27 @@ impl App {
     /// can make the tag.
     fn device_token(&self, email: &str) -> String {
         let nonce = random_secret(12);
-        let tag = self.session_tag(&nonce, &format!("device\n{email}"));
-        format!("{nonce}.{tag}")
+        let day = self.now().millis() / trustwork_core::DAY_MS;
+        let tag = self.session_tag(&nonce, &format!("device\n{email}\n{day}"));
+        format!("{nonce}.{day}.{tag}")
     }
 
+    /// A device token made for this email by this server, at most [`DEVICE_TOKEN_DAYS`] ago.
     fn device_is_known(&self, device: &str, email: &str) -> bool {
-        device.split_once('.').is_some_and(|(nonce, tag)| {
-            !nonce.is_empty()
-                && constant_time_eq(tag, &self.session_tag(nonce, &format!("device\n{email}")))
-        })
+        let mut parts = device.splitn(3, '.');
+        let (Some(nonce), Some(day), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
+            return false;
+        };
+        let Ok(issued) = day.parse::<i64>() else {
+            return false;
+        };
+        let today = self.now().millis() / trustwork_core::DAY_MS;
+        !nonce.is_empty()
+            && (0..=DEVICE_TOKEN_DAYS).contains(&(today - issued))
+            && constant_time_eq(
+                tag,
+                &self.session_tag(nonce, &format!("device\n{email}\n{issued}")),
+            )
     }
 
     /// The signed-in user behind a session cookie, if the session is live and the account may

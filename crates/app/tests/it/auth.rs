@@ -136,6 +136,35 @@ async fn repeated_failures_slow_guessing_without_locking_the_owner_out() {
         app.sign_in("f@example.com", "password-123", "10.0.0.1", Some(&device))
             .await
             .unwrap();
+        // A token older than half a year is not believed any more.
+        for n in 0..50 {
+            let _ = app
+                .login("f@example.com", "guess", &format!("10.2.0.{n}"))
+                .await;
+        }
+        clock.set(
+            app.now()
+                .plus_days(trustwork_app::auth::DEVICE_TOKEN_DAYS + 1),
+        );
+        let old = app
+            .sign_in("f@example.com", "password-123", "10.0.0.1", Some(&device))
+            .await;
+        assert!(old.is_ok(), "the delays ended long ago: {old:?}");
+        let fresh = old.unwrap().device;
+        assert_ne!(fresh, device);
+        for n in 0..50 {
+            let _ = app
+                .login("f@example.com", "guess", &format!("10.3.0.{n}"))
+                .await;
+        }
+        let e = app
+            .sign_in("f@example.com", "password-123", "10.0.0.1", Some(&device))
+            .await
+            .unwrap_err();
+        assert!(too_soon(&e).is_some(), "an expired token: {e:?}");
+        app.sign_in("f@example.com", "password-123", "10.0.0.1", Some(&fresh))
+            .await
+            .unwrap();
     })
     .await;
 }
