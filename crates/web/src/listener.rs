@@ -2,7 +2,8 @@
 //! out. A connection that sends no complete request head within the header timeout is closed
 //! (a silent or trickling client cannot hold a slot: slowloris), which also ends connections
 //! left idle between requests; at most `max_connections` are open at once, and past that the
-//! loop stops accepting until one closes (the kernel's backlog holds the rest). Request bodies
+//! loop stops accepting until one closes (the kernel's backlog holds the rest); a client that
+//! stops reading its answers is cut off once a write makes no progress for a while. Request bodies
 //! are bounded in time by the router's request timeout and in size by its body limit.
 
 use axum::Router;
@@ -10,8 +11,12 @@ use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::future::Future;
+use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tower::ServiceExt;
@@ -23,6 +28,9 @@ pub struct ConnectionLimits {
     /// end of its previous answer.
     pub header_read_timeout: Duration,
     pub max_connections: usize,
+    /// How long a write to the client may make no progress (a client that stops reading)
+    /// before the connection is closed.
+    pub write_stall_timeout: Duration,
     /// How long a shutdown waits for open requests to finish.
     pub shutdown_grace: Duration,
 }
@@ -32,8 +40,75 @@ impl Default for ConnectionLimits {
         Self {
             header_read_timeout: Duration::from_secs(10),
             max_connections: 4096,
+            write_stall_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(30),
         }
+    }
+}
+
+/// A socket whose writes may not stall for longer than `limit`: a client that pipelines
+/// requests and never reads the answers would otherwise hold its connection slot for as long as
+/// the kernel keeps the socket.
+struct StallGuard {
+    inner: tokio::net::TcpStream,
+    limit: Duration,
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl StallGuard {
+    /// `Pending` from the socket arms the timer (once); progress disarms it.
+    fn guard<T>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        match poll {
+            Poll::Pending => {
+                let limit = self.limit;
+                let timer = self
+                    .stalled
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+                if timer.as_mut().poll(cx).is_ready() {
+                    return Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the client stopped reading",
+                    )));
+                }
+                Poll::Pending
+            }
+            ready => {
+                self.stalled = None;
+                ready
+            }
+        }
+    }
+}
+
+impl AsyncRead for StallGuard {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for StallGuard {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.guard(cx, poll)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_flush(cx);
+        this.guard(cx, poll)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
     }
 }
 
@@ -78,6 +153,11 @@ pub(crate) async fn serve_connections(
             request.extensions_mut().insert(ConnectInfo(peer));
             router.clone().oneshot(request)
         });
+        let stream = StallGuard {
+            inner: stream,
+            limit: limits.write_stall_timeout,
+            stalled: None,
+        };
         let connection = http
             .serve_connection(TokioIo::new(stream), service)
             .with_upgrades();

@@ -99,3 +99,28 @@ async fn silent_and_trickling_clients_are_cut_off_and_the_limit_holds() {
     let _ = stop.send(());
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_client_that_stops_reading_gives_its_slot_back() {
+    let limits = ConnectionLimits {
+        max_connections: 1,
+        write_stall_timeout: Duration::from_secs(1),
+        header_read_timeout: Duration::from_secs(30),
+        ..ConnectionLimits::default()
+    };
+    let (addr, stop, db) = serve(limits).await;
+    // Pipelined requests for the OpenAPI document (about 125 KB each), never read: the
+    // answers fill the socket buffers and the server's writes stall.
+    let mut greedy = TcpStream::connect(addr).await.unwrap();
+    let request = b"GET /api/v1/openapi.json HTTP/1.1\r\nhost: x\r\n\r\n".repeat(400);
+    let _ = tokio::time::timeout(Duration::from_secs(5), greedy.write_all(&request)).await;
+    // The only slot is taken; once the stalled writes time out it is given back and the next
+    // client is served.
+    let answer = tokio::time::timeout(Duration::from_secs(20), get_healthz(addr))
+        .await
+        .expect("served once the stalled connection was cut off");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    drop(greedy);
+    let _ = stop.send(());
+    db.cleanup().await;
+}
