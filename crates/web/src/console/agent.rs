@@ -2,7 +2,7 @@
 //! standing and history, and act on it.
 
 use super::forms::ConsoleForm;
-use super::layout::{Flash, Kind, Layout, app_error, flash, render};
+use super::layout::{Flash, Layout, after_post, app_error, render};
 use super::session::Viewer;
 use super::views::{
     AccountRow, AuditView, CaseView, ContractView, ProposalView, RestrictionView, money,
@@ -234,25 +234,8 @@ fn back(
     account_id: &str,
     result: Result<String, trustwork_app::AppError>,
 ) -> Response {
-    match result {
-        Ok(notice) => flash(
-            s,
-            viewer,
-            &format!("/agent/accounts/{account_id}"),
-            Kind::Notice,
-            &notice,
-        ),
-        Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
-            flash(
-                s,
-                viewer,
-                &format!("/agent/accounts/{account_id}"),
-                Kind::Error,
-                &e.to_string(),
-            )
-        }
-        Err(e) => app_error(&e),
-    }
+    let to = format!("/agent/accounts/{account_id}");
+    after_post(s, viewer, &to, result, |e| e.to_string())
 }
 
 #[derive(Deserialize)]

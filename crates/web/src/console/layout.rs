@@ -98,24 +98,49 @@ pub enum Kind {
     Error,
 }
 
+impl Kind {
+    /// The query key, and the word signed with the text.
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Notice => "notice",
+            Kind::Error => "error",
+        }
+    }
+}
+
 fn flash_tag(state: &WebState, viewer: &Viewer, kind: Kind, text: &str) -> String {
-    let kind = match kind {
-        Kind::Notice => "notice",
-        Kind::Error => "error",
-    };
     state
         .app
-        .session_tag(&viewer.0.csrf_token, &format!("{kind}\n{text}"))
+        .session_tag(&viewer.0.csrf_token, &format!("{}\n{text}", kind.as_str()))
 }
 
 /// Redirects to `to` (a path without a query) with `text` shown there, signed for the viewer.
 pub fn flash(state: &WebState, viewer: &Viewer, to: &str, kind: Kind, text: &str) -> Response {
-    let key = match kind {
-        Kind::Notice => "notice",
-        Kind::Error => "error",
-    };
     let sig = flash_tag(state, viewer, kind, text);
-    Redirect::to(&format!("{to}?{key}={}&sig={sig}", encode(text))).into_response()
+    Redirect::to(&format!(
+        "{to}?{}={}&sig={sig}",
+        kind.as_str(),
+        encode(text)
+    ))
+    .into_response()
+}
+
+/// After a form post: back to `to` with the notice, or with the refusal in `words` when the
+/// request was at fault (an unknown id and server errors get their own page).
+pub fn after_post(
+    state: &WebState,
+    viewer: &Viewer,
+    to: &str,
+    result: Result<String, trustwork_app::AppError>,
+    words: fn(&trustwork_app::AppError) -> String,
+) -> Response {
+    match result {
+        Ok(notice) => flash(state, viewer, to, Kind::Notice, &notice),
+        Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
+            flash(state, viewer, to, Kind::Error, &words(&e))
+        }
+        Err(e) => app_error(&e),
+    }
 }
 
 fn nav_for(role: Role, path: &str) -> Vec<NavItem> {

@@ -1,7 +1,7 @@
 //! Pages for freelancers and clients.
 
 use super::forms::ConsoleForm;
-use super::layout::{Flash, Kind, Layout, app_error, flash, render};
+use super::layout::{Flash, Kind, Layout, after_post, app_error, flash, render};
 use super::session::Viewer;
 use super::views::{CaseView, ContractView, ProposalView, RestrictionView, money};
 use crate::WebState;
@@ -196,17 +196,12 @@ pub async fn start_phone(
     } else {
         f.channel.as_str()
     };
-    match s
+    let result = s
         .app
         .start_phone_verification(&viewer.actor(), viewer.id(), &f.phone, channel)
         .await
-    {
-        Ok(p) => flash(
-            &s,
-            &viewer,
-            "/settings/identity",
-            Kind::Notice,
-            &format!(
+        .map(|p| {
+            format!(
                 "We are sending a code to {} by {}. Type it below within 10 minutes.",
                 p.phone,
                 if channel == "sms" {
@@ -214,22 +209,15 @@ pub async fn start_phone(
                 } else {
                     "phone call"
                 }
-            ),
-        ),
-        Err(e)
-            if crate::error::status_of(&e).is_client_error()
-                || e.code() == "provider_unavailable" =>
-        {
-            flash(
-                &s,
-                &viewer,
-                "/settings/identity",
-                Kind::Error,
-                &super::views::member_error(&e),
             )
-        }
-        Err(e) => app_error(&e),
-    }
+        });
+    after_post(
+        &s,
+        &viewer,
+        "/settings/identity",
+        result,
+        super::views::member_error,
+    )
 }
 
 #[derive(Deserialize)]
@@ -251,25 +239,18 @@ pub async fn check_phone(
     {
         return r;
     }
-    match s.app.check_phone_code(&viewer.actor(), &id, &f.code).await {
-        Ok(p) => flash(
-            &s,
-            &viewer,
-            "/settings/identity",
-            Kind::Notice,
-            &format!("Your phone number {} is verified.", p.phone),
-        ),
-        Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
-            flash(
-                &s,
-                &viewer,
-                "/settings/identity",
-                Kind::Error,
-                &super::views::member_error(&e),
-            )
-        }
-        Err(e) => app_error(&e),
-    }
+    let result = s
+        .app
+        .check_phone_code(&viewer.actor(), &id, &f.code)
+        .await
+        .map(|p| format!("Your phone number {} is verified.", p.phone));
+    after_post(
+        &s,
+        &viewer,
+        "/settings/identity",
+        result,
+        super::views::member_error,
+    )
 }
 
 #[derive(Template)]

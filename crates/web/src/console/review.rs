@@ -2,7 +2,7 @@
 //! appeals; freelancers appeal their restrictions from My Stats.
 
 use super::forms::ConsoleForm;
-use super::layout::{Flash, Kind, Layout, app_error, flash, render};
+use super::layout::{Flash, Layout, after_post, app_error, render};
 use super::session::Viewer;
 use super::views::RestrictionView;
 use crate::WebState;
@@ -287,13 +287,7 @@ pub async fn case_page(
 }
 
 fn back(s: &WebState, viewer: &Viewer, to: &str, result: Result<String, AppError>) -> Response {
-    match result {
-        Ok(notice) => flash(s, viewer, to, Kind::Notice, &notice),
-        Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
-            flash(s, viewer, to, Kind::Error, &e.to_string())
-        }
-        Err(e) => app_error(&e),
-    }
+    after_post(s, viewer, to, result, |e| e.to_string())
 }
 
 #[derive(Deserialize)]

@@ -321,11 +321,10 @@ pub fn capitalized(text: &str) -> String {
 
 /// Starts with a capital and ends with a full stop.
 fn sentence(text: &str) -> String {
-    let mut chars = text.trim().chars();
-    let Some(first) = chars.next() else {
-        return String::new();
-    };
-    let mut out: String = first.to_uppercase().chain(chars).collect();
+    let mut out = capitalized(text.trim());
+    if out.is_empty() {
+        return out;
+    }
     if !out.ends_with(['.', '!', '?']) {
         out.push('.');
     }

@@ -616,7 +616,7 @@ async fn identity_verification_story_in_the_browser() {
             && !why.contains("UNVERIFIED"),
         "{why}"
     );
-    s.shot("4-freelancer-proposal-refused").await;
+    s.shot("4-freelancer-proposal-disabled").await;
     s.go("/work").await;
     let proposals = s.text("#proposals").await;
     assert!(proposals.contains("cancelled by system"), "{proposals}");

@@ -1034,7 +1034,7 @@ async fn answers_match_the_documented_statuses_and_schemas() {
 }
 
 /// The code in the newest demo-delivery message to the account ("… is 0 1 2 3 4 5. Again: …").
-async fn phone_code(api: &Api, account_id: &str) -> String {
+pub(crate) async fn phone_code(api: &Api, account_id: &str) -> String {
     let email = api.app.account(account_id).await.unwrap().email;
     let mail = api.app.mailbox(Some(&email)).await.unwrap();
     let body = &mail
