@@ -24,6 +24,22 @@ pub struct AppConfig {
     pub webhooks: crate::webhooks::WebhookConfig,
     /// How phone verification codes reach people.
     pub phone: crate::phone::PhoneDelivery,
+    /// The key identity evidence is sealed with; derived from `secret_key` when not set.
+    pub evidence_key: Option<[u8; 32]>,
+    /// STUN/TURN servers the verification call's browsers use. None: host candidates only,
+    /// which is enough on one network.
+    pub ice_servers: Vec<IceServer>,
+}
+
+/// One STUN or TURN server as the browser's `RTCPeerConnection` takes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -37,6 +53,8 @@ impl Default for AppConfig {
             node_id: format!("node-{}", std::process::id()),
             webhooks: crate::webhooks::WebhookConfig::default(),
             phone: crate::phone::PhoneDelivery::default(),
+            evidence_key: None,
+            ice_servers: Vec::new(),
         }
     }
 }

@@ -13,17 +13,25 @@ pub enum Scope {
     AccountsRead,
     /// Require verification, record outcomes, apply and lift restrictions.
     AccountsWrite,
+    /// Open identity evidence (ID stills and documents); every opening is audited.
+    EvidenceRead,
     /// Operate the server: the demo test clock, timers.
     Admin,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::AccountsRead, Scope::AccountsWrite, Scope::Admin];
+    pub const ALL: [Scope; 4] = [
+        Scope::AccountsRead,
+        Scope::AccountsWrite,
+        Scope::EvidenceRead,
+        Scope::Admin,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
             Scope::AccountsRead => "accounts:read",
             Scope::AccountsWrite => "accounts:write",
+            Scope::EvidenceRead => "evidence:read",
             Scope::Admin => "admin",
         }
     }

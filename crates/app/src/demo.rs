@@ -149,6 +149,33 @@ impl App {
         )
         .await?;
 
+        // What the records know about the freelancers, for the verification call's questions.
+        let facts: [(&str, &str, &str, &[&str]); 3] = [
+            (
+                &maria,
+                "Calle de Colón 12, 46004 Valencia, Spain",
+                "Universitat de València",
+                &["React", "TypeScript", "Copywriting", "Video editing"],
+            ),
+            (
+                &dev,
+                "14 MG Road, Bengaluru 560001, India",
+                "Indian Institute of Science",
+                &["Rust", "Embedded systems"],
+            ),
+            (
+                &li,
+                "88 Nanjing Road, Shanghai, China",
+                "Shanghai Theatre Academy",
+                &["Video editing", "Motion graphics"],
+            ),
+        ];
+        for (account, address, college, skills) in facts {
+            let skills: Vec<String> = skills.iter().map(|s| (*s).to_owned()).collect();
+            self.put_account_facts(&actor, account, address, college, &skills)
+                .await?;
+        }
+
         let (_, admin_api_token) = self.create_api_token("demo admin", &Scope::ALL).await?;
         Ok(DemoCredentials {
             admin_api_token,

@@ -34,6 +34,12 @@ pub enum AppError {
     /// A service Trustwork depends on (a voice/SMS provider) failed; the caller may retry.
     #[error("{0}")]
     Unavailable(String),
+    /// Something that existed is gone for good: a used or expired link, purged evidence.
+    #[error("{message}")]
+    Gone { code: &'static str, message: String },
+    /// The caller is known but may not do this (another account's link, another agent's call).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -52,6 +58,8 @@ impl AppError {
             AppError::Policy(_) => "invalid_policy",
             AppError::Locked(_) => "locked",
             AppError::Unavailable(_) => "provider_unavailable",
+            AppError::Gone { code, .. } => code,
+            AppError::Forbidden(_) => "forbidden",
             AppError::Internal(_) => "internal",
         }
     }
@@ -62,6 +70,13 @@ impl AppError {
         match self {
             AppError::Internal(detail) => format!("internal error: {detail}"),
             other => other.to_string(),
+        }
+    }
+
+    pub fn gone(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Gone {
+            code,
+            message: message.into(),
         }
     }
 

@@ -6,6 +6,7 @@ mod app;
 mod audit;
 mod clock;
 mod error;
+mod evidence;
 mod identity;
 mod mailer;
 mod nodes;
@@ -24,18 +25,23 @@ pub mod phone;
 pub mod review;
 pub mod standing;
 pub mod verification;
+pub mod verification_call;
 pub mod webhooks;
 pub mod workers;
 
-pub use app::{App, AppConfig, WeakApp};
+pub use app::{App, AppConfig, IceServer, WeakApp};
 pub use clock::{Clock, ClockNotAdjustable, FakeClock, OffsetClock, SharedClock, SystemClock};
 pub use error::{AppError, AppResult};
+pub use evidence::EvidenceFile;
 pub use mailer::{DevMailbox, Email, MailError, MailFuture, Mailer, SmtpMailer};
 pub use webhooks::WebhookConfig;
 
 /// The records the layers above show as they are stored (none carries a secret; an account is
 /// shown as [`accounts::AccountView`], without its password hash).
 pub mod records {
+    pub use trustwork_store::live_verification::{
+        ChatMessage, Evidence, Question, VerificationCall, VerificationSession,
+    };
     pub use trustwork_store::marketplace::{Contract, Proposal, Withdrawal};
     pub use trustwork_store::timers::{Backlog, Timer};
     pub use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};

@@ -77,6 +77,15 @@ pub(crate) fn verification_email(
                  the instructions at {settings}."
             ),
         ),
+        Notice::FurtherReview => (
+            "Your identity verification needs a second look".into(),
+            format!(
+                "Thank you for completing the verification call. Another member of our team \
+                 will review it and we will email you the result within 1–2 days (by {}). You \
+                 do not need to do anything in the meantime.",
+                case.review_due_at.map(|t| t.to_human()).unwrap_or_default()
+            ),
+        ),
         Notice::Verified => (
             "Your identity is verified".into(),
             "Thank you — your identity has been verified. Any hold waiting for verification \

@@ -182,8 +182,11 @@ impl App {
         }
         let account = tx.account(&case.account_id).await?;
         tx.update_verification_case(&t.case, case.status).await?;
+        self.end_live_call_in(&mut tx, &case.id, now).await?;
         if !t.case.status.is_open() {
             tx.cancel_timers_for(&case.id, now).await?;
+            self.schedule_evidence_purge_in(&mut tx, &case.id, now)
+                .await?;
         }
         tx.append_audit(
             &Change {

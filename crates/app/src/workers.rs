@@ -141,6 +141,10 @@ impl App {
                 self.expire_verification_in(&mut tx, &timer.subject_id, now)
                     .await?
             }
+            crate::evidence::PURGE_TIMER => {
+                self.purge_evidence_in(&mut tx, &timer.subject_id, now)
+                    .await?
+            }
             RESTRICTION_END => {
                 let r = tx.restriction(&timer.subject_id).await?;
                 if r.lifted_at.is_none() {

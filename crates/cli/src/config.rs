@@ -113,6 +113,8 @@ struct FileConfig {
     phone_account_sid: Option<String>,
     phone_auth_token: Option<String>,
     phone_from: Option<String>,
+    /// STUN/TURN servers for the verification call (`[[ice_servers]]` tables).
+    ice_servers: Option<Vec<trustwork_app::IceServer>>,
 }
 
 /// Settings after layering, ready to use.
@@ -136,6 +138,9 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// Twilio's base URL, account SID, auth token and caller id, when configured.
     pub phone_provider: Option<PhoneProvider>,
+    /// STUN/TURN servers handed to the verification call's browsers [default: none, host
+    /// candidates only].
+    pub ice_servers: Vec<trustwork_app::IceServer>,
 }
 
 #[derive(Debug, Clone)]
@@ -242,7 +247,22 @@ impl ServeArgs {
                 })
             }
         };
+        let ice_servers = file.ice_servers.unwrap_or_default();
+        for s in &ice_servers {
+            if s.urls.is_empty()
+                || s.urls.iter().any(|u| {
+                    !["stun:", "stuns:", "turn:", "turns:"]
+                        .iter()
+                        .any(|p| u.starts_with(p))
+                })
+            {
+                bail!(
+                    "ice_servers: each server needs urls starting with stun:, stuns:, turn: or turns:"
+                );
+            }
+        }
         Ok(Settings {
+            ice_servers,
             phone_provider,
             api_rate_limit,
             metrics_token,
@@ -334,7 +354,12 @@ mod tests {
         let uncommented: String = include_str!("../../../trustwork.example.toml")
             .lines()
             .map(|l| match l.strip_prefix("# ") {
-                Some(rest) if rest.contains(" = ") && !rest.starts_with("policy_file") => rest,
+                Some(rest)
+                    if (rest.contains(" = ") || rest.starts_with("[["))
+                        && !rest.starts_with("policy_file") =>
+                {
+                    rest
+                }
                 _ => l,
             })
             .collect::<Vec<_>>()
@@ -342,6 +367,7 @@ mod tests {
         let all = parse_file(&uncommented).unwrap();
         assert!(all.database_url.is_some() && all.webhook_allowed_hosts.is_some());
         assert!(all.api_rate_limit.is_some() && all.metrics_token.is_some());
+        assert_eq!(all.ice_servers.map(|s| s.len()), Some(2));
     }
 
     #[test]

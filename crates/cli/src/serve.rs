@@ -165,6 +165,8 @@ pub fn app_config(settings: &Settings, demo_mode: bool) -> anyhow::Result<AppCon
     };
     Ok(AppConfig {
         phone,
+        evidence_key: None,
+        ice_servers: settings.ice_servers.clone(),
         policy: settings.policy.clone(),
         demo_mode,
         secret_key: secret_key(settings)?,

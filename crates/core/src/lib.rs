@@ -8,9 +8,11 @@
 pub mod actor;
 pub mod appeal;
 pub mod audit;
+pub mod browser;
 pub mod capability;
 pub mod enforcement;
 pub mod error;
+pub mod evidence;
 pub mod marketplace;
 pub mod net;
 pub mod phone;
@@ -23,6 +25,8 @@ pub mod sign_in;
 pub mod standing;
 pub mod timestamp;
 pub mod verification;
+pub mod verification_questions;
+pub mod verification_queue;
 pub mod webhook;
 
 pub use actor::Actor;

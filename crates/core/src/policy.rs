@@ -18,6 +18,11 @@ pub struct PolicyConfig {
     pub login_window_ms: i64,
     /// How long a console session lasts without being used.
     pub session_idle_ms: i64,
+    /// Days evidence of identity (ID stills, documents) is kept after a case's final outcome,
+    /// unless an appeal is open then.
+    pub evidence_retention_days: i64,
+    /// How long a verification link (and the browser session it opens) stays usable.
+    pub verification_link_ms: i64,
     /// Review queues, flags and appeals (`[policy.review]`).
     pub review: ReviewConfig,
 }
@@ -30,6 +35,8 @@ impl Default for PolicyConfig {
             login_max_failures: 5,
             login_window_ms: 15 * MINUTE_MS,
             session_idle_ms: 7 * DAY_MS,
+            evidence_retention_days: 30,
+            verification_link_ms: DAY_MS,
             review: ReviewConfig::default(),
         }
     }

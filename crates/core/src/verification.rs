@@ -17,15 +17,19 @@ pub enum CaseStatus {
     NeedsDocuments,
     /// The deadline passed and the account was put on hold; still open, so passing later lifts it.
     Expired,
+    /// The call did not settle it: a second agent looks again within two days. The deadline
+    /// hold does not fall while the member waits on us.
+    FurtherReview,
     Verified,
     Failed,
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 5] = [
+    pub const ALL: [CaseStatus; 6] = [
         CaseStatus::Pending,
         CaseStatus::NeedsDocuments,
         CaseStatus::Expired,
+        CaseStatus::FurtherReview,
         CaseStatus::Verified,
         CaseStatus::Failed,
     ];
@@ -35,6 +39,7 @@ impl CaseStatus {
             CaseStatus::Pending => "pending",
             CaseStatus::NeedsDocuments => "needs_documents",
             CaseStatus::Expired => "expired",
+            CaseStatus::FurtherReview => "further_review",
             CaseStatus::Verified => "verified",
             CaseStatus::Failed => "failed",
         }
@@ -47,10 +52,16 @@ impl CaseStatus {
     pub const fn is_open(self) -> bool {
         matches!(
             self,
-            CaseStatus::Pending | CaseStatus::NeedsDocuments | CaseStatus::Expired
+            CaseStatus::Pending
+                | CaseStatus::NeedsDocuments
+                | CaseStatus::Expired
+                | CaseStatus::FurtherReview
         )
     }
 }
+
+/// How long the further-review queue has to decide a case.
+pub const FURTHER_REVIEW_SLA_MS: i64 = 2 * crate::timestamp::DAY_MS;
 
 /// What an agent records after looking at the freelancer's identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -58,6 +69,7 @@ impl CaseStatus {
 pub enum Outcome {
     Verified,
     NeedsDocuments,
+    FurtherReview,
     Failed,
 }
 
@@ -66,6 +78,7 @@ impl Outcome {
         match text {
             "verified" => Some(Outcome::Verified),
             "needs_documents" => Some(Outcome::NeedsDocuments),
+            "further_review" => Some(Outcome::FurtherReview),
             "failed" => Some(Outcome::Failed),
             _ => None,
         }
@@ -75,6 +88,7 @@ impl Outcome {
         match self {
             Outcome::Verified => "verified",
             Outcome::NeedsDocuments => "needs_documents",
+            Outcome::FurtherReview => "further_review",
             Outcome::Failed => "failed",
         }
     }
@@ -95,6 +109,8 @@ pub struct VerificationCase {
     pub decided_at: Option<Timestamp>,
     pub decided_by: Option<Actor>,
     pub decision_note: Option<String>,
+    /// When a case in further review must be decided by.
+    pub review_due_at: Option<Timestamp>,
 }
 
 /// A consequence of a case step, for the application to carry out.
@@ -112,6 +128,7 @@ pub enum Effect {
 pub enum Notice {
     VerificationRequired,
     DocumentsNeeded,
+    FurtherReview,
     Verified,
 }
 
@@ -149,6 +166,7 @@ pub fn require(
         decided_at: None,
         decided_by: None,
         decision_note: None,
+        review_due_at: None,
     };
     Ok(Transition {
         case,
@@ -218,6 +236,20 @@ pub fn record_outcome(
                 next.status = CaseStatus::NeedsDocuments;
             }
             vec![Effect::Notify(Notice::DocumentsNeeded)]
+        }
+        Outcome::FurtherReview => {
+            if case.status == CaseStatus::FurtherReview {
+                return Err(DomainError::InvalidTransition {
+                    entity: "verification case",
+                    id: case.id.clone(),
+                    from: case.status.as_str(),
+                    to: "further_review",
+                });
+            }
+            // An expired case keeps its hold; the deadline no longer runs against the member.
+            next.status = CaseStatus::FurtherReview;
+            next.review_due_at = Some(now.plus_millis(FURTHER_REVIEW_SLA_MS));
+            vec![Effect::Notify(Notice::FurtherReview)]
         }
         Outcome::Failed => {
             next.status = CaseStatus::Failed;

@@ -17,6 +17,7 @@ pub mod auth;
 mod changes;
 pub mod events;
 mod group;
+pub mod live_verification;
 pub mod marketplace;
 pub mod outbox;
 pub mod phone;

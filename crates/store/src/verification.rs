@@ -18,9 +18,10 @@ struct CaseRow {
     decided_at: Option<i64>,
     decided_by: Option<String>,
     decision_note: Option<String>,
+    review_due_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, account_id, status, reason, requested_by, requested_at, deadline_at, hold_applied_at, decided_at, decided_by, decision_note";
+const COLUMNS: &str = "id, account_id, status, reason, requested_by, requested_at, deadline_at, hold_applied_at, decided_at, decided_by, decision_note, review_due_at";
 
 impl TryFrom<CaseRow> for VerificationCase {
     type Error = StoreError;
@@ -37,6 +38,7 @@ impl TryFrom<CaseRow> for VerificationCase {
             hold_applied_at: opt_ts(r.hold_applied_at),
             decided_at: opt_ts(r.decided_at),
             decision_note: r.decision_note,
+            review_due_at: opt_ts(r.review_due_at),
             id: r.id,
         })
     }
@@ -72,14 +74,15 @@ impl Tx {
         expected_status: CaseStatus,
     ) -> Result<()> {
         let done = sqlx::query(
-            "UPDATE verification_cases SET status = $1, hold_applied_at = $2, decided_at = $3, decided_by = $4, decision_note = $5 \
-             WHERE id = $6 AND status = $7",
+            "UPDATE verification_cases SET status = $1, hold_applied_at = $2, decided_at = $3, decided_by = $4, decision_note = $5, review_due_at = $6 \
+             WHERE id = $7 AND status = $8",
         )
         .bind(c.status.as_str())
         .bind(c.hold_applied_at.map(|t| t.millis()))
         .bind(c.decided_at.map(|t| t.millis()))
         .bind(c.decided_by.as_ref().map(Actor::to_text))
         .bind(c.decision_note.as_deref())
+        .bind(c.review_due_at.map(|t| t.millis()))
         .bind(&c.id)
         .bind(expected_status.as_str())
         .execute(self.conn())
@@ -117,6 +120,15 @@ impl Tx {
             .bind(account_id)
             .fetch_all(self.conn())
             .await?;
+        rows.into_iter().map(VerificationCase::try_from).collect()
+    }
+
+    /// Cases waiting for a second look, the soonest due first.
+    pub async fn cases_in_further_review(&mut self) -> Result<Vec<VerificationCase>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM verification_cases WHERE status = 'further_review' ORDER BY review_due_at, id LIMIT 500"
+        ));
+        let rows: Vec<CaseRow> = sqlx::query_as(sql).fetch_all(self.conn()).await?;
         rows.into_iter().map(VerificationCase::try_from).collect()
     }
 

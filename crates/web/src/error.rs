@@ -75,7 +75,8 @@ impl ApiError {
 pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Domain(d) => domain_status(d),
-        AppError::LoginDenied => StatusCode::FORBIDDEN,
+        AppError::LoginDenied | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Gone { .. } => StatusCode::GONE,
         AppError::NotFound { .. } => StatusCode::NOT_FOUND,
         AppError::Invalid { .. } | AppError::Event(_) | AppError::Policy(_) => {
             StatusCode::UNPROCESSABLE_ENTITY

@@ -13,6 +13,7 @@ mod proxies;
 mod rate_limit;
 mod request_text;
 mod server;
+mod signalling;
 mod state;
 
 pub use error::ApiError;

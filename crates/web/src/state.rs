@@ -16,6 +16,8 @@ pub struct WebState {
     pub(crate) rate_limiter: Option<Arc<crate::rate_limit::RateLimiter>>,
     /// When set, `/metrics` answers only to `Authorization: Bearer <token>`.
     pub(crate) metrics_token: Option<Arc<str>>,
+    /// The verification calls' signalling rooms on this node.
+    pub(crate) rooms: Arc<crate::signalling::Rooms>,
 }
 
 impl WebState {
@@ -27,6 +29,7 @@ impl WebState {
             trusted_proxies: Arc::default(),
             rate_limiter: None,
             metrics_token: None,
+            rooms: Arc::default(),
         }
     }
 

@@ -259,8 +259,13 @@ async fn unverified_freelancer_is_held_after_seven_days_and_released_by_verifica
                 .count(),
             2
         );
-        // The deadline timer fired once and is done; nothing is left pending.
-        assert!(app.timers().await.unwrap().is_empty());
+        // The deadline timer fired once and is done; what is left is the evidence purge, 30
+        // days after the outcome.
+        let timers = app.timers().await.unwrap();
+        assert_eq!(timers.len(), 1, "{timers:?}");
+        assert_eq!(timers[0].kind, "evidence_purge");
+        assert_eq!(timers[0].subject_id, case.id);
+        assert_eq!(timers[0].due_at, decided.decided_at.unwrap().plus_days(30));
     })
     .await;
 }

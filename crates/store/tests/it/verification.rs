@@ -20,6 +20,7 @@ async fn cases_are_stored_and_updated_with_a_status_guard() {
             decided_at: None,
             decided_by: None,
             decision_note: None,
+            review_due_at: None,
         };
         let mut tx = db.begin().await.unwrap();
         tx.insert_verification_case(&case).await.unwrap();

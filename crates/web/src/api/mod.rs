@@ -60,6 +60,38 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
             post(verification::outcome),
         )
         .route(
+            "/api/v1/verification-cases/{id}/sessions",
+            post(verification::create_session),
+        )
+        .route("/api/v1/verification-queue", get(verification::queue))
+        .route(
+            "/api/v1/verification-cases/{id}/questions",
+            get(verification::questions),
+        )
+        .route(
+            "/api/v1/verification-cases/{id}/questions/{question_id}",
+            post(verification::mark_question),
+        )
+        .route(
+            "/api/v1/verification-cases/{id}/evidence",
+            get(verification::list_evidence)
+                .post(verification::add_evidence)
+                .layer(DefaultBodyLimit::max(verification::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/verification-cases/{id}/evidence/{evidence_id}",
+            get(verification::get_evidence),
+        )
+        .route(
+            "/api/v1/verification-cases/{id}/documents",
+            post(verification::add_document)
+                .layer(DefaultBodyLimit::max(verification::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/accounts/{id}/facts",
+            get(verification::get_facts).put(verification::put_facts),
+        )
+        .route(
             "/api/v1/accounts/{id}/proposals",
             get(accounts::proposals).post(accounts::submit_proposal),
         )

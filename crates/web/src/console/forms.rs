@@ -82,3 +82,9 @@ mod tests {
         assert_eq!(super::encode("a b&c=é"), "a%20b%26c%3D%C3%A9");
     }
 }
+
+/// A form whose only field is its CSRF token (a button).
+#[derive(serde::Deserialize)]
+pub struct CsrfOnly {
+    pub csrf: String,
+}

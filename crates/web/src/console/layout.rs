@@ -161,12 +161,14 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
         ],
         Role::Agent => &[
             ("/agent/accounts", "Accounts"),
+            ("/agent/verification", "Verification queue"),
             ("/review", "Review queue"),
             ("/appeals", "Appeals"),
         ],
         Role::Support => &[("/agent/accounts", "Accounts")],
         Role::Admin => &[
             ("/agent/accounts", "Accounts"),
+            ("/agent/verification", "Verification queue"),
             ("/review", "Review queue"),
             ("/appeals", "Appeals"),
             ("/admin", "Timers & clock"),

@@ -13,7 +13,12 @@ mod login;
 mod member;
 mod review;
 mod session;
+mod verification;
+mod verify_member;
 mod views;
+
+pub(crate) use verification::evidence_response;
+pub(crate) use verify_member::read_document;
 
 pub(crate) use layout::error_page;
 pub(crate) use session::constant_time_eq;
@@ -21,9 +26,13 @@ mod webhooks;
 
 use crate::WebState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+
+/// An ID still or a document, with room for the multipart framing.
+const UPLOAD_LIMIT: usize = trustwork_core::evidence::MAX_EVIDENCE_BYTES + 64 * 1024;
 
 const CSS: &str = include_str!("../../static/console.css");
 
@@ -40,6 +49,45 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         )
         .route("/settings/identity", get(member::identity))
         .route("/settings/phone", post(member::start_phone))
+        .route("/settings/identity/chat", post(verify_member::start_chat))
+        .route("/verify/{id}", get(verify_member::page))
+        .route("/verify/{id}/state", get(verify_member::state))
+        .route("/verify/{id}/queue", post(verify_member::join))
+        .route("/verify/{id}/leave", post(verify_member::leave))
+        .route(
+            "/verify/{id}/documents",
+            post(verify_member::upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/verify/{id}/ws", get(verify_member::socket))
+        .route("/static/call.js", get(verify_member::call_js))
+        .route("/static/verify.js", get(verify_member::verify_js))
+        .route("/static/agent-call.js", get(verification::agent_js))
+        .route("/agent/verification", get(verification::queue))
+        .route("/agent/verification/take", post(verification::take))
+        .route(
+            "/agent/verification/calls/{id}",
+            get(verification::call_page),
+        )
+        .route(
+            "/agent/verification/calls/{id}/ws",
+            get(verification::socket),
+        )
+        .route(
+            "/agent/verification/calls/{id}/questions/{question_id}",
+            post(verification::mark),
+        )
+        .route(
+            "/agent/verification/calls/{id}/capture",
+            post(verification::capture).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/agent/verification/calls/{id}/outcome",
+            post(verification::outcome),
+        )
+        .route(
+            "/agent/evidence/{case_id}/{id}",
+            get(verification::evidence),
+        )
         .route("/settings/phone/{id}/check", post(member::check_phone))
         .route("/stats", get(member::stats))
         .route("/work", get(member::work))

@@ -71,6 +71,7 @@ impl CaseView {
                 S::Pending => "Waiting for verification",
                 S::NeedsDocuments => "Documents requested",
                 S::Expired => "Deadline passed — account on hold",
+                S::FurtherReview => "Under further review (1–2 days)",
                 S::Verified => "Verified",
                 S::Failed => "Not verified",
             },

@@ -110,8 +110,13 @@ struct Op {
 }
 
 impl Op {
+    /// The path for `id`; a second id in the path (a question, a piece of evidence) is one
+    /// that does not exist, so that only the first decides the answer.
     fn path_with(&self, id: &str) -> String {
-        self.path.replace("{id}", id)
+        self.path
+            .replace("{id}", id)
+            .replace("{question_id}", "vq_any")
+            .replace("{evidence_id}", "ev_any")
     }
 }
 
@@ -198,6 +203,87 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
                 Some(json!({"outcome": "needs_documents", "note": "n"})),
             ),
             f.case.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/verification-cases/{id}/sessions",
+                write,
+                None,
+            ),
+            f.case.clone(),
+        ),
+        (
+            op(Method::GET, "/api/v1/verification-queue", read, None),
+            String::new(),
+        ),
+        (
+            op(
+                Method::GET,
+                "/api/v1/verification-cases/{id}/questions",
+                write,
+                None,
+            ),
+            f.case.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/verification-cases/{id}/questions/{question_id}",
+                write,
+                Some(json!({"mark": "matched"})),
+            ),
+            f.case.clone(),
+        ),
+        (
+            op(
+                Method::GET,
+                "/api/v1/verification-cases/{id}/evidence",
+                read,
+                None,
+            ),
+            f.case.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/verification-cases/{id}/evidence?kind=id_capture",
+                write,
+                None,
+            ),
+            f.case.clone(),
+        ),
+        (
+            op(
+                Method::GET,
+                "/api/v1/verification-cases/{id}/evidence/{evidence_id}",
+                "evidence:read",
+                None,
+            ),
+            f.case.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/verification-cases/{id}/documents",
+                write,
+                None,
+            ),
+            f.case.clone(),
+        ),
+        (
+            op(Method::GET, "/api/v1/accounts/{id}/facts", read, None),
+            maria.clone(),
+        ),
+        (
+            op(
+                // A PUT: its body errors are the same extractor's, checked through the POSTs.
+                Method::PUT,
+                "/api/v1/accounts/{id}/facts",
+                write,
+                None,
+            ),
+            maria.clone(),
         ),
         (
             op(Method::GET, "/api/v1/accounts/{id}/proposals", read, None),
@@ -491,7 +577,9 @@ async fn unknown_ids_are_404_on_every_route() {
             );
             checked += 1;
         }
-        assert_eq!(checked, 27); // with the 5 review routes, the decision route and 3 phone routes
+        // With the 5 review routes, the decision route, 3 phone routes and 9 of live
+        // verification.
+        assert_eq!(checked, 36);
 
         // Ids inside a body are looked up too.
         let message = api
@@ -762,7 +850,11 @@ fn bad_bodies(f: &Fixture) -> Vec<BadBody> {
             json!({"outcome": "approved"}),
             422,
             invalid,
-            &["outcome", "approved", "verified, needs_documents or failed"],
+            &[
+                "outcome",
+                "approved",
+                "verified, further_review, needs_documents or failed",
+            ],
         ),
         (
             outcome.clone(),
@@ -986,7 +1078,8 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let admin = f.d.admin.as_str();
         let before = f.snapshot(&api).await;
         let routes = bodies(&f);
-        assert_eq!(routes.len(), 15); // with the 5 review bodies and 2 phone bodies
+        // With the 5 review bodies, 2 phone bodies and the question mark.
+        assert_eq!(routes.len(), 16);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

@@ -11,6 +11,7 @@ mod api_errors;
 mod api_story;
 mod connections;
 mod limits;
+mod live_verification;
 mod nul_text;
 mod openapi;
 mod review;

@@ -176,7 +176,8 @@ fn the_document_is_openapi_3_1_and_hangs_together() {
         // Secured operations say their scope in words too, and answer 401 and 403.
         if let Some(scope) = scope_of(&doc, &method, &path) {
             assert!(
-                ["accounts:read", "accounts:write", "admin"].contains(&scope.as_str()),
+                ["accounts:read", "accounts:write", "evidence:read", "admin"]
+                    .contains(&scope.as_str()),
                 "{what}: {scope}"
             );
             let description = op["description"].as_str().unwrap();
@@ -204,7 +205,7 @@ fn the_document_is_openapi_3_1_and_hangs_together() {
     );
     assert_eq!(
         schemas["Outcome"]["enum"],
-        json!(["verified", "needs_documents", "failed"])
+        json!(["verified", "further_review", "needs_documents", "failed"])
     );
     assert_eq!(
         schemas["LiftConditionInput"]["properties"]["type"]["enum"],
@@ -346,6 +347,22 @@ impl Conformance<'_> {
         self.conforms(method, template, &path, reply)
     }
 
+    /// Like `call`, for a path whose parameters the caller filled in.
+    async fn call_at(
+        &self,
+        method: Method,
+        template: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let reply = self
+            .api
+            .call(method.clone(), path, token, body.as_ref())
+            .await;
+        self.conforms(method, template, path, reply)
+    }
+
     /// Like `call`, with extra headers and a raw body of the given content type.
     async fn call_raw(
         &self,
@@ -370,6 +387,26 @@ impl Conformance<'_> {
             .send(request.body(axum::body::Body::from(body.1)).unwrap())
             .await;
         self.conforms(method, template, &path, reply)
+    }
+
+    /// A binary answer: its status and media type are documented, its bytes are not JSON.
+    fn conforms_binary(&self, method: Method, template: &str, reply: Reply) {
+        let op = &self.doc["paths"][template][method.as_str().to_lowercase()];
+        let status = reply.status.as_str();
+        let media = reply
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            op["responses"][status]["content"][media].is_object(),
+            "{method} {template} -> {status} {media}: not documented"
+        );
+        self.seen.lock().unwrap().insert((
+            method.to_string(),
+            template.to_owned(),
+            reply.status.as_u16(),
+        ));
     }
 
     fn conforms(&self, method: Method, template: &str, path: &str, reply: Reply) -> Reply {
@@ -499,6 +536,7 @@ async fn answers_match_the_documented_statuses_and_schemas() {
         None,
     )
     .await;
+    live_verification_operations(&c, &d, &case_id).await;
     c.call(
         post.clone(),
         "/api/v1/verification-cases/{id}/outcome",
@@ -1048,4 +1086,189 @@ pub(crate) async fn phone_code(api: &Api, account_id: &str) -> String {
         .take_while(|c| *c != '.')
         .filter(char::is_ascii_digit)
         .collect()
+}
+
+/// The live-verification operations on an open case: link, queue, questions, evidence,
+/// documents and facts.
+async fn live_verification_operations(
+    c: &Conformance<'_>,
+    d: &crate::support::Demo,
+    case_id: &str,
+) {
+    let admin = Some(d.admin.as_str());
+    let (get, post) = (Method::GET, Method::POST);
+    c.call(
+        post.clone(),
+        "/api/v1/verification-cases/{id}/sessions",
+        case_id,
+        admin,
+        Some(json!({})),
+    )
+    .await
+    .expect(201);
+    c.call(
+        post.clone(),
+        "/api/v1/verification-cases/{id}/sessions",
+        "nope",
+        admin,
+        None,
+    )
+    .await
+    .expect(404);
+    c.call(get.clone(), "/api/v1/verification-queue", "", admin, None)
+        .await
+        .ok();
+    let questions = c
+        .call(
+            get.clone(),
+            "/api/v1/verification-cases/{id}/questions",
+            case_id,
+            admin,
+            None,
+        )
+        .await
+        .ok();
+    let qid = questions["questions"][0]["id"].as_str().unwrap().to_owned();
+    let mark = "/api/v1/verification-cases/{id}/questions/{question_id}";
+    let mark_path = format!("/api/v1/verification-cases/{case_id}/questions/{qid}");
+    c.call_at(
+        post.clone(),
+        mark,
+        &mark_path,
+        admin,
+        Some(json!({"mark": "matched"})),
+    )
+    .await
+    .ok();
+    c.call_at(
+        post.clone(),
+        mark,
+        &mark_path,
+        admin,
+        Some(json!({"mark": "perhaps"})),
+    )
+    .await
+    .expect(422);
+    let evidence = "/api/v1/verification-cases/{id}/evidence";
+    let png_bytes = b"\x89PNG\r\n\x1a\n an image".to_vec();
+    let reply = c
+        .api
+        .post_raw(
+            &d.admin,
+            &format!("/api/v1/verification-cases/{case_id}/evidence?kind=id_capture"),
+            Some("image/png"),
+            png_bytes,
+        )
+        .await;
+    let added = c
+        .conforms(
+            post.clone(),
+            evidence,
+            &format!("/api/v1/verification-cases/{case_id}/evidence"),
+            reply,
+        )
+        .expect(201);
+    let reply = c
+        .api
+        .post_raw(
+            &d.admin,
+            &format!("/api/v1/verification-cases/{case_id}/evidence?kind=id_capture"),
+            Some("text/plain"),
+            "x",
+        )
+        .await;
+    c.conforms(post.clone(), evidence, "-", reply).expect(415);
+    let reply = c
+        .api
+        .post_raw(
+            &d.admin,
+            &format!("/api/v1/verification-cases/{case_id}/evidence?kind=id_capture"),
+            Some("image/png"),
+            "not an image",
+        )
+        .await;
+    c.conforms(post.clone(), evidence, "-", reply).expect(422);
+    c.call(get.clone(), evidence, case_id, admin, None)
+        .await
+        .ok();
+    let file = format!(
+        "/api/v1/verification-cases/{case_id}/evidence/{}",
+        added["id"].as_str().unwrap()
+    );
+    let reply = c.api.get(&d.admin, &file).await;
+    assert_eq!(reply.status.as_u16(), 200);
+    c.conforms_binary(
+        get.clone(),
+        "/api/v1/verification-cases/{id}/evidence/{evidence_id}",
+        reply,
+    );
+    c.call_at(
+        get.clone(),
+        "/api/v1/verification-cases/{id}/evidence/{evidence_id}",
+        &format!("/api/v1/verification-cases/{case_id}/evidence/ev_nope"),
+        admin,
+        None,
+    )
+    .await
+    .expect(404);
+    let body = "--b\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nselfie\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.pdf\"\r\n\r\n%PDF-1.4 a selfie\r\n--b--\r\n";
+    let reply = c
+        .api
+        .post_raw(
+            &d.admin,
+            &format!("/api/v1/verification-cases/{case_id}/documents"),
+            Some("multipart/form-data; boundary=b"),
+            body,
+        )
+        .await;
+    c.conforms(
+        post.clone(),
+        "/api/v1/verification-cases/{id}/documents",
+        "-",
+        reply,
+    )
+    .expect(201);
+    let reply = c
+        .api
+        .post_raw(
+            &d.admin,
+            &format!("/api/v1/verification-cases/{case_id}/documents"),
+            Some("application/json"),
+            "{}",
+        )
+        .await;
+    c.conforms(
+        post.clone(),
+        "/api/v1/verification-cases/{id}/documents",
+        "-",
+        reply,
+    )
+    .expect(415);
+    c.call(
+        get.clone(),
+        "/api/v1/accounts/{id}/facts",
+        &d.maria,
+        admin,
+        None,
+    )
+    .await
+    .ok();
+    c.call(
+        Method::PUT,
+        "/api/v1/accounts/{id}/facts",
+        &d.maria,
+        admin,
+        Some(json!({"street_address": "1 Main St", "college": "MIT", "skills": ["Rust"]})),
+    )
+    .await
+    .ok();
+    c.call(
+        Method::PUT,
+        "/api/v1/accounts/{id}/facts",
+        &d.maria,
+        admin,
+        Some(json!({"skills": ["a\nb"]})),
+    )
+    .await
+    .expect(422);
 }

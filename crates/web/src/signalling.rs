@@ -1,0 +1,248 @@
+//! WebRTC signalling for the verification call, over the server's own WebSocket: one room per
+//! call, one member and one agent in it, each authenticated before the upgrade. The server
+//! relays offers, answers and ICE candidates between the two, keeps chat lines as the case's
+//! transcript, and tells each side when the other comes and goes (a reload or a dropped network
+//! rejoins the same room; the newest connection of a side replaces the older one).
+//!
+//! Rooms live in this process's memory: with several nodes behind a load balancer, route
+//! `/verify/*` and `/agent/verification/*` of one call to one node (sticky by path).
+
+use crate::WebState;
+use axum::extract::ws::{Message, WebSocket};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use trustwork_app::verification_call::ChatSender;
+
+/// Offers and answers carry SDP of a few kilobytes; nothing a call sends needs more.
+pub const MAX_SIGNAL_BYTES: usize = 64 * 1024;
+/// Messages queued for a slow browser before it is cut off.
+const OUTBOX: usize = 64;
+/// How often a connection checks that its call is still live.
+const LIVENESS_CHECK: Duration = Duration::from_secs(15);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Member,
+    Agent,
+}
+
+impl Side {
+    fn other(self) -> Self {
+        match self {
+            Side::Member => Side::Agent,
+            Side::Agent => Side::Member,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Side::Member => "member",
+            Side::Agent => "agent",
+        }
+    }
+}
+
+#[derive(Default)]
+struct Room {
+    member: Option<(u64, mpsc::Sender<String>)>,
+    agent: Option<(u64, mpsc::Sender<String>)>,
+}
+
+impl Room {
+    fn slot(&mut self, side: Side) -> &mut Option<(u64, mpsc::Sender<String>)> {
+        match side {
+            Side::Member => &mut self.member,
+            Side::Agent => &mut self.agent,
+        }
+    }
+}
+
+/// Every call's room on this node.
+#[derive(Default)]
+pub struct Rooms {
+    rooms: Mutex<HashMap<String, Room>>,
+    next_id: AtomicU64,
+}
+
+impl Rooms {
+    fn join(&self, call_id: &str, side: Side, tx: mpsc::Sender<String>) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let other_present = {
+            let Ok(mut rooms) = self.rooms.lock() else {
+                return id;
+            };
+            let room = rooms.entry(call_id.to_owned()).or_default();
+            *room.slot(side) = Some((id, tx));
+            room.slot(side.other()).is_some()
+        };
+        self.send(call_id, side.other(), &peer(side, true));
+        self.send(call_id, side, &peer(side.other(), other_present));
+        id
+    }
+
+    fn leave(&self, call_id: &str, side: Side, id: u64) {
+        let left = {
+            let Ok(mut rooms) = self.rooms.lock() else {
+                return;
+            };
+            let Some(room) = rooms.get_mut(call_id) else {
+                return;
+            };
+            let mine = room.slot(side).as_ref().is_some_and(|(i, _)| *i == id);
+            if mine {
+                *room.slot(side) = None;
+            }
+            if room.member.is_none() && room.agent.is_none() {
+                rooms.remove(call_id);
+            }
+            mine
+        };
+        if left {
+            self.send(call_id, side.other(), &peer(side, false));
+        }
+    }
+
+    /// Sends to one side of a room, if it is connected. A browser too slow to take its
+    /// messages loses them (it reloads the transcript when it catches up).
+    pub fn send(&self, call_id: &str, side: Side, message: &str) {
+        let tx = self.rooms.lock().ok().and_then(|mut rooms| {
+            rooms
+                .get_mut(call_id)
+                .and_then(|r| r.slot(side).as_ref().map(|(_, tx)| tx.clone()))
+        });
+        if let Some(tx) = tx {
+            let _ = tx.try_send(message.to_owned());
+        }
+    }
+
+    pub fn send_both(&self, call_id: &str, message: &str) {
+        self.send(call_id, Side::Member, message);
+        self.send(call_id, Side::Agent, message);
+    }
+}
+
+fn peer(side: Side, present: bool) -> String {
+    json!({"type": "peer", "role": side.as_str(), "present": present}).to_string()
+}
+
+/// A chat line as both pages show it.
+pub fn chat_json(m: &trustwork_app::records::ChatMessage) -> Value {
+    json!({
+        "type": "chat",
+        "id": m.id,
+        "sender": m.sender,
+        "body": m.body,
+        "sent_at": m.sent_at.to_rfc3339(),
+    })
+}
+
+/// Runs one side's connection until either end closes or the call is over.
+pub async fn run(mut socket: WebSocket, state: WebState, call_id: String, side: Side) {
+    let (tx, mut rx) = mpsc::channel::<String>(OUTBOX);
+    let id = state.rooms.join(&call_id, side, tx);
+    let mut check = tokio::time::interval(LIVENESS_CHECK);
+    check.tick().await;
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let Some(Ok(message)) = incoming else { break };
+                match message {
+                    Message::Text(text) => {
+                        if let Err(reply) = handle(&state, &call_id, side, text.as_str()).await
+                            && socket.send(Message::Text(reply.into())).await.is_err()
+                        {
+                            break;
+                        }
+                    }
+                    Message::Close(_) => break,
+                    // Pings are answered by the WebSocket layer; binary has no use here.
+                    _ => {}
+                }
+            }
+            outgoing = rx.recv() => {
+                // `None`: a newer connection of this side replaced this one.
+                let Some(text) = outgoing else { break };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    break;
+                }
+            }
+            _ = check.tick() => {
+                let live = state
+                    .app
+                    .verification_call(&call_id)
+                    .await
+                    .is_ok_and(|c| c.status.is_live());
+                if !live {
+                    let _ = socket
+                        .send(Message::Text(json!({"type": "ended"}).to_string().into()))
+                        .await;
+                    break;
+                }
+            }
+        }
+    }
+    state.rooms.leave(&call_id, side, id);
+}
+
+/// One message from a browser. `Err` carries an error to send back to that browser only.
+async fn handle(state: &WebState, call_id: &str, side: Side, text: &str) -> Result<(), String> {
+    let error = |code: &str, message: &str| {
+        json!({"type": "error", "code": code, "message": message}).to_string()
+    };
+    let value: Value = serde_json::from_str(text)
+        .map_err(|_| error("invalid_message", "a signalling message is one JSON object"))?;
+    let kind = value.get("type").and_then(Value::as_str).unwrap_or("");
+    match (kind, side) {
+        ("chat", _) => {
+            let body = value.get("body").and_then(Value::as_str).unwrap_or("");
+            let sender = match side {
+                Side::Member => ChatSender::Member,
+                Side::Agent => ChatSender::Agent,
+            };
+            let m = state
+                .app
+                .post_verification_chat(call_id, sender, body)
+                .await
+                .map_err(|e| error(e.code(), &e.to_string()))?;
+            state.rooms.send_both(call_id, &chat_json(&m).to_string());
+        }
+        ("invite", Side::Agent) => {
+            let m = state
+                .app
+                .post_verification_chat(
+                    call_id,
+                    ChatSender::System,
+                    "The agent sent you a video link: select “Join the video call”.",
+                )
+                .await
+                .map_err(|e| error(e.code(), &e.to_string()))?;
+            state.rooms.send_both(call_id, &chat_json(&m).to_string());
+            state.rooms.send(
+                call_id,
+                Side::Member,
+                &json!({"type": "invite"}).to_string(),
+            );
+        }
+        ("connected", Side::Agent) => {
+            state
+                .app
+                .call_connected(call_id)
+                .await
+                .map_err(|e| error(e.code(), &e.to_string()))?;
+        }
+        ("offer" | "answer" | "ice" | "ready" | "hangup", _) => {
+            state.rooms.send(call_id, side.other(), text);
+        }
+        _ => {
+            return Err(error(
+                "invalid_message",
+                "unknown message type for this side of the call",
+            ));
+        }
+    }
+    Ok(())
+}
