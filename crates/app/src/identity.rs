@@ -74,22 +74,45 @@ pub async fn create_signed_up(
     Ok(account)
 }
 
-/// Remembers the identifying values an event carries. Returns how many of them belong to a
-/// banned account (e.g. a banned person's payment method added to a new account).
+/// What an event's identifying values match: on the ban list, and on other accounts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Matches {
+    pub banned: i64,
+    pub duplicates: i64,
+}
+
+/// How many other accounts hold each of `prints` (counted before they are remembered).
+pub async fn duplicates_of(
+    tx: &mut Tx,
+    account_id: &str,
+    prints: &[(&str, String)],
+) -> AppResult<i64> {
+    let mut n = 0;
+    for (kind, value) in prints {
+        n += tx
+            .other_accounts_with_fingerprint(kind, value, account_id)
+            .await?;
+    }
+    Ok(n)
+}
+
+/// Remembers the identifying values an event carries. Answers how many of them belong to a
+/// banned account (e.g. a banned person's payment method added to a new account) and to other
+/// accounts (a device two accounts sign in from).
 pub async fn remember(
     tx: &mut Tx,
     account_id: &str,
     data: &EventData,
     now: Timestamp,
-) -> AppResult<i64> {
-    let mut banned = 0;
-    match data {
-        EventData::AccountLogin(l) => {
-            if let Some(d) = l.device_id.as_deref().filter(|d| !d.trim().is_empty()) {
-                tx.add_identity_fingerprint(account_id, "device", d.trim(), now)
-                    .await?;
-            }
-        }
+) -> AppResult<Matches> {
+    let mut matches = Matches::default();
+    let print = match data {
+        EventData::AccountLogin(l) => l
+            .device_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(|d| ("device", d.to_owned())),
         EventData::PaymentMethodAdded(p) => {
             let value = p.fingerprint.trim();
             if tx
@@ -97,14 +120,22 @@ pub async fn remember(
                 .await?
                 .is_some_and(|owner| owner != account_id)
             {
-                banned += 1;
+                matches.banned += 1;
             }
-            tx.add_identity_fingerprint(account_id, "payment", value, now)
+            Some(("payment", value.to_owned()))
+        }
+        _ => None,
+    };
+    if let Some((kind, value)) = print {
+        let known = tx.identity_fingerprints_of(account_id).await?;
+        // A value the account already has was counted when it first came.
+        if !known.iter().any(|(k, v)| k == kind && *v == value) {
+            matches.duplicates += duplicates_of(tx, account_id, &[(kind, value.clone())]).await?;
+            tx.add_identity_fingerprint(account_id, kind, &value, now)
                 .await?;
         }
-        _ => {}
     }
-    Ok(banned)
+    Ok(matches)
 }
 
 /// Copies the account's fingerprints to the ban list, its own email always among them (accounts

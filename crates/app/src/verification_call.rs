@@ -493,23 +493,28 @@ impl App {
         Ok(m)
     }
 
-    /// The browsers connected for the first time: the call's start is recorded once.
-    pub async fn call_connected(&self, call_id: &str) -> AppResult<()> {
+    /// The browsers connected for the first time: the call's start is recorded once, as a line
+    /// in the transcript (returned, for both pages to show).
+    pub async fn call_connected(&self, call_id: &str) -> AppResult<Option<ChatMessage>> {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let call = tx.verification_call(call_id).await?;
-        if tx.mark_call_started(call_id, now).await? {
-            insert_chat(
-                &mut tx,
-                &call,
-                ChatSender::System,
-                "Video call started.",
-                now,
+        let line = if tx.mark_call_started(call_id, now).await? {
+            Some(
+                insert_chat(
+                    &mut tx,
+                    &call,
+                    ChatSender::System,
+                    "Video call started.",
+                    now,
+                )
+                .await?,
             )
-            .await?;
-        }
+        } else {
+            None
+        };
         tx.commit().await?;
-        Ok(())
+        Ok(line)
     }
 
     pub async fn verification_transcript(&self, case_id: &str) -> AppResult<Vec<ChatMessage>> {

@@ -190,9 +190,9 @@ pub fn answerable(facts: &AccountFacts) -> Vec<DrawnQuestion> {
     out
 }
 
-/// A fresh selection and order for one call: all skills are candidates for the one skill
-/// question, the rest of the answerable topics are shuffled, and up to [`MAX_QUESTIONS`] are
-/// kept. `seed` comes from the caller's random source (the domain does no I/O).
+/// A fresh selection and order for one call: the answerable topics (one question naming any
+/// listed skill among them) are shuffled and between [`MIN_QUESTIONS`] and [`MAX_QUESTIONS`]
+/// are kept. `seed` comes from the caller's random source (the domain does no I/O).
 pub fn draw(facts: &AccountFacts, seed: u64) -> Vec<DrawnQuestion> {
     let mut rng = SplitMix(seed);
     let mut questions = answerable(facts);
@@ -202,11 +202,16 @@ pub fn draw(facts: &AccountFacts, seed: u64) -> Vec<DrawnQuestion> {
         .filter(|s| !s.trim().is_empty())
         .collect();
     if !skills.is_empty() {
-        let skill = skills[rng.below(skills.len())];
+        // The member names one; the agent sees them all, in an order of their own each call.
+        let mut listed: Vec<&str> = skills.iter().map(|s| s.trim()).collect();
+        for i in (1..listed.len()).rev() {
+            let j = rng.below(i + 1);
+            listed.swap(i, j);
+        }
         questions.push(DrawnQuestion {
             topic: Topic::Skill,
             prompt: "Name one of the skills listed on your profile.".into(),
-            expected: format!("any listed skill, e.g. {skill}"),
+            expected: format!("any of: {}", listed.join(", ")),
         });
     }
     // Fisher–Yates.

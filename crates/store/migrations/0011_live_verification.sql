@@ -88,6 +88,10 @@ CREATE TABLE verification_evidence (
 );
 CREATE INDEX verification_evidence_by_case ON verification_evidence (case_id);
 
+-- Other accounts with the same device, phone, email or payment method (a duplicate account
+-- opens a verification case).
+CREATE INDEX identity_fingerprints_by_value ON identity_fingerprints (kind, value);
+
 -- Agents with the verification queue open, for "agents available".
 CREATE TABLE verification_agents (
     agent_id TEXT PRIMARY KEY,

@@ -330,6 +330,24 @@ impl Tx {
         Ok(())
     }
 
+    /// How many other accounts hold this identifying value.
+    pub async fn other_accounts_with_fingerprint(
+        &mut self,
+        kind: &str,
+        value: &str,
+        account_id: &str,
+    ) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(DISTINCT account_id) FROM identity_fingerprints WHERE kind = $1 AND value = $2 AND account_id <> $3",
+        )
+        .bind(kind)
+        .bind(value)
+        .bind(account_id)
+        .fetch_one(self.conn())
+        .await?;
+        Ok(n)
+    }
+
     /// (kind, value) pairs known for the account, without repeats.
     pub async fn identity_fingerprints_of(
         &mut self,

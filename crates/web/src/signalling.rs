@@ -228,11 +228,14 @@ async fn handle(state: &WebState, call_id: &str, side: Side, text: &str) -> Resu
             );
         }
         ("connected", Side::Agent) => {
-            state
+            let line = state
                 .app
                 .call_connected(call_id)
                 .await
                 .map_err(|e| error(e.code(), &e.to_string()))?;
+            if let Some(m) = line {
+                state.rooms.send_both(call_id, &chat_json(&m).to_string());
+            }
         }
         ("offer" | "answer" | "ice" | "ready" | "hangup", _) => {
             state.rooms.send(call_id, side.other(), text);

@@ -94,6 +94,8 @@
       $("wait").textContent = minutes(c.estimated_wait_seconds);
       $("busy").hidden = c.agents_available > 0 && c.position === 1;
     }
+    // Past the check, the call matters more than the checklist.
+    $("checks").hidden = !!(c && c.status === "with_agent");
     if (c && c.status === "with_agent") {
       state.chat.forEach(addChat);
       if (!call) startSignalling();

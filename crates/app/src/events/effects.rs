@@ -51,12 +51,12 @@ pub async fn carry_out(
     let mut applied = Vec::new();
     for action in &plan.actions {
         let id = match action {
-            PlannedAction::RequireVerification { .. } => {
+            PlannedAction::RequireVerification { reason } => {
                 app.require_verification_in(
                     tx,
                     &actor,
                     account,
-                    &format!("policy decision {decision_id}"),
+                    &format!("{} (policy decision {decision_id})", reason.label()),
                     now,
                 )
                 .await?

@@ -395,23 +395,25 @@ impl App {
             .await?;
         // The actor: a sign-up creates it; every other event needs it to exist.
         let mut banned_matches = 0;
-        let account =
-            match &event.data {
-                EventData::AccountSignup(s) => {
-                    let prints = identity::of_signup(s);
-                    for (kind, value) in &prints {
-                        if tx.banned_by_fingerprint(kind, value).await?.is_some() {
-                            banned_matches += 1;
-                        }
+        let mut duplicate_matches = 0;
+        let account = match &event.data {
+            EventData::AccountSignup(s) => {
+                let prints = identity::of_signup(s);
+                for (kind, value) in &prints {
+                    if tx.banned_by_fingerprint(kind, value).await?.is_some() {
+                        banned_matches += 1;
                     }
-                    let account = identity::create_signed_up(tx, &event.actor_id, s, now).await?;
-                    for (kind, value) in &prints {
-                        tx.add_identity_fingerprint(&account.id, kind, value, now)
-                            .await?;
-                    }
-                    account
                 }
-                _ => match held {
+                duplicate_matches += identity::duplicates_of(tx, &event.actor_id, &prints).await?;
+                let account = identity::create_signed_up(tx, &event.actor_id, s, now).await?;
+                for (kind, value) in &prints {
+                    tx.add_identity_fingerprint(&account.id, kind, value, now)
+                        .await?;
+                }
+                account
+            }
+            _ => {
+                match held {
                     Some(actor) => actor.account.clone(),
                     None => tx.find_account(&event.actor_id).await?.ok_or_else(|| {
                         AppError::NotFound {
@@ -419,12 +421,15 @@ impl App {
                             id: event.actor_id.clone(),
                         }
                     })?,
-                },
-            };
+                }
+            }
+        };
         // One actor's events are decided one at a time, so counters and "already in place"
         // checks see the previous event's effects (PostgreSQL reads only committed rows).
         tx.lock_account(&account.id).await?;
-        banned_matches += identity::remember(tx, &account.id, &event.data, now).await?;
+        let matches = identity::remember(tx, &account.id, &event.data, now).await?;
+        banned_matches += matches.banned;
+        duplicate_matches += matches.duplicates;
 
         let letter = counters::letter_signature(event);
         let (own, restrictions) = match held {
@@ -434,8 +439,9 @@ impl App {
                 tx.restrictions_of(&account.id).await?,
             ),
         };
-        let before =
+        let mut before =
             counters::before(tx, event, &own, letter.as_ref(), banned_matches, now).await?;
+        before.duplicate_account_matches = duplicate_matches;
         let plan = trustwork_core::enforcement::plan(&PlanInput {
             event,
             text: &p.text,

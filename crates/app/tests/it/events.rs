@@ -633,3 +633,111 @@ async fn a_signup_with_a_taken_email_is_a_conflict_and_holds_no_lock() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_device_shared_with_another_account_opens_a_verification_case() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let first = person(&app, "first@example.com", Role::Freelancer).await;
+        let second = person(&app, "second@example.com", Role::Freelancer).await;
+        let login = |device: &str| json!({"ip": "203.0.113.7", "device_id": device});
+        let d = send(
+            &app,
+            "l1",
+            &event("account.login", &first.id, login("dev-aa11")),
+        )
+        .await;
+        assert_eq!(d.counters["duplicate_account_matches"], 0);
+        assert!(d.actions.is_empty());
+        // The same device again on the same account is not news.
+        let d = send(
+            &app,
+            "l2",
+            &event("account.login", &first.id, login("dev-aa11")),
+        )
+        .await;
+        assert!(d.actions.is_empty(), "{:?}", d.actions);
+
+        // Another account signs in from it: that account must verify who it is.
+        let d = send(
+            &app,
+            "l3",
+            &event("account.login", &second.id, login("dev-aa11")),
+        )
+        .await;
+        assert_eq!(d.verdict, "allow");
+        assert_eq!(d.rules, vec!["possible_duplicate_account"]);
+        assert_eq!(d.counters["duplicate_account_matches"], 1);
+        assert_eq!(d.actions.len(), 1);
+        assert_eq!(d.actions[0].kind, "require_verification");
+        assert_eq!(d.actions[0].reason_code, "MULTIPLE_ACCOUNTS");
+        let case_id = d.actions[0].id.clone().expect("a case was opened");
+        let case = app.verification_case(&case_id).await.unwrap();
+        assert_eq!(case.account_id, second.id);
+        assert!(case.reason.contains(&d.id), "{}", case.reason);
+        // A second match while the case is open opens nothing more.
+        let d = send(
+            &app,
+            "pm",
+            &event(
+                "payment_method.added",
+                &second.id,
+                json!({"method": "card", "fingerprint": "card-77"}),
+            ),
+        )
+        .await;
+        assert!(d.actions.is_empty());
+        let d = send(
+            &app,
+            "pm2",
+            &event(
+                "payment_method.added",
+                &first.id,
+                json!({"method": "card", "fingerprint": "card-77"}),
+            ),
+        )
+        .await;
+        assert_eq!(d.actions[0].kind, "require_verification");
+        assert_eq!(
+            app.verification_cases_of(&second.id).await.unwrap().len(),
+            1
+        );
+
+        // A sign-up with an inbox another sign-up already has is matched too.
+        let d = send(&app, "su1", &signup("mp_1", "jane.doe@gmail.com")).await;
+        assert!(d.actions.is_empty());
+        let d = send(&app, "su2", &signup("mp_2", "janedoe+work@gmail.com")).await;
+        assert_eq!(
+            d.rules,
+            vec!["possible_duplicate_account"],
+            "{:?}",
+            d.counters
+        );
+        assert_eq!(app.verification_cases_of("mp_2").await.unwrap().len(), 1);
+        // Once verified, a person is not asked again for the next shared device.
+        let agent = person(&app, "agent@example.com", Role::Agent).await;
+        app.record_verification_outcome(
+            &trustwork_core::Actor::Account(agent.id.clone()),
+            &case_id,
+            trustwork_core::verification::Outcome::Verified,
+            "family computer; ID matched on camera",
+        )
+        .await
+        .unwrap();
+        send(
+            &app,
+            "l4",
+            &event("account.login", &first.id, login("dev-cc33")),
+        )
+        .await;
+        let d = send(
+            &app,
+            "l5",
+            &event("account.login", &second.id, login("dev-cc33")),
+        )
+        .await;
+        assert_eq!(d.counters["duplicate_account_matches"], 1);
+        assert!(d.actions.is_empty(), "{:?}", d.actions);
+    })
+    .await;
+}

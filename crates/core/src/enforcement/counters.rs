@@ -190,6 +190,9 @@ pub struct Before {
     pub negative_feedback_90d: i64,
     pub disputes_90d: i64,
     pub banned_fingerprint_matches: i64,
+    /// The event's email, phone, device or payment method also belongs to other accounts
+    /// (how many such matches): one person with two accounts, or an account shared.
+    pub duplicate_account_matches: i64,
 }
 
 impl Before {
@@ -290,6 +293,10 @@ pub fn assemble(
     c.insert(
         "banned_fingerprint_matches".into(),
         before.banned_fingerprint_matches,
+    );
+    c.insert(
+        "duplicate_account_matches".into(),
+        before.duplicate_account_matches,
     );
     c
 }

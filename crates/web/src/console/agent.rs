@@ -69,6 +69,14 @@ struct PermissionRow {
     reasons: String,
 }
 
+struct EvidenceLink {
+    case_id: String,
+    id: String,
+    label: &'static str,
+    purged: bool,
+    added: String,
+}
+
 #[derive(Template)]
 #[template(path = "agent_account.html")]
 struct AccountPage {
@@ -84,6 +92,8 @@ struct AccountPage {
     active: Vec<RestrictionView>,
     history: Vec<RestrictionView>,
     cases: Vec<CaseView>,
+    /// Stills and documents of the cases, for verification agents to open (each view audited).
+    evidence: Vec<EvidenceLink>,
     has_open_case: bool,
     proposals: Vec<ProposalView>,
     contracts: Vec<ContractView>,
@@ -148,10 +158,22 @@ async fn account_page(
         let contracts = s.app.contracts_of(&id).await?;
         let audit = s.app.audit_of(&id, 100).await?;
         let decisions = s.app.decisions_of(&id, 20).await?;
-        Ok::<_, trustwork_app::AppError>((o, proposals, contracts, audit, decisions))
+        let mut evidence = Vec::new();
+        for c in &o.verification_cases {
+            for e in s.app.evidence_of_case(&c.id).await? {
+                evidence.push(EvidenceLink {
+                    case_id: c.id.clone(),
+                    id: e.id.clone(),
+                    label: e.kind.label(),
+                    purged: e.purged_at.is_some(),
+                    added: e.created_at.to_human(),
+                });
+            }
+        }
+        Ok::<_, trustwork_app::AppError>((o, proposals, contracts, audit, decisions, evidence))
     }
     .await;
-    let (o, proposals, contracts, audit, decisions) = match loaded {
+    let (o, proposals, contracts, audit, decisions, evidence) = match loaded {
         Ok(v) => v,
         Err(e) => return app_error(&e),
     };
@@ -204,6 +226,7 @@ async fn account_page(
             .collect(),
         has_open_case: o.open_case().is_some(),
         cases: o.verification_cases.iter().map(CaseView::new).collect(),
+        evidence,
         proposals: proposals.iter().map(ProposalView::new).collect(),
         contracts: contracts.iter().map(ContractView::new).collect(),
         audit: audit.iter().map(|r| AuditView::new(r, &names)).collect(),

@@ -19,10 +19,10 @@ use trustwork_app::demo::{DEMO_PASSWORD, DemoCredentials};
 use trustwork_app::{App, AppConfig, Clock, DevMailbox, OffsetClock};
 use trustwork_store::testing::TestDb;
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -38,7 +38,7 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-async fn start_chromedriver() -> (Driver, u16) {
+pub(crate) async fn start_chromedriver() -> (Driver, u16) {
     let port = free_port();
     let child = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
@@ -60,18 +60,41 @@ async fn start_chromedriver() -> (Driver, u16) {
 }
 
 async fn browser(driver_port: u16, profile: &std::path::Path) -> Client {
+    browser_with(driver_port, profile, &[]).await
+}
+
+/// A headless Chromium with `extra` switches (fake camera and microphone, for instance).
+pub(crate) async fn browser_with(
+    driver_port: u16,
+    profile: &std::path::Path,
+    extra: &[String],
+) -> Client {
+    let mut args: Vec<String> = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--window-size=1280,1000",
+        // Two browsers on one machine: the hidden one must not be throttled.
+        "--disable-background-timer-throttling",
+        "--disable-renderer-backgrounding",
+        "--disable-backgrounding-occluded-windows",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+    .iter()
+    .map(|a| (*a).to_owned())
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args.extend(extra.iter().cloned());
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--window-size=1280,1000",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }),
+        serde_json::json!({ "binary": CHROMIUM, "args": args }),
     );
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
@@ -81,7 +104,7 @@ async fn browser(driver_port: u16, profile: &std::path::Path) -> Client {
 }
 
 /// Runs Trustwork in demo mode on a free port, with the demo marketplace seeded.
-async fn start_trustwork(
+pub(crate) async fn start_trustwork(
     db: trustwork_store::Db,
 ) -> (
     SocketAddr,
@@ -125,23 +148,23 @@ fn screenshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots")
 }
 
-struct Story {
-    c: Client,
-    base: String,
-    addr: SocketAddr,
+pub(crate) struct Story {
+    pub(crate) c: Client,
+    pub(crate) base: String,
+    pub(crate) addr: SocketAddr,
     /// What did not fit, per screenshot and width; the test fails on it at the end.
-    layout_problems: std::sync::Mutex<Vec<String>>,
+    pub(crate) layout_problems: std::sync::Mutex<Vec<String>>,
 }
 
 impl Story {
-    async fn go(&self, path: &str) {
+    pub(crate) async fn go(&self, path: &str) {
         self.c
             .goto(&format!("{}{path}", self.base))
             .await
             .expect("navigates");
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         let found = self
             .c
             .wait()
@@ -164,7 +187,7 @@ impl Story {
         }
     }
 
-    async fn login(&self, email: &str) {
+    pub(crate) async fn login(&self, email: &str) {
         self.c.delete_all_cookies().await.expect("cookies cleared");
         self.go("/login").await;
         let form = self
@@ -180,7 +203,7 @@ impl Story {
         self.text("header.top .name").await;
     }
 
-    async fn submit(&self, form_css: &str, fields: &[(&str, &str)]) {
+    pub(crate) async fn submit(&self, form_css: &str, fields: &[(&str, &str)]) {
         let form = self
             .c
             .form(Locator::Css(form_css))
@@ -193,7 +216,7 @@ impl Story {
     }
 
     /// Saves what the window shows now as `target/screenshots/{name}.png`.
-    async fn save_png(&self, name: &str) {
+    pub(crate) async fn save_png(&self, name: &str) {
         let dir = screenshot_dir();
         if std::fs::create_dir_all(&dir).is_ok()
             && let Ok(png) = self.c.screenshot().await
@@ -224,7 +247,7 @@ impl Story {
 
     /// Screenshots the page at each of [`WIDTHS`] as `{name}-{width}.png`, checking at each
     /// width that the page fits; what does not fit is kept for the end of the test.
-    async fn shot(&self, name: &str) {
+    pub(crate) async fn shot(&self, name: &str) {
         for (width, height) in WIDTHS {
             self.resize(width, height).await;
             let problem = self.overflow().await;
@@ -378,11 +401,11 @@ return {
 };
 "#;
 
-struct RawResponse {
-    status: u16,
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
     /// Header names in lower case, in the order sent.
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl RawResponse {
@@ -396,7 +419,7 @@ impl RawResponse {
 
 /// Sends `head` (a request line and header lines, each ending in CRLF) with `body` to `addr`
 /// over HTTP/1.1 and reads the whole answer (the connection closes after it).
-async fn http(addr: SocketAddr, head: &str, body: &str) -> RawResponse {
+pub(crate) async fn http(addr: SocketAddr, head: &str, body: &str) -> RawResponse {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr)
         .await

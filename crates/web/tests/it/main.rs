@@ -15,4 +15,5 @@ mod live_verification;
 mod nul_text;
 mod openapi;
 mod review;
+mod video_call;
 mod webhooks;
