@@ -103,5 +103,60 @@ pub async fn metrics(State(state): State<WebState>, headers: HeaderMap) -> Respo
         }
         Err(e) => tracing::warn!(error = %e.detail(), "cannot read the backlog for /metrics"),
     }
+    verification_gauges(&state, &mut text).await;
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+/// The verification queue: who waits and for how long, agents available, and the
+/// further-review queue against its 2-day SLA.
+async fn verification_gauges(state: &WebState, text: &mut String) {
+    let (queue, review) = match (
+        state.app.verification_queue().await,
+        state.app.further_review_queue().await,
+    ) {
+        (Ok(q), Ok(r)) => (q, r),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!(error = %e.detail(), "cannot read the verification queue for /metrics");
+            return;
+        }
+    };
+    let now = state.app.now();
+    let oldest = queue.waiting.first().map_or(0.0, |p| {
+        (now.millis() - p.call.joined_at.millis()).max(0) as f64 / 1000.0
+    });
+    let breached = review
+        .iter()
+        .filter(|c| c.review_due_at.is_some_and(|due| due <= now))
+        .count();
+    for (name, help, value) in [
+        (
+            "trustwork_verification_waiting",
+            "Members waiting in the verification queue.",
+            queue.waiting.len() as f64,
+        ),
+        (
+            "trustwork_verification_oldest_wait_seconds",
+            "How long the first member in the verification queue has waited.",
+            oldest,
+        ),
+        (
+            "trustwork_verification_agents_available",
+            "Agents with the verification queue open and not on a call.",
+            queue.agents_available as f64,
+        ),
+        (
+            "trustwork_verification_further_review_open",
+            "Verification cases waiting for a second look.",
+            review.len() as f64,
+        ),
+        (
+            "trustwork_verification_further_review_breached",
+            "Of those, past their 2-day deadline.",
+            breached as f64,
+        ),
+    ] {
+        text.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
+        ));
+    }
 }

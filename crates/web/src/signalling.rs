@@ -23,6 +23,46 @@ pub const MAX_SIGNAL_BYTES: usize = 64 * 1024;
 const OUTBOX: usize = 64;
 /// How often a connection checks that its call is still live.
 const LIVENESS_CHECK: Duration = Duration::from_secs(15);
+/// What one browser may send in [`BUDGET_WINDOW`]: enough for an offer, dozens of ICE
+/// candidates and a conversation; a script flooding the room (or the transcript) is cut off.
+const MESSAGE_BUDGET: u32 = 300;
+const CHAT_BUDGET: u32 = 20;
+const BUDGET_WINDOW: Duration = Duration::from_secs(10);
+
+/// Messages left in the current window.
+struct Budget {
+    window_start: std::time::Instant,
+    messages: u32,
+    chats: u32,
+}
+
+impl Budget {
+    fn new() -> Self {
+        Self {
+            window_start: std::time::Instant::now(),
+            messages: 0,
+            chats: 0,
+        }
+    }
+
+    /// Counts one message; `Err` with what to tell the browser when over.
+    fn take(&mut self, is_chat: bool) -> Result<(), &'static str> {
+        if self.window_start.elapsed() >= BUDGET_WINDOW {
+            *self = Self::new();
+        }
+        self.messages += 1;
+        if self.messages > MESSAGE_BUDGET {
+            return Err("too many messages; the connection is closed");
+        }
+        if is_chat {
+            if self.chats >= CHAT_BUDGET {
+                return Err("you are sending chat messages too fast; wait a few seconds");
+            }
+            self.chats += 1;
+        }
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -141,17 +181,34 @@ pub fn chat_json(m: &trustwork_app::records::ChatMessage) -> Value {
 }
 
 /// Runs one side's connection until either end closes or the call is over.
-pub async fn run(mut socket: WebSocket, state: WebState, call_id: String, side: Side) {
+/// `until`: when the side's authentication ends (the member's verification session).
+pub async fn run(
+    mut socket: WebSocket,
+    state: WebState,
+    call_id: String,
+    side: Side,
+    until: Option<trustwork_core::Timestamp>,
+) {
     let (tx, mut rx) = mpsc::channel::<String>(OUTBOX);
     let id = state.rooms.join(&call_id, side, tx);
     let mut check = tokio::time::interval(LIVENESS_CHECK);
     check.tick().await;
+    let mut budget = Budget::new();
     loop {
         tokio::select! {
             incoming = socket.recv() => {
                 let Some(Ok(message)) = incoming else { break };
                 match message {
                     Message::Text(text) => {
+                        let is_chat = message_type(text.as_str()).as_deref() == Some("chat");
+                        if let Err(words) = budget.take(is_chat) {
+                            let reply = json!({"type": "error", "code": "rate_limited", "message": words});
+                            let _ = socket.send(Message::Text(reply.to_string().into())).await;
+                            if budget.messages > MESSAGE_BUDGET {
+                                break;
+                            }
+                            continue;
+                        }
                         if let Err(reply) = handle(&state, &call_id, side, text.as_str()).await
                             && socket.send(Message::Text(reply.into())).await.is_err()
                         {
@@ -171,12 +228,13 @@ pub async fn run(mut socket: WebSocket, state: WebState, call_id: String, side: 
                 }
             }
             _ = check.tick() => {
+                let expired = until.is_some_and(|t| state.app.now() >= t);
                 let live = state
                     .app
                     .verification_call(&call_id)
                     .await
                     .is_ok_and(|c| c.status.is_live());
-                if !live {
+                if !live || expired {
                     let _ = socket
                         .send(Message::Text(json!({"type": "ended"}).to_string().into()))
                         .await;
@@ -186,6 +244,18 @@ pub async fn run(mut socket: WebSocket, state: WebState, call_id: String, side: 
         }
     }
     state.rooms.leave(&call_id, side, id);
+}
+
+/// The `type` of a message, if it is a JSON object that has one.
+fn message_type(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Typed {
+        #[serde(rename = "type")]
+        kind: Option<String>,
+    }
+    serde_json::from_str::<Typed>(text)
+        .ok()
+        .and_then(|t| t.kind)
 }
 
 /// One message from a browser. `Err` carries an error to send back to that browser only.
@@ -248,4 +318,37 @@ async fn handle(state: &WebState, call_id: &str, side: Side, text: &str) -> Resu
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_is_cut_off_and_chat_is_slowed() {
+        let mut b = Budget::new();
+        for _ in 0..CHAT_BUDGET {
+            assert!(b.take(true).is_ok());
+        }
+        assert!(b.take(true).is_err(), "chat over its budget");
+        assert!(b.take(false).is_ok(), "signalling goes on");
+        while b.messages < MESSAGE_BUDGET {
+            let _ = b.take(false);
+        }
+        assert!(b.take(false).is_err());
+    }
+
+    #[test]
+    fn message_types_are_read_from_json_only() {
+        assert_eq!(
+            message_type(r#"{"type":"chat","body":"x"}"#).as_deref(),
+            Some("chat")
+        );
+        assert_eq!(
+            message_type(r#"{"type":"ice","candidate":{"candidate":"chat"}}"#).as_deref(),
+            Some("ice")
+        );
+        assert_eq!(message_type("chat"), None);
+        assert_eq!(message_type("[1]"), None);
+    }
 }

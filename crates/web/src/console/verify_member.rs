@@ -389,9 +389,10 @@ pub async fn socket(
             "an agent has not taken you from the queue yet",
         ));
     };
+    let until = Some(m.session.expires_at);
     Ok(ws
         .max_message_size(signalling::MAX_SIGNAL_BYTES)
-        .on_upgrade(move |socket| signalling::run(socket, s, call.id, Side::Member)))
+        .on_upgrade(move |socket| signalling::run(socket, s, call.id, Side::Member, until)))
 }
 
 /// A console session if there is one; the hosted page works without.

@@ -311,6 +311,15 @@ async fn members_wait_in_order_with_an_estimate() {
         assert_eq!(waiting[1]["case_id"], dev_case.as_str());
         assert_eq!(waiting[1]["position"], 2);
         assert_eq!(q["agents_available"], 0);
+        let metrics = api.call(Method::GET, "/metrics", None, None).await.text();
+        assert!(
+            metrics.contains("trustwork_verification_waiting 2"),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("trustwork_verification_oldest_wait_seconds 1\n"),
+            "{metrics}"
+        );
         // No agent on the queue: each waits for a call of the default ten minutes per place.
         assert_eq!(waiting[0]["estimated_wait_seconds"], 600);
         assert_eq!(waiting[1]["estimated_wait_seconds"], 1200);
@@ -628,4 +637,53 @@ async fn no_plaintext_evidence_in_the_sqlite_files() {
     }
     assert!(files >= 1);
     test_db.cleanup().await;
+}
+
+/// While the member appeals a failed verification, its evidence is kept; the purge waits for
+/// the appeal's decision.
+#[tokio::test]
+async fn evidence_is_kept_while_an_appeal_is_open() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let d = api.seed().await;
+        let case = open_case(&api, &d, &d.maria).await;
+        let path = format!("/api/v1/verification-cases/{case}/evidence");
+        let eid = api
+            .post_raw(&d.operator, &format!("{path}?kind=id_capture"), Some("image/png"), marked_png())
+            .await
+            .expect(201)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        api.post(&d.operator, &format!("/api/v1/verification-cases/{case}/outcome"), json!({"outcome": "failed", "note": "the ID shown did not match the name"}))
+            .await
+            .ok();
+        let restrictions = api.get(&d.reader, &format!("/api/v1/accounts/{}/restrictions", d.maria)).await.ok();
+        let hold = restrictions["restrictions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["reason_code"] == "IDENTITY_UNCERTAINTY")
+            .unwrap_or_else(|| panic!("{restrictions}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let appeal = api
+            .post(&d.operator, &format!("/api/v1/restrictions/{hold}/appeals"), json!({"statement": "That was my passport; the name is my married name."}))
+            .await
+            .expect(201);
+        api.post(&d.admin, "/api/v1/test-clock/advance", json!({"seconds": 31 * 86_400})).await.ok();
+        let kept = api.get(&d.admin, &format!("{path}/{eid}")).await;
+        assert_eq!(kept.status.as_u16(), 200, "kept while the appeal is open");
+        api.post(
+            &d.operator,
+            &format!("/api/v1/appeals/{}/decision", appeal["id"].as_str().unwrap()),
+            json!({"agent_id": d.agent, "decision": "upheld", "note": "names differ beyond a marriage"}),
+        )
+        .await
+        .ok();
+        api.post(&d.admin, "/api/v1/test-clock/advance", json!({"seconds": 86_400})).await.ok();
+        api.get(&d.admin, &format!("{path}/{eid}")).await.expect_error(410, "evidence_purged");
+    })
+    .await;
 }
