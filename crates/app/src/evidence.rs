@@ -16,6 +16,9 @@ use trustwork_core::{Actor, DAY_MS, Timestamp};
 use trustwork_store::live_verification::Evidence;
 use trustwork_store::{Tx, new_id};
 
+/// Stills and documents one case may hold: plenty for retakes, not a storage service.
+pub const MAX_EVIDENCE_PER_CASE: i64 = 20;
+
 /// The timer kind that purges a case's evidence after the retention time.
 pub(crate) const PURGE_TIMER: &str = "evidence_purge";
 
@@ -117,6 +120,11 @@ impl App {
                 case.status.as_str()
             )));
         }
+        if tx.evidence_count(case_id).await? >= MAX_EVIDENCE_PER_CASE {
+            return Err(AppError::Conflict(format!(
+                "this case already holds {MAX_EVIDENCE_PER_CASE} images and documents; an agent will review them"
+            )));
+        }
         let evidence = Evidence {
             id: new_id("ev"),
             case_id: case.id.clone(),
@@ -152,7 +160,7 @@ impl App {
     }
 
     pub async fn evidence_of_case(&self, case_id: &str) -> AppResult<Vec<Evidence>> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         tx.verification_case(case_id).await?;
         Ok(tx.evidence_of_case(case_id).await?)
     }

@@ -173,6 +173,9 @@ impl App {
         let note = note.trim();
         let mut tx = self.db().begin().await?;
         let case = tx.verification_case(case_id).await?;
+        // One change to the account's case at a time (a member joining the queue locks too).
+        tx.lock_account(&case.account_id).await?;
+        let case = tx.verification_case(case_id).await?;
         let t = rules::record_outcome(&case, outcome, actor.clone(), note, now)?;
         if note.is_empty() {
             return Err(AppError::invalid(
@@ -187,6 +190,17 @@ impl App {
             tx.cancel_timers_for(&case.id, now).await?;
             self.schedule_evidence_purge_in(&mut tx, &case.id, now)
                 .await?;
+        } else if case.status == CaseStatus::FurtherReview && t.case.hold_applied_at.is_none() {
+            // The deadline timer may have fired (and done nothing) during the review.
+            tx.cancel_timers_for(&case.id, now).await?;
+            tx.schedule_timer(
+                &new_id("tmr"),
+                DEADLINE_TIMER,
+                &case.id,
+                t.case.deadline_at,
+                now,
+            )
+            .await?;
         }
         tx.append_audit(
             &Change {
@@ -242,7 +256,7 @@ impl App {
     }
 
     pub async fn verification_case(&self, case_id: &str) -> AppResult<VerificationCase> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         Ok(tx.verification_case(case_id).await?)
     }
 

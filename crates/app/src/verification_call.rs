@@ -17,8 +17,18 @@ use trustwork_store::{Tx, new_id};
 const AGENT_PRESENCE_MS: i64 = 30_000;
 /// Finished calls the wait estimate learns from.
 const HANDLING_SAMPLE: i64 = 20;
+/// A waiting member whose page has not asked for news this long is away: not offered to agents
+/// until it asks again (with the same place).
+const MEMBER_AWAY_MS: i64 = 60_000;
+/// How often the member's "still here" is written.
+const MEMBER_SEEN_EVERY_MS: i64 = 10_000;
+/// A call's transcript holds at most this many lines.
+pub const MAX_CHAT_LINES: i64 = 500;
 /// Longest chat line; a chat is for a few words, not documents.
 pub const MAX_CHAT_CHARS: usize = 2_000;
+/// The transcript's line when the agent sends the video link; a page opened again after it
+/// offers the call at once.
+pub const INVITE_LINE: &str = "The agent sent you a video link: select “Join the video call”.";
 
 /// A one-time link to the hosted verification page.
 #[derive(Debug, Clone)]
@@ -131,6 +141,41 @@ impl App {
         Ok(SessionLink { session, url })
     }
 
+    /// Whether a link would open, without using it (a link checked by a mail scanner's fetch
+    /// still works for the member).
+    pub async fn check_verification_link(
+        &self,
+        session_id: &str,
+        link_secret: &str,
+    ) -> AppResult<()> {
+        let now = self.now();
+        let hash = keyed_hash(&self.config().secret_key, link_secret)?;
+        let mut tx = self.db().read().await?;
+        let session = tx
+            .verification_session_by_link(&hash)
+            .await?
+            .filter(|s| s.id == session_id)
+            .ok_or_else(|| {
+                AppError::gone(
+                    "link_invalid",
+                    "this verification link is not valid; ask for a new one",
+                )
+            })?;
+        if session.opened_at.is_some() {
+            return Err(AppError::gone(
+                "link_used",
+                "this verification link was already used; each link works once",
+            ));
+        }
+        if session.expires_at <= now {
+            return Err(AppError::gone(
+                "link_expired",
+                "this verification link has expired; ask for a new one or start from Settings → Identity Verification",
+            ));
+        }
+        Ok(())
+    }
+
     /// Opens a link once. Answers the cookie value the browser keeps for the rest of the
     /// session; the link itself works no more.
     pub async fn redeem_verification_link(
@@ -213,7 +258,7 @@ impl App {
 
     /// The account a verification session belongs to.
     pub async fn verification_session_owner(&self, session_id: &str) -> AppResult<String> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         Ok(tx.verification_session(session_id).await?.account_id)
     }
 
@@ -226,7 +271,7 @@ impl App {
         if cookie_session != session_id {
             return Err(refused());
         }
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         let session = tx.verification_session(session_id).await?;
         let expected = session.browser_hash.as_deref().ok_or_else(refused)?;
         if !constant_time_eq(&keyed_hash(&self.config().secret_key, secret)?, expected) {
@@ -286,6 +331,7 @@ impl App {
             taken_at: None,
             started_at: None,
             ended_at: None,
+            member_seen_at: Some(now),
         };
         tx.insert_verification_call(&call).await?;
         tx.append_audit(
@@ -311,10 +357,9 @@ impl App {
     pub async fn leave_verification_queue(&self, member: &MemberSession) -> AppResult<()> {
         let now = self.now();
         let mut tx = self.db().begin().await?;
-        if let Some(live) = tx.live_call_of_case(&member.case.id).await?
-            && live.status == CallStatus::Waiting
-        {
-            tx.finish_verification_call(&live.id, CallStatus::Left, now)
+        if let Some(live) = tx.live_call_of_case(&member.case.id).await? {
+            // Only a member still waiting leaves; one an agent just took stays with the agent.
+            tx.finish_verification_call(&live.id, CallStatus::Waiting, CallStatus::Left, now)
                 .await?;
         }
         tx.commit().await?;
@@ -324,8 +369,10 @@ impl App {
     /// The waiting members in order, with estimated waits.
     pub async fn verification_queue(&self) -> AppResult<QueueView> {
         let now = self.now();
-        let mut tx = self.db().begin().await?;
-        let waiting = tx.calls_in(CallStatus::Waiting, 500).await?;
+        let mut tx = self.db().read().await?;
+        let waiting = tx
+            .waiting_calls(now.plus_millis(-MEMBER_AWAY_MS), 500)
+            .await?;
         let agents = tx
             .agents_available(now.plus_millis(-AGENT_PRESENCE_MS))
             .await?;
@@ -347,12 +394,23 @@ impl App {
     }
 
     /// The member's place: their live call with its position (0 once an agent has them).
+    /// Asking counts as the member being on the page.
     pub async fn member_place(&self, member: &MemberSession) -> AppResult<Option<QueuePlace>> {
-        let mut tx = self.db().begin().await?;
+        let now = self.now();
+        let mut tx = self.db().read().await?;
         let Some(call) = tx.live_call_of_case(&member.case.id).await? else {
             return Ok(None);
         };
         drop(tx);
+        if call
+            .member_seen_at
+            .is_none_or(|t| t.millis() < now.millis() - MEMBER_SEEN_EVERY_MS)
+        {
+            let mut tx = self.db().begin().await?;
+            tx.call_member_seen(&call.id, now, MEMBER_SEEN_EVERY_MS)
+                .await?;
+            tx.commit().await?;
+        }
         if call.status == CallStatus::WithAgent {
             return Ok(Some(QueuePlace {
                 call,
@@ -361,12 +419,23 @@ impl App {
             }));
         }
         let queue = self.verification_queue().await?;
-        Ok(queue.waiting.into_iter().find(|p| p.call.id == call.id))
+        Ok(Some(
+            queue
+                .waiting
+                .into_iter()
+                .find(|p| p.call.id == call.id)
+                // Just back from being away: at the back of the line for this answer.
+                .unwrap_or(QueuePlace {
+                    call,
+                    position: 0,
+                    estimated_wait_seconds: 0,
+                }),
+        ))
     }
 
     /// The calls an agent has taken and not finished.
     pub async fn calls_with_agent(&self, agent_id: &str) -> AppResult<Vec<VerificationCall>> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         let calls = tx.calls_in(CallStatus::WithAgent, 500).await?;
         Ok(calls
             .into_iter()
@@ -376,13 +445,13 @@ impl App {
 
     /// Cases waiting for a second look, the soonest due first.
     pub async fn further_review_queue(&self) -> AppResult<Vec<VerificationCase>> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         Ok(tx.cases_in_further_review().await?)
     }
 
     /// The display name of a case's account (for queue lists).
     pub async fn account_name_of_case(&self, case_id: &str) -> AppResult<String> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         let case = tx.verification_case(case_id).await?;
         Ok(tx.account(&case.account_id).await?.display_name)
     }
@@ -405,7 +474,11 @@ impl App {
         let now = self.now();
         for _ in 0..5 {
             let mut tx = self.db().begin().await?;
-            let Some(next) = tx.calls_in(CallStatus::Waiting, 1).await?.pop() else {
+            let Some(next) = tx
+                .waiting_calls(now.plus_millis(-MEMBER_AWAY_MS), 1)
+                .await?
+                .pop()
+            else {
                 return Ok(None);
             };
             if !tx.take_verification_call(&next.id, agent_id, now).await? {
@@ -443,6 +516,33 @@ impl App {
         Err(AppError::Conflict(
             "other agents took every waiting member; try again".into(),
         ))
+    }
+
+    /// The agent puts the member back in the queue (at their old place) without an outcome:
+    /// the agent has to leave, or the member should talk to someone else.
+    pub async fn release_verification_call(
+        &self,
+        agent_id: &str,
+        call_id: &str,
+    ) -> AppResult<VerificationCall> {
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let call = tx.verification_call(call_id).await?;
+        if !tx.release_verification_call(call_id, agent_id, now).await? {
+            return Err(AppError::Conflict(
+                "this call is not yours or has ended".into(),
+            ));
+        }
+        insert_chat(
+            &mut tx,
+            &call,
+            ChatSender::System,
+            "The agent put you back in the queue; the next agent will be with you shortly.",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        tx_call(self, call_id).await
     }
 
     pub async fn verification_call(&self, call_id: &str) -> AppResult<VerificationCall> {
@@ -488,6 +588,11 @@ impl App {
         if !call.status.is_live() {
             return Err(AppError::Conflict("this call has ended".into()));
         }
+        if tx.chat_lines_of_call(call_id).await? >= MAX_CHAT_LINES {
+            return Err(AppError::Conflict(format!(
+                "this call's chat is full ({MAX_CHAT_LINES} lines)"
+            )));
+        }
         let m = insert_chat(&mut tx, &call, sender, body, now).await?;
         tx.commit().await?;
         Ok(m)
@@ -518,13 +623,13 @@ impl App {
     }
 
     pub async fn verification_transcript(&self, case_id: &str) -> AppResult<Vec<ChatMessage>> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         Ok(tx.chat_of_case(case_id).await?)
     }
 
     /// What the records say about the account, for the questions.
     pub async fn account_facts(&self, account_id: &str) -> AppResult<AccountFacts> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         facts_in(&mut tx, account_id).await
     }
 
@@ -606,7 +711,7 @@ impl App {
     }
 
     pub async fn call_questions(&self, call_id: &str) -> AppResult<Vec<Question>> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         Ok(tx.questions_of_call(call_id).await?)
     }
 
@@ -698,7 +803,8 @@ impl App {
             } else {
                 CallStatus::Left
             };
-            tx.finish_verification_call(&call.id, status, now).await?;
+            tx.finish_verification_call(&call.id, call.status, status, now)
+                .await?;
             if status == CallStatus::Ended {
                 insert_chat(
                     tx,
@@ -715,12 +821,12 @@ impl App {
 }
 
 async fn tx_call(app: &App, call_id: &str) -> AppResult<VerificationCall> {
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.db().read().await?;
     Ok(tx.verification_call(call_id).await?)
 }
 
 async fn tx_question(app: &App, id: &str) -> AppResult<Question> {
-    let mut tx = app.db().begin().await?;
+    let mut tx = app.db().read().await?;
     Ok(tx.question(id).await?)
 }
 

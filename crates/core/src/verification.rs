@@ -62,6 +62,8 @@ impl CaseStatus {
 
 /// How long the further-review queue has to decide a case.
 pub const FURTHER_REVIEW_SLA_MS: i64 = 2 * crate::timestamp::DAY_MS;
+/// Documents asked for after a further review: at least this long to send them.
+pub const DOCUMENTS_AFTER_REVIEW_MS: i64 = 3 * crate::timestamp::DAY_MS;
 
 /// What an agent records after looking at the freelancer's identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -231,9 +233,20 @@ pub fn record_outcome(
             ]
         }
         Outcome::NeedsDocuments => {
-            // An expired case keeps its status: the hold stays and the deadline has passed.
-            if case.status != CaseStatus::Expired {
-                next.status = CaseStatus::NeedsDocuments;
+            // A case whose deadline hold fell stays expired: the hold stays until it passes.
+            next.status = if case.hold_applied_at.is_some() {
+                CaseStatus::Expired
+            } else {
+                CaseStatus::NeedsDocuments
+            };
+            if case.status == CaseStatus::FurtherReview {
+                // The deadline did not run against the member while we reviewed: they get at
+                // least a few days for the documents.
+                next.review_due_at = None;
+                let grace = now.plus_millis(DOCUMENTS_AFTER_REVIEW_MS);
+                if next.deadline_at < grace {
+                    next.deadline_at = grace;
+                }
             }
             vec![Effect::Notify(Notice::DocumentsNeeded)]
         }
@@ -336,6 +349,40 @@ mod tests {
         ));
         // Firing twice applies nothing more.
         assert_eq!(expire(&t.case, Timestamp(SEVEN_DAYS + 1)), None);
+    }
+
+    #[test]
+    fn documents_after_further_review_get_a_fresh_deadline() {
+        let case = new_case(Timestamp(0));
+        let Ok(review) = record_outcome(
+            &case,
+            Outcome::FurtherReview,
+            Actor::system("a"),
+            "blurry",
+            Timestamp(SEVEN_DAYS - 10),
+        ) else {
+            panic!("review")
+        };
+        assert_eq!(review.case.status, CaseStatus::FurtherReview);
+        // The deadline passes while we review: nothing falls on the member.
+        assert_eq!(expire(&review.case, Timestamp(SEVEN_DAYS + 1)), None);
+        let later = Timestamp(SEVEN_DAYS + DAY_MS);
+        let Ok(docs) = record_outcome(
+            &review.case,
+            Outcome::NeedsDocuments,
+            Actor::system("b"),
+            "send the back of the ID",
+            later,
+        ) else {
+            panic!("docs")
+        };
+        assert_eq!(docs.case.status, CaseStatus::NeedsDocuments);
+        assert_eq!(
+            docs.case.deadline_at,
+            later.plus_millis(DOCUMENTS_AFTER_REVIEW_MS)
+        );
+        assert_eq!(docs.case.review_due_at, None);
+        assert!(expire(&docs.case, docs.case.deadline_at).is_some());
     }
 
     #[test]

@@ -40,7 +40,10 @@ CREATE TABLE verification_calls (
     agent_id TEXT,
     taken_at BIGINT,
     started_at BIGINT,
-    ended_at BIGINT
+    ended_at BIGINT,
+    -- When the member's page last asked for news: a member gone for a minute is not offered to
+    -- agents (and gets the same place back on return).
+    member_seen_at BIGINT
 );
 CREATE INDEX verification_calls_by_status ON verification_calls (status, joined_at);
 CREATE INDEX verification_calls_by_case ON verification_calls (case_id);

@@ -69,6 +69,7 @@ pub struct VerificationCall {
     pub taken_at: Option<Timestamp>,
     pub started_at: Option<Timestamp>,
     pub ended_at: Option<Timestamp>,
+    pub member_seen_at: Option<Timestamp>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -82,6 +83,7 @@ struct CallRow {
     taken_at: Option<i64>,
     started_at: Option<i64>,
     ended_at: Option<i64>,
+    member_seen_at: Option<i64>,
 }
 
 impl TryFrom<CallRow> for VerificationCall {
@@ -98,12 +100,12 @@ impl TryFrom<CallRow> for VerificationCall {
             taken_at: opt_ts(r.taken_at),
             started_at: opt_ts(r.started_at),
             ended_at: opt_ts(r.ended_at),
+            member_seen_at: opt_ts(r.member_seen_at),
         })
     }
 }
 
-const CALL_COLUMNS: &str =
-    "id, case_id, session_id, status, joined_at, agent_id, taken_at, started_at, ended_at";
+const CALL_COLUMNS: &str = "id, case_id, session_id, status, joined_at, agent_id, taken_at, started_at, ended_at, member_seen_at";
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ChatMessage {
@@ -331,7 +333,7 @@ impl Tx {
 
     pub async fn insert_verification_call(&mut self, c: &VerificationCall) -> Result<()> {
         sqlx::query(
-            "INSERT INTO verification_calls (id, case_id, session_id, status, joined_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO verification_calls (id, case_id, session_id, status, joined_at, member_seen_at) VALUES ($1, $2, $3, $4, $5, $5)",
         )
         .bind(&c.id)
         .bind(&c.case_id)
@@ -381,6 +383,73 @@ impl Tx {
         rows.into_iter().map(VerificationCall::try_from).collect()
     }
 
+    /// Waiting calls whose member was on the page since `seen_since`, oldest joined first: the
+    /// queue.
+    pub async fn waiting_calls(
+        &mut self,
+        seen_since: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<VerificationCall>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {CALL_COLUMNS} FROM verification_calls WHERE status = 'waiting' AND member_seen_at >= $1 \
+             ORDER BY joined_at, id LIMIT $2"
+        ));
+        let rows: Vec<CallRow> = sqlx::query_as(sql)
+            .bind(seen_since.millis())
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        rows.into_iter().map(VerificationCall::try_from).collect()
+    }
+
+    /// The member's page asked for news (written at most every `every_ms`).
+    pub async fn call_member_seen(
+        &mut self,
+        id: &str,
+        now: Timestamp,
+        every_ms: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE verification_calls SET member_seen_at = $1 WHERE id = $2 AND (member_seen_at IS NULL OR member_seen_at < $3)",
+        )
+        .bind(now.millis())
+        .bind(id)
+        .bind(now.millis() - every_ms)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Puts a call an agent took back in the queue, at its old place. False when it was not
+    /// with that agent.
+    pub async fn release_verification_call(
+        &mut self,
+        id: &str,
+        agent_id: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE verification_calls SET status = 'waiting', agent_id = NULL, taken_at = NULL, member_seen_at = $1 \
+             WHERE id = $2 AND status = 'with_agent' AND agent_id = $3",
+        )
+        .bind(now.millis())
+        .bind(id)
+        .bind(agent_id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Chat lines of one call.
+    pub async fn chat_lines_of_call(&mut self, call_id: &str) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM verification_messages WHERE call_id = $1")
+                .bind(call_id)
+                .fetch_one(self.conn())
+                .await?;
+        Ok(n)
+    }
+
     /// Calls in a status, oldest joined first (the queue's order for `waiting`).
     pub async fn calls_in(
         &mut self,
@@ -428,19 +497,21 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Ends a live call as `status` (ended or left). False when it was not live.
+    /// Ends a call that is `from` as `status` (ended or left). False when it was not `from`.
     pub async fn finish_verification_call(
         &mut self,
         id: &str,
+        from: CallStatus,
         status: CallStatus,
         now: Timestamp,
     ) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE verification_calls SET status = $1, ended_at = $2 WHERE id = $3 AND status IN ('waiting', 'with_agent')",
+            "UPDATE verification_calls SET status = $1, ended_at = $2 WHERE id = $3 AND status = $4",
         )
         .bind(status.as_str())
         .bind(now.millis())
         .bind(id)
+        .bind(from.as_str())
         .execute(self.conn())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -596,6 +667,16 @@ impl Tx {
             .execute(self.conn())
             .await?;
         Ok(())
+    }
+
+    /// How much evidence the case holds.
+    pub async fn evidence_count(&mut self, case_id: &str) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM verification_evidence WHERE case_id = $1")
+                .bind(case_id)
+                .fetch_one(self.conn())
+                .await?;
+        Ok(n)
     }
 
     /// Stores evidence already sealed by the caller; the store never sees the image.

@@ -74,8 +74,8 @@ impl Tx {
         expected_status: CaseStatus,
     ) -> Result<()> {
         let done = sqlx::query(
-            "UPDATE verification_cases SET status = $1, hold_applied_at = $2, decided_at = $3, decided_by = $4, decision_note = $5, review_due_at = $6 \
-             WHERE id = $7 AND status = $8",
+            "UPDATE verification_cases SET status = $1, hold_applied_at = $2, decided_at = $3, decided_by = $4, decision_note = $5, review_due_at = $6, deadline_at = $7 \
+             WHERE id = $8 AND status = $9",
         )
         .bind(c.status.as_str())
         .bind(c.hold_applied_at.map(|t| t.millis()))
@@ -83,6 +83,7 @@ impl Tx {
         .bind(c.decided_by.as_ref().map(Actor::to_text))
         .bind(c.decision_note.as_deref())
         .bind(c.review_due_at.map(|t| t.millis()))
+        .bind(c.deadline_at.millis())
         .bind(&c.id)
         .bind(expected_status.as_str())
         .execute(self.conn())

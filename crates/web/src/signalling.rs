@@ -200,7 +200,12 @@ pub async fn run(
                 let Some(Ok(message)) = incoming else { break };
                 match message {
                     Message::Text(text) => {
-                        let is_chat = message_type(text.as_str()).as_deref() == Some("chat");
+                        let Ok(value) = serde_json::from_str::<Value>(text.as_str()) else {
+                            let reply = json!({"type": "error", "code": "invalid_message", "message": "a signalling message is one JSON object"});
+                            let _ = socket.send(Message::Text(reply.to_string().into())).await;
+                            continue;
+                        };
+                        let is_chat = value.get("type").and_then(Value::as_str) == Some("chat");
                         if let Err(words) = budget.take(is_chat) {
                             let reply = json!({"type": "error", "code": "rate_limited", "message": words});
                             let _ = socket.send(Message::Text(reply.to_string().into())).await;
@@ -209,7 +214,7 @@ pub async fn run(
                             }
                             continue;
                         }
-                        if let Err(reply) = handle(&state, &call_id, side, text.as_str()).await
+                        if let Err(reply) = handle(&state, &call_id, side, &value, text.as_str()).await
                             && socket.send(Message::Text(reply.into())).await.is_err()
                         {
                             break;
@@ -221,20 +226,27 @@ pub async fn run(
                 }
             }
             outgoing = rx.recv() => {
-                // `None`: a newer connection of this side replaced this one.
-                let Some(text) = outgoing else { break };
+                // `None`: a newer connection of this side (another tab) replaced this one; the
+                // page is told, so that it does not reconnect and take the room back.
+                let Some(text) = outgoing else {
+                    let _ = socket
+                        .send(Message::Text(json!({"type": "replaced"}).to_string().into()))
+                        .await;
+                    break;
+                };
                 if socket.send(Message::Text(text.into())).await.is_err() {
                     break;
                 }
             }
             _ = check.tick() => {
                 let expired = until.is_some_and(|t| state.app.now() >= t);
-                let live = state
+                // A database hiccup is not the end of a call: only a call known to be over is.
+                let over = state
                     .app
                     .verification_call(&call_id)
                     .await
-                    .is_ok_and(|c| c.status.is_live());
-                if !live || expired {
+                    .is_ok_and(|c| !c.status.is_live());
+                if over || expired {
                     let _ = socket
                         .send(Message::Text(json!({"type": "ended"}).to_string().into()))
                         .await;
@@ -246,25 +258,18 @@ pub async fn run(
     state.rooms.leave(&call_id, side, id);
 }
 
-/// The `type` of a message, if it is a JSON object that has one.
-fn message_type(text: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Typed {
-        #[serde(rename = "type")]
-        kind: Option<String>,
-    }
-    serde_json::from_str::<Typed>(text)
-        .ok()
-        .and_then(|t| t.kind)
-}
-
 /// One message from a browser. `Err` carries an error to send back to that browser only.
-async fn handle(state: &WebState, call_id: &str, side: Side, text: &str) -> Result<(), String> {
+/// `value` is `text` parsed once (what is counted is what is done).
+async fn handle(
+    state: &WebState,
+    call_id: &str,
+    side: Side,
+    value: &Value,
+    text: &str,
+) -> Result<(), String> {
     let error = |code: &str, message: &str| {
         json!({"type": "error", "code": code, "message": message}).to_string()
     };
-    let value: Value = serde_json::from_str(text)
-        .map_err(|_| error("invalid_message", "a signalling message is one JSON object"))?;
     let kind = value.get("type").and_then(Value::as_str).unwrap_or("");
     match (kind, side) {
         ("chat", _) => {
@@ -278,7 +283,17 @@ async fn handle(state: &WebState, call_id: &str, side: Side, text: &str) -> Resu
                 .post_verification_chat(call_id, sender, body)
                 .await
                 .map_err(|e| error(e.code(), &e.to_string()))?;
-            state.rooms.send_both(call_id, &chat_json(&m).to_string());
+            // The sender's page clears its box when its own line comes back (not before: a
+            // refused line stays typed).
+            let mut line = chat_json(&m);
+            if let Some(client_id) = value
+                .get("client_id")
+                .and_then(Value::as_str)
+                .filter(|c| c.len() <= 64)
+            {
+                line["client_id"] = json!(client_id);
+            }
+            state.rooms.send_both(call_id, &line.to_string());
         }
         ("invite", Side::Agent) => {
             let m = state
@@ -286,7 +301,7 @@ async fn handle(state: &WebState, call_id: &str, side: Side, text: &str) -> Resu
                 .post_verification_chat(
                     call_id,
                     ChatSender::System,
-                    "The agent sent you a video link: select “Join the video call”.",
+                    trustwork_app::verification_call::INVITE_LINE,
                 )
                 .await
                 .map_err(|e| error(e.code(), &e.to_string()))?;
@@ -336,19 +351,5 @@ mod tests {
             let _ = b.take(false);
         }
         assert!(b.take(false).is_err());
-    }
-
-    #[test]
-    fn message_types_are_read_from_json_only() {
-        assert_eq!(
-            message_type(r#"{"type":"chat","body":"x"}"#).as_deref(),
-            Some("chat")
-        );
-        assert_eq!(
-            message_type(r#"{"type":"ice","candidate":{"candidate":"chat"}}"#).as_deref(),
-            Some("ice")
-        );
-        assert_eq!(message_type("chat"), None);
-        assert_eq!(message_type("[1]"), None);
     }
 }

@@ -25,7 +25,11 @@
     remoteVideo: $("remote-video"),
     onState: function (t) { $("call-state").textContent = t; },
     onMessage: function (m) {
-      if (m.type === "chat") addChat(m);
+      if (m.type === "chat") {
+        addChat(m);
+        const input = $("chat-input");
+        if (m.client_id && m.client_id === input.dataset.pending) { input.value = ""; input.dataset.pending = ""; $("chat-error").hidden = true; }
+      }
       if (m.type === "peer" && m.role === "member") {
         $("call-state").textContent = m.present ? "The member is on the page." : "The member left the page; they can come back with their link.";
       }
@@ -40,16 +44,23 @@
   });
 
   $("send-invite").addEventListener("click", function () {
+    // A click lets the browser play the member's sound.
+    $("remote-video").play().catch(function () {});
     if (!call.send({type: "invite"})) $("call-state").textContent = "Not connected yet; try again in a moment.";
   });
 
+  let sent = 0;
   $("chat-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     const input = $("chat-input");
     const body = input.value.trim();
     if (!body) return;
-    if (call.send({type: "chat", body: body})) input.value = "";
-    else { $("chat-error").hidden = false; $("chat-error").textContent = "Not connected yet; your message is still in the box."; }
+    // The text stays in the box until the server kept it (its line comes back).
+    input.dataset.pending = "a" + (++sent);
+    if (!call.send({type: "chat", body: body, client_id: input.dataset.pending})) {
+      $("chat-error").hidden = false;
+      $("chat-error").textContent = "Not connected yet; your message is still in the box.";
+    }
   });
 
   document.querySelectorAll("[data-question] input[type=radio]").forEach(function (input) {

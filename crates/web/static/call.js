@@ -21,7 +21,7 @@ window.TwCall = function (opts) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const ws = new WebSocket(scheme + "//" + location.host + opts.url);
     self.ws = ws;
-    ws.onopen = function () { retry = 0; if (opts.onOpen) opts.onOpen(); if (self.inCall && opts.role === "member") send({type: "ready"}); };
+    ws.onopen = function () { retry = 0; if (opts.onOpen) opts.onOpen(); if (self.inCall && opts.role === "member") readyIfNeeded(); };
     ws.onmessage = function (ev) {
       let msg;
       try { msg = JSON.parse(ev.data); } catch (e) { return; }
@@ -33,6 +33,11 @@ window.TwCall = function (opts) {
       retry = Math.min(retry + 1, 5);
       setTimeout(connect, 1000 * retry);
     };
+  }
+
+  // A working call survives a signalling reconnect: only ask for a new one when it is down.
+  function readyIfNeeded() {
+    if (!self.pc || self.pc.connectionState !== "connected") send({type: "ready"});
   }
 
   async function media() {
@@ -92,9 +97,13 @@ window.TwCall = function (opts) {
         if (self.pc && self.pc.remoteDescription) { await self.pc.addIceCandidate(msg.candidate); }
         else { self.pendingIce.push(msg.candidate); }
       } else if (msg.type === "peer" && msg.present && self.inCall && opts.role === "member") {
-        send({type: "ready"});
+        readyIfNeeded();
       } else if (msg.type === "ended") {
         self.stop();
+      } else if (msg.type === "replaced") {
+        // Another window took this call over: this one steps back instead of fighting for it.
+        self.stop();
+        state("This call is open in another window.");
       }
     } catch (e) {
       state("Something went wrong with the call: " + e.message);

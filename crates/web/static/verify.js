@@ -99,6 +99,8 @@
     if (c && c.status === "with_agent") {
       state.chat.forEach(addChat);
       if (!call) startSignalling();
+      // Opened again after the agent sent the link: the call is offered at once.
+      if (state.invited && call && !call.inCall && $("call-card").hidden) $("invite").hidden = false;
     }
     if (state.result) {
       finished = true;
@@ -137,10 +139,14 @@
       remoteVideo: $("remote-video"),
       onState: function (t) { $("call-state").textContent = t; },
       onMessage: function (m) {
-        if (m.type === "chat") addChat(m);
+        if (m.type === "chat") {
+          addChat(m);
+          const input = $("chat-input");
+          if (m.client_id && m.client_id === input.dataset.pending) { input.value = ""; input.dataset.pending = ""; $("chat-error").hidden = true; }
+        }
         if (m.type === "invite") $("invite").hidden = false;
         if (m.type === "error") { $("chat-error").hidden = false; $("chat-error").textContent = m.message; }
-        if (m.type === "ended") refresh();
+        if (m.type === "ended") { call.stop(); call = null; $("call-card").hidden = true; refresh(); }
       },
     });
   }
@@ -155,14 +161,18 @@
     try { await post("/leave"); } catch (e) {}
     refresh();
   });
+  let sent = 0;
   $("chat-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     const input = $("chat-input");
     const body = input.value.trim();
     if (!body || !call) return;
-    // The text stays in the box until the server took it.
-    if (call.send({type: "chat", body: body})) input.value = "";
-    else { $("chat-error").hidden = false; $("chat-error").textContent = "Not connected yet; your message is still in the box."; }
+    // The text stays in the box until the server kept it (its line comes back).
+    input.dataset.pending = "m" + (++sent);
+    if (!call.send({type: "chat", body: body, client_id: input.dataset.pending})) {
+      $("chat-error").hidden = false;
+      $("chat-error").textContent = "Not connected yet; your message is still in the box.";
+    }
   });
   $("join-call").addEventListener("click", async function () {
     $("call-card").hidden = false;

@@ -51,6 +51,11 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/settings/phone", post(member::start_phone))
         .route("/settings/identity/chat", post(verify_member::start_chat))
         .route("/verify/{id}", get(verify_member::page))
+        .route("/verify/{id}/open", post(verify_member::open))
+        .route(
+            "/agent/verification/calls/{id}/release",
+            post(verification::release),
+        )
         .route("/verify/{id}/state", get(verify_member::state))
         .route("/verify/{id}/queue", post(verify_member::join))
         .route("/verify/{id}/leave", post(verify_member::leave))

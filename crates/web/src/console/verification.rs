@@ -298,10 +298,19 @@ pub async fn socket(
     State(s): State<WebState>,
     viewer: Viewer,
     Path(call_id): Path<String>,
+    headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
     if let Err(r) = viewer.require(VERIFIERS) {
         return r;
+    }
+    if !same_origin(&headers) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this socket is for this site's pages only",
+        )
+        .into_response();
     }
     let call = match their_call(&s, &viewer, &call_id).await {
         Ok(c) if c.status.is_live() => c,
@@ -464,6 +473,46 @@ pub async fn outcome(
             )
         }
         Err(e) => after_post(&s, &viewer, &here, Err(e), member_error),
+    }
+}
+
+/// `POST /agent/verification/calls/{id}/release`: back to the queue without an outcome.
+pub async fn release(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Path(call_id): Path<String>,
+    ConsoleForm(f): ConsoleForm<CsrfOnly>,
+) -> Response {
+    if let Err(r) = viewer
+        .require(VERIFIERS)
+        .and_then(|()| viewer.check_csrf(&f.csrf))
+    {
+        return r;
+    }
+    let result = s
+        .app
+        .release_verification_call(viewer.id(), &call_id)
+        .await
+        .map(|_| "The member is back in the queue at their place.".to_owned());
+    if result.is_ok() {
+        s.rooms.send_both(
+            &call_id,
+            &json!({"type": "ended", "status": "released"}).to_string(),
+        );
+    }
+    after_post(&s, &viewer, "/agent/verification", result, member_error)
+}
+
+/// Only pages of this site may open a call's socket: cookies ride along on a WebSocket
+/// handshake from any page of the same site, so the `Origin` must be this host.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(scheme, rest)| matches!(scheme, "http" | "https") && rest == host),
+        _ => false,
     }
 }
 

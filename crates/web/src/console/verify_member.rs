@@ -77,9 +77,41 @@ async fn other_account(s: &WebState, parts_viewer: Option<Viewer>, session_id: &
     }
 }
 
-/// `GET /verify/{id}`: with `?k=` the one-time link (traded for a cookie, then redirected to
-/// drop the secret from the address bar); without it, the page for the browser that holds
-/// the cookie.
+#[derive(Template)]
+#[template(path = "verify_open.html")]
+struct OpenPage {
+    session_id: String,
+    secret: String,
+}
+
+#[derive(Deserialize)]
+pub struct OpenForm {
+    k: String,
+}
+
+/// `POST /verify/{id}/open`: the member pressed "Start"; the link is used and this browser
+/// keeps a cookie instead.
+pub async fn open(
+    State(s): State<WebState>,
+    Path(id): Path<String>,
+    viewer: OptionalViewer,
+    super::forms::ConsoleForm(f): super::forms::ConsoleForm<OpenForm>,
+) -> Response {
+    if other_account(&s, viewer.0, &id).await {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "This verification link belongs to another account. Sign out of the console first, or open your own link.",
+        );
+    }
+    match s.app.redeem_verification_link(&id, &f.k).await {
+        Ok(value) => with_cookie(&s, &id, &value),
+        Err(e) => app_error(&e),
+    }
+}
+
+/// `GET /verify/{id}`: with `?k=` the one-time link, shown with a button that uses it (a GET
+/// alone uses nothing, so mail scanners that fetch links do not spend it); without it, the page
+/// for the browser that holds the cookie.
 pub async fn page(
     State(s): State<WebState>,
     Path(id): Path<String>,
@@ -101,8 +133,11 @@ pub async fn page(
         {
             return Redirect::to(&format!("/verify/{id}")).into_response();
         }
-        return match s.app.redeem_verification_link(&id, &secret).await {
-            Ok(value) => with_cookie(&s, &id, &value),
+        return match s.app.check_verification_link(&id, &secret).await {
+            Ok(()) => render(&OpenPage {
+                session_id: id,
+                secret,
+            }),
             Err(e) => app_error(&e),
         };
     }
@@ -227,17 +262,20 @@ pub async fn state(State(s): State<WebState>, Member(m): Member) -> Result<Json<
         }
         _ => None,
     };
-    let chat = match &place {
+    let transcript = match &place {
         Some(p) if p.call.status == CallStatus::WithAgent => s
             .app
             .verification_transcript(&case.id)
             .await?
-            .iter()
+            .into_iter()
             .filter(|c| c.call_id == p.call.id)
-            .map(signalling::chat_json)
             .collect(),
         _ => Vec::new(),
     };
+    let invited = transcript
+        .iter()
+        .any(|m| m.sender == "system" && m.body == trustwork_app::verification_call::INVITE_LINE);
+    let chat: Vec<Value> = transcript.iter().map(signalling::chat_json).collect();
     let documents: Vec<Value> = s
         .app
         .evidence_of_case(&case.id)
@@ -259,6 +297,7 @@ pub async fn state(State(s): State<WebState>, Member(m): Member) -> Result<Json<
             "agents_available": queue_agents,
         })),
         "chat": chat,
+        "invited": invited,
         "documents": documents,
     })))
 }
@@ -376,8 +415,16 @@ pub async fn read_document(mut multipart: Multipart) -> Result<(EvidenceKind, Ve
 pub async fn socket(
     State(s): State<WebState>,
     Member(m): Member,
+    headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
+    if !super::verification::same_origin(&headers) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this socket is for this site's pages only",
+        ));
+    }
     let place = s.app.member_place(&m).await?;
     let Some(call) = place
         .map(|p| p.call)

@@ -54,14 +54,31 @@ async fn get_page(api: &Api, path: &str, cookie: Option<&str>, ua: &str) -> crat
     api.send(r.body(Body::empty()).unwrap()).await
 }
 
-/// Opens a link as a browser would; answers the cookie the browser keeps.
+/// Opens a link as a browser would (the page, then its button); answers the cookie the
+/// browser keeps.
 async fn redeem(api: &Api, url: &str) -> String {
     let (id, k) = link_parts(url);
-    let reply = get_page(api, &format!("/verify/{id}?k={k}"), None, CHROME).await;
+    let page = get_page(api, &format!("/verify/{id}?k={k}"), None, CHROME).await;
+    assert_eq!(page.status.as_u16(), 200, "{}", page.text());
+    assert!(page.text().contains("Start identity verification"));
+    // Fetching the page used nothing: a mail scanner's visit leaves the link working.
+    let again = get_page(api, &format!("/verify/{id}?k={k}"), None, CHROME).await;
+    assert_eq!(again.status.as_u16(), 200);
+    let reply = open_link(api, &id, &k).await;
     assert_eq!(reply.status.as_u16(), 303, "{}", reply.text());
     let set = reply.headers[header::SET_COOKIE].to_str().unwrap();
     assert!(set.contains("HttpOnly"), "{set}");
     set.split(';').next().unwrap().to_owned()
+}
+
+async fn open_link(api: &Api, id: &str, k: &str) -> crate::support::Reply {
+    let r = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/verify/{id}/open"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("k={k}")))
+        .unwrap();
+    api.send(r).await
 }
 
 /// A JSON call from the hosted page: its cookie, and for changes its token.
@@ -149,13 +166,21 @@ async fn links_work_once_expire_and_belong_to_their_browser() {
 
         let cookie = redeem(&api, url).await;
         let (id, k) = link_parts(url);
-        // Used once: a second browser gets 410.
+        // Used once: a second browser gets 410, from the link and from its button.
         let again = get_page(&api, &format!("/verify/{id}?k={k}"), None, CHROME).await;
         assert_eq!(again.status.as_u16(), 410);
         assert!(again.text().contains("already used"), "{}", again.text());
+        assert_eq!(open_link(&api, &id, &k).await.status.as_u16(), 410);
         // A wrong secret is refused too.
         let wrong = get_page(&api, &format!("/verify/{id}?k=00{k}"), None, CHROME).await;
         assert_eq!(wrong.status.as_u16(), 410);
+        assert_eq!(
+            open_link(&api, &id, &format!("00{k}"))
+                .await
+                .status
+                .as_u16(),
+            410
+        );
 
         // The cookie of one session does not open another (another account's case).
         let dev_case = open_case(&api, &d, &d.dev).await;
@@ -684,6 +709,109 @@ async fn evidence_is_kept_while_an_appeal_is_open() {
         .ok();
         api.post(&d.admin, "/api/v1/test-clock/advance", json!({"seconds": 86_400})).await.ok();
         api.get(&d.admin, &format!("{path}/{eid}")).await.expect_error(410, "evidence_purged");
+    })
+    .await;
+}
+
+/// A member whose page stopped asking is not offered to agents; back on the page, the same
+/// place. An agent who cannot finish puts the member back.
+#[tokio::test]
+async fn away_members_wait_aside_and_agents_can_hand_a_member_back() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let d = api.seed().await;
+        let case = open_case(&api, &d, &d.maria).await;
+        let (id, cookie, csrf) = session(&api, &d, &case).await;
+        page_call(
+            &api,
+            Method::POST,
+            &format!("/verify/{id}/queue"),
+            &cookie,
+            Some(&csrf),
+            Some(json!({"consent": true})),
+        )
+        .await
+        .ok();
+        api.clock.advance(61_000).unwrap();
+        let q = api.get(&d.reader, "/api/v1/verification-queue").await.ok();
+        assert_eq!(q["waiting"].as_array().unwrap().len(), 0, "away: {q}");
+        assert!(
+            api.app
+                .take_next_verification(&d.agent)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        // Back on the page.
+        let state = page_call(
+            &api,
+            Method::GET,
+            &format!("/verify/{id}/state"),
+            &cookie,
+            None,
+            None,
+        )
+        .await
+        .ok();
+        assert_eq!(state["call"]["status"], "waiting");
+        let q = api.get(&d.reader, "/api/v1/verification-queue").await.ok();
+        assert_eq!(q["waiting"][0]["case_id"], case.as_str(), "{q}");
+
+        let call = api
+            .app
+            .take_next_verification(&d.agent)
+            .await
+            .unwrap()
+            .unwrap();
+        // Leaving after being taken changes nothing: the agent has the member.
+        page_call(
+            &api,
+            Method::POST,
+            &format!("/verify/{id}/leave"),
+            &cookie,
+            Some(&csrf),
+            None,
+        )
+        .await
+        .ok();
+        assert_eq!(
+            api.app
+                .verification_call(&call.id)
+                .await
+                .unwrap()
+                .status
+                .as_str(),
+            "with_agent"
+        );
+        // Another agent cannot hand back a call that is not theirs.
+        assert!(
+            api.app
+                .release_verification_call("acc_other", &call.id)
+                .await
+                .is_err()
+        );
+        api.app
+            .release_verification_call(&d.agent, &call.id)
+            .await
+            .unwrap();
+        let state = page_call(
+            &api,
+            Method::GET,
+            &format!("/verify/{id}/state"),
+            &cookie,
+            None,
+            None,
+        )
+        .await
+        .ok();
+        assert_eq!(state["call"]["status"], "waiting");
+        assert_eq!(state["call"]["position"], 1);
+        let transcript = api.app.verification_transcript(&case).await.unwrap();
+        assert!(
+            transcript
+                .iter()
+                .any(|m| m.body.contains("back in the queue"))
+        );
     })
     .await;
 }

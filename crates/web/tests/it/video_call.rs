@@ -207,6 +207,7 @@ async fn a_verification_call_between_two_browsers() {
 
     // 1. The member opens the link: the device check passes, the join button waits for consent.
     m.c.goto(&url).await.expect("link opens");
+    click(&m, "#open-link").await;
     wait_for(
         &m,
         "the camera check",
@@ -246,6 +247,22 @@ async fn a_verification_call_between_two_browsers() {
     .await;
     assert!(asked.as_u64().unwrap_or(0) >= 6, "{asked}");
 
+    // Only this site's pages may open the call's socket with the agent's cookies.
+    let call_path = a.c.current_url().await.expect("url").path().to_owned();
+    let cookies = a.c.get_all_cookies().await.expect("cookies");
+    let cookie = cookies
+        .iter()
+        .map(|c| format!("{}={}", c.name(), c.value()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let upgrade = |origin: String| {
+        format!(
+            "GET {call_path}/ws HTTP/1.1\r\nCookie: {cookie}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        )
+    };
+    let foreign = http(addr, &upgrade("http://evil.example".into()), "").await;
+    assert_eq!(foreign.status, 403, "{}", foreign.body);
+
     // 3. The member is told, the agent sends the video link, the member joins.
     wait_for(&m, "the chat", "return !document.getElementById('chat-card').hidden && document.getElementById('chat').textContent.includes('An agent has joined');").await;
     wait_for(&a, "the member on the page", "return document.getElementById('call-state').textContent.includes('member is on the page');").await;
@@ -265,6 +282,18 @@ async fn a_verification_call_between_two_browsers() {
         Some(640),
         "the member's camera is the 640×480 ID clip"
     );
+
+    // The member's page drops (a reload): the call comes back once they join again.
+    a.c.execute(
+        "document.getElementById('remote-video').srcObject = null;",
+        vec![],
+    )
+    .await
+    .expect("cleared");
+    m.c.refresh().await.expect("reloaded");
+    click(&m, "#join-call").await;
+    wait_for(&m, "the agent's video after the reload", "const v = document.getElementById('remote-video'); return v.videoWidth > 0 && v.readyState >= 2;").await;
+    wait_for(&a, "the member's video after the reload", "const v = document.getElementById('remote-video'); return v.srcObject !== null && v.videoWidth > 0 && v.readyState >= 2;").await;
 
     // A chat line each way, kept as the transcript.
     a.c.find(Locator::Css("#chat-input"))
@@ -461,6 +490,7 @@ async fn a_verification_call_between_two_browsers() {
     )
     .await
     .expect("opens");
+    click(&d, "#open-link").await;
     wait_for(
         &d,
         "the camera refusal",
