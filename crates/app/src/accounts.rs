@@ -129,6 +129,7 @@ impl App {
             role: new.role,
             password_hash: self.passwords().hash(new.password).await?,
             identity_verified_at: None,
+            payment_verified_at: None,
             balance_cents: new.balance_cents,
             created_at: now,
         };

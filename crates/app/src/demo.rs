@@ -83,6 +83,19 @@ impl App {
             id("li@trustwork.demo"),
         );
 
+        // The clients have cards on file (the marketplace reported them), so their clean job
+        // posts go live at once; anything else waits for review.
+        for (client, card) in [(&acme, "card-acme-4242"), (&globex, "card-globex-0005")] {
+            let event = serde_json::json!({
+                "type": "payment_method.added",
+                "occurred_at": self.now().to_rfc3339(),
+                "actor_id": client,
+                "data": {"method": "card", "fingerprint": card},
+            });
+            self.ingest_unbatched(&format!("demo-card-{client}"), &event)
+                .await?;
+        }
+
         let robot_ui = self
             .post_job(&acme, "React dashboard for warehouse robots", "Live map of 40 robots, battery levels and alerts. React + TypeScript, WebSocket feed provided.")
             .await?;

@@ -67,6 +67,7 @@ pub async fn create_signed_up(
         role,
         password_hash: String::new(),
         identity_verified_at: None,
+        payment_verified_at: None,
         balance_cents: 0,
         created_at: now,
     };

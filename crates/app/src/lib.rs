@@ -20,6 +20,7 @@ pub mod auth;
 pub mod demo;
 pub mod events;
 pub mod histogram;
+pub mod jobs;
 pub mod marketplace;
 pub mod phone;
 pub mod review;

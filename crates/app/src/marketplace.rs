@@ -50,8 +50,17 @@ impl App {
         require_role(&freelancer, Role::Freelancer, "submit proposals")?;
         ensure_allowed(&mut tx, freelancer_id, Capability::SubmitProposal, now).await?;
         let job = tx.job_post(job_id).await?;
-        if job.status != JobStatus::Open {
-            return Err(AppError::invalid("job_id", "the job is closed"));
+        match job.status {
+            JobStatus::Open => {}
+            JobStatus::PendingReview => {
+                return Err(AppError::invalid(
+                    "job_id",
+                    "the job is still being reviewed and takes no proposals yet",
+                ));
+            }
+            JobStatus::Rejected | JobStatus::Closed => {
+                return Err(AppError::invalid("job_id", "the job is closed"));
+            }
         }
         let earlier: Vec<ProposalStatus> = tx
             .proposals_of(&freelancer.id)
@@ -139,6 +148,9 @@ impl App {
         Ok(w)
     }
 
+    /// A client posts a job from the console: it goes through the same pipeline as the
+    /// marketplace's `job.posted` events (detectors, policy, review), and comes back with the
+    /// status the decision gave it.
     pub async fn post_job(
         &self,
         client_id: &str,
@@ -148,35 +160,22 @@ impl App {
         let title = non_empty("title", title, 200)?;
         let description = non_empty("description", description, 20_000)?;
         let now = self.now();
-        let mut tx = self.db().begin().await?;
-        let client = tx.account(client_id).await?;
-        require_role(&client, Role::Client, "post jobs")?;
-        ensure_allowed(&mut tx, client_id, Capability::PostJob, now).await?;
-        let job = JobPost {
-            id: new_id("job"),
-            client_id: client.id.clone(),
-            title,
-            description,
-            status: JobStatus::Open,
-            created_at: now,
-        };
-        tx.insert_job_post(&job).await?;
-        tx.append_audit(
-            &Change {
-                actor: &Actor::Account(client.id.clone()),
-                account_id: Some(&client.id),
-                action: "job.posted",
-                entity_type: "job_post",
-                entity_id: &job.id,
-                reason: "",
-                before: None,
-                after: Some(serde_json::json!({"title": job.title})),
-            }
-            .record(now),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(job)
+        {
+            let mut tx = self.db().begin().await?;
+            let client = tx.account(client_id).await?;
+            require_role(&client, Role::Client, "post jobs")?;
+            ensure_allowed(&mut tx, client_id, Capability::PostJob, now).await?;
+        }
+        let job_id = new_id("job");
+        let event = serde_json::json!({
+            "type": "job.posted",
+            "occurred_at": now.to_rfc3339(),
+            "actor_id": client_id,
+            "data": {"job_id": job_id, "title": title, "description": description},
+        });
+        self.ingest_unbatched(&format!("console-{job_id}"), &event)
+            .await?;
+        self.job(&job_id).await
     }
 
     /// The client hires the freelancer behind a proposal: both must be allowed to start a

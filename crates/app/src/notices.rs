@@ -167,3 +167,32 @@ pub(crate) fn restriction_lifted_email(r: &Restriction) -> (String, String) {
         ),
     )
 }
+
+/// The email to a client whose job post was rejected or sent back for changes.
+pub(crate) fn job_review_email(
+    app: &App,
+    title: &str,
+    decision: trustwork_core::marketplace::JobReviewDecision,
+    note: &str,
+) -> (String, String) {
+    use trustwork_core::marketplace::JobReviewDecision as D;
+    let url = &app.config().public_url;
+    match decision {
+        D::RequestChanges => (
+            format!("Changes needed before your job post \u{201c}{title}\u{201d} goes live"),
+            format!(
+                "We reviewed your job post \u{201c}{title}\u{201d} and it needs a few changes before \
+                 freelancers can see it:\n\n{note}\n\nEdit the post and submit it again; it will be \
+                 reviewed again, usually within 30 minutes. ({url})"
+            ),
+        ),
+        D::Reject | D::Approve => (
+            format!("Your job post \u{201c}{title}\u{201d} was not approved"),
+            format!(
+                "We reviewed your job post \u{201c}{title}\u{201d} and could not approve it:\n\n\
+                 {note}\n\nIt is not listed and takes no proposals. If you think this is a \
+                 mistake, reply to this email or contact support. ({url})"
+            ),
+        ),
+    }
+}

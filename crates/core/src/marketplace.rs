@@ -53,10 +53,63 @@ string_enum!(ContractStatus {
     Ended => "ended",
 });
 
-string_enum!(JobStatus {
-    Open => "open",
-    Closed => "closed",
-});
+string_enum!(
+    /// Where a job post stands. Only an `open` post is listed and takes proposals.
+    JobStatus {
+        PendingReview => "pending_review",
+        Open => "open",
+        Rejected => "rejected",
+        Closed => "closed",
+    }
+);
+
+string_enum!(
+    /// Who sees a job post (seed 004): everyone in search, only invited freelancers, or nobody
+    /// but the client and those they invite (and it is never in search).
+    JobVisibility {
+        Public => "public",
+        InviteOnly => "invite_only",
+        Private => "private",
+    }
+);
+
+impl JobVisibility {
+    pub const fn in_search(self) -> bool {
+        matches!(self, JobVisibility::Public)
+    }
+}
+
+string_enum!(
+    /// An agent's decision on a job post in review.
+    JobReviewDecision {
+        Approve => "approve",
+        Reject => "reject",
+        RequestChanges => "request_changes",
+    }
+);
+
+impl JobReviewDecision {
+    /// The post's status after the decision. A post sent back for changes is not listed until
+    /// the client posts it again (a new review).
+    pub const fn status(self) -> JobStatus {
+        match self {
+            JobReviewDecision::Approve => JobStatus::Open,
+            JobReviewDecision::Reject | JobReviewDecision::RequestChanges => JobStatus::Rejected,
+        }
+    }
+}
+
+/// A post's status after the policy's decision on its `job.posted` event: refused, sent to the
+/// job-post review queue, or approved at once.
+pub const fn job_status_after_decision(blocked: bool, in_review: bool) -> JobStatus {
+    if blocked {
+        JobStatus::Rejected
+    } else if in_review {
+        JobStatus::PendingReview
+    } else {
+        JobStatus::Open
+    }
+}
 
 string_enum!(WithdrawalStatus {
     Requested => "requested",

@@ -24,10 +24,12 @@ pub enum Queue {
     Dispute,
     /// A user's "flag as inappropriate".
     Flag,
+    /// Job posts waiting to be listed (seed 004: reviewed within 30 minutes, around the clock).
+    JobPosts,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 8] = [
+    pub const ALL: [Queue; 9] = [
         Queue::Harassment,
         Queue::OffPlatformPayment,
         Queue::ContactInfo,
@@ -36,6 +38,7 @@ impl Queue {
         Queue::NegativeFeedback,
         Queue::Dispute,
         Queue::Flag,
+        Queue::JobPosts,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Queue {
             Queue::NegativeFeedback => "negative_feedback",
             Queue::Dispute => "dispute",
             Queue::Flag => "flag",
+            Queue::JobPosts => "job_posts",
         }
     }
 
@@ -60,6 +64,8 @@ impl Queue {
         match self {
             Queue::Harassment => 50,
             Queue::OffPlatformPayment => 40,
+            // A client waits for the post to go live: ahead of everything but harm and money.
+            Queue::JobPosts => 30,
             Queue::ContactInfo | Queue::FeedbackAbuse | Queue::Dispute => 20,
             Queue::Spam | Queue::NegativeFeedback | Queue::Flag => 10,
         }
@@ -74,7 +80,7 @@ impl Queue {
             Queue::Harassment => ReasonCode::Harassment,
             Queue::FeedbackAbuse | Queue::NegativeFeedback => ReasonCode::FeedbackAbuse,
             Queue::Dispute => ReasonCode::FailureToPerform,
-            Queue::Flag => ReasonCode::Other,
+            Queue::Flag | Queue::JobPosts => ReasonCode::Other,
         }
     }
 }
@@ -278,6 +284,8 @@ pub struct ReviewConfig {
     pub sla_negative_feedback_ms: i64,
     pub sla_dispute_ms: i64,
     pub sla_flag_ms: i64,
+    /// Job posts: 30 minutes, around the clock (seed 004).
+    pub sla_job_posts_ms: i64,
     /// The least a reporter's flag weighs, in thousandths, however often they were wrong: a
     /// poor record damps a reporter but never silences them.
     pub flag_weight_floor_permille: i64,
@@ -299,6 +307,7 @@ impl Default for ReviewConfig {
             sla_negative_feedback_ms: 2 * DAY_MS,
             sla_dispute_ms: DAY_MS,
             sla_flag_ms: DAY_MS,
+            sla_job_posts_ms: 30 * MINUTE_MS,
             flag_weight_floor_permille: 200,
             appeal_window_days: 90,
         }
@@ -316,6 +325,7 @@ impl ReviewConfig {
             Queue::NegativeFeedback => self.sla_negative_feedback_ms,
             Queue::Dispute => self.sla_dispute_ms,
             Queue::Flag => self.sla_flag_ms,
+            Queue::JobPosts => self.sla_job_posts_ms,
         }
     }
 

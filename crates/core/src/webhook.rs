@@ -24,7 +24,7 @@ pub const MAX_URL_LEN: usize = 2048;
 /// Subscribes to every event type.
 pub const ALL_EVENTS: &str = "*";
 /// The event types Trustwork sends.
-pub const EVENT_TYPES: [&str; 2] = ["decision.created", "standing.changed"];
+pub const EVENT_TYPES: [&str; 3] = ["decision.created", "job_post.reviewed", "standing.changed"];
 
 /// Why a delivery was not accepted by a receiver, or why a subscription's input is refused. Each
 /// has a stable code.

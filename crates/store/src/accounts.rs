@@ -15,6 +15,9 @@ pub struct Account {
     /// An argon2 PHC string.
     pub password_hash: String,
     pub identity_verified_at: Option<Timestamp>,
+    /// When the marketplace reported a payment method the policy accepted (a client who can
+    /// pay: their clean job posts go live without waiting for review).
+    pub payment_verified_at: Option<Timestamp>,
     pub balance_cents: i64,
     pub created_at: Timestamp,
 }
@@ -27,12 +30,12 @@ struct AccountRow {
     role: String,
     password_hash: String,
     identity_verified_at: Option<i64>,
+    payment_verified_at: Option<i64>,
     balance_cents: i64,
     created_at: i64,
 }
 
-const COLUMNS: &str =
-    "id, email, display_name, role, password_hash, identity_verified_at, balance_cents, created_at";
+const COLUMNS: &str = "id, email, display_name, role, password_hash, identity_verified_at, payment_verified_at, balance_cents, created_at";
 
 impl TryFrom<AccountRow> for Account {
     type Error = StoreError;
@@ -46,6 +49,7 @@ impl TryFrom<AccountRow> for Account {
             role,
             password_hash: r.password_hash,
             identity_verified_at: opt_ts(r.identity_verified_at),
+            payment_verified_at: opt_ts(r.payment_verified_at),
             balance_cents: r.balance_cents,
             created_at: ts(r.created_at),
         })
@@ -134,6 +138,18 @@ impl Tx {
             .fetch_all(self.conn())
             .await?;
         rows.into_iter().map(Account::try_from).collect()
+    }
+
+    /// The first accepted payment method counts; later ones change nothing.
+    pub async fn set_payment_verified(&mut self, id: &str, at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE accounts SET payment_verified_at = $1 WHERE id = $2 AND payment_verified_at IS NULL",
+        )
+        .bind(at.millis())
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 
     pub async fn set_identity_verified(&mut self, id: &str, at: Timestamp) -> Result<()> {

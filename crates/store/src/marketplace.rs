@@ -3,7 +3,9 @@
 use crate::rows::ts;
 use crate::{Result, StoreError, Tx};
 use trustwork_core::Timestamp;
-use trustwork_core::marketplace::{ContractStatus, JobStatus, ProposalStatus, WithdrawalStatus};
+use trustwork_core::marketplace::{
+    ContractStatus, JobReviewDecision, JobStatus, JobVisibility, ProposalStatus, WithdrawalStatus,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobPost {
@@ -12,7 +14,20 @@ pub struct JobPost {
     pub title: String,
     pub description: String,
     pub status: JobStatus,
+    pub visibility: JobVisibility,
     pub created_at: Timestamp,
+    /// The post's review, once it was sent to one.
+    pub review: JobReview,
+}
+
+/// Where a job post's review stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobReview {
+    pub case_id: Option<String>,
+    pub reviewed_at: Option<Timestamp>,
+    pub reviewed_by: Option<String>,
+    pub decision: Option<JobReviewDecision>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,8 +71,16 @@ struct JobRow {
     title: String,
     description: String,
     status: String,
+    visibility: String,
     created_at: i64,
+    review_case_id: Option<String>,
+    reviewed_at: Option<i64>,
+    reviewed_by: Option<String>,
+    review_decision: Option<String>,
+    review_note: Option<String>,
 }
+
+const JOB_COLUMNS: &str = "id, client_id, title, description, status, visibility, created_at, review_case_id, reviewed_at, reviewed_by, review_decision, review_note";
 
 #[derive(sqlx::FromRow)]
 struct ProposalRow {
@@ -96,6 +119,18 @@ fn job(r: JobRow) -> Result<JobPost> {
     Ok(JobPost {
         status: JobStatus::parse(&r.status)
             .ok_or_else(|| StoreError::corrupt("job post", &r.id, "status"))?,
+        visibility: JobVisibility::parse(&r.visibility)
+            .ok_or_else(|| StoreError::corrupt("job post", &r.id, "visibility"))?,
+        review: JobReview {
+            case_id: r.review_case_id,
+            reviewed_at: r.reviewed_at.map(ts),
+            reviewed_by: r.reviewed_by,
+            decision: r
+                .review_decision
+                .as_deref()
+                .and_then(JobReviewDecision::parse),
+            note: r.review_note,
+        },
         client_id: r.client_id,
         title: r.title,
         description: r.description,
@@ -149,40 +184,90 @@ const PROPOSAL_SELECT: &str = "SELECT p.id, p.job_id, j.title AS job_title, p.fr
 impl Tx {
     pub async fn insert_job_post(&mut self, j: &JobPost) -> Result<()> {
         sqlx::query(
-            "INSERT INTO job_posts (id, client_id, title, description, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO job_posts (id, client_id, title, description, status, visibility, created_at, review_case_id, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7)",
         )
         .bind(&j.id)
         .bind(&j.client_id)
         .bind(&j.title)
         .bind(&j.description)
         .bind(j.status.as_str())
+        .bind(j.visibility.as_str())
         .bind(j.created_at.millis())
+        .bind(j.review.case_id.as_deref())
         .execute(self.conn())
         .await?;
         Ok(())
     }
 
-    pub async fn job_post(&mut self, id: &str) -> Result<JobPost> {
-        let row: Option<JobRow> = sqlx::query_as(
-            "SELECT id, client_id, title, description, status, created_at FROM job_posts WHERE id = $1",
+    /// A post sent again (edited, or after changes were asked for): its text, visibility and
+    /// new status; the earlier review's outcome is cleared.
+    pub async fn repost_job(&mut self, j: &JobPost, now: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE job_posts SET title = $1, description = $2, status = $3, visibility = $4, review_case_id = $5, \
+             reviewed_at = NULL, reviewed_by = NULL, review_decision = NULL, review_note = NULL, updated_at = $6 WHERE id = $7",
         )
-        .bind(id)
-        .fetch_optional(self.conn())
+        .bind(&j.title)
+        .bind(&j.description)
+        .bind(j.status.as_str())
+        .bind(j.visibility.as_str())
+        .bind(j.review.case_id.as_deref())
+        .bind(now.millis())
+        .bind(&j.id)
+        .execute(self.conn())
         .await?;
-        row.map(job)
-            .transpose()?
+        Ok(())
+    }
+
+    /// An agent's decision on a post waiting for review. False when it was not waiting.
+    pub async fn decide_job_review(
+        &mut self,
+        id: &str,
+        decision: JobReviewDecision,
+        agent_id: &str,
+        note: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE job_posts SET status = $1, reviewed_at = $2, reviewed_by = $3, review_decision = $4, review_note = $5, updated_at = $2 \
+             WHERE id = $6 AND status = 'pending_review'",
+        )
+        .bind(decision.status().as_str())
+        .bind(now.millis())
+        .bind(agent_id)
+        .bind(decision.as_str())
+        .bind(note)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn job_post(&mut self, id: &str) -> Result<JobPost> {
+        self.find_job_post(id)
+            .await?
             .ok_or_else(|| StoreError::not_found("job post", id))
     }
 
-    /// Open job posts, newest first.
+    pub async fn find_job_post(&mut self, id: &str) -> Result<Option<JobPost>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM job_posts WHERE id = $1"));
+        let row: Option<JobRow> = sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(job).transpose()
+    }
+
+    /// Open job posts anyone may find, newest first.
     pub async fn open_job_posts(&mut self, limit: i64) -> Result<Vec<JobPost>> {
-        let rows: Vec<JobRow> = sqlx::query_as(
-            "SELECT id, client_id, title, description, status, created_at FROM job_posts \
-             WHERE status = 'open' ORDER BY created_at DESC, id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {JOB_COLUMNS} FROM job_posts WHERE status = 'open' AND visibility = 'public' \
+             ORDER BY created_at DESC, id DESC LIMIT $1"
+        ));
+        let rows: Vec<JobRow> = sqlx::query_as(sql)
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
         rows.into_iter().map(job).collect()
     }
 

@@ -61,6 +61,7 @@ pub(super) fn facts_of(account: &Account) -> ActorFacts {
     ActorFacts {
         role: account.role,
         identity_verified: account.identity_verified_at.is_some(),
+        payment_verified: account.payment_verified_at.is_some(),
         created_at: account.created_at,
     }
 }
@@ -73,7 +74,6 @@ pub(super) fn reads_only_the_actor(event: &Event) -> bool {
         event.data,
         EventData::MessageSent(_)
             | EventData::ProfileUpdated(_)
-            | EventData::JobPosted(_)
             | EventData::WithdrawalRequested(_)
     )
 }

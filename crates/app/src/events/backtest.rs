@@ -74,6 +74,7 @@ impl App {
                     role: "freelancer".into(),
                     standing: "good".into(),
                     identity_verified: false,
+                    payment_verified: false,
                     age_days: 0,
                     active_warnings: 0,
                 });

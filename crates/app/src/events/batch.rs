@@ -314,6 +314,9 @@ pub(super) async fn decide_group(
                     && let Some(state) = actors.get_mut(actor, now)
                 {
                     state.apply(&change.restrictions, &change.signals);
+                    if let Some(at) = change.payment_verified_at {
+                        state.account.payment_verified_at.get_or_insert(at);
+                    }
                     rows.warned.insert(actor.to_owned());
                 }
             }

@@ -39,6 +39,8 @@ use trustwork_store::{Tx, new_id};
 pub(crate) struct ActorChange {
     pub restrictions: Vec<Restriction>,
     pub signals: Vec<Signal>,
+    /// The account's payment method was accepted now (its clean job posts go live at once).
+    pub payment_verified_at: Option<Timestamp>,
 }
 
 /// An account action the decision took.
@@ -427,6 +429,9 @@ impl App {
         // One actor's events are decided one at a time, so counters and "already in place"
         // checks see the previous event's effects (PostgreSQL reads only committed rows).
         tx.lock_account(&account.id).await?;
+        if let EventData::JobPosted(j) = &event.data {
+            crate::jobs::check_owner_in(tx, &account.id, &j.job_id).await?;
+        }
         let matches = identity::remember(tx, &account.id, &event.data, now).await?;
         banned_matches += matches.banned;
         duplicate_matches += matches.duplicates;
@@ -470,6 +475,25 @@ impl App {
             actions,
         );
         view.review_case_ids = review::open_cases(self, tx, event, &plan, &view, now).await?;
+        let blocked = plan.outcome.verdict == trustwork_core::enforcement::policy::Verdict::Block;
+        let mut payment_verified_at = None;
+        match &event.data {
+            EventData::JobPosted(j) => {
+                // The case ids come in the plan's order.
+                let job_case = plan
+                    .cases
+                    .iter()
+                    .position(|c| c.queue == trustwork_core::review::Queue::JobPosts)
+                    .and_then(|i| view.review_case_ids.get(i))
+                    .map(String::as_str);
+                crate::jobs::record_posted_in(tx, &account, j, blocked, job_case, now).await?;
+            }
+            EventData::PaymentMethodAdded(_) if !blocked => {
+                tx.set_payment_verified(&account.id, now).await?;
+                payment_verified_at = Some(now);
+            }
+            _ => {}
+        }
         tx.insert_decision(&view.stored(&event.actor_id, now)?)
             .await?;
         // Subscribers hear of every decision, in this transaction: sent only if it commits.
@@ -486,6 +510,7 @@ impl App {
             ActorChange {
                 restrictions: applied,
                 signals: plan.signals,
+                payment_verified_at,
             },
         ))
     }

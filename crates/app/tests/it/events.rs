@@ -438,8 +438,17 @@ async fn profiles_and_job_posts_may_not_carry_contact_details() {
         assert_eq!(d.verdict, "allow", "{:?}", d.findings);
         let d = send(&app, "jp1", &event("job.posted", &c.id, json!({"job_id": "j1", "title": "Logo design", "description": "Send samples to hiring@acme-robots.com"}))).await;
         assert_eq!(d.verdict, "block", "{:?}", d.findings);
+        assert_eq!(app.job("j1").await.unwrap().status.as_str(), "rejected");
+        // The refused post left a warning: the client's next post, clean as it is, waits for a
+        // reviewer instead of going live at once.
         let d = send(&app, "jp2", &event("job.posted", &c.id, json!({"job_id": "j2", "title": "Logo design", "description": "A logo for a robotics company; three concepts, two revisions."}))).await;
-        assert_eq!(d.verdict, "allow", "{:?}", d.findings);
+        assert_eq!(d.verdict, "allow_and_review", "{:?}", d.findings);
+        assert_eq!(d.rules, vec!["job_post_review"]);
+        assert_eq!(app.job("j2").await.unwrap().status.as_str(), "pending_review");
+        // Another client may not post over that job id.
+        let other = person(&app, "other@example.com", Role::Client).await;
+        let taken = app.ingest("jp3", &event("job.posted", &other.id, json!({"job_id": "j2", "title": "Mine now", "description": "x"}))).await;
+        assert!(matches!(taken, Err(AppError::Conflict(_))), "{taken:?}");
     })
     .await;
 }

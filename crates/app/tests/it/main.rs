@@ -7,6 +7,7 @@ mod auth;
 mod errors;
 mod events;
 mod identity_story;
+mod jobs;
 mod mail;
 mod nodes;
 mod phone;
@@ -45,19 +46,30 @@ pub fn app(db: Db) -> (App, Arc<FakeClock>) {
     app_with(db, Arc::new(DevMailbox))
 }
 
+/// An account; a client also has a card on file, so that its clean job posts go live at once
+/// (without one they wait for review, see `jobs`).
 pub async fn person(app: &App, email: &str, role: Role) -> Account {
-    app.create_account(
-        &Actor::system("test"),
-        NewAccount {
-            email: email.into(),
-            display_name: email.split('@').next().unwrap_or(email).into(),
-            role,
-            password: "password-123".into(),
-            balance_cents: 50_000,
-        },
-    )
-    .await
-    .unwrap()
+    let account = app
+        .create_account(
+            &Actor::system("test"),
+            NewAccount {
+                email: email.into(),
+                display_name: email.split('@').next().unwrap_or(email).into(),
+                role,
+                password: "password-123".into(),
+                balance_cents: 50_000,
+            },
+        )
+        .await
+        .unwrap();
+    if role == Role::Client {
+        let card = serde_json::json!({
+            "type": "payment_method.added", "occurred_at": "2026-11-21T10:00:00Z",
+            "actor_id": account.id, "data": {"method": "card", "fingerprint": format!("card-{email}")},
+        });
+        app.ingest(&format!("card-{email}"), &card).await.unwrap();
+    }
+    account
 }
 
 pub fn agent_actor(agent: &Account) -> Actor {

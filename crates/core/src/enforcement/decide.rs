@@ -23,6 +23,9 @@ pub struct AccountInput {
     pub role: String,
     pub standing: String,
     pub identity_verified: bool,
+    /// The account has a payment method the marketplace reported and the policy accepted.
+    #[serde(default)]
+    pub payment_verified: bool,
     pub age_days: i64,
     pub active_warnings: i64,
 }
@@ -315,6 +318,7 @@ then = "suspension"
             role: "freelancer".into(),
             standing: "good".into(),
             identity_verified: false,
+            payment_verified: false,
             age_days: 3,
             active_warnings: 0,
         };

@@ -88,6 +88,19 @@ pub struct JobPosted {
     pub job_id: String,
     pub title: String,
     pub description: String,
+    /// `public` (the default), `invite_only` or `private`.
+    #[serde(default)]
+    pub visibility: Option<String>,
+}
+
+impl JobPosted {
+    /// The visibility, checked when the event was read.
+    pub fn visibility(&self) -> crate::marketplace::JobVisibility {
+        self.visibility
+            .as_deref()
+            .and_then(crate::marketplace::JobVisibility::parse)
+            .unwrap_or(crate::marketplace::JobVisibility::Public)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -290,8 +303,17 @@ pub fn parse_event(value: &Value) -> Result<Event, EventError> {
         }
         EventType::JobPosted => {
             let j: JobPosted = typed(d)?;
+            non_empty("data.job_id", &j.job_id)?;
             check_text("data.title", &j.title)?;
             check_text("data.description", &j.description)?;
+            if let Some(v) = &j.visibility
+                && crate::marketplace::JobVisibility::parse(v).is_none()
+            {
+                return Err(EventError::new(
+                    "data.visibility",
+                    "expected public, invite_only or private",
+                ));
+            }
             EventData::JobPosted(j)
         }
         EventType::ProposalSubmitted => {

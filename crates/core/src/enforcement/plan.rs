@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 pub struct ActorFacts {
     pub role: Role,
     pub identity_verified: bool,
+    pub payment_verified: bool,
     pub created_at: Timestamp,
 }
 
@@ -122,6 +123,7 @@ pub fn account_input(
         role: actor.role.as_str().to_owned(),
         standing: standing::standing(restrictions, now).as_str().to_owned(),
         identity_verified: actor.identity_verified,
+        payment_verified: actor.payment_verified,
         age_days: (now.millis() - actor.created_at.millis()) / DAY_MS,
         active_warnings: i64::try_from(
             restrictions
@@ -372,6 +374,7 @@ days = 14
             actor: ActorFacts {
                 role,
                 identity_verified: false,
+                payment_verified: false,
                 created_at: Timestamp(0),
             },
             restrictions,

@@ -27,6 +27,7 @@ pub async fn account(db: &Db, email: &str, role: Role) -> Account {
         role,
         password_hash: "$argon2id$stub".into(),
         identity_verified_at: None,
+        payment_verified_at: None,
         balance_cents: 10_000,
         created_at: Timestamp(1_000),
     };

@@ -1,8 +1,10 @@
 use crate::account;
-use trustwork_core::marketplace::{ContractStatus, JobStatus, ProposalStatus, WithdrawalStatus};
+use trustwork_core::marketplace::{
+    ContractStatus, JobReviewDecision, JobStatus, JobVisibility, ProposalStatus, WithdrawalStatus,
+};
 use trustwork_core::{Role, Timestamp};
 use trustwork_store::StoreError;
-use trustwork_store::marketplace::{Contract, JobPost, Proposal, Withdrawal};
+use trustwork_store::marketplace::{Contract, JobPost, JobReview, Proposal, Withdrawal};
 use trustwork_store::testing::each_backend;
 
 #[tokio::test]
@@ -16,14 +18,56 @@ async fn jobs_proposals_contracts_and_withdrawals() {
             title: "Build a landing page".into(),
             description: "One page, responsive.".into(),
             status: JobStatus::Open,
+            visibility: JobVisibility::Public,
             created_at: Timestamp(1),
+            review: JobReview::default(),
         };
         let mut closed = job.clone();
         closed.id = "job_2".into();
         closed.status = JobStatus::Closed;
+        // Neither a private post nor one in review is listed.
+        let mut private = job.clone();
+        private.id = "job_3".into();
+        private.visibility = JobVisibility::Private;
+        let mut pending = job.clone();
+        pending.id = "job_4".into();
+        pending.status = JobStatus::PendingReview;
+        pending.review.case_id = Some("rvc_1".into());
         let mut tx = db.begin().await.unwrap();
-        tx.insert_job_post(&job).await.unwrap();
-        tx.insert_job_post(&closed).await.unwrap();
+        for j in [&job, &closed, &private, &pending] {
+            tx.insert_job_post(j).await.unwrap();
+        }
+        assert_eq!(tx.job_post("job_4").await.unwrap(), pending);
+        // The review's decision is kept with the post, once.
+        assert!(
+            tx.decide_job_review(
+                "job_4",
+                JobReviewDecision::RequestChanges,
+                "acc_agent",
+                "add a budget",
+                Timestamp(5)
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            !tx.decide_job_review(
+                "job_4",
+                JobReviewDecision::Approve,
+                "acc_agent",
+                "",
+                Timestamp(6)
+            )
+            .await
+            .unwrap()
+        );
+        let reviewed = tx.job_post("job_4").await.unwrap();
+        assert_eq!(reviewed.status, JobStatus::Rejected);
+        assert_eq!(
+            reviewed.review.decision,
+            Some(JobReviewDecision::RequestChanges)
+        );
+        assert_eq!(reviewed.review.note.as_deref(), Some("add a budget"));
         assert_eq!(tx.job_post("job_1").await.unwrap(), job);
         assert!(matches!(
             tx.job_post("job_x").await,

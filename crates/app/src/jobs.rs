@@ -1,0 +1,187 @@
+//! Job posts and their review (seed 004: every job post reviewed within 30 minutes, around the
+//! clock). The policy decides each `job.posted`: refused, sent to the `job_posts` queue, or
+//! approved at once (a clean post from a client who can pay and has no record). Agents approve,
+//! reject with a reason, or ask for changes; the client is told why, and subscribers hear
+//! `job_post.reviewed`.
+
+use crate::audit::Change;
+use crate::{App, AppError, AppResult, notices};
+use trustwork_core::enforcement::event::JobPosted;
+use trustwork_core::marketplace::{JobReviewDecision, JobStatus, job_status_after_decision};
+use trustwork_core::review::Resolution;
+use trustwork_core::{Actor, Timestamp};
+use trustwork_store::Tx;
+use trustwork_store::accounts::Account;
+use trustwork_store::marketplace::{JobPost, JobReview};
+use trustwork_store::review::CaseResolution;
+
+/// A job id belongs to the client who first posted it: another account may not post over it.
+pub(crate) async fn check_owner_in(tx: &mut Tx, client_id: &str, job_id: &str) -> AppResult<()> {
+    match tx.find_job_post(job_id).await? {
+        Some(job) if job.client_id != client_id => Err(AppError::Conflict(format!(
+            "job post {job_id} belongs to another client"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Records what the decision on a `job.posted` made of the post, inside the event's transaction.
+pub(crate) async fn record_posted_in(
+    tx: &mut Tx,
+    client: &Account,
+    posted: &JobPosted,
+    blocked: bool,
+    review_case_id: Option<&str>,
+    now: Timestamp,
+) -> AppResult<JobPost> {
+    let job = JobPost {
+        id: posted.job_id.clone(),
+        client_id: client.id.clone(),
+        title: posted.title.clone(),
+        description: posted.description.clone(),
+        status: job_status_after_decision(blocked, review_case_id.is_some()),
+        visibility: posted.visibility(),
+        created_at: now,
+        review: JobReview {
+            case_id: review_case_id.map(str::to_owned),
+            ..JobReview::default()
+        },
+    };
+    match tx.find_job_post(&job.id).await? {
+        Some(_) => tx.repost_job(&job, now).await?,
+        None => tx.insert_job_post(&job).await?,
+    }
+    Ok(job)
+}
+
+fn job_json(j: &JobPost) -> serde_json::Value {
+    serde_json::json!({
+        "id": j.id,
+        "client_id": j.client_id,
+        "status": j.status.as_str(),
+        "visibility": j.visibility.as_str(),
+        "review": {
+            "case_id": j.review.case_id,
+            "decision": j.review.decision.map(|d| d.as_str()),
+            "note": j.review.note,
+            "reviewed_at": j.review.reviewed_at.map(|t| t.to_rfc3339()),
+        },
+    })
+}
+
+impl App {
+    pub async fn job(&self, id: &str) -> AppResult<JobPost> {
+        let mut tx = self.db().read().await?;
+        Ok(tx.job_post(id).await?)
+    }
+
+    /// An agent's decision on a post waiting for review. A reason is required to reject or to
+    /// ask for changes (the client reads it); the post's review case is resolved with it.
+    pub async fn review_job(
+        &self,
+        agent_id: &str,
+        job_id: &str,
+        decision: JobReviewDecision,
+        note: &str,
+    ) -> AppResult<JobPost> {
+        let note = note.trim();
+        if decision != JobReviewDecision::Approve && note.is_empty() {
+            return Err(AppError::invalid(
+                "note",
+                "tell the client what is wrong with the post (they read this)",
+            ));
+        }
+        if note.chars().count() > 2_000 {
+            return Err(AppError::invalid("note", "at most 2,000 characters"));
+        }
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let agent = tx.account(agent_id).await?;
+        if !agent.role.may_enforce() {
+            return Err(AppError::Forbidden(
+                "only trust & safety agents review job posts".into(),
+            ));
+        }
+        let job = tx.job_post(job_id).await?;
+        if job.status != JobStatus::PendingReview {
+            return Err(AppError::Conflict(format!(
+                "job post {job_id} is {}, not waiting for review",
+                job.status.as_str()
+            )));
+        }
+        if !tx
+            .decide_job_review(job_id, decision, agent_id, note, now)
+            .await?
+        {
+            return Err(AppError::Conflict(
+                "another agent reviewed this post a moment ago; reload".into(),
+            ));
+        }
+        if let Some(case_id) = &job.review.case_id {
+            let case = tx.review_case(case_id).await?;
+            if case.status == trustwork_core::review::CaseStatus::Open {
+                // The decision takes the case (unless another agent holds it right now).
+                let claim_until = now.plus_millis(self.policy().review.claim_ttl_ms);
+                if tx
+                    .claim_review_case(case_id, agent_id, now, claim_until)
+                    .await?
+                    .is_none()
+                {
+                    return Err(AppError::Conflict(
+                        "another agent is reviewing this post right now".into(),
+                    ));
+                }
+                tx.resolve_review_case(
+                    case_id,
+                    &CaseResolution {
+                        resolution: match decision {
+                            JobReviewDecision::Reject => Resolution::Upheld,
+                            _ => Resolution::Dismissed,
+                        },
+                        action: None,
+                        restriction_id: None,
+                        agent_id,
+                        note: if note.is_empty() {
+                            decision.as_str()
+                        } else {
+                            note
+                        },
+                        at: now,
+                    },
+                )
+                .await?;
+            }
+        }
+        let reviewed = tx.job_post(job_id).await?;
+        tx.append_audit(
+            &Change {
+                actor: &Actor::Account(agent_id.to_owned()),
+                account_id: Some(&job.client_id),
+                action: "job_post.reviewed",
+                entity_type: "job_post",
+                entity_id: job_id,
+                reason: &format!("{}: {note}", decision.as_str()),
+                before: Some(serde_json::json!({"status": job.status.as_str()})),
+                after: Some(serde_json::json!({"status": reviewed.status.as_str()})),
+            }
+            .record(now),
+        )
+        .await?;
+        if decision != JobReviewDecision::Approve {
+            let client = tx.account(&job.client_id).await?;
+            let (subject, body) = notices::job_review_email(self, &job.title, decision, note);
+            notices::queue(self, &mut tx, &client, subject, body, now).await?;
+        }
+        crate::webhooks::enqueue_webhooks_in(
+            self,
+            &mut tx,
+            "job_post.reviewed",
+            job_json(&reviewed),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake_outbox();
+        Ok(reviewed)
+    }
+}
