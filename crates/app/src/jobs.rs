@@ -70,6 +70,13 @@ fn job_json(j: &JobPost) -> serde_json::Value {
 }
 
 impl App {
+    /// Each review queue with open cases: how many, the oldest's age, how many are overdue.
+    pub async fn review_queue_stats(&self) -> AppResult<Vec<trustwork_store::review::QueueStats>> {
+        let now = self.now();
+        let mut tx = self.db().read().await?;
+        Ok(tx.open_case_stats(now).await?)
+    }
+
     pub async fn job(&self, id: &str) -> AppResult<JobPost> {
         let mut tx = self.db().read().await?;
         Ok(tx.job_post(id).await?)

@@ -43,7 +43,8 @@ pub mod records {
     pub use trustwork_store::live_verification::{
         ChatMessage, Evidence, Question, VerificationCall, VerificationSession,
     };
-    pub use trustwork_store::marketplace::{Contract, Proposal, Withdrawal};
+    pub use trustwork_store::marketplace::{Contract, JobPost, JobReview, Proposal, Withdrawal};
+    pub use trustwork_store::review::QueueStats;
     pub use trustwork_store::timers::{Backlog, Timer};
     pub use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};
 }

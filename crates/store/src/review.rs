@@ -90,6 +90,15 @@ pub struct CaseFilter {
 }
 
 /// How a case ends, as [`Tx::resolve_review_case`] records it.
+/// A queue's open cases at a glance (for `/metrics`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueStats {
+    pub queue: Queue,
+    pub open: i64,
+    pub oldest_opened_at: Timestamp,
+    pub breached: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct CaseResolution<'a> {
     pub resolution: Resolution,
@@ -209,6 +218,28 @@ impl Tx {
             q = q.bind(status.as_str());
         }
         cases(q.bind(filter.limit).fetch_all(self.conn()).await?)
+    }
+
+    /// Per queue with open cases: how many, when the oldest opened, how many are past their SLA.
+    pub async fn open_case_stats(&mut self, now: Timestamp) -> Result<Vec<QueueStats>> {
+        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT queue, COUNT(*), MIN(created_at), SUM(CASE WHEN sla_due_at <= $1 THEN 1 ELSE 0 END) \
+             FROM review_cases WHERE status = 'open' GROUP BY queue ORDER BY queue",
+        )
+        .bind(now.millis())
+        .fetch_all(self.conn())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(queue, open, oldest, breached)| {
+                Some(QueueStats {
+                    queue: Queue::parse(&queue)?,
+                    open,
+                    oldest_opened_at: Timestamp(oldest),
+                    breached,
+                })
+            })
+            .collect())
     }
 
     /// Every case about the account, newest first.

@@ -104,7 +104,53 @@ pub async fn metrics(State(state): State<WebState>, headers: HeaderMap) -> Respo
         Err(e) => tracing::warn!(error = %e.detail(), "cannot read the backlog for /metrics"),
     }
     verification_gauges(&state, &mut text).await;
+    review_queue_gauges(&state, &mut text).await;
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+/// Every review queue (job posts among them): open cases, the oldest one's age, and how many
+/// are past their SLA. Queues with nothing open answer 0.
+async fn review_queue_gauges(state: &WebState, text: &mut String) {
+    let stats = match state.app.review_queue_stats().await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e.detail(), "cannot read the review queues for /metrics");
+            return;
+        }
+    };
+    let now = state.app.now();
+    let of = |q: trustwork_core::review::Queue| stats.iter().find(|s| s.queue == q);
+    for (name, help, value) in [
+        (
+            "trustwork_review_open_cases",
+            "Open review cases per queue.",
+            &(|s: Option<&trustwork_app::records::QueueStats>| s.map_or(0.0, |s| s.open as f64))
+                as &dyn Fn(Option<&trustwork_app::records::QueueStats>) -> f64,
+        ),
+        (
+            "trustwork_review_oldest_open_seconds",
+            "Age of the oldest open case per queue.",
+            &|s: Option<&trustwork_app::records::QueueStats>| {
+                s.map_or(0.0, |s| {
+                    (now.millis() - s.oldest_opened_at.millis()).max(0) as f64 / 1000.0
+                })
+            },
+        ),
+        (
+            "trustwork_review_sla_breached",
+            "Open cases past their SLA per queue.",
+            &|s: Option<&trustwork_app::records::QueueStats>| s.map_or(0.0, |s| s.breached as f64),
+        ),
+    ] {
+        text.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n"));
+        for q in trustwork_core::review::Queue::ALL {
+            text.push_str(&format!(
+                "{name}{{queue=\"{}\"}} {}\n",
+                q.as_str(),
+                value(of(q))
+            ));
+        }
+    }
 }
 
 /// The verification queue: who waits and for how long, agents available, and the

@@ -7,6 +7,7 @@ mod body;
 mod clock;
 mod dto;
 mod events;
+mod jobs;
 mod phone;
 mod review;
 mod verification;
@@ -102,6 +103,8 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         )
         .route("/api/v1/accounts/{id}/audit", get(accounts::audit))
         .route("/api/v1/freelancers", get(accounts::search_freelancers))
+        .route("/api/v1/jobs/{id}", get(jobs::get_job))
+        .route("/api/v1/jobs/{id}/review", post(jobs::review))
         .route(
             "/api/v1/webhooks",
             get(webhooks::list).post(webhooks::create),

@@ -286,6 +286,19 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             maria.clone(),
         ),
         (
+            op(Method::GET, "/api/v1/jobs/{id}", read, None),
+            f.job.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/jobs/{id}/review",
+                write,
+                Some(json!({"agent_id": f.d.agent, "decision": "approve"})),
+            ),
+            f.job.clone(),
+        ),
+        (
             op(Method::GET, "/api/v1/accounts/{id}/proposals", read, None),
             maria.clone(),
         ),
@@ -577,9 +590,9 @@ async fn unknown_ids_are_404_on_every_route() {
             );
             checked += 1;
         }
-        // With the 5 review routes, the decision route, 3 phone routes and 9 of live
-        // verification.
-        assert_eq!(checked, 36);
+        // With the 5 review routes, the decision route, 3 phone routes, 9 of live
+        // verification and 2 of job posts.
+        assert_eq!(checked, 38);
 
         // Ids inside a body are looked up too.
         let message = api
@@ -1078,8 +1091,8 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let admin = f.d.admin.as_str();
         let before = f.snapshot(&api).await;
         let routes = bodies(&f);
-        // With the 5 review bodies, 2 phone bodies and the question mark.
-        assert_eq!(routes.len(), 16);
+        // With the 5 review bodies, 2 phone bodies, the question mark and the job review.
+        assert_eq!(routes.len(), 17);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

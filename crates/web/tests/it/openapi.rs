@@ -537,6 +537,7 @@ async fn answers_match_the_documented_statuses_and_schemas() {
     )
     .await;
     live_verification_operations(&c, &d, &case_id).await;
+    job_review_operations(&c, &d).await;
     c.call(
         post.clone(),
         "/api/v1/verification-cases/{id}/outcome",
@@ -1271,4 +1272,59 @@ async fn live_verification_operations(
     )
     .await
     .expect(422);
+}
+
+/// A post waiting for review, read and decided.
+async fn job_review_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
+    let admin = Some(d.admin.as_str());
+    let event = json!({
+        "type": "job.posted", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": d.li,
+        "data": {"job_id": "job_oa", "title": "Subtitles", "description": "Subtitle a 10-minute video."},
+    });
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/events")
+        .header(
+            axum::http::header::AUTHORIZATION,
+            format!("Bearer {}", d.admin),
+        )
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .header("idempotency-key", "oa-job")
+        .body(axum::body::Body::from(event.to_string()))
+        .unwrap();
+    assert_eq!(c.api.send(request).await.status.as_u16(), 200);
+    let job = "/api/v1/jobs/{id}";
+    let pending = c.call(Method::GET, job, "job_oa", admin, None).await.ok();
+    assert_eq!(pending["status"], "pending_review");
+    c.call(Method::GET, job, "job_none", admin, None)
+        .await
+        .expect(404);
+    let review = "/api/v1/jobs/{id}/review";
+    c.call(
+        Method::POST,
+        review,
+        "job_oa",
+        admin,
+        Some(json!({"agent_id": d.agent, "decision": "later"})),
+    )
+    .await
+    .expect(422);
+    c.call(
+        Method::POST,
+        review,
+        "job_oa",
+        admin,
+        Some(json!({"agent_id": d.agent, "decision": "approve"})),
+    )
+    .await
+    .ok();
+    c.call(
+        Method::POST,
+        review,
+        "job_oa",
+        admin,
+        Some(json!({"agent_id": d.agent, "decision": "approve"})),
+    )
+    .await
+    .expect(409);
 }
