@@ -69,7 +69,76 @@ fn job_json(j: &JobPost) -> serde_json::Value {
     })
 }
 
+/// Overdue cases handled per sweep; the next sweep takes the rest.
+const ESCALATION_BATCH: i64 = 50;
+
 impl App {
+    /// Tells the admins of every open review case that passed its SLA (once per case): the
+    /// seed's 30-minute job review, and every other queue's. Run by the timer runner; answers
+    /// how many cases were escalated.
+    pub async fn escalate_breached_reviews(&self) -> AppResult<usize> {
+        let now = self.now();
+        let mut read = self.db().read().await?;
+        if read.breached_unescalated(now, 1).await?.is_empty() {
+            return Ok(0);
+        }
+        drop(read);
+        let mut tx = self.db().begin().await?;
+        let due = tx.breached_unescalated(now, ESCALATION_BATCH).await?;
+        let admins = tx
+            .accounts_with_role(trustwork_core::Role::Admin, 20)
+            .await?;
+        let url = self.config().public_url.trim_end_matches('/').to_owned();
+        let mut escalated = 0;
+        for case in &due {
+            if !tx.mark_escalated(&case.id, now).await? {
+                continue;
+            }
+            escalated += 1;
+            let late_minutes = (now.millis() - case.sla_due_at.millis()) / 60_000;
+            for admin in &admins {
+                notices::queue(
+                    self,
+                    &mut tx,
+                    admin,
+                    format!("Review overdue: {} case in {}", case.entity_type.as_str().replace('_', " "), case.queue.as_str()),
+                    format!(
+                        "A {} case in the {} queue passed its deadline ({}, {late_minutes} min ago) and nobody has decided it.\n\nOpen it: {url}/review/{}",
+                        case.entity_type.as_str().replace('_', " "),
+                        case.queue.as_str(),
+                        case.sla_due_at.to_human(),
+                        case.id
+                    ),
+                    now,
+                )
+                .await?;
+            }
+            tx.append_audit(
+                &Change {
+                    actor: &Actor::system("review_sla"),
+                    account_id: Some(&case.subject_account_id),
+                    action: "review.sla_breached",
+                    entity_type: "review_case",
+                    entity_id: &case.id,
+                    reason: &format!(
+                        "{} queue: due {}",
+                        case.queue.as_str(),
+                        case.sla_due_at.to_rfc3339()
+                    ),
+                    before: None,
+                    after: None,
+                }
+                .record(now),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        if escalated > 0 {
+            self.wake_outbox();
+        }
+        Ok(escalated)
+    }
+
     /// Each review queue with open cases: how many, the oldest's age, how many are overdue.
     pub async fn review_queue_stats(&self) -> AppResult<Vec<trustwork_store::review::QueueStats>> {
         let now = self.now();

@@ -214,6 +214,9 @@ impl App {
                     tracing::warn!(error = %e.detail(), "pruning the counters");
                 }
             }
+            if let Err(e) = self.escalate_breached_reviews().await {
+                tracing::warn!(error = %e.detail(), "escalating overdue reviews");
+            }
             loop {
                 match self.fire_one_timer().await {
                     Ok(true) => continue,
@@ -274,6 +277,7 @@ impl App {
         tx.commit().await?;
         // Fire what is due now, so the caller sees the effects when this returns.
         while self.fire_one_timer().await? {}
+        self.escalate_breached_reviews().await?;
         self.wake_timers();
         Ok(now)
     }

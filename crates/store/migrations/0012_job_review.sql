@@ -12,3 +12,7 @@ CREATE INDEX job_posts_by_status ON job_posts (status, created_at);
 CREATE INDEX job_posts_by_client ON job_posts (client_id);
 
 ALTER TABLE accounts ADD COLUMN payment_verified_at BIGINT;
+
+-- When an open review case passed its SLA and the admins were told (once).
+ALTER TABLE review_cases ADD COLUMN escalated_at BIGINT;
+CREATE INDEX review_cases_to_escalate ON review_cases (status, escalated_at, sla_due_at);

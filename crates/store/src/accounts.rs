@@ -261,6 +261,19 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Accounts with a role (the admins to tell of an overdue queue), oldest first.
+    pub async fn accounts_with_role(&mut self, role: Role, limit: i64) -> Result<Vec<Account>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM accounts WHERE role = $1 ORDER BY created_at, id LIMIT $2"
+        ));
+        let rows: Vec<AccountRow> = sqlx::query_as(sql)
+            .bind(role.as_str())
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        rows.into_iter().map(Account::try_from).collect()
+    }
+
     pub async fn count_accounts(&mut self) -> Result<i64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
             .fetch_one(self.conn())

@@ -220,6 +220,38 @@ impl Tx {
         cases(q.bind(filter.limit).fetch_all(self.conn()).await?)
     }
 
+    /// Open cases past their SLA whose admins have not been told yet, the longest overdue
+    /// first.
+    pub async fn breached_unescalated(
+        &mut self,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<ReviewCase>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM review_cases WHERE status = 'open' AND escalated_at IS NULL AND sla_due_at <= $1 \
+             ORDER BY sla_due_at, id LIMIT $2"
+        ));
+        cases(
+            sqlx::query_as::<_, CaseRow>(sql)
+                .bind(now.millis())
+                .bind(limit)
+                .fetch_all(self.conn())
+                .await?,
+        )
+    }
+
+    /// Marks a case escalated; false when another node did it first.
+    pub async fn mark_escalated(&mut self, id: &str, now: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE review_cases SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL",
+        )
+        .bind(now.millis())
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Per queue with open cases: how many, when the oldest opened, how many are past their SLA.
     pub async fn open_case_stats(&mut self, now: Timestamp) -> Result<Vec<QueueStats>> {
         let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(

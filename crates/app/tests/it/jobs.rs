@@ -125,8 +125,23 @@ async fn job_posts_wait_for_review_against_a_thirty_minute_clock() {
         assert_eq!(sla_of(&app, &second_case).await, SlaState::Ok);
         clock.set(START.plus_millis(25 * MINUTE_MS));
         assert_eq!(sla_of(&app, &second_case).await, SlaState::DueSoon);
+        let admin = person(&app, "admin@example.com", Role::Admin).await;
+        assert_eq!(app.escalate_breached_reviews().await.unwrap(), 0);
         clock.set(START.plus_millis(31 * MINUTE_MS));
         assert_eq!(sla_of(&app, &second_case).await, SlaState::Breached);
+        // The breach is escalated to the admins, once.
+        assert_eq!(app.escalate_breached_reviews().await.unwrap(), 1);
+        assert_eq!(app.escalate_breached_reviews().await.unwrap(), 0);
+        let told = app.mailbox(None).await.unwrap();
+        assert!(
+            told.iter().any(|m| m.recipient == admin.email
+                && m.subject.contains("Review overdue")
+                && m.body.contains(&second_case)),
+            "{:?}",
+            told.iter()
+                .map(|m| (&m.recipient, &m.subject))
+                .collect::<Vec<_>>()
+        );
 
         // A rejection needs a reason, which the client is emailed.
         assert!(matches!(

@@ -120,6 +120,7 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/review/{id}/claim", post(review::claim))
         .route("/review/{id}/release", post(review::release))
         .route("/review/{id}/resolve", post(review::resolve))
+        .route("/review/{id}/job", post(review::decide_job))
         .route("/appeals", get(review::appeals))
         .route("/appeals/{id}/decision", post(review::decide))
         .route("/restrictions/{id}/appeal", post(review::file_appeal))

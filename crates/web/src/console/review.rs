@@ -201,6 +201,8 @@ struct CasePage {
     default_reason: &'static str,
     reason_codes: Vec<super::views::ReasonOption>,
     note: String,
+    /// The job post, when the case is a job post's review.
+    job_id: Option<String>,
 }
 
 pub async fn case_page(
@@ -248,6 +250,8 @@ pub async fn case_page(
     let title = format!("Case {}", d.case.id);
     let page = CasePage {
         layout: Layout::new(&s, &viewer, "/review", &title, flash).await,
+        job_id: (d.case.queue == trustwork_core::review::Queue::JobPosts)
+            .then(|| d.case.entity_id.clone()),
         open: d.case.status == trustwork_core::review::CaseStatus::Open,
         mine: d.case.holder(now) == Some(viewer.id()),
         content_html: highlight(&d.case.content, &d.case.explanation_json),
@@ -591,4 +595,63 @@ mod tests {
             "café pay"
         );
     }
+}
+
+#[derive(Deserialize)]
+pub struct JobDecisionForm {
+    csrf: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /review/{id}/job`: approve, reject or send back the job post this case reviews.
+pub async fn decide_job(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ConsoleForm(f): ConsoleForm<JobDecisionForm>,
+) -> Response {
+    if let Err(r) = viewer
+        .require(ENFORCERS)
+        .and_then(|()| viewer.check_csrf(&f.csrf))
+    {
+        return r;
+    }
+    let here = format!("/review/{id}");
+    let case = match s.app.review_case(&id).await {
+        Ok(c) if c.case.queue == trustwork_core::review::Queue::JobPosts => c.case,
+        Ok(_) => {
+            return super::layout::error_page(
+                axum::http::StatusCode::NOT_FOUND,
+                "This case is not a job post's review.",
+            );
+        }
+        Err(e) => return app_error(&e),
+    };
+    let Some(decision) = trustwork_core::marketplace::JobReviewDecision::parse(&f.decision) else {
+        return after_post(
+            &s,
+            &viewer,
+            &here,
+            Err(trustwork_app::AppError::invalid(
+                "decision",
+                "choose approve, ask for changes or reject",
+            )),
+            super::views::member_error,
+        );
+    };
+    let result = s
+        .app
+        .review_job(viewer.id(), &case.entity_id, decision, &f.note)
+        .await
+        .map(|j| {
+            format!(
+                "Job post {}: {}.",
+                j.title,
+                j.status.as_str().replace('_', " ")
+            )
+        });
+    after_post(&s, &viewer, &here, result, super::views::member_error)
 }

@@ -667,3 +667,39 @@ async fn a_member_verifies_a_phone_number_from_settings() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_agent_decides_a_job_post_from_its_review_case() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let d = api.seed().await;
+        // Li (no card on file) posts through the marketplace's events: it waits for review.
+        let (decision, _) = api
+            .app
+            .ingest(
+                "job-li",
+                &serde_json::json!({
+                    "type": "job.posted", "occurred_at": api.app.now().to_rfc3339(), "actor_id": d.li,
+                    "data": {"job_id": "job_li", "title": "Subtitles", "description": "Subtitle a 10-minute video."},
+                }),
+            )
+            .await
+            .unwrap();
+        let case_id = decision.review_case_ids[0].clone();
+        let agent = sign_in(&api, "agent@trustwork.demo").await;
+        let page = get(&api, Some(&agent.cookie), &format!("/review/{case_id}")).await.text();
+        assert!(page.contains("id=\"job-review\"") && page.contains("not listed until you approve"), "{page}");
+        // Asking for changes without saying which is refused in words, and nothing changes.
+        let r = post_form(&api, Some(&agent.cookie), &format!("/review/{case_id}/job"), &format!("decision=request_changes&note=&csrf={}", agent.csrf)).await;
+        let shown = get(&api, Some(&agent.cookie), &location(&r)).await.text();
+        assert!(shown.contains("Tell the client what is wrong"), "{shown}");
+        assert_eq!(api.app.job("job_li").await.unwrap().status.as_str(), "pending_review");
+        // Approved: listed.
+        let r = post_form(&api, Some(&agent.cookie), &format!("/review/{case_id}/job"), &format!("decision=approve&note=&csrf={}", agent.csrf)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let shown = get(&api, Some(&agent.cookie), &location(&r)).await.text();
+        assert!(shown.contains("Job post Subtitles: open.") && shown.contains("This job post was decided."), "{shown}");
+        assert!(api.app.open_jobs().await.unwrap().iter().any(|j| j.id == "job_li"));
+    })
+    .await;
+}
