@@ -362,6 +362,65 @@ impl App {
         Ok(case)
     }
 
+    /// What a member flagged, newest first, with the outcome once decided.
+    pub async fn flags_by(
+        &self,
+        reporter_id: &str,
+    ) -> AppResult<Vec<trustwork_core::review::Flag>> {
+        let mut tx = self.db().read().await?;
+        Ok(tx.flags_by_reporter(reporter_id, 50).await?)
+    }
+
+    /// A member flags a job post or a profile from the console: what is flagged and whose it
+    /// is come from the records, not from the form.
+    pub async fn flag_from_console(
+        &self,
+        reporter_id: &str,
+        target_type: &str,
+        target_id: &str,
+        reason: &str,
+        note: &str,
+    ) -> AppResult<ReviewCase> {
+        let (owner, content) = {
+            let mut tx = self.db().read().await?;
+            match target_type {
+                "job_post" => {
+                    let job = tx.job_post(target_id).await?;
+                    (
+                        job.client_id,
+                        format!("{}\n\n{}", job.title, job.description),
+                    )
+                }
+                "profile" => {
+                    let account = tx.account(target_id).await?;
+                    if account.role != trustwork_core::Role::Freelancer {
+                        return Err(AppError::NotFound {
+                            entity: "profile",
+                            id: target_id.to_owned(),
+                        });
+                    }
+                    (account.id, account.display_name)
+                }
+                _ => {
+                    return Err(AppError::invalid(
+                        "target_type",
+                        "a job post or a profile can be flagged here",
+                    ));
+                }
+            }
+        };
+        self.flag(FlagRequest {
+            reporter_id: reporter_id.to_owned(),
+            target_type: target_type.to_owned(),
+            target_id: target_id.to_owned(),
+            target_account_id: owner,
+            reason: reason.to_owned(),
+            note: note.trim().to_owned(),
+            content,
+        })
+        .await
+    }
+
     pub async fn flag(&self, f: FlagRequest) -> AppResult<ReviewCase> {
         let now = self.now();
         let mut tx = self.db().begin().await?;

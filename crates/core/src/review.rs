@@ -510,6 +510,19 @@ impl FlagReason {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == text)
     }
+
+    /// In a member's words, for the "Flag as inappropriate" list.
+    pub const fn label(self) -> &'static str {
+        match self {
+            FlagReason::Inappropriate => "Inappropriate or offensive",
+            FlagReason::Spam => "Spam or a copy of another post",
+            FlagReason::Harassment => "Harassment or threats",
+            FlagReason::OffPlatformPayment => "Asks for payment outside the platform",
+            FlagReason::ContactInfo => "Shares contact details to move off the platform",
+            FlagReason::Scam => "A scam or fraud",
+            FlagReason::Other => "Something else",
+        }
+    }
 }
 
 /// A user's report.

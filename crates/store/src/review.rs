@@ -489,6 +489,19 @@ impl Tx {
         rows.into_iter().map(Flag::try_from).collect()
     }
 
+    /// A reporter's flags, newest first (what they see of their reports).
+    pub async fn flags_by_reporter(&mut self, reporter_id: &str, limit: i64) -> Result<Vec<Flag>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {FLAG_COLUMNS} FROM flags WHERE reporter_account_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        ));
+        let rows: Vec<FlagRow> = sqlx::query_as(sql)
+            .bind(reporter_id)
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        rows.into_iter().map(Flag::try_from).collect()
+    }
+
     pub async fn reporter_record(&mut self, reporter_id: &str) -> Result<ReporterRecord> {
         let count = |outcome: &'static str| {
             sqlx::query_scalar::<_, i64>(

@@ -264,6 +264,15 @@ struct StatsPage {
     top_rated: String,
     top_rated_ok: bool,
     appeals: Vec<super::review::StatsAppeal>,
+    /// What the member flagged and what came of it.
+    reports: Vec<ReportRow>,
+}
+
+struct ReportRow {
+    what: &'static str,
+    reason: &'static str,
+    sent: String,
+    status: &'static str,
 }
 
 pub async fn stats(
@@ -317,6 +326,34 @@ pub async fn stats(
         top_rated_ok: o.top_rated.is_eligible(),
         top_rated,
         appeals: super::review::stats_appeals(&s, &o.restrictions).await,
+        reports: s
+            .app
+            .flags_by(viewer.id())
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|f| ReportRow {
+                what: match f.target_type {
+                    trustwork_core::review::EntityType::JobPost => "A job post",
+                    trustwork_core::review::EntityType::Profile => "A profile",
+                    trustwork_core::review::EntityType::Message => "A message",
+                    trustwork_core::review::EntityType::Proposal => "A proposal",
+                    trustwork_core::review::EntityType::Feedback => "Feedback",
+                    trustwork_core::review::EntityType::Account => "An account",
+                },
+                reason: f.reason.label(),
+                sent: f.created_at.to_human(),
+                status: match f.outcome {
+                    None => "Received; we are looking at it",
+                    Some(trustwork_core::review::FlagOutcome::Upheld) => {
+                        "We looked at it and took action. Thank you"
+                    }
+                    Some(trustwork_core::review::FlagOutcome::Dismissed) => {
+                        "We looked at it and found no violation"
+                    }
+                },
+            })
+            .collect(),
     };
     render(&page)
 }
@@ -376,6 +413,7 @@ struct JobView {
 struct JobsPage {
     layout: Layout,
     jobs: Vec<JobView>,
+    flag_reasons: Vec<(&'static str, &'static str)>,
 }
 
 pub async fn jobs(
@@ -412,6 +450,7 @@ async fn jobs_page(
         .map(|(c, p)| super::views::denial_text(*c, &p.reasons));
     let page = JobsPage {
         layout: Layout::new(s, viewer, "/jobs", "Find work", flash).await,
+        flag_reasons: flag_reasons(),
         jobs: jobs
             .iter()
             .map(|j| {
@@ -555,8 +594,17 @@ pub struct SearchQuery {
 }
 
 struct FreelancerResult {
+    id: String,
     name: String,
     verified: bool,
+}
+
+/// The "Flag as inappropriate" list: (code, words).
+fn flag_reasons() -> Vec<(&'static str, &'static str)> {
+    trustwork_core::review::FlagReason::ALL
+        .into_iter()
+        .map(|r| (r.as_str(), r.label()))
+        .collect()
 }
 
 #[derive(Template)]
@@ -565,12 +613,14 @@ struct FreelancersPage {
     layout: Layout,
     query: String,
     results: Vec<FreelancerResult>,
+    flag_reasons: Vec<(&'static str, &'static str)>,
 }
 
 pub async fn find_freelancers(
     State(s): State<WebState>,
     viewer: Viewer,
     Query(q): Query<SearchQuery>,
+    Query(flash): Query<Flash>,
 ) -> Response {
     if let Err(r) = viewer.require(&[Role::Client, Role::Admin]) {
         return r;
@@ -580,18 +630,13 @@ pub async fn find_freelancers(
         Err(e) => return app_error(&e),
     };
     let page = FreelancersPage {
-        layout: Layout::new(
-            &s,
-            &viewer,
-            "/freelancers",
-            "Find freelancers",
-            Flash::default(),
-        )
-        .await,
+        layout: Layout::new(&s, &viewer, "/freelancers", "Find freelancers", flash).await,
         query: q.q,
+        flag_reasons: flag_reasons(),
         results: found
             .iter()
             .map(|a| FreelancerResult {
+                id: a.id.clone(),
                 name: a.display_name.clone(),
                 verified: a.identity_verified_at.is_some(),
             })

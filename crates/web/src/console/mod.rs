@@ -7,6 +7,7 @@
 
 mod admin;
 mod agent;
+mod flags;
 mod forms;
 mod layout;
 mod login;
@@ -95,6 +96,7 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         )
         .route("/settings/phone/{id}/check", post(member::check_phone))
         .route("/stats", get(member::stats))
+        .route("/flags", post(flags::create))
         .route("/work", get(member::work))
         .route("/jobs", get(member::jobs))
         .route("/jobs/{id}/proposals", post(member::submit_proposal))

@@ -625,7 +625,9 @@ async fn identity_verification_story_in_the_browser() {
             .expect("a disabled proposal button");
     assert_eq!(button.text().await.expect("label"), "Submit a proposal");
     assert!(
-        s.c.find(Locator::Css("article.job form")).await.is_err(),
+        s.c.find(Locator::Css("article.job form[action$='/proposals']"))
+            .await
+            .is_err(),
         "no proposal form is offered while on hold"
     );
     let why = s.text("article.job .blocked").await;
@@ -696,7 +698,7 @@ async fn identity_verification_story_in_the_browser() {
         .await
         .expect("opened");
     s.submit(
-        "article.job form",
+        "article.job form[action$='/proposals']",
         &[("cover_letter", "Verified now; happy to help.")],
     )
     .await;

@@ -703,3 +703,71 @@ async fn an_agent_decides_a_job_post_from_its_review_case() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn members_flag_job_posts_and_profiles_and_follow_the_outcome() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let d = api.seed().await;
+        let li = sign_in(&api, "li@trustwork.demo").await;
+        let jobs = get(&api, Some(&li.cookie), "/jobs").await.text();
+        assert!(jobs.contains("Flag as inappropriate") && jobs.contains("Asks for payment outside the platform"), "{jobs}");
+        let job = api.app.open_jobs().await.unwrap()[0].clone();
+        let flag = |reason: &str, target: &str| {
+            format!("target_type=job_post&target_id={target}&reason={reason}&note=Asks+to+pay+by+wire&back=%2Fjobs&csrf={}", li.csrf)
+        };
+        // A reason nobody offered, or a post that does not exist, is refused in words.
+        let r = post_form(&api, Some(&li.cookie), "/flags", &flag("because", &job.id)).await;
+        let shown = get(&api, Some(&li.cookie), &location(&r)).await.text();
+        assert!(shown.contains("flash-error"), "{shown}");
+        let r = post_form(&api, Some(&li.cookie), "/flags", &flag("scam", "job_nope")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(api.app.flags_by(&d.li).await.unwrap().is_empty());
+
+        let r = post_form(&api, Some(&li.cookie), "/flags", &flag("off_platform_payment", &job.id)).await;
+        assert_eq!(location(&r).split('?').next(), Some("/jobs"));
+        let shown = get(&api, Some(&li.cookie), &location(&r)).await.text();
+        assert!(shown.contains("we received your report"), "{shown}");
+        // Once per item.
+        let r = post_form(&api, Some(&li.cookie), "/flags", &flag("spam", &job.id)).await;
+        let shown = get(&api, Some(&li.cookie), &location(&r)).await.text();
+        assert!(shown.contains("already flagged"), "{shown}");
+        let stats = get(&api, Some(&li.cookie), "/stats").await.text();
+        assert!(stats.contains("A job post") && stats.contains("Received; we are looking at it"), "{stats}");
+
+        // An agent finds nothing wrong: the reporter reads that.
+        let flags = api.app.flags_by(&d.li).await.unwrap();
+        assert_eq!(flags.len(), 1);
+        api.app.claim_review_case(&d.agent, &flags[0].case_id).await.unwrap();
+        api.app
+            .resolve_review_case(
+                &d.agent,
+                &flags[0].case_id,
+                trustwork_app::review::ResolveRequest {
+                    resolution: trustwork_core::review::Resolution::Dismissed,
+                    action: None,
+                    note: "payment terms are on the platform".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let stats = get(&api, Some(&li.cookie), "/stats").await.text();
+        assert!(stats.contains("found no violation"), "{stats}");
+
+        // A client flags a freelancer's profile from Find freelancers.
+        let acme = sign_in(&api, "acme@trustwork.demo").await;
+        let page = get(&api, Some(&acme.cookie), "/freelancers?q=").await.text();
+        assert!(page.contains("name=\"target_type\" value=\"profile\""), "{page}");
+        let r = post_form(
+            &api,
+            Some(&acme.cookie),
+            "/flags",
+            &format!("target_type=profile&target_id={}&reason=scam&note=&back=%2Ffreelancers&csrf={}", d.dev, acme.csrf),
+        )
+        .await;
+        let shown = get(&api, Some(&acme.cookie), &location(&r)).await.text();
+        assert!(shown.contains("we received your report"), "{shown}");
+        assert_eq!(api.app.flags_by(&d.acme).await.unwrap()[0].target_id, d.dev);
+    })
+    .await;
+}
