@@ -22,6 +22,20 @@ fn require_role(account: &Account, role: Role, what: &str) -> AppResult<()> {
     }
 }
 
+/// Only an open post takes proposals.
+fn takes_proposals(job: &JobPost) -> AppResult<()> {
+    match job.status {
+        JobStatus::Open => Ok(()),
+        JobStatus::PendingReview => Err(AppError::invalid(
+            "job_id",
+            "the job is still being reviewed and takes no proposals yet",
+        )),
+        JobStatus::Rejected | JobStatus::Closed => {
+            Err(AppError::invalid("job_id", "the job is closed"))
+        }
+    }
+}
+
 fn non_empty(field: &'static str, text: &str, max_chars: usize) -> AppResult<String> {
     let t = text.trim();
     if t.is_empty() {
@@ -37,6 +51,16 @@ fn non_empty(field: &'static str, text: &str, max_chars: usize) -> AppResult<Str
 }
 
 impl App {
+    /// Whether the freelancer may propose on the job now, without writing anything.
+    async fn check_proposal(&self, freelancer_id: &str, job_id: &str) -> AppResult<()> {
+        let now = self.now();
+        let mut tx = self.db().read().await?;
+        let freelancer = tx.account(freelancer_id).await?;
+        require_role(&freelancer, Role::Freelancer, "submit proposals")?;
+        ensure_allowed(&mut tx, freelancer_id, Capability::SubmitProposal, now).await?;
+        takes_proposals(&tx.job_post(job_id).await?)
+    }
+
     pub async fn submit_proposal(
         &self,
         freelancer_id: &str,
@@ -44,24 +68,31 @@ impl App {
         cover_letter: &str,
     ) -> AppResult<Proposal> {
         let letter = non_empty("cover_letter", cover_letter, 5_000)?;
+        // The letter goes through the same detectors and policy as the marketplace's
+        // `proposal.submitted` events: refused there, it is not sent. (Checked here first, so
+        // that a proposal that could not be stored is not judged; judged outside this
+        // function's transaction, which the event writer would wait for.)
+        self.check_proposal(freelancer_id, job_id).await?;
+        let proposal_id = new_id("prp");
+        let event = serde_json::json!({
+            "type": "proposal.submitted",
+            "occurred_at": self.now().to_rfc3339(),
+            "actor_id": freelancer_id,
+            "data": {"proposal_id": proposal_id, "job_id": job_id, "cover_letter": letter},
+        });
+        let (decision, _) = self
+            .ingest_unbatched(&format!("console-{proposal_id}"), &event)
+            .await?;
+        if decision.verdict == "block" {
+            return Err(AppError::invalid("cover_letter", decision.reason));
+        }
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let freelancer = tx.account(freelancer_id).await?;
         require_role(&freelancer, Role::Freelancer, "submit proposals")?;
         ensure_allowed(&mut tx, freelancer_id, Capability::SubmitProposal, now).await?;
         let job = tx.job_post(job_id).await?;
-        match job.status {
-            JobStatus::Open => {}
-            JobStatus::PendingReview => {
-                return Err(AppError::invalid(
-                    "job_id",
-                    "the job is still being reviewed and takes no proposals yet",
-                ));
-            }
-            JobStatus::Rejected | JobStatus::Closed => {
-                return Err(AppError::invalid("job_id", "the job is closed"));
-            }
-        }
+        takes_proposals(&job)?;
         let earlier: Vec<ProposalStatus> = tx
             .proposals_of(&freelancer.id)
             .await?
@@ -73,7 +104,7 @@ impl App {
             return Err(AppError::Conflict(why.to_owned()));
         }
         let p = Proposal {
-            id: new_id("prp"),
+            id: proposal_id,
             job_id: job.id.clone(),
             job_title: job.title.clone(),
             freelancer_id: freelancer.id.clone(),

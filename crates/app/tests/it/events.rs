@@ -750,3 +750,51 @@ async fn a_device_shared_with_another_account_opens_a_verification_case() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_proposal_typed_in_the_console_goes_through_the_detectors() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let client = person(&app, "c@example.com", Role::Client).await;
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let job = app
+            .post_job(&client.id, "Logo design", "A logo for a robotics company.")
+            .await
+            .unwrap();
+        let refused = app
+            .submit_proposal(
+                &f.id,
+                &job.id,
+                "Happy to help, email me at jane.doe.design@gmail.com",
+            )
+            .await;
+        let Err(AppError::Invalid { field, message }) = refused else {
+            panic!("{refused:?}")
+        };
+        assert_eq!(field, "cover_letter");
+        assert!(message.contains("contact details"), "{message}");
+        assert!(app.proposals_of(&f.id).await.unwrap().is_empty());
+        let decisions = app.decisions_of(&f.id, 10).await.unwrap();
+        assert_eq!(decisions[0].verdict, "block");
+        assert_eq!(decisions[0].rules, vec!["contact_info_before_contract"]);
+        // A clean letter is judged too, and stored under the judged proposal's id.
+        let p = app
+            .submit_proposal(
+                &f.id,
+                &job.id,
+                "Three concepts and two revisions within a week.",
+            )
+            .await
+            .unwrap();
+        let decisions = app.decisions_of(&f.id, 10).await.unwrap();
+        assert_eq!(decisions[0].verdict, "allow");
+        assert!(
+            app.proposals_of(&f.id)
+                .await
+                .unwrap()
+                .iter()
+                .any(|q| q.id == p.id)
+        );
+    })
+    .await;
+}
