@@ -26,10 +26,13 @@ pub enum Queue {
     Flag,
     /// Job posts waiting to be listed (seed 004: reviewed within 30 minutes, around the clock).
     JobPosts,
+    /// A sample of letters and messages that passed the detectors, for people to check (seed
+    /// 003's human spot-checks).
+    SpotCheck,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 9] = [
+    pub const ALL: [Queue; 10] = [
         Queue::Harassment,
         Queue::OffPlatformPayment,
         Queue::ContactInfo,
@@ -39,6 +42,7 @@ impl Queue {
         Queue::Dispute,
         Queue::Flag,
         Queue::JobPosts,
+        Queue::SpotCheck,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -52,6 +56,7 @@ impl Queue {
             Queue::Dispute => "dispute",
             Queue::Flag => "flag",
             Queue::JobPosts => "job_posts",
+            Queue::SpotCheck => "spot_check",
         }
     }
 
@@ -68,6 +73,8 @@ impl Queue {
             Queue::JobPosts => 30,
             Queue::ContactInfo | Queue::FeedbackAbuse | Queue::Dispute => 20,
             Queue::Spam | Queue::NegativeFeedback | Queue::Flag => 10,
+            // Nothing was found: looked at when there is time.
+            Queue::SpotCheck => 5,
         }
     }
 
@@ -80,7 +87,7 @@ impl Queue {
             Queue::Harassment => ReasonCode::Harassment,
             Queue::FeedbackAbuse | Queue::NegativeFeedback => ReasonCode::FeedbackAbuse,
             Queue::Dispute => ReasonCode::FailureToPerform,
-            Queue::Flag | Queue::JobPosts => ReasonCode::Other,
+            Queue::Flag | Queue::JobPosts | Queue::SpotCheck => ReasonCode::Other,
         }
     }
 }
@@ -286,6 +293,8 @@ pub struct ReviewConfig {
     pub sla_flag_ms: i64,
     /// Job posts: 30 minutes, around the clock (seed 004).
     pub sla_job_posts_ms: i64,
+    /// Spot checks of what passed: three days.
+    pub sla_spot_check_ms: i64,
     /// The least a reporter's flag weighs, in thousandths, however often they were wrong: a
     /// poor record damps a reporter but never silences them.
     pub flag_weight_floor_permille: i64,
@@ -308,6 +317,7 @@ impl Default for ReviewConfig {
             sla_dispute_ms: DAY_MS,
             sla_flag_ms: DAY_MS,
             sla_job_posts_ms: 30 * MINUTE_MS,
+            sla_spot_check_ms: 3 * DAY_MS,
             flag_weight_floor_permille: 200,
             appeal_window_days: 90,
         }
@@ -326,6 +336,7 @@ impl ReviewConfig {
             Queue::Dispute => self.sla_dispute_ms,
             Queue::Flag => self.sla_flag_ms,
             Queue::JobPosts => self.sla_job_posts_ms,
+            Queue::SpotCheck => self.sla_spot_check_ms,
         }
     }
 

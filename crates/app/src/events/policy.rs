@@ -36,6 +36,7 @@ impl LivePolicy {
                 rules: Vec::new(),
                 escalation: Vec::new(),
                 warning_days: 90,
+                spot_check_permille: 0,
             }
         });
         Self::new(LoadedPolicy {

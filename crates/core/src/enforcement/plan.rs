@@ -167,12 +167,20 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
     } else {
         plan_actions(input, &outcome)
     };
-    let cases = outcome
+    let mut cases: Vec<CaseRequest> = outcome
         .review_queues
         .iter()
         .filter_map(|name| Queue::parse(name))
         .map(|queue| case_request(input.event, queue, input.event_id, input.text))
         .collect();
+    if spot_checked(input, &outcome) {
+        cases.push(case_request(
+            input.event,
+            Queue::SpotCheck,
+            input.event_id,
+            input.text,
+        ));
+    }
     let signals = counters::signals_of(input.event, input.event_id, input.findings, input.now);
     Plan {
         outcome,
@@ -272,6 +280,35 @@ fn plan_restriction(
         new: NewRestriction::new(chosen.reason, severity, lift, &text),
         note,
     })
+}
+
+/// Whether this letter or message, which passed, is one of the sampled share people check. The
+/// sample is drawn from the event itself (sender, time and text), so the planner stays a pure
+/// function and every path that decides the event draws the same.
+fn spot_checked(input: &PlanInput<'_>, outcome: &Outcome) -> bool {
+    let passed = outcome.rules.is_empty() && outcome.review_queues.is_empty();
+    let sampled_kind = matches!(
+        input.event.data,
+        EventData::ProposalSubmitted(_) | EventData::MessageSent(_)
+    );
+    passed
+        && sampled_kind
+        && !input.actor.role.is_staff()
+        && permille_of(&[
+            input.event.actor_id.as_bytes(),
+            &input.event.occurred_at.millis().to_le_bytes(),
+            input.text.as_bytes(),
+        ]) < input.policy.spot_check_permille
+}
+
+/// A number in 0..1000 spread evenly over its input (FNV-1a).
+fn permille_of(parts: &[&[u8]]) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in parts.iter().flat_map(|p| p.iter()) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % 1000) as i64
 }
 
 /// What a case is about: its kind, id, and whose account it concerns.
@@ -388,6 +425,55 @@ days = 14
             decision_id: "dec_1",
             now: Timestamp(DAY_MS),
         })
+    }
+
+    /// A clean message planned under `POLICY` with the given spot-check share.
+    fn clean_message_cases(permille: i64, text: &str, role: Role) -> Vec<CaseRequest> {
+        let mut policy = Policy::parse(POLICY).expect("policy");
+        policy.spot_check_permille = permille;
+        let event = message();
+        plan(&PlanInput {
+            event: &event,
+            text,
+            findings: &[],
+            actor: ActorFacts {
+                role,
+                identity_verified: false,
+                payment_verified: false,
+                created_at: Timestamp(0),
+            },
+            restrictions: &[],
+            before: &Before::default(),
+            has_letter: false,
+            policy: &policy,
+            event_id: "evt_1",
+            decision_id: "dec_1",
+            now: Timestamp(DAY_MS),
+        })
+        .cases
+    }
+
+    #[test]
+    fn a_sampled_share_of_what_passed_is_spot_checked() {
+        let all = clean_message_cases(1000, "hello", Role::Freelancer);
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].queue, Queue::SpotCheck);
+        assert!(clean_message_cases(0, "hello", Role::Freelancer).is_empty());
+        // Staff are not sampled; a blocked message has its own case, no spot check.
+        assert!(clean_message_cases(1000, "hello", Role::Agent).is_empty());
+        let blocked = planned(Role::Freelancer, &[]);
+        assert!(blocked.cases.iter().all(|c| c.queue != Queue::SpotCheck));
+        // About the share asked for, and the same answer for the same event every time.
+        let sampled = (0..10_000)
+            .filter(|i| {
+                !clean_message_cases(10, &format!("message {i}"), Role::Freelancer).is_empty()
+            })
+            .count();
+        assert!((60..=140).contains(&sampled), "{sampled} of 10,000 at 1%");
+        assert_eq!(
+            clean_message_cases(500, "same", Role::Freelancer),
+            clean_message_cases(500, "same", Role::Freelancer)
+        );
     }
 
     #[test]

@@ -145,6 +145,9 @@ pub struct Policy {
     pub escalation: Vec<EscalationStep>,
     /// Days a warning stays active.
     pub warning_days: i64,
+    /// Thousandths of the cover letters and messages that passed (no rule fired) that go to the
+    /// `spot_check` queue anyway: the seeds' human spot-checks of what the detectors let by.
+    pub spot_check_permille: i64,
 }
 
 /// A policy file that cannot be used, with where and why.
@@ -164,10 +167,17 @@ struct PolicyFile {
     version: String,
     #[serde(default = "default_warning_days")]
     warning_days: i64,
+    #[serde(default = "default_spot_check_permille")]
+    spot_check_permille: i64,
     #[serde(default, rename = "rule")]
     rules: Vec<RuleFile>,
     #[serde(default)]
     escalation: Vec<EscalationStep>,
+}
+
+/// 1% (seed 003: a share of what passed is looked at by people).
+fn default_spot_check_permille() -> i64 {
+    10
 }
 
 fn default_warning_days() -> i64 {
@@ -338,6 +348,13 @@ impl Policy {
         if file.warning_days <= 0 {
             return Err(err(text, None, "warning_days must be positive".into()));
         }
+        if !(0..=1000).contains(&file.spot_check_permille) {
+            return Err(err(
+                text,
+                None,
+                "spot_check_permille must be between 0 and 1000".into(),
+            ));
+        }
         let mut names = BTreeSet::new();
         let mut rules = Vec::new();
         for r in file.rules {
@@ -447,6 +464,7 @@ impl Policy {
             rules,
             escalation: file.escalation,
             warning_days: file.warning_days,
+            spot_check_permille: file.spot_check_permille,
         })
     }
 }
