@@ -8,32 +8,74 @@ use crate::audit::Change;
 use crate::{App, AppError, AppResult, notices};
 use trustwork_core::enforcement::event::JobPosted;
 use trustwork_core::marketplace::{JobReviewDecision, JobStatus, job_status_after_decision};
-use trustwork_core::review::Resolution;
+use trustwork_core::review::{EntityType, Queue, Resolution};
 use trustwork_core::{Actor, Timestamp};
 use trustwork_store::Tx;
 use trustwork_store::accounts::Account;
 use trustwork_store::marketplace::{JobPost, JobReview};
 use trustwork_store::review::CaseResolution;
 
-/// A job id belongs to the client who first posted it: another account may not post over it.
+/// A job id belongs to the client who first posted it: another account may not post over it,
+/// and a post an agent rejected may not come back under the same id.
 pub(crate) async fn check_owner_in(tx: &mut Tx, client_id: &str, job_id: &str) -> AppResult<()> {
     match tx.find_job_post(job_id).await? {
         Some(job) if job.client_id != client_id => Err(AppError::Conflict(format!(
             "job post {job_id} belongs to another client"
         ))),
+        Some(job) if job.review.decision == Some(JobReviewDecision::Reject) => {
+            Err(AppError::Conflict(format!(
+                "job post {job_id} was rejected after review and cannot be posted again"
+            )))
+        }
         _ => Ok(()),
     }
 }
 
-/// Records what the decision on a `job.posted` made of the post, inside the event's transaction.
+/// Records what the decision on a `job.posted` made of the post, inside the event's
+/// transaction. A post sent back for changes, or posted again while in review, is reviewed
+/// again whatever the policy said (an agent asked to see it); a review case left with nothing to
+/// decide is closed.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_posted_in(
+    app: &App,
     tx: &mut Tx,
     client: &Account,
     posted: &JobPosted,
     blocked: bool,
-    review_case_id: Option<&str>,
+    mut review_case_id: Option<String>,
+    decision_id: &str,
     now: Timestamp,
 ) -> AppResult<JobPost> {
+    let previous = tx.find_job_post(&posted.job_id).await?;
+    let must_review = previous.as_ref().is_some_and(|p| {
+        p.status == JobStatus::PendingReview
+            || p.review.decision == Some(JobReviewDecision::RequestChanges)
+    });
+    if !blocked && review_case_id.is_none() && must_review {
+        let case = crate::review::open_review_case_in(
+            app,
+            tx,
+            crate::review::NewReviewCase {
+                queue: Queue::JobPosts,
+                subject_account_id: client.id.clone(),
+                entity_type: EntityType::JobPost,
+                entity_id: posted.job_id.clone(),
+                content: format!("{}\n\n{}", posted.title, posted.description),
+                explanation_json: serde_json::json!({
+                    "decision_id": decision_id,
+                    "rules": ["job_post_review_again"],
+                })
+                .to_string(),
+                decision_id: Some(decision_id.to_owned()),
+                priority: 0,
+                weight: 0,
+                actor: Actor::system("job_review"),
+            },
+            now,
+        )
+        .await?;
+        review_case_id = Some(case.id);
+    }
     let job = JobPost {
         id: posted.job_id.clone(),
         client_id: client.id.clone(),
@@ -43,12 +85,20 @@ pub(crate) async fn record_posted_in(
         visibility: posted.visibility(),
         created_at: now,
         review: JobReview {
-            case_id: review_case_id.map(str::to_owned),
+            case_id: review_case_id,
             ..JobReview::default()
         },
     };
-    match tx.find_job_post(&job.id).await? {
-        Some(_) => tx.repost_job(&job, now).await?,
+    match &previous {
+        Some(before) => {
+            if let Some(old_case) = &before.review.case_id
+                && job.review.case_id.as_ref() != Some(old_case)
+            {
+                tx.close_review_case_as_moot(old_case, "the post was posted again", now)
+                    .await?;
+            }
+            tx.repost_job(&job, now).await?;
+        }
         None => tx.insert_job_post(&job).await?,
     }
     Ok(job)
@@ -89,30 +139,20 @@ impl App {
             .accounts_with_role(trustwork_core::Role::Admin, 20)
             .await?;
         let url = self.config().public_url.trim_end_matches('/').to_owned();
-        let mut escalated = 0;
+        let mut lines = Vec::new();
         for case in &due {
-            if !tx.mark_escalated(&case.id, now).await? {
+            // Spot checks are sampled for quality, not owed to anyone by a deadline.
+            if case.queue == Queue::SpotCheck || !tx.mark_escalated(&case.id, now).await? {
                 continue;
             }
-            escalated += 1;
             let late_minutes = (now.millis() - case.sla_due_at.millis()) / 60_000;
-            for admin in &admins {
-                notices::queue(
-                    self,
-                    &mut tx,
-                    admin,
-                    format!("Review overdue: {} case in {}", case.entity_type.as_str().replace('_', " "), case.queue.as_str()),
-                    format!(
-                        "A {} case in the {} queue passed its deadline ({}, {late_minutes} min ago) and nobody has decided it.\n\nOpen it: {url}/review/{}",
-                        case.entity_type.as_str().replace('_', " "),
-                        case.queue.as_str(),
-                        case.sla_due_at.to_human(),
-                        case.id
-                    ),
-                    now,
-                )
-                .await?;
-            }
+            lines.push(format!(
+                "- {} case in {}, due {} ({late_minutes} min ago): {url}/review/{}",
+                case.entity_type.as_str().replace('_', " "),
+                case.queue.as_str(),
+                case.sla_due_at.to_human(),
+                case.id
+            ));
             tx.append_audit(
                 &Change {
                     actor: &Actor::system("review_sla"),
@@ -131,6 +171,24 @@ impl App {
                 .record(now),
             )
             .await?;
+        }
+        let escalated = lines.len();
+        // One email per admin per sweep, however many cases fell overdue together.
+        if escalated > 0 {
+            for admin in &admins {
+                notices::queue(
+                    self,
+                    &mut tx,
+                    admin,
+                    format!("Review overdue: {escalated} case(s) past their deadline"),
+                    format!(
+                        "These review cases passed their deadline and nobody has decided them:\n\n{}",
+                        lines.join("\n")
+                    ),
+                    now,
+                )
+                .await?;
+            }
         }
         tx.commit().await?;
         if escalated > 0 {
@@ -185,6 +243,18 @@ impl App {
                 job.status.as_str()
             )));
         }
+        // The case first, then the post: the event writer locks them in that order too.
+        let claim_until = now.plus_millis(self.policy().review.claim_ttl_ms);
+        if let Some(case_id) = &job.review.case_id
+            && tx
+                .claim_review_case(case_id, agent_id, now, claim_until)
+                .await?
+                .is_none()
+        {
+            return Err(AppError::Conflict(
+                "another agent is reviewing this post right now".into(),
+            ));
+        }
         if !tx
             .decide_job_review(job_id, decision, agent_id, note, now)
             .await?
@@ -194,39 +264,25 @@ impl App {
             ));
         }
         if let Some(case_id) = &job.review.case_id {
-            let case = tx.review_case(case_id).await?;
-            if case.status == trustwork_core::review::CaseStatus::Open {
-                // The decision takes the case (unless another agent holds it right now).
-                let claim_until = now.plus_millis(self.policy().review.claim_ttl_ms);
-                if tx
-                    .claim_review_case(case_id, agent_id, now, claim_until)
-                    .await?
-                    .is_none()
-                {
-                    return Err(AppError::Conflict(
-                        "another agent is reviewing this post right now".into(),
-                    ));
-                }
-                tx.resolve_review_case(
-                    case_id,
-                    &CaseResolution {
-                        resolution: match decision {
-                            JobReviewDecision::Reject => Resolution::Upheld,
-                            _ => Resolution::Dismissed,
-                        },
-                        action: None,
-                        restriction_id: None,
-                        agent_id,
-                        note: if note.is_empty() {
-                            decision.as_str()
-                        } else {
-                            note
-                        },
-                        at: now,
+            tx.resolve_review_case(
+                case_id,
+                &CaseResolution {
+                    resolution: match decision {
+                        JobReviewDecision::Reject => Resolution::Upheld,
+                        _ => Resolution::Dismissed,
                     },
-                )
-                .await?;
-            }
+                    action: None,
+                    restriction_id: None,
+                    agent_id,
+                    note: if note.is_empty() {
+                        decision.as_str()
+                    } else {
+                        note
+                    },
+                    at: now,
+                },
+            )
+            .await?;
         }
         let reviewed = tx.job_post(job_id).await?;
         tx.append_audit(

@@ -58,7 +58,20 @@ impl App {
         let freelancer = tx.account(freelancer_id).await?;
         require_role(&freelancer, Role::Freelancer, "submit proposals")?;
         ensure_allowed(&mut tx, freelancer_id, Capability::SubmitProposal, now).await?;
-        takes_proposals(&tx.job_post(job_id).await?)
+        let job = tx.job_post(job_id).await?;
+        takes_proposals(&job)?;
+        // A letter that could not be stored is not judged (no decision, counters or cases).
+        let earlier: Vec<ProposalStatus> = tx
+            .proposals_of(freelancer_id)
+            .await?
+            .iter()
+            .filter(|p| p.job_id == job.id)
+            .map(|p| p.status)
+            .collect();
+        match trustwork_core::marketplace::why_not_propose_again(&earlier) {
+            Some(why) => Err(AppError::Conflict(why.to_owned())),
+            None => Ok(()),
+        }
     }
 
     pub async fn submit_proposal(
@@ -192,7 +205,7 @@ impl App {
         let description = non_empty("description", description, 20_000)?;
         let now = self.now();
         {
-            let mut tx = self.db().begin().await?;
+            let mut tx = self.db().read().await?;
             let client = tx.account(client_id).await?;
             require_role(&client, Role::Client, "post jobs")?;
             ensure_allowed(&mut tx, client_id, Capability::PostJob, now).await?;

@@ -18,6 +18,9 @@ use trustwork_store::review::{CaseFilter, CaseResolution};
 use trustwork_store::{Tx, new_id};
 
 /// What the events pipeline (or a flag) asks to put in front of a human.
+/// Reports one member may send from the console in a day.
+const CONSOLE_FLAGS_PER_DAY: i64 = 20;
+
 #[derive(Debug, Clone)]
 pub struct NewReviewCase {
     pub queue: Queue,
@@ -381,11 +384,33 @@ impl App {
         reason: &str,
         note: &str,
     ) -> AppResult<ReviewCase> {
+        let now = self.now();
         let (owner, content) = {
             let mut tx = self.db().read().await?;
+            // Many reports a day from one member are not reports any more.
+            let today = tx
+                .flags_by_reporter(reporter_id, CONSOLE_FLAGS_PER_DAY)
+                .await?
+                .iter()
+                .filter(|f| f.created_at.millis() > now.millis() - trustwork_core::DAY_MS)
+                .count();
+            if today as i64 >= CONSOLE_FLAGS_PER_DAY {
+                return Err(AppError::Locked(format!(
+                    "you have sent {CONSOLE_FLAGS_PER_DAY} reports in the last day; thank you — please wait before sending more"
+                )));
+            }
             match target_type {
                 "job_post" => {
                     let job = tx.job_post(target_id).await?;
+                    // Only what a member can see: an open, public post.
+                    if job.status != trustwork_core::marketplace::JobStatus::Open
+                        || !job.visibility.in_search()
+                    {
+                        return Err(AppError::NotFound {
+                            entity: "job post",
+                            id: target_id.to_owned(),
+                        });
+                    }
                     (
                         job.client_id,
                         format!("{}\n\n{}", job.title, job.description),
@@ -544,6 +569,12 @@ impl App {
         let mut tx = self.db().begin().await?;
         let agent = agent_in(&mut tx, agent_id).await?;
         let case = tx.review_case(case_id).await?;
+        if case.queue == Queue::JobPosts {
+            return Err(AppError::invalid(
+                "resolution",
+                "a job post's review is decided with approve, reject or request changes (POST /api/v1/jobs/{id}/review)",
+            ));
+        }
         rules::ensure_holder(&case, &agent.id, now)?;
         if note.is_empty() {
             return Err(AppError::invalid(

@@ -196,7 +196,8 @@ impl Tx {
         .bind(j.created_at.millis())
         .bind(j.review.case_id.as_deref())
         .execute(self.conn())
-        .await?;
+        .await
+        .map_err(|e| StoreError::on_unique(e, "a job post with this id was posted a moment ago"))?;
         Ok(())
     }
 

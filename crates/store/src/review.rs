@@ -240,10 +240,30 @@ impl Tx {
         )
     }
 
+    /// Closes an open case that has nothing left to decide (its job post was posted again and
+    /// refused or listed), without an agent. False when it was not open.
+    pub async fn close_review_case_as_moot(
+        &mut self,
+        id: &str,
+        note: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE review_cases SET status = 'resolved', resolution = 'dismissed', resolved_by = 'system', resolved_at = $1, \
+             resolution_note = $2, claim_expires_at = NULL, updated_at = $1 WHERE id = $3 AND status = 'open'",
+        )
+        .bind(now.millis())
+        .bind(note)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Marks a case escalated; false when another node did it first.
     pub async fn mark_escalated(&mut self, id: &str, now: Timestamp) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE review_cases SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL",
+            "UPDATE review_cases SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL AND status = 'open'",
         )
         .bind(now.millis())
         .bind(id)

@@ -486,7 +486,11 @@ impl App {
                     .position(|c| c.queue == trustwork_core::review::Queue::JobPosts)
                     .and_then(|i| view.review_case_ids.get(i))
                     .map(String::as_str);
-                crate::jobs::record_posted_in(tx, &account, j, blocked, job_case, now).await?;
+                let job_case = job_case.map(str::to_owned);
+                crate::jobs::record_posted_in(
+                    self, tx, &account, j, blocked, job_case, &view.id, now,
+                )
+                .await?;
             }
             EventData::PaymentMethodAdded(_) if !blocked => {
                 tx.set_payment_verified(&account.id, now).await?;

@@ -202,3 +202,70 @@ async fn job_posts_wait_for_review_against_a_thirty_minute_clock() {
     })
     .await;
 }
+
+fn posted(job_id: &str, client: &str, description: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": "job.posted", "occurred_at": "2026-11-21T10:00:00Z", "actor_id": client,
+        "data": {"job_id": job_id, "title": "Logo", "description": description},
+    })
+}
+
+#[tokio::test]
+async fn posting_again_is_reviewed_again_and_a_rejection_sticks() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let agent = person(&app, "agent@example.com", Role::Agent).await;
+        // A client with a card: clean posts go live at once...
+        let client = person(&app, "c@example.com", Role::Client).await;
+        let (d, _) = app.ingest("p1", &posted("j1", &client.id, "A logo, three concepts.")).await.unwrap();
+        assert!(d.review_case_ids.is_empty());
+        // ...a post with contact details is refused, with no job-post case left to decide.
+        let (d, _) = app.ingest("p2", &posted("j2", &client.id, "Mail hiring@acme-robots.com")).await.unwrap();
+        assert_eq!(d.verdict, "block");
+        assert!(d.review_case_ids.is_empty(), "{:?}", d.review_case_ids);
+        let waiting = app
+            .review_queue(&QueueFilter {
+                queue: Some(Queue::JobPosts),
+                ..QueueFilter::default()
+            })
+            .await
+            .unwrap();
+        assert!(waiting.iter().all(|c| c.case.entity_id != "j2"));
+        assert_eq!(app.job("j2").await.unwrap().status, JobStatus::Rejected);
+
+        // A newcomer's post is sent back for changes; posted again it is reviewed again, though
+        // the client has a card by then.
+        let newcomer = client_without_card(&app, "new@example.com").await;
+        app.ingest("p3", &posted("j3", &newcomer, "A logo.")).await.unwrap();
+        let first_case = app.job("j3").await.unwrap().review.case_id.unwrap();
+        // A review case of a job post is decided with the post, not with the generic resolve.
+        app.claim_review_case(&agent.id, &first_case).await.unwrap();
+        let generic = app
+            .resolve_review_case(
+                &agent.id,
+                &first_case,
+                trustwork_app::review::ResolveRequest {
+                    resolution: trustwork_core::review::Resolution::Dismissed,
+                    action: None,
+                    note: "fine".into(),
+                },
+            )
+            .await;
+        assert!(matches!(generic, Err(AppError::Invalid { field: "resolution", .. })), "{generic:?}");
+        app.review_job(&agent.id, "j3", JobReviewDecision::RequestChanges, "Add a budget.").await.unwrap();
+        let card = serde_json::json!({"type": "payment_method.added", "occurred_at": "2026-11-21T10:00:00Z",
+            "actor_id": newcomer, "data": {"method": "card", "fingerprint": "card-new"}});
+        app.ingest("card", &card).await.unwrap();
+        app.ingest("p4", &posted("j3", &newcomer, "A logo. Budget: $300.")).await.unwrap();
+        let again = app.job("j3").await.unwrap();
+        assert_eq!(again.status, JobStatus::PendingReview);
+        let second_case = again.review.case_id.clone().unwrap();
+        assert_ne!(second_case, first_case);
+        // Rejected: the same id cannot come back.
+        app.review_job(&agent.id, "j3", JobReviewDecision::Reject, "Not a real job.").await.unwrap();
+        let back = app.ingest("p5", &posted("j3", &newcomer, "A logo, honest.")).await;
+        assert!(matches!(back, Err(AppError::Conflict(_))), "{back:?}");
+        assert_eq!(app.job("j3").await.unwrap().status, JobStatus::Rejected);
+    })
+    .await;
+}

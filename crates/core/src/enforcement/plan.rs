@@ -167,10 +167,13 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
     } else {
         plan_actions(input, &outcome)
     };
+    let blocked = outcome.verdict == super::policy::Verdict::Block;
     let mut cases: Vec<CaseRequest> = outcome
         .review_queues
         .iter()
         .filter_map(|name| Queue::parse(name))
+        // A refused job post is not waiting to be listed: nothing for that queue to decide.
+        .filter(|queue| !(blocked && *queue == Queue::JobPosts))
         .map(|queue| case_request(input.event, queue, input.event_id, input.text))
         .collect();
     if spot_checked(input, &outcome) {
