@@ -20,6 +20,8 @@ use trustwork_store::{Tx, new_id};
 /// What the events pipeline (or a flag) asks to put in front of a human.
 /// Reports one member may send from the console in a day.
 const CONSOLE_FLAGS_PER_DAY: i64 = 20;
+/// Days a dismissed report of an item stands before the same member may report it again.
+const REFLAG_COOLDOWN_DAYS: i64 = 30;
 
 #[derive(Debug, Clone)]
 pub struct NewReviewCase {
@@ -387,10 +389,22 @@ impl App {
         let now = self.now();
         let (owner, content) = {
             let mut tx = self.db().read().await?;
+            let mine = tx.flags_by_reporter(reporter_id, 200).await?;
+            // The same item again, right after we found nothing wrong with it: the answer stands
+            // for a while (a new report of something new is always welcome).
+            if let Some(earlier) = mine.iter().find(|f| {
+                f.target_id == target_id
+                    && f.outcome == Some(trustwork_core::review::FlagOutcome::Dismissed)
+                    && f.created_at.millis()
+                        > now.millis() - REFLAG_COOLDOWN_DAYS * trustwork_core::DAY_MS
+            }) {
+                return Err(AppError::Conflict(format!(
+                    "you reported this on {} and we found no violation; if something new happened, contact support",
+                    earlier.created_at.to_human()
+                )));
+            }
             // Many reports a day from one member are not reports any more.
-            let today = tx
-                .flags_by_reporter(reporter_id, CONSOLE_FLAGS_PER_DAY)
-                .await?
+            let today = mine
                 .iter()
                 .filter(|f| f.created_at.millis() > now.millis() - trustwork_core::DAY_MS)
                 .count();

@@ -753,6 +753,11 @@ async fn members_flag_job_posts_and_profiles_and_follow_the_outcome() {
             .unwrap();
         let stats = get(&api, Some(&li.cookie), "/stats").await.text();
         assert!(stats.contains("found no violation"), "{stats}");
+        // Reporting the same post again right away is answered with that finding.
+        let r = post_form(&api, Some(&li.cookie), "/flags", &flag("scam", &job.id)).await;
+        let shown = get(&api, Some(&li.cookie), &location(&r)).await.text();
+        assert!(shown.contains("we found no violation"), "{shown}");
+        assert_eq!(api.app.flags_by(&d.li).await.unwrap().len(), 1);
 
         // A client flags a freelancer's profile from Find freelancers.
         let acme = sign_in(&api, "acme@trustwork.demo").await;
