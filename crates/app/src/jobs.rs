@@ -104,6 +104,22 @@ pub(crate) async fn record_posted_in(
     Ok(job)
 }
 
+/// A short fingerprint of what a reviewer reads (title and description, FNV-1a), so that a
+/// decision can say which text it was about.
+pub fn content_version(job: &JobPost) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in job
+        .title
+        .bytes()
+        .chain(std::iter::once(0))
+        .chain(job.description.bytes())
+    {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
 fn job_json(j: &JobPost) -> serde_json::Value {
     serde_json::json!({
         "id": j.id,
@@ -218,6 +234,21 @@ impl App {
         decision: JobReviewDecision,
         note: &str,
     ) -> AppResult<JobPost> {
+        self.review_job_seen(agent_id, job_id, decision, note, None)
+            .await
+    }
+
+    /// [`Self::review_job`] for the text the agent read: `seen` is the [`content_version`] of the
+    /// post as shown; if the client posted it again since, the decision is refused (409) rather
+    /// than applied to words nobody read.
+    pub async fn review_job_seen(
+        &self,
+        agent_id: &str,
+        job_id: &str,
+        decision: JobReviewDecision,
+        note: &str,
+        seen: Option<&str>,
+    ) -> AppResult<JobPost> {
         let note = note.trim();
         if decision != JobReviewDecision::Approve && note.is_empty() {
             return Err(AppError::invalid(
@@ -237,6 +268,11 @@ impl App {
             ));
         }
         let job = tx.job_post(job_id).await?;
+        if seen.is_some_and(|v| v != content_version(&job)) {
+            return Err(AppError::Conflict(
+                "the client changed the post since you opened it; reload and read it again".into(),
+            ));
+        }
         if job.status != JobStatus::PendingReview {
             return Err(AppError::Conflict(format!(
                 "job post {job_id} is {}, not waiting for review",

@@ -40,6 +40,7 @@ async fn job_json(s: &WebState, j: &JobPost) -> Result<Value, ApiError> {
         "status": j.status.as_str(),
         "visibility": j.visibility.as_str(),
         "created_at": time(j.created_at),
+        "version": trustwork_app::jobs::content_version(j),
         "review": review,
     }))
 }
@@ -62,6 +63,9 @@ pub struct ReviewBody {
     decision: String,
     #[serde(default)]
     note: String,
+    /// The `version` of the post the agent read; refused with 409 if it changed since.
+    #[serde(default)]
+    version: Option<String>,
 }
 
 /// `POST /api/v1/jobs/{id}/review` `{"agent_id", "decision", "note"}`.
@@ -85,7 +89,7 @@ pub async fn review(
     })?;
     let job = s
         .app
-        .review_job(&b.agent_id, &id, decision, &b.note)
+        .review_job_seen(&b.agent_id, &id, decision, &b.note, b.version.as_deref())
         .await?;
     Ok(Json(job_json(&s, &job).await?))
 }

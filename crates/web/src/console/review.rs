@@ -203,6 +203,20 @@ struct CasePage {
     note: String,
     /// The job post, when the case is a job post's review.
     job_id: Option<String>,
+    /// Its text's version, sent back with the decision.
+    job_version: String,
+}
+
+/// The version of the job post a job-post case is about ("" for other cases).
+async fn job_version(s: &WebState, case: &trustwork_core::review::ReviewCase) -> String {
+    if case.queue != trustwork_core::review::Queue::JobPosts {
+        return String::new();
+    }
+    s.app
+        .job(&case.entity_id)
+        .await
+        .map(|j| trustwork_app::jobs::content_version(&j))
+        .unwrap_or_default()
 }
 
 pub async fn case_page(
@@ -252,6 +266,7 @@ pub async fn case_page(
         layout: Layout::new(&s, &viewer, "/review", &title, flash).await,
         job_id: (d.case.queue == trustwork_core::review::Queue::JobPosts)
             .then(|| d.case.entity_id.clone()),
+        job_version: job_version(&s, &d.case).await,
         open: d.case.status == trustwork_core::review::CaseStatus::Open,
         mine: d.case.holder(now) == Some(viewer.id()),
         content_html: highlight(&d.case.content, &d.case.explanation_json),
@@ -600,6 +615,9 @@ mod tests {
 #[derive(Deserialize)]
 pub struct JobDecisionForm {
     csrf: String,
+    /// The version of the post shown on the page.
+    #[serde(default)]
+    version: String,
     #[serde(default)]
     decision: String,
     #[serde(default)]
@@ -644,7 +662,13 @@ pub async fn decide_job(
     };
     let result = s
         .app
-        .review_job(viewer.id(), &case.entity_id, decision, &f.note)
+        .review_job_seen(
+            viewer.id(),
+            &case.entity_id,
+            decision,
+            &f.note,
+            Some(f.version.as_str()).filter(|v| !v.is_empty()),
+        )
         .await
         .map(|j| {
             format!(

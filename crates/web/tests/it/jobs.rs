@@ -133,9 +133,14 @@ async fn job_posts_are_reviewed_against_the_clock() {
             .await
             .expect_error(422, "invalid_input");
         assert_eq!(api.get(&d.reader, "/api/v1/jobs/job_b").await.ok(), before);
+        // A decision about a version of the text that is no longer the post's is refused.
+        api.post(&d.operator, "/api/v1/jobs/job_b/review", json!({"agent_id": d.agent, "decision": "approve", "version": "0000000000000000"}))
+            .await
+            .expect_error(409, "conflict");
+        let version = before["version"].as_str().unwrap().to_owned();
         // Rejected with a reason: the client is told, the post stays unlisted.
         let rejected = api
-            .post(&d.operator, "/api/v1/jobs/job_b/review", json!({"agent_id": d.agent, "decision": "reject", "note": "Asks for work outside the platform."}))
+            .post(&d.operator, "/api/v1/jobs/job_b/review", json!({"agent_id": d.agent, "decision": "reject", "note": "Asks for work outside the platform.", "version": version}))
             .await
             .ok();
         assert_eq!(rejected["status"], "rejected");
