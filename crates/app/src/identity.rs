@@ -128,9 +128,11 @@ pub async fn remember(
         _ => None,
     };
     if let Some((kind, value)) = print {
-        let known = tx.identity_fingerprints_of(account_id).await?;
         // A value the account already has was counted when it first came.
-        if !known.iter().any(|(k, v)| k == kind && *v == value) {
+        if !tx
+            .has_identity_fingerprint(account_id, kind, &value)
+            .await?
+        {
             matches.duplicates += duplicates_of(tx, account_id, &[(kind, value.clone())]).await?;
             tx.add_identity_fingerprint(account_id, kind, &value, now)
                 .await?;

@@ -17,7 +17,12 @@ use trustwork_store::review::CaseResolution;
 
 /// A job id belongs to the client who first posted it: another account may not post over it,
 /// and a post an agent rejected may not come back under the same id.
-pub(crate) async fn check_owner_in(tx: &mut Tx, client_id: &str, job_id: &str) -> AppResult<()> {
+/// Answers the post as it stands (none for a new id).
+pub(crate) async fn check_owner_in(
+    tx: &mut Tx,
+    client_id: &str,
+    job_id: &str,
+) -> AppResult<Option<JobPost>> {
     match tx.find_job_post(job_id).await? {
         Some(job) if job.client_id != client_id => Err(AppError::Conflict(format!(
             "job post {job_id} belongs to another client"
@@ -27,7 +32,7 @@ pub(crate) async fn check_owner_in(tx: &mut Tx, client_id: &str, job_id: &str) -
                 "job post {job_id} was rejected after review and cannot be posted again"
             )))
         }
-        _ => Ok(()),
+        found => Ok(found),
     }
 }
 
@@ -41,12 +46,12 @@ pub(crate) async fn record_posted_in(
     tx: &mut Tx,
     client: &Account,
     posted: &JobPosted,
+    previous: Option<JobPost>,
     blocked: bool,
     mut review_case_id: Option<String>,
     decision_id: &str,
     now: Timestamp,
 ) -> AppResult<JobPost> {
-    let previous = tx.find_job_post(&posted.job_id).await?;
     let must_review = previous.as_ref().is_some_and(|p| {
         p.status == JobStatus::PendingReview
             || p.review.decision == Some(JobReviewDecision::RequestChanges)

@@ -4,7 +4,7 @@
 use crate::audit::Change;
 use crate::tokens::{constant_time_eq, keyed_hash, random_bytes, random_secret};
 use crate::{App, AppError, AppResult};
-use trustwork_core::verification::{CaseStatus, VerificationCase};
+use trustwork_core::verification::VerificationCase;
 use trustwork_core::verification_questions::{self as questions, AccountFacts, Mark};
 use trustwork_core::verification_queue::{CallStatus, estimated_wait_seconds};
 use trustwork_core::{Actor, Timestamp};
@@ -55,6 +55,13 @@ pub struct QueuePlace {
     pub estimated_wait_seconds: i64,
 }
 
+/// The member's place and, while they wait, how many agents are free.
+#[derive(Debug, Clone)]
+pub struct MemberPlace {
+    pub place: QueuePlace,
+    pub agents_available: Option<i64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct QueueView {
     pub waiting: Vec<QueuePlace>,
@@ -79,13 +86,6 @@ impl ChatSender {
     }
 }
 
-fn awaits_member(case: &VerificationCase) -> bool {
-    matches!(
-        case.status,
-        CaseStatus::Pending | CaseStatus::NeedsDocuments | CaseStatus::Expired
-    )
-}
-
 impl App {
     fn session_url(&self, session_id: &str, link_secret: &str) -> String {
         format!(
@@ -103,23 +103,14 @@ impl App {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let case = tx.verification_case(case_id).await?;
-        if !awaits_member(&case) {
+        if !crate::verification::awaits_freelancer(&case) {
             return Err(AppError::Conflict(format!(
                 "verification case {case_id} is {}; a link is only for a case that waits for the member",
                 case.status.as_str()
             )));
         }
         let secret = random_secret(24);
-        let session = VerificationSession {
-            id: new_id("vs"),
-            case_id: case.id.clone(),
-            account_id: case.account_id.clone(),
-            created_at: now,
-            expires_at: now.plus_millis(self.policy().verification_link_ms),
-            opened_at: None,
-            browser_hash: None,
-            consent_at: None,
-        };
+        let session = self.new_session(&case, now);
         tx.insert_verification_session(&session, &keyed_hash(&self.config().secret_key, &secret)?)
             .await?;
         tx.append_audit(
@@ -148,32 +139,14 @@ impl App {
         session_id: &str,
         link_secret: &str,
     ) -> AppResult<()> {
-        let now = self.now();
-        let hash = keyed_hash(&self.config().secret_key, link_secret)?;
         let mut tx = self.db().read().await?;
-        let session = tx
-            .verification_session_by_link(&hash)
-            .await?
-            .filter(|s| s.id == session_id)
-            .ok_or_else(|| {
-                AppError::gone(
-                    "link_invalid",
-                    "this verification link is not valid; ask for a new one",
-                )
-            })?;
+        let session = self
+            .session_of_link(&mut tx, session_id, link_secret)
+            .await?;
         if session.opened_at.is_some() {
-            return Err(AppError::gone(
-                "link_used",
-                "this verification link was already used; each link works once",
-            ));
+            return Err(link_used());
         }
-        if session.expires_at <= now {
-            return Err(AppError::gone(
-                "link_expired",
-                "this verification link has expired; ask for a new one or start from Settings → Identity Verification",
-            ));
-        }
-        Ok(())
+        unexpired(&session, self.now())
     }
 
     /// Opens a link once. Answers the cookie value the browser keeps for the rest of the
@@ -184,10 +157,24 @@ impl App {
         link_secret: &str,
     ) -> AppResult<String> {
         let now = self.now();
-        let hash = keyed_hash(&self.config().secret_key, link_secret)?;
         let mut tx = self.db().begin().await?;
-        let session = tx
-            .verification_session_by_link(&hash)
+        let session = self
+            .session_of_link(&mut tx, session_id, link_secret)
+            .await?;
+        let cookie = self.open_session_in(&mut tx, &session, now).await?;
+        tx.commit().await?;
+        Ok(cookie)
+    }
+
+    /// The session a link names, if the link's secret is its own.
+    async fn session_of_link(
+        &self,
+        tx: &mut Tx,
+        session_id: &str,
+        link_secret: &str,
+    ) -> AppResult<VerificationSession> {
+        let hash = keyed_hash(&self.config().secret_key, link_secret)?;
+        tx.verification_session_by_link(&hash)
             .await?
             .filter(|s| s.id == session_id)
             .ok_or_else(|| {
@@ -195,10 +182,7 @@ impl App {
                     "link_invalid",
                     "this verification link is not valid; ask for a new one",
                 )
-            })?;
-        let cookie = self.open_session_in(&mut tx, &session, now).await?;
-        tx.commit().await?;
-        Ok(cookie)
+            })
     }
 
     async fn open_session_in(
@@ -207,24 +191,30 @@ impl App {
         session: &VerificationSession,
         now: Timestamp,
     ) -> AppResult<String> {
-        if session.expires_at <= now {
-            return Err(AppError::gone(
-                "link_expired",
-                "this verification link has expired; ask for a new one or start from Settings → Identity Verification",
-            ));
-        }
+        unexpired(session, now)?;
         let browser_secret = random_secret(24);
         let browser_hash = keyed_hash(&self.config().secret_key, &browser_secret)?;
         if !tx
             .open_verification_session(&session.id, &browser_hash, now)
             .await?
         {
-            return Err(AppError::gone(
-                "link_used",
-                "this verification link was already used; each link works once",
-            ));
+            return Err(link_used());
         }
         Ok(format!("{}.{browser_secret}", session.id))
+    }
+
+    /// A new, unopened session for the case, valid for `verification_link_ms`.
+    fn new_session(&self, case: &VerificationCase, now: Timestamp) -> VerificationSession {
+        VerificationSession {
+            id: new_id("vs"),
+            case_id: case.id.clone(),
+            account_id: case.account_id.clone(),
+            created_at: now,
+            expires_at: now.plus_millis(self.policy().verification_link_ms),
+            opened_at: None,
+            browser_hash: None,
+            consent_at: None,
+        }
     }
 
     /// Settings → Identity Verification → "Start chat" for a signed-in member: a session for the
@@ -235,18 +225,9 @@ impl App {
         let case = tx
             .open_verification_case(account_id)
             .await?
-            .filter(awaits_member)
+            .filter(crate::verification::awaits_freelancer)
             .ok_or_else(|| AppError::Conflict("there is no verification waiting for you".into()))?;
-        let session = VerificationSession {
-            id: new_id("vs"),
-            case_id: case.id.clone(),
-            account_id: account_id.to_owned(),
-            created_at: now,
-            expires_at: now.plus_millis(self.policy().verification_link_ms),
-            opened_at: None,
-            browser_hash: None,
-            consent_at: None,
-        };
+        let session = self.new_session(&case, now);
         // Nobody receives this link: the secret is thrown away and the session opened directly.
         let unused = hex::encode(random_bytes(24));
         tx.insert_verification_session(&session, &keyed_hash(&self.config().secret_key, &unused)?)
@@ -308,7 +289,7 @@ impl App {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let case = tx.verification_case(&member.case.id).await?;
-        if !awaits_member(&case) {
+        if !crate::verification::awaits_freelancer(&case) {
             return Err(AppError::Conflict(format!(
                 "this verification is {}; there is nothing to wait for",
                 case.status.as_str().replace('_', " ")
@@ -395,7 +376,7 @@ impl App {
 
     /// The member's place: their live call with its position (0 once an agent has them).
     /// Asking counts as the member being on the page.
-    pub async fn member_place(&self, member: &MemberSession) -> AppResult<Option<QueuePlace>> {
+    pub async fn member_place(&self, member: &MemberSession) -> AppResult<Option<MemberPlace>> {
         let now = self.now();
         let mut tx = self.db().read().await?;
         let Some(call) = tx.live_call_of_case(&member.case.id).await? else {
@@ -412,25 +393,30 @@ impl App {
             tx.commit().await?;
         }
         if call.status == CallStatus::WithAgent {
-            return Ok(Some(QueuePlace {
-                call,
-                position: 0,
-                estimated_wait_seconds: 0,
-            }));
-        }
-        let queue = self.verification_queue().await?;
-        Ok(Some(
-            queue
-                .waiting
-                .into_iter()
-                .find(|p| p.call.id == call.id)
-                // Just back from being away: at the back of the line for this answer.
-                .unwrap_or(QueuePlace {
+            return Ok(Some(MemberPlace {
+                place: QueuePlace {
                     call,
                     position: 0,
                     estimated_wait_seconds: 0,
-                }),
-        ))
+                },
+                agents_available: None,
+            }));
+        }
+        let queue = self.verification_queue().await?;
+        let place = queue
+            .waiting
+            .into_iter()
+            .find(|p| p.call.id == call.id)
+            // Set aside a moment ago and not yet back in the list read above.
+            .unwrap_or(QueuePlace {
+                call,
+                position: 0,
+                estimated_wait_seconds: 0,
+            });
+        Ok(Some(MemberPlace {
+            place,
+            agents_available: Some(queue.agents_available),
+        }))
     }
 
     /// The calls an agent has taken and not finished.
@@ -818,6 +804,23 @@ impl App {
         }
         Ok(())
     }
+}
+
+fn link_used() -> AppError {
+    AppError::gone(
+        "link_used",
+        "this verification link was already used; each link works once",
+    )
+}
+
+fn unexpired(session: &VerificationSession, now: Timestamp) -> AppResult<()> {
+    if session.expires_at <= now {
+        return Err(AppError::gone(
+            "link_expired",
+            "this verification link has expired; ask for a new one or start from Settings → Identity Verification",
+        ));
+    }
+    Ok(())
 }
 
 async fn tx_call(app: &App, call_id: &str) -> AppResult<VerificationCall> {

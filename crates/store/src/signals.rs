@@ -330,6 +330,25 @@ impl Tx {
         Ok(())
     }
 
+    /// Whether the account already has this identifying value (one indexed lookup, however many
+    /// devices the account has used).
+    pub async fn has_identity_fingerprint(
+        &mut self,
+        account_id: &str,
+        kind: &str,
+        value: &str,
+    ) -> Result<bool> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM identity_fingerprints WHERE kind = $1 AND value = $2 AND account_id = $3 LIMIT 1",
+        )
+        .bind(kind)
+        .bind(value)
+        .bind(account_id)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(row.is_some())
+    }
+
     /// How many other accounts hold this identifying value.
     pub async fn other_accounts_with_fingerprint(
         &mut self,

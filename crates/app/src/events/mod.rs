@@ -429,9 +429,13 @@ impl App {
         // One actor's events are decided one at a time, so counters and "already in place"
         // checks see the previous event's effects (PostgreSQL reads only committed rows).
         tx.lock_account(&account.id).await?;
-        if let EventData::JobPosted(j) = &event.data {
-            crate::jobs::check_owner_in(tx, &account.id, &j.job_id).await?;
-        }
+        // The post as it stood, read once: checked here, replaced after the decision.
+        let previous_job = match &event.data {
+            EventData::JobPosted(j) => {
+                crate::jobs::check_owner_in(tx, &account.id, &j.job_id).await?
+            }
+            _ => None,
+        };
         let matches = identity::remember(tx, &account.id, &event.data, now).await?;
         banned_matches += matches.banned;
         duplicate_matches += matches.duplicates;
@@ -488,7 +492,15 @@ impl App {
                     .map(String::as_str);
                 let job_case = job_case.map(str::to_owned);
                 crate::jobs::record_posted_in(
-                    self, tx, &account, j, blocked, job_case, &view.id, now,
+                    self,
+                    tx,
+                    &account,
+                    j,
+                    previous_job,
+                    blocked,
+                    job_case,
+                    &view.id,
+                    now,
                 )
                 .await?;
             }

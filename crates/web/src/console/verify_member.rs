@@ -3,7 +3,7 @@
 //! call and the result. The link is traded for a cookie on first use and then works no more.
 
 use super::layout::{app_error, error_page, render};
-use super::session::{Viewer, cookie, set_cookie};
+use super::session::{Viewer, cookie, cookie_in, set_cookie};
 use crate::signalling::{self, Side};
 use crate::{ApiError, WebState};
 use askama::Template;
@@ -125,7 +125,7 @@ pub async fn page(
             "This verification link belongs to another account. Sign out of the console first, or open your own link.",
         );
     }
-    let held = cookie_of(&headers);
+    let held = cookie_in(&headers, VERIFY_COOKIE);
     if let Some(secret) = q.k {
         // Reopening a used link in the browser that used it simply shows the page.
         if let Some(c) = &held
@@ -205,12 +205,6 @@ pub async fn start_chat(
     }
 }
 
-fn cookie_of(headers: &HeaderMap) -> Option<String> {
-    let (mut parts, _) = axum::http::Request::new(()).into_parts();
-    parts.headers = headers.clone();
-    cookie(&parts, VERIFY_COOKIE)
-}
-
 /// The member's browser, checked on every JSON call: the cookie, and for changes the token.
 pub struct Member(pub MemberSession);
 
@@ -255,13 +249,9 @@ impl FromRequestParts<WebState> for Member {
 /// `GET /verify/{id}/state`: what the page shows now.
 pub async fn state(State(s): State<WebState>, Member(m): Member) -> Result<Json<Value>, ApiError> {
     let case = s.app.verification_case(&m.case.id).await?;
-    let place = s.app.member_place(&m).await?;
-    let queue_agents = match &place {
-        Some(p) if p.call.status == CallStatus::Waiting => {
-            Some(s.app.verification_queue().await?.agents_available)
-        }
-        _ => None,
-    };
+    let member_place = s.app.member_place(&m).await?;
+    let queue_agents = member_place.as_ref().and_then(|p| p.agents_available);
+    let place = member_place.map(|p| p.place);
     let transcript = match &place {
         Some(p) if p.call.status == CallStatus::WithAgent => s
             .app
@@ -427,7 +417,7 @@ pub async fn socket(
     }
     let place = s.app.member_place(&m).await?;
     let Some(call) = place
-        .map(|p| p.call)
+        .map(|p| p.place.call)
         .filter(|c| c.status == CallStatus::WithAgent)
     else {
         return Err(ApiError::new(
