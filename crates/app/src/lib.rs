@@ -17,6 +17,7 @@ mod tokens;
 pub mod accounts;
 pub mod appeals;
 pub mod auth;
+pub mod conversations;
 pub mod demo;
 pub mod events;
 pub mod histogram;
@@ -25,6 +26,7 @@ pub mod marketplace;
 pub mod phone;
 pub mod review;
 pub mod standing;
+pub mod thread_calls;
 pub mod verification;
 pub mod verification_call;
 pub mod webhooks;
@@ -40,6 +42,7 @@ pub use webhooks::WebhookConfig;
 /// The records the layers above show as they are stored (none carries a secret; an account is
 /// shown as [`accounts::AccountView`], without its password hash).
 pub mod records {
+    pub use trustwork_store::conversations::{Invitation, ThreadCall};
     pub use trustwork_store::live_verification::{
         ChatMessage, Evidence, Question, VerificationCall, VerificationSession,
     };

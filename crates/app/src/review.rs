@@ -440,10 +440,16 @@ impl App {
                     }
                     (account.id, account.display_name)
                 }
+                "message" => {
+                    let message =
+                        crate::conversations::message_seen_by(&mut tx, reporter_id, target_id)
+                            .await?;
+                    (message.sender_id, message.body)
+                }
                 _ => {
                     return Err(AppError::invalid(
                         "target_type",
-                        "a job post or a profile can be flagged here",
+                        "a job post, a profile or a message can be flagged here",
                     ));
                 }
             }

@@ -10,6 +10,7 @@ pub mod appeal;
 pub mod audit;
 pub mod browser;
 pub mod capability;
+pub mod conversation;
 pub mod enforcement;
 pub mod error;
 pub mod evidence;

@@ -1,12 +1,12 @@
 //! Just enough marketplace for standing to mean something: proposals, contracts, withdrawals.
 
 use crate::error::DomainError;
-use serde::Serialize;
 
+/// A closed set of names stored and shown as text.
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -23,6 +23,7 @@ macro_rules! string_enum {
         }
     };
 }
+pub(crate) use string_enum;
 
 string_enum!(
     /// Where a proposal stands. `cancelled_by_system` is final: lifting a hold does not bring

@@ -3,6 +3,7 @@
 //! rows.
 
 use crate::audit::audit_json_rows;
+use crate::conversations::message_json_rows;
 use crate::events::{StoredDecision, StoredEvent, decision_json_rows, event_json_rows};
 use crate::outbox::OutboxMessage;
 use crate::outbox::outbox_json_rows;
@@ -15,6 +16,7 @@ use crate::webhooks::delivery_json_rows;
 use crate::{Backend, Db, Result, StoreError, Tx};
 use std::collections::HashSet;
 use trustwork_core::audit::AuditRecord;
+use trustwork_core::conversation::{Message, Thread};
 use trustwork_core::review::ReviewCase;
 use trustwork_core::{Restriction, Timestamp};
 
@@ -89,6 +91,8 @@ pub struct GroupRows<'a> {
     pub emails: Vec<&'a OutboxMessage>,
     pub cases: Vec<&'a ReviewCase>,
     pub deliveries: &'a [WebhookDelivery],
+    /// Messages kept, with their threads.
+    pub messages: Vec<&'a (Thread, Message)>,
 }
 
 /// A constraint failed on a group's rows: the group is decided again one event at a time,
@@ -138,6 +142,9 @@ impl Tx {
         }
         if !rows.deliveries.is_empty() {
             self.insert_webhook_deliveries(rows.deliveries).await?;
+        }
+        for (thread, message) in &rows.messages {
+            self.insert_message(thread, message).await?;
         }
         Ok(())
     }
@@ -222,6 +229,9 @@ fn group_json_rows(rows: &GroupRows<'_>) -> Result<Vec<JsonRows>> {
     }
     if !rows.deliveries.is_empty() {
         tables.push(delivery_json_rows(rows.deliveries.iter())?);
+    }
+    if !rows.messages.is_empty() {
+        tables.extend(message_json_rows(&rows.messages)?);
     }
     Ok(tables)
 }

@@ -272,6 +272,23 @@ impl Tx {
         rows.into_iter().map(job).collect()
     }
 
+    /// The client's job posts, newest first.
+    pub async fn job_posts_of_client(
+        &mut self,
+        client_id: &str,
+        limit: i64,
+    ) -> Result<Vec<JobPost>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {JOB_COLUMNS} FROM job_posts WHERE client_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        ));
+        let rows: Vec<JobRow> = sqlx::query_as(sql)
+            .bind(client_id)
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        rows.into_iter().map(job).collect()
+    }
+
     pub async fn insert_proposal(&mut self, p: &Proposal) -> Result<()> {
         sqlx::query(
             "INSERT INTO proposals (id, job_id, freelancer_id, cover_letter, status, created_at, updated_at) \
@@ -295,6 +312,18 @@ impl Tx {
         ));
         let rows: Vec<ProposalRow> = sqlx::query_as(sql)
             .bind(freelancer_id)
+            .fetch_all(self.conn())
+            .await?;
+        rows.into_iter().map(proposal).collect()
+    }
+
+    /// Proposals on the client's jobs, latest first.
+    pub async fn proposals_to_client(&mut self, client_id: &str) -> Result<Vec<Proposal>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{PROPOSAL_SELECT} WHERE j.client_id = $1 ORDER BY p.created_at DESC, p.id DESC LIMIT 200"
+        ));
+        let rows: Vec<ProposalRow> = sqlx::query_as(sql)
+            .bind(client_id)
             .fetch_all(self.conn())
             .await?;
         rows.into_iter().map(proposal).collect()

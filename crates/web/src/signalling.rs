@@ -1,11 +1,13 @@
-//! WebRTC signalling for the verification call, over the server's own WebSocket: one room per
-//! call, one member and one agent in it, each authenticated before the upgrade. The server
+//! WebRTC signalling over the server's own WebSocket, for the verification call and for calls
+//! in a conversation thread: one room per call, two sides in it (the member and the agent; in a
+//! thread, the one who answers and the one who called), each authenticated before the upgrade. The server
 //! relays offers, answers and ICE candidates between the two, keeps chat lines as the case's
 //! transcript, and tells each side when the other comes and goes (a reload or a dropped network
 //! rejoins the same room; the newest connection of a side replaces the older one).
 //!
 //! Rooms live in this process's memory: with several nodes behind a load balancer, route
-//! `/verify/*` and `/agent/verification/*` of one call to one node (sticky by path).
+//! `/verify/*`, `/agent/verification/*` and `/messages/*` of one call to one node (sticky by
+//! path).
 
 use crate::WebState;
 use axum::extract::ws::{Message, WebSocket};
@@ -64,6 +66,19 @@ impl Budget {
     }
 }
 
+/// What a room is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// The identity call: chat lines are the case's transcript, the agent's page reports the
+    /// connection.
+    Verification,
+    /// A call in a thread, joined by `account_id`: the caller's page reports the connection and
+    /// either side's hang-up ends it.
+    Thread { account_id: String },
+}
+
+/// In a thread call the caller takes the agent's part (its page makes the offer) and the one
+/// who answers the member's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
     Member,
@@ -188,6 +203,7 @@ pub async fn run(
     call_id: String,
     side: Side,
     until: Option<trustwork_core::Timestamp>,
+    purpose: Purpose,
 ) {
     let (tx, mut rx) = mpsc::channel::<String>(OUTBOX);
     let id = state.rooms.join(&call_id, side, tx);
@@ -214,7 +230,7 @@ pub async fn run(
                             }
                             continue;
                         }
-                        if let Err(reply) = handle(&state, &call_id, side, &value, text.as_str()).await
+                        if let Err(reply) = handle(&state, &call_id, side, &purpose, &value, text.as_str()).await
                             && socket.send(Message::Text(reply.into())).await.is_err()
                         {
                             break;
@@ -241,11 +257,18 @@ pub async fn run(
             _ = check.tick() => {
                 let expired = until.is_some_and(|t| state.app.now() >= t);
                 // A database hiccup is not the end of a call: only a call known to be over is.
-                let over = state
-                    .app
-                    .verification_call(&call_id)
-                    .await
-                    .is_ok_and(|c| !c.status.is_live());
+                let over = match &purpose {
+                    Purpose::Verification => state
+                        .app
+                        .verification_call(&call_id)
+                        .await
+                        .is_ok_and(|c| !c.status.is_live()),
+                    Purpose::Thread { .. } => state
+                        .app
+                        .thread_call_live(&call_id)
+                        .await
+                        .is_ok_and(|live| !live),
+                };
                 if over || expired {
                     let _ = socket
                         .send(Message::Text(json!({"type": "ended"}).to_string().into()))
@@ -264,6 +287,7 @@ async fn handle(
     state: &WebState,
     call_id: &str,
     side: Side,
+    purpose: &Purpose,
     value: &Value,
     text: &str,
 ) -> Result<(), String> {
@@ -271,6 +295,11 @@ async fn handle(
         json!({"type": "error", "code": code, "message": message}).to_string()
     };
     let kind = value.get("type").and_then(Value::as_str).unwrap_or("");
+    if let Purpose::Thread { account_id } = purpose {
+        return handle_thread_call(state, call_id, side, account_id, kind, text)
+            .await
+            .map_err(|e| error(e.code(), &e.to_string()));
+    }
     match (kind, side) {
         ("chat", _) => {
             let body = value.get("body").and_then(Value::as_str).unwrap_or("");
@@ -333,6 +362,36 @@ async fn handle(
         }
     }
     Ok(())
+}
+
+/// One message in a thread's call: signalling is relayed; the caller's page reports the
+/// connection; a hang-up ends the call for both.
+async fn handle_thread_call(
+    state: &WebState,
+    call_id: &str,
+    side: Side,
+    account_id: &str,
+    kind: &str,
+    text: &str,
+) -> Result<(), trustwork_app::AppError> {
+    match (kind, side) {
+        ("connected", Side::Agent) => state.app.thread_call_connected(call_id).await,
+        ("offer" | "answer" | "ice" | "ready", _) => {
+            state.rooms.send(call_id, side.other(), text);
+            Ok(())
+        }
+        ("hangup", _) => {
+            state.app.end_thread_call(account_id, call_id).await?;
+            state
+                .rooms
+                .send_both(call_id, &json!({"type": "ended"}).to_string());
+            Ok(())
+        }
+        _ => Err(trustwork_app::AppError::invalid(
+            "type",
+            "unknown message type for this side of the call (messages go in the thread)",
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 "use strict";
 
 window.TwCall = function (opts) {
-  // opts: {url, role: "member"|"agent", iceServers, localVideo, remoteVideo, onMessage, onState}
+  // opts: {url, role: "member"|"agent", audioOnly, iceServers, localVideo, remoteVideo, onMessage, onState}
   const self = {ws: null, pc: null, local: null, ended: false, pendingIce: [], inCall: false, connectedOnce: false};
   let retry = 0;
 
@@ -42,7 +42,8 @@ window.TwCall = function (opts) {
 
   async function media() {
     if (!self.local) {
-      self.local = await navigator.mediaDevices.getUserMedia({video: {width: 640, height: 480}, audio: true});
+      const video = opts.audioOnly ? false : {width: 640, height: 480};
+      self.local = await navigator.mediaDevices.getUserMedia({video: video, audio: true});
       opts.localVideo.srcObject = self.local;
     }
     return self.local;

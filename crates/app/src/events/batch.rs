@@ -22,6 +22,7 @@ use crate::webhooks::standing_changed_payload;
 use crate::{App, AppError, AppResult};
 use std::collections::{HashMap, HashSet};
 use trustwork_core::audit::AuditRecord;
+use trustwork_core::conversation::{Message, Thread};
 use trustwork_core::enforcement::counters::Before;
 use trustwork_core::enforcement::{PlanInput, PlannedAction, Policy, plan};
 use trustwork_core::review::ReviewCase;
@@ -50,6 +51,8 @@ pub(super) struct Rows {
     warnings: Vec<RestrictionRows>,
     /// Review cases of messages, with their audit records.
     cases: Vec<(ReviewCase, AuditRecord)>,
+    /// Messages kept, with their threads.
+    messages: Vec<(Thread, Message)>,
     /// Some webhook delivery or email was written by this group.
     queued_work: bool,
     /// The accounts this group warned in memory.
@@ -93,6 +96,7 @@ impl Rows {
             emails: self.warnings.iter().map(|w| &w.email).collect(),
             cases: self.cases.iter().map(|(case, _)| case).collect(),
             deliveries: &self.deliveries,
+            messages: self.messages.iter().collect(),
         }
     }
 
@@ -204,6 +208,7 @@ pub(super) fn decide_in_memory(
         rows.cases.push((case, audit));
     }
     rows.decisions.push(view.stored(&p.event.actor_id, now)?);
+    rows.messages.extend(plan.message);
     rows.signals.extend(actor.record_new(plan.signals));
     if !subscriptions.is_empty() {
         rows.deliveries.extend(deliveries_for(

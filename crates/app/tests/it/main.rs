@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod conversations;
 mod errors;
 mod events;
 mod identity_story;

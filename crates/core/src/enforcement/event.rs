@@ -118,6 +118,32 @@ pub struct MessageSent {
     pub recipient_ids: Vec<String>,
     pub contract_active: bool,
     pub text: String,
+    /// What the thread is about, when the marketplace says (the most specific names it).
+    #[serde(default)]
+    pub job_id: Option<String>,
+    #[serde(default)]
+    pub proposal_id: Option<String>,
+    #[serde(default)]
+    pub contract_id: Option<String>,
+}
+
+impl MessageSent {
+    /// The thread as this message describes it (kept as first seen).
+    pub fn thread(&self, now: crate::Timestamp) -> crate::conversation::Thread {
+        let kind = crate::conversation::ThreadKind::of(
+            self.contract_id.is_some(),
+            self.proposal_id.is_some(),
+            self.job_id.is_some(),
+        );
+        crate::conversation::Thread {
+            id: self.thread_id.clone(),
+            kind,
+            subject_id: (self.contract_id.clone())
+                .or_else(|| self.proposal_id.clone())
+                .or_else(|| self.job_id.clone()),
+            created_at: now,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -364,7 +364,21 @@ struct WorkPage {
     layout: Layout,
     is_freelancer: bool,
     proposals: Vec<ProposalView>,
+    /// Proposals on the client's jobs.
+    received: Vec<ReceivedProposal>,
     contracts: Vec<ContractView>,
+}
+
+struct ReceivedProposal {
+    id: String,
+    job_title: String,
+    freelancer: String,
+    cover_letter: String,
+    status: &'static str,
+    status_label: String,
+    submitted_at: String,
+    /// The client may reply (an active proposal): the interview starts.
+    can_reply: bool,
 }
 
 pub async fn work(
@@ -383,15 +397,36 @@ pub async fn work(
         (Err(e), _) | (_, Err(e)) => return app_error(&e),
     };
     let is_freelancer = viewer.role() == Role::Freelancer;
-    let title = if is_freelancer {
-        "Proposals & contracts"
+    let received = if is_freelancer {
+        Vec::new()
     } else {
-        "Contracts"
+        match s.app.proposals_to(viewer.id()).await {
+            Ok(p) => p,
+            Err(e) => return app_error(&e),
+        }
+    };
+    let freelancers: Vec<String> = received.iter().map(|p| p.freelancer_id.clone()).collect();
+    let names = match s.app.display_names(&freelancers).await {
+        Ok(n) => n,
+        Err(e) => return app_error(&e),
     };
     let page = WorkPage {
-        layout: Layout::new(&s, &viewer, "/work", title, flash).await,
+        layout: Layout::new(&s, &viewer, "/work", "Proposals & contracts", flash).await,
         is_freelancer,
         proposals: proposals.iter().map(ProposalView::new).collect(),
+        received: received
+            .iter()
+            .map(|p| ReceivedProposal {
+                id: p.id.clone(),
+                job_title: p.job_title.clone(),
+                freelancer: names.get(&p.freelancer_id).cloned().unwrap_or_default(),
+                cover_letter: p.cover_letter.clone(),
+                status: p.status.as_str(),
+                status_label: p.status.as_str().replace('_', " "),
+                submitted_at: p.created_at.to_human(),
+                can_reply: p.status.is_active(),
+            })
+            .collect(),
         contracts: contracts.iter().map(ContractView::new).collect(),
     };
     render(&page)
@@ -600,7 +635,7 @@ struct FreelancerResult {
 }
 
 /// The "Flag as inappropriate" list: (code, words).
-fn flag_reasons() -> Vec<(&'static str, &'static str)> {
+pub(super) fn flag_reasons() -> Vec<(&'static str, &'static str)> {
     trustwork_core::review::FlagReason::ALL
         .into_iter()
         .map(|r| (r.as_str(), r.label()))
@@ -613,6 +648,10 @@ struct FreelancersPage {
     layout: Layout,
     query: String,
     results: Vec<FreelancerResult>,
+    /// The client's open jobs, to invite to.
+    open_jobs: Vec<(String, String)>,
+    /// Why the client cannot invite anyone now, in words.
+    invite_blocked: Option<String>,
     flag_reasons: Vec<(&'static str, &'static str)>,
 }
 
@@ -625,13 +664,39 @@ pub async fn find_freelancers(
     if let Err(r) = viewer.require(&[Role::Client, Role::Admin]) {
         return r;
     }
-    let found = match s.app.search_freelancers(&q.q).await {
-        Ok(f) => f,
-        Err(e) => return app_error(&e),
+    let (found, jobs, permission) = match (
+        s.app.search_freelancers(&q.q).await,
+        s.app.jobs_of_client(viewer.id()).await,
+        s.app.may_send_messages(viewer.id()).await,
+    ) {
+        (Ok(f), Ok(j), Ok(p)) => (f, j, p),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return app_error(&e),
+    };
+    let open_jobs: Vec<(String, String)> = jobs
+        .iter()
+        .filter(|j| j.status == trustwork_core::marketplace::JobStatus::Open)
+        .map(|j| (j.id.clone(), j.title.clone()))
+        .collect();
+    let invite_blocked = if viewer.role() != Role::Client {
+        Some("Only clients invite freelancers.".to_owned())
+    } else if !permission.allowed {
+        Some(super::views::denial_text(
+            Capability::SendMessages,
+            &permission.reasons,
+        ))
+    } else if open_jobs.is_empty() {
+        Some(
+            "You have no open job to invite to yet: a job post is listed once it is approved."
+                .to_owned(),
+        )
+    } else {
+        None
     };
     let page = FreelancersPage {
         layout: Layout::new(&s, &viewer, "/freelancers", "Find freelancers", flash).await,
         query: q.q,
+        open_jobs,
+        invite_blocked,
         flag_reasons: flag_reasons(),
         results: found
             .iter()

@@ -12,8 +12,10 @@ mod forms;
 mod layout;
 mod login;
 mod member;
+mod messages;
 mod review;
 mod session;
+mod thread_call;
 mod verification;
 mod verify_member;
 mod views;
@@ -97,6 +99,16 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/settings/phone/{id}/check", post(member::check_phone))
         .route("/stats", get(member::stats))
         .route("/flags", post(flags::create))
+        .route("/messages", get(messages::list))
+        .route("/messages/{id}", get(messages::thread).post(messages::send))
+        .route("/messages/{id}/calls", post(messages::start_call))
+        .route("/messages/{id}/calls/{call}", get(thread_call::page))
+        .route("/messages/{id}/calls/{call}/ws", get(thread_call::socket))
+        .route("/static/thread-call.js", get(thread_call::script))
+        .route("/invitations/{id}/accept", post(messages::accept))
+        .route("/invitations/{id}/decline", post(messages::decline))
+        .route("/freelancers/{id}/invite", post(messages::invite))
+        .route("/proposals/{id}/reply", post(messages::reply))
         .route("/work", get(member::work))
         .route("/jobs", get(member::jobs))
         .route("/jobs/{id}/proposals", post(member::submit_proposal))

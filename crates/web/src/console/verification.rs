@@ -321,7 +321,16 @@ pub async fn socket(
         Err(e) => return ApiError::from(e).into_response(),
     };
     ws.max_message_size(signalling::MAX_SIGNAL_BYTES)
-        .on_upgrade(move |socket| signalling::run(socket, s, call.id, Side::Agent, None))
+        .on_upgrade(move |socket| {
+            signalling::run(
+                socket,
+                s,
+                call.id,
+                Side::Agent,
+                None,
+                signalling::Purpose::Verification,
+            )
+        })
 }
 
 /// The call page's script proves it came from this session with the CSRF token in a header.

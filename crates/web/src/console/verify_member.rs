@@ -429,7 +429,16 @@ pub async fn socket(
     let until = Some(m.session.expires_at);
     Ok(ws
         .max_message_size(signalling::MAX_SIGNAL_BYTES)
-        .on_upgrade(move |socket| signalling::run(socket, s, call.id, Side::Member, until)))
+        .on_upgrade(move |socket| {
+            signalling::run(
+                socket,
+                s,
+                call.id,
+                Side::Member,
+                until,
+                signalling::Purpose::Verification,
+            )
+        }))
 }
 
 /// A console session if there is one; the hosted page works without.
