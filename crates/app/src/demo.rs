@@ -5,7 +5,6 @@ use crate::accounts::NewAccount;
 use crate::auth::Scope;
 use crate::{App, AppResult};
 use serde::Serialize;
-use trustwork_core::marketplace::ProposalStatus;
 use trustwork_core::{Actor, Role};
 
 /// What `trustwork demo` prints and writes to `demo-credentials.json`.
@@ -139,15 +138,20 @@ impl App {
                 "I edit product videos weekly and can deliver captions in two languages.",
             )
             .await?;
-        let mut tx = self.db().begin().await?;
-        tx.set_proposal_status(
-            &interviewing.id,
-            ProposalStatus::Submitted,
-            ProposalStatus::Interviewing,
-            self.now(),
+        // Globex replies to Maria's proposal: the interview starts, in its thread.
+        let (reply, _) = self
+            .reply_to_proposal(
+                &globex,
+                &interviewing.id,
+                "Thanks Maria. Could you share a sample with captions in two languages?",
+            )
+            .await?;
+        self.send_message(
+            &maria,
+            &reply.message.thread_id,
+            "Sure: I will upload a one-minute sample with English and Spanish captions here.",
         )
         .await?;
-        tx.commit().await?;
 
         self.submit_proposal(
             &dev,

@@ -5,6 +5,7 @@ mod accounts;
 mod auth;
 mod body;
 mod clock;
+mod conversations;
 mod dto;
 mod events;
 mod jobs;
@@ -105,6 +106,25 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/api/v1/freelancers", get(accounts::search_freelancers))
         .route("/api/v1/jobs/{id}", get(jobs::get_job))
         .route("/api/v1/jobs/{id}/review", post(jobs::review))
+        .route("/api/v1/jobs/{id}/invitations", post(conversations::invite))
+        .route(
+            "/api/v1/invitations/{id}",
+            get(conversations::get_invitation),
+        )
+        .route(
+            "/api/v1/invitations/{id}/accept",
+            post(conversations::accept),
+        )
+        .route(
+            "/api/v1/invitations/{id}/decline",
+            post(conversations::decline),
+        )
+        .route("/api/v1/threads/{id}", get(conversations::get_thread))
+        .route(
+            "/api/v1/threads/{id}/messages",
+            post(conversations::post_message),
+        )
+        .route("/api/v1/proposals/{id}/replies", post(conversations::reply))
         .route(
             "/api/v1/webhooks",
             get(webhooks::list).post(webhooks::create),

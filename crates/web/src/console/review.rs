@@ -205,6 +205,58 @@ struct CasePage {
     job_id: Option<String>,
     /// Its text's version, sent back with the decision.
     job_version: String,
+    /// For a message's case: the thread around it.
+    conversation: Option<Conversation>,
+}
+
+/// A reported or refused message with the messages around it, as the agent reads it.
+struct Conversation {
+    thread_id: String,
+    title: String,
+    lines: Vec<ConversationLine>,
+}
+
+struct ConversationLine {
+    sender: String,
+    body: String,
+    at: String,
+    /// `delivered` or `blocked`.
+    status: &'static str,
+    /// The message the case is about.
+    this_one: bool,
+}
+
+/// The thread around a message the case is about (none for other cases, or a message no
+/// longer kept).
+async fn conversation_of(
+    s: &WebState,
+    case: &trustwork_core::review::ReviewCase,
+) -> Option<Conversation> {
+    if case.entity_type != trustwork_core::review::EntityType::Message {
+        return None;
+    }
+    let (view, at) = s.app.message_in_context(&case.entity_id, 5).await.ok()??;
+    let senders: Vec<String> = view.messages.iter().map(|m| m.sender_id.clone()).collect();
+    let names = s.app.display_names(&senders).await.unwrap_or_default();
+    Some(Conversation {
+        thread_id: view.thread.id.clone(),
+        title: view.title.clone(),
+        lines: view
+            .messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| ConversationLine {
+                sender: names
+                    .get(&m.sender_id)
+                    .cloned()
+                    .unwrap_or_else(|| m.sender_id.clone()),
+                body: m.body.clone(),
+                at: m.created_at.to_human(),
+                status: m.status.as_str(),
+                this_one: i == at,
+            })
+            .collect(),
+    })
 }
 
 /// The version of the job post a job-post case is about ("" for other cases).
@@ -267,6 +319,7 @@ pub async fn case_page(
         job_id: (d.case.queue == trustwork_core::review::Queue::JobPosts)
             .then(|| d.case.entity_id.clone()),
         job_version: job_version(&s, &d.case).await,
+        conversation: conversation_of(&s, &d.case).await,
         open: d.case.status == trustwork_core::review::CaseStatus::Open,
         mine: d.case.holder(now) == Some(viewer.id()),
         content_html: highlight(&d.case.content, &d.case.explanation_json),

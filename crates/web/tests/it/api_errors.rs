@@ -299,6 +299,54 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             f.job.clone(),
         ),
         (
+            op(
+                Method::POST,
+                "/api/v1/jobs/{id}/invitations",
+                write,
+                Some(json!({"freelancer_id": f.d.dev, "message": "Interested?"})),
+            ),
+            f.job.clone(),
+        ),
+        (
+            op(Method::GET, "/api/v1/invitations/{id}", read, None),
+            "inv_fixture".into(),
+        ),
+        (
+            op(Method::POST, "/api/v1/invitations/{id}/accept", write, None),
+            "inv_fixture".into(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/invitations/{id}/decline",
+                write,
+                None,
+            ),
+            "inv_fixture".into(),
+        ),
+        (
+            op(Method::GET, "/api/v1/threads/{id}", read, None),
+            "thr_fixture".into(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/threads/{id}/messages",
+                write,
+                Some(json!({"sender_id": maria, "text": "hello"})),
+            ),
+            "thr_fixture".into(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/proposals/{id}/replies",
+                write,
+                Some(json!({"client_id": f.d.acme, "text": "hello"})),
+            ),
+            "prp_fixture".into(),
+        ),
+        (
             op(Method::GET, "/api/v1/accounts/{id}/proposals", read, None),
             maria.clone(),
         ),
@@ -591,8 +639,8 @@ async fn unknown_ids_are_404_on_every_route() {
             checked += 1;
         }
         // With the 5 review routes, the decision route, 3 phone routes, 9 of live
-        // verification and 2 of job posts.
-        assert_eq!(checked, 38);
+        // verification, 2 of job posts and 7 of conversations.
+        assert_eq!(checked, 45);
 
         // Ids inside a body are looked up too.
         let message = api
@@ -1091,8 +1139,9 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let admin = f.d.admin.as_str();
         let before = f.snapshot(&api).await;
         let routes = bodies(&f);
-        // With the 5 review bodies, 2 phone bodies, the question mark and the job review.
-        assert_eq!(routes.len(), 17);
+        // With the 5 review bodies, 2 phone bodies, the question mark, the job review and 3
+        // of conversations (a message, an invitation, a reply).
+        assert_eq!(routes.len(), 20);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

@@ -776,3 +776,78 @@ async fn members_flag_job_posts_and_profiles_and_follow_the_outcome() {
     })
     .await;
 }
+
+/// The conversation forms: a foreign thread, an empty or oversized message, a call of no known
+/// kind, someone else's invitation or proposal, an invitation to a job that is not the client's:
+/// each answered with a clear error, nothing written (the audit, the proposals and the thread).
+#[tokio::test]
+async fn bad_conversation_posts_change_nothing() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo: Demo = api.seed().await;
+        let all = demo.account_ids();
+        let maria = sign_in(&api, "maria@trustwork.demo").await;
+        let dev = sign_in(&api, "dev@trustwork.demo").await;
+        let acme = sign_in(&api, "acme@trustwork.demo").await;
+        let threads = api.app.threads_of(&demo.maria).await.unwrap();
+        let thread = threads[0].0.thread.id.clone();
+        let messages_before = api.app.thread_for_staff(&thread).await.unwrap().messages.len();
+        let before = api.snapshot(&demo.admin, &all).await;
+
+        let path = format!("/messages/{thread}");
+        let r = post_form(&api, Some(&dev.cookie), &path, &format!("text=hi&csrf={}", dev.csrf)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "not dev's thread");
+        let r = get(&api, Some(&dev.cookie), &path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "not dev's to read");
+        let r = post_form(&api, Some(&maria.cookie), &path, "text=hi&csrf=wrong").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "wrong csrf");
+        let r = post_form(&api, Some(&maria.cookie), &path, &format!("text=%20&csrf={}", maria.csrf)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "empty message");
+        assert!(r.text().contains("id=\"flash-error\""), "empty message");
+        let long = "a".repeat(5_001);
+        let r = post_form(&api, Some(&maria.cookie), &path, &format!("text={long}&csrf={}", maria.csrf)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "too long");
+        assert!(r.text().contains(&long), "the typed text is kept in the box");
+        let r = post_form(&api, Some(&maria.cookie), &format!("{path}/calls"), &format!("kind=hologram&csrf={}", maria.csrf)).await;
+        assert!(location(&r).starts_with(&format!("{path}?error=")), "unknown call kind");
+        let r = get(&api, Some(&maria.cookie), &format!("{path}/calls/tcl_nope")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+        let r = post_form(&api, Some(&maria.cookie), "/invitations/inv_nope/accept", &format!("csrf={}", maria.csrf)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = post_form(&api, Some(&acme.cookie), "/invitations/inv_nope/accept", &format!("csrf={}", acme.csrf)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "clients do not answer invitations");
+        let proposal = api.app.proposals_of(&demo.maria).await.unwrap()[0].id.clone();
+        let r = post_form(&api, Some(&maria.cookie), &format!("/proposals/{proposal}/reply"), &format!("text=hi&csrf={}", maria.csrf)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "freelancers do not reply to proposals");
+        // Globex's proposal (Maria's on the video job) is not Acme's to answer.
+        let globex_job = api.app.thread_for_staff(&thread).await.unwrap().proposal.unwrap().id;
+        let r = post_form(&api, Some(&acme.cookie), &format!("/proposals/{globex_job}/reply"), &format!("text=hi&csrf={}", acme.csrf)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = post_form(
+            &api,
+            Some(&acme.cookie),
+            &format!("/freelancers/{}/invite", demo.dev),
+            &format!("job_id=job_nope&message=hi&csrf={}", acme.csrf),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "no such job");
+        let r = post_form(
+            &api,
+            Some(&acme.cookie),
+            &format!("/freelancers/{}/invite", demo.acme),
+            &format!("job_id={}&message=hi&csrf={}", api.app.jobs_of_client(&demo.acme).await.unwrap()[0].id, acme.csrf),
+        )
+        .await;
+        assert!(location(&r).starts_with("/freelancers?error="), "a client is not a freelancer");
+        let r = post_form(&api, Some(&maria.cookie), "/flags", &format!("target_type=message&target_id=evt_nope&reason=spam&back=/messages/{thread}&csrf={}", maria.csrf)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "no such message");
+
+        assert_eq!(before, api.snapshot(&demo.admin, &all).await);
+        assert_eq!(
+            api.app.thread_for_staff(&thread).await.unwrap().messages.len(),
+            messages_before
+        );
+    })
+    .await;
+}

@@ -538,6 +538,7 @@ async fn answers_match_the_documented_statuses_and_schemas() {
     .await;
     live_verification_operations(&c, &d, &case_id).await;
     job_review_operations(&c, &d).await;
+    conversation_operations(&c, &d).await;
     c.call(
         post.clone(),
         "/api/v1/verification-cases/{id}/outcome",
@@ -1275,6 +1276,169 @@ async fn live_verification_operations(
 }
 
 /// A post waiting for review, read and decided.
+/// Invitations, threads, messages and replies to proposals.
+async fn conversation_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
+    let admin = Some(d.admin.as_str());
+    // Dev's proposal is on Acme's open firmware job.
+    let proposals = c
+        .call(
+            Method::GET,
+            "/api/v1/accounts/{id}/proposals",
+            &d.dev,
+            admin,
+            None,
+        )
+        .await
+        .ok();
+    let proposal = proposals["proposals"][0]["id"].as_str().unwrap().to_owned();
+    let job = proposals["proposals"][0]["job_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let invite = "/api/v1/jobs/{id}/invitations";
+    let to_li = c
+        .call(
+            Method::POST,
+            invite,
+            &job,
+            admin,
+            Some(json!({"freelancer_id": d.li, "message": "Would you review our firmware?"})),
+        )
+        .await
+        .expect(201);
+    let invitation = to_li["id"].as_str().unwrap().to_owned();
+    c.call(
+        Method::POST,
+        invite,
+        &job,
+        admin,
+        Some(json!({"freelancer_id": d.li, "message": "Again?"})),
+    )
+    .await
+    .expect(409);
+    c.call(
+        Method::POST,
+        invite,
+        &job,
+        admin,
+        Some(json!({"freelancer_id": d.li, "message": ""})),
+    )
+    .await
+    .expect(422);
+    c.call(
+        Method::GET,
+        "/api/v1/invitations/{id}",
+        &invitation,
+        admin,
+        None,
+    )
+    .await
+    .ok();
+    let accepted = c
+        .call(
+            Method::POST,
+            "/api/v1/invitations/{id}/accept",
+            &invitation,
+            admin,
+            None,
+        )
+        .await
+        .ok();
+    assert_eq!(accepted["status"], "accepted");
+    c.call(
+        Method::POST,
+        "/api/v1/invitations/{id}/accept",
+        &invitation,
+        admin,
+        None,
+    )
+    .await
+    .expect(409);
+    let to_maria = c
+        .call(
+            Method::POST,
+            invite,
+            &job,
+            admin,
+            Some(json!({"freelancer_id": d.maria, "message": "Interested in firmware?"})),
+        )
+        .await
+        .expect(201);
+    let declined = c
+        .call(
+            Method::POST,
+            "/api/v1/invitations/{id}/decline",
+            to_maria["id"].as_str().unwrap(),
+            admin,
+            None,
+        )
+        .await
+        .ok();
+    assert_eq!(declined["status"], "declined");
+
+    let thread = to_li["thread_id"].as_str().unwrap().to_owned();
+    let messages = "/api/v1/threads/{id}/messages";
+    let sent = c
+        .call(
+            Method::POST,
+            messages,
+            &thread,
+            admin,
+            Some(json!({"sender_id": d.li, "text": "Happy to: when can we talk?"})),
+        )
+        .await
+        .expect(201);
+    assert_eq!(sent["message"]["status"], "delivered");
+    let refused = c
+        .call(
+            Method::POST,
+            messages,
+            &thread,
+            admin,
+            Some(json!({"sender_id": d.li, "text": "write to li.video@gmail.com"})),
+        )
+        .await
+        .expect(201);
+    assert_eq!(refused["message"]["status"], "blocked");
+    assert_eq!(refused["decision"]["verdict"], "block");
+    c.call(
+        Method::POST,
+        messages,
+        &thread,
+        admin,
+        Some(json!({"sender_id": d.maria, "text": "hi"})),
+    )
+    .await
+    .expect(404);
+    let got = c
+        .call(Method::GET, "/api/v1/threads/{id}", &thread, admin, None)
+        .await
+        .ok();
+    assert_eq!(got["kind"], "proposal");
+    assert_eq!(got["messages"].as_array().unwrap().len(), 3);
+
+    let replied = c
+        .call(
+            Method::POST,
+            "/api/v1/proposals/{id}/replies",
+            &proposal,
+            admin,
+            Some(json!({"client_id": d.acme, "text": "Can you start next week?"})),
+        )
+        .await
+        .expect(201);
+    assert_eq!(replied["proposal"]["status"], "interviewing");
+    c.call(
+        Method::POST,
+        "/api/v1/proposals/{id}/replies",
+        &proposal,
+        admin,
+        Some(json!({"client_id": d.maria, "text": "hi"})),
+    )
+    .await
+    .expect(404);
+}
+
 async fn job_review_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     let admin = Some(d.admin.as_str());
     let event = json!({

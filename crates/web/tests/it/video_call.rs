@@ -48,7 +48,7 @@ fn write_id_card_y4m(path: &std::path::Path) {
     std::fs::write(path, out).expect("y4m written");
 }
 
-async fn api(
+pub(crate) async fn api(
     addr: SocketAddr,
     token: &str,
     method: &str,
@@ -73,7 +73,7 @@ async fn api(
     serde_json::from_str(&reply.body).unwrap_or(Value::Null)
 }
 
-async fn wait_for(s: &Story, what: &str, script: &str) -> Value {
+pub(crate) async fn wait_for(s: &Story, what: &str, script: &str) -> Value {
     for _ in 0..150 {
         let v = s.c.execute(script, vec![]).await.expect("script runs");
         if v.as_bool() != Some(false) && !v.is_null() {
@@ -87,7 +87,7 @@ async fn wait_for(s: &Story, what: &str, script: &str) -> Value {
     panic!("waited 30 s for {what}\n{body}");
 }
 
-async fn click(s: &Story, css: &str) {
+pub(crate) async fn click(s: &Story, css: &str) {
     s.c.wait()
         .at_most(Duration::from_secs(15))
         .for_element(Locator::Css(css))
@@ -98,7 +98,7 @@ async fn click(s: &Story, css: &str) {
         .unwrap_or_else(|e| panic!("{css} not clickable: {e}"));
 }
 
-fn story(c: fantoccini::Client, addr: SocketAddr) -> Story {
+pub(crate) fn story(c: fantoccini::Client, addr: SocketAddr) -> Story {
     Story {
         c,
         base: format!("http://{addr}"),
@@ -107,7 +107,7 @@ fn story(c: fantoccini::Client, addr: SocketAddr) -> Story {
     }
 }
 
-const FAKE_MEDIA: [&str; 2] = [
+pub(crate) const FAKE_MEDIA: [&str; 2] = [
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
 ];
