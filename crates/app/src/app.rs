@@ -82,6 +82,8 @@ struct Inner {
     pipeline: crate::events::Pipeline,
     api_callers: crate::auth::CallerCache,
     subscriptions: crate::webhooks::SubscriptionCache,
+    /// The key the spot-check sample is drawn under (from `secret_key`).
+    sample_key: Vec<u8>,
 }
 
 /// An [`App`] that does not keep it alive (for its own background tasks).
@@ -96,6 +98,9 @@ impl WeakApp {
 
 impl App {
     pub fn new(db: Db, clock: SharedClock, mailer: Arc<dyn Mailer>, config: AppConfig) -> Self {
+        let sample_key = crate::tokens::keyed_hash(&config.secret_key, "spot-check sample")
+            .map(String::into_bytes)
+            .unwrap_or_else(|_| config.secret_key.clone());
         Self {
             inner: Arc::new(Inner {
                 db,
@@ -113,6 +118,7 @@ impl App {
                 pipeline: crate::events::Pipeline::default(),
                 api_callers: crate::auth::CallerCache::default(),
                 subscriptions: crate::webhooks::SubscriptionCache::default(),
+                sample_key,
             }),
         }
     }
@@ -131,6 +137,11 @@ impl App {
 
     pub fn mailer(&self) -> &dyn Mailer {
         self.inner.mailer.as_ref()
+    }
+
+    /// The key the spot-check sample is drawn under.
+    pub(crate) fn sample_key(&self) -> &[u8] {
+        &self.inner.sample_key
     }
 
     pub fn config(&self) -> &AppConfig {

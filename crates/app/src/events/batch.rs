@@ -159,6 +159,7 @@ pub(super) fn decide_in_memory(
         event_id: &ids.event,
         decision_id: &ids.decision,
         now,
+        sample_key: app.sample_key(),
     });
     if plan.needs_database(&p.event) {
         return Ok(None);

@@ -463,6 +463,7 @@ impl App {
             event_id: &event_id,
             decision_id: &decision_id,
             now,
+            sample_key: self.sample_key(),
         });
         let (actions, applied) =
             effects::carry_out(self, tx, &account, &plan, &decision_id, now).await?;

@@ -39,6 +39,9 @@ pub struct PlanInput<'a> {
     pub event_id: &'a str,
     pub decision_id: &'a str,
     pub now: Timestamp,
+    /// The server's secret for drawing the spot-check sample: without it nobody can tell which
+    /// texts are sampled, so none can be written to slip past the people who check.
+    pub sample_key: &'a [u8],
 }
 
 /// An account action as planned, in the order the policy gave them.
@@ -307,8 +310,9 @@ fn plan_restriction(
 }
 
 /// Whether this letter or message, which passed, is one of the sampled share people check. The
-/// sample is drawn from the event itself (sender, time and text), so the planner stays a pure
-/// function and every path that decides the event draws the same.
+/// sample is drawn from the event itself (sender, time and text) under the server's key, so the
+/// planner stays a pure function, every path that decides the event draws the same, and a
+/// sender cannot work out which texts are drawn.
 fn spot_checked(input: &PlanInput<'_>, outcome: &Outcome) -> bool {
     let passed = outcome.rules.is_empty() && outcome.review_queues.is_empty();
     let sampled_kind = matches!(
@@ -319,6 +323,7 @@ fn spot_checked(input: &PlanInput<'_>, outcome: &Outcome) -> bool {
         && sampled_kind
         && !input.actor.role.is_staff()
         && permille_of(&[
+            input.sample_key,
             input.event.actor_id.as_bytes(),
             &input.event.occurred_at.millis().to_le_bytes(),
             input.text.as_bytes(),
@@ -447,6 +452,7 @@ days = 14
             policy: &policy,
             event_id: "evt_1",
             decision_id: "dec_1",
+            sample_key: b"test-key",
             now: Timestamp(DAY_MS),
         })
     }
@@ -472,6 +478,7 @@ days = 14
             policy: &policy,
             event_id: "evt_1",
             decision_id: "dec_1",
+            sample_key: b"test-key",
             now: Timestamp(DAY_MS),
         })
         .cases
