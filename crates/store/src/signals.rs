@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use trustwork_core::Timestamp;
 use trustwork_core::enforcement::counters::{
     ATTEMPTS_WINDOW_MS, ActorCounters, CONTACT_ATTEMPT, MAX_RECENT_REFS, MESSAGE_RECIPIENT,
-    PAYMENT_ATTEMPT, RECIPIENTS_WINDOW_MS, bucket_of, first_bucket, ref_time,
+    PAYMENT_ATTEMPT, RECIPIENTS_WINDOW_MS, SPOT_CHECK, bucket_of, first_bucket, ref_time,
 };
 
 const SIGNAL_COLUMNS: &str = "id, account_id, kind, ref_id, at";
@@ -121,7 +121,7 @@ impl Tx {
                 self.backend,
                 format!(
                     "SELECT 'bucket' AS part, account_id, kind AS value, bucket AS at, n FROM counter_buckets \
-                     WHERE account_id IN ({}) AND kind IN (${}, ${}) AND bucket >= ${} \
+                     WHERE account_id IN ({}) AND kind IN (${}, ${}, ${}) AND bucket >= ${} \
                      UNION ALL \
                      SELECT 'ref', account_id, ref_id, last_at, 1 FROM ( \
                        SELECT account_id, ref_id, last_at, \
@@ -132,10 +132,11 @@ impl Tx {
                     n + 1,
                     n + 2,
                     n + 3,
-                    placeholders(n + 4, n),
-                    2 * n + 4,
+                    n + 4,
+                    placeholders(n + 5, n),
                     2 * n + 5,
                     2 * n + 6,
+                    2 * n + 7,
                 ),
             );
             let mut q = sqlx::query_as::<_, (String, String, String, i64, i64)>(sql);
@@ -145,6 +146,8 @@ impl Tx {
             q = q
                 .bind(CONTACT_ATTEMPT)
                 .bind(PAYMENT_ATTEMPT)
+                .bind(SPOT_CHECK)
+                // The widest window of the three (the spot checks' 24 hours are cut in memory).
                 .bind(first_bucket(now, ATTEMPTS_WINDOW_MS));
             for id in &chunk {
                 q = q.bind(*id);

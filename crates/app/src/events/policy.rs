@@ -37,6 +37,7 @@ impl LivePolicy {
                 escalation: Vec::new(),
                 warning_days: 90,
                 spot_check_permille: 0,
+                spot_checks_per_sender_per_day: 0,
             }
         });
         Self::new(LoadedPolicy {

@@ -378,3 +378,44 @@ async fn calls_in_a_thread_record_their_start_connection_and_duration() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_flooding_sender_fills_the_spot_check_queue_no_more_than_the_daily_cap() {
+    each_backend(|db| async move {
+        let (app, clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let c = person(&app, "c@example.com", Role::Client).await;
+        // Every clean text is drawn; three a day per sender.
+        app.load_policy("version = \"all-drawn\"\nspot_check_permille = 1000\nspot_checks_per_sender_per_day = 3\n")
+            .await
+            .unwrap();
+        let msg = |i: usize| {
+            serde_json::json!({"type": "message.sent", "occurred_at": "2026-11-21T10:00:00Z",
+                "actor_id": f.id, "data": {"thread_id": "flood", "recipient_ids": [c.id],
+                "contract_active": false, "text": format!("update number {i}")}})
+        };
+        let spot_checks = |app: trustwork_app::App| async move {
+            app.review_queue(&trustwork_app::review::QueueFilter {
+                queue: Some(trustwork_core::review::Queue::SpotCheck),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .len()
+        };
+        // Half through the group commit, half one by one.
+        let batch: Vec<_> = (0..10).map(|i| (format!("flood-{i}"), msg(i))).collect();
+        for r in app.ingest_many(batch).await {
+            r.unwrap();
+        }
+        for i in 10..20 {
+            app.ingest_unbatched(&format!("flood-{i}"), &msg(i)).await.unwrap();
+        }
+        assert_eq!(spot_checks(app.clone()).await, 3);
+        // A day later the sender may be drawn again.
+        clock.set(app.now().plus_millis(25 * trustwork_core::HOUR_MS));
+        app.ingest("flood-next-day", &msg(99)).await.unwrap();
+        assert_eq!(spot_checks(app.clone()).await, 4);
+    })
+    .await;
+}

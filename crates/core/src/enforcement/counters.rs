@@ -20,6 +20,8 @@ pub const MESSAGE_RECIPIENT: &str = "message_recipient";
 pub const FLAG_RECEIVED: &str = "flag_received";
 pub const NEGATIVE_FEEDBACK: &str = "negative_feedback";
 pub const DISPUTE: &str = "dispute";
+/// One of the sender's texts went to the spot-check queue.
+pub const SPOT_CHECK: &str = "spot_check";
 
 /// The width of a counter bucket.
 pub const BUCKET_MS: i64 = HOUR_MS;
@@ -28,6 +30,7 @@ pub const ATTEMPTS_WINDOW_MS: i64 = 30 * DAY_MS;
 pub const FLAGS_WINDOW_MS: i64 = 30 * DAY_MS;
 pub const FEEDBACK_WINDOW_MS: i64 = 90 * DAY_MS;
 pub const RECIPIENTS_WINDOW_MS: i64 = HOUR_MS;
+pub const SPOT_CHECK_WINDOW_MS: i64 = DAY_MS;
 /// Distinct recipients are counted up to this many: a mass-messaging threshold is in the tens,
 /// and a sender writing to a million people must not cost a million entries.
 pub const MAX_RECENT_REFS: usize = 200;
@@ -149,6 +152,7 @@ pub struct ActorCounters {
     pub contact_attempts: Buckets,
     pub payment_attempts: Buckets,
     pub recipients: RecentRefs,
+    pub spot_checks: Buckets,
 }
 
 impl ActorCounters {
@@ -159,6 +163,7 @@ impl ActorCounters {
         match kind {
             CONTACT_ATTEMPT => self.contact_attempts.add(bucket_of(at), n),
             PAYMENT_ATTEMPT => self.payment_attempts.add(bucket_of(at), n),
+            SPOT_CHECK => self.spot_checks.add(bucket_of(at), n),
             MESSAGE_RECIPIENT => return self.recipients.add(ref_id, at),
             _ => {}
         }
@@ -170,6 +175,8 @@ impl ActorCounters {
         let first = first_bucket(now, ATTEMPTS_WINDOW_MS);
         self.contact_attempts.prune(first);
         self.payment_attempts.prune(first);
+        self.spot_checks
+            .prune(first_bucket(now, SPOT_CHECK_WINDOW_MS));
         self.recipients
             .prune(now.plus_millis(-RECIPIENTS_WINDOW_MS));
     }
@@ -185,6 +192,8 @@ pub struct Before {
     pub similar_letters_24h: i64,
     /// Distinct people the actor messaged in the last hour.
     pub recipients_1h: i64,
+    /// The actor's texts sent to the spot-check queue in the last 24 hours.
+    pub spot_checks_24h: i64,
     /// About the flag's target or the feedback's recipient.
     pub flags_received_30d: i64,
     pub negative_feedback_90d: i64,
@@ -205,6 +214,9 @@ impl Before {
             recipients_1h: counters
                 .recipients
                 .since(now.plus_millis(-RECIPIENTS_WINDOW_MS)),
+            spot_checks_24h: counters
+                .spot_checks
+                .since(first_bucket(now, SPOT_CHECK_WINDOW_MS)),
             ..Before::default()
         }
     }

@@ -191,7 +191,15 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
             input.text,
         ));
     }
-    let signals = counters::signals_of(input.event, input.event_id, input.findings, input.now);
+    let mut signals = counters::signals_of(input.event, input.event_id, input.findings, input.now);
+    if cases.iter().any(|c| c.queue == Queue::SpotCheck) {
+        signals.push(Signal {
+            account_id: input.event.actor_id.clone(),
+            kind: counters::SPOT_CHECK,
+            ref_id: input.event_id.to_owned(),
+            at: input.now,
+        });
+    }
     let message = match &input.event.data {
         EventData::MessageSent(m) => Some((
             m.thread(input.now),
@@ -322,6 +330,7 @@ fn spot_checked(input: &PlanInput<'_>, outcome: &Outcome) -> bool {
     passed
         && sampled_kind
         && !input.actor.role.is_staff()
+        && input.before.spot_checks_24h < input.policy.spot_checks_per_sender_per_day
         && permille_of(&[
             input.sample_key,
             input.event.actor_id.as_bytes(),
@@ -459,6 +468,11 @@ days = 14
 
     /// A clean message planned under `POLICY` with the given spot-check share.
     fn clean_message_cases(permille: i64, text: &str, role: Role) -> Vec<CaseRequest> {
+        clean_message_plan(permille, text, role, 0).cases
+    }
+
+    /// The plan of a clean message from a sender with `checked_today` spot checks in 24 hours.
+    fn clean_message_plan(permille: i64, text: &str, role: Role, checked_today: i64) -> Plan {
         let mut policy = Policy::parse(POLICY).expect("policy");
         policy.spot_check_permille = permille;
         let event = message();
@@ -473,7 +487,10 @@ days = 14
                 created_at: Timestamp(0),
             },
             restrictions: &[],
-            before: &Before::default(),
+            before: &Before {
+                spot_checks_24h: checked_today,
+                ..Before::default()
+            },
             has_letter: false,
             policy: &policy,
             event_id: "evt_1",
@@ -481,7 +498,67 @@ days = 14
             sample_key: b"test-key",
             now: Timestamp(DAY_MS),
         })
-        .cases
+    }
+
+    #[test]
+    fn a_sender_is_spot_checked_a_few_times_a_day_at_most() {
+        let sampled = clean_message_plan(1000, "hello", Role::Freelancer, 2);
+        assert_eq!(sampled.cases.len(), 1);
+        assert!(
+            sampled
+                .signals
+                .iter()
+                .any(|s| s.kind == counters::SPOT_CHECK && s.account_id == "mp_1"),
+            "the draw is counted for the sender"
+        );
+        let capped = clean_message_plan(1000, "hello", Role::Freelancer, 3);
+        assert!(capped.cases.is_empty());
+        assert!(
+            capped
+                .signals
+                .iter()
+                .all(|s| s.kind != counters::SPOT_CHECK)
+        );
+    }
+
+    #[test]
+    fn the_draw_depends_on_the_servers_key() {
+        let mut policy = Policy::parse(POLICY).expect("policy");
+        policy.spot_check_permille = 500;
+        let event = message();
+        let drawn = |key: &[u8], text: &str| {
+            !plan(&PlanInput {
+                event: &event,
+                text,
+                findings: &[],
+                actor: ActorFacts {
+                    role: Role::Freelancer,
+                    identity_verified: false,
+                    payment_verified: false,
+                    created_at: Timestamp(0),
+                },
+                restrictions: &[],
+                before: &Before::default(),
+                has_letter: false,
+                policy: &policy,
+                event_id: "evt_1",
+                decision_id: "dec_1",
+                sample_key: key,
+                now: Timestamp(DAY_MS),
+            })
+            .cases
+            .is_empty()
+        };
+        let differ = (0..200)
+            .filter(|i| {
+                let text = format!("message {i}");
+                drawn(b"key-a", &text) != drawn(b"key-b", &text)
+            })
+            .count();
+        assert!(
+            differ > 50,
+            "another key draws other texts ({differ} of 200 differ)"
+        );
     }
 
     #[test]

@@ -148,6 +148,9 @@ pub struct Policy {
     /// Thousandths of the cover letters and messages that passed (no rule fired) that go to the
     /// `spot_check` queue anyway: the seeds' human spot-checks of what the detectors let by.
     pub spot_check_permille: i64,
+    /// At most this many of one sender's texts are spot-checked in 24 hours: a flood of a
+    /// million messages must not put ten thousand cases in front of people.
+    pub spot_checks_per_sender_per_day: i64,
 }
 
 /// A policy file that cannot be used, with where and why.
@@ -169,6 +172,8 @@ struct PolicyFile {
     warning_days: i64,
     #[serde(default = "default_spot_check_permille")]
     spot_check_permille: i64,
+    #[serde(default = "default_spot_checks_per_sender_per_day")]
+    spot_checks_per_sender_per_day: i64,
     #[serde(default, rename = "rule")]
     rules: Vec<RuleFile>,
     #[serde(default)]
@@ -178,6 +183,10 @@ struct PolicyFile {
 /// 1% (seed 003: a share of what passed is looked at by people).
 fn default_spot_check_permille() -> i64 {
     10
+}
+
+fn default_spot_checks_per_sender_per_day() -> i64 {
+    3
 }
 
 fn default_warning_days() -> i64 {
@@ -355,6 +364,13 @@ impl Policy {
                 "spot_check_permille must be between 0 and 1000".into(),
             ));
         }
+        if !(0..=10_000).contains(&file.spot_checks_per_sender_per_day) {
+            return Err(err(
+                text,
+                None,
+                "spot_checks_per_sender_per_day must be between 0 and 10000".into(),
+            ));
+        }
         let mut names = BTreeSet::new();
         let mut rules = Vec::new();
         for r in file.rules {
@@ -465,6 +481,7 @@ impl Policy {
             escalation: file.escalation,
             warning_days: file.warning_days,
             spot_check_permille: file.spot_check_permille,
+            spot_checks_per_sender_per_day: file.spot_checks_per_sender_per_day,
         })
     }
 }
