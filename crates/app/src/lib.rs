@@ -24,6 +24,7 @@ pub mod histogram;
 pub mod jobs;
 pub mod marketplace;
 pub mod phone;
+pub mod profiles;
 pub mod review;
 pub mod standing;
 pub mod thread_calls;
@@ -47,6 +48,7 @@ pub mod records {
         ChatMessage, Evidence, Question, VerificationCall, VerificationSession,
     };
     pub use trustwork_store::marketplace::{Contract, JobPost, JobReview, Proposal, Withdrawal};
+    pub use trustwork_store::profiles::Profile;
     pub use trustwork_store::review::QueueStats;
     pub use trustwork_store::timers::{Backlog, Timer};
     pub use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};

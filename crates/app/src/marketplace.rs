@@ -288,7 +288,7 @@ impl App {
     }
 
     /// Freelancers a client can find: those allowed to appear in search whose name or email
-    /// matches. Accounts on hold are left out.
+    /// matches. Accounts on hold and private profiles are left out.
     pub async fn search_freelancers(
         &self,
         query: &str,
@@ -302,10 +302,17 @@ impl App {
                     .await?
                     .allowed
             {
-                visible.push(account.into());
+                visible.push(account);
             }
         }
-        Ok(visible)
+        // A private profile is shown only to the clients its freelancer applies to (seed 004).
+        let ids: Vec<String> = visible.iter().map(|a| a.id.clone()).collect();
+        let private = tx.private_profiles_among(&ids).await?;
+        Ok(visible
+            .into_iter()
+            .filter(|a| !private.contains(&a.id))
+            .map(Into::into)
+            .collect())
     }
 
     pub async fn proposals_of(&self, account_id: &str) -> AppResult<Vec<Proposal>> {

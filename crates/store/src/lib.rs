@@ -22,6 +22,7 @@ pub mod live_verification;
 pub mod marketplace;
 pub mod outbox;
 pub mod phone;
+pub mod profiles;
 pub mod restrictions;
 pub mod review;
 pub mod settings;

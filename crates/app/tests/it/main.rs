@@ -13,6 +13,7 @@ mod mail;
 mod nodes;
 mod phone;
 mod pipeline;
+mod profiles;
 mod restrictions;
 mod review;
 mod timers;

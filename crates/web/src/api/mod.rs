@@ -10,6 +10,7 @@ mod dto;
 mod events;
 mod jobs;
 mod phone;
+mod profiles;
 mod review;
 mod verification;
 mod webhooks;
@@ -104,6 +105,11 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         )
         .route("/api/v1/accounts/{id}/audit", get(accounts::audit))
         .route("/api/v1/freelancers", get(accounts::search_freelancers))
+        .route("/api/v1/skills", get(profiles::skills))
+        .route(
+            "/api/v1/accounts/{id}/profile",
+            get(profiles::get_profile).put(profiles::put_profile),
+        )
         .route("/api/v1/jobs/{id}", get(jobs::get_job))
         .route("/api/v1/jobs/{id}/review", post(jobs::review))
         .route("/api/v1/jobs/{id}/invitations", post(conversations::invite))

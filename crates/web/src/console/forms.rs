@@ -9,6 +9,25 @@ use serde::de::DeserializeOwned;
 
 pub struct ConsoleForm<T>(pub T);
 
+/// A form's body, refused as a readable page when it is too large or holds U+0000.
+async fn checked_bytes(body: axum::body::Body) -> Result<axum::body::Bytes, Response> {
+    let bytes = axum::body::to_bytes(body, crate::server::BODY_LIMIT)
+        .await
+        .map_err(|_| {
+            error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The form is too large to send.",
+            )
+        })?;
+    if has_nul(&bytes) {
+        return Err(error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The form holds a character that cannot be stored (U+0000). Remove it and send again.",
+        ));
+    }
+    Ok(bytes)
+}
+
 impl<S, T> FromRequest<S> for ConsoleForm<T>
 where
     T: DeserializeOwned,
@@ -18,21 +37,7 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
         let (parts, body) = req.into_parts();
-        let bytes = match axum::body::to_bytes(body, crate::server::BODY_LIMIT).await {
-            Ok(bytes) => bytes,
-            Err(_) => {
-                return Err(error_page(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "The form is too large to send.",
-                ));
-            }
-        };
-        if has_nul(&bytes) {
-            return Err(error_page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "The form holds a character that cannot be stored (U+0000). Remove it and send again.",
-            ));
-        }
+        let bytes = checked_bytes(body).await?;
         let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(ConsoleForm(v)),
@@ -40,6 +45,42 @@ where
             Err(FormRejection::FailedToDeserializeFormBody(e)) => Err(incomplete(&e.body_text())),
             Err(other) => Err(error_page(other.status(), &other.body_text())),
         }
+    }
+}
+
+/// A form as its name–value pairs in order, for forms with a repeated field (a multiple
+/// select), with the same size and U+0000 checks as [`ConsoleForm`].
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    /// The first value of `name` ("" when absent).
+    pub fn one(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormPairs {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Response> {
+        let bytes = checked_bytes(req.into_body()).await?;
+        Ok(FormPairs(
+            form_urlencoded::parse(&bytes)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        ))
     }
 }
 

@@ -150,6 +150,7 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
             ("/jobs", "Find work"),
             ("/work", "Proposals & contracts"),
             ("/messages", "Messages"),
+            ("/settings/profile", "Profile"),
             ("/stats", "My Stats"),
             ("/settings/identity", "Identity Verification"),
         ],

@@ -564,7 +564,7 @@ pub struct WithdrawForm {
 }
 
 /// Parses "12.50" or "12" dollars into cents.
-fn parse_dollars(text: &str) -> Option<i64> {
+pub(super) fn parse_dollars(text: &str) -> Option<i64> {
     let t = text.trim().trim_start_matches('$');
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     if whole.is_empty()

@@ -13,6 +13,7 @@ mod layout;
 mod login;
 mod member;
 mod messages;
+mod profile;
 mod review;
 mod session;
 mod thread_call;
@@ -51,6 +52,7 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
             get(|| async { axum::response::Redirect::to("/settings/identity") }),
         )
         .route("/settings/identity", get(member::identity))
+        .route("/settings/profile", get(profile::form).post(profile::save))
         .route("/settings/phone", post(member::start_phone))
         .route("/settings/identity/chat", post(verify_member::start_chat))
         .route("/verify/{id}", get(verify_member::page))

@@ -347,6 +347,20 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             "prp_fixture".into(),
         ),
         (
+            op(Method::GET, "/api/v1/accounts/{id}/profile", read, None),
+            maria.clone(),
+        ),
+        (
+            op(
+                // A PUT: its body errors are the same extractor's, checked through the POSTs.
+                Method::PUT,
+                "/api/v1/accounts/{id}/profile",
+                write,
+                None,
+            ),
+            maria.clone(),
+        ),
+        (
             op(Method::GET, "/api/v1/accounts/{id}/proposals", read, None),
             maria.clone(),
         ),
@@ -384,6 +398,7 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             op(Method::GET, "/api/v1/freelancers?q=a", read, None),
             String::new(),
         ),
+        (op(Method::GET, "/api/v1/skills", read, None), String::new()),
         (
             op(Method::GET, "/api/v1/review-cases", read, None),
             String::new(),
@@ -639,8 +654,8 @@ async fn unknown_ids_are_404_on_every_route() {
             checked += 1;
         }
         // With the 5 review routes, the decision route, 3 phone routes, 9 of live
-        // verification, 2 of job posts and 7 of conversations.
-        assert_eq!(checked, 45);
+        // verification, 2 of job posts, 7 of conversations and 2 of profiles.
+        assert_eq!(checked, 47);
 
         // Ids inside a body are looked up too.
         let message = api

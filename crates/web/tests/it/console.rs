@@ -851,3 +851,48 @@ async fn bad_conversation_posts_change_nothing() {
     })
     .await;
 }
+
+/// Settings → Profile: two skills chosen in the multiple select are saved; a refused overview
+/// (an email address) or a rate that is not money keeps everything typed in the form.
+#[tokio::test]
+async fn the_profile_editor_saves_skills_and_keeps_refused_text() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo: Demo = api.seed().await;
+        let dev = sign_in(&api, "dev@trustwork.demo").await;
+        let page = get(&api, Some(&dev.cookie), "/settings/profile").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("name=\"skills\" multiple"));
+        let good = format!(
+            "csrf={}&title=Embedded+Rust+engineer&overview=Firmware+reviews.&rate=60&skills=rust&skills=sql&visibility=private",
+            dev.csrf
+        );
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile", &good).await;
+        assert!(location(&r).starts_with("/settings/profile?notice="), "{}", r.text());
+        let saved = api.app.profile(&demo.dev).await.unwrap().unwrap();
+        assert_eq!(saved.input.skills, ["rust", "sql"]);
+        assert_eq!(saved.input.hourly_rate_cents, 6_000);
+
+        let contact = format!(
+            "csrf={}&title=Embedded+Rust+engineer&overview=Write+to+dev.patel.fw%40gmail.com&rate=60&skills=rust&visibility=public",
+            dev.csrf
+        );
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile", &contact).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text();
+        assert!(html.contains("Profile not saved"), "{html}");
+        assert!(html.contains("dev.patel.fw@gmail.com"), "the typed overview is kept");
+        let bad_rate = format!(
+            "csrf={}&title=Embedded+Rust+engineer&overview=Firmware.&rate=lots&skills=rust&skills=sql",
+            dev.csrf
+        );
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile", &bad_rate).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("value=\"sql\" selected"), "the chosen skills are kept");
+        assert_eq!(api.app.profile(&demo.dev).await.unwrap().unwrap(), saved, "nothing changed");
+        let maria = sign_in(&api, "acme@trustwork.demo").await;
+        let r = post_form(&api, Some(&maria.cookie), "/settings/profile", &format!("csrf={}&title=x", maria.csrf)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "clients have no profile");
+    })
+    .await;
+}

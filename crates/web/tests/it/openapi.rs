@@ -539,6 +539,7 @@ async fn answers_match_the_documented_statuses_and_schemas() {
     live_verification_operations(&c, &d, &case_id).await;
     job_review_operations(&c, &d).await;
     conversation_operations(&c, &d).await;
+    profile_operations(&c, &d).await;
     c.call(
         post.clone(),
         "/api/v1/verification-cases/{id}/outcome",
@@ -1276,6 +1277,42 @@ async fn live_verification_operations(
 }
 
 /// A post waiting for review, read and decided.
+/// The skill taxonomy and a freelancer's profile.
+async fn profile_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
+    let admin = Some(d.admin.as_str());
+    let skills = c
+        .call(Method::GET, "/api/v1/skills", "", admin, None)
+        .await
+        .ok();
+    assert!(skills["skills"].as_array().unwrap().len() >= 300);
+    let profile = "/api/v1/accounts/{id}/profile";
+    c.call(Method::GET, profile, &d.li, admin, None)
+        .await
+        .expect(404);
+    let good = json!({"title": "Video editor and motion designer",
+        "overview": "Product demos, captions in two languages, motion graphics for launches.",
+        "hourly_rate_cents": 4_500, "skills": ["video-editing"], "visibility": "public"});
+    let saved = c
+        .call(Method::PUT, profile, &d.li, admin, Some(good.clone()))
+        .await
+        .ok();
+    assert_eq!(saved["skills"][0], "video-editing");
+    let mut contact = good.clone();
+    contact["overview"] = json!("Write to me at li.wei.video@gmail.com for faster answers.");
+    c.call(Method::PUT, profile, &d.li, admin, Some(contact))
+        .await
+        .expect(422);
+    let mut unknown = good;
+    unknown["skills"] = json!(["juggling"]);
+    c.call(Method::PUT, profile, &d.li, admin, Some(unknown))
+        .await
+        .expect(422);
+    c.call(Method::GET, profile, &d.li, admin, None).await.ok();
+    c.call(Method::GET, profile, &d.acme, admin, None)
+        .await
+        .expect(404);
+}
+
 /// Invitations, threads, messages and replies to proposals.
 async fn conversation_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     let admin = Some(d.admin.as_str());
