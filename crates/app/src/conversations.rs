@@ -208,10 +208,13 @@ impl App {
     /// The whole thread, blocked messages included, for an agent (or the API).
     pub async fn thread_for_staff(&self, thread_id: &str) -> AppResult<ThreadView> {
         let mut tx = self.db().read().await?;
-        let thread = tx
-            .find_thread(thread_id)
-            .await?
-            .ok_or_else(|| not_found(thread_id))?;
+        let thread = match tx.find_thread(thread_id).await? {
+            Some(t) => t,
+            None => tx
+                .thread_of_first_message(thread_id)
+                .await?
+                .ok_or_else(|| not_found(thread_id))?,
+        };
         let mut participants = tx.thread_participants(thread_id).await?;
         let mut view = thread_view(&mut tx, thread, Vec::new()).await?;
         // A thread known only from events: its senders and recipients.

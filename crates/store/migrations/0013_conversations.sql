@@ -2,6 +2,8 @@
 -- messages as decided (a blocked message is kept for review, never delivered), invitations to
 -- interview, and calls started in a thread.
 
+-- Threads opened in the console (and their participants); a thread known only from the
+-- marketplace's events is described by its first message.
 CREATE TABLE threads (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -20,19 +22,15 @@ CREATE TABLE thread_participants (
 );
 CREATE INDEX thread_participants_by_account ON thread_participants (account_id);
 
--- A message's id is its `message.sent` event's id.
+-- A thread's messages are its `message.sent` events: a message's id is its event's id, its
+-- sender, recipients and text are the event's, its status its decision's verdict. Only this
+-- small row is written per message, so that keeping conversations costs the pipeline little.
 CREATE TABLE messages (
-    id TEXT PRIMARY KEY,
     thread_id TEXT NOT NULL,
-    sender_id TEXT NOT NULL,
-    -- JSON array of account ids.
-    recipient_ids TEXT NOT NULL,
-    body TEXT NOT NULL,
-    status TEXT NOT NULL,
-    decision_id TEXT NOT NULL,
-    created_at BIGINT NOT NULL
+    id TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (thread_id, id)
 );
-CREATE INDEX messages_by_thread ON messages (thread_id, created_at);
 
 CREATE TABLE invitations (
     id TEXT PRIMARY KEY,

@@ -6,6 +6,7 @@ use trustwork_core::Timestamp;
 use trustwork_core::conversation::{
     CallKind, InvitationStatus, Message, MessageStatus, Thread, ThreadKind,
 };
+use trustwork_core::enforcement::event::MessageSent;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invitation {
@@ -43,16 +44,15 @@ struct ThreadRow {
     created_at: i64,
 }
 
+/// A message as read: its `message.sent` event with its decision's verdict.
 #[derive(sqlx::FromRow)]
 struct MessageRow {
     id: String,
-    thread_id: String,
-    sender_id: String,
-    recipient_ids: String,
-    body: String,
-    status: String,
+    actor_id: String,
+    data_json: String,
+    verdict: String,
     decision_id: String,
-    created_at: i64,
+    received_at: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -92,17 +92,21 @@ fn thread(r: ThreadRow) -> Result<Thread> {
     })
 }
 
+/// The event's data, as a `message.sent` carries it.
+fn sent_data(r: &MessageRow) -> Result<MessageSent> {
+    serde_json::from_str(&r.data_json).map_err(|_| StoreError::corrupt("message", &r.id, "data"))
+}
+
 fn message(r: MessageRow) -> Result<Message> {
+    let data = sent_data(&r)?;
     Ok(Message {
-        status: MessageStatus::parse(&r.status)
-            .ok_or_else(|| StoreError::corrupt("message", &r.id, "status"))?,
-        recipient_ids: serde_json::from_str(&r.recipient_ids)
-            .map_err(|_| StoreError::corrupt("message", &r.id, "recipient_ids"))?,
-        thread_id: r.thread_id,
-        sender_id: r.sender_id,
-        body: r.body,
+        status: MessageStatus::after_decision(r.verdict == "block"),
+        thread_id: data.thread_id,
+        recipient_ids: data.recipient_ids,
+        body: data.text,
+        sender_id: r.actor_id,
         decision_id: r.decision_id,
-        created_at: ts(r.created_at),
+        created_at: ts(r.received_at),
         id: r.id,
     })
 }
@@ -138,82 +142,37 @@ fn call(r: CallRow) -> Result<ThreadCall> {
 }
 
 const THREAD_COLUMNS: &str = "id, kind, subject_id, created_at";
-const MESSAGE_COLUMNS: &str =
-    "id, thread_id, sender_id, recipient_ids, body, status, decision_id, created_at";
+/// A message's event and its decision's verdict.
+const MESSAGE_SELECT: &str = "SELECT e.id, e.actor_id, e.data_json, d.verdict, e.decision_id, e.received_at \
+     FROM events e JOIN decisions d ON d.id = e.decision_id";
 const INVITATION_SELECT: &str = "SELECT i.id, i.job_id, j.title AS job_title, i.client_id, i.freelancer_id, i.message, i.thread_id, i.status, i.proposal_id, i.created_at, i.updated_at \
      FROM invitations i JOIN job_posts j ON j.id = i.job_id";
 const CALL_COLUMNS: &str =
     "id, thread_id, kind, started_by, started_at, connected_at, ended_at, ended_by";
 
-fn recipients_json(m: &Message) -> String {
-    serde_json::to_string(&m.recipient_ids).unwrap_or_else(|_| "[]".to_owned())
-}
-
-/// Messages decided in a group, with their threads (a thread already kept stays as it was), as
-/// rows for [`Tx::insert_json_rows`].
+/// Messages decided in a group, as rows for [`Tx::insert_json_rows`]: only their place in their
+/// thread (the rest is their event and its decision).
 pub(crate) fn message_json_rows(
-    messages: &[&(Thread, Message)],
-) -> std::result::Result<Vec<JsonRows>, sqlx::Error> {
-    let mut seen = std::collections::HashSet::new();
-    let threads: Vec<_> = messages
-        .iter()
-        .filter(|(t, _)| seen.insert(t.id.as_str()))
-        .map(|(t, _)| {
-            (
-                &t.id,
-                t.kind.as_str(),
-                t.subject_id.as_deref(),
-                t.created_at.millis(),
-            )
-        })
-        .collect();
+    messages: &[&Message],
+) -> std::result::Result<JsonRows, sqlx::Error> {
     let rows: Vec<_> = messages
         .iter()
-        .map(|(_, m)| {
-            (
-                &m.id,
-                &m.thread_id,
-                &m.sender_id,
-                recipients_json(m),
-                &m.body,
-                m.status.as_str(),
-                &m.decision_id,
-                m.created_at.millis(),
-            )
-        })
+        .map(|m| (&m.thread_id, &m.id, m.created_at.millis()))
         .collect();
-    Ok(vec![
-        JsonRows::new("threads", THREAD_COLUMNS, &threads)?.upserting("DO NOTHING"),
-        JsonRows::new("messages", MESSAGE_COLUMNS, &rows)?,
-    ])
+    JsonRows::new("messages", MESSAGE_COLUMNS, &rows)
 }
 
+const MESSAGE_COLUMNS: &str = "thread_id, id, created_at";
+
 impl Tx {
-    /// Keeps a decided message, and its thread if it is new.
-    pub async fn insert_message(&mut self, thread: &Thread, m: &Message) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO threads (id, kind, subject_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        )
-        .bind(&thread.id)
-        .bind(thread.kind.as_str())
-        .bind(thread.subject_id.as_deref())
-        .bind(thread.created_at.millis())
-        .execute(self.conn())
-        .await?;
-        sqlx::query(
-            "INSERT INTO messages (id, thread_id, sender_id, recipient_ids, body, status, decision_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&m.id)
-        .bind(&m.thread_id)
-        .bind(&m.sender_id)
-        .bind(recipients_json(m))
-        .bind(&m.body)
-        .bind(m.status.as_str())
-        .bind(&m.decision_id)
-        .bind(m.created_at.millis())
-        .execute(self.conn())
-        .await?;
+    /// Keeps a decided message in its thread (its event and decision are stored beside it).
+    pub async fn insert_message(&mut self, m: &Message) -> Result<()> {
+        sqlx::query("INSERT INTO messages (thread_id, id, created_at) VALUES ($1, $2, $3)")
+            .bind(&m.thread_id)
+            .bind(&m.id)
+            .bind(m.created_at.millis())
+            .execute(self.conn())
+            .await?;
         Ok(())
     }
 
@@ -333,7 +292,8 @@ impl Tx {
         limit: i64,
     ) -> Result<Vec<Message>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE thread_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+            "{MESSAGE_SELECT} JOIN messages m ON m.id = e.id WHERE m.thread_id = $1 \
+             ORDER BY m.created_at DESC, m.id DESC LIMIT $2"
         ));
         let rows: Vec<MessageRow> = sqlx::query_as(sql)
             .bind(thread_id)
@@ -347,13 +307,27 @@ impl Tx {
 
     pub async fn find_message(&mut self, id: &str) -> Result<Option<Message>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1"
+            "{MESSAGE_SELECT} WHERE e.id = $1 AND e.event_type = 'message.sent'"
         ));
         let row: Option<MessageRow> = sqlx::query_as(sql)
             .bind(id)
             .fetch_optional(self.conn())
             .await?;
         row.map(message).transpose()
+    }
+
+    /// A thread known only from the marketplace's events, as its first message describes it.
+    pub async fn thread_of_first_message(&mut self, thread_id: &str) -> Result<Option<Thread>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{MESSAGE_SELECT} JOIN messages m ON m.id = e.id WHERE m.thread_id = $1 \
+             ORDER BY m.created_at, m.id LIMIT 1"
+        ));
+        let row: Option<MessageRow> = sqlx::query_as(sql)
+            .bind(thread_id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(|r| Ok(sent_data(&r)?.thread(ts(r.received_at))))
+            .transpose()
     }
 
     pub async fn insert_invitation(&mut self, i: &Invitation) -> Result<()> {

@@ -16,7 +16,7 @@ use crate::webhooks::delivery_json_rows;
 use crate::{Backend, Db, Result, StoreError, Tx};
 use std::collections::HashSet;
 use trustwork_core::audit::AuditRecord;
-use trustwork_core::conversation::{Message, Thread};
+use trustwork_core::conversation::Message;
 use trustwork_core::review::ReviewCase;
 use trustwork_core::{Restriction, Timestamp};
 
@@ -91,8 +91,8 @@ pub struct GroupRows<'a> {
     pub emails: Vec<&'a OutboxMessage>,
     pub cases: Vec<&'a ReviewCase>,
     pub deliveries: &'a [WebhookDelivery],
-    /// Messages kept, with their threads.
-    pub messages: Vec<&'a (Thread, Message)>,
+    /// Messages kept in their threads.
+    pub messages: Vec<&'a Message>,
 }
 
 /// A constraint failed on a group's rows: the group is decided again one event at a time,
@@ -143,8 +143,8 @@ impl Tx {
         if !rows.deliveries.is_empty() {
             self.insert_webhook_deliveries(rows.deliveries).await?;
         }
-        for (thread, message) in &rows.messages {
-            self.insert_message(thread, message).await?;
+        for message in &rows.messages {
+            self.insert_message(message).await?;
         }
         Ok(())
     }
@@ -231,7 +231,7 @@ fn group_json_rows(rows: &GroupRows<'_>) -> Result<Vec<JsonRows>> {
         tables.push(delivery_json_rows(rows.deliveries.iter())?);
     }
     if !rows.messages.is_empty() {
-        tables.extend(message_json_rows(&rows.messages)?);
+        tables.push(message_json_rows(&rows.messages)?);
     }
     Ok(tables)
 }

@@ -22,7 +22,7 @@ use crate::webhooks::standing_changed_payload;
 use crate::{App, AppError, AppResult};
 use std::collections::{HashMap, HashSet};
 use trustwork_core::audit::AuditRecord;
-use trustwork_core::conversation::{Message, Thread};
+use trustwork_core::conversation::Message;
 use trustwork_core::enforcement::counters::Before;
 use trustwork_core::enforcement::{PlanInput, PlannedAction, Policy, plan};
 use trustwork_core::review::ReviewCase;
@@ -51,8 +51,8 @@ pub(super) struct Rows {
     warnings: Vec<RestrictionRows>,
     /// Review cases of messages, with their audit records.
     cases: Vec<(ReviewCase, AuditRecord)>,
-    /// Messages kept, with their threads.
-    messages: Vec<(Thread, Message)>,
+    /// Messages kept in their threads.
+    messages: Vec<Message>,
     /// Some webhook delivery or email was written by this group.
     queued_work: bool,
     /// The accounts this group warned in memory.

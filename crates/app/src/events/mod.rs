@@ -513,8 +513,8 @@ impl App {
         }
         tx.insert_decision(&view.stored(&event.actor_id, now)?)
             .await?;
-        if let Some((thread, message)) = &plan.message {
-            tx.insert_message(thread, message).await?;
+        if let Some(message) = &plan.message {
+            tx.insert_message(message).await?;
         }
         // Subscribers hear of every decision, in this transaction: sent only if it commits.
         crate::webhooks::enqueue_webhooks_in(

@@ -8,7 +8,7 @@ use super::counters::{self, Before, Signal};
 use super::decide::{AccountInput, EventInput, FindingInput, Input, Outcome, decide, escalate};
 use super::event::{Event, EventData};
 use super::policy::{Action, ActionKind, Policy};
-use crate::conversation::{Message, MessageStatus, Thread};
+use crate::conversation::{Message, MessageStatus};
 use crate::restriction::NewRestriction;
 use crate::review::{EntityType, Queue};
 use crate::{DAY_MS, LiftCondition, ReasonCode, Restriction, Role, Severity, Timestamp, standing};
@@ -89,9 +89,9 @@ pub struct Plan {
     pub cases: Vec<CaseRequest>,
     /// Signals for the counters (the actor's and, for flags and feedback, the other account's).
     pub signals: Vec<Signal>,
-    /// A `message.sent`'s message to keep, with its thread as the event describes it: delivered,
-    /// or blocked and kept for review.
-    pub message: Option<(Thread, Message)>,
+    /// A `message.sent`'s message to keep in its thread: delivered, or blocked and kept for
+    /// review.
+    pub message: Option<Message>,
 }
 
 impl Plan {
@@ -201,19 +201,16 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         });
     }
     let message = match &input.event.data {
-        EventData::MessageSent(m) => Some((
-            m.thread(input.now),
-            Message {
-                id: input.event_id.to_owned(),
-                thread_id: m.thread_id.clone(),
-                sender_id: input.event.actor_id.clone(),
-                recipient_ids: m.recipient_ids.clone(),
-                body: m.text.clone(),
-                status: MessageStatus::after_decision(blocked),
-                decision_id: input.decision_id.to_owned(),
-                created_at: input.now,
-            },
-        )),
+        EventData::MessageSent(m) => Some(Message {
+            id: input.event_id.to_owned(),
+            thread_id: m.thread_id.clone(),
+            sender_id: input.event.actor_id.clone(),
+            recipient_ids: m.recipient_ids.clone(),
+            body: m.text.clone(),
+            status: MessageStatus::after_decision(blocked),
+            decision_id: input.decision_id.to_owned(),
+            created_at: input.now,
+        }),
         _ => None,
     };
     Plan {
