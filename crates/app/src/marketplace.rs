@@ -22,9 +22,14 @@ fn require_role(account: &Account, role: Role, what: &str) -> AppResult<()> {
     }
 }
 
-/// Only an open post takes proposals.
+/// Only an open public post takes proposals; an invite-only or private one is answered by
+/// accepting the client's invitation (seed 004).
 fn takes_proposals(job: &JobPost) -> AppResult<()> {
     match job.status {
+        JobStatus::Open if !job.visibility.in_search() => Err(AppError::invalid(
+            "job_id",
+            "this job takes freelancers by invitation only; accept the client's invitation to interview",
+        )),
         JobStatus::Open => Ok(()),
         JobStatus::PendingReview => Err(AppError::invalid(
             "job_id",

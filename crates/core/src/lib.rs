@@ -19,6 +19,7 @@ pub mod net;
 pub mod phone;
 pub mod policy;
 pub mod profile;
+pub mod profile_approval;
 pub mod restriction;
 pub mod review;
 pub mod role;

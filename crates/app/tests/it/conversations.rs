@@ -207,6 +207,49 @@ async fn an_invitation_opens_the_interview_and_a_blocked_message_never_reaches_t
 }
 
 #[tokio::test]
+async fn an_invite_only_job_is_answered_through_its_invitation() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let client = person(&app, "client@example.com", Role::Client).await;
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let posted = serde_json::json!({"type": "job.posted", "occurred_at": "2026-11-21T10:00:00Z",
+            "actor_id": client.id, "data": {"job_id": "job_private_1", "title": "Board pack",
+            "description": "Design the quarterly board pack.", "visibility": "invite_only"}});
+        app.ingest("private-job", &posted).await.unwrap();
+        assert_eq!(
+            app.job("job_private_1").await.unwrap().status,
+            trustwork_core::marketplace::JobStatus::Open
+        );
+        let refused = app
+            .submit_proposal(&f.id, "job_private_1", "I design board packs.")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                AppError::Invalid {
+                    field: "job_id",
+                    ..
+                }
+            ),
+            "{refused:?}"
+        );
+        let inv = app
+            .invite(
+                &client.id,
+                "job_private_1",
+                &f.id,
+                "Would you design our board pack?",
+            )
+            .await
+            .unwrap();
+        let accepted = app.answer_invitation(&f.id, &inv.id, true).await.unwrap();
+        assert!(accepted.proposal_id.is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_clients_reply_moves_a_proposal_to_interviewing() {
     each_backend(|db| async move {
         let (app, _clock) = app(db);
