@@ -4,7 +4,7 @@ use crate::audit::Change;
 use crate::standing::{ensure_allowed, permission_in};
 use crate::{App, AppError, AppResult};
 use trustwork_core::marketplace::{
-    ContractStatus, JobStatus, ProposalStatus, WithdrawalStatus, check_withdrawal,
+    ContractStatus, JobStatus, JobVisibility, ProposalStatus, WithdrawalStatus, check_withdrawal,
 };
 use trustwork_core::{Actor, Capability, Role};
 use trustwork_store::accounts::Account;
@@ -197,15 +197,29 @@ impl App {
         Ok(w)
     }
 
-    /// A client posts a job from the console: it goes through the same pipeline as the
-    /// marketplace's `job.posted` events (detectors, policy, review), and comes back with the
-    /// status the decision gave it.
+    /// A client posts a public job: see [`App::post_job_decided`].
     pub async fn post_job(
         &self,
         client_id: &str,
         title: &str,
         description: &str,
     ) -> AppResult<JobPost> {
+        self.post_job_decided(client_id, title, description, JobVisibility::Public)
+            .await
+            .map(|(job, _)| job)
+    }
+
+    /// A client posts a job from the console: it goes through the same pipeline as the
+    /// marketplace's `job.posted` events (detectors, policy, review), and comes back with the
+    /// status the decision gave it and the decision's reason (what to tell the client when it is
+    /// refused).
+    pub async fn post_job_decided(
+        &self,
+        client_id: &str,
+        title: &str,
+        description: &str,
+        visibility: JobVisibility,
+    ) -> AppResult<(JobPost, String)> {
         let title = non_empty("title", title, 200)?;
         let description = non_empty("description", description, 20_000)?;
         let now = self.now();
@@ -220,11 +234,13 @@ impl App {
             "type": "job.posted",
             "occurred_at": now.to_rfc3339(),
             "actor_id": client_id,
-            "data": {"job_id": job_id, "title": title, "description": description},
+            "data": {"job_id": job_id, "title": title, "description": description,
+                "visibility": visibility.as_str()},
         });
-        self.ingest_unbatched(&format!("console-{job_id}"), &event)
+        let (decision, _) = self
+            .ingest_unbatched(&format!("console-{job_id}"), &event)
             .await?;
-        self.job(&job_id).await
+        Ok((self.job(&job_id).await?, decision.reason))
     }
 
     /// The client hires the freelancer behind a proposal: both must be allowed to start a

@@ -156,6 +156,7 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
         ],
         Role::Client => &[
             ("/dashboard", "Dashboard"),
+            ("/my-jobs", "My jobs"),
             ("/freelancers", "Find freelancers"),
             ("/work", "Proposals & contracts"),
             ("/messages", "Messages"),

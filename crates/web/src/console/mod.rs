@@ -13,6 +13,7 @@ mod layout;
 mod login;
 mod member;
 mod messages;
+mod my_jobs;
 mod profile;
 mod review;
 mod session;
@@ -110,6 +111,7 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/invitations/{id}/accept", post(messages::accept))
         .route("/invitations/{id}/decline", post(messages::decline))
         .route("/freelancers/{id}/invite", post(messages::invite))
+        .route("/my-jobs", get(my_jobs::list).post(my_jobs::post))
         .route("/proposals/{id}/reply", post(messages::reply))
         .route("/work", get(member::work))
         .route("/jobs", get(member::jobs))

@@ -896,3 +896,53 @@ async fn the_profile_editor_saves_skills_and_keeps_refused_text() {
     })
     .await;
 }
+
+/// My jobs: a clean post from a client with a card is open at once and listed with its status;
+/// one with an email address is refused with the reason and the typed text kept; a post with no
+/// title changes nothing; freelancers have no such page.
+#[tokio::test]
+async fn a_client_posts_jobs_and_sees_where_their_review_stands() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo: Demo = api.seed().await;
+        let globex = sign_in(&api, "globex@trustwork.demo").await;
+        let before = api.app.jobs_of_client(&demo.credentials.accounts.iter().find(|a| a.email == "globex@trustwork.demo").unwrap().id).await.unwrap().len();
+        let page = get(&api, Some(&globex.cookie), "/my-jobs").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("Edit a 10-minute product video"));
+
+        let clean = format!(
+            "csrf={}&title=Podcast+intro+music&description=A+15-second+intro+jingle+for+our+podcast.&visibility=public",
+            globex.csrf
+        );
+        let r = post_form(&api, Some(&globex.cookie), "/my-jobs", &clean).await;
+        assert!(location(&r).starts_with("/my-jobs?notice="), "{}", r.text());
+        let page = get(&api, Some(&globex.cookie), "/my-jobs").await.text();
+        assert!(page.contains("Podcast intro music") && page.contains("pill-open"), "{page}");
+
+        let contact = format!(
+            "csrf={}&title=Logo+refresh&description=Send+samples+to+hiring.globex%40gmail.com+please&visibility=public",
+            globex.csrf
+        );
+        let r = post_form(&api, Some(&globex.cookie), "/my-jobs", &contact).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text();
+        assert!(html.contains("Job not posted."), "{html}");
+        assert!(html.contains("hiring.globex@gmail.com"), "the typed description is kept");
+
+        let globex_id = demo.credentials.accounts.iter().find(|a| a.email == "globex@trustwork.demo").unwrap().id.clone();
+        let after_refusal = api.app.jobs_of_client(&globex_id).await.unwrap().len();
+        for bad in [
+            format!("csrf={}&title=&description=x&visibility=public", globex.csrf),
+            format!("csrf={}&title=T&description=x&visibility=everyone", globex.csrf),
+        ] {
+            let r = post_form(&api, Some(&globex.cookie), "/my-jobs", &bad).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        }
+        assert_eq!(api.app.jobs_of_client(&globex_id).await.unwrap().len(), after_refusal, "nothing posted");
+        assert_eq!(after_refusal, before + 2, "the clean post, and the refused one kept as rejected");
+        let dev = sign_in(&api, "dev@trustwork.demo").await;
+        assert_eq!(get(&api, Some(&dev.cookie), "/my-jobs").await.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}

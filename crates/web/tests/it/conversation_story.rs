@@ -176,4 +176,32 @@ async fn an_interview_from_invitation_to_video_call() {
     let flags = c.text("#flags").await;
     assert!(flags.contains("Copied text"), "{flags}");
     c.shot("thread-6-agent-sees-the-report").await;
+
+    // The other new member pages, looked at like the rest.
+    f.go("/settings/profile").await;
+    f.submit(
+        "#profile-form",
+        &[
+            ("title", "Embedded Rust engineer"),
+            ("rate", "60"),
+            ("overview", "Firmware reviews and power audits."),
+        ],
+    )
+    .await;
+    assert!(f.text(".flash").await.contains("saved"));
+    f.shot("profile-1-editor").await;
+    c.login("globex@trustwork.demo").await;
+    c.go("/my-jobs").await;
+    click(&c, "#post-job summary").await;
+    c.shot("my-jobs-1-list-and-form").await;
+    c.go("/messages").await;
+    c.shot("messages-1-list").await;
+    for story in [&c, &f] {
+        let problems = story.layout_problems.lock().expect("not poisoned");
+        assert!(
+            problems.is_empty(),
+            "pages do not fit their width:\n{}",
+            problems.join("\n")
+        );
+    }
 }
