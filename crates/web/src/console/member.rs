@@ -366,6 +366,8 @@ struct WorkPage {
     proposals: Vec<ProposalView>,
     /// Proposals on the client's jobs.
     received: Vec<ReceivedProposal>,
+    /// Why the client cannot hire now, in words.
+    hire_blocked: Option<String>,
     contracts: Vec<ContractView>,
 }
 
@@ -405,6 +407,17 @@ pub async fn work(
             Err(e) => return app_error(&e),
         }
     };
+    let hire_blocked = if is_freelancer {
+        None
+    } else {
+        match s.app.capabilities(viewer.id()).await {
+            Ok(caps) => caps
+                .iter()
+                .find(|(c, p)| *c == Capability::StartContract && !p.allowed)
+                .map(|(c, p)| super::views::denial_text(*c, &p.reasons)),
+            Err(e) => return app_error(&e),
+        }
+    };
     let freelancers: Vec<String> = received.iter().map(|p| p.freelancer_id.clone()).collect();
     let names = match s.app.display_names(&freelancers).await {
         Ok(n) => n,
@@ -414,6 +427,7 @@ pub async fn work(
         layout: Layout::new(&s, &viewer, "/work", "Proposals & contracts", flash).await,
         is_freelancer,
         proposals: proposals.iter().map(ProposalView::new).collect(),
+        hire_blocked,
         received: received
             .iter()
             .map(|p| ReceivedProposal {
@@ -555,6 +569,33 @@ pub async fn submit_proposal(
         }
         Err(e) => app_error(&e),
     }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+/// `POST /proposals/{id}/hire`: the client hires the freelancer; the contract starts.
+pub async fn hire(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    Path(proposal_id): Path<String>,
+    ConsoleForm(f): ConsoleForm<CsrfOnly>,
+) -> Response {
+    if let Err(r) = viewer
+        .require(&[Role::Client])
+        .and_then(|()| viewer.check_csrf(&f.csrf))
+    {
+        return r;
+    }
+    let result = s.app.hire(viewer.id(), &proposal_id).await.map(|c| {
+        format!(
+            "Contract started: {}. It is listed under Contracts.",
+            c.title
+        )
+    });
+    after_post(&s, &viewer, "/work", result, super::views::member_error)
 }
 
 #[derive(Deserialize)]

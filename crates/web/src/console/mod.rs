@@ -113,6 +113,7 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/freelancers/{id}/invite", post(messages::invite))
         .route("/my-jobs", get(my_jobs::list).post(my_jobs::post))
         .route("/proposals/{id}/reply", post(messages::reply))
+        .route("/proposals/{id}/hire", post(member::hire))
         .route("/work", get(member::work))
         .route("/jobs", get(member::jobs))
         .route("/jobs/{id}/proposals", post(member::submit_proposal))

@@ -946,3 +946,50 @@ async fn a_client_posts_jobs_and_sees_where_their_review_stands() {
     })
     .await;
 }
+
+/// A client hires from the proposals received: the contract starts and the proposal is hired;
+/// hiring again, or someone else's proposal, changes nothing.
+#[tokio::test]
+async fn a_client_hires_from_the_proposals_received() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo: Demo = api.seed().await;
+        let acme = sign_in(&api, "acme@trustwork.demo").await;
+        let globex = sign_in(&api, "globex@trustwork.demo").await;
+        let page = get(&api, Some(&acme.cookie), "/work").await.text();
+        assert!(page.contains("Hire Dev Patel"), "{page}");
+        let dev_proposal = api.app.proposals_of(&demo.dev).await.unwrap()[0].id.clone();
+
+        let r = post_form(
+            &api,
+            Some(&globex.cookie),
+            &format!("/proposals/{dev_proposal}/hire"),
+            &format!("csrf={}", globex.csrf),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "not Globex's job");
+        let r = post_form(
+            &api,
+            Some(&acme.cookie),
+            &format!("/proposals/{dev_proposal}/hire"),
+            &format!("csrf={}", acme.csrf),
+        )
+        .await;
+        assert!(location(&r).starts_with("/work?notice="), "{}", r.text());
+        assert_eq!(api.app.contracts_of(&demo.dev).await.unwrap().len(), 1);
+        assert_eq!(
+            api.app.proposals_of(&demo.dev).await.unwrap()[0].status,
+            trustwork_core::marketplace::ProposalStatus::Hired
+        );
+        let r = post_form(
+            &api,
+            Some(&acme.cookie),
+            &format!("/proposals/{dev_proposal}/hire"),
+            &format!("csrf={}", acme.csrf),
+        )
+        .await;
+        assert!(location(&r).starts_with("/work?error="), "hired once");
+        assert_eq!(api.app.contracts_of(&demo.dev).await.unwrap().len(), 1);
+    })
+    .await;
+}
