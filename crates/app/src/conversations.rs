@@ -237,21 +237,24 @@ impl App {
         message_id: &str,
         around: usize,
     ) -> AppResult<Option<(ThreadView, usize)>> {
-        let thread_id = {
+        let (message, around_it) = {
             let mut tx = self.db().read().await?;
-            match tx.find_message(message_id).await? {
-                Some(m) => m.thread_id,
-                None => return Ok(None),
-            }
+            let Some(m) = tx.find_message(message_id).await? else {
+                return Ok(None);
+            };
+            let n = i64::try_from(around).unwrap_or(i64::MAX);
+            let messages = tx.messages_around(&m, n).await?;
+            (m, messages)
         };
-        let mut view = self.thread_for_staff(&thread_id).await?;
-        let Some(at) = view.messages.iter().position(|m| m.id == message_id) else {
-            return Ok(None);
-        };
-        let from = at.saturating_sub(around);
-        let to = (at + around + 1).min(view.messages.len());
-        view.messages = view.messages[from..to].to_vec();
-        Ok(Some((view, at - from)))
+        let mut view = self.thread_for_staff(&message.thread_id).await?;
+        // However old the message, the agent reads it with its neighbours.
+        view.messages = around_it;
+        let at = view
+            .messages
+            .iter()
+            .position(|m| m.id == message.id)
+            .unwrap_or_default();
+        Ok(Some((view, at)))
     }
 
     /// The threads the account takes part in, with the last message's time, latest first.

@@ -305,6 +305,34 @@ impl Tx {
         Ok(messages)
     }
 
+    /// Up to `n` messages on each side of `m` in its thread, oldest first, `m` among them.
+    pub async fn messages_around(&mut self, m: &Message, n: i64) -> Result<Vec<Message>> {
+        let mut out = Vec::new();
+        for (cmp, order) in [("<", "DESC"), (">", "ASC")] {
+            let sql = sqlx::AssertSqlSafe(format!(
+                "{MESSAGE_SELECT} JOIN messages m ON m.id = e.id WHERE m.thread_id = $1 \
+                 AND (m.created_at {cmp} $2 OR (m.created_at = $2 AND m.id {cmp} $3)) \
+                 ORDER BY m.created_at {order}, m.id {order} LIMIT $4"
+            ));
+            let rows: Vec<MessageRow> = sqlx::query_as(sql)
+                .bind(&m.thread_id)
+                .bind(m.created_at.millis())
+                .bind(&m.id)
+                .bind(n)
+                .fetch_all(self.conn())
+                .await?;
+            let mut side = rows.into_iter().map(message).collect::<Result<Vec<_>>>()?;
+            if order == "DESC" {
+                side.reverse();
+                out.extend(side);
+                out.push(m.clone());
+            } else {
+                out.extend(side);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn find_message(&mut self, id: &str) -> Result<Option<Message>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "{MESSAGE_SELECT} WHERE e.id = $1 AND e.event_type = 'message.sent'"

@@ -462,3 +462,31 @@ async fn a_flooding_sender_fills_the_spot_check_queue_no_more_than_the_daily_cap
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_reported_message_is_read_with_its_neighbours_however_old() {
+    each_backend(|db| async move {
+        let (app, clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let c = person(&app, "c@example.com", Role::Client).await;
+        let mut ids = Vec::new();
+        for i in 0..12 {
+            clock.set(app.now().plus_millis(1_000));
+            let event = serde_json::json!({"type": "message.sent", "occurred_at": "2026-11-21T10:00:00Z",
+                "actor_id": f.id, "data": {"thread_id": "long-thread", "recipient_ids": [c.id],
+                "contract_active": false, "text": format!("status update {i}")}});
+            ids.push(app.ingest(&format!("long-{i}"), &event).await.unwrap().0.event_id);
+        }
+        let (first, at) = app.message_in_context(&ids[0], 2).await.unwrap().unwrap();
+        assert_eq!(at, 0);
+        let texts: Vec<_> = first.messages.iter().map(|m| m.body.as_str()).collect();
+        assert_eq!(texts, ["status update 0", "status update 1", "status update 2"]);
+        let (middle, at) = app.message_in_context(&ids[6], 2).await.unwrap().unwrap();
+        assert_eq!(at, 2);
+        assert_eq!(middle.messages.len(), 5);
+        assert_eq!(middle.messages[at].id, ids[6]);
+        assert_eq!(middle.messages[4].body, "status update 8");
+        assert!(app.message_in_context("evt_nope", 2).await.unwrap().is_none());
+    })
+    .await;
+}
