@@ -97,6 +97,21 @@ pub async fn duplicates_of(
     Ok(n)
 }
 
+/// The other accounts this one shares an email, phone, device or payment method with, as
+/// `{"kind", "account_id"}` (for the agent reviewing a profile: one person, one account).
+pub async fn shared_with_others(
+    tx: &mut Tx,
+    account_id: &str,
+) -> AppResult<Vec<serde_json::Value>> {
+    let mut links = Vec::new();
+    for (kind, value) in tx.identity_fingerprints_of(account_id).await? {
+        for other in tx.other_accounts_holding(&kind, &value, account_id).await? {
+            links.push(serde_json::json!({"kind": kind, "account_id": other}));
+        }
+    }
+    Ok(links)
+}
+
 /// Remembers the identifying values an event carries. Answers how many of them belong to a
 /// banned account (e.g. a banned person's payment method added to a new account) and to other
 /// accounts (a device two accounts sign in from).

@@ -24,6 +24,7 @@ pub mod histogram;
 pub mod jobs;
 pub mod marketplace;
 pub mod phone;
+pub mod profile_approval;
 pub mod profiles;
 pub mod review;
 pub mod standing;

@@ -196,3 +196,39 @@ pub(crate) fn job_review_email(
         ),
     }
 }
+
+/// The letter to a freelancer whose profile was not approved (seed 001): why, what to do, and
+/// from when it may be submitted again.
+pub(crate) fn profile_letter(
+    app: &App,
+    reason: trustwork_core::profile_approval::RejectionReason,
+    note: &str,
+    resubmit_after: Timestamp,
+) -> (String, String) {
+    let url = &app.config().public_url;
+    let note = if note.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nFrom the reviewer: {note}")
+    };
+    (
+        "Your freelancer profile was not approved".to_owned(),
+        format!(
+            "Thank you for creating a profile. {}{note}\n\n{}\n\nYou may submit your profile again from {}. ({url})",
+            reason.letter(),
+            reason.advice(),
+            resubmit_after.to_human()
+        ),
+    )
+}
+
+/// The email to a freelancer whose profile needs changes before approval.
+pub(crate) fn profile_changes_letter(app: &App, note: &str) -> (String, String) {
+    let url = &app.config().public_url;
+    (
+        "Changes needed before your profile is approved".to_owned(),
+        format!(
+            "We reviewed your freelancer profile and it needs a few changes:\n\n{note}\n\nUpdate it and submit it again. ({url})"
+        ),
+    )
+}

@@ -595,6 +595,12 @@ impl App {
                 "a job post's review is decided with approve, reject or request changes (POST /api/v1/jobs/{id}/review)",
             ));
         }
+        if case.queue == Queue::Profiles {
+            return Err(AppError::invalid(
+                "resolution",
+                "a profile's approval is decided with approve, reject or request changes (POST /api/v1/accounts/{id}/profile/review)",
+            ));
+        }
         rules::ensure_holder(&case, &agent.id, now)?;
         if note.is_empty() {
             return Err(AppError::invalid(

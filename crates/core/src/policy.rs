@@ -25,6 +25,8 @@ pub struct PolicyConfig {
     pub verification_link_ms: i64,
     /// Review queues, flags and appeals (`[policy.review]`).
     pub review: ReviewConfig,
+    /// When a skill category has too many freelancers for its jobs (`[policy.profile_supply]`).
+    pub profile_supply: crate::profile_approval::SupplyRule,
 }
 
 impl Default for PolicyConfig {
@@ -38,6 +40,7 @@ impl Default for PolicyConfig {
             evidence_retention_days: 30,
             verification_link_ms: DAY_MS,
             review: ReviewConfig::default(),
+            profile_supply: crate::profile_approval::SupplyRule::default(),
         }
     }
 }

@@ -134,7 +134,8 @@ pub struct Market {
 }
 
 /// The policy's thresholds for "too many freelancers with a similar skill set".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SupplyRule {
     /// Below this many approved freelancers a category is never oversupplied (too little data).
     pub min_freelancers: i64,

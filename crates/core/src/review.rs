@@ -29,10 +29,12 @@ pub enum Queue {
     /// A sample of letters and messages that passed the detectors, for people to check (seed
     /// 003's human spot-checks).
     SpotCheck,
+    /// New freelancers' profiles waiting for approval (seed 001).
+    Profiles,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 10] = [
+    pub const ALL: [Queue; 11] = [
         Queue::Harassment,
         Queue::OffPlatformPayment,
         Queue::ContactInfo,
@@ -43,6 +45,7 @@ impl Queue {
         Queue::Flag,
         Queue::JobPosts,
         Queue::SpotCheck,
+        Queue::Profiles,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Queue {
             Queue::Flag => "flag",
             Queue::JobPosts => "job_posts",
             Queue::SpotCheck => "spot_check",
+            Queue::Profiles => "profiles",
         }
     }
 
@@ -71,7 +75,7 @@ impl Queue {
             Queue::OffPlatformPayment => 40,
             // A client waits for the post to go live: ahead of everything but harm and money.
             Queue::JobPosts => 30,
-            Queue::ContactInfo | Queue::FeedbackAbuse | Queue::Dispute => 20,
+            Queue::ContactInfo | Queue::FeedbackAbuse | Queue::Dispute | Queue::Profiles => 20,
             Queue::Spam | Queue::NegativeFeedback | Queue::Flag => 10,
             // Nothing was found: looked at when there is time.
             Queue::SpotCheck => 5,
@@ -87,7 +91,7 @@ impl Queue {
             Queue::Harassment => ReasonCode::Harassment,
             Queue::FeedbackAbuse | Queue::NegativeFeedback => ReasonCode::FeedbackAbuse,
             Queue::Dispute => ReasonCode::FailureToPerform,
-            Queue::Flag | Queue::JobPosts | Queue::SpotCheck => ReasonCode::Other,
+            Queue::Flag | Queue::JobPosts | Queue::SpotCheck | Queue::Profiles => ReasonCode::Other,
         }
     }
 }
@@ -295,6 +299,8 @@ pub struct ReviewConfig {
     pub sla_job_posts_ms: i64,
     /// Spot checks of what passed: three days.
     pub sla_spot_check_ms: i64,
+    /// New freelancers' profiles: a day.
+    pub sla_profiles_ms: i64,
     /// The least a reporter's flag weighs, in thousandths, however often they were wrong: a
     /// poor record damps a reporter but never silences them.
     pub flag_weight_floor_permille: i64,
@@ -318,6 +324,7 @@ impl Default for ReviewConfig {
             sla_flag_ms: DAY_MS,
             sla_job_posts_ms: 30 * MINUTE_MS,
             sla_spot_check_ms: 3 * DAY_MS,
+            sla_profiles_ms: DAY_MS,
             flag_weight_floor_permille: 200,
             appeal_window_days: 90,
         }
@@ -337,6 +344,7 @@ impl ReviewConfig {
             Queue::Flag => self.sla_flag_ms,
             Queue::JobPosts => self.sla_job_posts_ms,
             Queue::SpotCheck => self.sla_spot_check_ms,
+            Queue::Profiles => self.sla_profiles_ms,
         }
     }
 

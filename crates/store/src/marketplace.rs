@@ -272,6 +272,20 @@ impl Tx {
         rows.into_iter().map(job).collect()
     }
 
+    /// Job posts made since `since` (at most `limit`, newest first): the demand side of the
+    /// profiles' supply and demand.
+    pub async fn job_posts_since(&mut self, since: Timestamp, limit: i64) -> Result<Vec<JobPost>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {JOB_COLUMNS} FROM job_posts WHERE created_at >= $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        ));
+        let rows: Vec<JobRow> = sqlx::query_as(sql)
+            .bind(since.millis())
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        rows.into_iter().map(job).collect()
+    }
+
     /// The client's job posts, newest first.
     pub async fn job_posts_of_client(
         &mut self,

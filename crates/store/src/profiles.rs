@@ -1,16 +1,32 @@
 //! Freelancers' profiles.
 
-use crate::rows::ts;
+use crate::rows::{opt_ts, ts};
 use crate::{Result, StoreError, Tx};
 use trustwork_core::Timestamp;
 use trustwork_core::profile::{ProfileInput, ProfileVisibility};
+use trustwork_core::profile_approval::{ApprovalStatus, RejectionReason};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     pub account_id: String,
     pub input: ProfileInput,
+    pub approval: Approval,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+/// Where the profile's approval stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    pub status: ApprovalStatus,
+    pub reason: Option<RejectionReason>,
+    /// The agent's note (sent with a refusal or a request for changes).
+    pub note: Option<String>,
+    pub resubmit_after: Option<Timestamp>,
+    pub review_case_id: Option<String>,
+    pub submitted_at: Option<Timestamp>,
+    pub decided_at: Option<Timestamp>,
+    pub decided_by: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -23,10 +39,36 @@ struct ProfileRow {
     visibility: String,
     created_at: i64,
     updated_at: i64,
+    approval_status: String,
+    approval_reason: Option<String>,
+    approval_note: Option<String>,
+    resubmit_after: Option<i64>,
+    review_case_id: Option<String>,
+    submitted_at: Option<i64>,
+    decided_at: Option<i64>,
+    decided_by: Option<String>,
 }
 
+const PROFILE_COLUMNS: &str = "account_id, title, overview, hourly_rate_cents, skills, visibility, created_at, updated_at, \
+     approval_status, approval_reason, approval_note, resubmit_after, review_case_id, submitted_at, decided_at, decided_by";
+
 fn profile(r: ProfileRow) -> Result<Profile> {
+    let approval = Approval {
+        status: ApprovalStatus::parse(&r.approval_status)
+            .ok_or_else(|| StoreError::corrupt("profile", &r.account_id, "approval_status"))?,
+        reason: r
+            .approval_reason
+            .as_deref()
+            .and_then(RejectionReason::parse),
+        note: r.approval_note,
+        resubmit_after: opt_ts(r.resubmit_after),
+        review_case_id: r.review_case_id,
+        submitted_at: opt_ts(r.submitted_at),
+        decided_at: opt_ts(r.decided_at),
+        decided_by: r.decided_by,
+    };
     Ok(Profile {
+        approval,
         input: ProfileInput {
             skills: serde_json::from_str(&r.skills)
                 .map_err(|_| StoreError::corrupt("profile", &r.account_id, "skills"))?,
@@ -44,13 +86,13 @@ fn profile(r: ProfileRow) -> Result<Profile> {
 
 impl Tx {
     pub async fn find_profile(&mut self, account_id: &str) -> Result<Option<Profile>> {
-        let row: Option<ProfileRow> = sqlx::query_as(
-            "SELECT account_id, title, overview, hourly_rate_cents, skills, visibility, created_at, updated_at \
-             FROM profiles WHERE account_id = $1",
-        )
-        .bind(account_id)
-        .fetch_optional(self.conn())
-        .await?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {PROFILE_COLUMNS} FROM profiles WHERE account_id = $1"
+        ));
+        let row: Option<ProfileRow> = sqlx::query_as(sql)
+            .bind(account_id)
+            .fetch_optional(self.conn())
+            .await?;
         row.map(profile).transpose()
     }
 
@@ -77,6 +119,49 @@ impl Tx {
         .bind(skills)
         .bind(p.visibility.as_str())
         .bind(now.millis())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// The profiles with this approval status (at most `limit`).
+    pub async fn profiles_with_status(
+        &mut self,
+        status: ApprovalStatus,
+        limit: i64,
+    ) -> Result<Vec<Profile>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {PROFILE_COLUMNS} FROM profiles WHERE approval_status = $1 ORDER BY updated_at DESC LIMIT $2"
+        ));
+        let rows: Vec<ProfileRow> = sqlx::query_as(sql)
+            .bind(status.as_str())
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
+        rows.into_iter().map(profile).collect()
+    }
+
+    /// Records the profile's approval as it now stands.
+    pub async fn set_approval(
+        &mut self,
+        account_id: &str,
+        a: &Approval,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE profiles SET approval_status = $1, approval_reason = $2, approval_note = $3, resubmit_after = $4, \
+             review_case_id = $5, submitted_at = $6, decided_at = $7, decided_by = $8, updated_at = $9 WHERE account_id = $10",
+        )
+        .bind(a.status.as_str())
+        .bind(a.reason.map(|r| r.as_str()))
+        .bind(a.note.as_deref())
+        .bind(a.resubmit_after.map(Timestamp::millis))
+        .bind(a.review_case_id.as_deref())
+        .bind(a.submitted_at.map(Timestamp::millis))
+        .bind(a.decided_at.map(Timestamp::millis))
+        .bind(a.decided_by.as_deref())
+        .bind(now.millis())
+        .bind(account_id)
         .execute(self.conn())
         .await?;
         Ok(())

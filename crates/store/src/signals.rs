@@ -370,6 +370,24 @@ impl Tx {
         Ok(n)
     }
 
+    /// The other accounts holding this identifying value (at most 20).
+    pub async fn other_accounts_holding(
+        &mut self,
+        kind: &str,
+        value: &str,
+        account_id: &str,
+    ) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT account_id FROM identity_fingerprints WHERE kind = $1 AND value = $2 AND account_id <> $3 \
+             ORDER BY account_id LIMIT 20",
+        )
+        .bind(kind)
+        .bind(value)
+        .bind(account_id)
+        .fetch_all(self.conn())
+        .await?)
+    }
+
     /// (kind, value) pairs known for the account, without repeats.
     pub async fn identity_fingerprints_of(
         &mut self,

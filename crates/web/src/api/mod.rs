@@ -110,6 +110,14 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
             "/api/v1/accounts/{id}/profile",
             get(profiles::get_profile).put(profiles::put_profile),
         )
+        .route(
+            "/api/v1/accounts/{id}/profile/submit",
+            post(profiles::submit),
+        )
+        .route(
+            "/api/v1/accounts/{id}/profile/review",
+            post(profiles::review),
+        )
         .route("/api/v1/jobs/{id}", get(jobs::get_job))
         .route("/api/v1/jobs/{id}/review", post(jobs::review))
         .route("/api/v1/jobs/{id}/invitations", post(conversations::invite))

@@ -10,8 +10,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use trustwork_app::AppError;
 use trustwork_app::auth::Scope;
+use trustwork_app::profile_approval::ProfileDecision;
 use trustwork_app::records::Profile;
 use trustwork_core::profile::{ProfileInput, ProfileVisibility};
+use trustwork_core::profile_approval::RejectionReason;
 
 /// `GET /api/v1/skills`: every skill and tool of the taxonomy.
 pub async fn skills(caller: Caller) -> Result<Json<Value>, ApiError> {
@@ -28,6 +30,16 @@ fn profile_json(p: &Profile) -> Value {
         "skills": p.input.skills,
         "visibility": p.input.visibility.as_str(),
         "missing_for_submission": trustwork_core::profile::missing_for_submission(&p.input),
+        "approval": {
+            "status": p.approval.status.as_str(),
+            "reason": p.approval.reason.map(|r| r.as_str()),
+            "letter": p.approval.reason.map(|r| r.letter()),
+            "note": p.approval.note,
+            "resubmit_after": p.approval.resubmit_after.map(|t| t.to_rfc3339()),
+            "review_case_id": p.approval.review_case_id,
+            "submitted_at": p.approval.submitted_at.map(|t| t.to_rfc3339()),
+            "decided_at": p.approval.decided_at.map(|t| t.to_rfc3339()),
+        },
         "created_at": p.created_at.to_rfc3339(),
         "updated_at": p.updated_at.to_rfc3339(),
     })
@@ -88,4 +100,65 @@ pub async fn put_profile(
         )
         .await?;
     Ok(Json(profile_json(&saved)))
+}
+
+/// `POST /api/v1/accounts/{id}/profile/submit`: the automatic checks, then the review queue.
+pub async fn submit(
+    State(s): State<WebState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::AccountsWrite)?;
+    let profile = s.app.submit_profile(&id).await?;
+    Ok(Json(profile_json(&profile)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    agent_id: String,
+    decision: String,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/v1/accounts/{id}/profile/review` `{"agent_id", "decision", "reason"?, "note"}`.
+pub async fn review(
+    State(s): State<WebState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Body<ReviewBody>, ApiError>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::AccountsWrite)?;
+    s.app.account(&id).await?;
+    let Body(b) = body?;
+    let decision = match (b.decision.as_str(), b.reason.as_deref()) {
+        ("approve", _) => ProfileDecision::Approve,
+        ("request_changes", _) => ProfileDecision::RequestChanges,
+        ("reject", Some(r)) => {
+            ProfileDecision::Reject(RejectionReason::parse(r).ok_or_else(|| {
+                AppError::invalid(
+                    "reason",
+                    "expected oversupply, duplicate_account, incomplete_profile or other",
+                )
+            })?)
+        }
+        ("reject", None) => {
+            return Err(AppError::invalid("reason", "a refusal needs a reason").into());
+        }
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                "expected approve, reject or request_changes",
+            )
+            .into());
+        }
+    };
+    let profile = s
+        .app
+        .review_profile(&b.agent_id, &id, decision, &b.note)
+        .await?;
+    Ok(Json(profile_json(&profile)))
 }

@@ -361,6 +361,24 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             maria.clone(),
         ),
         (
+            op(
+                Method::POST,
+                "/api/v1/accounts/{id}/profile/submit",
+                write,
+                None,
+            ),
+            maria.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/accounts/{id}/profile/review",
+                write,
+                Some(json!({"agent_id": f.d.agent, "decision": "approve"})),
+            ),
+            maria.clone(),
+        ),
+        (
             op(Method::GET, "/api/v1/accounts/{id}/proposals", read, None),
             maria.clone(),
         ),
@@ -654,8 +672,8 @@ async fn unknown_ids_are_404_on_every_route() {
             checked += 1;
         }
         // With the 5 review routes, the decision route, 3 phone routes, 9 of live
-        // verification, 2 of job posts, 7 of conversations and 2 of profiles.
-        assert_eq!(checked, 47);
+        // verification, 2 of job posts, 7 of conversations and 4 of profiles.
+        assert_eq!(checked, 49);
 
         // Ids inside a body are looked up too.
         let message = api
@@ -1155,8 +1173,8 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let before = f.snapshot(&api).await;
         let routes = bodies(&f);
         // With the 5 review bodies, 2 phone bodies, the question mark, the job review and 3
-        // of conversations (a message, an invitation, a reply).
-        assert_eq!(routes.len(), 20);
+        // of conversations (a message, an invitation, a reply) and the profile review.
+        assert_eq!(routes.len(), 21);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

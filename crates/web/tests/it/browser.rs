@@ -165,6 +165,22 @@ impl Story {
     }
 
     pub(crate) async fn text(&self, css: &str) -> String {
+        // A page that is being replaced (a form just sent) may hand over an element that is gone
+        // by the time its text is read: look again on the new page.
+        for _ in 0..5 {
+            let found = self
+                .c
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css(css))
+                .await;
+            if let Ok(el) = found {
+                match el.text().await {
+                    Ok(text) => return text,
+                    Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+                }
+            }
+        }
         let found = self
             .c
             .wait()

@@ -1311,6 +1311,32 @@ async fn profile_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     c.call(Method::GET, profile, &d.acme, admin, None)
         .await
         .expect(404);
+    let submit = "/api/v1/accounts/{id}/profile/submit";
+    let review = "/api/v1/accounts/{id}/profile/review";
+    c.call(Method::POST, submit, &d.li, admin, None)
+        .await
+        .expect(409);
+    let complete = json!({"title": "Video editor and motion designer",
+        "overview": "Product demos with captions in two languages, motion graphics for launches, colour grading and sound clean-up for teams that ship often.",
+        "hourly_rate_cents": 4_500, "skills": ["video-editing"], "visibility": "public"});
+    c.call(Method::PUT, profile, &d.li, admin, Some(complete))
+        .await
+        .ok();
+    let pending = c.call(Method::POST, submit, &d.li, admin, None).await.ok();
+    assert_eq!(pending["approval"]["status"], "pending_review");
+    let reject = json!({"agent_id": d.agent, "decision": "reject"});
+    c.call(Method::POST, review, &d.li, admin, Some(reject))
+        .await
+        .expect(422);
+    let approve = json!({"agent_id": d.agent, "decision": "approve"});
+    let approved = c
+        .call(Method::POST, review, &d.li, admin, Some(approve.clone()))
+        .await
+        .ok();
+    assert_eq!(approved["approval"]["status"], "approved");
+    c.call(Method::POST, review, &d.li, admin, Some(approve))
+        .await
+        .expect(409);
 }
 
 /// Invitations, threads, messages and replies to proposals.

@@ -88,14 +88,25 @@ pub(crate) async fn wait_for(s: &Story, what: &str, script: &str) -> Value {
 }
 
 pub(crate) async fn click(s: &Story, css: &str) {
-    s.c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("{css} not clickable: {e}"));
+    // Present is not enough: a button shown by the page's script once a message arrives (the
+    // agent's invitation) is not clickable until then, however long the machine takes.
+    let mut last = String::new();
+    for _ in 0..75 {
+        let el =
+            s.c.wait()
+                .at_most(Duration::from_secs(15))
+                .for_element(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("no {css}: {e}"));
+        match el.click().await {
+            Ok(_) => return,
+            Err(e) => {
+                last = e.to_string();
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("{css} not clickable: {last}");
 }
 
 pub(crate) fn story(c: fantoccini::Client, addr: SocketAddr) -> Story {
