@@ -63,6 +63,12 @@ async fn an_interview_from_invitation_to_video_call() {
     assert!(invitations.contains("would you interview"), "{invitations}");
     f.shot("thread-2-freelancer-invitation").await;
     click(&f, "#invitations form[action$='/accept'] button").await;
+    wait_for(
+        &f,
+        "the interview's thread",
+        "return location.pathname.startsWith('/messages/thr_') && document.getElementById('send-form') !== null;",
+    )
+    .await;
     let header = f.text("main").await;
     assert!(header.contains("interviewing"), "{header}");
     let thread_path = f.c.current_url().await.expect("url").path().to_owned();
@@ -73,12 +79,25 @@ async fn an_interview_from_invitation_to_video_call() {
         &[("text", "Thanks for the invitation! I can start on Monday.")],
     )
     .await;
+    // The form's answer is back (the message is stored) before the client looks.
+    wait_for(
+        &f,
+        "the sent message",
+        "return document.getElementById('messages') !== null && document.getElementById('messages').textContent.includes('start on Monday');",
+    )
+    .await;
     c.go(&thread_path).await;
     let seen = c.text("#messages").await;
     assert!(seen.contains("I can start on Monday"), "{seen}");
     c.submit(
         "#send-form",
         &[("text", "Great. What would you charge for the whole page?")],
+    )
+    .await;
+    wait_for(
+        &c,
+        "the client's reply",
+        "return document.getElementById('messages') !== null && document.getElementById('messages').textContent.includes('whole page');",
     )
     .await;
 
@@ -126,12 +145,24 @@ async fn an_interview_from_invitation_to_video_call() {
     click(&f, "#start-video").await;
     wait_for(
         &f,
+        "the call page",
+        "return document.getElementById('thread-call') !== null;",
+    )
+    .await;
+    wait_for(
+        &f,
         "the caller's camera",
         "const v = document.getElementById('local-video'); return v.videoWidth > 0;",
     )
     .await;
     c.go(&thread_path).await;
     click(&c, "#join-call").await;
+    wait_for(
+        &c,
+        "the call page",
+        "return document.getElementById('thread-call') !== null;",
+    )
+    .await;
     wait_for(&c, "the caller's video", REMOTE_VIDEO).await;
     wait_for(&f, "the callee's video", REMOTE_VIDEO).await;
     let width =
