@@ -75,13 +75,7 @@ impl App {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let account = tx.account(account_id).await?;
-        let profile = tx
-            .find_profile(account_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound {
-                entity: "profile",
-                id: account_id.to_owned(),
-            })?;
+        let profile = crate::profiles::profile_in(&mut tx, account_id).await?;
         let missing = missing_for_submission(&profile.input);
         if let Some(why) = why_not_submit(
             profile.approval.status,
@@ -165,10 +159,7 @@ impl App {
             .record(now),
         )
         .await?;
-        let saved = tx
-            .find_profile(account_id)
-            .await?
-            .ok_or_else(|| AppError::Internal(format!("profile {account_id} not kept")))?;
+        let saved = crate::profiles::kept_profile(&mut tx, account_id).await?;
         tx.commit().await?;
         Ok(saved)
     }
@@ -201,13 +192,7 @@ impl App {
             ));
         }
         let account = tx.account(account_id).await?;
-        let profile = tx
-            .find_profile(account_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound {
-                entity: "profile",
-                id: account_id.to_owned(),
-            })?;
+        let profile = crate::profiles::profile_in(&mut tx, account_id).await?;
         if profile.approval.status != ApprovalStatus::PendingReview {
             return Err(AppError::Conflict(format!(
                 "the profile is {}, not waiting for review",
@@ -291,10 +276,7 @@ impl App {
             .record(now),
         )
         .await?;
-        let saved = tx
-            .find_profile(account_id)
-            .await?
-            .ok_or_else(|| AppError::Internal(format!("profile {account_id} not kept")))?;
+        let saved = crate::profiles::kept_profile(&mut tx, account_id).await?;
         tx.commit().await?;
         Ok(saved)
     }

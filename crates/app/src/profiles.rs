@@ -9,6 +9,29 @@ use trustwork_core::{Actor, Role};
 use trustwork_store::new_id;
 use trustwork_store::profiles::Profile;
 
+/// The account's profile; not found until it is first saved.
+pub(crate) async fn profile_in(
+    tx: &mut trustwork_store::Tx,
+    account_id: &str,
+) -> AppResult<Profile> {
+    tx.find_profile(account_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            entity: "profile",
+            id: account_id.to_owned(),
+        })
+}
+
+/// The profile just written in this transaction.
+pub(crate) async fn kept_profile(
+    tx: &mut trustwork_store::Tx,
+    account_id: &str,
+) -> AppResult<Profile> {
+    tx.find_profile(account_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("profile {account_id} not kept")))
+}
+
 impl App {
     /// The account's profile (none until first saved).
     pub async fn profile(&self, account_id: &str) -> AppResult<Option<Profile>> {
@@ -71,10 +94,7 @@ impl App {
             .record(now),
         )
         .await?;
-        let saved = tx
-            .find_profile(account_id)
-            .await?
-            .ok_or_else(|| AppError::Internal(format!("profile {account_id} not kept")))?;
+        let saved = kept_profile(&mut tx, account_id).await?;
         tx.commit().await?;
         Ok(saved)
     }

@@ -1,6 +1,6 @@
 //! Freelancers' profiles.
 
-use crate::rows::{opt_ts, ts};
+use crate::rows::{MAX_IN, opt_ts, padded, placeholders, ts};
 use crate::{Result, StoreError, Tx};
 use trustwork_core::Timestamp;
 use trustwork_core::profile::{ProfileInput, ProfileVisibility};
@@ -167,17 +167,21 @@ impl Tx {
         Ok(())
     }
 
-    /// Accounts whose profile is private (left out of search).
+    /// Accounts whose profile is private (left out of search), in one query per 512.
     pub async fn private_profiles_among(&mut self, ids: &[String]) -> Result<Vec<String>> {
         let mut private = Vec::new();
-        for id in ids {
-            let found: Option<String> = sqlx::query_scalar(
-                "SELECT account_id FROM profiles WHERE account_id = $1 AND visibility = 'private'",
-            )
-            .bind(id)
-            .fetch_optional(self.conn())
-            .await?;
-            private.extend(found);
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        for chunk in ids.chunks(MAX_IN) {
+            let chunk = padded(chunk);
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT account_id FROM profiles WHERE visibility = 'private' AND account_id IN ({})",
+                placeholders(1, chunk.len())
+            ));
+            let mut q = sqlx::query_scalar::<_, String>(sql);
+            for id in &chunk {
+                q = q.bind(*id);
+            }
+            private.extend(q.fetch_all(self.conn()).await?);
         }
         Ok(private)
     }
