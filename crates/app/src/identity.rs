@@ -1,51 +1,75 @@
-//! Identity: the accounts marketplace sign-ups create, and their fingerprints — normalised
-//! emails, phones, devices and payment methods. A ban copies an account's fingerprints to the ban
-//! list; a sign-up that matches one is a banned person returning. Used by the event pipeline and
-//! by standing (a ban), so it belongs to neither.
+//! Identity: the accounts marketplace sign-ups create, and the identity graph over what they
+//! show — normalised emails, phones, devices, payment methods, recent addresses and networks, and
+//! names. A value another live account holds links the two (with a strength); a ban copies the
+//! person's own values to the ban list, and a sign-up that matches one is a banned person
+//! returning. Sign-ins are kept to tell an account used by more than one person. Used by the
+//! event pipeline and by standing (a ban), so it belongs to neither.
 
 use crate::AppResult;
+use serde::Serialize;
+use std::net::IpAddr;
 use trustwork_core::enforcement::EventData;
 use trustwork_core::enforcement::event::AccountSignup;
-use trustwork_core::{Role, Timestamp};
+use trustwork_core::identity_links::{
+    LinkKind, Place, RECENT_MS, SignIn, combined_strength, impossible_travel, network_of,
+    normalise_email, normalise_name, normalise_phone,
+};
+use trustwork_core::{Role, Standing, Timestamp};
 use trustwork_store::Tx;
 use trustwork_store::accounts::Account;
+use trustwork_store::identity_graph::StoredSignIn;
 
-/// `First.Last+jobs@GoogleMail.com` and `firstlast@gmail.com` are one inbox.
-pub fn normalise_email(email: &str) -> String {
-    let lower = email.trim().to_lowercase();
-    let Some((local, domain)) = lower.rsplit_once('@') else {
-        return lower;
-    };
-    let local = local.split('+').next().unwrap_or(local);
-    let domain = if domain == "googlemail.com" {
-        "gmail.com"
-    } else {
-        domain
-    };
-    let local = if domain == "gmail.com" {
-        local.replace('.', "")
-    } else {
-        local.to_owned()
-    };
-    format!("{local}@{domain}")
-}
-
-/// Digits only, with a leading `+` kept: `+1 (415) 555-0100` → `+14155550100`.
-pub fn normalise_phone(phone: &str) -> String {
-    let plus = phone.trim_start().starts_with('+');
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    if plus { format!("+{digits}") } else { digits }
-}
-
-pub fn of_signup(s: &AccountSignup) -> Vec<(&'static str, String)> {
-    let mut out = vec![("email", normalise_email(&s.email))];
+/// A sign-up's identifying values: its inbox, phone, device, address and network, and name.
+pub fn of_signup(s: &AccountSignup) -> Vec<(LinkKind, String)> {
+    let mut out = vec![(LinkKind::Email, normalise_email(&s.email))];
     if let Some(p) = s.phone.as_deref().filter(|p| !p.trim().is_empty()) {
-        out.push(("phone", normalise_phone(p)));
+        out.push((LinkKind::Phone, normalise_phone(p)));
     }
     if let Some(d) = s.device_id.as_deref().filter(|d| !d.trim().is_empty()) {
-        out.push(("device", d.trim().to_owned()));
+        out.push((LinkKind::Device, d.trim().to_owned()));
+    }
+    out.extend(address_values(s.ip.as_deref()));
+    if let Some(name) = s.display_name.as_deref().and_then(normalise_name) {
+        out.push((LinkKind::Name, name));
     }
     out
+}
+
+/// An address and its network, when `ip` is one.
+fn address_values(ip: Option<&str>) -> Vec<(LinkKind, String)> {
+    match ip.and_then(|ip| ip.trim().parse::<IpAddr>().ok()) {
+        Some(ip) => {
+            let ip = trustwork_core::net::canonical(ip);
+            vec![
+                (LinkKind::Ip, ip.to_string()),
+                (LinkKind::Network, network_of(ip)),
+            ]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The identifying values an event carries.
+fn values_of(data: &EventData) -> Vec<(LinkKind, String)> {
+    match data {
+        EventData::AccountSignup(s) => of_signup(s),
+        EventData::AccountLogin(l) => {
+            let mut out: Vec<(LinkKind, String)> = l
+                .device_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(|d| (LinkKind::Device, d.to_owned()))
+                .into_iter()
+                .collect();
+            out.extend(address_values(Some(&l.ip)));
+            out
+        }
+        EventData::PaymentMethodAdded(p) => {
+            vec![(LinkKind::Payment, p.fingerprint.trim().to_owned())]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Creates the Trustwork side of an account that signed up on the marketplace. It has no
@@ -75,46 +99,140 @@ pub async fn create_signed_up(
     Ok(account)
 }
 
-/// What an event's identifying values match: on the ban list, and on other accounts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// One other account and what ties it to this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkedAccount {
+    pub account_id: String,
+    /// How likely the two are one person, in percent (`combined_strength`).
+    pub strength: u8,
+    pub links: Vec<Link>,
+}
+
+/// One shared value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub value: String,
+    pub strength: &'static str,
+}
+
+/// A sign-in no one person could have made after the previous one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Travel {
+    pub from: SignIn,
+    pub to: SignIn,
+    pub kmh: u32,
+}
+
+/// What an event's identifying values tell: matches on the ban list, other accounts holding
+/// them, the live account most closely linked, and for a sign-in, impossible travel and how
+/// many devices the account used in the last hour.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Matches {
     pub banned: i64,
+    /// Other accounts holding each new personal value (an inbox, phone, device or card), summed.
     pub duplicates: i64,
+    /// Live accounts linked through a value new to this account, most strongly linked first.
+    pub linked: Vec<LinkedAccount>,
+    pub travel: Option<Travel>,
+    pub devices_1h: i64,
 }
 
-/// How many other accounts hold each of `prints` (counted before they are remembered).
-pub async fn duplicates_of(
-    tx: &mut Tx,
-    account_id: &str,
-    prints: &[(&str, String)],
-) -> AppResult<i64> {
-    let mut n = 0;
-    for (kind, value) in prints {
-        n += tx
-            .other_accounts_with_fingerprint(kind, value, account_id)
-            .await?;
+impl Matches {
+    pub fn strongest_link(&self) -> i64 {
+        self.linked.first().map_or(0, |l| i64::from(l.strength))
     }
-    Ok(n)
 }
 
-/// The other accounts this one shares an email, phone, device or payment method with, as
-/// `{"kind", "account_id"}` (for the agent reviewing a profile: one person, one account).
-pub async fn shared_with_others(
+/// The links between two accounts: everything they share, recent addresses only.
+async fn linked_account(
     tx: &mut Tx,
     account_id: &str,
-) -> AppResult<Vec<serde_json::Value>> {
-    let mut links = Vec::new();
-    for (kind, value) in tx.identity_fingerprints_of(account_id).await? {
-        for other in tx.other_accounts_holding(&kind, &value, account_id).await? {
-            links.push(serde_json::json!({"kind": kind, "account_id": other}));
+    other: &str,
+    now: Timestamp,
+) -> AppResult<LinkedAccount> {
+    let recent: Vec<&str> = LinkKind::ALL
+        .into_iter()
+        .filter(|k| k.is_recent_only())
+        .map(LinkKind::as_str)
+        .collect();
+    let shared = tx
+        .identity_values_shared(account_id, other, &recent, now.plus_millis(-RECENT_MS))
+        .await?;
+    let links: Vec<Link> = shared
+        .into_iter()
+        .filter_map(|(kind, value)| {
+            let kind = LinkKind::parse(&kind)?;
+            Some(Link {
+                kind,
+                value,
+                strength: kind.strength_label(),
+            })
+        })
+        .collect();
+    let kinds: Vec<LinkKind> = links.iter().map(|l| l.kind).collect();
+    Ok(LinkedAccount {
+        account_id: other.to_owned(),
+        strength: combined_strength(&kinds),
+        links,
+    })
+}
+
+/// `candidates`' links to the account, leaving out banned accounts (the ban list speaks for
+/// them), strongest first.
+async fn links_to(
+    tx: &mut Tx,
+    account_id: &str,
+    mut candidates: Vec<String>,
+    now: Timestamp,
+) -> AppResult<Vec<LinkedAccount>> {
+    candidates.sort();
+    candidates.dedup();
+    candidates.truncate(20);
+    let mut linked = Vec::new();
+    for other in candidates {
+        let restrictions = tx.restrictions_of(&other).await?;
+        if trustwork_core::standing::standing(&restrictions, now) == Standing::Banned {
+            continue;
+        }
+        let link = linked_account(tx, account_id, &other, now).await?;
+        if !link.links.is_empty() {
+            linked.push(link);
         }
     }
-    Ok(links)
+    linked.sort_by(|a, b| {
+        b.strength
+            .cmp(&a.strength)
+            .then(a.account_id.cmp(&b.account_id))
+    });
+    Ok(linked)
 }
 
-/// Remembers the identifying values an event carries. Answers how many of them belong to a
-/// banned account (e.g. a banned person's payment method added to a new account) and to other
-/// accounts (a device two accounts sign in from).
+/// The live accounts this one is linked to by anything it ever showed (for the agent reviewing
+/// a profile: one person, one account).
+pub async fn linked_accounts(
+    tx: &mut Tx,
+    account_id: &str,
+    now: Timestamp,
+) -> AppResult<Vec<LinkedAccount>> {
+    let mut candidates = Vec::new();
+    for (kind, value) in tx.identity_fingerprints_of(account_id).await? {
+        let since = match LinkKind::parse(&kind) {
+            Some(k) if k.is_recent_only() => now.plus_millis(-RECENT_MS),
+            _ => Timestamp::from_millis(i64::MIN),
+        };
+        candidates.extend(
+            tx.accounts_holding_since(&kind, &value, account_id, since)
+                .await?,
+        );
+    }
+    links_to(tx, account_id, candidates, now).await
+}
+
+/// Remembers the identifying values an event carries and answers what they match. A value the
+/// account already holds was matched when it first came (an address: when it was last used
+/// more than [`RECENT_MS`] ago), so a person signing in from the same device every day is not
+/// news each day.
 pub async fn remember(
     tx: &mut Tx,
     account_id: &str,
@@ -122,44 +240,178 @@ pub async fn remember(
     now: Timestamp,
 ) -> AppResult<Matches> {
     let mut matches = Matches::default();
-    let print = match data {
-        EventData::AccountLogin(l) => l
-            .device_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(|d| ("device", d.to_owned())),
-        EventData::PaymentMethodAdded(p) => {
-            let value = p.fingerprint.trim();
-            if tx
-                .banned_by_fingerprint("payment", value)
+    let checks_ban_list = matches!(
+        data,
+        EventData::AccountSignup(_) | EventData::PaymentMethodAdded(_)
+    );
+    let recent_since = now.plus_millis(-RECENT_MS);
+    let mut candidates = Vec::new();
+    for (kind, value) in values_of(data) {
+        if value.is_empty() {
+            continue;
+        }
+        if checks_ban_list
+            && kind.is_personal()
+            && tx
+                .banned_by_fingerprint(kind.as_str(), &value)
                 .await?
                 .is_some_and(|owner| owner != account_id)
-            {
-                matches.banned += 1;
-            }
-            Some(("payment", value.to_owned()))
-        }
-        _ => None,
-    };
-    if let Some((kind, value)) = print {
-        // A value the account already has was counted when it first came.
-        if !tx
-            .has_identity_fingerprint(account_id, kind, &value)
-            .await?
         {
-            matches.duplicates += duplicates_of(tx, account_id, &[(kind, value.clone())]).await?;
-            tx.add_identity_fingerprint(account_id, kind, &value, now)
-                .await?;
+            matches.banned += 1;
         }
+        let last_used = tx
+            .identity_value_last_used(account_id, kind.as_str(), &value)
+            .await?;
+        let is_new = match last_used {
+            None => true,
+            Some(at) => kind.is_recent_only() && at < recent_since,
+        };
+        match last_used {
+            Some(_) if kind.is_recent_only() => {
+                tx.touch_identity_value(account_id, kind.as_str(), &value, now)
+                    .await?;
+            }
+            Some(_) => {}
+            None => {
+                tx.add_identity_fingerprint(account_id, kind.as_str(), &value, now)
+                    .await?;
+            }
+        }
+        if !is_new {
+            continue;
+        }
+        let since = if kind.is_recent_only() {
+            recent_since
+        } else {
+            Timestamp::from_millis(i64::MIN)
+        };
+        let holders = tx
+            .accounts_holding_since(kind.as_str(), &value, account_id, since)
+            .await?;
+        if kind.is_personal() {
+            matches.duplicates += i64::try_from(holders.len()).unwrap_or(i64::MAX);
+        }
+        candidates.extend(holders);
+    }
+    if !candidates.is_empty() {
+        matches.linked = links_to(tx, account_id, candidates, now).await?;
+    }
+    if let EventData::AccountLogin(login) = data {
+        sign_in(tx, account_id, login, &mut matches, now).await?;
     }
     Ok(matches)
+}
+
+/// How long "many devices at once" looks back.
+const DEVICES_WINDOW_MS: i64 = 3_600_000;
+
+/// Keeps the sign-in, and reads from the account's earlier ones whether it travelled faster
+/// than anyone can and how many devices it used in the last hour.
+async fn sign_in(
+    tx: &mut Tx,
+    account_id: &str,
+    login: &trustwork_core::enforcement::event::AccountLogin,
+    matches: &mut Matches,
+    now: Timestamp,
+) -> AppResult<()> {
+    let place = login.place();
+    if let Some(to) = place {
+        let previous = tx.last_located_sign_in(account_id).await?;
+        if let Some(from) = previous.and_then(|p| {
+            let (lat, lon) = p.place?;
+            Some(SignIn {
+                at: p.at,
+                place: Place::new(lat, lon).ok()?,
+            })
+        }) {
+            let to = SignIn { at: now, place: to };
+            matches.travel = impossible_travel(from, to).map(|kmh| Travel { from, to, kmh });
+        }
+    }
+    let device = login
+        .device_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned);
+    let mut devices = tx
+        .sign_in_devices_since(account_id, now.plus_millis(-DEVICES_WINDOW_MS))
+        .await?;
+    if let Some(d) = &device
+        && !devices.contains(d)
+    {
+        devices.push(d.clone());
+    }
+    matches.devices_1h = i64::try_from(devices.len()).unwrap_or(i64::MAX);
+    tx.insert_sign_in(
+        account_id,
+        &StoredSignIn {
+            at: now,
+            device_id: device,
+            place: place.map(|p| (p.latitude, p.longitude)),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// What an agent reads in a `multiple_accounts` case: each linked account and what it shares.
+pub fn describe_links(linked: &[LinkedAccount]) -> String {
+    let mut out = String::new();
+    for l in linked {
+        out.push_str(&format!(
+            "Linked to account {} ({}% likely the same person):\n",
+            l.account_id, l.strength
+        ));
+        for link in &l.links {
+            out.push_str(&format!(
+                "- {}: {} ({})\n",
+                link.kind.describe(),
+                link.value,
+                link.strength
+            ));
+        }
+    }
+    out
+}
+
+/// What an agent reads in an `account_sharing` case.
+pub fn describe_sharing(m: &Matches) -> String {
+    let mut out = String::new();
+    if let Some(t) = &m.travel {
+        let km = t.from.place.km_to(t.to.place);
+        let minutes = (t.to.at.millis() - t.from.at.millis()).abs() / 60_000;
+        out.push_str(&format!(
+            "Signed in at ({:.2}, {:.2}) at {} and at ({:.2}, {:.2}) at {}: {:.0} km in {} minutes, {} km/h.\n",
+            t.from.place.latitude,
+            t.from.place.longitude,
+            t.from.at.to_human(),
+            t.to.place.latitude,
+            t.to.place.longitude,
+            t.to.at.to_human(),
+            km,
+            minutes,
+            t.kmh
+        ));
+    }
+    if m.devices_1h > 1 {
+        out.push_str(&format!(
+            "{} different devices signed in within an hour.\n",
+            m.devices_1h
+        ));
+    }
+    out
 }
 
 /// Copies the account's fingerprints to the ban list, its own email always among them (accounts
 /// made in the console or the CLI have no sign-up event to learn it from).
 pub async fn ban(tx: &mut Tx, account_id: &str, now: Timestamp) -> AppResult<usize> {
-    let mut prints = tx.identity_fingerprints_of(account_id).await?;
+    let mut prints: Vec<(String, String)> = tx
+        .identity_fingerprints_of(account_id)
+        .await?
+        .into_iter()
+        .filter(|(kind, _)| LinkKind::parse(kind).is_some_and(LinkKind::is_personal))
+        .collect();
     if let Some(account) = tx.find_account(account_id).await? {
         let email = ("email".to_owned(), normalise_email(&account.email));
         if !prints.contains(&email) {
@@ -172,18 +424,28 @@ pub async fn ban(tx: &mut Tx, account_id: &str, now: Timestamp) -> AppResult<usi
     Ok(prints.len())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A case about who uses the account shows what was found, not the event's text (a sign-in has
+/// none).
+pub fn describe_in_cases(plan: &mut trustwork_core::enforcement::Plan, m: &Matches) {
+    use trustwork_core::review::Queue;
+    for case in &mut plan.cases {
+        let found = match case.queue {
+            Queue::MultipleAccounts => describe_links(&m.linked),
+            Queue::AccountSharing => describe_sharing(m),
+            _ => continue,
+        };
+        if !found.is_empty() {
+            case.content = found;
+        }
+    }
+}
 
-    #[test]
-    fn emails_and_phones_are_normalised() {
-        assert_eq!(
-            normalise_email(" First.Last+jobs@GoogleMail.com"),
-            "firstlast@gmail.com"
-        );
-        assert_eq!(normalise_email("a.b+x@example.org"), "a.b@example.org");
-        assert_eq!(normalise_phone("+1 (415) 555-0100"), "+14155550100");
-        assert_eq!(normalise_phone("0044 20 7946 0958"), "00442079460958");
+impl crate::App {
+    /// The live accounts this one is linked to, strongest first, with what they share.
+    pub async fn linked_accounts(&self, account_id: &str) -> AppResult<Vec<LinkedAccount>> {
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        tx.account(account_id).await?;
+        linked_accounts(&mut tx, account_id, now).await
     }
 }

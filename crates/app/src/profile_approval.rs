@@ -108,7 +108,7 @@ impl App {
                 decided_by: Some("system:supply_check".into()),
             }
         } else {
-            let links = crate::identity::shared_with_others(&mut tx, account_id).await?;
+            let links = crate::identity::linked_accounts(&mut tx, account_id, now).await?;
             let case = crate::review::open_review_case_in(
                 self,
                 &mut tx,
@@ -122,7 +122,7 @@ impl App {
                         "rules": ["profile_approval"],
                         "category": category,
                         "skills": profile.input.skills,
-                        "shared_with_other_accounts": links,
+                        "linked_accounts": links,
                     })
                     .to_string(),
                     decision_id: None,

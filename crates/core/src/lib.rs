@@ -14,6 +14,7 @@ pub mod conversation;
 pub mod enforcement;
 pub mod error;
 pub mod evidence;
+pub mod identity_links;
 pub mod marketplace;
 pub mod net;
 pub mod phone;

@@ -31,10 +31,17 @@ pub enum Queue {
     SpotCheck,
     /// New freelancers' profiles waiting for approval (seed 001).
     Profiles,
+    /// Accounts tied to another live account by what they share (seed 003: one person, one
+    /// account).
+    MultipleAccounts,
+    /// One account used from places or devices no one person could be at (seed 003).
+    AccountSharing,
+    /// A client account that bids or a freelancer account that posts jobs (seed 003).
+    WrongAccountType,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 11] = [
+    pub const ALL: [Queue; 14] = [
         Queue::Harassment,
         Queue::OffPlatformPayment,
         Queue::ContactInfo,
@@ -46,6 +53,9 @@ impl Queue {
         Queue::JobPosts,
         Queue::SpotCheck,
         Queue::Profiles,
+        Queue::MultipleAccounts,
+        Queue::AccountSharing,
+        Queue::WrongAccountType,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -61,6 +71,9 @@ impl Queue {
             Queue::JobPosts => "job_posts",
             Queue::SpotCheck => "spot_check",
             Queue::Profiles => "profiles",
+            Queue::MultipleAccounts => "multiple_accounts",
+            Queue::AccountSharing => "account_sharing",
+            Queue::WrongAccountType => "wrong_account_type",
         }
     }
 
@@ -75,8 +88,13 @@ impl Queue {
             Queue::OffPlatformPayment => 40,
             // A client waits for the post to go live: ahead of everything but harm and money.
             Queue::JobPosts => 30,
-            Queue::ContactInfo | Queue::FeedbackAbuse | Queue::Dispute | Queue::Profiles => 20,
-            Queue::Spam | Queue::NegativeFeedback | Queue::Flag => 10,
+            Queue::ContactInfo
+            | Queue::FeedbackAbuse
+            | Queue::Dispute
+            | Queue::Profiles
+            | Queue::MultipleAccounts
+            | Queue::AccountSharing => 20,
+            Queue::Spam | Queue::NegativeFeedback | Queue::Flag | Queue::WrongAccountType => 10,
             // Nothing was found: looked at when there is time.
             Queue::SpotCheck => 5,
         }
@@ -91,6 +109,9 @@ impl Queue {
             Queue::Harassment => ReasonCode::Harassment,
             Queue::FeedbackAbuse | Queue::NegativeFeedback => ReasonCode::FeedbackAbuse,
             Queue::Dispute => ReasonCode::FailureToPerform,
+            Queue::MultipleAccounts => ReasonCode::MultipleAccounts,
+            Queue::AccountSharing => ReasonCode::AccountSharing,
+            Queue::WrongAccountType => ReasonCode::WrongAccountType,
             Queue::Flag | Queue::JobPosts | Queue::SpotCheck | Queue::Profiles => ReasonCode::Other,
         }
     }
@@ -301,6 +322,10 @@ pub struct ReviewConfig {
     pub sla_spot_check_ms: i64,
     /// New freelancers' profiles: a day.
     pub sla_profiles_ms: i64,
+    /// Accounts linked to another, or used by more than one person: a day.
+    pub sla_identity_ms: i64,
+    /// A client bidding or a freelancer posting jobs: two days.
+    pub sla_wrong_account_type_ms: i64,
     /// The least a reporter's flag weighs, in thousandths, however often they were wrong: a
     /// poor record damps a reporter but never silences them.
     pub flag_weight_floor_permille: i64,
@@ -325,6 +350,8 @@ impl Default for ReviewConfig {
             sla_job_posts_ms: 30 * MINUTE_MS,
             sla_spot_check_ms: 3 * DAY_MS,
             sla_profiles_ms: DAY_MS,
+            sla_identity_ms: DAY_MS,
+            sla_wrong_account_type_ms: 2 * DAY_MS,
             flag_weight_floor_permille: 200,
             appeal_window_days: 90,
         }
@@ -345,6 +372,8 @@ impl ReviewConfig {
             Queue::JobPosts => self.sla_job_posts_ms,
             Queue::SpotCheck => self.sla_spot_check_ms,
             Queue::Profiles => self.sla_profiles_ms,
+            Queue::MultipleAccounts | Queue::AccountSharing => self.sla_identity_ms,
+            Queue::WrongAccountType => self.sla_wrong_account_type_ms,
         }
     }
 

@@ -18,6 +18,7 @@ mod changes;
 pub mod conversations;
 pub mod events;
 mod group;
+pub mod identity_graph;
 pub mod live_verification;
 pub mod marketplace;
 pub mod outbox;

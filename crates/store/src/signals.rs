@@ -333,61 +333,6 @@ impl Tx {
         Ok(())
     }
 
-    /// Whether the account already has this identifying value (one indexed lookup, however many
-    /// devices the account has used).
-    pub async fn has_identity_fingerprint(
-        &mut self,
-        account_id: &str,
-        kind: &str,
-        value: &str,
-    ) -> Result<bool> {
-        let row: Option<(i64,)> = sqlx::query_as(
-            "SELECT 1 FROM identity_fingerprints WHERE kind = $1 AND value = $2 AND account_id = $3 LIMIT 1",
-        )
-        .bind(kind)
-        .bind(value)
-        .bind(account_id)
-        .fetch_optional(self.conn())
-        .await?;
-        Ok(row.is_some())
-    }
-
-    /// How many other accounts hold this identifying value.
-    pub async fn other_accounts_with_fingerprint(
-        &mut self,
-        kind: &str,
-        value: &str,
-        account_id: &str,
-    ) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(DISTINCT account_id) FROM identity_fingerprints WHERE kind = $1 AND value = $2 AND account_id <> $3",
-        )
-        .bind(kind)
-        .bind(value)
-        .bind(account_id)
-        .fetch_one(self.conn())
-        .await?;
-        Ok(n)
-    }
-
-    /// The other accounts holding this identifying value (at most 20).
-    pub async fn other_accounts_holding(
-        &mut self,
-        kind: &str,
-        value: &str,
-        account_id: &str,
-    ) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT account_id FROM identity_fingerprints WHERE kind = $1 AND value = $2 AND account_id <> $3 \
-             ORDER BY account_id LIMIT 20",
-        )
-        .bind(kind)
-        .bind(value)
-        .bind(account_id)
-        .fetch_all(self.conn())
-        .await?)
-    }
-
     /// (kind, value) pairs known for the account, without repeats.
     pub async fn identity_fingerprints_of(
         &mut self,

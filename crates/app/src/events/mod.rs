@@ -396,26 +396,12 @@ impl App {
         tx.insert_event(&stored_event(&p.key, event, &event_id, &decision_id, now))
             .await?;
         // The actor: a sign-up creates it; every other event needs it to exist.
-        let mut banned_matches = 0;
-        let mut duplicate_matches = 0;
-        let account = match &event.data {
-            EventData::AccountSignup(s) => {
-                let prints = identity::of_signup(s);
-                for (kind, value) in &prints {
-                    if tx.banned_by_fingerprint(kind, value).await?.is_some() {
-                        banned_matches += 1;
-                    }
+        let account =
+            match &event.data {
+                EventData::AccountSignup(s) => {
+                    identity::create_signed_up(tx, &event.actor_id, s, now).await?
                 }
-                duplicate_matches += identity::duplicates_of(tx, &event.actor_id, &prints).await?;
-                let account = identity::create_signed_up(tx, &event.actor_id, s, now).await?;
-                for (kind, value) in &prints {
-                    tx.add_identity_fingerprint(&account.id, kind, value, now)
-                        .await?;
-                }
-                account
-            }
-            _ => {
-                match held {
+                _ => match held {
                     Some(actor) => actor.account.clone(),
                     None => tx.find_account(&event.actor_id).await?.ok_or_else(|| {
                         AppError::NotFound {
@@ -423,9 +409,8 @@ impl App {
                             id: event.actor_id.clone(),
                         }
                     })?,
-                }
-            }
-        };
+                },
+            };
         // One actor's events are decided one at a time, so counters and "already in place"
         // checks see the previous event's effects (PostgreSQL reads only committed rows).
         tx.lock_account(&account.id).await?;
@@ -437,8 +422,6 @@ impl App {
             _ => None,
         };
         let matches = identity::remember(tx, &account.id, &event.data, now).await?;
-        banned_matches += matches.banned;
-        duplicate_matches += matches.duplicates;
 
         let letter = counters::letter_signature(event);
         let (own, restrictions) = match held {
@@ -449,9 +432,12 @@ impl App {
             ),
         };
         let mut before =
-            counters::before(tx, event, &own, letter.as_ref(), banned_matches, now).await?;
-        before.duplicate_account_matches = duplicate_matches;
-        let plan = trustwork_core::enforcement::plan(&PlanInput {
+            counters::before(tx, event, &own, letter.as_ref(), matches.banned, now).await?;
+        before.duplicate_account_matches = matches.duplicates;
+        before.linked_account_strength = matches.strongest_link();
+        before.impossible_travel_kmh = matches.travel.as_ref().map_or(0, |t| i64::from(t.kmh));
+        before.devices_1h = matches.devices_1h;
+        let mut plan = trustwork_core::enforcement::plan(&PlanInput {
             event,
             text: &p.text,
             findings: &p.findings,
@@ -465,6 +451,7 @@ impl App {
             now,
             sample_key: self.sample_key(),
         });
+        identity::describe_in_cases(&mut plan, &matches);
         let (actions, applied) =
             effects::carry_out(self, tx, &account, &plan, &decision_id, now).await?;
         counters::record(tx, &account.id, &plan.signals, letter.as_ref(), now).await?;

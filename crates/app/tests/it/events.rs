@@ -674,8 +674,11 @@ async fn a_device_shared_with_another_account_opens_a_verification_case() {
             &event("account.login", &second.id, login("dev-aa11")),
         )
         .await;
-        assert_eq!(d.verdict, "allow");
-        assert_eq!(d.rules, vec!["possible_duplicate_account"]);
+        assert_eq!(d.verdict, "allow_and_review");
+        assert_eq!(
+            d.rules,
+            vec!["possible_duplicate_account", "multiple_accounts"]
+        );
         assert_eq!(d.counters["duplicate_account_matches"], 1);
         assert_eq!(d.actions.len(), 1);
         assert_eq!(d.actions[0].kind, "require_verification");
@@ -718,7 +721,7 @@ async fn a_device_shared_with_another_account_opens_a_verification_case() {
         let d = send(&app, "su2", &signup("mp_2", "janedoe+work@gmail.com")).await;
         assert_eq!(
             d.rules,
-            vec!["possible_duplicate_account"],
+            vec!["possible_duplicate_account", "multiple_accounts"],
             "{:?}",
             d.counters
         );

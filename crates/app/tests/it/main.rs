@@ -7,6 +7,7 @@ mod auth;
 mod conversations;
 mod errors;
 mod events;
+mod identity_graph;
 mod identity_story;
 mod jobs;
 mod mail;

@@ -202,6 +202,14 @@ pub struct Before {
     /// The event's email, phone, device or payment method also belongs to other accounts
     /// (how many such matches): one person with two accounts, or an account shared.
     pub duplicate_account_matches: i64,
+    /// How strongly (percent) the event ties its account to the most closely linked other live
+    /// account, counting everything the two share (`identity_links::combined_strength`).
+    pub linked_account_strength: i64,
+    /// A sign-in's speed from the account's previous located sign-in, in km/h, when no one
+    /// person could travel so fast; else 0.
+    pub impossible_travel_kmh: i64,
+    /// Distinct devices the account signed in from in the last hour, this sign-in's included.
+    pub devices_1h: i64,
 }
 
 impl Before {
@@ -310,6 +318,12 @@ pub fn assemble(
         "duplicate_account_matches".into(),
         before.duplicate_account_matches,
     );
+    c.insert(
+        "linked_account_strength".into(),
+        before.linked_account_strength,
+    );
+    c.insert("impossible_travel_kmh".into(), before.impossible_travel_kmh);
+    c.insert("devices_1h".into(), before.devices_1h);
     c
 }
 

@@ -71,6 +71,19 @@ pub struct AccountLogin {
     pub device_id: Option<String>,
     #[serde(default)]
     pub user_agent: Option<String>,
+    /// Where the operator's edge placed the sign-in (its GeoIP lookup), in degrees; both or
+    /// neither. Two sign-ins too far apart for the time between them are account sharing.
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    #[serde(default)]
+    pub longitude: Option<f64>,
+}
+
+impl AccountLogin {
+    /// The place, checked when the event was read.
+    pub fn place(&self) -> Option<crate::identity_links::Place> {
+        crate::identity_links::Place::new(self.latitude?, self.longitude?).ok()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -320,7 +333,29 @@ pub fn parse_event(value: &Value) -> Result<Event, EventError> {
             non_empty("data.email", &s.email)?;
             EventData::AccountSignup(s)
         }
-        EventType::AccountLogin => EventData::AccountLogin(typed(d)?),
+        EventType::AccountLogin => {
+            let l: AccountLogin = typed(d)?;
+            if l.ip.trim().parse::<std::net::IpAddr>().is_err() {
+                return Err(EventError::new(
+                    "data.ip",
+                    "expected an IP address such as 203.0.113.7 or 2001:db8::1",
+                ));
+            }
+            match (l.latitude, l.longitude) {
+                (None, None) => {}
+                (Some(lat), Some(lon)) => {
+                    crate::identity_links::Place::new(lat, lon)
+                        .map_err(|e| EventError::new("data.latitude", e))?;
+                }
+                _ => {
+                    return Err(EventError::new(
+                        "data.latitude",
+                        "latitude and longitude come together",
+                    ));
+                }
+            }
+            EventData::AccountLogin(l)
+        }
         EventType::ProfileUpdated => {
             let p: ProfileUpdated = typed(d)?;
             check_text("data.title", p.title.as_deref().unwrap_or(""))?;

@@ -349,7 +349,13 @@ fn permille_of(parts: &[&[u8]]) -> i64 {
 /// What a case is about: its kind, id, and whose account it concerns.
 fn case_request(event: &Event, queue: Queue, event_id: &str, text: &str) -> CaseRequest {
     let actor = event.actor_id.clone();
+    let about_the_account = matches!(
+        queue,
+        Queue::MultipleAccounts | Queue::AccountSharing | Queue::WrongAccountType
+    );
     let (entity_type, entity_id, subject_account_id) = match &event.data {
+        // Who uses the account is about the account, whatever the event was.
+        _ if about_the_account => (EntityType::Account, actor.clone(), actor),
         EventData::MessageSent(_) => (EntityType::Message, event_id.to_owned(), actor),
         EventData::ProposalSubmitted(p) => (EntityType::Proposal, p.proposal_id.clone(), actor),
         EventData::JobPosted(j) => (EntityType::JobPost, j.job_id.clone(), actor),
