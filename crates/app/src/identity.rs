@@ -73,11 +73,14 @@ fn values_of(data: &EventData) -> Vec<(LinkKind, String)> {
 }
 
 /// Creates the Trustwork side of an account that signed up on the marketplace. It has no
-/// password: marketplace users are judged through the API, not signed in to the console.
+/// password: marketplace users are judged through the API, not signed in to the console. A
+/// freelancer starts with a draft profile when `draft_profile` (the policy's
+/// `profile_approval_required`): no proposals and no search until it is approved.
 pub async fn create_signed_up(
     tx: &mut Tx,
     id: &str,
     s: &AccountSignup,
+    draft_profile: bool,
     now: Timestamp,
 ) -> AppResult<Account> {
     if let Some(existing) = tx.find_account(id).await? {
@@ -96,6 +99,10 @@ pub async fn create_signed_up(
         created_at: now,
     };
     tx.insert_account(&account).await?;
+    if draft_profile && role == Role::Freelancer {
+        tx.put_profile(id, &trustwork_core::profile::ProfileInput::draft(), now)
+            .await?;
+    }
     Ok(account)
 }
 

@@ -27,6 +27,7 @@ pub mod phone;
 pub mod profile_approval;
 pub mod profiles;
 pub mod review;
+pub mod skill_tests;
 pub mod standing;
 pub mod thread_calls;
 pub mod verification;

@@ -281,3 +281,114 @@ impl App {
         Ok(saved)
     }
 }
+
+impl App {
+    /// The letter a freelancer would get if the profile were refused for `reason` now, with
+    /// the reviewer's note (the agent reads it before deciding).
+    pub fn profile_letter_preview(&self, reason: RejectionReason, note: &str) -> (String, String) {
+        let now = self.now();
+        notices::profile_letter(self, reason, note.trim(), resubmit_after(reason, now))
+    }
+}
+
+/// Verified skills a refused freelancer needs to ask for another look (seed 001).
+pub const RE_REVIEW_VERIFIED_SKILLS: usize = 3;
+
+impl App {
+    /// A refused freelancer with at least three verified skills asks support to look at the
+    /// profile again: a case in the profiles queue with the request and the test results, and
+    /// the profile waits for review again.
+    pub async fn request_profile_re_review(
+        &self,
+        account_id: &str,
+        note: &str,
+    ) -> AppResult<Profile> {
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > 2_000 {
+            return Err(AppError::invalid(
+                "note",
+                "say why the profile should be looked at again (1 to 2,000 characters)",
+            ));
+        }
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        tx.account(account_id).await?;
+        let profile = crate::profiles::profile_in(&mut tx, account_id).await?;
+        if profile.approval.status != ApprovalStatus::Rejected {
+            return Err(AppError::Conflict(format!(
+                "only a refused profile can be looked at again; this one is {}",
+                profile.approval.status.as_str().replace('_', " ")
+            )));
+        }
+        let results = crate::skill_tests::results_in(&mut tx, account_id).await?;
+        let verified = crate::skill_tests::verified_skills(&results);
+        if verified.len() < RE_REVIEW_VERIFIED_SKILLS {
+            return Err(AppError::Conflict(format!(
+                "another look needs {RE_REVIEW_VERIFIED_SKILLS} verified skills (pass their skill tests); you have {}",
+                verified.len()
+            )));
+        }
+        let tests: Vec<String> = results
+            .iter()
+            .filter(|r| r.passed)
+            .map(|r| format!("{}: {}% (Top {}%)", r.test_name, r.score, r.top_percent))
+            .collect();
+        let links = crate::identity::linked_accounts(&mut tx, account_id, now).await?;
+        let case = crate::review::open_review_case_in(
+            self,
+            &mut tx,
+            crate::review::NewReviewCase {
+                queue: Queue::Profiles,
+                subject_account_id: account_id.to_owned(),
+                entity_type: EntityType::Profile,
+                entity_id: account_id.to_owned(),
+                content: format!(
+                    "Asked for another look: {note}\n\nPassed skill tests:\n{}\n\n{}\n\n{}",
+                    tests.join("\n"),
+                    profile.input.title,
+                    profile.input.overview
+                ),
+                explanation_json: serde_json::json!({
+                    "rules": ["profile_re_review"],
+                    "previous_reason": profile.approval.reason.map(|r| r.as_str()),
+                    "verified_skills": verified,
+                    "skills": profile.input.skills,
+                    "linked_accounts": links,
+                })
+                .to_string(),
+                decision_id: None,
+                priority: 0,
+                weight: 0,
+                actor: Actor::Account(account_id.to_owned()),
+            },
+            now,
+        )
+        .await?;
+        let approval = Approval {
+            status: ApprovalStatus::PendingReview,
+            review_case_id: Some(case.id),
+            submitted_at: Some(now),
+            decided_at: None,
+            decided_by: None,
+            ..profile.approval.clone()
+        };
+        tx.set_approval(account_id, &approval, now).await?;
+        tx.append_audit(
+            &Change {
+                actor: &Actor::Account(account_id.to_owned()),
+                account_id: Some(account_id),
+                action: "profile.re_review_requested",
+                entity_type: "profile",
+                entity_id: account_id,
+                reason: note,
+                before: Some(approval_json(&profile.approval)),
+                after: Some(approval_json(&approval)),
+            }
+            .record(now),
+        )
+        .await?;
+        let saved = crate::profiles::kept_profile(&mut tx, account_id).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+}

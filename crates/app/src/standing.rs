@@ -20,7 +20,17 @@ pub async fn permission_in(
     now: Timestamp,
 ) -> AppResult<Permission> {
     let restrictions = tx.restrictions_of(account_id).await?;
-    Ok(rules::permission(&restrictions, cap, now))
+    let p = rules::permission(&restrictions, cap, now);
+    let awaiting = rules::PROFILE_GATE.contains(cap) && awaiting_approval(tx, account_id).await?;
+    Ok(rules::with_profile_gate(p, cap, awaiting))
+}
+
+/// Whether the account's profile is in the approval flow and not approved yet.
+pub(crate) async fn awaiting_approval(tx: &mut Tx, account_id: &str) -> AppResult<bool> {
+    Ok(tx
+        .profile_approval_status(account_id)
+        .await?
+        .is_some_and(|s| s != trustwork_core::profile_approval::ApprovalStatus::Approved))
 }
 
 /// Fails with `capability_denied` (and the reasons) unless the account may do `cap` now. Every
@@ -256,7 +266,11 @@ impl App {
         let mut tx = self.db().begin().await?;
         tx.account(account_id).await?;
         let restrictions = tx.restrictions_of(account_id).await?;
-        Ok(rules::all_permissions(&restrictions, self.now()))
+        let awaiting = awaiting_approval(&mut tx, account_id).await?;
+        Ok(rules::all_permissions(&restrictions, self.now())
+            .into_iter()
+            .map(|(cap, p)| (cap, rules::with_profile_gate(p, cap, awaiting)))
+            .collect())
     }
 
     pub async fn apply_restriction(

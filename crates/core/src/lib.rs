@@ -26,6 +26,7 @@ pub mod review;
 pub mod role;
 pub mod search;
 pub mod sign_in;
+pub mod skill_attempts;
 pub mod skill_tests;
 pub mod skills;
 pub mod standing;

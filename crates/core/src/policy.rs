@@ -27,6 +27,10 @@ pub struct PolicyConfig {
     pub review: ReviewConfig,
     /// When a skill category has too many freelancers for its jobs (`[policy.profile_supply]`).
     pub profile_supply: crate::profile_approval::SupplyRule,
+    /// A freelancer who signs up through the marketplace starts with a draft profile and may
+    /// not submit proposals or appear in search until it is approved (seed 001). Accounts an
+    /// admin creates have no profile to approve until one is written.
+    pub profile_approval_required: bool,
 }
 
 impl Default for PolicyConfig {
@@ -41,6 +45,7 @@ impl Default for PolicyConfig {
             verification_link_ms: DAY_MS,
             review: ReviewConfig::default(),
             profile_supply: crate::profile_approval::SupplyRule::default(),
+            profile_approval_required: true,
         }
     }
 }

@@ -30,6 +30,19 @@ pub struct ProfileInput {
     pub visibility: ProfileVisibility,
 }
 
+impl ProfileInput {
+    /// The draft a freelancer starts with: nothing written yet, public.
+    pub fn draft() -> Self {
+        ProfileInput {
+            title: String::new(),
+            overview: String::new(),
+            hourly_rate_cents: 0,
+            skills: Vec::new(),
+            visibility: ProfileVisibility::Public,
+        }
+    }
+}
+
 /// Why a profile cannot be saved: the field and what is wrong, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileProblem {

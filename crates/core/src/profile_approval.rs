@@ -28,7 +28,30 @@ string_enum!(
     }
 );
 
+impl ApprovalStatus {
+    /// What a freelancer reads.
+    pub const fn label(self) -> &'static str {
+        match self {
+            ApprovalStatus::Draft => "Not submitted yet",
+            ApprovalStatus::PendingReview => "Waiting for review",
+            ApprovalStatus::Approved => "Approved",
+            ApprovalStatus::Rejected => "Not approved",
+            ApprovalStatus::ChangesRequested => "Changes requested",
+        }
+    }
+}
+
 impl RejectionReason {
+    /// A short name for pickers.
+    pub const fn label(self) -> &'static str {
+        match self {
+            RejectionReason::Oversupply => "Too many freelancers with these skills",
+            RejectionReason::DuplicateAccount => "Already has an account",
+            RejectionReason::Incomplete => "Profile incomplete",
+            RejectionReason::Other => "Other",
+        }
+    }
+
     /// The letter's reason, in the seed's words where the seed has them.
     pub const fn letter(self) -> &'static str {
         match self {

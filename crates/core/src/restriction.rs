@@ -24,10 +24,13 @@ pub enum ReasonCode {
     Harassment,
     FeedbackAbuse,
     Other,
+    /// Not a restriction: a new freelancer's profile waits for approval (seed 001). It denies
+    /// what [`crate::standing::PROFILE_GATE`] names, the way a hold's reason does.
+    ProfileNotApproved,
 }
 
 impl ReasonCode {
-    pub const ALL: [ReasonCode; 12] = [
+    pub const ALL: [ReasonCode; 13] = [
         ReasonCode::UnverifiedIdentityDeadline,
         ReasonCode::IdentityUncertainty,
         ReasonCode::AccountSharing,
@@ -40,6 +43,7 @@ impl ReasonCode {
         ReasonCode::Harassment,
         ReasonCode::FeedbackAbuse,
         ReasonCode::Other,
+        ReasonCode::ProfileNotApproved,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -56,6 +60,7 @@ impl ReasonCode {
             ReasonCode::Harassment => "HARASSMENT",
             ReasonCode::FeedbackAbuse => "FEEDBACK_ABUSE",
             ReasonCode::Other => "OTHER",
+            ReasonCode::ProfileNotApproved => "PROFILE_NOT_APPROVED",
         }
     }
 
@@ -79,6 +84,7 @@ impl ReasonCode {
             ReasonCode::Harassment => "Harassment",
             ReasonCode::FeedbackAbuse => "Feedback abuse",
             ReasonCode::Other => "Other violation",
+            ReasonCode::ProfileNotApproved => "Profile not approved yet",
         }
     }
 
@@ -102,6 +108,9 @@ impl ReasonCode {
             ReasonCode::Harassment => "Messages were abusive or harassing.",
             ReasonCode::FeedbackAbuse => "Feedback was pressured or manipulated.",
             ReasonCode::Other => "A violation of the terms of service.",
+            ReasonCode::ProfileNotApproved => {
+                "Your profile has not been approved yet: submit it from Settings → Profile."
+            }
         }
     }
 }

@@ -13,6 +13,24 @@ pub struct Permission {
     pub reasons: Vec<ReasonCode>,
 }
 
+/// What a profile waiting for approval withholds (seed 001): proposals and search.
+pub const PROFILE_GATE: crate::capability::CapabilitySet =
+    crate::capability::CapabilitySet::of(&[Capability::SubmitProposal, Capability::AppearInSearch]);
+
+/// Adds the approval gate to a permission: a freelancer whose profile is not approved yet may
+/// not do what [`PROFILE_GATE`] names.
+pub fn with_profile_gate(
+    mut p: Permission,
+    cap: Capability,
+    awaiting_approval: bool,
+) -> Permission {
+    if awaiting_approval && PROFILE_GATE.contains(cap) {
+        p.allowed = false;
+        p.reasons.push(ReasonCode::ProfileNotApproved);
+    }
+    p
+}
+
 /// May an account with these restrictions do `cap` at `now`?
 pub fn permission(restrictions: &[Restriction], cap: Capability, now: Timestamp) -> Permission {
     let mut denying: Vec<&Restriction> =

@@ -28,6 +28,7 @@ pub mod restrictions;
 pub mod review;
 pub mod settings;
 pub mod signals;
+pub mod skill_tests;
 pub mod testing;
 pub mod timers;
 pub mod verification;

@@ -141,6 +141,25 @@ impl Tx {
         rows.into_iter().map(profile).collect()
     }
 
+    /// The profile's approval status, if the account has a profile.
+    pub async fn profile_approval_status(
+        &mut self,
+        account_id: &str,
+    ) -> Result<Option<ApprovalStatus>> {
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT approval_status FROM profiles WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_optional(self.conn())
+                .await?;
+        status
+            .map(|s| {
+                ApprovalStatus::parse(&s).ok_or_else(|| {
+                    StoreError::corrupt("profile", account_id, format!("approval status {s:?}"))
+                })
+            })
+            .transpose()
+    }
+
     /// Records the profile's approval as it now stands.
     pub async fn set_approval(
         &mut self,

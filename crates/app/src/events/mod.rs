@@ -399,7 +399,14 @@ impl App {
         let account =
             match &event.data {
                 EventData::AccountSignup(s) => {
-                    identity::create_signed_up(tx, &event.actor_id, s, now).await?
+                    identity::create_signed_up(
+                        tx,
+                        &event.actor_id,
+                        s,
+                        self.policy().profile_approval_required,
+                        now,
+                    )
+                    .await?
                 }
                 _ => match held {
                     Some(actor) => actor.account.clone(),

@@ -27,6 +27,8 @@ async fn a_profile_is_judged_saved_and_private_ones_stay_out_of_search() {
         let me = Actor::Account(f.id.clone());
         assert!(app.profile(&f.id).await.unwrap().is_none());
 
+        // Without a profile (an account an admin made) the freelancer is found.
+        assert_eq!(app.search_freelancers("nadia").await.unwrap().len(), 1);
         let saved = app
             .put_profile(
                 &me,
@@ -37,6 +39,21 @@ async fn a_profile_is_judged_saved_and_private_ones_stay_out_of_search() {
             .unwrap();
         assert_eq!(saved.input.skills, ["rust", "sql"]);
         assert!(!trustwork_core::profile::missing_for_submission(&saved.input).is_empty());
+        // In the approval flow: out of search until approved.
+        assert!(app.search_freelancers("nadia").await.unwrap().is_empty());
+        app.put_profile(&me, &f.id, input(OVERVIEW, ProfileVisibility::Public))
+            .await
+            .unwrap();
+        app.submit_profile(&f.id).await.unwrap();
+        let agent = person(&app, "agent@example.com", Role::Agent).await;
+        app.review_profile(
+            &agent.id,
+            &f.id,
+            trustwork_app::profile_approval::ProfileDecision::Approve,
+            "",
+        )
+        .await
+        .unwrap();
         let found = app.search_freelancers("nadia").await.unwrap();
         assert_eq!(found.len(), 1);
 
@@ -61,7 +78,7 @@ async fn a_profile_is_judged_saved_and_private_ones_stay_out_of_search() {
         );
         assert_eq!(
             app.profile(&f.id).await.unwrap().unwrap().input.overview,
-            "I build APIs."
+            OVERVIEW
         );
 
         let unknown = app
@@ -92,13 +109,9 @@ async fn a_profile_is_judged_saved_and_private_ones_stay_out_of_search() {
             "clients have none"
         );
 
-        app.put_profile(
-            &me,
-            &f.id,
-            input("I build APIs.", ProfileVisibility::Private),
-        )
-        .await
-        .unwrap();
+        app.put_profile(&me, &f.id, input(OVERVIEW, ProfileVisibility::Private))
+            .await
+            .unwrap();
         assert!(
             app.search_freelancers("nadia").await.unwrap().is_empty(),
             "private"
@@ -109,7 +122,7 @@ async fn a_profile_is_judged_saved_and_private_ones_stay_out_of_search() {
                 .iter()
                 .filter(|r| r.action == "profile.updated")
                 .count(),
-            2
+            3
         );
     })
     .await;
@@ -254,6 +267,124 @@ async fn profiles_are_approved_refused_with_a_letter_and_resubmitted_after_the_d
             app.submit_profile(&third.id).await.unwrap().approval.status,
             ApprovalStatus::PendingReview
         );
+    })
+    .await;
+}
+
+/// Takes a test answering the first `right` questions correctly and the rest wrongly.
+async fn take(
+    app: &trustwork_app::App,
+    account: &str,
+    slug: &str,
+    right: usize,
+) -> trustwork_app::skill_tests::AttemptResult {
+    let attempt = app.start_skill_test(account, slug).await.unwrap();
+    assert!(attempt.result.is_none());
+    let bank = trustwork_core::skill_tests::all()
+        .iter()
+        .find(|t| t.slug == slug)
+        .unwrap();
+    for q in &attempt.questions {
+        let wanted = bank
+            .questions
+            .iter()
+            .find(|b| b.text == q.text)
+            .unwrap()
+            .answer;
+        let choice = if q.number <= right {
+            wanted
+        } else {
+            (wanted + 1) % q.choices.len()
+        };
+        app.answer_skill_test(account, &attempt.id, q.number, choice)
+            .await
+            .unwrap();
+    }
+    app.finish_skill_test(account, &attempt.id).await.unwrap()
+}
+
+#[tokio::test]
+async fn skill_tests_verify_skills_and_three_of_them_earn_another_look_at_a_refused_profile() {
+    use trustwork_app::profile_approval::ProfileDecision;
+    use trustwork_core::profile_approval::ApprovalStatus;
+    use trustwork_core::{Capability, ReasonCode};
+    each_backend(|db| async move {
+        let (app, clock) = crowded_app(db);
+        let agent = person(&app, "agent@example.com", Role::Agent).await;
+        let client = person(&app, "client@example.com", Role::Client).await;
+        let job = app.post_job(&client.id, "Rust service", "A small Rust API with tests.").await.unwrap();
+        // A marketplace sign-up starts with a draft profile: no proposals, not in search.
+        let signup = serde_json::json!({"type": "account.signup", "occurred_at": "2026-11-21T10:00:00Z",
+            "actor_id": "mp_lena", "data": {"email": "lena@example.com", "role": "freelancer", "display_name": "Lena Park"}});
+        app.ingest("su", &signup).await.unwrap();
+        let caps = app.capabilities("mp_lena").await.unwrap();
+        let (_, proposals) = caps.iter().find(|(c, _)| *c == Capability::SubmitProposal).unwrap();
+        assert!(!proposals.allowed);
+        assert_eq!(proposals.reasons, vec![ReasonCode::ProfileNotApproved]);
+        let denied = app.submit_proposal("mp_lena", &job.id, "I have built three APIs like this one.").await.unwrap_err();
+        assert_eq!(denied.code(), "capability_denied", "{denied}");
+        assert!(app.search_freelancers("Lena").await.unwrap().is_empty());
+
+        // Someone is approved in the category first, so Lena's is refused as crowded.
+        let other = person(&app, "other@example.com", Role::Freelancer).await;
+        app.put_profile(&Actor::Account(other.id.clone()), &other.id, input(OVERVIEW, ProfileVisibility::Public)).await.unwrap();
+        app.submit_profile(&other.id).await.unwrap();
+        app.review_profile(&agent.id, &other.id, ProfileDecision::Approve, "").await.unwrap();
+        app.put_profile(&Actor::Account("mp_lena".into()), "mp_lena", input(OVERVIEW, ProfileVisibility::Public)).await.unwrap();
+        assert_eq!(app.submit_profile("mp_lena").await.unwrap().approval.status, ApprovalStatus::Rejected);
+        let early = app.request_profile_re_review("mp_lena", "I passed tests").await.unwrap_err();
+        assert!(early.to_string().contains("3 verified skills"), "{early}");
+
+        // The tests: one at a time, scored, a percentile, no retake before the wait.
+        let attempt = app.start_skill_test("mp_lena", "rust").await.unwrap();
+        assert_eq!(attempt.questions.len(), 20);
+        let busy = app.start_skill_test("mp_lena", "sql").await.unwrap_err();
+        assert!(busy.to_string().contains("one test at a time"), "{busy}");
+        assert_eq!(app.answer_skill_test("mp_lena", &attempt.id, 21, 0).await.unwrap_err().code(), "invalid_input");
+        assert_eq!(app.answer_skill_test("mp_lena", &attempt.id, 1, 9).await.unwrap_err().code(), "invalid_input");
+        assert!(app.skill_test_attempt(&other.id, &attempt.id).await.is_err(), "someone else's attempt");
+        let bank = trustwork_core::skill_tests::all().iter().find(|t| t.slug == "rust").unwrap();
+        for q in &attempt.questions {
+            let right = bank.questions.iter().find(|b| b.text == q.text).unwrap().answer;
+            app.answer_skill_test("mp_lena", &attempt.id, q.number, right).await.unwrap();
+        }
+        let rust = app.finish_skill_test("mp_lena", &attempt.id).await.unwrap();
+        assert_eq!((rust.score, rust.passed, rust.top_percent), (100, true, 100));
+        assert_eq!(app.finish_skill_test("mp_lena", &attempt.id).await.unwrap(), rust, "finishing again answers the same");
+        let again = app.start_skill_test("mp_lena", "rust").await.unwrap_err();
+        assert!(again.to_string().contains("again from"), "{again}");
+        // Another freelancer does worse: Lena is in the top half.
+        let low = take(&app, &other.id, "rust", 10).await;
+        assert_eq!((low.score, low.passed), (50, false));
+        assert_eq!(low.top_percent, 100);
+        let results = app.skill_test_results("mp_lena").await.unwrap();
+        assert_eq!((results[0].top_percent, results[0].percentile), (50, 75));
+
+        // Time runs out: answers after the deadline are refused, the attempt scored as it stood.
+        let sql = app.start_skill_test("mp_lena", "sql").await.unwrap();
+        trustwork_app::Clock::advance(&*clock, 31 * 60_000).unwrap();
+        let late = app.answer_skill_test("mp_lena", &sql.id, 1, 0).await.unwrap_err();
+        assert!(late.to_string().contains("time is up"), "{late}");
+        let timed_out = app.skill_test_attempt("mp_lena", &sql.id).await.unwrap();
+        assert_eq!(timed_out.status, "finished");
+        assert_eq!(timed_out.result.unwrap().score, 0);
+        trustwork_app::Clock::advance(&*clock, 31 * trustwork_core::DAY_MS).unwrap();
+        assert!(take(&app, "mp_lena", "sql", 20).await.passed);
+        assert!(take(&app, "mp_lena", "javascript", 18).await.passed);
+
+        // Three verified skills: another look, as a case in the profiles queue.
+        let profile = app.request_profile_re_review("mp_lena", "I have since passed three skill tests.").await.unwrap();
+        assert_eq!(profile.approval.status, ApprovalStatus::PendingReview);
+        let case = app.review_case(profile.approval.review_case_id.as_deref().unwrap()).await.unwrap();
+        assert_eq!(case.case.queue, trustwork_core::review::Queue::Profiles);
+        assert!(case.case.content.contains("Asked for another look"), "{}", case.case.content);
+        assert!(case.case.content.contains("Rust Programming: 100%"), "{}", case.case.content);
+        assert!(app.request_profile_re_review("mp_lena", "again").await.is_err(), "already waiting");
+        app.review_profile(&agent.id, "mp_lena", ProfileDecision::Approve, "").await.unwrap();
+        let caps = app.capabilities("mp_lena").await.unwrap();
+        assert!(caps.iter().all(|(_, p)| p.allowed), "{caps:?}");
+        app.submit_proposal("mp_lena", &job.id, "I have built three APIs like this one.").await.unwrap();
+        assert_eq!(app.search_freelancers("Lena").await.unwrap().len(), 1);
     })
     .await;
 }

@@ -12,6 +12,7 @@ mod jobs;
 mod phone;
 mod profiles;
 mod review;
+mod skill_tests;
 mod verification;
 mod webhooks;
 
@@ -117,6 +118,31 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route(
             "/api/v1/accounts/{id}/profile/review",
             post(profiles::review),
+        )
+        .route(
+            "/api/v1/accounts/{id}/profile/re-review",
+            post(profiles::re_review),
+        )
+        .route("/api/v1/skill-tests", get(skill_tests::list))
+        .route(
+            "/api/v1/accounts/{id}/skill-tests",
+            get(skill_tests::results),
+        )
+        .route(
+            "/api/v1/accounts/{id}/skill-tests/{slug}/attempts",
+            post(skill_tests::start),
+        )
+        .route(
+            "/api/v1/accounts/{id}/skill-test-attempts/{attempt}",
+            get(skill_tests::attempt),
+        )
+        .route(
+            "/api/v1/accounts/{id}/skill-test-attempts/{attempt}/answers",
+            post(skill_tests::answer),
+        )
+        .route(
+            "/api/v1/accounts/{id}/skill-test-attempts/{attempt}/finish",
+            post(skill_tests::finish),
         )
         .route("/api/v1/jobs/{id}", get(jobs::get_job))
         .route("/api/v1/jobs/{id}/review", post(jobs::review))

@@ -12,6 +12,7 @@ use trustwork_app::AppError;
 use trustwork_app::auth::Scope;
 use trustwork_app::profile_approval::ProfileDecision;
 use trustwork_app::records::Profile;
+use trustwork_app::skill_tests::TestResult;
 use trustwork_core::profile::{ProfileInput, ProfileVisibility};
 use trustwork_core::profile_approval::RejectionReason;
 
@@ -21,7 +22,8 @@ pub async fn skills(caller: Caller) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({ "skills": trustwork_core::skills::all() })))
 }
 
-fn profile_json(p: &Profile) -> Value {
+fn profile_json(p: &Profile, tests: &[TestResult]) -> Value {
+    let verified: Vec<&str> = tests.iter().filter(|r| r.passed).map(|r| r.skill).collect();
     json!({
         "account_id": p.account_id,
         "title": p.input.title,
@@ -29,6 +31,8 @@ fn profile_json(p: &Profile) -> Value {
         "hourly_rate_cents": p.input.hourly_rate_cents,
         "skills": p.input.skills,
         "visibility": p.input.visibility.as_str(),
+        "skill_tests": tests,
+        "verified_skills": verified,
         "missing_for_submission": trustwork_core::profile::missing_for_submission(&p.input),
         "approval": {
             "status": p.approval.status.as_str(),
@@ -43,6 +47,12 @@ fn profile_json(p: &Profile) -> Value {
         "created_at": p.created_at.to_rfc3339(),
         "updated_at": p.updated_at.to_rfc3339(),
     })
+}
+
+/// The profile with the freelancer's test results.
+async fn respond(s: &WebState, p: &Profile) -> Result<Json<Value>, ApiError> {
+    let tests = s.app.skill_test_results(&p.account_id).await?;
+    Ok(Json(profile_json(p, &tests)))
 }
 
 /// `GET /api/v1/accounts/{id}/profile`.
@@ -60,7 +70,7 @@ pub async fn get_profile(
             entity: "profile",
             id: id.clone(),
         })?;
-    Ok(Json(profile_json(&profile)))
+    respond(&s, &profile).await
 }
 
 #[derive(Deserialize)]
@@ -99,7 +109,7 @@ pub async fn put_profile(
             },
         )
         .await?;
-    Ok(Json(profile_json(&saved)))
+    respond(&s, &saved).await
 }
 
 /// `POST /api/v1/accounts/{id}/profile/submit`: the automatic checks, then the review queue.
@@ -110,7 +120,7 @@ pub async fn submit(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Scope::AccountsWrite)?;
     let profile = s.app.submit_profile(&id).await?;
-    Ok(Json(profile_json(&profile)))
+    respond(&s, &profile).await
 }
 
 #[derive(Deserialize)]
@@ -160,5 +170,26 @@ pub async fn review(
         .app
         .review_profile(&b.agent_id, &id, decision, &b.note)
         .await?;
-    Ok(Json(profile_json(&profile)))
+    respond(&s, &profile).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReReviewBody {
+    note: String,
+}
+
+/// `POST /api/v1/accounts/{id}/profile/re-review` `{"note"}`: a refused freelancer with three
+/// verified skills asks for another look (a case in the profiles queue).
+pub async fn re_review(
+    State(s): State<WebState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Body<ReReviewBody>, ApiError>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::AccountsWrite)?;
+    s.app.account(&id).await?;
+    let Body(b) = body?;
+    let profile = s.app.request_profile_re_review(&id, &b.note).await?;
+    respond(&s, &profile).await
 }

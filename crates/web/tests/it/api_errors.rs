@@ -117,6 +117,8 @@ impl Op {
             .replace("{id}", id)
             .replace("{question_id}", "vq_any")
             .replace("{evidence_id}", "ev_any")
+            .replace("{slug}", "rust")
+            .replace("{attempt}", "att_any")
     }
 }
 
@@ -379,6 +381,55 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             maria.clone(),
         ),
         (
+            op(
+                Method::POST,
+                "/api/v1/accounts/{id}/profile/re-review",
+                write,
+                Some(json!({"note": "please look again"})),
+            ),
+            maria.clone(),
+        ),
+        (
+            op(Method::GET, "/api/v1/accounts/{id}/skill-tests", read, None),
+            maria.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/accounts/{id}/skill-tests/{slug}/attempts",
+                write,
+                None,
+            ),
+            maria.clone(),
+        ),
+        (
+            op(
+                Method::GET,
+                "/api/v1/accounts/{id}/skill-test-attempts/{attempt}",
+                read,
+                None,
+            ),
+            maria.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/accounts/{id}/skill-test-attempts/{attempt}/answers",
+                write,
+                Some(json!({"question": 1, "choice": 0})),
+            ),
+            maria.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/accounts/{id}/skill-test-attempts/{attempt}/finish",
+                write,
+                None,
+            ),
+            maria.clone(),
+        ),
+        (
             op(Method::GET, "/api/v1/accounts/{id}/proposals", read, None),
             maria.clone(),
         ),
@@ -417,6 +468,10 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             String::new(),
         ),
         (op(Method::GET, "/api/v1/skills", read, None), String::new()),
+        (
+            op(Method::GET, "/api/v1/skill-tests", read, None),
+            String::new(),
+        ),
         (
             op(Method::GET, "/api/v1/review-cases", read, None),
             String::new(),
@@ -672,8 +727,8 @@ async fn unknown_ids_are_404_on_every_route() {
             checked += 1;
         }
         // With the 5 review routes, the decision route, 3 phone routes, 9 of live
-        // verification, 2 of job posts, 7 of conversations and 4 of profiles.
-        assert_eq!(checked, 49);
+        // verification, 2 of job posts, 7 of conversations, 5 of profiles and 5 of skill tests.
+        assert_eq!(checked, 55);
 
         // Ids inside a body are looked up too.
         let message = api
@@ -1173,8 +1228,9 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let before = f.snapshot(&api).await;
         let routes = bodies(&f);
         // With the 5 review bodies, 2 phone bodies, the question mark, the job review and 3
-        // of conversations (a message, an invitation, a reply) and the profile review.
-        assert_eq!(routes.len(), 21);
+        // of conversations (a message, an invitation, a reply), the profile review and
+        // re-review, and a skill-test answer.
+        assert_eq!(routes.len(), 23);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

@@ -198,7 +198,7 @@ fn the_document_is_openapi_3_1_and_hangs_together() {
 
     // The enums the issue fixes are spelled out.
     let schemas = &doc["components"]["schemas"];
-    assert_eq!(schemas["ReasonCode"]["enum"].as_array().unwrap().len(), 12);
+    assert_eq!(schemas["ReasonCode"]["enum"].as_array().unwrap().len(), 13);
     assert_eq!(
         schemas["Severity"]["enum"],
         json!(["warning", "hold", "suspension", "ban"])
@@ -540,6 +540,7 @@ async fn answers_match_the_documented_statuses_and_schemas() {
     job_review_operations(&c, &d).await;
     conversation_operations(&c, &d).await;
     profile_operations(&c, &d).await;
+    skill_test_operations(&c, &d).await;
     c.call(
         post.clone(),
         "/api/v1/verification-cases/{id}/outcome",
@@ -1337,6 +1338,161 @@ async fn profile_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     c.call(Method::POST, review, &d.li, admin, Some(approve))
         .await
         .expect(409);
+}
+
+/// Skill tests and the re-review they earn: Dev's profile is refused, he passes three tests,
+/// asks for another look and is approved.
+async fn skill_test_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
+    let admin = Some(d.admin.as_str());
+    let tests = c
+        .call(Method::GET, "/api/v1/skill-tests", "", admin, None)
+        .await
+        .ok();
+    assert!(tests["tests"].as_array().unwrap().len() >= 5);
+    let profile = "/api/v1/accounts/{id}/profile";
+    let complete = json!({"title": "Embedded and firmware engineer",
+        "overview": "Firmware for robots and sensors in C and Rust, with test rigs, field updates and the documentation a team keeps using after the contract ends.",
+        "hourly_rate_cents": 9_000, "skills": ["rust"], "visibility": "public"});
+    c.call(Method::PUT, profile, &d.dev, admin, Some(complete))
+        .await
+        .ok();
+    c.call(
+        Method::POST,
+        "/api/v1/accounts/{id}/profile/submit",
+        &d.dev,
+        admin,
+        None,
+    )
+    .await
+    .ok();
+    let review = "/api/v1/accounts/{id}/profile/review";
+    c.call(
+        Method::POST,
+        review,
+        &d.dev,
+        admin,
+        Some(json!({"agent_id": d.agent, "decision": "reject", "reason": "other", "note": "Show your work."})),
+    )
+    .await
+    .ok();
+    let re_review = "/api/v1/accounts/{id}/profile/re-review";
+    let note = json!({"note": "I passed three skill tests."});
+    c.call(Method::POST, re_review, &d.dev, admin, Some(note.clone()))
+        .await
+        .expect(409);
+    c.call(
+        Method::POST,
+        re_review,
+        &d.dev,
+        admin,
+        Some(json!({"note": ""})),
+    )
+    .await
+    .expect(422);
+
+    let start = "/api/v1/accounts/{id}/skill-tests/{slug}/attempts";
+    let attempt_path = "/api/v1/accounts/{id}/skill-test-attempts/{attempt}";
+    let answers = "/api/v1/accounts/{id}/skill-test-attempts/{attempt}/answers";
+    let finish = "/api/v1/accounts/{id}/skill-test-attempts/{attempt}/finish";
+    let at = |template: &str, slug_or_attempt: &str| {
+        template
+            .replace("{id}", &d.dev)
+            .replace("{slug}", slug_or_attempt)
+            .replace("{attempt}", slug_or_attempt)
+    };
+    c.call_at(Method::POST, start, &at(start, "telepathy"), admin, None)
+        .await
+        .expect(404);
+    for slug in ["rust", "sql", "javascript"] {
+        let attempt = c
+            .call_at(Method::POST, start, &at(start, slug), admin, None)
+            .await
+            .expect(201);
+        let id = attempt["id"].as_str().unwrap().to_owned();
+        c.call_at(Method::POST, start, &at(start, "copywriting"), admin, None)
+            .await
+            .expect(409);
+        let bank = trustwork_core::skill_tests::all()
+            .iter()
+            .find(|t| t.slug == slug)
+            .unwrap();
+        for q in attempt["questions"].as_array().unwrap() {
+            let text = q["text"].as_str().unwrap();
+            let right = bank
+                .questions
+                .iter()
+                .find(|b| b.text == text)
+                .unwrap()
+                .answer;
+            c.call_at(
+                Method::POST,
+                answers,
+                &at(answers, &id),
+                admin,
+                Some(json!({"question": q["number"], "choice": right})),
+            )
+            .await
+            .ok();
+        }
+        c.call_at(
+            Method::POST,
+            answers,
+            &at(answers, &id),
+            admin,
+            Some(json!({"question": 99, "choice": 0})),
+        )
+        .await
+        .expect(422);
+        c.call_at(
+            Method::GET,
+            attempt_path,
+            &at(attempt_path, &id),
+            admin,
+            None,
+        )
+        .await
+        .ok();
+        let result = c
+            .call_at(Method::POST, finish, &at(finish, &id), admin, None)
+            .await
+            .ok();
+        assert_eq!(result["passed"], true, "{result}");
+        c.call_at(
+            Method::POST,
+            answers,
+            &at(answers, &id),
+            admin,
+            Some(json!({"question": 1, "choice": 0})),
+        )
+        .await
+        .expect(409);
+    }
+    let results = c
+        .call(
+            Method::GET,
+            "/api/v1/accounts/{id}/skill-tests",
+            &d.dev,
+            admin,
+            None,
+        )
+        .await
+        .ok();
+    assert_eq!(results["verified_skills"].as_array().unwrap().len(), 3);
+    let again = c
+        .call(Method::POST, re_review, &d.dev, admin, Some(note))
+        .await
+        .ok();
+    assert_eq!(again["approval"]["status"], "pending_review");
+    assert_eq!(again["verified_skills"].as_array().unwrap().len(), 3);
+    c.call(
+        Method::POST,
+        review,
+        &d.dev,
+        admin,
+        Some(json!({"agent_id": d.agent, "decision": "approve"})),
+    )
+    .await
+    .ok();
 }
 
 /// Invitations, threads, messages and replies to proposals.
