@@ -45,6 +45,8 @@ pub struct AttemptResult {
     pub passed: bool,
     pub percentile: u32,
     pub top_percent: u32,
+    /// Everyone who finished the test (this taker included).
+    pub takers: u64,
 }
 
 /// An attempt as its taker sees it.
@@ -73,6 +75,8 @@ pub struct TestResult {
     pub passed: bool,
     pub percentile: u32,
     pub top_percent: u32,
+    /// Everyone who finished the test (this taker included).
+    pub takers: u64,
     pub finished_at: String,
 }
 
@@ -133,6 +137,7 @@ async fn finish_in(tx: &mut Tx, a: &Attempt, now: Timestamp) -> AppResult<Attemp
         passed,
         percentile,
         top_percent,
+        takers: total,
     })
 }
 
@@ -395,6 +400,7 @@ pub(crate) async fn results_in(tx: &mut Tx, account_id: &str) -> AppResult<Vec<T
             passed,
             percentile: s.percentile,
             top_percent: s.top_percent,
+            takers: total,
             finished_at: at.to_rfc3339(),
         });
     }
@@ -410,4 +416,21 @@ pub(crate) fn verified_skills(results: &[TestResult]) -> Vec<&'static str> {
         .collect();
     skills.dedup();
     skills
+}
+
+impl App {
+    /// The account's attempt still running, if any: its id and test.
+    pub async fn running_skill_test(
+        &self,
+        account_id: &str,
+    ) -> AppResult<Option<(String, String)>> {
+        let now = self.now();
+        let mut tx = self.db().read().await?;
+        Ok(tx
+            .unfinished_attempts_of(account_id)
+            .await?
+            .into_iter()
+            .find(|a| state_of(a).is_open(now))
+            .map(|a| (a.id, a.test_slug)))
+    }
 }

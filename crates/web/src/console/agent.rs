@@ -17,7 +17,7 @@ use trustwork_core::verification::Outcome;
 use trustwork_core::{LiftCondition, ReasonCode, RequiredAction, Role, Severity, Timestamp};
 
 const STAFF: &[Role] = &[Role::Agent, Role::Support, Role::Admin];
-const ENFORCERS: &[Role] = &[Role::Agent, Role::Admin];
+use super::session::ENFORCERS;
 
 #[derive(Deserialize, Default)]
 pub struct SearchQuery {

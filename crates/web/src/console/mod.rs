@@ -15,8 +15,10 @@ mod member;
 mod messages;
 mod my_jobs;
 mod profile;
+mod profile_review;
 mod review;
 mod session;
+mod skill_tests;
 mod thread_call;
 mod verification;
 mod verify_member;
@@ -54,6 +56,14 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         )
         .route("/settings/identity", get(member::identity))
         .route("/settings/profile", get(profile::form).post(profile::save))
+        .route("/settings/profile/submit", post(profile::submit))
+        .route("/settings/profile/re-review", post(profile::re_review))
+        .route("/settings/tests", get(skill_tests::list))
+        .route("/settings/tests/{slug}/start", post(skill_tests::start))
+        .route(
+            "/settings/tests/attempts/{id}",
+            get(skill_tests::attempt).post(skill_tests::answer),
+        )
         .route("/settings/phone", post(member::start_phone))
         .route("/settings/identity/chat", post(verify_member::start_chat))
         .route("/verify/{id}", get(verify_member::page))
@@ -140,6 +150,7 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/review/{id}/release", post(review::release))
         .route("/review/{id}/resolve", post(review::resolve))
         .route("/review/{id}/job", post(review::decide_job))
+        .route("/review/{id}/profile", post(profile_review::decide))
         .route("/appeals", get(review::appeals))
         .route("/appeals/{id}/decision", post(review::decide))
         .route("/restrictions/{id}/appeal", post(review::file_appeal))

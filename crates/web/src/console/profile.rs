@@ -1,8 +1,8 @@
 //! Settings → Profile: the freelancer's profile editor (title, overview, hourly rate, skills
 //! from the taxonomy, visibility). What was typed stays in the form when it is refused.
 
-use super::forms::FormPairs;
-use super::layout::{Flash, Layout, app_error, flash, render};
+use super::forms::{ConsoleForm, CsrfOnly, FormPairs};
+use super::layout::{Flash, Layout, after_post, app_error, flash, render};
 use super::session::Viewer;
 use super::views::member_error;
 use crate::WebState;
@@ -11,6 +11,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use trustwork_core::Role;
 use trustwork_core::profile::{ProfileInput, ProfileVisibility, missing_for_submission};
+use trustwork_core::profile_approval::{ApprovalStatus, why_not_submit};
 
 struct SkillOption {
     slug: String,
@@ -36,6 +37,31 @@ struct ProfilePage {
     /// What the profile still needs before it can be submitted, in words.
     missing: Vec<String>,
     saved: bool,
+    approval: Option<ApprovalView>,
+    tests: Vec<TestRow>,
+    /// The note typed for another look, kept when it was refused.
+    re_review_note: String,
+}
+
+/// Where the profile's approval stands, in words, and what the freelancer may do next.
+struct ApprovalView {
+    status: &'static str,
+    label: &'static str,
+    letter: Option<String>,
+    note: Option<String>,
+    resubmit_after: Option<String>,
+    /// Why "Submit for approval" is disabled, or `None`.
+    submit_block: Option<String>,
+    rejected: bool,
+    /// Why "Ask for another look" is disabled, or `None`.
+    re_review_block: Option<String>,
+}
+
+struct TestRow {
+    name: &'static str,
+    score: u32,
+    passed: bool,
+    top_percent: u32,
 }
 
 /// The form's values: as saved, or as typed.
@@ -45,6 +71,48 @@ struct Typed {
     rate: String,
     skills: Vec<String>,
     private: bool,
+}
+
+/// The approval part of the page, read from the saved profile.
+async fn approval_of(s: &WebState, account_id: &str) -> (Option<ApprovalView>, Vec<TestRow>) {
+    let now = s.app.now();
+    let results = s
+        .app
+        .skill_test_results(account_id)
+        .await
+        .unwrap_or_default();
+    let verified = results.iter().filter(|r| r.passed).count();
+    let tests = results
+        .iter()
+        .map(|r| TestRow {
+            name: r.test_name,
+            score: r.score,
+            passed: r.passed,
+            top_percent: r.top_percent,
+        })
+        .collect();
+    let Ok(Some(p)) = s.app.profile(account_id).await else {
+        return (None, tests);
+    };
+    let a = &p.approval;
+    let missing = missing_for_submission(&p.input);
+    let needed = trustwork_app::profile_approval::RE_REVIEW_VERIFIED_SKILLS;
+    let view = ApprovalView {
+        status: a.status.as_str(),
+        label: a.status.label(),
+        letter: a.reason.map(|r| format!("{} {}", r.letter(), r.advice())),
+        note: a.note.clone(),
+        resubmit_after: a.resubmit_after.map(trustwork_core::Timestamp::to_human),
+        submit_block: why_not_submit(a.status, a.resubmit_after, &missing, now)
+            .map(|why| format!("You cannot submit now: {why}.")),
+        rejected: a.status == ApprovalStatus::Rejected,
+        re_review_block: (verified < needed).then(|| {
+            format!(
+                "Another look needs {needed} verified skills: pass their skill tests (you have {verified})."
+            )
+        }),
+    };
+    (Some(view), tests)
 }
 
 fn page(layout: Layout, typed: Typed, saved: bool) -> ProfilePage {
@@ -80,6 +148,56 @@ fn page(layout: Layout, typed: Typed, saved: bool) -> ProfilePage {
         categories,
         missing,
         saved,
+        approval: None,
+        tests: Vec::new(),
+        re_review_note: String::new(),
+    }
+}
+
+/// The page with its approval part.
+async fn full_page(
+    s: &WebState,
+    viewer: &Viewer,
+    flash: Flash,
+    typed: Typed,
+    saved: bool,
+    re_review_note: String,
+) -> ProfilePage {
+    let layout = Layout::new(s, viewer, "/settings/profile", "Profile", flash).await;
+    let (approval, tests) = approval_of(s, viewer.id()).await;
+    ProfilePage {
+        approval,
+        tests,
+        re_review_note,
+        ..page(layout, typed, saved)
+    }
+}
+
+/// What the saved profile shows in the form.
+fn typed_of(saved: Option<&trustwork_app::records::Profile>) -> Typed {
+    match saved {
+        Some(p) => Typed {
+            title: p.input.title.clone(),
+            overview: p.input.overview.clone(),
+            rate: if p.input.hourly_rate_cents > 0 {
+                format!(
+                    "{}.{:02}",
+                    p.input.hourly_rate_cents / 100,
+                    p.input.hourly_rate_cents % 100
+                )
+            } else {
+                String::new()
+            },
+            skills: p.input.skills.clone(),
+            private: p.input.visibility == ProfileVisibility::Private,
+        },
+        None => Typed {
+            title: String::new(),
+            overview: String::new(),
+            rate: String::new(),
+            skills: Vec::new(),
+            private: false,
+        },
     }
 }
 
@@ -96,28 +214,70 @@ pub async fn form(
         Ok(p) => p,
         Err(e) => return app_error(&e),
     };
-    let typed = match &saved {
-        Some(p) => Typed {
-            title: p.input.title.clone(),
-            overview: p.input.overview.clone(),
-            rate: format!(
-                "{}.{:02}",
-                p.input.hourly_rate_cents / 100,
-                p.input.hourly_rate_cents % 100
-            ),
-            skills: p.input.skills.clone(),
-            private: p.input.visibility == ProfileVisibility::Private,
-        },
-        None => Typed {
-            title: String::new(),
-            overview: String::new(),
-            rate: String::new(),
-            skills: Vec::new(),
-            private: false,
-        },
-    };
-    let layout = Layout::new(&s, &viewer, "/settings/profile", "Profile", flash).await;
-    render(&page(layout, typed, saved.is_some()))
+    let typed = typed_of(saved.as_ref());
+    render(&full_page(&s, &viewer, flash, typed, saved.is_some(), String::new()).await)
+}
+
+/// `POST /settings/profile/submit`: submits the saved profile for approval.
+pub async fn submit(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    ConsoleForm(f): ConsoleForm<CsrfOnly>,
+) -> Response {
+    if let Err(r) = viewer
+        .require(&[Role::Freelancer])
+        .and_then(|()| viewer.check_csrf(&f.csrf))
+    {
+        return r;
+    }
+    let result = s.app.submit_profile(viewer.id()).await.map(|p| {
+        format!(
+            "Your profile was submitted: {}.",
+            p.approval.status.label().to_lowercase()
+        )
+    });
+    after_post(&s, &viewer, "/settings/profile", result, member_error)
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReReviewForm {
+    csrf: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /settings/profile/re-review`: a refused freelancer with three verified skills asks for
+/// another look; the note stays in the form when it is refused.
+pub async fn re_review(
+    State(s): State<WebState>,
+    viewer: Viewer,
+    ConsoleForm(f): ConsoleForm<ReReviewForm>,
+) -> Response {
+    if let Err(r) = viewer
+        .require(&[Role::Freelancer])
+        .and_then(|()| viewer.check_csrf(&f.csrf))
+    {
+        return r;
+    }
+    match s.app.request_profile_re_review(viewer.id(), &f.note).await {
+        Ok(_) => flash(
+            &s,
+            &viewer,
+            "/settings/profile",
+            super::layout::Kind::Notice,
+            "You asked for another look: your profile is waiting for review.",
+        ),
+        Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
+            let saved = s.app.profile(viewer.id()).await.ok().flatten();
+            let refused = Flash::error(format!("Not sent. {}", member_error(&e)));
+            let typed = typed_of(saved.as_ref());
+            let mut response =
+                render(&full_page(&s, &viewer, refused, typed, saved.is_some(), f.note).await);
+            *response.status_mut() = crate::error::status_of(&e);
+            response
+        }
+        Err(e) => app_error(&e),
+    }
 }
 
 /// `POST /settings/profile`.
@@ -171,8 +331,8 @@ pub async fn save(State(s): State<WebState>, viewer: Viewer, FormPairs(f): FormP
         ),
         Err(e) if crate::error::status_of(&e).is_client_error() && e.code() != "not_found" => {
             let refused = Flash::error(format!("Profile not saved. {}", member_error(&e)));
-            let layout = Layout::new(&s, &viewer, "/settings/profile", "Profile", refused).await;
-            let mut response = render(&page(layout, typed, false));
+            let mut response =
+                render(&full_page(&s, &viewer, refused, typed, false, String::new()).await);
             *response.status_mut() = crate::error::status_of(&e);
             response
         }

@@ -17,7 +17,7 @@ use trustwork_core::appeal::{Appeal, AppealDecision};
 use trustwork_core::review::{Enforcement, Queue, Resolution, ReviewCase, SlaState};
 use trustwork_core::{ReasonCode, Restriction, Role, Severity, Timestamp};
 
-const ENFORCERS: &[Role] = &[Role::Agent, Role::Admin];
+use super::session::ENFORCERS;
 
 /// `content` as HTML with every span of `explanation_json`'s findings (`start`..`end`, byte
 /// offsets) inside `<mark>`, and everything else escaped. Spans are clamped to the text, widened
@@ -64,7 +64,7 @@ pub fn highlight(content: &str, explanation_json: &str) -> String {
     out
 }
 
-fn escape_into(out: &mut String, text: &str) {
+pub(crate) fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -207,6 +207,10 @@ struct CasePage {
     job_version: String,
     /// For a message's case: the thread around it.
     conversation: Option<Conversation>,
+    /// For a profile's case: the profile, its verified skills and the letters.
+    profile: Option<super::profile_review::ProfileUnderReview>,
+    /// Accounts linked to the subject (profiles, multiple accounts, account sharing).
+    links: Vec<super::profile_review::LinkRow>,
 }
 
 /// A reported or refused message with the messages around it, as the agent reads it.
@@ -320,6 +324,8 @@ pub async fn case_page(
             .then(|| d.case.entity_id.clone()),
         job_version: job_version(&s, &d.case).await,
         conversation: conversation_of(&s, &d.case).await,
+        profile: super::profile_review::profile_of(&s, &d.case).await,
+        links: super::profile_review::links_of(&s, &d.case).await,
         open: d.case.status == trustwork_core::review::CaseStatus::Open,
         mine: d.case.holder(now) == Some(viewer.id()),
         content_html: highlight(&d.case.content, &d.case.explanation_json),

@@ -16,6 +16,9 @@ pub const LOGIN_CSRF_COOKIE: &str = "tw_login_csrf";
 /// A signed-in console user. Pages that take a `Viewer` redirect to the sign-in page otherwise.
 pub struct Viewer(pub SignedIn);
 
+/// Who may decide cases and restrict accounts.
+pub const ENFORCERS: &[Role] = &[Role::Agent, Role::Admin];
+
 impl Viewer {
     pub fn role(&self) -> Role {
         self.0.account.role

@@ -897,6 +897,74 @@ async fn the_profile_editor_saves_skills_and_keeps_refused_text() {
     .await;
 }
 
+/// Settings → Profile's approval part: "Submit for approval" disabled with what is missing; a
+/// re-review request refused keeps the typed note; the tests page starts one test at a time and
+/// another freelancer's attempt is not found.
+#[tokio::test]
+async fn approval_and_tests_pages_say_why_and_keep_typed_text() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo: Demo = api.seed().await;
+        let dev = sign_in(&api, "dev@trustwork.demo").await;
+        let short = format!(
+            "csrf={}&title=Embedded+Rust+engineer&overview=Firmware.&rate=60&skills=rust&visibility=public",
+            dev.csrf
+        );
+        post_form(&api, Some(&dev.cookie), "/settings/profile", &short).await;
+        let html = get(&api, Some(&dev.cookie), "/settings/profile").await.text();
+        assert!(html.contains("Not submitted yet"), "{html}");
+        assert!(html.contains("disabled aria-describedby=\"submit-why\""), "{html}");
+        assert!(html.contains("You cannot submit now: your profile still needs"), "{html}");
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile/submit", &format!("csrf={}", dev.csrf)).await;
+        assert!(location(&r).starts_with("/settings/profile?error="), "{}", r.text());
+        let complete = format!(
+            "csrf={}&title=Embedded+Rust+engineer&overview={}&rate=60&skills=rust&visibility=public",
+            dev.csrf,
+            "Firmware+for+robots+and+sensors+in+C+and+Rust%2C+with+test+rigs%2C+field+updates+and+documentation+a+team+keeps+using."
+        );
+        post_form(&api, Some(&dev.cookie), "/settings/profile", &complete).await;
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile/submit", &format!("csrf={}", dev.csrf)).await;
+        assert!(location(&r).starts_with("/settings/profile?notice="), "{}", r.text());
+        api.app
+            .review_profile(
+                &demo.agent,
+                &demo.dev,
+                trustwork_app::profile_approval::ProfileDecision::Reject(
+                    trustwork_core::profile_approval::RejectionReason::Other,
+                ),
+                "Show two firmware projects.",
+            )
+            .await
+            .unwrap();
+        let html = get(&api, Some(&dev.cookie), "/settings/profile").await.text();
+        assert!(html.contains("Show two firmware projects."), "{html}");
+        assert!(html.contains("Another look needs 3 verified skills"), "{html}");
+        let note = "Please+look+again%3A+I+passed+three+tests";
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile/re-review", &format!("csrf={}&note={note}", dev.csrf)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.text().contains("Please look again: I passed three tests"), "the note is kept");
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile/re-review", "csrf=wrong&note=x").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        let r = post_form(&api, Some(&dev.cookie), "/settings/tests/sql/start", &format!("csrf={}", dev.csrf)).await;
+        let attempt = location(&r);
+        assert!(attempt.starts_with("/settings/tests/attempts/att_"), "{attempt}");
+        let page = get(&api, Some(&dev.cookie), "/settings/tests").await.text();
+        assert!(page.contains("one test at a time"), "{page}");
+        let r = post_form(&api, Some(&dev.cookie), "/settings/tests/telepathy/start", &format!("csrf={}", dev.csrf)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let li = sign_in(&api, "li@trustwork.demo").await;
+        assert_eq!(get(&api, Some(&li.cookie), &attempt).await.status, StatusCode::NOT_FOUND);
+        let r = post_form(&api, Some(&dev.cookie), &attempt, &format!("csrf={}&q1=0&act=save", dev.csrf)).await;
+        assert!(location(&r).contains("notice="), "{}", r.text());
+        let id = attempt.rsplit('/').next().unwrap();
+        assert_eq!(api.app.skill_test_attempt(&demo.dev, id).await.unwrap().answered, 1);
+        let acme = sign_in(&api, "acme@trustwork.demo").await;
+        assert_eq!(get(&api, Some(&acme.cookie), "/settings/tests").await.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
 /// My jobs: a clean post from a client with a card is open at once and listed with its status;
 /// one with an email address is refused with the reason and the typed text kept; a post with no
 /// title changes nothing; freelancers have no such page.
