@@ -16,6 +16,7 @@ mod limits;
 mod live_verification;
 mod nul_text;
 mod openapi;
+mod profile_api_story;
 mod profile_story;
 mod review;
 mod video_call;

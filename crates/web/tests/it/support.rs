@@ -38,9 +38,14 @@ pub fn api_adjusted(db: Db, adjust: impl FnOnce(WebState) -> WebState) -> Api {
 }
 
 pub fn api_with(db: Db, demo_mode: bool) -> Api {
+    api_configured(db, |c| c.demo_mode = demo_mode)
+}
+
+/// An API in demo mode whose app configuration is adjusted by `adjust` (policy settings).
+pub fn api_configured(db: Db, adjust: impl FnOnce(&mut AppConfig)) -> Api {
     let clock = Arc::new(FakeClock::at(START));
-    let config = AppConfig {
-        demo_mode,
+    let mut config = AppConfig {
+        demo_mode: true,
         node_id: "web-test-node".into(),
         webhooks: trustwork_app::WebhookConfig {
             allowed_targets: trustwork_core::net::AllowedTargets::loopback(),
@@ -48,6 +53,7 @@ pub fn api_with(db: Db, demo_mode: bool) -> Api {
         },
         ..AppConfig::default()
     };
+    adjust(&mut config);
     let app = App::new(
         db,
         clock.clone() as Arc<dyn Clock>,
