@@ -24,6 +24,7 @@ pub mod histogram;
 pub mod jobs;
 pub mod marketplace;
 pub mod phone;
+pub mod portfolio_files;
 pub mod profile_approval;
 pub mod profiles;
 pub mod review;
@@ -50,6 +51,7 @@ pub mod records {
         ChatMessage, Evidence, Question, VerificationCall, VerificationSession,
     };
     pub use trustwork_store::marketplace::{Contract, JobPost, JobReview, Proposal, Withdrawal};
+    pub use trustwork_store::portfolio_files::PortfolioFile;
     pub use trustwork_store::profiles::Profile;
     pub use trustwork_store::review::QueueStats;
     pub use trustwork_store::timers::{Backlog, Timer};

@@ -63,13 +63,14 @@ impl App {
                     "only freelancers have a profile",
                 ));
             }
+            crate::portfolio_files::check_files_in(&mut tx, account_id, &input.details).await?;
         }
         let now = self.now();
         let event = serde_json::json!({
             "type": "profile.updated",
             "occurred_at": now.to_rfc3339(),
             "actor_id": account_id,
-            "data": {"title": input.title, "overview": input.overview},
+            "data": {"title": input.title, "overview": input.overview, "details": input.details.texts()},
         });
         let (decision, _) = self
             .ingest_unbatched(&format!("console-{}", new_id("prf")), &event)

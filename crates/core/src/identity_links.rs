@@ -174,8 +174,12 @@ pub fn normalise_email(email: &str) -> String {
     format!("{local}@{domain}")
 }
 
-/// Digits only, with a leading `+` kept: `+1 (415) 555-0100` → `+14155550100`.
+/// E.164 when the number carries its country code (`+44 20 7946 0958` and `0044 20 7946 0958`
+/// are one number), else its digits: `+1 (415) 555-0100` → `+14155550100`.
 pub fn normalise_phone(phone: &str) -> String {
+    if let Ok(e164) = crate::phone::normalize_e164(phone) {
+        return e164;
+    }
     let plus = phone.trim_start().starts_with('+');
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     if plus { format!("+{digits}") } else { digits }
@@ -258,7 +262,9 @@ mod tests {
         );
         assert_eq!(normalise_email("a.b+x@example.org"), "a.b@example.org");
         assert_eq!(normalise_phone("+1 (415) 555-0100"), "+14155550100");
-        assert_eq!(normalise_phone("0044 20 7946 0958"), "00442079460958");
+        assert_eq!(normalise_phone("0044 20 7946 0958"), "+442079460958");
+        assert_eq!(normalise_phone("+44 (20) 7946-0958"), "+442079460958");
+        assert_eq!(normalise_phone("020 7946 0958"), "02079460958");
         assert_eq!(
             normalise_name("  Jane  O'Doe "),
             Some("jane odoe".to_owned())

@@ -21,6 +21,7 @@ pub mod phone;
 pub mod policy;
 pub mod profile;
 pub mod profile_approval;
+pub mod profile_details;
 pub mod restriction;
 pub mod review;
 pub mod role;

@@ -28,6 +28,8 @@ pub struct ProfileInput {
     pub hourly_rate_cents: i64,
     pub skills: Vec<String>,
     pub visibility: ProfileVisibility,
+    /// Portfolio, certificates, education, languages.
+    pub details: crate::profile_details::ProfileDetails,
 }
 
 impl ProfileInput {
@@ -39,6 +41,7 @@ impl ProfileInput {
             hourly_rate_cents: 0,
             skills: Vec::new(),
             visibility: ProfileVisibility::Public,
+            details: crate::profile_details::ProfileDetails::default(),
         }
     }
 }
@@ -104,6 +107,8 @@ pub fn validate(mut p: ProfileInput) -> Result<ProfileInput, ProfileProblem> {
             return Err(problem("skills", format!("{slug:?} is listed twice")));
         }
     }
+    p.details = crate::profile_details::validate(p.details)
+        .map_err(|(field, message)| problem(field, message))?;
     Ok(p)
 }
 
@@ -133,6 +138,7 @@ mod tests {
             hourly_rate_cents: 6_500,
             skills: vec!["rust".into(), "sql".into()],
             visibility: ProfileVisibility::Public,
+            details: Default::default(),
         }
     }
 

@@ -23,6 +23,7 @@ pub mod live_verification;
 pub mod marketplace;
 pub mod outbox;
 pub mod phone;
+pub mod portfolio_files;
 pub mod profiles;
 pub mod restrictions;
 pub mod review;

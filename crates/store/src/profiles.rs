@@ -47,10 +47,11 @@ struct ProfileRow {
     submitted_at: Option<i64>,
     decided_at: Option<i64>,
     decided_by: Option<String>,
+    details: String,
 }
 
 const PROFILE_COLUMNS: &str = "account_id, title, overview, hourly_rate_cents, skills, visibility, created_at, updated_at, \
-     approval_status, approval_reason, approval_note, resubmit_after, review_case_id, submitted_at, decided_at, decided_by";
+     approval_status, approval_reason, approval_note, resubmit_after, review_case_id, submitted_at, decided_at, decided_by, details";
 
 fn profile(r: ProfileRow) -> Result<Profile> {
     let approval = Approval {
@@ -77,6 +78,8 @@ fn profile(r: ProfileRow) -> Result<Profile> {
             title: r.title,
             overview: r.overview,
             hourly_rate_cents: r.hourly_rate_cents,
+            details: serde_json::from_str(&r.details)
+                .map_err(|_| StoreError::corrupt("profile", &r.account_id, "details"))?,
         },
         created_at: ts(r.created_at),
         updated_at: ts(r.updated_at),
@@ -105,12 +108,14 @@ impl Tx {
     ) -> Result<()> {
         let skills = serde_json::to_string(&p.skills)
             .map_err(|e| StoreError::Backend(sqlx::Error::Encode(Box::new(e))))?;
+        let details = serde_json::to_string(&p.details)
+            .map_err(|e| StoreError::Backend(sqlx::Error::Encode(Box::new(e))))?;
         sqlx::query(
-            "INSERT INTO profiles (account_id, title, overview, hourly_rate_cents, skills, visibility, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+            "INSERT INTO profiles (account_id, title, overview, hourly_rate_cents, skills, visibility, created_at, updated_at, details) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) \
              ON CONFLICT (account_id) DO UPDATE SET title = excluded.title, overview = excluded.overview, \
              hourly_rate_cents = excluded.hourly_rate_cents, skills = excluded.skills, visibility = excluded.visibility, \
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at, details = excluded.details",
         )
         .bind(account_id)
         .bind(&p.title)
@@ -119,6 +124,7 @@ impl Tx {
         .bind(skills)
         .bind(p.visibility.as_str())
         .bind(now.millis())
+        .bind(details)
         .execute(self.conn())
         .await?;
         Ok(())

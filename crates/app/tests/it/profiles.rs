@@ -15,6 +15,7 @@ fn input(overview: &str, visibility: ProfileVisibility) -> ProfileInput {
         hourly_rate_cents: 7_000,
         skills: vec!["rust".into(), "sql".into()],
         visibility,
+        details: Default::default(),
     }
 }
 
@@ -385,6 +386,170 @@ async fn skill_tests_verify_skills_and_three_of_them_earn_another_look_at_a_refu
         assert!(caps.iter().all(|(_, p)| p.allowed), "{caps:?}");
         app.submit_proposal("mp_lena", &job.id, "I have built three APIs like this one.").await.unwrap();
         assert_eq!(app.search_freelancers("Lena").await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn portfolio_certificates_education_and_languages_are_kept_and_judged() {
+    use trustwork_core::profile_details::{
+        Certificate, Education, Language, PortfolioItem, ProfileDetails,
+    };
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "vera@example.com", Role::Freelancer).await;
+        let me = Actor::Account(f.id.clone());
+        let details = ProfileDetails {
+            portfolio: vec![PortfolioItem {
+                title: "Checkout redesign".into(),
+                description: "Cut abandoned carts by a fifth for a shoe shop.".into(),
+                link: Some("https://www.behance.net/gallery/123456/checkout".into()),
+                files: vec![],
+            }],
+            certificates: vec![Certificate {
+                name: "Google UX Design".into(),
+                issuer: "Coursera".into(),
+                year: Some(2023),
+            }],
+            education: vec![Education {
+                school: "Universidade de Lisboa".into(),
+                degree: "BA Design".into(),
+                from_year: Some(2014),
+                to_year: Some(2017),
+            }],
+            languages: vec![Language {
+                language: "Portuguese".into(),
+                level: "native".into(),
+            }],
+        };
+        let saved = app
+            .put_profile(
+                &me,
+                &f.id,
+                ProfileInput {
+                    details: details.clone(),
+                    ..input(OVERVIEW, ProfileVisibility::Public)
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(saved.input.details, details);
+        assert_eq!(
+            app.profile(&f.id).await.unwrap().unwrap().input.details,
+            details
+        );
+
+        // Contact details in a portfolio item are refused like anywhere on the profile.
+        let mut with_phone = details.clone();
+        with_phone.portfolio[0].description = "Call me on +1 415 555 0134 to see more.".into();
+        let refused = app
+            .put_profile(
+                &me,
+                &f.id,
+                ProfileInput {
+                    details: with_phone,
+                    ..input(OVERVIEW, ProfileVisibility::Public)
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), "invalid_input", "{refused}");
+        assert_eq!(
+            app.profile(&f.id).await.unwrap().unwrap().input.details,
+            details
+        );
+        // A broken item names its list.
+        let mut bad = details.clone();
+        bad.languages[0].level = "expert".into();
+        let e = app
+            .put_profile(
+                &me,
+                &f.id,
+                ProfileInput {
+                    details: bad,
+                    ..input(OVERVIEW, ProfileVisibility::Public)
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                AppError::Invalid {
+                    field: "languages",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+
+        // Files: type from the bytes, a size limit, only one's own on one's items.
+        let png = app
+            .add_portfolio_file(&f.id, b"\x89PNG\r\n\x1a\n checkout screens")
+            .await
+            .unwrap();
+        assert_eq!(png.content_type, "image/png");
+        let not_an_image = app
+            .add_portfolio_file(&f.id, b"<svg onload=alert(1)>")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(not_an_image, AppError::Invalid { field: "file", .. }),
+            "{not_an_image:?}"
+        );
+        let mut big = b"%PDF-1.7\n".to_vec();
+        big.resize(
+            trustwork_app::portfolio_files::MAX_PORTFOLIO_FILE_BYTES + 1,
+            b' ',
+        );
+        assert!(
+            app.add_portfolio_file(&f.id, &big)
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("at most 5 MB")
+        );
+        let other = person(&app, "other@example.com", Role::Freelancer).await;
+        let theirs = app
+            .add_portfolio_file(&other.id, b"%PDF-1.4 theirs")
+            .await
+            .unwrap();
+        let mut with_files = details.clone();
+        with_files.portfolio[0].files = vec![png.id.clone()];
+        let saved = app
+            .put_profile(
+                &me,
+                &f.id,
+                ProfileInput {
+                    details: with_files.clone(),
+                    ..input(OVERVIEW, ProfileVisibility::Public)
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(saved.input.details.portfolio[0].files, vec![png.id.clone()]);
+        let (kept, bytes) = app.portfolio_file(&f.id, &png.id).await.unwrap();
+        assert_eq!((kept.size_bytes, bytes.len()), (25, 25));
+        assert!(
+            app.portfolio_file(&other.id, &png.id).await.is_err(),
+            "files are read through their owner"
+        );
+        with_files.portfolio[0].files = vec![theirs.id];
+        let e = app
+            .put_profile(
+                &me,
+                &f.id,
+                ProfileInput {
+                    details: with_files,
+                    ..input(OVERVIEW, ProfileVisibility::Public)
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("not one of your uploaded files"),
+            "{e}"
+        );
     })
     .await;
 }

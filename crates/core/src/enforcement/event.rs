@@ -93,6 +93,9 @@ pub struct ProfileUpdated {
     pub title: Option<String>,
     #[serde(default)]
     pub overview: Option<String>,
+    /// The rest of the profile's texts and links (portfolio, certificates, education).
+    #[serde(default)]
+    pub details: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -360,6 +363,7 @@ pub fn parse_event(value: &Value) -> Result<Event, EventError> {
             let p: ProfileUpdated = typed(d)?;
             check_text("data.title", p.title.as_deref().unwrap_or(""))?;
             check_text("data.overview", p.overview.as_deref().unwrap_or(""))?;
+            check_text("data.details", p.details.as_deref().unwrap_or(""))?;
             EventData::ProfileUpdated(p)
         }
         EventType::JobPosted => {
@@ -441,11 +445,15 @@ impl Event {
     pub fn text(&self) -> Option<(TextSource, String, bool)> {
         match &self.data {
             EventData::ProfileUpdated(p) => {
-                let text = [p.title.as_deref(), p.overview.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join("\n");
+                let text = [
+                    p.title.as_deref(),
+                    p.overview.as_deref(),
+                    p.details.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("\n");
                 Some((TextSource::Profile, text, false))
             }
             EventData::JobPosted(j) => Some((

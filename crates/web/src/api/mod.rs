@@ -10,6 +10,7 @@ mod dto;
 mod events;
 mod jobs;
 mod phone;
+pub(crate) mod portfolio_files;
 mod profiles;
 mod review;
 mod skill_tests;
@@ -122,6 +123,14 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route(
             "/api/v1/accounts/{id}/profile/re-review",
             post(profiles::re_review),
+        )
+        .route(
+            "/api/v1/accounts/{id}/portfolio-files",
+            post(portfolio_files::upload).layer(DefaultBodyLimit::max(portfolio_files::BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/accounts/{id}/portfolio-files/{file_id}",
+            get(portfolio_files::download),
         )
         .route("/api/v1/skill-tests", get(skill_tests::list))
         .route(

@@ -15,6 +15,7 @@ use trustwork_app::records::Profile;
 use trustwork_app::skill_tests::TestResult;
 use trustwork_core::profile::{ProfileInput, ProfileVisibility};
 use trustwork_core::profile_approval::RejectionReason;
+use trustwork_core::profile_details as details;
 
 /// `GET /api/v1/skills`: every skill and tool of the taxonomy.
 pub async fn skills(caller: Caller) -> Result<Json<Value>, ApiError> {
@@ -31,6 +32,10 @@ fn profile_json(p: &Profile, tests: &[TestResult]) -> Value {
         "hourly_rate_cents": p.input.hourly_rate_cents,
         "skills": p.input.skills,
         "visibility": p.input.visibility.as_str(),
+        "portfolio": p.input.details.portfolio,
+        "certificates": p.input.details.certificates,
+        "education": p.input.details.education,
+        "languages": p.input.details.languages,
         "skill_tests": tests,
         "verified_skills": verified,
         "missing_for_submission": trustwork_core::profile::missing_for_submission(&p.input),
@@ -81,6 +86,14 @@ pub struct ProfileBody {
     hourly_rate_cents: i64,
     skills: Vec<String>,
     visibility: String,
+    #[serde(default)]
+    portfolio: Vec<details::PortfolioItem>,
+    #[serde(default)]
+    certificates: Vec<details::Certificate>,
+    #[serde(default)]
+    education: Vec<details::Education>,
+    #[serde(default)]
+    languages: Vec<details::Language>,
 }
 
 /// `PUT /api/v1/accounts/{id}/profile`: the texts go through the pipeline first.
@@ -106,6 +119,12 @@ pub async fn put_profile(
                 hourly_rate_cents: b.hourly_rate_cents,
                 skills: b.skills,
                 visibility,
+                details: details::ProfileDetails {
+                    portfolio: b.portfolio,
+                    certificates: b.certificates,
+                    education: b.education,
+                    languages: b.languages,
+                },
             },
         )
         .await?;

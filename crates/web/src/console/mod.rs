@@ -15,6 +15,7 @@ mod member;
 mod messages;
 mod my_jobs;
 mod profile;
+mod profile_details;
 mod profile_review;
 mod review;
 mod session;
@@ -24,7 +25,7 @@ mod verification;
 mod verify_member;
 mod views;
 
-pub(crate) use verification::evidence_response;
+pub(crate) use verification::{evidence_response, portfolio_file_response};
 pub(crate) use verify_member::read_document;
 
 pub(crate) use layout::error_page;
@@ -57,6 +58,24 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/settings/identity", get(member::identity))
         .route("/settings/profile", get(profile::form).post(profile::save))
         .route("/settings/profile/submit", post(profile::submit))
+        .route(
+            "/settings/profile/details",
+            get(profile_details::form).post(profile_details::save),
+        )
+        .route(
+            "/settings/profile/details/files",
+            post(profile_details::upload).layer(DefaultBodyLimit::max(
+                crate::api::portfolio_files::BODY_LIMIT,
+            )),
+        )
+        .route(
+            "/settings/profile/files/{id}",
+            get(profile_details::own_file),
+        )
+        .route(
+            "/agent/accounts/{account}/portfolio-files/{id}",
+            get(profile_details::agent_file),
+        )
         .route("/settings/profile/re-review", post(profile::re_review))
         .route("/settings/tests", get(skill_tests::list))
         .route("/settings/tests/{slug}/start", post(skill_tests::start))

@@ -135,9 +135,8 @@ fn page(layout: Layout, typed: Typed, saved: bool) -> ProfilePage {
     let missing = missing_for_submission(&ProfileInput {
         title: typed.title.clone(),
         overview: typed.overview.clone(),
-        hourly_rate_cents: 0,
         skills: typed.skills.clone(),
-        visibility: ProfileVisibility::Public,
+        ..ProfileInput::draft()
     });
     ProfilePage {
         layout,
@@ -302,6 +301,11 @@ pub async fn save(State(s): State<WebState>, viewer: Viewer, FormPairs(f): FormP
             "enter your hourly rate in dollars, such as 45 or 45.50",
         )),
         Some(cents) => {
+            // The form edits the main fields; what the API added (portfolio, …) is kept.
+            let details = match s.app.profile(viewer.id()).await {
+                Ok(saved) => saved.map(|p| p.input.details).unwrap_or_default(),
+                Err(e) => return app_error(&e),
+            };
             s.app
                 .put_profile(
                     &viewer.actor(),
@@ -316,6 +320,7 @@ pub async fn save(State(s): State<WebState>, viewer: Viewer, FormPairs(f): FormP
                         } else {
                             ProfileVisibility::Public
                         },
+                        details,
                     },
                 )
                 .await

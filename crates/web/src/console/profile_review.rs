@@ -21,6 +21,13 @@ pub struct ProfileUnderReview {
     pub verified_skills: Vec<String>,
     pub visibility: &'static str,
     pub status: &'static str,
+    /// Portfolio items as (title, description, link, file ids).
+    pub portfolio: Vec<(String, String, String, Vec<String>)>,
+    pub account_id: String,
+    /// Certificates, schools and languages, each in a line of words.
+    pub certificates: Vec<String>,
+    pub education: Vec<String>,
+    pub languages: String,
     /// Each refusal reason with the letter it sends: (code, label, subject, body).
     pub letters: Vec<(&'static str, &'static str, String, String)>,
 }
@@ -73,6 +80,7 @@ pub async fn profile_of(s: &WebState, case: &ReviewCase) -> Option<ProfileUnderR
         .filter(|r| r.passed)
         .map(|r| format!("{} (Top {}%)", r.test_name, r.top_percent))
         .collect();
+    let d = &p.input.details;
     let name = |slug: &String| {
         trustwork_core::skills::find(slug).map_or_else(|| slug.clone(), |k| k.name.clone())
     };
@@ -83,6 +91,46 @@ pub async fn profile_of(s: &WebState, case: &ReviewCase) -> Option<ProfileUnderR
         verified_skills: verified,
         visibility: p.input.visibility.as_str(),
         status: p.approval.status.label(),
+        account_id: p.account_id.clone(),
+        portfolio: d
+            .portfolio
+            .iter()
+            .map(|i| {
+                (
+                    i.title.clone(),
+                    i.description.clone(),
+                    i.link.clone().unwrap_or_default(),
+                    i.files.clone(),
+                )
+            })
+            .collect(),
+        certificates: d
+            .certificates
+            .iter()
+            .map(|c| {
+                let year = c.year.map(|y| format!(", {y}")).unwrap_or_default();
+                format!("{} ({}{year})", c.name, c.issuer)
+            })
+            .collect(),
+        education: d
+            .education
+            .iter()
+            .map(|e| {
+                let years = match (e.from_year, e.to_year) {
+                    (Some(a), Some(b)) => format!(", {a}–{b}"),
+                    (Some(a), None) => format!(", from {a}"),
+                    (None, Some(b)) => format!(", until {b}"),
+                    (None, None) => String::new(),
+                };
+                format!("{}: {}{years}", e.school, e.degree)
+            })
+            .collect(),
+        languages: d
+            .languages
+            .iter()
+            .map(|l| format!("{} ({})", l.language, l.level))
+            .collect::<Vec<_>>()
+            .join(", "),
         letters: RejectionReason::ALL
             .iter()
             .map(|r| {

@@ -546,6 +546,32 @@ pub async fn evidence(
 }
 
 /// The bytes as a download that no cache keeps and no browser guesses the type of.
+/// A portfolio file for the browser: its type as read at upload, never sniffed again by the
+/// browser, an image shown inline and a PDF downloaded.
+pub fn portfolio_file_response(
+    file: &trustwork_app::records::PortfolioFile,
+    bytes: Vec<u8>,
+) -> Response {
+    let disposition = if file.content_type == "application/pdf" {
+        "attachment"
+    } else {
+        "inline"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, file.content_type.clone()),
+            (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("{disposition}; filename=\"{}\"", file.id),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 pub fn evidence_response(file: trustwork_app::EvidenceFile) -> Response {
     (
         [

@@ -119,6 +119,7 @@ impl Op {
             .replace("{evidence_id}", "ev_any")
             .replace("{slug}", "rust")
             .replace("{attempt}", "att_any")
+            .replace("{file_id}", "pfl_any")
     }
 }
 
@@ -391,6 +392,25 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
         ),
         (
             op(Method::GET, "/api/v1/accounts/{id}/skill-tests", read, None),
+            maria.clone(),
+        ),
+        (
+            op(
+                // A raw file body: its errors are checked by the OpenAPI story.
+                Method::POST,
+                "/api/v1/accounts/{id}/portfolio-files",
+                write,
+                None,
+            ),
+            maria.clone(),
+        ),
+        (
+            op(
+                Method::GET,
+                "/api/v1/accounts/{id}/portfolio-files/{file_id}",
+                read,
+                None,
+            ),
             maria.clone(),
         ),
         (
@@ -727,8 +747,9 @@ async fn unknown_ids_are_404_on_every_route() {
             checked += 1;
         }
         // With the 5 review routes, the decision route, 3 phone routes, 9 of live
-        // verification, 2 of job posts, 7 of conversations, 5 of profiles and 5 of skill tests.
-        assert_eq!(checked, 55);
+        // verification, 2 of job posts, 7 of conversations, 5 of profiles, 5 of skill tests and
+        // 2 of portfolio files.
+        assert_eq!(checked, 57);
 
         // Ids inside a body are looked up too.
         let message = api

@@ -965,6 +965,46 @@ async fn approval_and_tests_pages_say_why_and_keep_typed_text() {
     .await;
 }
 
+/// Portfolio and background: rows are saved with the profile; a year that is not a number or a
+/// chat link keeps every typed row; a profile must exist first; clients have no such page.
+#[tokio::test]
+async fn portfolio_and_background_rows_are_saved_or_kept_as_typed() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo: Demo = api.seed().await;
+        let dev = sign_in(&api, "dev@trustwork.demo").await;
+        let rows = |year: &str, link: &str| {
+            format!(
+                "csrf={}&p_title=Drone+firmware&p_description=Flight+controller+port.&p_link={link}&c_name=Embedded+Linux&c_issuer=Linux+Foundation&c_year={year}&e_school=&e_degree=&e_from=&e_to=&l_language=Hindi&l_level=native",
+                dev.csrf
+            )
+        };
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile/details", &rows("2022", "https%3A%2F%2Fgitlab.com%2Fdev%2Fdrone")).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "no profile yet");
+        let main = format!("csrf={}&title=Embedded+Rust+engineer&overview=Firmware.&rate=60&skills=rust&visibility=public", dev.csrf);
+        post_form(&api, Some(&dev.cookie), "/settings/profile", &main).await;
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile/details", &rows("twenty", "https%3A%2F%2Fgitlab.com%2Fdev%2Fdrone")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text();
+        assert!(html.contains("a year such as 2021") && html.contains("value=\"twenty\"") && html.contains("Flight controller port."), "{html}");
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile/details", &rows("2022", "https%3A%2F%2Ft.me%2Fdevpatel")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("opens a chat"));
+        assert!(api.app.profile(&demo.dev).await.unwrap().unwrap().input.details.is_empty(), "nothing saved");
+        let r = post_form(&api, Some(&dev.cookie), "/settings/profile/details", &rows("2022", "https%3A%2F%2Fgitlab.com%2Fdev%2Fdrone")).await;
+        assert!(location(&r).contains("notice="), "{}", r.text());
+        let d = api.app.profile(&demo.dev).await.unwrap().unwrap().input.details;
+        assert_eq!((d.portfolio.len(), d.certificates.len(), d.education.len(), d.languages.len()), (1, 1, 0, 1));
+        assert_eq!(d.certificates[0].year, Some(2022));
+        // The main form keeps them.
+        post_form(&api, Some(&dev.cookie), "/settings/profile", &main).await;
+        assert_eq!(api.app.profile(&demo.dev).await.unwrap().unwrap().input.details, d);
+        let acme = sign_in(&api, "acme@trustwork.demo").await;
+        assert_eq!(get(&api, Some(&acme.cookie), "/settings/profile/details").await.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
 /// My jobs: a clean post from a client with a card is open at once and listed with its status;
 /// one with an email address is refused with the reason and the typed text kept; a post with no
 /// title changes nothing; freelancers have no such page.

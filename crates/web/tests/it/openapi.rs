@@ -541,6 +541,7 @@ async fn answers_match_the_documented_statuses_and_schemas() {
     conversation_operations(&c, &d).await;
     profile_operations(&c, &d).await;
     skill_test_operations(&c, &d).await;
+    portfolio_file_operations(&c, &d).await;
     c.call(
         post.clone(),
         "/api/v1/verification-cases/{id}/outcome",
@@ -1317,12 +1318,27 @@ async fn profile_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     c.call(Method::POST, submit, &d.li, admin, None)
         .await
         .expect(409);
-    let complete = json!({"title": "Video editor and motion designer",
+    let mut complete = json!({"title": "Video editor and motion designer",
         "overview": "Product demos with captions in two languages, motion graphics for launches, colour grading and sound clean-up for teams that ship often.",
-        "hourly_rate_cents": 4_500, "skills": ["video-editing"], "visibility": "public"});
-    c.call(Method::PUT, profile, &d.li, admin, Some(complete))
+        "hourly_rate_cents": 4_500, "skills": ["video-editing"], "visibility": "public",
+        "portfolio": [{"title": "Launch film", "description": "Ninety seconds for a robotics start-up.", "link": "https://vimeo.com/123456789"}],
+        "certificates": [{"name": "DaVinci Resolve Certified", "issuer": "Blackmagic", "year": 2024}],
+        "education": [{"school": "Beijing Film Academy", "degree": "BA Editing", "from_year": 2012, "to_year": 2016}],
+        "languages": [{"language": "Mandarin", "level": "native"}, {"language": "English", "level": "fluent"}]});
+    let mut chat = complete.clone();
+    chat["portfolio"][0]["link"] = json!("https://wa.me/8613800000000");
+    c.call(Method::PUT, profile, &d.li, admin, Some(chat))
+        .await
+        .expect(422);
+    let saved = c
+        .call(Method::PUT, profile, &d.li, admin, Some(complete.clone()))
         .await
         .ok();
+    assert_eq!(saved["languages"][1]["level"], "fluent");
+    complete["education"][0]["to_year"] = json!(2010);
+    c.call(Method::PUT, profile, &d.li, admin, Some(complete))
+        .await
+        .expect(422);
     let pending = c.call(Method::POST, submit, &d.li, admin, None).await.ok();
     assert_eq!(pending["approval"]["status"], "pending_review");
     let reject = json!({"agent_id": d.agent, "decision": "reject"});
@@ -1493,6 +1509,89 @@ async fn skill_test_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     )
     .await
     .ok();
+}
+
+/// A portfolio file uploaded, named on an item and read back.
+async fn portfolio_file_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
+    let admin = Some(d.admin.as_str());
+    let upload = "/api/v1/accounts/{id}/portfolio-files";
+    let path = upload.replace("{id}", &d.li);
+    let reply = c
+        .api
+        .post_raw(
+            &d.admin,
+            &path,
+            Some("application/pdf"),
+            "%PDF-1.4 a case study",
+        )
+        .await;
+    let added = c.conforms(Method::POST, upload, &path, reply).expect(201);
+    assert_eq!(added["content_type"], "application/pdf");
+    let reply = c
+        .api
+        .post_raw(&d.admin, &path, Some("text/plain"), "x")
+        .await;
+    c.conforms(Method::POST, upload, &path, reply).expect(415);
+    let reply = c
+        .api
+        .post_raw(&d.admin, &path, Some("image/png"), "not an image")
+        .await;
+    c.conforms(Method::POST, upload, &path, reply).expect(422);
+    let id = added["id"].as_str().unwrap();
+    let file = "/api/v1/accounts/{id}/portfolio-files/{file_id}";
+    let reply = c.api.get(&d.admin, &format!("{path}/{id}")).await;
+    assert_eq!(reply.status.as_u16(), 200);
+    c.conforms_binary(Method::GET, file, reply);
+    c.call_at(Method::GET, file, &format!("{path}/pfl_nope"), admin, None)
+        .await
+        .expect(404);
+    let profile = c
+        .call(
+            Method::GET,
+            "/api/v1/accounts/{id}/profile",
+            &d.li,
+            admin,
+            None,
+        )
+        .await
+        .ok();
+    let mut body = serde_json::Map::new();
+    for k in [
+        "title",
+        "overview",
+        "hourly_rate_cents",
+        "skills",
+        "visibility",
+        "portfolio",
+        "certificates",
+        "education",
+        "languages",
+    ] {
+        body.insert(k.to_owned(), profile[k].clone());
+    }
+    let mut body = Value::Object(body);
+    body["portfolio"][0]["files"] = json!([id]);
+    let saved = c
+        .call(
+            Method::PUT,
+            "/api/v1/accounts/{id}/profile",
+            &d.li,
+            admin,
+            Some(body.clone()),
+        )
+        .await
+        .ok();
+    assert_eq!(saved["portfolio"][0]["files"][0], json!(id));
+    body["portfolio"][0]["files"] = json!(["pfl_someone_elses"]);
+    c.call(
+        Method::PUT,
+        "/api/v1/accounts/{id}/profile",
+        &d.li,
+        admin,
+        Some(body),
+    )
+    .await
+    .expect(422);
 }
 
 /// Invitations, threads, messages and replies to proposals.

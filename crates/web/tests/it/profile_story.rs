@@ -55,6 +55,54 @@ async fn a_new_freelancers_profile_from_submission_to_approval() {
     assert_eq!(f.text("#approval-status").await, "Not submitted yet");
     f.shot("profile-1-draft").await;
 
+    // A portfolio item and a language; a link that opens a chat is refused, the rows kept.
+    click(&f, "#background a").await;
+    f.submit(
+        "#details-form",
+        &[
+            ("p_title", "Launch film for a robotics start-up"),
+            (
+                "p_description",
+                "Ninety seconds, captions in English and Mandarin.",
+            ),
+            ("p_link", "https://wa.me/8613800000000"),
+            ("l_language", "Mandarin"),
+        ],
+    )
+    .await;
+    let refused = f.text(".flash").await;
+    assert!(refused.contains("opens a chat"), "{refused}");
+    let kept =
+        f.c.execute(
+            "return document.querySelector('input[name=p_title]').value;",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(kept, "Launch film for a robotics start-up");
+    f.submit(
+        "#details-form",
+        &[("p_link", "https://vimeo.com/123456789")],
+    )
+    .await;
+    assert!(f.text(".flash").await.contains("saved"));
+    // A still from the film, uploaded to the item (its type read from its bytes).
+    let still = tmp.join("still.png");
+    std::fs::write(&still, b"\x89PNG\r\n\x1a\n a still from the launch film")
+        .expect("file written");
+    f.c.find(fantoccini::Locator::Css("#file"))
+        .await
+        .expect("file input")
+        .send_keys(still.to_str().expect("path"))
+        .await
+        .expect("file chosen");
+    click(&f, "#file-form button").await;
+    let added = f.text(".flash").await;
+    assert!(added.contains("file was added"), "{added}");
+    assert!(f.text("fieldset .files").await.contains("file 1"));
+    f.shot("profile-1b-portfolio").await;
+    f.go("/settings/profile").await;
+
     // 2. Submitted: waiting, and proposals are disabled with the reason.
     click(&f, "#submit-profile button").await;
     let notice = f.text(".flash").await;
@@ -81,7 +129,16 @@ async fn a_new_freelancers_profile_from_submission_to_approval() {
     a.go("/review?queue=profiles").await;
     assert!(a.text("main").await.contains(&case));
     a.go(&format!("/review/{case}")).await;
-    assert!(a.text("#profile-facts").await.contains("Video Editing"));
+    let facts = a.text("#profile-facts").await;
+    assert!(
+        facts.contains("Video Editing") && facts.contains("Mandarin (fluent)"),
+        "{facts}"
+    );
+    let portfolio = a.text("#portfolio").await;
+    assert!(
+        portfolio.contains("vimeo.com/123456789") && portfolio.contains("file 1"),
+        "{portfolio}"
+    );
     a.text("#linked-accounts").await;
     let letters = a.text("#letter-preview").await;
     assert!(
