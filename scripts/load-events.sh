@@ -4,6 +4,8 @@
 # Usage: scripts/load-events.sh [seconds] [connections]
 # HOT_SHARE=1 (one flooding sender) or HOT_SHARE=0.01 (1% of the traffic from it); see
 # scripts/load/message_sent.lua. REPLAY=0.1: a tenth of the requests are retries of the one before.
+# SCRIPT=account_login sends sign-ins instead (scripts/load/account_login.lua: devices, networks,
+# places; SHARED and TRAVEL shares).
 # Needs: cargo build --release, wrk (apt-get install wrk), python3. Sends traffic to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,8 +59,8 @@ thread_ticks() {
 }
 thread_ticks >"$dir/ticks.before"
 echo "backend: ${db_url%%:*}, ${secs}s, ${conns} connections, 2 wrk threads, ${actors} actors"
-TOKEN="$token" ACTORS="$actors" HOT_SHARE="${HOT_SHARE:-0}" HOT_TEXT="${HOT_TEXT:-clean}" REPLAY="${REPLAY:-0}" ${WRK_NICE:+nice -n "$WRK_NICE"} wrk -t2 -c"$conns" -d"${secs}s" --latency \
-  -s scripts/load/message_sent.lua "http://127.0.0.1:$port" | tee "$dir/wrk.txt"
+TOKEN="$token" ACTORS="$actors" SHARED="${SHARED:-0.01}" TRAVEL="${TRAVEL:-0.001}" PLACES="${PLACES:-1}" HOT_SHARE="${HOT_SHARE:-0}" HOT_TEXT="${HOT_TEXT:-clean}" REPLAY="${REPLAY:-0}" ${WRK_NICE:+nice -n "$WRK_NICE"} wrk -t2 -c"$conns" -d"${secs}s" --latency \
+  -s "scripts/load/${SCRIPT:-message_sent}.lua" "http://127.0.0.1:$port" | tee "$dir/wrk.txt"
 thread_ticks >"$dir/ticks.after"
 requests=$(awk '/requests in/ {print $1}' "$dir/wrk.txt")
 echo "server CPU per request, by thread (µs): $(awk -v n="$requests" -v hz="$(getconf CLK_TCK)" '

@@ -225,6 +225,7 @@ pub async fn linked_accounts(
     let mut candidates = Vec::new();
     for (kind, value) in tx.identity_fingerprints_of(account_id).await? {
         let since = match LinkKind::parse(&kind) {
+            Some(k) if !k.finds_accounts() => continue,
             Some(k) if k.is_recent_only() => now.plus_millis(-RECENT_MS),
             _ => Timestamp::from_millis(i64::MIN),
         };
@@ -253,10 +254,16 @@ pub async fn remember(
     );
     let recent_since = now.plus_millis(-RECENT_MS);
     let mut candidates = Vec::new();
-    for (kind, value) in values_of(data) {
-        if value.is_empty() {
-            continue;
-        }
+    let values: Vec<(LinkKind, String)> = values_of(data)
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let asked: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let held = tx.identity_values_last_used(account_id, &asked).await?;
+    for (kind, value) in values {
         if checks_ban_list
             && kind.is_personal()
             && tx
@@ -266,15 +273,18 @@ pub async fn remember(
         {
             matches.banned += 1;
         }
-        let last_used = tx
-            .identity_value_last_used(account_id, kind.as_str(), &value)
-            .await?;
+        let last_used = held
+            .iter()
+            .find(|(k, v, _)| k == kind.as_str() && *v == value)
+            .map(|(_, _, at)| *at);
         let is_new = match last_used {
             None => true,
             Some(at) => kind.is_recent_only() && at < recent_since,
         };
         match last_used {
-            Some(_) if kind.is_recent_only() => {
+            // "Last used" to the day is precise enough for a 7-day window: most sign-ins write
+            // nothing here.
+            Some(at) if kind.is_recent_only() && at < now.plus_millis(-TOUCH_AFTER_MS) => {
                 tx.touch_identity_value(account_id, kind.as_str(), &value, now)
                     .await?;
             }
@@ -284,7 +294,7 @@ pub async fn remember(
                     .await?;
             }
         }
-        if !is_new {
+        if !is_new || !kind.finds_accounts() {
             continue;
         }
         let since = if kind.is_recent_only() {
@@ -311,6 +321,11 @@ pub async fn remember(
 
 /// How long "many devices at once" looks back.
 const DEVICES_WINDOW_MS: i64 = 3_600_000;
+/// How many of the latest sign-ins are read for travel and devices (enough for a threshold of a
+/// few devices in an hour; a located sign-in further back is not compared).
+const SIGN_INS_READ: i64 = 20;
+/// An address's "last used" is moved on at most once a day.
+const TOUCH_AFTER_MS: i64 = 24 * 3_600_000;
 
 /// Keeps the sign-in, and reads from the account's earlier ones whether it travelled faster
 /// than anyone can and how many devices it used in the last hour.
@@ -322,8 +337,9 @@ async fn sign_in(
     now: Timestamp,
 ) -> AppResult<()> {
     let place = login.place();
+    let recent = tx.recent_sign_ins(account_id, SIGN_INS_READ).await?;
     if let Some(to) = place {
-        let previous = tx.last_located_sign_in(account_id).await?;
+        let previous = recent.iter().find(|s| s.place.is_some()).cloned();
         if let Some(from) = previous.and_then(|p| {
             let (lat, lon) = p.place?;
             Some(SignIn {
@@ -341,9 +357,17 @@ async fn sign_in(
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map(str::to_owned);
-    let mut devices = tx
-        .sign_in_devices_since(account_id, now.plus_millis(-DEVICES_WINDOW_MS))
-        .await?;
+    let since = now.plus_millis(-DEVICES_WINDOW_MS);
+    let mut devices: Vec<String> = Vec::new();
+    for d in recent
+        .iter()
+        .filter(|s| s.at >= since)
+        .filter_map(|s| s.device_id.clone())
+    {
+        if !devices.contains(&d) {
+            devices.push(d);
+        }
+    }
     if let Some(d) = &device
         && !devices.contains(d)
     {

@@ -14,6 +14,9 @@ pub struct StoredSignIn {
     pub place: Option<(f64, f64)>,
 }
 
+/// `(at, device_id, latitude_e6, longitude_e6)`.
+type SignInRow = (i64, Option<String>, Option<i64>, Option<i64>);
+
 fn e6(deg: f64) -> i64 {
     (deg * 1e6).round() as i64
 }
@@ -23,22 +26,34 @@ fn deg(e6: i64) -> f64 {
 }
 
 impl Tx {
-    /// When the account last used this value (`None`: never).
-    pub async fn identity_value_last_used(
+    /// When the account last used each of these values, in one query: `(kind, value, at)` for
+    /// those it holds (at most 16 values are asked about).
+    pub async fn identity_values_last_used(
         &mut self,
         account_id: &str,
-        kind: &str,
-        value: &str,
-    ) -> Result<Option<Timestamp>> {
-        let at: Option<i64> = sqlx::query_scalar(
-            "SELECT MAX(at) FROM identity_fingerprints WHERE account_id = $1 AND kind = $2 AND value = $3",
-        )
-        .bind(account_id)
-        .bind(kind)
-        .bind(value)
-        .fetch_one(self.conn())
-        .await?;
-        Ok(at.map(ts))
+        values: &[(&str, &str)],
+    ) -> Result<Vec<(String, String, Timestamp)>> {
+        let values = &values[..values.len().min(16)];
+        if values.is_empty() {
+            return Ok(Vec::new());
+        }
+        let any: Vec<String> = (0..values.len())
+            .map(|i| format!("(kind = ${} AND value = ${})", 2 + 2 * i, 3 + 2 * i))
+            .collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT kind, value, MAX(at) FROM identity_fingerprints WHERE account_id = $1 AND ({}) \
+             GROUP BY kind, value",
+            any.join(" OR ")
+        ));
+        let mut q = sqlx::query_as::<_, (String, String, i64)>(sql).bind(account_id);
+        for (kind, value) in values {
+            q = q.bind(*kind).bind(*value);
+        }
+        Ok(q.fetch_all(self.conn())
+            .await?
+            .into_iter()
+            .map(|(k, v, at)| (k, v, ts(at)))
+            .collect())
     }
 
     /// Records that the account used a value it already holds again, now.
@@ -128,36 +143,27 @@ impl Tx {
         Ok(())
     }
 
-    /// The account's latest located sign-in.
-    pub async fn last_located_sign_in(&mut self, account_id: &str) -> Result<Option<StoredSignIn>> {
-        let row: Option<(i64, Option<String>, i64, i64)> = sqlx::query_as(
-            "SELECT at, device_id, latitude_e6, longitude_e6 FROM account_sign_ins \
-             WHERE account_id = $1 AND latitude_e6 IS NOT NULL ORDER BY at DESC LIMIT 1",
-        )
-        .bind(account_id)
-        .fetch_optional(self.conn())
-        .await?;
-        Ok(row.map(|(at, device_id, lat, lon)| StoredSignIn {
-            at: ts(at),
-            device_id,
-            place: Some((deg(lat), deg(lon))),
-        }))
-    }
-
-    /// The distinct devices the account signed in from at or after `since` (at most 100).
-    pub async fn sign_in_devices_since(
+    /// The account's latest sign-ins, newest first (at most `limit`).
+    pub async fn recent_sign_ins(
         &mut self,
         account_id: &str,
-        since: Timestamp,
-    ) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT device_id FROM account_sign_ins \
-             WHERE account_id = $1 AND at >= $2 AND device_id IS NOT NULL \
-             ORDER BY device_id LIMIT 100",
+        limit: i64,
+    ) -> Result<Vec<StoredSignIn>> {
+        let rows: Vec<SignInRow> = sqlx::query_as(
+            "SELECT at, device_id, latitude_e6, longitude_e6 FROM account_sign_ins \
+             WHERE account_id = $1 ORDER BY at DESC LIMIT $2",
         )
         .bind(account_id)
-        .bind(since.millis())
+        .bind(limit)
         .fetch_all(self.conn())
-        .await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, device_id, lat, lon)| StoredSignIn {
+                at: ts(at),
+                device_id,
+                place: lat.zip(lon).map(|(a, o)| (deg(a), deg(o))),
+            })
+            .collect())
     }
 }
