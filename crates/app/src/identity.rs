@@ -21,7 +21,14 @@ use trustwork_store::identity_graph::StoredSignIn;
 
 /// A sign-up's identifying values: its inbox, phone, device, address and network, and name.
 pub fn of_signup(s: &AccountSignup) -> Vec<(LinkKind, String)> {
-    let mut out = vec![(LinkKind::Email, normalise_email(&s.email))];
+    let email = normalise_email(&s.email);
+    // An inbox with no name before the `@` (`+x@gmail.com`) is nobody's in particular.
+    let mut out: Vec<(LinkKind, String)> = email
+        .split_once('@')
+        .filter(|(local, domain)| !local.is_empty() && !domain.is_empty())
+        .map(|_| (LinkKind::Email, email.clone()))
+        .into_iter()
+        .collect();
     if let Some(p) = s.phone.as_deref().filter(|p| !p.trim().is_empty()) {
         out.push((LinkKind::Phone, normalise_phone(p)));
     }
@@ -37,7 +44,11 @@ pub fn of_signup(s: &AccountSignup) -> Vec<(LinkKind, String)> {
 
 /// An address and its network, when `ip` is one.
 fn address_values(ip: Option<&str>) -> Vec<(LinkKind, String)> {
-    match ip.and_then(|ip| ip.trim().parse::<IpAddr>().ok()) {
+    // A loopback, private or carrier-NAT address says where a proxy is, not who a person is.
+    match ip
+        .and_then(|ip| ip.trim().parse::<IpAddr>().ok())
+        .filter(|ip| !trustwork_core::identity_links::is_internal(*ip))
+    {
         Some(ip) => {
             let ip = trustwork_core::net::canonical(ip);
             vec![
@@ -193,8 +204,10 @@ async fn links_to(
     mut candidates: Vec<String>,
     now: Timestamp,
 ) -> AppResult<Vec<LinkedAccount>> {
-    candidates.sort();
-    candidates.dedup();
+    // In the order found (an event's personal values come first), so a shared device is weighed
+    // however many accounts share an office's address.
+    let mut seen = std::collections::HashSet::new();
+    candidates.retain(|c| seen.insert(c.clone()));
     candidates.truncate(20);
     let mut linked = Vec::new();
     for other in candidates {

@@ -8,12 +8,11 @@ use crate::audit::Change;
 use crate::{App, AppError, AppResult, notices};
 use trustwork_core::enforcement::event::JobPosted;
 use trustwork_core::marketplace::{JobReviewDecision, JobStatus, job_status_after_decision};
-use trustwork_core::review::{EntityType, Queue, Resolution};
+use trustwork_core::review::{EntityType, Queue};
 use trustwork_core::{Actor, Timestamp};
 use trustwork_store::Tx;
 use trustwork_store::accounts::Account;
 use trustwork_store::marketplace::{JobPost, JobReview};
-use trustwork_store::review::CaseResolution;
 
 /// A job id belongs to the client who first posted it: another account may not post over it,
 /// and a post an agent rejected may not come back under the same id.
@@ -254,24 +253,14 @@ impl App {
         note: &str,
         seen: Option<&str>,
     ) -> AppResult<JobPost> {
-        let note = note.trim();
-        if decision != JobReviewDecision::Approve && note.is_empty() {
-            return Err(AppError::invalid(
-                "note",
-                "tell the client what is wrong with the post (they read this)",
-            ));
-        }
-        if note.chars().count() > 2_000 {
-            return Err(AppError::invalid("note", "at most 2,000 characters"));
-        }
+        let note = crate::review::member_note(
+            note,
+            decision == JobReviewDecision::Approve,
+            "tell the client what is wrong with the post (they read this)",
+        )?;
         let now = self.now();
         let mut tx = self.db().begin().await?;
-        let agent = tx.account(agent_id).await?;
-        if !agent.role.may_enforce() {
-            return Err(AppError::Forbidden(
-                "only trust & safety agents review job posts".into(),
-            ));
-        }
+        crate::review::reviewer_in(&mut tx, agent_id, "job posts").await?;
         let job = tx.job_post(job_id).await?;
         if seen.is_some_and(|v| v != content_version(&job)) {
             return Err(AppError::Conflict(
@@ -285,17 +274,9 @@ impl App {
             )));
         }
         // The case first, then the post: the event writer locks them in that order too.
-        let claim_until = now.plus_millis(self.policy().review.claim_ttl_ms);
-        if let Some(case_id) = &job.review.case_id
-            && tx
-                .claim_review_case(case_id, agent_id, now, claim_until)
-                .await?
-                .is_none()
-        {
-            return Err(AppError::Conflict(
-                "another agent is reviewing this post right now".into(),
-            ));
-        }
+        let case_id = job.review.case_id.as_deref();
+        crate::review::claim_for_decision(self, &mut tx, case_id, agent_id, "this post", now)
+            .await?;
         if !tx
             .decide_job_review(job_id, decision, agent_id, note, now)
             .await?
@@ -304,27 +285,17 @@ impl App {
                 "another agent reviewed this post a moment ago; reload".into(),
             ));
         }
-        if let Some(case_id) = &job.review.case_id {
-            tx.resolve_review_case(
-                case_id,
-                &CaseResolution {
-                    resolution: match decision {
-                        JobReviewDecision::Reject => Resolution::Upheld,
-                        _ => Resolution::Dismissed,
-                    },
-                    action: None,
-                    restriction_id: None,
-                    agent_id,
-                    note: if note.is_empty() {
-                        decision.as_str()
-                    } else {
-                        note
-                    },
-                    at: now,
-                },
-            )
-            .await?;
-        }
+        let refused = decision == JobReviewDecision::Reject;
+        crate::review::resolve_decided(
+            &mut tx,
+            case_id,
+            agent_id,
+            refused,
+            note,
+            decision.as_str(),
+            now,
+        )
+        .await?;
         let reviewed = tx.job_post(job_id).await?;
         tx.append_audit(
             &Change {

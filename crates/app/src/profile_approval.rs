@@ -6,17 +6,16 @@
 //! reason, or ask for changes; the freelancer is told by email.
 
 use crate::audit::Change;
-use crate::{App, AppError, AppResult, notices};
+use crate::{App, AppError, AppResult, notices, review};
 use trustwork_core::profile::missing_for_submission;
 use trustwork_core::profile_approval::{
     ApprovalStatus, Market, RejectionReason, SupplyRule, main_category, oversupplied,
     resubmit_after, why_not_submit,
 };
-use trustwork_core::review::{EntityType, Queue, Resolution};
+use trustwork_core::review::{EntityType, Queue};
 use trustwork_core::{Actor, DAY_MS, Timestamp};
 use trustwork_store::Tx;
 use trustwork_store::profiles::{Approval, Profile};
-use trustwork_store::review::CaseResolution;
 
 /// Jobs posted in this window are the demand side.
 const DEMAND_WINDOW_MS: i64 = 30 * DAY_MS;
@@ -27,6 +26,30 @@ pub enum ProfileDecision {
     Approve,
     Reject(RejectionReason),
     RequestChanges,
+}
+
+impl ProfileDecision {
+    /// From its words: `approve`, `request_changes`, or `reject` with a reason
+    /// (`oversupply`, `duplicate_account`, `incomplete_profile`, `other`).
+    pub fn parse(decision: &str, reason: Option<&str>) -> AppResult<Self> {
+        match (decision, reason.map(str::trim).filter(|r| !r.is_empty())) {
+            ("approve", _) => Ok(ProfileDecision::Approve),
+            ("request_changes", _) => Ok(ProfileDecision::RequestChanges),
+            ("reject", Some(r)) => RejectionReason::parse(r)
+                .map(ProfileDecision::Reject)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "reason",
+                        "expected oversupply, duplicate_account, incomplete_profile or other",
+                    )
+                }),
+            ("reject", None) => Err(AppError::invalid("reason", "a refusal needs a reason")),
+            _ => Err(AppError::invalid(
+                "decision",
+                "expected approve, reject or request_changes",
+            )),
+        }
+    }
 }
 
 /// Supply and demand in `category`: approved freelancers whose main category it is, and the
@@ -68,6 +91,71 @@ fn approval_json(a: &Approval) -> serde_json::Value {
     })
 }
 
+/// Opens the profile's case in the `profiles` queue, the accounts it is linked to added to
+/// `explanation` for the agent; answers the case's id.
+async fn open_profile_case_in(
+    app: &App,
+    tx: &mut Tx,
+    account_id: &str,
+    content: String,
+    mut explanation: serde_json::Value,
+    actor: Actor,
+    now: Timestamp,
+) -> AppResult<String> {
+    explanation["linked_accounts"] =
+        serde_json::json!(crate::identity::linked_accounts(tx, account_id, now).await?);
+    let case = review::open_review_case_in(
+        app,
+        tx,
+        review::NewReviewCase {
+            queue: Queue::Profiles,
+            subject_account_id: account_id.to_owned(),
+            entity_type: EntityType::Profile,
+            entity_id: account_id.to_owned(),
+            content,
+            explanation_json: explanation.to_string(),
+            decision_id: None,
+            priority: 0,
+            weight: 0,
+            actor,
+        },
+        now,
+    )
+    .await?;
+    Ok(case.id)
+}
+
+/// Records the profile's new approval with its audit record (`action` by `actor_id`, with
+/// `reason`) and answers the profile as saved.
+#[allow(clippy::too_many_arguments)]
+async fn record_approval_in(
+    tx: &mut Tx,
+    actor_id: &str,
+    account_id: &str,
+    action: &str,
+    reason: &str,
+    before: &Approval,
+    after: &Approval,
+    now: Timestamp,
+) -> AppResult<Profile> {
+    tx.set_approval(account_id, after, now).await?;
+    tx.append_audit(
+        &Change {
+            actor: &Actor::Account(actor_id.to_owned()),
+            account_id: Some(account_id),
+            action,
+            entity_type: "profile",
+            entity_id: account_id,
+            reason,
+            before: Some(approval_json(before)),
+            after: Some(approval_json(after)),
+        }
+        .record(now),
+    )
+    .await?;
+    crate::profiles::kept_profile(tx, account_id).await
+}
+
 impl App {
     /// Submits the freelancer's profile for approval (see the module).
     pub async fn submit_profile(&self, account_id: &str) -> AppResult<Profile> {
@@ -75,6 +163,8 @@ impl App {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let account = tx.account(account_id).await?;
+        // Two submissions at once would open two cases.
+        tx.lock_account(account_id).await?;
         let profile = crate::profiles::profile_in(&mut tx, account_id).await?;
         let missing = missing_for_submission(&profile.input);
         if let Some(why) = why_not_submit(
@@ -91,7 +181,6 @@ impl App {
             Some(c) if !invited => oversupplied(market_of(&mut tx, c, now).await?, rule),
             _ => false,
         };
-        let before = approval_json(&profile.approval);
         let approval = if crowded {
             let reason = RejectionReason::Oversupply;
             let after = resubmit_after(reason, now);
@@ -108,28 +197,17 @@ impl App {
                 decided_by: Some("system:supply_check".into()),
             }
         } else {
-            let links = crate::identity::linked_accounts(&mut tx, account_id, now).await?;
-            let case = crate::review::open_review_case_in(
+            let case_id = open_profile_case_in(
                 self,
                 &mut tx,
-                crate::review::NewReviewCase {
-                    queue: Queue::Profiles,
-                    subject_account_id: account_id.to_owned(),
-                    entity_type: EntityType::Profile,
-                    entity_id: account_id.to_owned(),
-                    content: format!("{}\n\n{}", profile.input.title, profile.input.overview),
-                    explanation_json: serde_json::json!({
-                        "rules": ["profile_approval"],
-                        "category": category,
-                        "skills": profile.input.skills,
-                        "linked_accounts": links,
-                    })
-                    .to_string(),
-                    decision_id: None,
-                    priority: 0,
-                    weight: 0,
-                    actor: Actor::system("profile_approval"),
-                },
+                account_id,
+                format!("{}\n\n{}", profile.input.title, profile.input.overview),
+                serde_json::json!({
+                    "rules": ["profile_approval"],
+                    "category": category,
+                    "skills": profile.input.skills,
+                }),
+                Actor::system("profile_approval"),
                 now,
             )
             .await?;
@@ -138,28 +216,23 @@ impl App {
                 reason: None,
                 note: None,
                 resubmit_after: None,
-                review_case_id: Some(case.id),
+                review_case_id: Some(case_id),
                 submitted_at: Some(now),
                 decided_at: None,
                 decided_by: None,
             }
         };
-        tx.set_approval(account_id, &approval, now).await?;
-        tx.append_audit(
-            &Change {
-                actor: &Actor::Account(account_id.to_owned()),
-                account_id: Some(account_id),
-                action: "profile.submitted",
-                entity_type: "profile",
-                entity_id: account_id,
-                reason: "",
-                before: Some(before),
-                after: Some(approval_json(&approval)),
-            }
-            .record(now),
+        let saved = record_approval_in(
+            &mut tx,
+            account_id,
+            account_id,
+            "profile.submitted",
+            "",
+            &profile.approval,
+            &approval,
+            now,
         )
         .await?;
-        let saved = crate::profiles::kept_profile(&mut tx, account_id).await?;
         tx.commit().await?;
         Ok(saved)
     }
@@ -173,24 +246,14 @@ impl App {
         decision: ProfileDecision,
         note: &str,
     ) -> AppResult<Profile> {
-        let note = note.trim();
-        if decision != ProfileDecision::Approve && note.is_empty() {
-            return Err(AppError::invalid(
-                "note",
-                "tell the freelancer what to change (they read this)",
-            ));
-        }
-        if note.chars().count() > 2_000 {
-            return Err(AppError::invalid("note", "at most 2,000 characters"));
-        }
+        let note = review::member_note(
+            note,
+            decision == ProfileDecision::Approve,
+            "tell the freelancer what to change (they read this)",
+        )?;
         let now = self.now();
         let mut tx = self.db().begin().await?;
-        let agent = tx.account(agent_id).await?;
-        if !agent.role.may_enforce() {
-            return Err(AppError::Forbidden(
-                "only trust & safety agents review profiles".into(),
-            ));
-        }
+        review::reviewer_in(&mut tx, agent_id, "profiles").await?;
         let account = tx.account(account_id).await?;
         let profile = crate::profiles::profile_in(&mut tx, account_id).await?;
         if profile.approval.status != ApprovalStatus::PendingReview {
@@ -208,39 +271,19 @@ impl App {
             ),
             ProfileDecision::RequestChanges => (ApprovalStatus::ChangesRequested, None, None),
         };
-        let claim_until = now.plus_millis(self.policy().review.claim_ttl_ms);
-        if let Some(case_id) = &profile.approval.review_case_id
-            && tx
-                .claim_review_case(case_id, agent_id, now, claim_until)
-                .await?
-                .is_none()
-        {
-            return Err(AppError::Conflict(
-                "another agent is reviewing this profile right now".into(),
-            ));
-        }
-        if let Some(case_id) = &profile.approval.review_case_id {
-            tx.resolve_review_case(
-                case_id,
-                &CaseResolution {
-                    resolution: if reason.is_some() {
-                        Resolution::Upheld
-                    } else {
-                        Resolution::Dismissed
-                    },
-                    action: None,
-                    restriction_id: None,
-                    agent_id,
-                    note: if note.is_empty() {
-                        status.as_str()
-                    } else {
-                        note
-                    },
-                    at: now,
-                },
-            )
-            .await?;
-        }
+        let case_id = profile.approval.review_case_id.as_deref();
+        review::claim_for_decision(self, &mut tx, case_id, agent_id, "this profile", now).await?;
+        let refused = reason.is_some();
+        review::resolve_decided(
+            &mut tx,
+            case_id,
+            agent_id,
+            refused,
+            note,
+            status.as_str(),
+            now,
+        )
+        .await?;
         match (decision, reason, after) {
             (_, Some(r), Some(at)) => {
                 let (subject, body) = notices::profile_letter(self, r, note, at);
@@ -261,22 +304,17 @@ impl App {
             decided_by: Some(agent_id.to_owned()),
             ..profile.approval.clone()
         };
-        tx.set_approval(account_id, &approval, now).await?;
-        tx.append_audit(
-            &Change {
-                actor: &Actor::Account(agent_id.to_owned()),
-                account_id: Some(account_id),
-                action: "profile.reviewed",
-                entity_type: "profile",
-                entity_id: account_id,
-                reason: note,
-                before: Some(approval_json(&profile.approval)),
-                after: Some(approval_json(&approval)),
-            }
-            .record(now),
+        let saved = record_approval_in(
+            &mut tx,
+            agent_id,
+            account_id,
+            "profile.reviewed",
+            note,
+            &profile.approval,
+            &approval,
+            now,
         )
         .await?;
-        let saved = crate::profiles::kept_profile(&mut tx, account_id).await?;
         tx.commit().await?;
         Ok(saved)
     }
@@ -333,61 +371,48 @@ impl App {
             .filter(|r| r.passed)
             .map(|r| format!("{}: {}% (Top {}%)", r.test_name, r.score, r.top_percent))
             .collect();
-        let links = crate::identity::linked_accounts(&mut tx, account_id, now).await?;
-        let case = crate::review::open_review_case_in(
+        let case_id = open_profile_case_in(
             self,
             &mut tx,
-            crate::review::NewReviewCase {
-                queue: Queue::Profiles,
-                subject_account_id: account_id.to_owned(),
-                entity_type: EntityType::Profile,
-                entity_id: account_id.to_owned(),
-                content: format!(
-                    "Asked for another look: {note}\n\nPassed skill tests:\n{}\n\n{}\n\n{}",
-                    tests.join("\n"),
-                    profile.input.title,
-                    profile.input.overview
-                ),
-                explanation_json: serde_json::json!({
-                    "rules": ["profile_re_review"],
-                    "previous_reason": profile.approval.reason.map(|r| r.as_str()),
-                    "verified_skills": verified,
-                    "skills": profile.input.skills,
-                    "linked_accounts": links,
-                })
-                .to_string(),
-                decision_id: None,
-                priority: 0,
-                weight: 0,
-                actor: Actor::Account(account_id.to_owned()),
-            },
+            account_id,
+            format!(
+                "Asked for another look: {note}\n\nPassed skill tests:\n{}\n\n{}\n\n{}",
+                tests.join("\n"),
+                profile.input.title,
+                profile.input.overview
+            ),
+            serde_json::json!({
+                "rules": ["profile_re_review"],
+                "previous_reason": profile.approval.reason.map(|r| r.as_str()),
+                "verified_skills": verified,
+                "skills": profile.input.skills,
+            }),
+            Actor::Account(account_id.to_owned()),
             now,
         )
         .await?;
+        // The refusal it answers stays in the case's explanation and the audit trail.
         let approval = Approval {
             status: ApprovalStatus::PendingReview,
-            review_case_id: Some(case.id),
+            reason: None,
+            note: None,
+            resubmit_after: None,
+            review_case_id: Some(case_id),
             submitted_at: Some(now),
             decided_at: None,
             decided_by: None,
-            ..profile.approval.clone()
         };
-        tx.set_approval(account_id, &approval, now).await?;
-        tx.append_audit(
-            &Change {
-                actor: &Actor::Account(account_id.to_owned()),
-                account_id: Some(account_id),
-                action: "profile.re_review_requested",
-                entity_type: "profile",
-                entity_id: account_id,
-                reason: note,
-                before: Some(approval_json(&profile.approval)),
-                after: Some(approval_json(&approval)),
-            }
-            .record(now),
+        let saved = record_approval_in(
+            &mut tx,
+            account_id,
+            account_id,
+            "profile.re_review_requested",
+            note,
+            &profile.approval,
+            &approval,
+            now,
         )
         .await?;
-        let saved = crate::profiles::kept_profile(&mut tx, account_id).await?;
         tx.commit().await?;
         Ok(saved)
     }

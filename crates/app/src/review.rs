@@ -300,6 +300,86 @@ pub(crate) async fn record_flag_in(
     Ok(case)
 }
 
+/// The note an agent writes on a decision the member reads (a job post's, a profile's):
+/// required unless approving, at most 2,000 characters. Answers it trimmed.
+pub(crate) fn member_note<'a>(note: &'a str, approving: bool, ask: &str) -> AppResult<&'a str> {
+    let note = note.trim();
+    if !approving && note.is_empty() {
+        return Err(AppError::invalid("note", ask.to_owned()));
+    }
+    if note.chars().count() > 2_000 {
+        return Err(AppError::invalid("note", "at most 2,000 characters"));
+    }
+    Ok(note)
+}
+
+/// The agent deciding a member's job post or profile (`what`); anyone else is refused.
+pub(crate) async fn reviewer_in(tx: &mut Tx, agent_id: &str, what: &str) -> AppResult<Account> {
+    let agent = tx.account(agent_id).await?;
+    if !agent.role.may_enforce() {
+        return Err(AppError::Forbidden(format!(
+            "only trust & safety agents review {what}"
+        )));
+    }
+    Ok(agent)
+}
+
+/// Claims the review case of an entity an agent is deciding (`what`, for the message), unless
+/// another agent holds it.
+pub(crate) async fn claim_for_decision(
+    app: &App,
+    tx: &mut Tx,
+    case_id: Option<&str>,
+    agent_id: &str,
+    what: &str,
+    now: Timestamp,
+) -> AppResult<()> {
+    let until = now.plus_millis(app.policy().review.claim_ttl_ms);
+    if let Some(case_id) = case_id
+        && tx
+            .claim_review_case(case_id, agent_id, now, until)
+            .await?
+            .is_none()
+    {
+        return Err(AppError::Conflict(format!(
+            "another agent is reviewing {what} right now"
+        )));
+    }
+    Ok(())
+}
+
+/// Resolves the review case of an entity an agent decided: upheld when it was refused, else
+/// dismissed, with the agent's note or, without one, the decision's name.
+pub(crate) async fn resolve_decided(
+    tx: &mut Tx,
+    case_id: Option<&str>,
+    agent_id: &str,
+    refused: bool,
+    note: &str,
+    decision: &str,
+    now: Timestamp,
+) -> AppResult<()> {
+    if let Some(case_id) = case_id {
+        tx.resolve_review_case(
+            case_id,
+            &CaseResolution {
+                resolution: if refused {
+                    Resolution::Upheld
+                } else {
+                    Resolution::Dismissed
+                },
+                action: None,
+                restriction_id: None,
+                agent_id,
+                note: if note.is_empty() { decision } else { note },
+                at: now,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// The acting agent: an account that may enforce (a trust & safety agent or an admin).
 pub(crate) async fn agent_in(tx: &mut Tx, agent_id: &str) -> AppResult<Account> {
     let agent = tx.account(agent_id).await?;

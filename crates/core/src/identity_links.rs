@@ -146,6 +146,29 @@ pub fn network_of(ip: IpAddr) -> String {
     }
 }
 
+/// An address inside someone's own network (loopback, private, carrier NAT, link-local,
+/// unique-local): it says where a proxy or an office router is, not who a person is, so it links
+/// no one. Documentation and benchmarking ranges stand for public addresses and do link.
+pub fn is_internal(ip: IpAddr) -> bool {
+    match crate::net::canonical(ip) {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || first & 0xfe00 == 0xfc00
+                || first & 0xffc0 == 0xfe80
+        }
+    }
+}
+
 /// A full name as it links: lower case, letters and spaces only, at least two words (a single
 /// word is a handle, not a name).
 pub fn normalise_name(name: &str) -> Option<String> {
@@ -280,6 +303,31 @@ mod tests {
         );
         assert_eq!(normalise_name("jdoe"), None);
         assert_eq!(normalise_name("Zoë Ångström"), Some("zoë ångström".into()));
+    }
+
+    #[test]
+    fn internal_addresses_are_told_apart() {
+        for internal in [
+            "10.0.0.5",
+            "192.168.1.2",
+            "127.0.0.1",
+            "100.72.1.1",
+            "::ffff:172.16.0.9",
+            "fd12::1",
+            "fe80::1",
+            "::1",
+        ] {
+            assert!(is_internal(internal.parse().unwrap()), "{internal}");
+        }
+        for public in [
+            "203.0.113.7",
+            "8.8.8.8",
+            "198.18.0.1",
+            "2001:db8::1",
+            "2a00:1450::1",
+        ] {
+            assert!(!is_internal(public.parse().unwrap()), "{public}");
+        }
     }
 
     #[test]

@@ -27,9 +27,10 @@ pub struct PolicyConfig {
     pub review: ReviewConfig,
     /// When a skill category has too many freelancers for its jobs (`[policy.profile_supply]`).
     pub profile_supply: crate::profile_approval::SupplyRule,
-    /// A freelancer who signs up through the marketplace starts with a draft profile and may
-    /// not submit proposals or appear in search until it is approved (seed 001). Accounts an
-    /// admin creates have no profile to approve until one is written.
+    /// A freelancer who signs up through the marketplace starts with a draft profile (seed 001).
+    /// Whatever this says, a freelancer whose profile is in the approval flow and not approved
+    /// may not submit proposals or appear in search; turned off, sign-ups start with no profile
+    /// and are not held back until they write one. Accounts an admin creates likewise.
     pub profile_approval_required: bool,
 }
 

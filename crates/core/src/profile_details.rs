@@ -273,6 +273,9 @@ impl ProfileDetails {
         for e in &self.education {
             lines.extend([e.school.as_str(), e.degree.as_str()]);
         }
+        for l in &self.languages {
+            lines.push(l.language.as_str());
+        }
         lines.retain(|l| !l.is_empty());
         lines.join("\n")
     }

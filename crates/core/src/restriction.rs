@@ -30,7 +30,9 @@ pub enum ReasonCode {
 }
 
 impl ReasonCode {
-    pub const ALL: [ReasonCode; 13] = [
+    /// The reasons a restriction may carry ([`ReasonCode::ProfileNotApproved`] is not one: it is
+    /// only ever a capability's answer, never applied, parsed or offered to agents).
+    pub const ALL: [ReasonCode; 12] = [
         ReasonCode::UnverifiedIdentityDeadline,
         ReasonCode::IdentityUncertainty,
         ReasonCode::AccountSharing,
@@ -43,7 +45,6 @@ impl ReasonCode {
         ReasonCode::Harassment,
         ReasonCode::FeedbackAbuse,
         ReasonCode::Other,
-        ReasonCode::ProfileNotApproved,
     ];
 
     pub const fn as_str(self) -> &'static str {

@@ -276,3 +276,35 @@ async fn a_sign_in_with_a_bad_address_or_place_is_refused_with_the_field() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_proxys_private_address_and_a_nameless_inbox_link_no_one() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        // Behind a misconfigured proxy every sign-up comes from 10.0.0.5: not a link, even with
+        // the same full name (an address and a name would be 65).
+        for (id, email) in [("mp_p1", "p1@example.com"), ("mp_p2", "p2@example.org")] {
+            let d = send(
+                &app,
+                id,
+                &signup(
+                    id,
+                    email,
+                    json!({"ip": "10.0.0.5", "display_name": "Ana Silva"}),
+                ),
+            )
+            .await;
+            assert_eq!(d.counters["linked_account_strength"], 0, "{id}");
+        }
+        // An inbox with nothing before the @ once its tag is dropped is nobody's.
+        send(&app, "n1", &signup("mp_n1", "+one@gmail.com", json!({}))).await;
+        let d = send(&app, "n2", &signup("mp_n2", "+two@gmail.com", json!({}))).await;
+        assert_eq!(d.counters["duplicate_account_matches"], 0);
+        assert!(
+            !d.rules.contains(&"multiple_accounts".to_owned()),
+            "{:?}",
+            d.rules
+        );
+    })
+    .await;
+}

@@ -376,6 +376,11 @@ async fn skill_tests_verify_skills_and_three_of_them_earn_another_look_at_a_refu
         // Three verified skills: another look, as a case in the profiles queue.
         let profile = app.request_profile_re_review("mp_lena", "I have since passed three skill tests.").await.unwrap();
         assert_eq!(profile.approval.status, ApprovalStatus::PendingReview);
+        assert_eq!(
+            (profile.approval.reason, profile.approval.resubmit_after),
+            (None, None),
+            "waiting again, not refused"
+        );
         let case = app.review_case(profile.approval.review_case_id.as_deref().unwrap()).await.unwrap();
         assert_eq!(case.case.queue, trustwork_core::review::Queue::Profiles);
         assert!(case.case.content.contains("Asked for another look"), "{}", case.case.content);
@@ -529,7 +534,8 @@ async fn portfolio_certificates_education_and_languages_are_kept_and_judged() {
             .unwrap();
         assert_eq!(saved.input.details.portfolio[0].files, vec![png.id.clone()]);
         let (kept, bytes) = app.portfolio_file(&f.id, &png.id).await.unwrap();
-        assert_eq!((kept.size_bytes, bytes.len()), (25, 25));
+        assert_eq!(kept.size_bytes, 25);
+        assert_eq!(bytes, b"\x89PNG\r\n\x1a\n checkout screens");
         assert!(
             app.portfolio_file(&other.id, &png.id).await.is_err(),
             "files are read through their owner"

@@ -14,7 +14,6 @@ use trustwork_app::profile_approval::ProfileDecision;
 use trustwork_app::records::Profile;
 use trustwork_app::skill_tests::TestResult;
 use trustwork_core::profile::{ProfileInput, ProfileVisibility};
-use trustwork_core::profile_approval::RejectionReason;
 use trustwork_core::profile_details as details;
 
 /// `GET /api/v1/skills`: every skill and tool of the taxonomy.
@@ -24,7 +23,7 @@ pub async fn skills(caller: Caller) -> Result<Json<Value>, ApiError> {
 }
 
 fn profile_json(p: &Profile, tests: &[TestResult]) -> Value {
-    let verified: Vec<&str> = tests.iter().filter(|r| r.passed).map(|r| r.skill).collect();
+    let verified = trustwork_app::skill_tests::verified_skills(tests);
     json!({
         "account_id": p.account_id,
         "title": p.input.title,
@@ -163,28 +162,7 @@ pub async fn review(
     caller.require(Scope::AccountsWrite)?;
     s.app.account(&id).await?;
     let Body(b) = body?;
-    let decision = match (b.decision.as_str(), b.reason.as_deref()) {
-        ("approve", _) => ProfileDecision::Approve,
-        ("request_changes", _) => ProfileDecision::RequestChanges,
-        ("reject", Some(r)) => {
-            ProfileDecision::Reject(RejectionReason::parse(r).ok_or_else(|| {
-                AppError::invalid(
-                    "reason",
-                    "expected oversupply, duplicate_account, incomplete_profile or other",
-                )
-            })?)
-        }
-        ("reject", None) => {
-            return Err(AppError::invalid("reason", "a refusal needs a reason").into());
-        }
-        _ => {
-            return Err(AppError::invalid(
-                "decision",
-                "expected approve, reject or request_changes",
-            )
-            .into());
-        }
-    };
+    let decision = ProfileDecision::parse(&b.decision, b.reason.as_deref())?;
     let profile = s
         .app
         .review_profile(&b.agent_id, &id, decision, &b.note)

@@ -27,11 +27,7 @@ pub async fn results(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Scope::AccountsRead)?;
     let results = s.app.skill_test_results(&id).await?;
-    let verified: Vec<&str> = results
-        .iter()
-        .filter(|r| r.passed)
-        .map(|r| r.skill)
-        .collect();
+    let verified = trustwork_app::skill_tests::verified_skills(&results);
     Ok(Json(
         json!({ "results": results, "verified_skills": verified }),
     ))

@@ -1,6 +1,6 @@
 //! Pages for freelancers and clients.
 
-use super::forms::ConsoleForm;
+use super::forms::{ConsoleForm, CsrfOnly};
 use super::layout::{Flash, Kind, Layout, after_post, app_error, flash, render};
 use super::session::Viewer;
 use super::views::{CaseView, ContractView, ProposalView, RestrictionView, money};
@@ -569,11 +569,6 @@ pub async fn submit_proposal(
         }
         Err(e) => app_error(&e),
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    csrf: String,
 }
 
 /// `POST /proposals/{id}/hire`: the client hires the freelancer; the contract starts.

@@ -81,7 +81,7 @@ async fn approval_of(s: &WebState, account_id: &str) -> (Option<ApprovalView>, V
         .skill_test_results(account_id)
         .await
         .unwrap_or_default();
-    let verified = results.iter().filter(|r| r.passed).count();
+    let verified = trustwork_app::skill_tests::verified_skills(&results).len();
     let tests = results
         .iter()
         .map(|r| TestRow {

@@ -34,6 +34,9 @@ impl Row {
 #[template(path = "profile_details.html")]
 struct DetailsPage {
     layout: Layout,
+    /// The saved portfolio items a file may be added to: (1-based number, title). Taken from
+    /// what is saved, not from rows typed and refused.
+    uploads: Vec<(usize, String)>,
     portfolio: Vec<Row>,
     certificates: Vec<Row>,
     education: Vec<Row>,
@@ -88,10 +91,16 @@ fn rows_of(d: &ProfileDetails) -> [Vec<Row>; 4] {
     [portfolio, certificates, education, languages]
 }
 
-fn page(layout: Layout, rows: [Vec<Row>; 4]) -> DetailsPage {
+fn page(layout: Layout, rows: [Vec<Row>; 4], saved: &ProfileDetails) -> DetailsPage {
     let [portfolio, certificates, education, languages] = rows;
     DetailsPage {
         layout,
+        uploads: saved
+            .portfolio
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i + 1, p.title.clone()))
+            .collect(),
         portfolio,
         certificates,
         education,
@@ -119,7 +128,7 @@ pub async fn form(State(s): State<WebState>, viewer: Viewer, Query(f): Query<Fla
         f,
     )
     .await;
-    render(&page(layout, rows_of(&details)))
+    render(&page(layout, rows_of(&details), &details))
 }
 
 /// The form's columns as rows: `names` are the fields of one row.
@@ -242,7 +251,15 @@ pub async fn save(
                 refused,
             )
             .await;
-            let mut response = render(&page(layout, rows));
+            let saved = s
+                .app
+                .profile(viewer.id())
+                .await
+                .ok()
+                .flatten()
+                .map(|p| p.input.details)
+                .unwrap_or_default();
+            let mut response = render(&page(layout, rows, &saved));
             *response.status_mut() = crate::error::status_of(&e);
             response
         }
@@ -267,11 +284,20 @@ pub async fn upload(
         match multipart.next_field().await {
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or_default().to_owned();
-                match name.as_str() {
-                    "file" => bytes = field.bytes().await.ok().map(|b| b.to_vec()),
-                    "csrf" => csrf = field.text().await.unwrap_or_default(),
-                    "item" => item = field.text().await.unwrap_or_default(),
-                    _ => {}
+                let read = match name.as_str() {
+                    "file" => field.bytes().await.map(|b| bytes = Some(b.to_vec())),
+                    "csrf" => field.text().await.map(|t| csrf = t),
+                    "item" => field.text().await.map(|t| item = t),
+                    _ => Ok(()),
+                };
+                if let Err(e) = read {
+                    return flash(
+                        &s,
+                        &viewer,
+                        PATH,
+                        Kind::Error,
+                        &format!("The file could not be read: {}", e.body_text()),
+                    );
                 }
             }
             Ok(None) => break,
@@ -310,6 +336,13 @@ async fn add_file(
         .ok_or_else(|| AppError::invalid("item", "choose a saved portfolio item"))?;
     if bytes.is_empty() {
         return Err(AppError::invalid("file", "choose a file"));
+    }
+    // Checked before the file is kept, so a refusal leaves no file behind.
+    let max = trustwork_core::profile_details::MAX_FILES_PER_ITEM;
+    if profile.input.details.portfolio[index].files.len() >= max {
+        return Err(AppError::Conflict(format!(
+            "a portfolio item shows at most {max} files"
+        )));
     }
     let file = s.app.add_portfolio_file(viewer.id(), &bytes).await?;
     profile.input.details.portfolio[index].files.push(file.id);

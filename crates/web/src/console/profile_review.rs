@@ -176,17 +176,24 @@ pub async fn decide(
         }
         Err(e) => return app_error(&e),
     };
-    let decision = match f.decision.as_str() {
-        "approve" => Ok(ProfileDecision::Approve),
-        "request_changes" => Ok(ProfileDecision::RequestChanges),
-        "reject" => RejectionReason::parse(&f.reason)
-            .map(ProfileDecision::Reject)
-            .ok_or_else(|| trustwork_app::AppError::invalid("reason", "choose why it is refused")),
-        _ => Err(trustwork_app::AppError::invalid(
-            "decision",
-            "choose approve, ask for changes or refuse",
-        )),
+    // The case on screen must be the submission waiting: an old case of an earlier submission
+    // does not decide the new one.
+    let current = match s.app.profile(&case.subject_account_id).await {
+        Ok(p) => p.and_then(|p| p.approval.review_case_id),
+        Err(e) => return app_error(&e),
     };
+    if current.as_deref() != Some(case.id.as_str()) {
+        return after_post(
+            &s,
+            &viewer,
+            &here,
+            Err(trustwork_app::AppError::Conflict(
+                "this case's submission was decided already; the profile's current case is the one to decide".into(),
+            )),
+            super::views::member_error,
+        );
+    }
+    let decision = ProfileDecision::parse(&f.decision, Some(&f.reason));
     let result = match decision {
         Ok(d) => s
             .app

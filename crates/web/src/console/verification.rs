@@ -545,7 +545,6 @@ pub async fn evidence(
     }
 }
 
-/// The bytes as a download that no cache keeps and no browser guesses the type of.
 /// A portfolio file for the browser: its type as read at upload, never sniffed again by the
 /// browser, an image shown inline and a PDF downloaded.
 pub fn portfolio_file_response(
@@ -572,6 +571,7 @@ pub fn portfolio_file_response(
         .into_response()
 }
 
+/// The bytes as a download that no cache keeps and no browser guesses the type of.
 pub fn evidence_response(file: trustwork_app::EvidenceFile) -> Response {
     (
         [

@@ -203,6 +203,21 @@ impl Story {
         }
     }
 
+    /// The flash message once it says `expected`: the page before may still show an earlier
+    /// one while the form's answer loads.
+    pub(crate) async fn flash_saying(&self, expected: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..50 {
+            last = self.text(".flash").await;
+            if last.contains(expected) {
+                return last;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        self.save_png("failure").await;
+        panic!("the flash never said {expected:?}; it says {last:?}");
+    }
+
     pub(crate) async fn login(&self, email: &str) {
         self.c.delete_all_cookies().await.expect("cookies cleared");
         self.go("/login").await;

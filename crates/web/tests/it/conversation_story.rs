@@ -219,7 +219,7 @@ async fn an_interview_from_invitation_to_video_call() {
         ],
     )
     .await;
-    assert!(f.text(".flash").await.contains("saved"));
+    f.flash_saying("Your profile was saved.").await;
     f.shot("profile-1-editor").await;
     c.login("globex@trustwork.demo").await;
     c.go("/my-jobs").await;

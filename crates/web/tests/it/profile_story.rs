@@ -51,7 +51,7 @@ async fn a_new_freelancers_profile_from_submission_to_approval() {
         ],
     )
     .await;
-    assert!(f.text(".flash").await.contains("saved"));
+    f.flash_saying("Your profile was saved.").await;
     assert_eq!(f.text("#approval-status").await, "Not submitted yet");
     f.shot("profile-1-draft").await;
 
@@ -70,8 +70,7 @@ async fn a_new_freelancers_profile_from_submission_to_approval() {
         ],
     )
     .await;
-    let refused = f.text(".flash").await;
-    assert!(refused.contains("opens a chat"), "{refused}");
+    f.flash_saying("opens a chat").await;
     let kept =
         f.c.execute(
             "return document.querySelector('input[name=p_title]').value;",
@@ -85,7 +84,8 @@ async fn a_new_freelancers_profile_from_submission_to_approval() {
         &[("p_link", "https://vimeo.com/123456789")],
     )
     .await;
-    assert!(f.text(".flash").await.contains("saved"));
+    f.flash_saying("Your portfolio and background were saved.")
+        .await;
     // A still from the film, uploaded to the item (its type read from its bytes).
     let still = tmp.join("still.png");
     std::fs::write(&still, b"\x89PNG\r\n\x1a\n a still from the launch film")
@@ -97,16 +97,14 @@ async fn a_new_freelancers_profile_from_submission_to_approval() {
         .await
         .expect("file chosen");
     click(&f, "#file-form button").await;
-    let added = f.text(".flash").await;
-    assert!(added.contains("file was added"), "{added}");
+    f.flash_saying("The file was added").await;
     assert!(f.text("fieldset .files").await.contains("file 1"));
     f.shot("profile-1b-portfolio").await;
     f.go("/settings/profile").await;
 
     // 2. Submitted: waiting, and proposals are disabled with the reason.
     click(&f, "#submit-profile button").await;
-    let notice = f.text(".flash").await;
-    assert!(notice.contains("waiting for review"), "{notice}");
+    f.flash_saying("waiting for review").await;
     assert_eq!(f.text("#approval-status").await, "Waiting for review");
     f.go("/jobs").await;
     let page = f.text("main").await;
@@ -139,7 +137,8 @@ async fn a_new_freelancers_profile_from_submission_to_approval() {
         portfolio.contains("vimeo.com/123456789") && portfolio.contains("file 1"),
         "{portfolio}"
     );
-    a.text("#linked-accounts").await;
+    let links = a.text("#linked-accounts").await;
+    assert!(links.contains("No other live account"), "{links}");
     let letters = a.text("#letter-preview").await;
     assert!(
         letters.contains("many freelancers with a similar skill set"),
@@ -147,8 +146,7 @@ async fn a_new_freelancers_profile_from_submission_to_approval() {
     );
     a.shot("profile-2-agent-case").await;
     click(&a, "#profile-review button[value='approve']").await;
-    let notice = a.text(".flash").await;
-    assert!(notice.contains("approved"), "{notice}");
+    a.flash_saying("Profile: approved.").await;
 
     // 4. Li is approved and may propose.
     f.go("/settings/profile").await;
@@ -201,8 +199,7 @@ async fn a_new_freelancers_profile_from_submission_to_approval() {
         .expect("answer chosen");
     }
     click(&f, "#attempt button[value='finish']").await;
-    let notice = f.text(".flash").await;
-    assert!(notice.contains("You passed with 100%"), "{notice}");
+    f.flash_saying("You passed with 100%").await;
     assert!(
         f.text("#result")
             .await
