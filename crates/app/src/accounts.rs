@@ -20,6 +20,8 @@ pub struct AccountView {
     pub display_name: String,
     pub role: Role,
     pub identity_verified_at: Option<Timestamp>,
+    /// When a payment method was first verified (a client may hire from then on).
+    pub payment_verified_at: Option<Timestamp>,
     pub balance_cents: i64,
     pub created_at: Timestamp,
 }
@@ -32,6 +34,7 @@ impl From<Account> for AccountView {
             display_name: a.display_name,
             role: a.role,
             identity_verified_at: a.identity_verified_at,
+            payment_verified_at: a.payment_verified_at,
             balance_cents: a.balance_cents,
             created_at: a.created_at,
         }

@@ -24,6 +24,8 @@ pub struct AppConfig {
     pub webhooks: crate::webhooks::WebhookConfig,
     /// How phone verification codes reach people.
     pub phone: crate::phone::PhoneDelivery,
+    /// Who checks clients' cards.
+    pub payments: crate::payments::Payments,
     /// The key identity evidence is sealed with; derived from `secret_key` when not set.
     pub evidence_key: Option<[u8; 32]>,
     /// STUN/TURN servers the verification call's browsers use. None: host candidates only,
@@ -53,6 +55,7 @@ impl Default for AppConfig {
             node_id: format!("node-{}", std::process::id()),
             webhooks: crate::webhooks::WebhookConfig::default(),
             phone: crate::phone::PhoneDelivery::default(),
+            payments: crate::payments::Payments::default(),
             evidence_key: None,
             ice_servers: Vec::new(),
         }

@@ -124,7 +124,17 @@ impl App {
         let hired = self
             .submit_proposal(&maria, &robot_ui.id, "I have built three fleet dashboards in React; I can start with the live map this week.")
             .await?;
-        self.hire(&acme, &hired.id).await?;
+        // Hourly at $45 up to 30 hours a week; both sides accept the NDA and it starts.
+        let terms = crate::contracts::ContractTerms {
+            kind: trustwork_core::contracts::ContractKind::Hourly,
+            hourly_rate_cents: Some(4_500),
+            weekly_limit_hours: Some(30),
+            milestones: Vec::new(),
+        };
+        let contract = self.hire(&acme, &hired.id, terms).await?;
+        for party in [&acme, &maria] {
+            self.accept_nda(&contract.id, party, None).await?;
+        }
         self.submit_proposal(
             &maria,
             &copy.id,

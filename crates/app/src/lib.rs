@@ -12,17 +12,20 @@ mod mailer;
 mod nodes;
 mod notices;
 mod password;
+mod provider_http;
 mod tokens;
 
 pub mod accounts;
 pub mod appeals;
 pub mod auth;
+pub mod contracts;
 pub mod conversations;
 pub mod demo;
 pub mod events;
 pub mod histogram;
 pub mod jobs;
 pub mod marketplace;
+pub mod payments;
 pub mod phone;
 pub mod portfolio_files;
 pub mod profile_approval;
@@ -46,6 +49,9 @@ pub use webhooks::WebhookConfig;
 /// The records the layers above show as they are stored (none carries a secret; an account is
 /// shown as [`accounts::AccountView`], without its password hash).
 pub mod records {
+    pub use trustwork_store::contracts::{
+        Dispute, Milestone, MilestoneStep, NdaAcceptance, PaymentMethod,
+    };
     pub use trustwork_store::conversations::{Invitation, ThreadCall};
     pub use trustwork_store::live_verification::{
         ChatMessage, Evidence, Question, VerificationCall, VerificationSession,

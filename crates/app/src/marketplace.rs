@@ -4,7 +4,7 @@ use crate::audit::Change;
 use crate::standing::{ensure_allowed, permission_in};
 use crate::{App, AppError, AppResult};
 use trustwork_core::marketplace::{
-    ContractStatus, JobStatus, JobVisibility, ProposalStatus, WithdrawalStatus, check_withdrawal,
+    JobStatus, JobVisibility, ProposalStatus, WithdrawalStatus, check_withdrawal,
 };
 use trustwork_core::{Actor, Capability, Role};
 use trustwork_store::accounts::Account;
@@ -241,71 +241,6 @@ impl App {
             .ingest_unbatched(&format!("console-{job_id}"), &event)
             .await?;
         Ok((self.job(&job_id).await?, decision.reason))
-    }
-
-    /// The client hires the freelancer behind a proposal: both must be allowed to start a
-    /// contract.
-    pub async fn hire(&self, client_id: &str, proposal_id: &str) -> AppResult<Contract> {
-        let now = self.now();
-        let mut tx = self.db().begin().await?;
-        let proposal = tx.proposal(proposal_id).await?;
-        let job = tx.job_post(&proposal.job_id).await?;
-        if job.client_id != client_id {
-            return Err(AppError::NotFound {
-                entity: "proposal",
-                id: proposal_id.to_owned(),
-            });
-        }
-        if !proposal.status.is_active() {
-            return Err(trustwork_core::DomainError::InvalidTransition {
-                entity: "proposal",
-                id: proposal.id,
-                from: proposal.status.as_str(),
-                to: ProposalStatus::Hired.as_str(),
-            }
-            .into());
-        }
-        ensure_allowed(&mut tx, client_id, Capability::StartContract, now).await?;
-        ensure_allowed(
-            &mut tx,
-            &proposal.freelancer_id,
-            Capability::StartContract,
-            now,
-        )
-        .await?;
-        tx.set_proposal_status(&proposal.id, proposal.status, ProposalStatus::Hired, now)
-            .await?;
-        let contract = Contract {
-            id: new_id("ctr"),
-            job_id: Some(job.id.clone()),
-            client_id: client_id.to_owned(),
-            freelancer_id: proposal.freelancer_id.clone(),
-            title: job.title.clone(),
-            status: ContractStatus::Active,
-            created_at: now,
-            updated_at: now,
-        };
-        tx.insert_contract(&contract).await?;
-        for account in [client_id, proposal.freelancer_id.as_str()] {
-            tx.append_audit(
-                &Change {
-                    actor: &Actor::Account(client_id.to_owned()),
-                    account_id: Some(account),
-                    action: "contract.started",
-                    entity_type: "contract",
-                    entity_id: &contract.id,
-                    reason: "",
-                    before: None,
-                    after: Some(
-                        serde_json::json!({"proposal_id": proposal.id, "status": "active"}),
-                    ),
-                }
-                .record(now),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(contract)
     }
 
     /// Freelancers a client can find: those allowed to appear in search whose name or email

@@ -203,12 +203,14 @@ pub(crate) async fn record_flag_in(
     content: &str,
     now: Timestamp,
 ) -> AppResult<ReviewCase> {
-    let target_type = EntityType::parse(target_type).ok_or_else(|| {
-        AppError::invalid(
-            "target_type",
-            "expected profile, job_post, proposal, message, feedback or account",
-        )
-    })?;
+    let target_type = EntityType::parse(target_type)
+        .filter(|t| t.flaggable())
+        .ok_or_else(|| {
+            AppError::invalid(
+                "target_type",
+                "expected profile, job_post, proposal, message, feedback or account",
+            )
+        })?;
     let reason = FlagReason::parse(reason).ok_or_else(|| {
         AppError::invalid(
             "reason",
@@ -679,6 +681,12 @@ impl App {
             return Err(AppError::invalid(
                 "resolution",
                 "a profile's approval is decided with approve, reject or request changes (POST /api/v1/accounts/{id}/profile/review)",
+            ));
+        }
+        if case.entity_type == EntityType::Dispute {
+            return Err(AppError::invalid(
+                "resolution",
+                "a dispute is settled as paid, refunded or split (POST /api/v1/disputes/{id}/resolution)",
             ));
         }
         rules::ensure_holder(&case, &agent.id, now)?;

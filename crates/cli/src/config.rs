@@ -86,6 +86,17 @@ pub struct ServeArgs {
     /// The caller id codes come from, in E.164 form.
     #[arg(long, env = "TRUSTWORK_PHONE_FROM")]
     pub phone_from: Option<String>,
+    /// Clients' cards checked through Stripe's API at this base URL (e.g.
+    /// `https://api.stripe.com`), with `--payment-secret-key` [default: the demo's provider in
+    /// demo mode; otherwise cards are not checked here and the marketplace reports verified
+    /// methods as `payment_method.added` events].
+    #[arg(long, env = "TRUSTWORK_PAYMENT_PROVIDER_URL")]
+    pub payment_provider_url: Option<String>,
+    #[arg(long, env = "TRUSTWORK_PAYMENT_SECRET_KEY", hide_env_values = true)]
+    pub payment_secret_key: Option<String>,
+    /// The currency of the card check's voided authorisation [default: usd].
+    #[arg(long, env = "TRUSTWORK_PAYMENT_CURRENCY")]
+    pub payment_currency: Option<String>,
 }
 
 /// The file form of the settings.
@@ -113,6 +124,9 @@ struct FileConfig {
     phone_account_sid: Option<String>,
     phone_auth_token: Option<String>,
     phone_from: Option<String>,
+    payment_provider_url: Option<String>,
+    payment_secret_key: Option<String>,
+    payment_currency: Option<String>,
     /// STUN/TURN servers for the verification call (`[[ice_servers]]` tables).
     ice_servers: Option<Vec<trustwork_app::IceServer>>,
 }
@@ -138,6 +152,8 @@ pub struct Settings {
     pub metrics_token: Option<String>,
     /// Twilio's base URL, account SID, auth token and caller id, when configured.
     pub phone_provider: Option<PhoneProvider>,
+    /// Stripe's base URL, secret key and currency, when configured.
+    pub payment_provider: Option<PaymentProvider>,
     /// STUN/TURN servers handed to the verification call's browsers [default: none, host
     /// candidates only].
     pub ice_servers: Vec<trustwork_app::IceServer>,
@@ -149,6 +165,13 @@ pub struct PhoneProvider {
     pub account_sid: String,
     pub auth_token: String,
     pub from: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentProvider {
+    pub url: String,
+    pub secret_key: String,
+    pub currency: String,
 }
 
 impl ServeArgs {
@@ -247,6 +270,29 @@ impl ServeArgs {
                 })
             }
         };
+        let payment_provider = match self
+            .payment_provider_url
+            .clone()
+            .or(file.payment_provider_url)
+        {
+            None => None,
+            Some(url) => Some(PaymentProvider {
+                url,
+                secret_key: self
+                    .payment_secret_key
+                    .clone()
+                    .or(file.payment_secret_key)
+                    .filter(|k| !k.trim().is_empty())
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("payment_provider_url needs payment_secret_key too")
+                    })?,
+                currency: self
+                    .payment_currency
+                    .clone()
+                    .or(file.payment_currency)
+                    .unwrap_or_else(|| "usd".into()),
+            }),
+        };
         let ice_servers = file.ice_servers.unwrap_or_default();
         for s in &ice_servers {
             if s.urls.is_empty()
@@ -264,6 +310,7 @@ impl ServeArgs {
         Ok(Settings {
             ice_servers,
             phone_provider,
+            payment_provider,
             api_rate_limit,
             metrics_token,
             limits,

@@ -163,8 +163,17 @@ pub fn app_config(settings: &Settings, demo_mode: bool) -> anyhow::Result<AppCon
                 .map_err(|e| anyhow::anyhow!("phone provider: {e}"))?,
         )),
     };
+    let payments = match &settings.payment_provider {
+        Some(p) => trustwork_app::payments::Payments(Arc::new(
+            trustwork_app::payments::StripeProvider::new(&p.url, &p.secret_key, &p.currency)
+                .map_err(|e| anyhow::anyhow!("payment provider: {e}"))?,
+        )),
+        None if demo_mode => trustwork_app::payments::Payments::default(),
+        None => trustwork_app::payments::Payments::unconfigured(),
+    };
     Ok(AppConfig {
         phone,
+        payments,
         evidence_key: None,
         ice_servers: settings.ice_servers.clone(),
         policy: settings.policy.clone(),

@@ -59,6 +59,8 @@ pub enum DomainError {
         "appeal {appeal_id} must be decided by an agent other than the one who placed the restriction"
     )]
     AppealSameAgent { appeal_id: String },
+    #[error("the client has no verified payment method; add one before hiring")]
+    PaymentMethodNotVerified { client_id: String },
 }
 
 fn reasons_text(reasons: &[ReasonCode]) -> String {
@@ -88,6 +90,7 @@ impl DomainError {
             DomainError::AlreadyOverturned { .. } => "already_overturned",
             DomainError::AppealAlreadyDecided { .. } => "appeal_already_decided",
             DomainError::AppealSameAgent { .. } => "appeal_same_agent",
+            DomainError::PaymentMethodNotVerified { .. } => "payment_method_not_verified",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod appeal;
 pub mod audit;
 pub mod browser;
 pub mod capability;
+pub mod contracts;
 pub mod conversation;
 pub mod enforcement;
 pub mod error;
@@ -36,6 +37,7 @@ pub mod verification;
 pub mod verification_questions;
 pub mod verification_queue;
 pub mod webhook;
+pub mod work_diary;
 
 pub use actor::Actor;
 pub use capability::Capability;

@@ -48,11 +48,15 @@ impl ProposalStatus {
     }
 }
 
-string_enum!(ContractStatus {
+string_enum!(
+    /// Where a contract stands. An offer waits for both sides to accept the platform's NDA.
+    ContractStatus {
+    AwaitingNda => "awaiting_nda",
     Active => "active",
     Paused => "paused",
     Ended => "ended",
-});
+}
+);
 
 string_enum!(
     /// Where a job post stands. Only an `open` post is listed and takes proposals.

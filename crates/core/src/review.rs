@@ -127,17 +127,25 @@ pub enum EntityType {
     Message,
     Feedback,
     Account,
+    /// A client's dispute of hours or a milestone (settled by an agent, never flagged).
+    Dispute,
 }
 
 impl EntityType {
-    pub const ALL: [EntityType; 6] = [
+    pub const ALL: [EntityType; 7] = [
         EntityType::Profile,
         EntityType::JobPost,
         EntityType::Proposal,
         EntityType::Message,
         EntityType::Feedback,
         EntityType::Account,
+        EntityType::Dispute,
     ];
+
+    /// What members may flag.
+    pub const fn flaggable(self) -> bool {
+        !matches!(self, EntityType::Dispute)
+    }
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -147,6 +155,7 @@ impl EntityType {
             EntityType::Message => "message",
             EntityType::Feedback => "feedback",
             EntityType::Account => "account",
+            EntityType::Dispute => "dispute",
         }
     }
 

@@ -15,6 +15,7 @@ pub mod appeals;
 pub mod audit;
 pub mod auth;
 mod changes;
+pub mod contracts;
 pub mod conversations;
 pub mod events;
 mod group;

@@ -3,6 +3,7 @@
 use crate::rows::ts;
 use crate::{Result, StoreError, Tx};
 use trustwork_core::Timestamp;
+use trustwork_core::contracts::ContractKind;
 use trustwork_core::marketplace::{
     ContractStatus, JobReviewDecision, JobStatus, JobVisibility, ProposalStatus, WithdrawalStatus,
 };
@@ -51,8 +52,14 @@ pub struct Contract {
     pub freelancer_id: String,
     pub title: String,
     pub status: ContractStatus,
+    pub kind: ContractKind,
+    /// Hourly contracts only.
+    pub hourly_rate_cents: Option<i64>,
+    /// Hourly contracts only; none means no limit.
+    pub weekly_limit_hours: Option<u32>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,9 +109,15 @@ struct ContractRow {
     freelancer_id: String,
     title: String,
     status: String,
+    kind: String,
+    hourly_rate_cents: Option<i64>,
+    weekly_limit_hours: Option<i64>,
     created_at: i64,
     updated_at: i64,
+    ended_at: Option<i64>,
 }
+
+const CONTRACT_COLUMNS: &str = "id, job_id, client_id, freelancer_id, title, status, kind, hourly_rate_cents, weekly_limit_hours, created_at, updated_at, ended_at";
 
 #[derive(sqlx::FromRow)]
 struct WithdrawalRow {
@@ -157,12 +170,17 @@ fn contract(r: ContractRow) -> Result<Contract> {
     Ok(Contract {
         status: ContractStatus::parse(&r.status)
             .ok_or_else(|| StoreError::corrupt("contract", &r.id, "status"))?,
+        kind: ContractKind::parse(&r.kind)
+            .ok_or_else(|| StoreError::corrupt("contract", &r.id, "kind"))?,
+        hourly_rate_cents: r.hourly_rate_cents,
+        weekly_limit_hours: r.weekly_limit_hours.and_then(|h| u32::try_from(h).ok()),
         job_id: r.job_id,
         client_id: r.client_id,
         freelancer_id: r.freelancer_id,
         title: r.title,
         created_at: ts(r.created_at),
         updated_at: ts(r.updated_at),
+        ended_at: r.ended_at.map(ts),
         id: r.id,
     })
 }
@@ -399,8 +417,8 @@ impl Tx {
 
     pub async fn insert_contract(&mut self, c: &Contract) -> Result<()> {
         sqlx::query(
-            "INSERT INTO contracts (id, job_id, client_id, freelancer_id, title, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO contracts (id, job_id, client_id, freelancer_id, title, status, kind, hourly_rate_cents, weekly_limit_hours, created_at, updated_at, ended_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&c.id)
         .bind(c.job_id.as_deref())
@@ -408,8 +426,12 @@ impl Tx {
         .bind(&c.freelancer_id)
         .bind(&c.title)
         .bind(c.status.as_str())
+        .bind(c.kind.as_str())
+        .bind(c.hourly_rate_cents)
+        .bind(c.weekly_limit_hours.map(i64::from))
         .bind(c.created_at.millis())
         .bind(c.updated_at.millis())
+        .bind(c.ended_at.map(|t| t.millis()))
         .execute(self.conn())
         .await?;
         Ok(())
@@ -417,14 +439,59 @@ impl Tx {
 
     /// Contracts where the account is the freelancer or the client, newest first.
     pub async fn contracts_of(&mut self, account_id: &str) -> Result<Vec<Contract>> {
-        let rows: Vec<ContractRow> = sqlx::query_as(
-            "SELECT id, job_id, client_id, freelancer_id, title, status, created_at, updated_at FROM contracts \
-             WHERE freelancer_id = $1 OR client_id = $1 ORDER BY created_at DESC, id DESC",
-        )
-        .bind(account_id)
-        .fetch_all(self.conn())
-        .await?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {CONTRACT_COLUMNS} FROM contracts \
+             WHERE freelancer_id = $1 OR client_id = $1 ORDER BY created_at DESC, id DESC"
+        ));
+        let rows: Vec<ContractRow> = sqlx::query_as(sql)
+            .bind(account_id)
+            .fetch_all(self.conn())
+            .await?;
         rows.into_iter().map(contract).collect()
+    }
+
+    pub async fn find_contract(&mut self, id: &str) -> Result<Option<Contract>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {CONTRACT_COLUMNS} FROM contracts WHERE id = $1"
+        ));
+        let row: Option<ContractRow> = sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(contract).transpose()
+    }
+
+    pub async fn contract(&mut self, id: &str) -> Result<Contract> {
+        self.find_contract(id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("contract", id))
+    }
+
+    /// Moves the contract from `from` to `to`; a conflict if it is no longer in `from`.
+    pub async fn set_contract_status(
+        &mut self,
+        id: &str,
+        from: ContractStatus,
+        to: ContractStatus,
+        at: Timestamp,
+    ) -> Result<()> {
+        let ended = (to == ContractStatus::Ended).then_some(at.millis());
+        let done = sqlx::query(
+            "UPDATE contracts SET status = $1, updated_at = $2, ended_at = COALESCE($3, ended_at) WHERE id = $4 AND status = $5",
+        )
+        .bind(to.as_str())
+        .bind(at.millis())
+        .bind(ended)
+        .bind(id)
+        .bind(from.as_str())
+        .execute(self.conn())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                what: "the contract was changed by someone else; reload and try again",
+            });
+        }
+        Ok(())
     }
 
     pub async fn insert_withdrawal(&mut self, w: &Withdrawal) -> Result<()> {

@@ -92,7 +92,9 @@ pub fn status_of(e: &AppError) -> StatusCode {
 fn domain_status(e: &DomainError) -> StatusCode {
     match e {
         DomainError::CapabilityDenied { .. } => StatusCode::FORBIDDEN,
-        DomainError::InsufficientBalance { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        DomainError::InsufficientBalance { .. } | DomainError::PaymentMethodNotVerified { .. } => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         DomainError::VerificationAlreadyOpen { .. }
         | DomainError::CaseClosed { .. }
         | DomainError::AlreadyLifted { .. }

@@ -16,6 +16,7 @@ mod server;
 mod signalling;
 mod state;
 
+pub use api::DIARY_BODY_LIMIT;
 pub use error::ApiError;
 pub use listener::ConnectionLimits;
 pub use proxies::TrustedProxies;

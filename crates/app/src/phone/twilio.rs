@@ -3,26 +3,16 @@
 //! auth token; the base URL is configurable so that a test (or a compatible gateway) can stand in.
 
 use super::{PhoneSender, SendFuture, spoken};
+use crate::provider_http::ProviderClient;
 use base64::Engine;
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use hyper::{Method, Request};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
-use std::time::Duration;
 use trustwork_core::phone::Channel;
-
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
 
 /// Sends codes through Twilio (or anything that speaks its API at `base_url`).
 pub struct TwilioSender {
-    base_url: String,
     account_sid: String,
     auth_token: String,
     from: String,
-    client: Client<Connector, Full<Bytes>>,
+    client: ProviderClient,
 }
 
 impl TwilioSender {
@@ -34,20 +24,11 @@ impl TwilioSender {
         auth_token: &str,
         from: &str,
     ) -> Result<Self, String> {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-            .map_err(|e| format!("TLS set-up failed: {e}"))?
-            .https_or_http()
-            .enable_http1()
-            .build();
         Ok(Self {
-            base_url: base_url.trim_end_matches('/').to_owned(),
             account_sid: account_sid.to_owned(),
             auth_token: auth_token.to_owned(),
             from: from.to_owned(),
-            client: Client::builder(TokioExecutor::new())
-                .pool_idle_timeout(Duration::from_secs(60))
-                .build(https),
+            client: ProviderClient::new(base_url)?,
         })
     }
 
@@ -65,28 +46,17 @@ impl TwilioSender {
                 ),
             ),
         };
-        let body = form(&[("To", to), ("From", &self.from), (last.0, &last.1)]);
-        let url = format!(
-            "{}/2010-04-01/Accounts/{}/{resource}",
-            self.base_url, self.account_sid
-        );
+        let path = format!("/2010-04-01/Accounts/{}/{resource}", self.account_sid);
         let credentials = base64::engine::general_purpose::STANDARD
             .encode(format!("{}:{}", self.account_sid, self.auth_token));
-        let request = Request::builder()
-            .method(Method::POST)
-            .uri(&url)
-            .header(AUTHORIZATION, format!("Basic {credentials}"))
-            .header(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
+        let (status, _) = self
+            .client
+            .post_form(
+                &path,
+                &format!("Basic {credentials}"),
+                &[("To", to), ("From", &self.from), (last.0, &last.1)],
             )
-            .body(Full::new(Bytes::from(body)))
-            .map_err(|e| format!("cannot build the request: {e}"))?;
-        let answer = tokio::time::timeout(Duration::from_secs(15), self.client.request(request))
-            .await
-            .map_err(|_| "the provider did not answer within 15 s".to_owned())?
-            .map_err(|e| format!("the provider could not be reached: {e}"))?;
-        let status = answer.status();
+            .await?;
         if status.is_success() {
             Ok(())
         } else {
@@ -105,73 +75,22 @@ impl PhoneSender for TwilioSender {
     }
 }
 
-/// `application/x-www-form-urlencoded`, as browsers and Twilio write it.
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(char::from(b));
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
-    /// A stand-in for Twilio on 127.0.0.1 that records one request and answers `status`.
     async fn receiver(
         status: u16,
     ) -> (
         String,
         tokio::task::JoinHandle<(String, Vec<String>, String)>,
     ) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let handle = tokio::spawn(async move {
-            let (socket, _) = listener.accept().await.unwrap();
-            let (read, mut write) = socket.into_split();
-            let mut reader = BufReader::new(read);
-            let mut line = String::new();
-            reader.read_line(&mut line).await.unwrap();
-            let first = line.trim_end().to_owned();
-            let mut headers = Vec::new();
-            let mut length = 0;
-            loop {
-                line.clear();
-                reader.read_line(&mut line).await.unwrap();
-                let l = line.trim_end().to_owned();
-                if l.is_empty() {
-                    break;
-                }
-                if let Some(v) = l.to_ascii_lowercase().strip_prefix("content-length: ") {
-                    length = v.parse().unwrap();
-                }
-                headers.push(l);
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).await.unwrap();
-            let answer = format!(
-                "HTTP/1.1 {status} X\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{{}}"
-            );
-            write.write_all(answer.as_bytes()).await.unwrap();
-            (first, headers, String::from_utf8(body).unwrap())
-        });
-        (url, handle)
+        let (url, seen) =
+            crate::provider_http::stand_in::provider(vec![(status, "{}".into())]).await;
+        (
+            url,
+            tokio::spawn(async move { seen.await.unwrap().remove(0) }),
+        )
     }
 
     #[tokio::test]

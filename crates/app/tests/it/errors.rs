@@ -166,7 +166,7 @@ async fn unknown_ids_and_invalid_fields_are_named() {
             .await
             .unwrap_err();
         assert_eq!(code(Err::<(), _>(again)), "conflict");
-        app.hire(&client.id, &first.id).await.unwrap();
+        crate::hire_started(&app, &client.id, &first.id).await;
         match app.submit_proposal(&third.id, &job.id, "more").await {
             Err(AppError::Conflict(why)) => assert!(why.contains("hired"), "{why}"),
             other => panic!("{other:?}"),

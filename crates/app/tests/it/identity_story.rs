@@ -30,7 +30,7 @@ async fn unverified_freelancer_is_held_after_seven_days_and_released_by_verifica
             .submit_proposal(&maria.id, &job2.id, "Hello two")
             .await
             .unwrap();
-        let contract = app.hire(&client.id, &hired.id).await.unwrap();
+        let contract = crate::hire_started(&app, &client.id, &hired.id).await;
         let later = app
             .submit_proposal(&maria.id, &job3.id, "Hello three")
             .await

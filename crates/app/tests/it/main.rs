@@ -96,3 +96,24 @@ pub async fn deliver_all(app: &App) -> usize {
     }
     n
 }
+
+/// The client hires the freelancer behind the proposal (hourly, $50 up to 40 hours) and both
+/// accept the NDA: the contract is active.
+pub async fn hire_started(
+    app: &App,
+    client_id: &str,
+    proposal_id: &str,
+) -> trustwork_app::records::Contract {
+    let terms = trustwork_app::contracts::ContractTerms {
+        kind: trustwork_core::contracts::ContractKind::Hourly,
+        hourly_rate_cents: Some(5_000),
+        weekly_limit_hours: Some(40),
+        milestones: Vec::new(),
+    };
+    let offer = app.hire(client_id, proposal_id, terms).await.unwrap();
+    app.accept_nda(&offer.id, client_id, None).await.unwrap();
+    app.accept_nda(&offer.id, &offer.freelancer_id, None)
+        .await
+        .unwrap()
+        .contract
+}

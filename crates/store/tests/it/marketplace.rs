@@ -160,8 +160,12 @@ async fn jobs_proposals_contracts_and_withdrawals() {
             freelancer_id: f.id.clone(),
             title: job.title.clone(),
             status: ContractStatus::Active,
+            kind: trustwork_core::contracts::ContractKind::Hourly,
+            hourly_rate_cents: Some(5_000),
+            weekly_limit_hours: None,
             created_at: Timestamp(5),
             updated_at: Timestamp(5),
+            ended_at: None,
         };
         tx.insert_contract(&contract).await.unwrap();
         assert_eq!(

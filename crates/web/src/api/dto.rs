@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use trustwork_app::accounts::AccountOverview;
 use trustwork_app::records::Timer;
-use trustwork_app::records::{Contract, Proposal, Withdrawal};
+use trustwork_app::records::{Contract, Dispute, Milestone, PaymentMethod, Proposal, Withdrawal};
 use trustwork_core::audit::AuditRecord;
 use trustwork_core::standing::{Permission, TopRatedHoldCheck};
 use trustwork_core::verification::VerificationCase;
@@ -76,6 +76,7 @@ pub fn account(o: &AccountOverview, now: Timestamp) -> Value {
         "badges": o.badges(),
         "identity_verified": o.identity_verified(),
         "identity_verified_at": opt_time(a.identity_verified_at),
+        "payment_verified_at": opt_time(a.payment_verified_at),
         "balance_cents": a.balance_cents,
         "top_rated_hold_check": top_rated,
         "active_restrictions": o
@@ -136,8 +137,59 @@ pub fn contract(c: &Contract) -> Value {
         "freelancer_id": c.freelancer_id,
         "title": c.title,
         "status": c.status.as_str(),
+        "kind": c.kind.as_str(),
+        "hourly_rate_cents": c.hourly_rate_cents,
+        "weekly_limit_hours": c.weekly_limit_hours,
         "created_at": time(c.created_at),
         "updated_at": time(c.updated_at),
+        "ended_at": opt_time(c.ended_at),
+    })
+}
+
+pub fn payment_method(m: &PaymentMethod) -> Value {
+    json!({
+        "id": m.id,
+        "account_id": m.account_id,
+        "kind": m.kind,
+        "provider": m.provider,
+        "label": m.label,
+        "status": m.status,
+        "reason": m.failure_reason,
+        "created_at": time(m.created_at),
+    })
+}
+
+pub fn milestone(m: &Milestone) -> Value {
+    json!({
+        "id": m.id,
+        "contract_id": m.contract_id,
+        "title": m.title,
+        "amount_cents": m.amount_cents,
+        "status": m.status.as_str(),
+        "created_at": time(m.created_at),
+        "updated_at": time(m.updated_at),
+    })
+}
+
+pub fn dispute(d: &Dispute) -> Value {
+    json!({
+        "id": d.id,
+        "contract_id": d.contract_id,
+        "subject": d.subject.as_str(),
+        "milestone_id": (d.subject == trustwork_core::contracts::DisputeSubject::Milestone).then_some(&d.subject_ref),
+        "week": (d.subject == trustwork_core::contracts::DisputeSubject::Hours).then_some(&d.subject_ref),
+        "opened_by": d.opened_by,
+        "reason": d.reason,
+        "amount_cents": d.amount_cents,
+        "case_id": d.case_id,
+        "status": d.status,
+        "outcome": d.outcome.map(|o| o.as_str()),
+        "freelancer_cents": d.freelancer_cents,
+        "client_cents": d.freelancer_cents.map(|f| d.amount_cents - f),
+        "resolved_by": d.resolved_by,
+        "note": d.resolution_note,
+        "created_at": time(d.created_at),
+        "resolved_at": opt_time(d.resolved_at),
     })
 }
 

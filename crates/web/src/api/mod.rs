@@ -5,6 +5,7 @@ mod accounts;
 mod auth;
 mod body;
 mod clock;
+mod contracts;
 mod conversations;
 mod dto;
 mod events;
@@ -25,6 +26,9 @@ use axum::routing::{any, get, post};
 
 /// A batch of up to 1,000 events needs more room than the 64 KiB every other body gets.
 pub const BATCH_BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+/// A week of work-diary segments (1,008, each with a memo) needs more than 64 KiB.
+pub const DIARY_BODY_LIMIT: usize = 1024 * 1024;
 
 /// A policy file may be longer than an ordinary body.
 pub const POLICY_BODY_LIMIT: usize = 1024 * 1024;
@@ -101,6 +105,40 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
             get(accounts::proposals).post(accounts::submit_proposal),
         )
         .route("/api/v1/accounts/{id}/contracts", get(accounts::contracts))
+        .route(
+            "/api/v1/accounts/{id}/payment-methods",
+            get(contracts::payment_methods).post(contracts::add_payment_method),
+        )
+        .route("/api/v1/nda", get(contracts::nda))
+        .route("/api/v1/contracts", post(contracts::offer))
+        .route("/api/v1/contracts/{id}", get(contracts::get_contract))
+        .route(
+            "/api/v1/contracts/{id}/nda-acceptances",
+            post(contracts::accept_nda),
+        )
+        .route("/api/v1/contracts/{id}/end", post(contracts::end))
+        .route(
+            "/api/v1/contracts/{id}/work-diary",
+            post(contracts::log_work).layer(DefaultBodyLimit::max(DIARY_BODY_LIMIT)),
+        )
+        .route("/api/v1/contracts/{id}/weeks/{week}", get(contracts::week))
+        .route(
+            "/api/v1/contracts/{id}/milestones",
+            post(contracts::fund_milestone),
+        )
+        .route(
+            "/api/v1/contracts/{id}/disputes",
+            post(contracts::open_dispute),
+        )
+        .route(
+            "/api/v1/milestones/{id}/actions",
+            post(contracts::act_on_milestone),
+        )
+        .route("/api/v1/disputes/{id}", get(contracts::get_dispute))
+        .route(
+            "/api/v1/disputes/{id}/resolution",
+            post(contracts::resolve_dispute),
+        )
         .route(
             "/api/v1/accounts/{id}/withdrawals",
             get(accounts::withdrawals).post(accounts::request_withdrawal),

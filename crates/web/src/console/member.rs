@@ -1,6 +1,6 @@
 //! Pages for freelancers and clients.
 
-use super::forms::{ConsoleForm, CsrfOnly};
+use super::forms::ConsoleForm;
 use super::layout::{Flash, Kind, Layout, after_post, app_error, flash, render};
 use super::session::Viewer;
 use super::views::{CaseView, ContractView, ProposalView, RestrictionView, money};
@@ -340,6 +340,7 @@ pub async fn stats(
                     trustwork_core::review::EntityType::Proposal => "A proposal",
                     trustwork_core::review::EntityType::Feedback => "Feedback",
                     trustwork_core::review::EntityType::Account => "An account",
+                    trustwork_core::review::EntityType::Dispute => "A dispute",
                 },
                 reason: f.reason.label(),
                 sent: f.created_at.to_human(),
@@ -417,6 +418,11 @@ pub async fn work(
                 .map(|(c, p)| super::views::denial_text(*c, &p.reasons)),
             Err(e) => return app_error(&e),
         }
+        .or_else(|| {
+            viewer.0.account.payment_verified_at.is_none().then(|| {
+                "Payment method not verified: add a card under Settings → Payment methods before hiring.".to_owned()
+            })
+        })
     };
     let freelancers: Vec<String> = received.iter().map(|p| p.freelancer_id.clone()).collect();
     let names = match s.app.display_names(&freelancers).await {
@@ -571,12 +577,63 @@ pub async fn submit_proposal(
     }
 }
 
-/// `POST /proposals/{id}/hire`: the client hires the freelancer; the contract starts.
+#[derive(Deserialize)]
+pub struct HireForm {
+    csrf: String,
+    kind: String,
+    #[serde(default)]
+    rate: String,
+    #[serde(default)]
+    weekly_limit: String,
+    #[serde(default)]
+    milestone_title: String,
+    #[serde(default)]
+    milestone_amount: String,
+}
+
+/// The terms typed in the hire form, or what is wrong with them in words.
+fn hire_terms(
+    f: &HireForm,
+) -> Result<trustwork_app::contracts::ContractTerms, trustwork_app::AppError> {
+    use trustwork_app::AppError;
+    use trustwork_core::contracts::ContractKind;
+    let money = |field: &'static str, text: &str| {
+        parse_dollars(text)
+            .filter(|c| *c > 0)
+            .ok_or_else(|| AppError::invalid(field, "enter an amount in dollars, like 45 or 45.50"))
+    };
+    match ContractKind::parse(&f.kind) {
+        Some(ContractKind::Hourly) => Ok(trustwork_app::contracts::ContractTerms {
+            kind: ContractKind::Hourly,
+            hourly_rate_cents: Some(money("hourly rate", &f.rate)?),
+            weekly_limit_hours: match f.weekly_limit.trim() {
+                "" => None,
+                t => Some(t.parse().map_err(|_| {
+                    AppError::invalid("weekly limit", "enter whole hours, like 30")
+                })?),
+            },
+            milestones: Vec::new(),
+        }),
+        Some(ContractKind::Fixed) => Ok(trustwork_app::contracts::ContractTerms {
+            kind: ContractKind::Fixed,
+            hourly_rate_cents: None,
+            weekly_limit_hours: None,
+            milestones: vec![(
+                f.milestone_title.clone(),
+                money("first milestone", &f.milestone_amount)?,
+            )],
+        }),
+        None => Err(AppError::invalid("kind", "choose hourly or fixed price")),
+    }
+}
+
+/// `POST /proposals/{id}/hire`: the client offers the freelancer a contract on these terms; it
+/// starts once both accept the NDA.
 pub async fn hire(
     State(s): State<WebState>,
     viewer: Viewer,
     Path(proposal_id): Path<String>,
-    ConsoleForm(f): ConsoleForm<CsrfOnly>,
+    ConsoleForm(f): ConsoleForm<HireForm>,
 ) -> Response {
     if let Err(r) = viewer
         .require(&[Role::Client])
@@ -584,12 +641,15 @@ pub async fn hire(
     {
         return r;
     }
-    let result = s.app.hire(viewer.id(), &proposal_id).await.map(|c| {
-        format!(
-            "Contract started: {}. It is listed under Contracts.",
-            c.title
-        )
-    });
+    let result = match hire_terms(&f) {
+        Ok(terms) => s.app.hire(viewer.id(), &proposal_id, terms).await.map(|c| {
+            format!(
+                "Offer sent: {}. It starts when you and the freelancer have both accepted the NDA under Contracts.",
+                c.title
+            )
+        }),
+        Err(e) => Err(e),
+    };
     after_post(&s, &viewer, "/work", result, super::views::member_error)
 }
 

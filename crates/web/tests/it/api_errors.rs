@@ -19,6 +19,10 @@ struct Fixture {
     delivery: String,
     /// A pending phone verification (of Acme's).
     phone: String,
+    /// A fixed-price offer from Acme to Li, its milestone and a dispute of it.
+    contract: String,
+    milestone: String,
+    dispute: String,
 }
 
 async fn fixture(api: &Api) -> Fixture {
@@ -29,6 +33,28 @@ async fn fixture(api: &Api) -> Fixture {
             &d.admin,
             "/api/v1/webhooks",
             json!({"url": "http://127.0.0.1:9/hook", "event_types": ["*"]}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let offer = api
+        .post(
+            &d.admin,
+            "/api/v1/contracts",
+            json!({"client_id": d.acme, "freelancer_id": d.li, "title": "Launch video",
+                "kind": "fixed", "milestones": [{"title": "First cut", "amount_cents": 50_000}]}),
+        )
+        .await
+        .expect(201);
+    let contract = offer["id"].as_str().unwrap().to_owned();
+    let milestone = offer["milestones"][0]["id"].as_str().unwrap().to_owned();
+    let dispute = api
+        .post(
+            &d.admin,
+            &format!("/api/v1/contracts/{contract}/disputes"),
+            json!({"account_id": d.acme, "milestone_id": milestone, "reason": "Not what we agreed"}),
         )
         .await
         .expect(201)["id"]
@@ -84,6 +110,9 @@ async fn fixture(api: &Api) -> Fixture {
         .unwrap()
         .to_owned();
     Fixture {
+        contract,
+        milestone,
+        dispute,
         d,
         restriction,
         case,
@@ -120,6 +149,7 @@ impl Op {
             .replace("{slug}", "rust")
             .replace("{attempt}", "att_any")
             .replace("{file_id}", "pfl_any")
+            .replace("{week}", "2026-W47")
     }
 }
 
@@ -467,6 +497,117 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             maria.clone(),
         ),
         (
+            op(
+                Method::GET,
+                "/api/v1/accounts/{id}/payment-methods",
+                read,
+                None,
+            ),
+            maria.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/accounts/{id}/payment-methods",
+                write,
+                Some(json!({"kind": "card", "token": "demo_ok_1111"})),
+            ),
+            f.d.acme.clone(),
+        ),
+        (op(Method::GET, "/api/v1/nda", read, None), String::new()),
+        (
+            op(
+                Method::POST,
+                "/api/v1/contracts",
+                write,
+                Some(
+                    json!({"client_id": f.d.acme, "freelancer_id": f.d.maria, "kind": "hourly",
+                    "title": "More work", "hourly_rate_cents": 5_000}),
+                ),
+            ),
+            String::new(),
+        ),
+        (
+            op(Method::GET, "/api/v1/contracts/{id}", read, None),
+            f.contract.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/contracts/{id}/nda-acceptances",
+                write,
+                Some(json!({"account_id": f.d.li})),
+            ),
+            f.contract.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/contracts/{id}/end",
+                write,
+                Some(json!({"account_id": f.d.li})),
+            ),
+            f.contract.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/contracts/{id}/work-diary",
+                write,
+                Some(json!({"segments": [{"start": "2026-11-20T10:00:00Z", "tracked": true}]})),
+            ),
+            f.contract.clone(),
+        ),
+        (
+            op(
+                Method::GET,
+                "/api/v1/contracts/{id}/weeks/{week}",
+                read,
+                None,
+            ),
+            f.contract.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/contracts/{id}/milestones",
+                write,
+                Some(json!({"account_id": f.d.acme, "title": "Second cut", "amount_cents": 100})),
+            ),
+            f.contract.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/contracts/{id}/disputes",
+                write,
+                Some(json!({"account_id": f.d.acme, "week": "2026-W47", "reason": "why"})),
+            ),
+            f.contract.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/milestones/{id}/actions",
+                write,
+                Some(json!({"account_id": f.d.li, "action": "submit"})),
+            ),
+            f.milestone.clone(),
+        ),
+        (
+            op(Method::GET, "/api/v1/disputes/{id}", read, None),
+            f.dispute.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/disputes/{id}/resolution",
+                write,
+                Some(json!({"agent_id": f.d.agent, "outcome": "paid", "note": "done"})),
+            ),
+            f.dispute.clone(),
+        ),
+        (
             op(Method::GET, "/api/v1/accounts/{id}/withdrawals", read, None),
             maria.clone(),
         ),
@@ -748,8 +889,9 @@ async fn unknown_ids_are_404_on_every_route() {
         }
         // With the 5 review routes, the decision route, 3 phone routes, 9 of live
         // verification, 2 of job posts, 7 of conversations, 5 of profiles, 5 of skill tests and
-        // 2 of portfolio files.
-        assert_eq!(checked, 57);
+        // 2 of portfolio files, 2 of payment methods, 7 of contracts, one of milestones and 2 of
+        // disputes.
+        assert_eq!(checked, 69);
 
         // Ids inside a body are looked up too.
         let message = api
@@ -1250,8 +1392,8 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let routes = bodies(&f);
         // With the 5 review bodies, 2 phone bodies, the question mark, the job review and 3
         // of conversations (a message, an invitation, a reply), the profile review and
-        // re-review, and a skill-test answer.
-        assert_eq!(routes.len(), 23);
+        // re-review, a skill-test answer, and 9 of contracts and money.
+        assert_eq!(routes.len(), 32);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");
@@ -1280,8 +1422,14 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
                     .expect_error(415, "unsupported_media_type");
                 assert!(message.contains("application/json"), "{path}: {message}");
             }
-            // Just over the limit, as valid JSON: refused for its size, not its content.
-            let filler = "x".repeat(BODY_LIMIT);
+            // Just over the limit, as valid JSON: refused for its size, not its content (a
+            // week of work-diary segments has room for more).
+            let limit = if path.ends_with("/work-diary") {
+                trustwork_web::DIARY_BODY_LIMIT
+            } else {
+                BODY_LIMIT
+            };
+            let filler = "x".repeat(limit);
             let big = json!({"note": filler, "reason": filler}).to_string();
             assert!(big.len() > BODY_LIMIT);
             api.post_raw(admin, path, json, big)

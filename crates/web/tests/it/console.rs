@@ -1072,7 +1072,7 @@ async fn a_client_hires_from_the_proposals_received() {
             &api,
             Some(&globex.cookie),
             &format!("/proposals/{dev_proposal}/hire"),
-            &format!("csrf={}", globex.csrf),
+            &format!("csrf={}&kind=hourly&rate=45&weekly_limit=20", globex.csrf),
         )
         .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "not Globex's job");
@@ -1080,7 +1080,7 @@ async fn a_client_hires_from_the_proposals_received() {
             &api,
             Some(&acme.cookie),
             &format!("/proposals/{dev_proposal}/hire"),
-            &format!("csrf={}", acme.csrf),
+            &format!("csrf={}&kind=hourly&rate=45&weekly_limit=20", acme.csrf),
         )
         .await;
         assert!(location(&r).starts_with("/work?notice="), "{}", r.text());
@@ -1093,7 +1093,7 @@ async fn a_client_hires_from_the_proposals_received() {
             &api,
             Some(&acme.cookie),
             &format!("/proposals/{dev_proposal}/hire"),
-            &format!("csrf={}", acme.csrf),
+            &format!("csrf={}&kind=hourly&rate=45&weekly_limit=20", acme.csrf),
         )
         .await;
         assert!(location(&r).starts_with("/work?error="), "hired once");

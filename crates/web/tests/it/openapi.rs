@@ -542,6 +542,7 @@ async fn answers_match_the_documented_statuses_and_schemas() {
     profile_operations(&c, &d).await;
     skill_test_operations(&c, &d).await;
     portfolio_file_operations(&c, &d).await;
+    contract_operations(&c, &d).await;
     c.call(
         post.clone(),
         "/api/v1/verification-cases/{id}/outcome",
@@ -1755,6 +1756,258 @@ async fn conversation_operations(c: &Conformance<'_>, d: &crate::support::Demo) 
     )
     .await
     .expect(404);
+}
+
+async fn contract_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
+    let admin = Some(d.admin.as_str());
+    let (get, post) = (Method::GET, Method::POST);
+    let cards = "/api/v1/accounts/{id}/payment-methods";
+    c.call(
+        post.clone(),
+        cards,
+        &d.acme,
+        admin,
+        Some(json!({"kind": "card", "token": "demo_ok_4242"})),
+    )
+    .await
+    .expect(201);
+    c.call(
+        post.clone(),
+        cards,
+        &d.maria,
+        admin,
+        Some(json!({"kind": "card", "token": "demo_ok_4242"})),
+    )
+    .await
+    .expect(422);
+    c.call(get.clone(), cards, &d.acme, admin, None).await.ok();
+    c.call(get.clone(), "/api/v1/nda", "", admin, None)
+        .await
+        .ok();
+    let offer = |kind: &str| {
+        let mut o = json!({"client_id": d.acme, "freelancer_id": d.li, "title": "Launch video",
+            "kind": kind});
+        if kind == "hourly" {
+            o["hourly_rate_cents"] = json!(4_000);
+            o["weekly_limit_hours"] = json!(20);
+        } else {
+            o["milestones"] = json!([{"title": "First cut", "amount_cents": 30_000}]);
+        }
+        o
+    };
+    let hourly = c
+        .call(
+            post.clone(),
+            "/api/v1/contracts",
+            "",
+            admin,
+            Some(offer("hourly")),
+        )
+        .await
+        .expect(201);
+    c.call(
+        post.clone(),
+        "/api/v1/contracts",
+        "",
+        admin,
+        Some(json!({"client_id": d.li,
+        "freelancer_id": d.acme, "kind": "hourly", "hourly_rate_cents": 1})),
+    )
+    .await
+    .expect(422);
+    let hourly = hourly["id"].as_str().unwrap().to_owned();
+    let nda = "/api/v1/contracts/{id}/nda-acceptances";
+    for party in [&d.acme, &d.li] {
+        c.call(
+            post.clone(),
+            nda,
+            &hourly,
+            admin,
+            Some(json!({"account_id": party, "ip": "198.51.100.4"})),
+        )
+        .await
+        .expect(201);
+    }
+    c.call(
+        post.clone(),
+        nda,
+        &hourly,
+        admin,
+        Some(json!({"account_id": d.li})),
+    )
+    .await
+    .expect(409);
+    c.call(get.clone(), "/api/v1/contracts/{id}", &hourly, admin, None)
+        .await
+        .ok();
+    let now = c.api.app.now();
+    let start = trustwork_core::Timestamp::from_millis(now.millis() - now.millis() % 600_000);
+    let diary = "/api/v1/contracts/{id}/work-diary";
+    let segment = json!({"start": start.to_rfc3339(), "tracked": true, "keyboard_events": 3,
+        "mouse_events": 1, "screenshot_sha256": "ab".repeat(32), "memo": "Rough cut"});
+    c.call(
+        post.clone(),
+        diary,
+        &hourly,
+        admin,
+        Some(json!({"segments": [segment]})),
+    )
+    .await
+    .expect(201);
+    c.call(
+        post.clone(),
+        diary,
+        &hourly,
+        admin,
+        Some(json!({"segments": [segment]})),
+    )
+    .await
+    .expect(409);
+    c.call(
+        post.clone(),
+        diary,
+        &hourly,
+        admin,
+        Some(json!({"segments": []})),
+    )
+    .await
+    .expect(422);
+    let week = trustwork_core::work_diary::IsoWeek::of(start).to_string();
+    let statement = c
+        .call_at(
+            get.clone(),
+            "/api/v1/contracts/{id}/weeks/{week}",
+            &format!("/api/v1/contracts/{hourly}/weeks/{week}"),
+            admin,
+            None,
+        )
+        .await
+        .ok();
+    assert_eq!(statement["hours_logged"], 0.17);
+    c.call_at(
+        get.clone(),
+        "/api/v1/contracts/{id}/weeks/{week}",
+        &format!("/api/v1/contracts/{hourly}/weeks/W1"),
+        admin,
+        None,
+    )
+    .await
+    .expect(422);
+    let disputes = "/api/v1/contracts/{id}/disputes";
+    c.call(
+        post.clone(),
+        disputes,
+        &hourly,
+        admin,
+        Some(json!({"account_id": d.acme, "week": week, "reason": "early"})),
+    )
+    .await
+    .expect(409);
+    c.call(
+        post.clone(),
+        "/api/v1/contracts/{id}/end",
+        &hourly,
+        admin,
+        Some(json!({"account_id": d.li, "reason": "done"})),
+    )
+    .await
+    .ok();
+    c.call(
+        post.clone(),
+        "/api/v1/contracts/{id}/end",
+        &hourly,
+        admin,
+        Some(json!({"account_id": d.li})),
+    )
+    .await
+    .expect(409);
+
+    let fixed = c
+        .call(
+            post.clone(),
+            "/api/v1/contracts",
+            "",
+            admin,
+            Some(offer("fixed")),
+        )
+        .await
+        .expect(201);
+    let fixed_id = fixed["id"].as_str().unwrap().to_owned();
+    for party in [&d.acme, &d.li] {
+        c.call(
+            post.clone(),
+            nda,
+            &fixed_id,
+            admin,
+            Some(json!({"account_id": party})),
+        )
+        .await
+        .expect(201);
+    }
+    let funded = c
+        .call(
+            post.clone(),
+            "/api/v1/contracts/{id}/milestones",
+            &fixed_id,
+            admin,
+            Some(json!({"account_id": d.acme, "title": "Captions", "amount_cents": 5_000})),
+        )
+        .await
+        .expect(201);
+    let milestone = funded["id"].as_str().unwrap().to_owned();
+    let actions = "/api/v1/milestones/{id}/actions";
+    c.call(
+        post.clone(),
+        actions,
+        &milestone,
+        admin,
+        Some(json!({"account_id": d.acme, "action": "approve"})),
+    )
+    .await
+    .expect(409);
+    c.call(
+        post.clone(),
+        actions,
+        &milestone,
+        admin,
+        Some(json!({"account_id": d.li, "action": "submit"})),
+    )
+    .await
+    .ok();
+    let dispute = c
+        .call(post.clone(), disputes, &fixed_id, admin,
+            Some(json!({"account_id": d.acme, "milestone_id": milestone, "reason": "Captions are missing."})))
+        .await
+        .expect(201);
+    let dispute = dispute["id"].as_str().unwrap().to_owned();
+    c.call(get.clone(), "/api/v1/disputes/{id}", &dispute, admin, None)
+        .await
+        .ok();
+    let resolution = "/api/v1/disputes/{id}/resolution";
+    c.call(
+        post.clone(),
+        resolution,
+        &dispute,
+        admin,
+        Some(
+            json!({"agent_id": d.agent, "outcome": "refunded", "freelancer_cents": 5, "note": "x"}),
+        ),
+    )
+    .await
+    .expect(422);
+    c.call(post.clone(), resolution, &dispute, admin,
+        Some(json!({"agent_id": d.agent, "outcome": "refunded", "note": "No captions were delivered."})))
+        .await
+        .ok();
+    c.call(
+        post.clone(),
+        resolution,
+        &dispute,
+        admin,
+        Some(json!({"agent_id": d.agent, "outcome": "paid", "note": "again"})),
+    )
+    .await
+    .expect(409);
 }
 
 async fn job_review_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
