@@ -50,7 +50,7 @@ pub use webhooks::WebhookConfig;
 /// shown as [`accounts::AccountView`], without its password hash).
 pub mod records {
     pub use trustwork_store::contracts::{
-        Dispute, Milestone, MilestoneStep, NdaAcceptance, PaymentMethod,
+        Dispute, Feedback, Milestone, MilestoneStep, NdaAcceptance, PaymentMethod, Payout,
     };
     pub use trustwork_store::conversations::{Invitation, ThreadCall};
     pub use trustwork_store::live_verification::{

@@ -145,6 +145,9 @@ impl App {
                 self.purge_evidence_in(&mut tx, &timer.subject_id, now)
                     .await?
             }
+            crate::contracts::WEEK_PAYOUT_TIMER => {
+                self.pay_week_in(&mut tx, &timer.subject_id, now).await?
+            }
             RESTRICTION_END => {
                 let r = tx.restriction(&timer.subject_id).await?;
                 if r.lifted_at.is_none() {

@@ -16,6 +16,7 @@ pub mod enforcement;
 pub mod error;
 pub mod evidence;
 pub mod identity_links;
+pub mod job_success;
 pub mod marketplace;
 pub mod net;
 pub mod phone;

@@ -3,13 +3,18 @@
 
 use super::party_of;
 use crate::{App, AppError, AppResult};
-use trustwork_core::Timestamp;
 use trustwork_core::contracts::ContractKind;
 use trustwork_core::marketplace::ContractStatus;
 use trustwork_core::work_diary::{
     IsoWeek, Segment, Statement, WeekTerms, check_segment, weekly_statement,
 };
+use trustwork_core::{DAY_MS, Timestamp};
+use trustwork_store::Tx;
 use trustwork_store::contracts::Dispute;
+use trustwork_store::marketplace::Contract;
+
+/// Pays a contract's week when its review window closes (subject `{contract}@{week}`).
+pub(crate) const WEEK_PAYOUT_TIMER: &str = "contract_week_payout";
 
 /// The most segments one request logs: a whole week of them.
 pub const MAX_SEGMENTS_PER_REQUEST: usize = 7 * 24 * 6;
@@ -45,7 +50,9 @@ impl App {
             ));
         }
         let now = self.now();
-        let earliest = IsoWeek::of(now).previous().start();
+        // This week's time, and yesterday's when the week just turned (a tracker that syncs
+        // late): a week under the client's review no longer changes.
+        let earliest = IsoWeek::of(now).start().min(now.plus_millis(-DAY_MS));
         let mut starts = std::collections::HashSet::new();
         for (i, s) in segments.iter().enumerate() {
             check_segment(s, now)
@@ -53,7 +60,9 @@ impl App {
             if s.start < earliest {
                 return Err(AppError::invalid(
                     "segments",
-                    format!("segments[{i}]: only this week's and last week's time can be logged"),
+                    format!(
+                        "segments[{i}]: only this week's time (and the last 24 hours') can be logged"
+                    ),
                 ));
             }
             if !starts.insert(s.start) {
@@ -89,8 +98,52 @@ impl App {
             ));
         }
         tx.insert_segments(&contract.id, segments, now).await?;
+        // Each week is paid once its review window closes, unless the client disputes it.
+        let weeks: std::collections::BTreeSet<IsoWeek> =
+            segments.iter().map(|s| IsoWeek::of(s.start)).collect();
+        for week in weeks {
+            let subject = format!("{}@{week}", contract.id);
+            if tx.timers_for(&subject).await?.is_empty() {
+                tx.schedule_timer(
+                    &trustwork_store::new_id("tmr"),
+                    WEEK_PAYOUT_TIMER,
+                    &subject,
+                    week.review_ends(),
+                    now,
+                )
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(segments.len())
+    }
+
+    /// The week's payout, when its review window closed (a timer): what was billed goes to the
+    /// freelancer, unless the client disputed the week (its settlement pays instead).
+    pub(crate) async fn pay_week_in(
+        &self,
+        tx: &mut Tx,
+        subject: &str,
+        now: Timestamp,
+    ) -> AppResult<()> {
+        let (contract_id, week) = subject
+            .split_once('@')
+            .and_then(|(c, w)| Some((c, IsoWeek::parse(w)?)))
+            .ok_or_else(|| AppError::Internal(format!("a week payout for {subject:?}")))?;
+        let contract = tx.contract(contract_id).await?;
+        let statement = statement_in(tx, &contract, week).await?;
+        if statement.disputes.is_empty() {
+            super::milestones::pay_in(
+                tx,
+                &contract,
+                "hours",
+                &week.to_string(),
+                statement.statement.amount_billed_cents,
+                now,
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// The week's statement. `viewer`, when given, must be a party to the contract.
@@ -113,29 +166,34 @@ impl App {
                 "only hourly contracts have weekly statements",
             ));
         }
-        let client = tx.account(&contract.client_id).await?;
-        let terms = WeekTerms {
-            weekly_limit_hours: contract.weekly_limit_hours,
-            hourly_rate_cents: contract.hourly_rate_cents.unwrap_or(0),
-            payment_method_verified: client.payment_verified_at.is_some(),
-        };
-        let segments = tx
-            .segments_between(&contract.id, week.start(), week.end())
-            .await?;
-        let week_text = week.to_string();
-        let disputes = tx
-            .disputes_of_contract(&contract.id)
-            .await?
-            .into_iter()
-            .filter(|d| d.subject_ref == week_text)
-            .collect();
-        Ok(WeekStatement {
-            contract_id: contract.id,
-            week,
-            statement: weekly_statement(&segments, &terms),
-            terms,
-            segments,
-            disputes,
-        })
+        statement_in(&mut tx, &contract, week).await
     }
+}
+
+/// The contract's statement for the week, read in `tx`.
+async fn statement_in(tx: &mut Tx, contract: &Contract, week: IsoWeek) -> AppResult<WeekStatement> {
+    let client = tx.account(&contract.client_id).await?;
+    let terms = WeekTerms {
+        weekly_limit_hours: contract.weekly_limit_hours,
+        hourly_rate_cents: contract.hourly_rate_cents.unwrap_or(0),
+        payment_method_verified: client.payment_verified_at.is_some(),
+    };
+    let segments = tx
+        .segments_between(&contract.id, week.start(), week.end())
+        .await?;
+    let week_text = week.to_string();
+    let disputes = tx
+        .disputes_of_contract(&contract.id)
+        .await?
+        .into_iter()
+        .filter(|d| d.subject_ref == week_text)
+        .collect();
+    Ok(WeekStatement {
+        contract_id: contract.id.clone(),
+        week,
+        statement: weekly_statement(&segments, &terms),
+        terms,
+        segments,
+        disputes,
+    })
 }

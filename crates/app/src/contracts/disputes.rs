@@ -2,7 +2,7 @@
 //! milestone; a case opens in the `dispute` queue with the diary week or the milestone's history
 //! attached, and an agent settles it: the freelancer paid, the client refunded, or a split.
 
-use super::milestones::pay_out_in;
+use super::milestones::pay_in;
 use super::{audit_both, party_of, step};
 use crate::review::{self, NewReviewCase};
 use crate::{App, AppError, AppResult};
@@ -240,8 +240,11 @@ impl App {
                 &step(settled.as_str(), agent_id, note, now),
             )
             .await?;
-            pay_out_in(&mut tx, &contract, to_freelancer).await?;
         }
+
+        // The freelancer's part of a milestone comes out of escrow; of a week's hours, it is
+        // what the week pays (a disputed week is not paid when its review window closes).
+        pay_in(&mut tx, &contract, "dispute", id, to_freelancer, now).await?;
         review::resolve_decided(
             &mut tx,
             Some(&dispute.case_id),

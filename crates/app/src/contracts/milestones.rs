@@ -10,7 +10,7 @@ use trustwork_core::contracts::{
 use trustwork_core::marketplace::ContractStatus;
 use trustwork_core::{Actor, Timestamp};
 use trustwork_store::Tx;
-use trustwork_store::contracts::{Milestone, MilestoneStep};
+use trustwork_store::contracts::{Milestone, MilestoneStep, Payout};
 use trustwork_store::marketplace::Contract;
 use trustwork_store::new_id;
 
@@ -51,17 +51,29 @@ pub(super) async fn fund_in(
     Ok(m)
 }
 
-/// Settles a milestone's escrow: the freelancer's part goes to their balance.
-pub(super) async fn pay_out_in(
+/// Pays the freelancer `amount_cents` for `subject_ref` (a week, a milestone, a dispute), once:
+/// the ledger refuses a second payout of the same thing.
+pub(super) async fn pay_in(
     tx: &mut Tx,
     contract: &Contract,
-    freelancer_cents: i64,
-) -> AppResult<()> {
-    if freelancer_cents > 0 {
-        tx.add_to_balance(&contract.freelancer_id, freelancer_cents)
-            .await?;
+    kind: &str,
+    subject_ref: &str,
+    amount_cents: i64,
+    now: Timestamp,
+) -> AppResult<bool> {
+    if amount_cents <= 0 {
+        return Ok(false);
     }
-    Ok(())
+    let payout = Payout {
+        id: new_id("pay"),
+        account_id: contract.freelancer_id.clone(),
+        contract_id: contract.id.clone(),
+        kind: kind.to_owned(),
+        subject_ref: subject_ref.to_owned(),
+        amount_cents,
+        paid_at: now,
+    };
+    Ok(tx.pay_out(&payout).await?)
 }
 
 impl App {
@@ -136,7 +148,7 @@ impl App {
         tx.move_milestone(&m.id, m.status, &step(to.as_str(), account_id, note, now))
             .await?;
         if to == MilestoneStatus::Released {
-            pay_out_in(&mut tx, &contract, m.amount_cents).await?;
+            pay_in(&mut tx, &contract, "milestone", &m.id, m.amount_cents, now).await?;
         }
         audit_both(
             &mut tx,

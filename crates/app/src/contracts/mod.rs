@@ -5,6 +5,7 @@
 
 mod diary;
 mod disputes;
+mod feedback;
 mod milestones;
 
 use crate::audit::Change;
@@ -21,8 +22,10 @@ use trustwork_store::contracts::{Dispute, Milestone, MilestoneStep, NdaAcceptanc
 use trustwork_store::marketplace::Contract;
 use trustwork_store::new_id;
 
+pub(crate) use diary::WEEK_PAYOUT_TIMER;
 pub use diary::WeekStatement;
 pub use disputes::{DisputeView, Disputed};
+pub use feedback::{FeedbackView, JobStats};
 
 /// What a contract pays for.
 #[derive(Debug, Clone, PartialEq, Eq)]

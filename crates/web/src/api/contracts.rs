@@ -435,3 +435,90 @@ pub async fn resolve_dispute(
         .await?;
     Ok(Json(super::dto::dispute(&v.dispute)))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackBody {
+    account_id: String,
+    rating: u8,
+    #[serde(default)]
+    public_text: String,
+    #[serde(default)]
+    private_score: Option<u8>,
+}
+
+/// `POST /api/v1/contracts/{id}/feedback` `{"account_id", "rating", "public_text",
+/// "private_score"}` → 201.
+pub async fn leave_feedback(
+    State(s): State<WebState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Body<FeedbackBody>, ApiError>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(Scope::AccountsWrite)?;
+    let Body(b) = body?;
+    let f = s
+        .app
+        .leave_feedback(
+            &id,
+            &b.account_id,
+            b.rating,
+            &b.public_text,
+            b.private_score,
+        )
+        .await?;
+    let view = s.app.contract_feedback(&id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"contract_id": f.contract_id, "from_account_id": f.from_account_id,
+            "to_account_id": f.to_account_id, "submitted_at": time(f.created_at),
+            "revealed": view.revealed}),
+        ),
+    ))
+}
+
+/// `GET /api/v1/contracts/{id}/feedback`: who has written, and what once it is revealed.
+pub async fn feedback(
+    State(s): State<WebState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::AccountsRead)?;
+    let v = s.app.contract_feedback(&id).await?;
+    let entries: Vec<Value> = v
+        .entries
+        .iter()
+        .map(|f| {
+            json!({"from_account_id": f.from_account_id, "to_account_id": f.to_account_id,
+                "submitted_at": time(f.created_at),
+                "rating": v.revealed.then_some(f.rating),
+                "public_text": v.revealed.then_some(&f.public_text)})
+        })
+        .collect();
+    Ok(Json(json!({"revealed": v.revealed,
+        "window_ends_at": v.window_ends_at.map(time), "feedback": entries})))
+}
+
+/// `GET /api/v1/accounts/{id}/stats`: the freelancer's Job Success Score, earnings and badges.
+pub async fn stats(
+    State(s): State<WebState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::AccountsRead)?;
+    let st = s.app.job_stats(&id).await?;
+    let js = &st.job_success;
+    Ok(Json(json!({
+        "account_id": id,
+        "job_success_score": js.score,
+        "contracts_positive": js.positive,
+        "contracts_neutral": js.neutral,
+        "contracts_negative": js.negative,
+        "earnings_12m_cents": st.earnings_12m_cents,
+        "top_rated": st.badges.top_rated,
+        "rising_talent": st.badges.rising_talent,
+        "top_rated_missing": st.badges.top_rated_missing,
+        "top_rated_hold_check": super::dto::hold_check(st.hold),
+    })))
+}

@@ -59,13 +59,7 @@ pub fn permissions(list: &[(Capability, Permission)]) -> Value {
 
 pub fn account(o: &AccountOverview, now: Timestamp) -> Value {
     let a = &o.account;
-    let top_rated = match o.top_rated {
-        TopRatedHoldCheck::Eligible => json!({"eligible": true}),
-        TopRatedHoldCheck::HoldActive => json!({"eligible": false, "reason": "hold_active"}),
-        TopRatedHoldCheck::CoolingDown { eligible_from } => json!({
-            "eligible": false, "reason": "recent_hold", "eligible_from": time(eligible_from)
-        }),
-    };
+    let top_rated = hold_check(o.top_rated);
     json!({
         "id": a.id,
         "email": a.email,
@@ -86,6 +80,17 @@ pub fn account(o: &AccountOverview, now: Timestamp) -> Value {
             .collect::<Vec<_>>(),
         "open_verification_case": o.open_case().map(case),
     })
+}
+
+/// Where the hold rule of Top Rated stands.
+pub fn hold_check(h: TopRatedHoldCheck) -> Value {
+    match h {
+        TopRatedHoldCheck::Eligible => json!({"eligible": true}),
+        TopRatedHoldCheck::HoldActive => json!({"eligible": false, "reason": "hold_active"}),
+        TopRatedHoldCheck::CoolingDown { eligible_from } => json!({
+            "eligible": false, "reason": "recent_hold", "eligible_from": time(eligible_from)
+        }),
+    }
 }
 
 pub fn case(c: &VerificationCase) -> Value {

@@ -134,6 +134,11 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
             "/api/v1/milestones/{id}/actions",
             post(contracts::act_on_milestone),
         )
+        .route(
+            "/api/v1/contracts/{id}/feedback",
+            get(contracts::feedback).post(contracts::leave_feedback),
+        )
+        .route("/api/v1/accounts/{id}/stats", get(contracts::stats))
         .route("/api/v1/disputes/{id}", get(contracts::get_dispute))
         .route(
             "/api/v1/disputes/{id}/resolution",

@@ -599,6 +599,23 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             f.dispute.clone(),
         ),
         (
+            op(Method::GET, "/api/v1/contracts/{id}/feedback", read, None),
+            f.contract.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/contracts/{id}/feedback",
+                write,
+                Some(json!({"account_id": f.d.acme, "rating": 5})),
+            ),
+            f.contract.clone(),
+        ),
+        (
+            op(Method::GET, "/api/v1/accounts/{id}/stats", read, None),
+            f.d.dev.clone(),
+        ),
+        (
             op(
                 Method::POST,
                 "/api/v1/disputes/{id}/resolution",
@@ -889,9 +906,9 @@ async fn unknown_ids_are_404_on_every_route() {
         }
         // With the 5 review routes, the decision route, 3 phone routes, 9 of live
         // verification, 2 of job posts, 7 of conversations, 5 of profiles, 5 of skill tests and
-        // 2 of portfolio files, 2 of payment methods, 7 of contracts, one of milestones and 2 of
-        // disputes.
-        assert_eq!(checked, 69);
+        // 2 of portfolio files, 2 of payment methods, 9 of contracts (feedback included), one of
+        // milestones, 2 of disputes and the freelancer's stats.
+        assert_eq!(checked, 72);
 
         // Ids inside a body are looked up too.
         let message = api
@@ -1392,8 +1409,8 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let routes = bodies(&f);
         // With the 5 review bodies, 2 phone bodies, the question mark, the job review and 3
         // of conversations (a message, an invitation, a reply), the profile review and
-        // re-review, a skill-test answer, and 9 of contracts and money.
-        assert_eq!(routes.len(), 32);
+        // re-review, a skill-test answer, and 10 of contracts and money.
+        assert_eq!(routes.len(), 33);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

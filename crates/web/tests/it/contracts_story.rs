@@ -168,6 +168,25 @@ async fn contracts_hours_and_milestones_are_verified_through_the_api() {
             .await
             .expect_error(409, "conflict");
 
+        // Week 49: two clean hours. When the review windows close, the disputed week 48 is
+        // not paid; week 49 is, once, whatever runs the timers.
+        api.post(admin, &format!("{path}/work-diary"), json!({"segments": segments("2026-12-04T08:00:00Z", 12)}))
+            .await
+            .expect(201);
+        let before = balance(&api, admin, &demo.dev).await;
+        api.clock.set(at("2026-12-12T00:00:00Z"));
+        while api.app.fire_one_timer().await.unwrap() {}
+        while api.app.fire_one_timer().await.unwrap() {}
+        assert_eq!(balance(&api, admin, &demo.dev).await, before + 12_000);
+        // The hours dispute settled as paid: the week's billed amount goes to the freelancer.
+        let paid = api
+            .post(admin, &format!("/api/v1/disputes/{}/resolution", hours["id"].as_str().unwrap()),
+                json!({"agent_id": demo.agent, "outcome": "paid", "note": "The diary shows the work."}))
+            .await
+            .ok();
+        assert_eq!(paid["freelancer_cents"], 60_000);
+        assert_eq!(balance(&api, admin, &demo.dev).await, before + 72_000);
+
         // A fixed-price contract: a milestone funded, submitted, disputed, settled as a split.
         let fixed = api
             .post(admin, "/api/v1/contracts", json!({"client_id": "cli_nova", "freelancer_id": demo.dev,
@@ -234,6 +253,195 @@ async fn contracts_hours_and_milestones_are_verified_through_the_api() {
         api.post(admin, &resolution, json!({"agent_id": demo.agent, "outcome": "paid", "note": "again"}))
             .await
             .expect_error(409, "conflict");
+    })
+    .await;
+}
+
+/// A fixed-price contract from `client` to `freelancer` with one milestone of `cents`: both
+/// accept the NDA, the work is submitted and approved (paid), and the client ends it.
+async fn paid_contract(
+    api: &Api,
+    token: &str,
+    client: &str,
+    freelancer: &str,
+    cents: i64,
+) -> String {
+    let offer = api
+        .post(
+            token,
+            "/api/v1/contracts",
+            json!({"client_id": client, "freelancer_id": freelancer,
+            "title": "Firmware review", "kind": "fixed",
+            "milestones": [{"title": "Report", "amount_cents": cents}]}),
+        )
+        .await
+        .expect(201);
+    let id = offer["id"].as_str().unwrap().to_owned();
+    let milestone = offer["milestones"][0]["id"].as_str().unwrap().to_owned();
+    for party in [client, freelancer] {
+        api.post(
+            token,
+            &format!("/api/v1/contracts/{id}/nda-acceptances"),
+            json!({"account_id": party}),
+        )
+        .await
+        .expect(201);
+    }
+    let actions = format!("/api/v1/milestones/{milestone}/actions");
+    api.post(
+        token,
+        &actions,
+        json!({"account_id": freelancer, "action": "submit"}),
+    )
+    .await
+    .ok();
+    api.post(
+        token,
+        &actions,
+        json!({"account_id": client, "action": "approve"}),
+    )
+    .await
+    .ok();
+    api.post(
+        token,
+        &format!("/api/v1/contracts/{id}/end"),
+        json!({"account_id": client}),
+    )
+    .await
+    .ok();
+    id
+}
+
+async fn feedback(
+    api: &Api,
+    token: &str,
+    contract: &str,
+    from: &str,
+    rating: u8,
+    text: &str,
+    private: Option<u8>,
+) -> Value {
+    let mut body = json!({"account_id": from, "rating": rating, "public_text": text});
+    if let Some(p) = private {
+        body["private_score"] = json!(p);
+    }
+    api.post(
+        token,
+        &format!("/api/v1/contracts/{contract}/feedback"),
+        body,
+    )
+    .await
+    .expect(201)
+}
+
+#[tokio::test]
+async fn feedback_is_double_blind_and_makes_the_job_success_score_and_top_rated() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo = api.seed().await;
+        let admin = demo.admin.as_str();
+        let (client, dev) = (demo.acme.as_str(), demo.dev.as_str());
+        let stats = format!("/api/v1/accounts/{dev}/stats");
+        let fresh = api.get(admin, &stats).await.ok();
+        assert_eq!(fresh["job_success_score"], Value::Null);
+        assert_eq!(fresh["top_rated"], false);
+
+        // Feedback waits for the contract's end, then for both sides.
+        let first = paid_contract(&api, admin, client, dev, 40_000).await;
+        let c1 = format!("/api/v1/contracts/{first}/feedback");
+        feedback(&api, admin, &first, client, 5, "Thorough and on time.", Some(10)).await;
+        let hidden = api.get(admin, &c1).await.ok();
+        assert_eq!(hidden["revealed"], false);
+        assert_eq!(hidden["feedback"][0]["rating"], Value::Null);
+        assert_eq!(hidden["feedback"][0]["public_text"], Value::Null);
+        api.post(admin, &c1, json!({"account_id": client, "rating": 4}))
+            .await
+            .expect_error(409, "conflict");
+        api.post(admin, &c1, json!({"account_id": dev, "rating": 9}))
+            .await
+            .expect_error(422, "invalid_input");
+        // Asking for a rating in exchange is feedback pressure: kept, and reviewed.
+        feedback(&api, admin, &first, dev, 5, "Great client. Please give me a 5 star review and I will refund you $20.", None).await;
+        let shown = api.get(admin, &c1).await.ok();
+        assert_eq!(shown["revealed"], true);
+        assert_eq!(shown["feedback"][0]["rating"], 5);
+        assert_eq!(shown["feedback"][0]["public_text"], "Thorough and on time.");
+        assert!(shown.to_string().find("private").is_none(), "{shown}");
+        let abuse = api.get(admin, "/api/v1/review-cases?queue=feedback_abuse").await.ok();
+        assert!(abuse["cases"].as_array().unwrap().iter().any(|c| c["subject_account_id"] == json!(dev)), "{abuse}");
+
+        // One side only: shown when the 14 days are over.
+        let second = paid_contract(&api, admin, client, dev, 40_000).await;
+        feedback(&api, admin, &second, client, 4, "Good work.", Some(9)).await;
+        let c2 = format!("/api/v1/contracts/{second}/feedback");
+        assert_eq!(api.get(admin, &c2).await.ok()["revealed"], false);
+        api.clock.set(api.app.now().plus_millis(14 * 86_400_000));
+        assert_eq!(api.get(admin, &c2).await.ok()["revealed"], true);
+        api.post(admin, &c2, json!({"account_id": dev, "rating": 5}))
+            .await
+            .expect_error(409, "conflict");
+
+        // Two counted contracts: no score yet. A third: 3 of 3 positive, $1,200 earned.
+        assert_eq!(api.get(admin, &stats).await.ok()["job_success_score"], Value::Null);
+        let third = paid_contract(&api, admin, client, dev, 40_000).await;
+        feedback(&api, admin, &third, client, 5, "Again excellent.", None).await;
+        let top = api.get(admin, &stats).await.ok();
+        assert_eq!(top["job_success_score"], 100);
+        assert_eq!(top["earnings_12m_cents"], 120_000);
+        assert_eq!(top["top_rated"], true, "{top}");
+
+        // A hold takes Top Rated away; it comes back 90 days after the hold is lifted.
+        let hold = api
+            .post(admin, &format!("/api/v1/accounts/{dev}/restrictions"),
+                json!({"reason_code": "SPAM", "severity": "hold", "note": "bulk letters"}))
+            .await
+            .expect(201);
+        let on_hold = api.get(admin, &stats).await.ok();
+        assert_eq!(on_hold["top_rated"], false);
+        assert_eq!(on_hold["top_rated_missing"], json!(["no account hold in the last 90 days"]));
+        api.post(admin, &format!("/api/v1/restrictions/{}/lift", hold["id"].as_str().unwrap()),
+            json!({"note": "reviewed: not spam"}))
+            .await
+            .ok();
+        let lifted_at = api.app.now();
+        assert_eq!(api.get(admin, &stats).await.ok()["top_rated_hold_check"]["reason"], "recent_hold");
+        api.clock.set(lifted_at.plus_millis(90 * 86_400_000 - 1));
+        assert_eq!(api.get(admin, &stats).await.ok()["top_rated"], false);
+        api.clock.set(lifted_at.plus_millis(90 * 86_400_000));
+        assert_eq!(api.get(admin, &stats).await.ok()["top_rated"], true);
+
+        // A fourth contract whose milestone is settled as a split counts as negative: by hand,
+        // 3 positive of 4 counted = 75%.
+        let offer = api
+            .post(admin, "/api/v1/contracts", json!({"client_id": client, "freelancer_id": dev,
+                "title": "Driver port", "kind": "fixed",
+                "milestones": [{"title": "Port", "amount_cents": 20_000}]}))
+            .await
+            .expect(201);
+        let fourth = offer["id"].as_str().unwrap().to_owned();
+        let milestone = offer["milestones"][0]["id"].as_str().unwrap().to_owned();
+        for party in [client, dev] {
+            api.post(admin, &format!("/api/v1/contracts/{fourth}/nda-acceptances"), json!({"account_id": party}))
+                .await
+                .expect(201);
+        }
+        let dispute = api
+            .post(admin, &format!("/api/v1/contracts/{fourth}/disputes"),
+                json!({"account_id": client, "milestone_id": milestone, "reason": "Half of it builds."}))
+            .await
+            .expect(201);
+        api.post(admin, &format!("/api/v1/disputes/{}/resolution", dispute["id"].as_str().unwrap()),
+            json!({"agent_id": demo.agent, "outcome": "split", "freelancer_cents": 10_000, "note": "Half delivered."}))
+            .await
+            .ok();
+        api.post(admin, &format!("/api/v1/contracts/{fourth}/end"), json!({"account_id": client})).await.ok();
+        let after = api.get(admin, &stats).await.ok();
+        assert_eq!(after["job_success_score"], 75);
+        assert_eq!((after["contracts_positive"].as_i64(), after["contracts_negative"].as_i64()), (Some(3), Some(1)));
+        assert_eq!(after["earnings_12m_cents"], 130_000);
+        assert_eq!(after["top_rated"], false);
+        assert_eq!(after["top_rated_missing"], json!(["a Job Success Score of 90% or more (now 75%)"]));
+        api.get(admin, &format!("/api/v1/accounts/{client}/stats")).await.expect_error(422, "invalid_input");
     })
     .await;
 }

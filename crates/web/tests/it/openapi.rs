@@ -2008,6 +2008,52 @@ async fn contract_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     )
     .await
     .expect(409);
+
+    // Feedback on the ended hourly contract, and the freelancer's record.
+    let feedback = "/api/v1/contracts/{id}/feedback";
+    c.call(
+        post.clone(),
+        feedback,
+        &fixed_id,
+        admin,
+        Some(json!({"account_id": d.acme, "rating": 5})),
+    )
+    .await
+    .expect(409);
+    c.call(post.clone(), feedback, &hourly, admin,
+        Some(json!({"account_id": d.acme, "rating": 5, "public_text": "Lovely edit.", "private_score": 10})))
+        .await
+        .expect(201);
+    c.call(
+        post.clone(),
+        feedback,
+        &hourly,
+        admin,
+        Some(json!({"account_id": d.li, "rating": 0})),
+    )
+    .await
+    .expect(422);
+    c.call(get.clone(), feedback, &hourly, admin, None)
+        .await
+        .ok();
+    c.call(
+        get.clone(),
+        "/api/v1/accounts/{id}/stats",
+        &d.li,
+        admin,
+        None,
+    )
+    .await
+    .ok();
+    c.call(
+        get.clone(),
+        "/api/v1/accounts/{id}/stats",
+        &d.acme,
+        admin,
+        None,
+    )
+    .await
+    .expect(422);
 }
 
 async fn job_review_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
