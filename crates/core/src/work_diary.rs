@@ -399,6 +399,22 @@ mod tests {
 
     proptest! {
         #[test]
+        fn any_text_parses_to_a_week_that_names_itself_or_to_nothing(text in "\\PC{0,12}") {
+            if let Some(w) = IsoWeek::parse(&text) {
+                prop_assert_eq!(w.to_string(), text);
+            }
+        }
+
+        #[test]
+        fn every_moment_falls_in_the_week_that_parses_back(ms in 0i64..4_102_444_800_000) {
+            let t = Timestamp::from_millis(ms);
+            let w = IsoWeek::of(t);
+            prop_assert_eq!(IsoWeek::parse(&w.to_string()), Some(w));
+            prop_assert!(w.start() <= t && t < w.end());
+            prop_assert_eq!(w.start().millis().rem_euclid(DAY_MS), 0);
+        }
+
+        #[test]
         fn hours_add_up(flags in proptest::collection::vec((any::<bool>(), 0u32..3, any::<bool>(), any::<bool>()), 0..200),
                         limit in proptest::option::of(0u32..40), verified in any::<bool>()) {
             let start = at("2026-11-30T00:00:00Z");

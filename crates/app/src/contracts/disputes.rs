@@ -180,6 +180,22 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        // The pipeline hears of it after the fact: it counts disputes against the freelancer
+        // (a pattern opens a review) and reads the reason like any text. The dispute stands
+        // whatever the decision; a failure here is logged, not answered.
+        let event = serde_json::json!({
+            "type": "dispute.opened",
+            "occurred_at": now.to_rfc3339(),
+            "actor_id": client_id,
+            "data": {"contract_id": contract.id, "recipient_id": contract.freelancer_id,
+                "reason": dispute.reason},
+        });
+        if let Err(e) = self
+            .ingest_unbatched(&format!("dispute-{}", dispute.id), &event)
+            .await
+        {
+            tracing::warn!(dispute_id = %dispute.id, error = %e.detail(), "the dispute was not judged");
+        }
         Ok(DisputeView { dispute, contract })
     }
 

@@ -461,6 +461,64 @@ impl App {
     }
 }
 
+impl App {
+    /// The client pauses an active contract (no time is logged, milestones wait) or resumes a
+    /// paused one, with a reason both sides read.
+    pub async fn pause_contract(
+        &self,
+        contract_id: &str,
+        client_id: &str,
+        paused: bool,
+        reason: &str,
+    ) -> AppResult<ContractView> {
+        let reason = crate::review::member_note(reason, !paused, "say why the contract is paused")?;
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let contract = tx.contract(contract_id).await?;
+        if party_of(&contract, client_id)? != Party::Client {
+            return Err(AppError::Forbidden(
+                "only the client pauses or resumes a contract".into(),
+            ));
+        }
+        let (from, to, action) = if paused {
+            (
+                ContractStatus::Active,
+                ContractStatus::Paused,
+                "contract.paused",
+            )
+        } else {
+            (
+                ContractStatus::Paused,
+                ContractStatus::Active,
+                "contract.resumed",
+            )
+        };
+        if contract.status != from {
+            return Err(AppError::Conflict(format!(
+                "the contract is {}; only an {} contract can be {}",
+                contract.status.as_str().replace('_', " "),
+                from.as_str(),
+                if paused { "paused" } else { "resumed" }
+            )));
+        }
+        tx.set_contract_status(&contract.id, from, to, now).await?;
+        audit_both(
+            &mut tx,
+            &contract,
+            &Actor::Account(client_id.to_owned()),
+            action,
+            reason,
+            serde_json::json!({"status": to.as_str()}),
+            now,
+        )
+        .await?;
+        let contract = tx.contract(contract_id).await?;
+        let view = view_in(&mut tx, contract).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+}
+
 /// A step of a milestone's history by `actor_id`.
 pub(crate) fn step(status: &str, actor_id: &str, note: &str, at: Timestamp) -> MilestoneStep {
     MilestoneStep {

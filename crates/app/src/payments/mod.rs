@@ -226,6 +226,24 @@ impl App {
         Ok(method)
     }
 
+    /// Which of these clients have a verified payment method (what their job posts show).
+    pub async fn clients_with_verified_payment(
+        &self,
+        client_ids: impl IntoIterator<Item = &str>,
+    ) -> AppResult<std::collections::HashSet<String>> {
+        let mut ids: Vec<&str> = client_ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut tx = self.db().read().await?;
+        Ok(tx
+            .find_accounts(&ids)
+            .await?
+            .into_iter()
+            .filter(|a| a.payment_verified_at.is_some())
+            .map(|a| a.id)
+            .collect())
+    }
+
     pub async fn payment_methods_of(&self, account_id: &str) -> AppResult<Vec<PaymentMethod>> {
         let mut tx = self.db().read().await?;
         tx.account(account_id).await?;

@@ -495,6 +495,33 @@ async fn a_pattern_of_negative_feedback_is_reviewed_on_the_recipient() {
     .await;
 }
 
+#[tokio::test]
+async fn three_disputes_against_one_freelancer_are_a_pattern_too() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        let f = person(&app, "f@example.com", Role::Freelancer).await;
+        let clients: Vec<_> = sign_up_clients(&app).await;
+        let dispute = |client: &str, n: usize| event("dispute.opened", client, json!({"contract_id": format!("k{n}"), "recipient_id": f.id, "reason": "Half of the hours were not on our project."}));
+        for (n, client) in clients.iter().enumerate().take(2) {
+            let d = send(&app, &format!("dp{n}"), &dispute(client, n)).await;
+            assert_eq!(d.verdict, "allow", "{n}");
+            assert_eq!(d.counters["recipient_disputes_90d"], n as i64 + 1);
+        }
+        let d = send(&app, "dp2", &dispute(&clients[2], 2)).await;
+        assert_eq!(d.verdict, "allow_and_review");
+        assert_eq!(d.rules, vec!["negative_feedback_pattern"]);
+        let case = app.review_case(&d.review_case_ids[0]).await.unwrap();
+        assert_eq!(case.subject.id, f.id, "the case is about the freelancer disputed");
+        // A reason is text like any other: an unknown field is refused by name.
+        let e = app
+            .ingest("dp-bad", &event("dispute.opened", &clients[3], json!({"contract_id": "k9", "recipient_id": f.id, "amount": 5})))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("amount"), "{e}");
+    })
+    .await;
+}
+
 async fn sign_up_clients(app: &trustwork_app::App) -> Vec<String> {
     let mut ids = Vec::new();
     for i in 0..4 {

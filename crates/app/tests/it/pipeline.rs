@@ -115,6 +115,12 @@ fn stream(seed: u64, len: usize) -> Vec<(String, Value)> {
                 json!({"target_type": "message", "target_id": format!("m{n}"),
                        "target_account_id": actors[rng.next(actors.len())], "reason": "spam"}),
             ),
+            14 if rng.next(3) == 0 => envelope(
+                "dispute.opened",
+                &actor,
+                json!({"contract_id": format!("k{n}"), "recipient_id": actors[rng.next(actors.len())],
+                       "reason": TEXTS[rng.next(TEXTS.len())]}),
+            ),
             14 => envelope(
                 "feedback.left",
                 &actor,

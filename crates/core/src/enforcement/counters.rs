@@ -236,13 +236,14 @@ pub fn other_counters(event: &Event) -> Vec<(&str, &'static str, i64)> {
         EventData::FlagCreated(f) => {
             vec![(f.target_account_id.as_str(), FLAG_RECEIVED, FLAGS_WINDOW_MS)]
         }
-        EventData::FeedbackLeft(f) => vec![
-            (
-                f.recipient_id.as_str(),
-                NEGATIVE_FEEDBACK,
-                FEEDBACK_WINDOW_MS,
-            ),
-            (f.recipient_id.as_str(), DISPUTE, FEEDBACK_WINDOW_MS),
+        EventData::FeedbackLeft(crate::enforcement::event::FeedbackLeft {
+            recipient_id, ..
+        })
+        | EventData::DisputeOpened(crate::enforcement::event::DisputeOpened {
+            recipient_id, ..
+        }) => vec![
+            (recipient_id.as_str(), NEGATIVE_FEEDBACK, FEEDBACK_WINDOW_MS),
+            (recipient_id.as_str(), DISPUTE, FEEDBACK_WINDOW_MS),
         ],
         _ => Vec::new(),
     }
@@ -305,6 +306,7 @@ pub fn assemble(
             before.negative_feedback_90d + i64::from(f.rating <= NEGATIVE_RATING),
             before.disputes_90d + i64::from(f.dispute),
         ),
+        EventData::DisputeOpened(_) => (0, before.negative_feedback_90d, before.disputes_90d + 1),
         _ => (0, 0, 0),
     };
     c.insert("flags_received_30d".into(), flags);
@@ -364,6 +366,9 @@ pub fn signals_of(
             if f.dispute {
                 out.push(signal(&f.recipient_id, DISPUTE, event_id));
             }
+        }
+        EventData::DisputeOpened(o) => {
+            out.push(signal(&o.recipient_id, DISPUTE, event_id));
         }
         _ => {}
     }

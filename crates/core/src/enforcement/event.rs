@@ -43,6 +43,7 @@ event_types! {
     ProposalSubmitted => "proposal.submitted",
     MessageSent => "message.sent",
     FeedbackLeft => "feedback.left",
+    DisputeOpened => "dispute.opened",
     PaymentMethodAdded => "payment_method.added",
     WithdrawalRequested => "withdrawal.requested",
     FlagCreated => "flag.created",
@@ -175,6 +176,16 @@ pub struct FeedbackLeft {
     pub dispute: bool,
 }
 
+/// A client disputed hours or a milestone of a contract with the freelancer `recipient_id`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeOpened {
+    pub contract_id: String,
+    pub recipient_id: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentMethodAdded {
@@ -213,6 +224,7 @@ pub enum EventData {
     ProposalSubmitted(ProposalSubmitted),
     MessageSent(MessageSent),
     FeedbackLeft(FeedbackLeft),
+    DisputeOpened(DisputeOpened),
     PaymentMethodAdded(PaymentMethodAdded),
     WithdrawalRequested(WithdrawalRequested),
     FlagCreated(FlagCreated),
@@ -408,6 +420,11 @@ pub fn parse_event(value: &Value) -> Result<Event, EventError> {
             check_text("data.text", f.text.as_deref().unwrap_or(""))?;
             EventData::FeedbackLeft(f)
         }
+        EventType::DisputeOpened => {
+            let o: DisputeOpened = typed(d)?;
+            check_text("data.reason", o.reason.as_deref().unwrap_or(""))?;
+            EventData::DisputeOpened(o)
+        }
         EventType::PaymentMethodAdded => EventData::PaymentMethodAdded(typed(d)?),
         EventType::WithdrawalRequested => {
             let w: WithdrawalRequested = typed(d)?;
@@ -468,6 +485,9 @@ impl Event {
                 Some((TextSource::Message, m.text.clone(), m.contract_active))
             }
             EventData::FeedbackLeft(f) => f.text.clone().map(|t| (TextSource::Feedback, t, true)),
+            EventData::DisputeOpened(o) => {
+                o.reason.clone().map(|t| (TextSource::Feedback, t, true))
+            }
             _ => None,
         }
     }

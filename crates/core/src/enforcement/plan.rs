@@ -367,6 +367,11 @@ fn case_request(event: &Event, queue: Queue, event_id: &str, text: &str) -> Case
             f.recipient_id.clone(),
         ),
         EventData::FeedbackLeft(f) => (EntityType::Feedback, f.contract_id.clone(), actor),
+        EventData::DisputeOpened(o) => (
+            EntityType::Account,
+            o.recipient_id.clone(),
+            o.recipient_id.clone(),
+        ),
         _ => (EntityType::Account, actor.clone(), actor),
     };
     CaseRequest {

@@ -201,6 +201,38 @@ pub async fn end(
     Ok(Json(contract_json(&view)))
 }
 
+/// `POST /api/v1/contracts/{id}/pause` `{"account_id", "reason"}` (the client).
+pub async fn pause(
+    State(s): State<WebState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Body<EndBody>, ApiError>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::AccountsWrite)?;
+    let Body(b) = body?;
+    let view = s
+        .app
+        .pause_contract(&id, &b.account_id, true, &b.reason)
+        .await?;
+    Ok(Json(contract_json(&view)))
+}
+
+/// `POST /api/v1/contracts/{id}/resume` `{"account_id", "reason"}` (the client).
+pub async fn resume(
+    State(s): State<WebState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Body<EndBody>, ApiError>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::AccountsWrite)?;
+    let Body(b) = body?;
+    let view = s
+        .app
+        .pause_contract(&id, &b.account_id, false, &b.reason)
+        .await?;
+    Ok(Json(contract_json(&view)))
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SegmentBody {

@@ -33,9 +33,15 @@ async fn job_json(s: &WebState, j: &JobPost) -> Result<Value, ApiError> {
             })
         }
     };
+    let verified = s
+        .app
+        .clients_with_verified_payment([j.client_id.as_str()])
+        .await?
+        .contains(&j.client_id);
     Ok(json!({
         "id": j.id,
         "client_id": j.client_id,
+        "client_payment_verified": verified,
         "title": j.title,
         "status": j.status.as_str(),
         "visibility": j.visibility.as_str(),

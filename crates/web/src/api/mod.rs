@@ -117,6 +117,8 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
             post(contracts::accept_nda),
         )
         .route("/api/v1/contracts/{id}/end", post(contracts::end))
+        .route("/api/v1/contracts/{id}/pause", post(contracts::pause))
+        .route("/api/v1/contracts/{id}/resume", post(contracts::resume))
         .route(
             "/api/v1/contracts/{id}/work-diary",
             post(contracts::log_work).layer(DefaultBodyLimit::max(DIARY_BODY_LIMIT)),

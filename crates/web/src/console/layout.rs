@@ -160,6 +160,7 @@ fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
             ("/freelancers", "Find freelancers"),
             ("/work", "Proposals & contracts"),
             ("/messages", "Messages"),
+            ("/settings/payment-methods", "Payment methods"),
             ("/stats", "Standing & appeals"),
             ("/settings/identity", "Identity Verification"),
         ],

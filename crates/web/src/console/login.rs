@@ -116,7 +116,7 @@ impl<S: Send + Sync> FromRequestParts<S> for DeviceCookie {
 
 /// The client's address, when the server knows it (tests that call the router directly do not
 /// provide one): the connection's peer, or behind a trusted proxy the address it forwarded.
-pub struct RemoteAddr(String);
+pub struct RemoteAddr(pub(crate) String);
 
 impl FromRequestParts<WebState> for RemoteAddr {
     type Rejection = std::convert::Infallible;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use trustwork_core::standing::TopRatedHoldCheck;
 use trustwork_core::{Capability, Role};
 
-const MEMBERS: &[Role] = &[Role::Freelancer, Role::Client];
+use super::session::MEMBERS;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -266,6 +266,40 @@ struct StatsPage {
     appeals: Vec<super::review::StatsAppeal>,
     /// What the member flagged and what came of it.
     reports: Vec<ReportRow>,
+    /// A freelancer's Job Success Score and badges.
+    job_success: Option<JobSuccessView>,
+}
+
+struct JobSuccessView {
+    score: String,
+    counted: String,
+    earnings: String,
+    /// "Top Rated", "Rising Talent" or none.
+    badge: Option<&'static str>,
+    missing: Vec<String>,
+}
+
+fn job_success_view(st: &trustwork_app::contracts::JobStats) -> JobSuccessView {
+    let js = &st.job_success;
+    JobSuccessView {
+        score: js.score.map_or_else(
+            || "Not yet: it shows after 3 ended contracts with feedback.".to_owned(),
+            |s| format!("{s}%"),
+        ),
+        counted: format!(
+            "{} positive, {} neutral and {} negative of your contracts ended in the last 24 months.",
+            js.positive, js.neutral, js.negative
+        ),
+        earnings: super::views::money(st.earnings_12m_cents),
+        badge: if st.badges.top_rated {
+            Some("Top Rated")
+        } else if st.badges.rising_talent {
+            Some("Rising Talent")
+        } else {
+            None
+        },
+        missing: st.badges.top_rated_missing.clone(),
+    }
 }
 
 struct ReportRow {
@@ -306,6 +340,14 @@ pub async fn stats(
             eligible_from.to_human()
         ),
     };
+    let job_success = if viewer.role() == Role::Freelancer {
+        match s.app.job_stats(viewer.id()).await {
+            Ok(st) => Some(job_success_view(&st)),
+            Err(e) => return app_error(&e),
+        }
+    } else {
+        None
+    };
     let title = if viewer.role() == Role::Freelancer {
         "My Stats"
     } else {
@@ -313,6 +355,7 @@ pub async fn stats(
     };
     let page = StatsPage {
         is_freelancer: viewer.role() == Role::Freelancer,
+        job_success,
         layout: Layout::new(&s, &viewer, "/stats", title, flash).await,
         standing_label: o.standing.label(),
         holds: holds
@@ -457,6 +500,8 @@ struct JobView {
     title: String,
     description: String,
     posted_at: String,
+    /// The client has a verified payment method (seed 004: jobs say so).
+    client_verified: bool,
     /// Why the viewer cannot propose on this job (already applied, hired, on hold), in words.
     blocked: Option<String>,
     /// The letter the viewer typed when a proposal was refused, kept for another try.
@@ -498,6 +543,14 @@ async fn jobs_page(
         (Ok(j), Ok(m), Ok(c)) => (j, m, c),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return app_error(&e),
     };
+    let verified_clients = match s
+        .app
+        .clients_with_verified_payment(jobs.iter().map(|j| j.client_id.as_str()))
+        .await
+    {
+        Ok(v) => v,
+        Err(e) => return app_error(&e),
+    };
     let on_hold = capabilities
         .iter()
         .find(|(c, _)| *c == Capability::SubmitProposal)
@@ -520,6 +573,7 @@ async fn jobs_page(
                     title: j.title.clone(),
                     description: j.description.clone(),
                     posted_at: j.created_at.to_human(),
+                    client_verified: verified_clients.contains(&j.client_id),
                     blocked: again
                         .map(|why| format!("You can't propose: {why}."))
                         .or_else(|| on_hold.clone()),

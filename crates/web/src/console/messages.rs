@@ -19,7 +19,7 @@ use trustwork_core::conversation::{
 };
 use trustwork_core::{Capability, Role};
 
-const MEMBERS: &[Role] = &[Role::Freelancer, Role::Client];
+use super::session::MEMBERS;
 
 struct ThreadRow {
     id: String,

@@ -7,6 +7,8 @@
 
 mod admin;
 mod agent;
+mod contracts;
+mod dispute_review;
 mod flags;
 mod forms;
 mod layout;
@@ -14,6 +16,7 @@ mod login;
 mod member;
 mod messages;
 mod my_jobs;
+mod payment_methods;
 mod profile;
 mod profile_details;
 mod profile_review;
@@ -144,6 +147,11 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/proposals/{id}/reply", post(messages::reply))
         .route("/proposals/{id}/hire", post(member::hire))
         .route("/work", get(member::work))
+        .route(
+            "/settings/payment-methods",
+            get(payment_methods::list).post(payment_methods::add),
+        )
+        .route("/contracts/{id}", get(contracts::show).post(contracts::act))
         .route("/jobs", get(member::jobs))
         .route("/jobs/{id}/proposals", post(member::submit_proposal))
         .route("/withdrawals", post(member::withdraw))
@@ -170,6 +178,7 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/review/{id}/resolve", post(review::resolve))
         .route("/review/{id}/job", post(review::decide_job))
         .route("/review/{id}/profile", post(profile_review::decide))
+        .route("/review/{id}/dispute", post(dispute_review::settle))
         .route("/appeals", get(review::appeals))
         .route("/appeals/{id}/decision", post(review::decide))
         .route("/restrictions/{id}/appeal", post(review::file_appeal))

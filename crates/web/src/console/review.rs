@@ -211,6 +211,8 @@ struct CasePage {
     profile: Option<super::profile_review::ProfileUnderReview>,
     /// Accounts linked to the subject (profiles, multiple accounts, account sharing).
     links: Vec<super::profile_review::LinkRow>,
+    /// For a dispute's case: the dispute, its history and the settlement form.
+    dispute: Option<super::dispute_review::DisputeUnderReview>,
 }
 
 /// A reported or refused message with the messages around it, as the agent reads it.
@@ -326,6 +328,7 @@ pub async fn case_page(
         conversation: conversation_of(&s, &d.case).await,
         profile: super::profile_review::profile_of(&s, &d.case).await,
         links: super::profile_review::links_of(&s, &d.case).await,
+        dispute: super::dispute_review::dispute_of(&s, &d.case).await,
         open: d.case.status == trustwork_core::review::CaseStatus::Open,
         mine: d.case.holder(now) == Some(viewer.id()),
         content_html: highlight(&d.case.content, &d.case.explanation_json),

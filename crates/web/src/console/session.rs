@@ -19,6 +19,9 @@ pub struct Viewer(pub SignedIn);
 /// Who may decide cases and restrict accounts.
 pub const ENFORCERS: &[Role] = &[Role::Agent, Role::Admin];
 
+/// The marketplace's members: who has proposals, contracts and messages.
+pub const MEMBERS: &[Role] = &[Role::Freelancer, Role::Client];
+
 impl Viewer {
     pub fn role(&self) -> Role {
         self.0.account.role

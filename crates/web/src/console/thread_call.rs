@@ -10,10 +10,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use trustwork_core::Role;
 use trustwork_core::conversation::{CallKind, CallState};
 
-const MEMBERS: &[Role] = &[Role::Freelancer, Role::Client];
+use super::session::MEMBERS;
 const THREAD_CALL_JS: &str = include_str!("../../static/thread-call.js");
 
 pub async fn script() -> Response {

@@ -552,6 +552,24 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
         (
             op(
                 Method::POST,
+                "/api/v1/contracts/{id}/pause",
+                write,
+                Some(json!({"account_id": f.d.acme, "reason": "later"})),
+            ),
+            f.contract.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/contracts/{id}/resume",
+                write,
+                Some(json!({"account_id": f.d.acme})),
+            ),
+            f.contract.clone(),
+        ),
+        (
+            op(
+                Method::POST,
                 "/api/v1/contracts/{id}/work-diary",
                 write,
                 Some(json!({"segments": [{"start": "2026-11-20T10:00:00Z", "tracked": true}]})),
@@ -906,9 +924,9 @@ async fn unknown_ids_are_404_on_every_route() {
         }
         // With the 5 review routes, the decision route, 3 phone routes, 9 of live
         // verification, 2 of job posts, 7 of conversations, 5 of profiles, 5 of skill tests and
-        // 2 of portfolio files, 2 of payment methods, 9 of contracts (feedback included), one of
-        // milestones, 2 of disputes and the freelancer's stats.
-        assert_eq!(checked, 72);
+        // 2 of portfolio files, 2 of payment methods, 11 of contracts (feedback, pause and resume
+        // included), one of milestones, 2 of disputes and the freelancer's stats.
+        assert_eq!(checked, 74);
 
         // Ids inside a body are looked up too.
         let message = api
@@ -1409,8 +1427,8 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let routes = bodies(&f);
         // With the 5 review bodies, 2 phone bodies, the question mark, the job review and 3
         // of conversations (a message, an invitation, a reply), the profile review and
-        // re-review, a skill-test answer, and 10 of contracts and money.
-        assert_eq!(routes.len(), 33);
+        // re-review, a skill-test answer, and 12 of contracts and money.
+        assert_eq!(routes.len(), 35);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

@@ -10,6 +10,7 @@ mod support;
 mod api_errors;
 mod api_story;
 mod connections;
+mod contract_story;
 mod contracts_story;
 mod conversation_story;
 mod jobs;

@@ -1903,6 +1903,64 @@ async fn contract_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     )
     .await
     .expect(409);
+    let (pause, resume) = (
+        "/api/v1/contracts/{id}/pause",
+        "/api/v1/contracts/{id}/resume",
+    );
+    c.call(
+        post.clone(),
+        resume,
+        &hourly,
+        admin,
+        Some(json!({"account_id": d.acme})),
+    )
+    .await
+    .expect(409);
+    c.call(
+        post.clone(),
+        pause,
+        &hourly,
+        admin,
+        Some(json!({"account_id": d.li, "reason": "x"})),
+    )
+    .await
+    .expect(403);
+    c.call(
+        post.clone(),
+        pause,
+        &hourly,
+        admin,
+        Some(json!({"account_id": d.acme})),
+    )
+    .await
+    .expect(422);
+    c.call(
+        post.clone(),
+        pause,
+        &hourly,
+        admin,
+        Some(json!({"account_id": d.acme, "reason": "Waiting for the footage."})),
+    )
+    .await
+    .ok();
+    c.call(
+        post.clone(),
+        diary,
+        &hourly,
+        admin,
+        Some(json!({"segments": [segment]})),
+    )
+    .await
+    .expect(409);
+    c.call(
+        post.clone(),
+        resume,
+        &hourly,
+        admin,
+        Some(json!({"account_id": d.acme})),
+    )
+    .await
+    .ok();
     c.call(
         post.clone(),
         "/api/v1/contracts/{id}/end",
