@@ -281,6 +281,14 @@ async fn view_in(tx: &mut Tx, contract: Contract) -> AppResult<ContractView> {
     })
 }
 
+/// The contract as changed in `tx`, once `tx` is committed.
+async fn committed_view(mut tx: Tx, contract_id: &str) -> AppResult<ContractView> {
+    let contract = tx.contract(contract_id).await?;
+    let view = view_in(&mut tx, contract).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
 impl App {
     /// The client offers a contract; it waits for both sides to accept the NDA.
     pub async fn offer_contract(
@@ -418,10 +426,7 @@ impl App {
             )
             .await?;
         }
-        let contract = tx.contract(contract_id).await?;
-        let view = view_in(&mut tx, contract).await?;
-        tx.commit().await?;
-        Ok(view)
+        committed_view(tx, contract_id).await
     }
 
     /// Either party ends the contract (an offer not yet started is withdrawn the same way).
@@ -454,10 +459,7 @@ impl App {
             now,
         )
         .await?;
-        let contract = tx.contract(contract_id).await?;
-        let view = view_in(&mut tx, contract).await?;
-        tx.commit().await?;
-        Ok(view)
+        committed_view(tx, contract_id).await
     }
 }
 
@@ -512,10 +514,7 @@ impl App {
             now,
         )
         .await?;
-        let contract = tx.contract(contract_id).await?;
-        let view = view_in(&mut tx, contract).await?;
-        tx.commit().await?;
-        Ok(view)
+        committed_view(tx, contract_id).await
     }
 }
 
