@@ -145,6 +145,10 @@ impl App {
                 self.purge_evidence_in(&mut tx, &timer.subject_id, now)
                     .await?
             }
+            crate::contracts::AUTO_RELEASE_TIMER => {
+                self.auto_release_in(&mut tx, &timer.subject_id, now)
+                    .await?
+            }
             crate::contracts::WEEK_PAYOUT_TIMER => {
                 self.pay_week_in(&mut tx, &timer.subject_id, now).await?
             }

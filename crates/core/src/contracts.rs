@@ -18,6 +18,10 @@ pub const NDA_TEXT: &str = "Both parties keep confidential everything the other 
 work, and return or destroy it when the contract ends. Work product and its rights pass to the client \
 once it is paid for. This agreement lasts for the contract and three years after it ends.";
 
+/// How long a client has to approve submitted work; then it is approved for them and the money
+/// released (a request for changes stops the clock; the next submission starts it again).
+pub const MILESTONE_REVIEW_MS: i64 = 14 * crate::timestamp::DAY_MS;
+
 /// The longest weekly limit a contract may set (every hour of a week).
 pub const MAX_WEEKLY_LIMIT_HOURS: u32 = 168;
 /// The largest amount of one milestone or hourly rate, in cents ($1,000,000).

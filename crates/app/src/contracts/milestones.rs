@@ -5,7 +5,8 @@
 use super::{audit_both, party_of, step};
 use crate::{App, AppError, AppResult};
 use trustwork_core::contracts::{
-    ContractKind, MilestoneAction, MilestoneStatus, check_amount, milestone_next,
+    ContractKind, MILESTONE_REVIEW_MS, MilestoneAction, MilestoneStatus, check_amount,
+    milestone_next,
 };
 use trustwork_core::marketplace::ContractStatus;
 use trustwork_core::{Actor, Timestamp};
@@ -13,6 +14,9 @@ use trustwork_store::Tx;
 use trustwork_store::contracts::{Milestone, MilestoneStep, Payout};
 use trustwork_store::marketplace::Contract;
 use trustwork_store::new_id;
+
+/// Approves submitted work the client left unanswered (subject: the milestone).
+pub(crate) const AUTO_RELEASE_TIMER: &str = "milestone_auto_release";
 
 /// The client funds a new milestone of the contract into escrow.
 pub(super) async fn fund_in(
@@ -150,6 +154,16 @@ impl App {
         if to == MilestoneStatus::Released {
             pay_in(&mut tx, &contract, "milestone", &m.id, m.amount_cents, now).await?;
         }
+        if to == MilestoneStatus::Submitted {
+            tx.schedule_timer(
+                &new_id("tmr"),
+                AUTO_RELEASE_TIMER,
+                &m.id,
+                now.plus_millis(MILESTONE_REVIEW_MS),
+                now,
+            )
+            .await?;
+        }
         audit_both(
             &mut tx,
             &contract,
@@ -163,6 +177,50 @@ impl App {
         let m = tx.milestone(milestone_id).await?;
         tx.commit().await?;
         Ok(m)
+    }
+
+    /// The client did not answer submitted work within 14 days: it is approved for them and
+    /// the money released (a timer). A milestone sent back, disputed or submitted again later
+    /// is left alone: the latest submission's own timer decides.
+    pub(crate) async fn auto_release_in(
+        &self,
+        tx: &mut Tx,
+        milestone_id: &str,
+        now: Timestamp,
+    ) -> AppResult<()> {
+        let m = tx.milestone(milestone_id).await?;
+        if m.status != MilestoneStatus::Submitted {
+            return Ok(());
+        }
+        let submitted_at = tx
+            .milestone_history(&m.id)
+            .await?
+            .iter()
+            .rev()
+            .find(|h| h.status == MilestoneStatus::Submitted.as_str())
+            .map(|h| h.at);
+        if submitted_at.is_none_or(|at| now < at.plus_millis(MILESTONE_REVIEW_MS)) {
+            return Ok(());
+        }
+        let contract = tx.contract(&m.contract_id).await?;
+        let note = "approved automatically: the client did not answer within 14 days";
+        tx.move_milestone(
+            &m.id,
+            m.status,
+            &step(MilestoneStatus::Released.as_str(), "system", note, now),
+        )
+        .await?;
+        pay_in(tx, &contract, "milestone", &m.id, m.amount_cents, now).await?;
+        audit_both(
+            tx,
+            &contract,
+            &Actor::system("milestone_review"),
+            "milestone.released",
+            note,
+            serde_json::json!({"milestone_id": m.id, "status": "released", "amount_cents": m.amount_cents}),
+            now,
+        )
+        .await
     }
 
     pub async fn milestone_history(&self, milestone_id: &str) -> AppResult<Vec<MilestoneStep>> {

@@ -26,6 +26,7 @@ pub(crate) use diary::WEEK_PAYOUT_TIMER;
 pub use diary::WeekStatement;
 pub use disputes::{DisputeView, Disputed};
 pub use feedback::{FeedbackView, JobStats};
+pub(crate) use milestones::AUTO_RELEASE_TIMER;
 
 /// What a contract pays for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +81,13 @@ fn check_terms(t: &ContractTerms) -> AppResult<()> {
                 return Err(AppError::invalid(
                     "hourly_rate_cents",
                     "a fixed-price contract has no rate or weekly limit",
+                ));
+            }
+            // An offer cannot be accepted before its first milestone is funded.
+            if t.milestones.is_empty() {
+                return Err(AppError::invalid(
+                    "milestones",
+                    "a fixed-price offer funds its first milestone",
                 ));
             }
             if t.milestones.len() > MAX_MILESTONES {

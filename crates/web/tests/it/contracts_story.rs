@@ -253,6 +253,38 @@ async fn contracts_hours_and_milestones_are_verified_through_the_api() {
         api.post(admin, &resolution, json!({"agent_id": demo.agent, "outcome": "paid", "note": "again"}))
             .await
             .expect_error(409, "conflict");
+
+        // Work submitted and left unanswered for 14 days is approved for the client and paid;
+        // the earlier submission's timer does not release a later one early.
+        let second = api
+            .post(admin, &format!("/api/v1/contracts/{fixed_id}/milestones"),
+                json!({"account_id": "cli_nova", "title": "Fixes", "amount_cents": 30_000}))
+            .await
+            .expect(201);
+        let second = second["id"].as_str().unwrap().to_owned();
+        let actions = format!("/api/v1/milestones/{second}/actions");
+        api.post(admin, &actions, json!({"account_id": demo.dev, "action": "submit"})).await.ok();
+        let submitted_at = api.app.now();
+        api.clock.set(submitted_at.plus_millis(86_400_000));
+        api.post(admin, &actions, json!({"account_id": "cli_nova", "action": "request_changes", "note": "Add the tests."}))
+            .await
+            .ok();
+        api.post(admin, &actions, json!({"account_id": demo.dev, "action": "submit"})).await.ok();
+        let before = balance(&api, admin, &demo.dev).await;
+        api.clock.set(submitted_at.plus_millis(14 * 86_400_000));
+        while api.app.fire_one_timer().await.unwrap() {}
+        let waiting = api.get(admin, &format!("/api/v1/contracts/{fixed_id}")).await.ok();
+        assert_eq!(waiting["milestones"][1]["status"], "submitted");
+        api.clock.set(submitted_at.plus_millis(15 * 86_400_000));
+        while api.app.fire_one_timer().await.unwrap() {}
+        let released = api.get(admin, &format!("/api/v1/contracts/{fixed_id}")).await.ok();
+        assert_eq!(released["milestones"][1]["status"], "released");
+        assert_eq!(balance(&api, admin, &demo.dev).await, before + 30_000);
+        // A fixed-price offer funds its first milestone.
+        api.post(admin, "/api/v1/contracts", json!({"client_id": "cli_nova", "freelancer_id": demo.dev,
+                "title": "Nothing funded", "kind": "fixed"}))
+            .await
+            .expect_error(422, "invalid_input");
     })
     .await;
 }
