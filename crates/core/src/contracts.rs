@@ -43,18 +43,23 @@ pub const fn status_after_nda(client_accepted: bool, freelancer_accepted: bool) 
     }
 }
 
-/// Checks an hourly contract's terms.
-pub fn check_hourly_terms(rate_cents: i64, weekly_limit_hours: Option<u32>) -> Result<(), String> {
+/// Checks an hourly contract's terms: the field at fault and what is wrong with it.
+pub fn check_hourly_terms(
+    rate_cents: i64,
+    weekly_limit_hours: Option<u32>,
+) -> Result<(), (&'static str, String)> {
     if !(1..=MAX_AMOUNT_CENTS).contains(&rate_cents) {
-        return Err(format!(
-            "hourly_rate_cents must be between 1 and {MAX_AMOUNT_CENTS}"
+        return Err((
+            "hourly_rate_cents",
+            format!("must be between 1 and {MAX_AMOUNT_CENTS}"),
         ));
     }
     if let Some(limit) = weekly_limit_hours
         && !(1..=MAX_WEEKLY_LIMIT_HOURS).contains(&limit)
     {
-        return Err(format!(
-            "weekly_limit_hours must be between 1 and {MAX_WEEKLY_LIMIT_HOURS}"
+        return Err((
+            "weekly_limit_hours",
+            format!("must be between 1 and {MAX_WEEKLY_LIMIT_HOURS}"),
         ));
     }
     Ok(())
@@ -258,7 +263,10 @@ mod tests {
         assert!(check_hourly_terms(5000, Some(40)).is_ok());
         assert!(check_hourly_terms(5000, None).is_ok());
         assert!(check_hourly_terms(0, Some(40)).is_err());
-        assert!(check_hourly_terms(5000, Some(0)).is_err());
+        assert_eq!(
+            check_hourly_terms(5000, Some(0)).unwrap_err().0,
+            "weekly_limit_hours"
+        );
         assert!(check_hourly_terms(5000, Some(169)).is_err());
         assert!(check_amount("amount_cents", MAX_AMOUNT_CENTS + 1).is_err());
     }

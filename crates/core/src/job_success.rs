@@ -10,7 +10,9 @@
 //! - *negative* if a dispute of it was settled `refunded` or `split`, else
 //! - judged by the client's private score when given (9–10 positive, 0–6 negative, 7–8
 //!   neutral), else by the client's public rating (5 or 4 positive, 1 or 2 negative, 3 neutral);
-//! - a contract the client left no feedback on and did not dispute is not counted.
+//! - a contract the client left no feedback on (or whose feedback is not shown yet: double-blind)
+//!   is not counted unless a dispute of it was settled against the freelancer; an offer withdrawn
+//!   before it started is never counted.
 //!
 //! The score is `round(100 × positive / counted)`; it is shown once at least
 //! [`MIN_COUNTED`] contracts count, and recomputed whenever it is read (feedback, disputes
@@ -40,9 +42,15 @@ pub fn feedback_revealed(both_written: bool, ended_at: Timestamp, now: Timestamp
     both_written || now >= ended_at.plus_millis(FEEDBACK_WINDOW_MS)
 }
 
-/// Why feedback may not be left now, if it may not.
-pub fn why_no_feedback(ended_at: Option<Timestamp>, now: Timestamp) -> Option<&'static str> {
+/// Why feedback may not be left now, if it may not. An offer withdrawn before it started has
+/// no work to give feedback on.
+pub fn why_no_feedback(
+    started: bool,
+    ended_at: Option<Timestamp>,
+    now: Timestamp,
+) -> Option<&'static str> {
     match ended_at {
+        _ if !started => Some("the offer never started, so there is no work to give feedback on"),
         None => Some("feedback is left when the contract ends"),
         Some(end) if now >= end.plus_millis(FEEDBACK_WINDOW_MS) => {
             Some("feedback could be left for 14 days after the contract ended")
@@ -257,9 +265,13 @@ mod tests {
         assert!(!feedback_revealed(false, end, NOW.plus_millis(13 * DAY_MS)));
         assert!(feedback_revealed(true, end, NOW));
         assert!(feedback_revealed(false, end, NOW.plus_millis(14 * DAY_MS)));
-        assert!(why_no_feedback(None, NOW).is_some());
-        assert_eq!(why_no_feedback(Some(end), NOW.plus_millis(DAY_MS)), None);
-        assert!(why_no_feedback(Some(end), NOW.plus_millis(14 * DAY_MS)).is_some());
+        assert!(why_no_feedback(true, None, NOW).is_some());
+        assert_eq!(
+            why_no_feedback(true, Some(end), NOW.plus_millis(DAY_MS)),
+            None
+        );
+        assert!(why_no_feedback(false, Some(end), NOW.plus_millis(DAY_MS)).is_some());
+        assert!(why_no_feedback(true, Some(end), NOW.plus_millis(14 * DAY_MS)).is_some());
         assert!(check_feedback(0, None).is_err());
         assert!(check_feedback(5, Some(11)).is_err());
         assert!(check_feedback(3, Some(0)).is_ok());

@@ -513,6 +513,9 @@ pub struct Payout {
     pub paid_at: Timestamp,
 }
 
+/// An ended contract, its end, the client's rating and private score, and how many sides wrote.
+type EndedRow = (String, i64, Option<i64>, Option<i64>, i64);
+
 /// What the Job Success Score reads of one ended contract of the freelancer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndedContract {
@@ -520,6 +523,8 @@ pub struct EndedContract {
     pub ended_at: Timestamp,
     pub client_rating: Option<u8>,
     pub client_private_score: Option<u8>,
+    /// Both sides wrote feedback (it is then shown, as it is 14 days after the end).
+    pub both_wrote: bool,
     /// The settlements of its disputes.
     pub dispute_outcomes: Vec<String>,
 }
@@ -578,6 +583,24 @@ impl Tx {
         Ok(true)
     }
 
+    /// Whether the contract paid this kind of thing already (a week's hours, a milestone).
+    pub async fn paid_out(
+        &mut self,
+        contract_id: &str,
+        kind: &str,
+        subject_ref: &str,
+    ) -> Result<bool> {
+        let found: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM payouts WHERE contract_id = $1 AND kind = $2 AND subject_ref = $3",
+        )
+        .bind(contract_id)
+        .bind(kind)
+        .bind(subject_ref)
+        .fetch_optional(self.conn())
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// What the freelancer was paid since `since`.
     pub async fn earnings_since(&mut self, account_id: &str, since: Timestamp) -> Result<i64> {
         let total: Option<i64> = sqlx::query_scalar(
@@ -619,10 +642,12 @@ impl Tx {
         freelancer_id: &str,
         since: Timestamp,
     ) -> Result<Vec<EndedContract>> {
-        let rows: Vec<(String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-            "SELECT c.id, c.ended_at, f.rating, f.private_score FROM contracts c \
+        let rows: Vec<EndedRow> = sqlx::query_as(
+            "SELECT c.id, c.ended_at, f.rating, f.private_score, \
+             (SELECT COUNT(*) FROM contract_feedback b WHERE b.contract_id = c.id) FROM contracts c \
              LEFT JOIN contract_feedback f ON f.contract_id = c.id AND f.from_account_id = c.client_id \
-             WHERE c.freelancer_id = $1 AND c.status = 'ended' AND c.ended_at >= $2 ORDER BY c.ended_at DESC LIMIT 2000",
+             WHERE c.freelancer_id = $1 AND c.status = 'ended' AND c.started_at IS NOT NULL AND c.ended_at >= $2 \
+             ORDER BY c.ended_at DESC LIMIT 2000",
         )
         .bind(freelancer_id)
         .bind(since.millis())
@@ -648,6 +673,7 @@ impl Tx {
                 ended_at: ts(r.1),
                 client_rating: r.2.and_then(|v| u8::try_from(v).ok()),
                 client_private_score: r.3.and_then(|v| u8::try_from(v).ok()),
+                both_wrote: r.4 >= 2,
             })
             .collect())
     }

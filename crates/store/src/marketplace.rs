@@ -60,6 +60,10 @@ pub struct Contract {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub ended_at: Option<Timestamp>,
+    /// When both sides had accepted the NDA; none for an offer that never started.
+    pub started_at: Option<Timestamp>,
+    /// When it last became active (started or resumed).
+    pub active_since: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,9 +119,11 @@ struct ContractRow {
     created_at: i64,
     updated_at: i64,
     ended_at: Option<i64>,
+    started_at: Option<i64>,
+    active_since: Option<i64>,
 }
 
-const CONTRACT_COLUMNS: &str = "id, job_id, client_id, freelancer_id, title, status, kind, hourly_rate_cents, weekly_limit_hours, created_at, updated_at, ended_at";
+const CONTRACT_COLUMNS: &str = "id, job_id, client_id, freelancer_id, title, status, kind, hourly_rate_cents, weekly_limit_hours, created_at, updated_at, ended_at, started_at, active_since";
 
 #[derive(sqlx::FromRow)]
 struct WithdrawalRow {
@@ -181,6 +187,8 @@ fn contract(r: ContractRow) -> Result<Contract> {
         created_at: ts(r.created_at),
         updated_at: ts(r.updated_at),
         ended_at: r.ended_at.map(ts),
+        started_at: r.started_at.map(ts),
+        active_since: r.active_since.map(ts),
         id: r.id,
     })
 }
@@ -476,12 +484,15 @@ impl Tx {
         at: Timestamp,
     ) -> Result<()> {
         let ended = (to == ContractStatus::Ended).then_some(at.millis());
+        let active = (to == ContractStatus::Active).then_some(at.millis());
         let done = sqlx::query(
-            "UPDATE contracts SET status = $1, updated_at = $2, ended_at = COALESCE($3, ended_at) WHERE id = $4 AND status = $5",
+            "UPDATE contracts SET status = $1, updated_at = $2, ended_at = COALESCE($3, ended_at), \
+             started_at = COALESCE(started_at, $4), active_since = COALESCE($4, active_since) WHERE id = $5 AND status = $6",
         )
         .bind(to.as_str())
         .bind(at.millis())
         .bind(ended)
+        .bind(active)
         .bind(id)
         .bind(from.as_str())
         .execute(self.conn())

@@ -86,16 +86,38 @@ impl App {
                 contract.status.as_str().replace('_', " ")
             )));
         }
-        if let Some((i, _)) = segments.iter().enumerate().find(|(_, s)| {
-            s.start
-                < contract
-                    .created_at
-                    .plus_millis(-trustwork_core::work_diary::SEGMENT_MS)
-        }) {
+        // Time is logged for the stretch the contract has been active (since it started or was
+        // last resumed; the segment under way then counts).
+        let active_since = contract
+            .active_since
+            .unwrap_or(contract.created_at)
+            .plus_millis(-trustwork_core::work_diary::SEGMENT_MS);
+        if let Some((i, _)) = segments
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.start < active_since)
+        {
             return Err(AppError::invalid(
                 "segments",
-                format!("segments[{i}]: starts before the contract was made"),
+                format!("segments[{i}]: starts before the contract was last started or resumed"),
             ));
+        }
+        // A week whose hours are disputed no longer changes: the dispute is about what it was.
+        let disputed: std::collections::HashSet<String> = tx
+            .disputes_of_contract(&contract.id)
+            .await?
+            .into_iter()
+            .map(|d| d.subject_ref)
+            .collect();
+        if let Some((i, s)) = segments
+            .iter()
+            .enumerate()
+            .find(|(_, s)| disputed.contains(&IsoWeek::of(s.start).to_string()))
+        {
+            return Err(AppError::Conflict(format!(
+                "segments[{i}]: the hours of {} are disputed; that week no longer changes",
+                IsoWeek::of(s.start)
+            )));
         }
         tx.insert_segments(&contract.id, segments, now).await?;
         // Each week is paid once its review window closes, unless the client disputes it.
@@ -131,6 +153,9 @@ impl App {
             .and_then(|(c, w)| Some((c, IsoWeek::parse(w)?)))
             .ok_or_else(|| AppError::Internal(format!("a week payout for {subject:?}")))?;
         let contract = tx.contract(contract_id).await?;
+        // Locked as a dispute of the week locks them: the week is paid or disputed, not both.
+        tx.lock_accounts(&[&contract.client_id, &contract.freelancer_id])
+            .await?;
         let statement = statement_in(tx, &contract, week).await?;
         if statement.disputes.is_empty() {
             super::milestones::pay_in(
@@ -171,7 +196,11 @@ impl App {
 }
 
 /// The contract's statement for the week, read in `tx`.
-async fn statement_in(tx: &mut Tx, contract: &Contract, week: IsoWeek) -> AppResult<WeekStatement> {
+pub(super) async fn statement_in(
+    tx: &mut Tx,
+    contract: &Contract,
+    week: IsoWeek,
+) -> AppResult<WeekStatement> {
     let client = tx.account(&contract.client_id).await?;
     let terms = WeekTerms {
         weekly_limit_hours: contract.weekly_limit_hours,

@@ -12,7 +12,7 @@ use trustwork_core::contracts::{
     milestone_next, settle,
 };
 use trustwork_core::review::{EntityType, Queue};
-use trustwork_core::work_diary::Statement;
+use trustwork_core::work_diary::{IsoWeek, Statement};
 use trustwork_store::contracts::Dispute;
 use trustwork_store::marketplace::Contract;
 use trustwork_store::new_id;
@@ -58,18 +58,50 @@ impl App {
             ));
         }
         let now = self.now();
-        // The week's statement is read before the write transaction (it reads on its own).
+        let mut tx = self.db().begin().await?;
+        let contract = tx.contract(contract_id).await?;
+        if party_of(&contract, client_id)? != Party::Client {
+            return Err(AppError::Forbidden(
+                "only the client opens a dispute".into(),
+            ));
+        }
+        // The parties' rows are locked, as the week's payout locks them: a week is either
+        // paid or disputed, never both.
+        tx.lock_accounts(&[&contract.client_id, &contract.freelancer_id])
+            .await?;
         let week = match &what {
             Disputed::Week(week) => {
-                let st = self
-                    .week_statement(contract_id, week, Some(client_id))
-                    .await?;
+                let week = IsoWeek::parse(week).ok_or_else(|| {
+                    AppError::invalid("week", "expected an ISO week like 2026-W49")
+                })?;
+                if contract.kind != ContractKind::Hourly {
+                    return Err(AppError::invalid(
+                        "week",
+                        "fixed-price contracts dispute milestones, not hours",
+                    ));
+                }
+                let st = super::diary::statement_in(&mut tx, &contract, week).await?;
                 if !st.dispute_open(now) {
                     return Err(AppError::Conflict(format!(
                         "the hours of {} can be disputed from {} until {}",
                         st.week,
                         st.week.end().to_human(),
                         st.week.review_ends().to_human()
+                    )));
+                }
+                if !st.disputes.is_empty() {
+                    return Err(AppError::Conflict(format!(
+                        "the hours of {} were disputed already",
+                        st.week
+                    )));
+                }
+                if tx
+                    .paid_out(&contract.id, "hours", &st.week.to_string())
+                    .await?
+                {
+                    return Err(AppError::Conflict(format!(
+                        "the hours of {} were paid already",
+                        st.week
                     )));
                 }
                 if st.statement.amount_billed_cents == 0 {
@@ -79,13 +111,6 @@ impl App {
             }
             Disputed::Milestone(_) => None,
         };
-        let mut tx = self.db().begin().await?;
-        let contract = tx.contract(contract_id).await?;
-        if party_of(&contract, client_id)? != Party::Client {
-            return Err(AppError::Forbidden(
-                "only the client opens a dispute".into(),
-            ));
-        }
         let (subject, subject_ref, amount, context) = match (&what, &week) {
             (Disputed::Milestone(milestone_id), _) => {
                 if contract.kind != ContractKind::Fixed {
@@ -261,6 +286,26 @@ impl App {
         // The freelancer's part of a milestone comes out of escrow; of a week's hours, it is
         // what the week pays (a disputed week is not paid when its review window closes).
         pay_in(&mut tx, &contract, "dispute", id, to_freelancer, now).await?;
+        // The hourly guarantee: protected hours are paid whatever the client is refunded, the
+        // difference by the platform.
+        if dispute.subject == DisputeSubject::Hours
+            && let Some(week) = IsoWeek::parse(&dispute.subject_ref)
+        {
+            let st = super::diary::statement_in(&mut tx, &contract, week).await?;
+            let protected = (st.statement.minutes_protected * st.terms.hourly_rate_cents / 60)
+                .min(dispute.amount_cents);
+            if protected > to_freelancer {
+                pay_in(
+                    &mut tx,
+                    &contract,
+                    "guarantee",
+                    id,
+                    protected - to_freelancer,
+                    now,
+                )
+                .await?;
+            }
+        }
         review::resolve_decided(
             &mut tx,
             Some(&dispute.case_id),

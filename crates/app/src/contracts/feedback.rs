@@ -60,7 +60,9 @@ impl App {
             let mut tx = self.db().read().await?;
             let contract = tx.contract(contract_id).await?;
             let party = party_of(&contract, from_id)?;
-            if let Some(why) = rules::why_no_feedback(contract.ended_at, self.now()) {
+            if let Some(why) =
+                rules::why_no_feedback(contract.started_at.is_some(), contract.ended_at, self.now())
+            {
                 return Err(AppError::Conflict(why.to_owned()));
             }
             if tx
@@ -153,10 +155,16 @@ impl App {
             .await?;
         let records: Vec<ContractRecord> = ended
             .into_iter()
-            .map(|c| ContractRecord {
+            .map(|c| {
+                // Feedback counts once it is shown, so the score never tells the freelancer
+                // what the client wrote before the double-blind reveal.
+                let shown = rules::feedback_revealed(c.both_wrote, c.ended_at, now);
+                (c, shown)
+            })
+            .map(|(c, shown)| ContractRecord {
                 ended_at: c.ended_at,
-                client_rating: c.client_rating,
-                client_private_score: c.client_private_score,
+                client_rating: c.client_rating.filter(|_| shown),
+                client_private_score: c.client_private_score.filter(|_| shown),
                 disputes: c
                     .dispute_outcomes
                     .iter()

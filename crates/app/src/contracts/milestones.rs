@@ -109,6 +109,12 @@ impl App {
         if contract.status == ContractStatus::Ended {
             return Err(AppError::Conflict("the contract has ended".into()));
         }
+        if tx.milestones_of(&contract.id).await?.len() >= 5 * super::MAX_MILESTONES {
+            return Err(AppError::Conflict(format!(
+                "a contract has at most {} milestones; start a new contract",
+                5 * super::MAX_MILESTONES
+            )));
+        }
         let m = fund_in(&mut tx, &contract, client_id, &title, amount_cents, now).await?;
         tx.commit().await?;
         Ok(m)

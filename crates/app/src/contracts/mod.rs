@@ -12,7 +12,8 @@ use crate::audit::Change;
 use crate::standing::ensure_allowed;
 use crate::{App, AppError, AppResult};
 use trustwork_core::contracts::{
-    ContractKind, NDA_VERSION, Party, check_amount, check_hourly_terms, status_after_nda,
+    ContractKind, MilestoneStatus, NDA_VERSION, Party, check_amount, check_hourly_terms,
+    status_after_nda,
 };
 use trustwork_core::marketplace::{ContractStatus, ProposalStatus};
 use trustwork_core::{Actor, Capability, DomainError, Role, Timestamp};
@@ -59,7 +60,7 @@ pub struct ContractView {
 }
 
 /// The most milestones one offer funds.
-const MAX_MILESTONES: usize = 20;
+pub(crate) const MAX_MILESTONES: usize = 20;
 
 fn check_terms(t: &ContractTerms) -> AppResult<()> {
     match t.kind {
@@ -68,7 +69,7 @@ fn check_terms(t: &ContractTerms) -> AppResult<()> {
                 AppError::invalid("hourly_rate_cents", "an hourly contract needs a rate")
             })?;
             check_hourly_terms(rate, t.weekly_limit_hours)
-                .map_err(|e| AppError::invalid("hourly_rate_cents", e))?;
+                .map_err(|(field, e)| AppError::invalid(field, e))?;
             if !t.milestones.is_empty() {
                 return Err(AppError::invalid(
                     "milestones",
@@ -199,6 +200,16 @@ async fn offer_in(
             if job.client_id != client.id {
                 return Err(AppError::invalid("job_id", "the job is another client's"));
             }
+            if matches!(
+                job.status,
+                trustwork_core::marketplace::JobStatus::PendingReview
+                    | trustwork_core::marketplace::JobStatus::Rejected
+            ) {
+                return Err(AppError::invalid(
+                    "job_id",
+                    "the job is not listed (in review or refused); hire on a listed job",
+                ));
+            }
             Some(job)
         }
     };
@@ -252,6 +263,8 @@ async fn offer_in(
         created_at: now,
         updated_at: now,
         ended_at: None,
+        started_at: None,
+        active_since: None,
     };
     tx.insert_contract(&contract).await?;
     audit_both(
@@ -376,10 +389,10 @@ impl App {
         tx.lock_accounts(&[&contract.client_id, &contract.freelancer_id])
             .await?;
         if contract.status != ContractStatus::AwaitingNda {
-            return Err(AppError::Conflict(format!(
-                "the contract is {}; the NDA was accepted by both sides",
-                contract.status.as_str().replace('_', " ")
-            )));
+            return Err(AppError::Conflict(match contract.started_at {
+                Some(_) => "the NDA was accepted by both sides already".into(),
+                None => "the offer was withdrawn; there is nothing to accept".into(),
+            }));
         }
         let acceptance = NdaAcceptance {
             contract_id: contract.id.clone(),
@@ -455,8 +468,41 @@ impl App {
         if contract.status == ContractStatus::Ended {
             return Err(AppError::Conflict("the contract has already ended".into()));
         }
+        // Work handed in waits for its answer: money in escrow for it is never stranded.
+        let milestones = tx.milestones_of(&contract.id).await?;
+        if let Some(m) = milestones.iter().find(|m| {
+            matches!(
+                m.status,
+                MilestoneStatus::Submitted
+                    | MilestoneStatus::ChangesRequested
+                    | MilestoneStatus::Disputed
+            )
+        }) {
+            return Err(AppError::Conflict(format!(
+                "milestone “{}” is {}: approve it, ask for changes or dispute it, and wait for its answer, before ending the contract",
+                m.title,
+                m.status.as_str().replace('_', " ")
+            )));
+        }
         tx.set_contract_status(&contract.id, contract.status, ContractStatus::Ended, now)
             .await?;
+        // Milestones funded for work never handed in go back to the client.
+        for m in milestones
+            .iter()
+            .filter(|m| m.status == MilestoneStatus::Funded)
+        {
+            tx.move_milestone(
+                &m.id,
+                m.status,
+                &step(
+                    MilestoneStatus::Refunded.as_str(),
+                    account_id,
+                    "the contract ended before the work was handed in",
+                    now,
+                ),
+            )
+            .await?;
+        }
         audit_both(
             &mut tx,
             &contract,

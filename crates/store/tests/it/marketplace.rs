@@ -166,6 +166,8 @@ async fn jobs_proposals_contracts_and_withdrawals() {
             created_at: Timestamp(5),
             updated_at: Timestamp(5),
             ended_at: None,
+            started_at: None,
+            active_since: None,
         };
         tx.insert_contract(&contract).await.unwrap();
         assert_eq!(

@@ -289,7 +289,8 @@ pub async fn page(
         .entries
         .iter()
         .any(|f| f.from_account_id == viewer.id());
-    let why_not = trustwork_core::job_success::why_no_feedback(c.ended_at, now);
+    let why_not =
+        trustwork_core::job_success::why_no_feedback(c.started_at.is_some(), c.ended_at, now);
     let feedback_note = match (written, why_not, &feedback.window_ends_at) {
         (true, _, _) => "You left your feedback.".to_owned(),
         (false, Some(why), _) => format!("Feedback: {why}."),

@@ -88,8 +88,7 @@ async fn contracts_hours_and_milestones_are_verified_through_the_api() {
             .expect(201);
         assert_eq!(one["status"], "awaiting_nda");
         // Time cannot be logged before it starts; a stranger cannot accept for it.
-        api.clock.set(at("2026-11-25T18:00:00Z"));
-        api.post(admin, &format!("{path}/work-diary"), json!({"segments": segments("2026-11-23T09:00:00Z", 1)}))
+        api.post(admin, &format!("{path}/work-diary"), json!({"segments": segments("2026-11-20T23:50:00Z", 1)}))
             .await
             .expect_error(409, "conflict");
         api.post(admin, &format!("{path}/nda-acceptances"), json!({"account_id": demo.maria}))
@@ -101,10 +100,19 @@ async fn contracts_hours_and_milestones_are_verified_through_the_api() {
             .expect(201);
         assert_eq!(both["status"], "active");
         assert_eq!(both["nda"]["acceptances"].as_array().unwrap().len(), 2);
-        assert_eq!(both["nda"]["acceptances"][0]["ip"], "203.0.113.9");
+        let by_client = both["nda"]["acceptances"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account_id"] == "cli_nova")
+            .unwrap()
+            .clone();
+        assert_eq!(by_client["ip"], "203.0.113.9");
+        assert_eq!(by_client["nda_version"], trustwork_core::contracts::NDA_VERSION);
         api.post(admin, &format!("{path}/nda-acceptances"), json!({"account_id": demo.dev}))
             .await
             .expect_error(409, "conflict");
+        api.clock.set(at("2026-11-25T18:00:00Z"));
 
         // Ten hours on Monday of week 48: the first hour added by hand, the second without memo.
         let mut logged = segments("2026-11-23T08:00:00Z", 60);
@@ -173,19 +181,34 @@ async fn contracts_hours_and_milestones_are_verified_through_the_api() {
         api.post(admin, &format!("{path}/work-diary"), json!({"segments": segments("2026-12-04T08:00:00Z", 12)}))
             .await
             .expect(201);
+        // Paused and resumed: time from before the resumption is not logged afterwards.
+        api.post(admin, &format!("{path}/pause"), json!({"account_id": "cli_nova", "reason": "Waiting for the designs."}))
+            .await
+            .ok();
+        api.post(admin, &format!("{path}/work-diary"), json!({"segments": segments("2026-12-04T11:00:00Z", 1)}))
+            .await
+            .expect_error(409, "conflict");
+        api.post(admin, &format!("{path}/resume"), json!({"account_id": "cli_nova"})).await.ok();
+        let message = api
+            .post(admin, &format!("{path}/work-diary"), json!({"segments": segments("2026-12-04T11:00:00Z", 1)}))
+            .await
+            .expect_error(422, "invalid_input");
+        assert!(message.contains("resumed"), "{message}");
         let before = balance(&api, admin, &demo.dev).await;
         api.clock.set(at("2026-12-12T00:00:00Z"));
         while api.app.fire_one_timer().await.unwrap() {}
         while api.app.fire_one_timer().await.unwrap() {}
         assert_eq!(balance(&api, admin, &demo.dev).await, before + 12_000);
-        // The hours dispute settled as paid: the week's billed amount goes to the freelancer.
-        let paid = api
+        // The hours dispute settled as refunded: the client gets the week back, and the
+        // guarantee still pays the 8 protected hours ($480), the platform's money.
+        let refunded = api
             .post(admin, &format!("/api/v1/disputes/{}/resolution", hours["id"].as_str().unwrap()),
-                json!({"agent_id": demo.agent, "outcome": "paid", "note": "The diary shows the work."}))
+                json!({"agent_id": demo.agent, "outcome": "refunded", "note": "The client's project was not worked on."}))
             .await
             .ok();
-        assert_eq!(paid["freelancer_cents"], 60_000);
-        assert_eq!(balance(&api, admin, &demo.dev).await, before + 72_000);
+        assert_eq!(refunded["freelancer_cents"], 0);
+        assert_eq!(refunded["client_cents"], 60_000);
+        assert_eq!(balance(&api, admin, &demo.dev).await, before + 12_000 + 48_000);
 
         // A fixed-price contract: a milestone funded, submitted, disputed, settled as a split.
         let fixed = api
@@ -270,6 +293,12 @@ async fn contracts_hours_and_milestones_are_verified_through_the_api() {
             .await
             .ok();
         api.post(admin, &actions, json!({"account_id": demo.dev, "action": "submit"})).await.ok();
+        // Work handed in waits for its answer: the contract cannot end meanwhile.
+        let message = api
+            .post(admin, &format!("/api/v1/contracts/{fixed_id}/end"), json!({"account_id": "cli_nova"}))
+            .await
+            .expect_error(409, "conflict");
+        assert!(message.contains("Fixes"), "{message}");
         let before = balance(&api, admin, &demo.dev).await;
         api.clock.set(submitted_at.plus_millis(14 * 86_400_000));
         while api.app.fire_one_timer().await.unwrap() {}
@@ -279,6 +308,17 @@ async fn contracts_hours_and_milestones_are_verified_through_the_api() {
         while api.app.fire_one_timer().await.unwrap() {}
         let released = api.get(admin, &format!("/api/v1/contracts/{fixed_id}")).await.ok();
         assert_eq!(released["milestones"][1]["status"], "released");
+        assert_eq!(balance(&api, admin, &demo.dev).await, before + 30_000);
+        // Ending it sends money funded for work never handed in back to the client.
+        api.post(admin, &format!("/api/v1/contracts/{fixed_id}/milestones"),
+            json!({"account_id": "cli_nova", "title": "Phase two", "amount_cents": 70_000}))
+            .await
+            .expect(201);
+        let ended = api
+            .post(admin, &format!("/api/v1/contracts/{fixed_id}/end"), json!({"account_id": "cli_nova", "reason": "Phase two is cancelled."}))
+            .await
+            .ok();
+        assert_eq!(ended["milestones"][2]["status"], "refunded");
         assert_eq!(balance(&api, admin, &demo.dev).await, before + 30_000);
         // A fixed-price offer funds its first milestone.
         api.post(admin, "/api/v1/contracts", json!({"client_id": "cli_nova", "freelancer_id": demo.dev,
@@ -413,10 +453,25 @@ async fn feedback_is_double_blind_and_makes_the_job_success_score_and_top_rated(
             .await
             .expect_error(409, "conflict");
 
+        // An offer withdrawn before it started takes no feedback and never counts.
+        let withdrawn = api
+            .post(admin, "/api/v1/contracts", json!({"client_id": client, "freelancer_id": dev,
+                "title": "Never started", "kind": "fixed", "milestones": [{"title": "M", "amount_cents": 100}]}))
+            .await
+            .expect(201);
+        let withdrawn = withdrawn["id"].as_str().unwrap().to_owned();
+        api.post(admin, &format!("/api/v1/contracts/{withdrawn}/end"), json!({"account_id": client})).await.ok();
+        api.post(admin, &format!("/api/v1/contracts/{withdrawn}/feedback"), json!({"account_id": client, "rating": 1}))
+            .await
+            .expect_error(409, "conflict");
+
         // Two counted contracts: no score yet. A third: 3 of 3 positive, $1,200 earned.
         assert_eq!(api.get(admin, &stats).await.ok()["job_success_score"], Value::Null);
         let third = paid_contract(&api, admin, client, dev, 40_000).await;
         feedback(&api, admin, &third, client, 5, "Again excellent.", None).await;
+        // Not shown yet (double-blind), so not counted yet either: the score would tell.
+        assert_eq!(api.get(admin, &stats).await.ok()["job_success_score"], Value::Null);
+        feedback(&api, admin, &third, dev, 5, "Clear briefs.", None).await;
         let top = api.get(admin, &stats).await.ok();
         assert_eq!(top["job_success_score"], 100);
         assert_eq!(top["earnings_12m_cents"], 120_000);
