@@ -613,7 +613,10 @@ async fn subject_of(tx: &mut Tx, thread: &Thread) -> AppResult<(String, Option<P
             Ok(p) => (p.job_title.clone(), Some(p)),
             Err(_) => (subject.to_owned(), None),
         },
-        ThreadKind::Contract => (format!("Contract {subject}"), None),
+        ThreadKind::Contract => match tx.find_contract(subject).await? {
+            Some(c) => (c.title, None),
+            None => (format!("Contract {subject}"), None),
+        },
         ThreadKind::Direct => ("Direct messages".to_owned(), None),
     })
 }

@@ -57,6 +57,8 @@ pub struct ContractView {
     pub nda: Vec<NdaAcceptance>,
     pub milestones: Vec<Milestone>,
     pub disputes: Vec<Dispute>,
+    /// The contract's thread (none for contracts made before contracts had one).
+    pub thread_id: Option<String>,
 }
 
 /// The most milestones one offer funds.
@@ -267,6 +269,17 @@ async fn offer_in(
         active_since: None,
     };
     tx.insert_contract(&contract).await?;
+    // The contract's own thread, where its parties talk about the work (seed 002).
+    tx.insert_thread(
+        &trustwork_core::conversation::Thread {
+            id: new_id("thr"),
+            kind: trustwork_core::conversation::ThreadKind::Contract,
+            subject_id: Some(contract.id.clone()),
+            created_at: now,
+        },
+        &[&client.id, &freelancer.id],
+    )
+    .await?;
     audit_both(
         tx,
         &contract,
@@ -298,6 +311,13 @@ async fn view_in(tx: &mut Tx, contract: Contract) -> AppResult<ContractView> {
         nda: tx.nda_acceptances(&contract.id).await?,
         milestones: tx.milestones_of(&contract.id).await?,
         disputes: tx.disputes_of_contract(&contract.id).await?,
+        thread_id: tx
+            .thread_about(
+                trustwork_core::conversation::ThreadKind::Contract,
+                &contract.id,
+            )
+            .await?
+            .map(|t| t.id),
         contract,
     })
 }

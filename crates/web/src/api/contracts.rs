@@ -47,6 +47,7 @@ fn contract_json(v: &ContractView) -> Value {
             .map(super::dto::dispute)
             .collect::<Vec<_>>()
     );
+    out["thread_id"] = json!(v.thread_id);
     out
 }
 

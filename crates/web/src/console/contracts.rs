@@ -86,6 +86,8 @@ struct ContractPage {
     status: &'static str,
     status_words: String,
     other_party: String,
+    /// The contract's thread, for the link to its messages.
+    thread_id: Option<String>,
     is_client: bool,
     terms: String,
     nda_text: &'static str,
@@ -330,6 +332,7 @@ pub async fn page(
             ),
         },
         other_party,
+        thread_id: view.thread_id.clone(),
         is_client,
         terms,
         nda_text: NDA_TEXT,

@@ -790,7 +790,15 @@ async fn bad_conversation_posts_change_nothing() {
         let dev = sign_in(&api, "dev@trustwork.demo").await;
         let acme = sign_in(&api, "acme@trustwork.demo").await;
         let threads = api.app.threads_of(&demo.maria).await.unwrap();
-        let thread = threads[0].0.thread.id.clone();
+        // The interview with Globex (the demo's contract has a thread too).
+        let thread = threads
+            .iter()
+            .find(|t| t.0.thread.kind == trustwork_core::conversation::ThreadKind::Proposal)
+            .unwrap()
+            .0
+            .thread
+            .id
+            .clone();
         let messages_before = api.app.thread_for_staff(&thread).await.unwrap().messages.len();
         let before = api.snapshot(&demo.admin, &all).await;
 

@@ -138,6 +138,13 @@ async fn a_contract_from_card_check_to_dispute_in_the_console() {
     );
     assert!(f.text("#segments").await.contains("Colour grading"));
     f.shot("contract-2-hourly-week").await;
+    // The contract's own thread.
+    click(&f, "#contract-thread").await;
+    assert!(
+        f.text("main")
+            .await
+            .contains("Edit a 10-minute product video")
+    );
 
     // 5. A fixed-price contract (Acme and Dev): Dev submits the milestone in the console.
     let offer = api(

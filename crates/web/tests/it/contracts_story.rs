@@ -99,6 +99,13 @@ async fn contracts_hours_and_milestones_are_verified_through_the_api() {
             .await
             .expect(201);
         assert_eq!(both["status"], "active");
+        // The contract has its own thread, both parties in it.
+        let thread = api
+            .get(admin, &format!("/api/v1/threads/{}", both["thread_id"].as_str().unwrap()))
+            .await
+            .ok();
+        assert_eq!(thread["kind"], "contract", "{thread}");
+        assert_eq!(thread["title"], "Payments API", "{thread}");
         assert_eq!(both["nda"]["acceptances"].as_array().unwrap().len(), 2);
         let by_client = both["nda"]["acceptances"]
             .as_array()
