@@ -34,6 +34,7 @@ pub mod review;
 pub mod skill_tests;
 pub mod standing;
 pub mod thread_calls;
+pub mod tickets;
 pub mod verification;
 pub mod verification_call;
 pub mod webhooks;

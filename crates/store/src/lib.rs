@@ -32,6 +32,7 @@ pub mod settings;
 pub mod signals;
 pub mod skill_tests;
 pub mod testing;
+pub mod tickets;
 pub mod timers;
 pub mod verification;
 pub mod webhooks;

@@ -15,6 +15,7 @@ pub(crate) mod portfolio_files;
 mod profiles;
 mod review;
 mod skill_tests;
+mod tickets;
 mod verification;
 mod webhooks;
 
@@ -141,6 +142,10 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
             get(contracts::feedback).post(contracts::leave_feedback),
         )
         .route("/api/v1/accounts/{id}/stats", get(contracts::stats))
+        .route("/api/v1/tickets", post(tickets::open))
+        .route("/api/v1/tickets/{id}", get(tickets::get))
+        .route("/api/v1/tickets/{id}/replies", post(tickets::reply))
+        .route("/api/v1/tickets/{id}/status", post(tickets::set_status))
         .route("/api/v1/disputes/{id}", get(contracts::get_dispute))
         .route(
             "/api/v1/disputes/{id}/resolution",

@@ -23,6 +23,8 @@ struct Fixture {
     contract: String,
     milestone: String,
     dispute: String,
+    /// A ticket of Maria's.
+    ticket: String,
 }
 
 async fn fixture(api: &Api) -> Fixture {
@@ -55,6 +57,18 @@ async fn fixture(api: &Api) -> Fixture {
             &d.admin,
             &format!("/api/v1/contracts/{contract}/disputes"),
             json!({"account_id": d.acme, "milestone_id": milestone, "reason": "Not what we agreed"}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ticket = api
+        .post(
+            &d.admin,
+            "/api/v1/tickets",
+            json!({"account_id": d.maria, "category": "account", "subject": "Email change",
+                "details": "I cannot change my email."}),
         )
         .await
         .expect(201)["id"]
@@ -110,6 +124,7 @@ async fn fixture(api: &Api) -> Fixture {
         .unwrap()
         .to_owned();
     Fixture {
+        ticket,
         contract,
         milestone,
         dispute,
@@ -617,6 +632,40 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             f.dispute.clone(),
         ),
         (
+            op(
+                Method::POST,
+                "/api/v1/tickets",
+                write,
+                Some(
+                    json!({"account_id": f.d.maria, "category": "account", "subject": "s",
+                    "details": "d"}),
+                ),
+            ),
+            String::new(),
+        ),
+        (
+            op(Method::GET, "/api/v1/tickets/{id}", read, None),
+            f.ticket.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/tickets/{id}/replies",
+                write,
+                Some(json!({"author_id": f.d.agent, "body": "Hello"})),
+            ),
+            f.ticket.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/tickets/{id}/status",
+                write,
+                Some(json!({"agent_id": f.d.agent, "status": "solved"})),
+            ),
+            f.ticket.clone(),
+        ),
+        (
             op(Method::GET, "/api/v1/contracts/{id}/feedback", read, None),
             f.contract.clone(),
         ),
@@ -925,8 +974,8 @@ async fn unknown_ids_are_404_on_every_route() {
         // With the 5 review routes, the decision route, 3 phone routes, 9 of live
         // verification, 2 of job posts, 7 of conversations, 5 of profiles, 5 of skill tests and
         // 2 of portfolio files, 2 of payment methods, 11 of contracts (feedback, pause and resume
-        // included), one of milestones, 2 of disputes and the freelancer's stats.
-        assert_eq!(checked, 74);
+        // included), one of milestones, 2 of disputes, the freelancer's stats and 3 of tickets.
+        assert_eq!(checked, 77);
 
         // Ids inside a body are looked up too.
         let message = api
@@ -1427,8 +1476,8 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let routes = bodies(&f);
         // With the 5 review bodies, 2 phone bodies, the question mark, the job review and 3
         // of conversations (a message, an invitation, a reply), the profile review and
-        // re-review, a skill-test answer, and 12 of contracts and money.
-        assert_eq!(routes.len(), 35);
+        // re-review, a skill-test answer, 12 of contracts and money, and 3 of tickets.
+        assert_eq!(routes.len(), 38);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

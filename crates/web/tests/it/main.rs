@@ -21,5 +21,6 @@ mod openapi;
 mod profile_api_story;
 mod profile_story;
 mod review;
+mod tickets_story;
 mod video_call;
 mod webhooks;

@@ -543,6 +543,7 @@ async fn answers_match_the_documented_statuses_and_schemas() {
     skill_test_operations(&c, &d).await;
     portfolio_file_operations(&c, &d).await;
     contract_operations(&c, &d).await;
+    ticket_operations(&c, &d).await;
     c.call(
         post.clone(),
         "/api/v1/verification-cases/{id}/outcome",
@@ -2112,6 +2113,74 @@ async fn contract_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     )
     .await
     .expect(422);
+}
+
+async fn ticket_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
+    let admin = Some(d.admin.as_str());
+    let ticket = c
+        .call(
+            Method::POST,
+            "/api/v1/tickets",
+            "",
+            admin,
+            Some(
+                json!({"account_id": d.li, "category": "payments", "subject": "Card check",
+                "details": "My card was declined twice."}),
+            ),
+        )
+        .await
+        .expect(201);
+    let id = ticket["id"].as_str().unwrap().to_owned();
+    c.call(
+        Method::POST,
+        "/api/v1/tickets",
+        "",
+        admin,
+        Some(json!({"account_id": d.li, "category": "billing", "subject": "x", "details": "y"})),
+    )
+    .await
+    .expect(422);
+    c.call(Method::GET, "/api/v1/tickets/{id}", &id, admin, None)
+        .await
+        .ok();
+    let replies = "/api/v1/tickets/{id}/replies";
+    c.call(
+        Method::POST,
+        replies,
+        &id,
+        admin,
+        Some(json!({"author_id": d.agent, "body": "Which card?", "public": true})),
+    )
+    .await
+    .expect(201);
+    c.call(
+        Method::POST,
+        replies,
+        &id,
+        admin,
+        Some(json!({"author_id": d.acme, "body": "Not mine"})),
+    )
+    .await
+    .expect(403);
+    let status = "/api/v1/tickets/{id}/status";
+    c.call(
+        Method::POST,
+        status,
+        &id,
+        admin,
+        Some(json!({"agent_id": d.agent, "status": "closed"})),
+    )
+    .await
+    .ok();
+    c.call(
+        Method::POST,
+        status,
+        &id,
+        admin,
+        Some(json!({"agent_id": d.agent, "status": "open"})),
+    )
+    .await
+    .expect(409);
 }
 
 async fn job_review_operations(c: &Conformance<'_>, d: &crate::support::Demo) {

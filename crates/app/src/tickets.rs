@@ -1,0 +1,291 @@
+//! The support desk's tickets (seeds 003 and 004): a member (or the operator on their behalf)
+//! opens one with a category, a subject and details, gets its number by email, and is answered
+//! by email; the first public reply meets the first-response service level, whose clock runs in
+//! the category's business time and stands still while the ticket waits for the member.
+
+use crate::audit::Change;
+use crate::{App, AppError, AppResult, notices};
+use trustwork_core::business_calendar::Calendar;
+use trustwork_core::tickets::{
+    FIRST_RESPONSE_MS, FirstResponseClock, SlaView, TicketCategory, TicketStatus,
+};
+use trustwork_core::{Actor, Timestamp};
+use trustwork_store::new_id;
+use trustwork_store::tickets::{Ticket, TicketMessage};
+
+/// A ticket with its messages and where its first response stands now.
+#[derive(Debug, Clone)]
+pub struct TicketView {
+    pub ticket: Ticket,
+    pub messages: Vec<TicketMessage>,
+    pub sla: SlaView,
+}
+
+/// What a ticket is opened with.
+#[derive(Debug, Clone)]
+pub struct NewTicket<'a> {
+    pub account_id: &'a str,
+    pub category: &'a str,
+    pub subject: &'a str,
+    pub details: &'a str,
+    pub priority: Option<&'a str>,
+}
+
+const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+
+/// The calendar a ticket's clock runs on: the specialists' Monday–Friday 06:00–17:00 Pacific, or
+/// every hour.
+pub fn calendar_named(name: &str) -> Calendar {
+    match name {
+        "specialists" => Calendar::weekdays("America/Los_Angeles", 6 * 60, 17 * 60)
+            .unwrap_or_else(|_| Calendar::around_the_clock()),
+        _ => Calendar::around_the_clock(),
+    }
+}
+
+fn text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
+    let t = value.trim();
+    if t.is_empty() || t.chars().count() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("must be 1 to {max} characters"),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+fn sla_of(t: &Ticket, pauses: &[(Timestamp, Option<Timestamp>)], now: Timestamp) -> SlaView {
+    let calendar = calendar_named(&t.sla_calendar);
+    FirstResponseClock {
+        calendar: &calendar,
+        target_ms: t.sla_target_ms,
+        created_at: t.created_at,
+        pauses,
+        responded_at: t.first_response_at,
+    }
+    .view(now)
+}
+
+impl App {
+    /// Opens a ticket and emails its number to the member.
+    pub async fn open_ticket(&self, actor: &Actor, new: &NewTicket<'_>) -> AppResult<TicketView> {
+        let category = TicketCategory::parse(new.category).ok_or_else(|| {
+            AppError::invalid(
+                "category",
+                format!(
+                    "expected one of {}",
+                    TicketCategory::ALL
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+        let subject = text("subject", new.subject, 200)?;
+        let details = text("details", new.details, 20_000)?;
+        let priority = new.priority.unwrap_or("normal");
+        if !PRIORITIES.contains(&priority) {
+            return Err(AppError::invalid(
+                "priority",
+                "expected low, normal, high or urgent",
+            ));
+        }
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let account = tx.account(new.account_id).await?;
+        let mut ticket = Ticket {
+            id: new_id("tkt"),
+            number: 0,
+            account_id: account.id.clone(),
+            category,
+            subject,
+            details,
+            status: TicketStatus::New,
+            priority: priority.to_owned(),
+            assignee_id: None,
+            sla_target_ms: FIRST_RESPONSE_MS,
+            sla_calendar: if category.specialists() {
+                "specialists".into()
+            } else {
+                "around_the_clock".into()
+            },
+            first_response_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        ticket.number = tx.insert_ticket(&ticket).await?;
+        tx.append_audit(
+            &Change {
+                actor,
+                account_id: Some(&account.id),
+                action: "ticket.opened",
+                entity_type: "ticket",
+                entity_id: &ticket.id,
+                reason: "",
+                before: None,
+                after: Some(serde_json::json!({"number": ticket.number,
+                    "category": category.as_str(), "subject": ticket.subject})),
+            }
+            .record(now),
+        )
+        .await?;
+        let sla = sla_of(&ticket, &[], now);
+        let due = match sla.due_at {
+            Some(due) if category.specialists() => format!(
+                "Our {} specialists work Monday to Friday, 6am to 5pm Pacific; you will hear from us by {}.",
+                category.label().to_lowercase(),
+                due.to_human()
+            ),
+            Some(due) => format!("You will hear from us by {}.", due.to_human()),
+            None => String::new(),
+        };
+        notices::queue(
+            self,
+            &mut tx,
+            &account,
+            format!("[#{}] We received your request: {}", ticket.number, ticket.subject),
+            format!(
+                "We received your request #{} about “{}”. {due}\n\nReply to this email to add anything; keep the number in the subject.",
+                ticket.number, ticket.subject
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake_outbox();
+        Ok(TicketView {
+            ticket,
+            messages: Vec::new(),
+            sla,
+        })
+    }
+
+    pub async fn ticket(&self, id: &str) -> AppResult<TicketView> {
+        let now = self.now();
+        let mut tx = self.db().read().await?;
+        let ticket = tx.ticket(id).await?;
+        let pauses = tx.ticket_pauses(id).await?;
+        let messages = tx.ticket_messages(id).await?;
+        Ok(TicketView {
+            sla: sla_of(&ticket, &pauses, now),
+            ticket,
+            messages,
+        })
+    }
+
+    /// A reply on the ticket. From staff: public (emailed to the member; the first meets the
+    /// first-response target) or an internal note; the ticket then waits for the member unless
+    /// `status` says otherwise. From the member: the ticket is open again and its clock runs.
+    pub async fn reply_to_ticket(
+        &self,
+        id: &str,
+        author_id: &str,
+        body: &str,
+        public: bool,
+        status: Option<TicketStatus>,
+    ) -> AppResult<TicketView> {
+        let body = text("body", body, 20_000)?;
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let ticket = tx.ticket(id).await?;
+        let author = tx.account(author_id).await?;
+        let from_member = author.id == ticket.account_id;
+        if !from_member && !author.role.is_staff() {
+            return Err(AppError::Forbidden(
+                "only the member and support staff write on a ticket".into(),
+            ));
+        }
+        if from_member && !public {
+            return Err(AppError::invalid(
+                "public",
+                "a member's reply is always public",
+            ));
+        }
+        if ticket.status == TicketStatus::Closed {
+            return Err(AppError::Conflict(
+                "the ticket is closed; open a new one".into(),
+            ));
+        }
+        let next = match (from_member, public, status) {
+            (true, _, _) => TicketStatus::Open,
+            (false, _, Some(s)) => s,
+            (false, true, None) => TicketStatus::PendingMember,
+            (false, false, None) if ticket.status == TicketStatus::New => TicketStatus::Open,
+            (false, false, None) => ticket.status,
+        };
+        tx.insert_ticket_message(&TicketMessage {
+            id: new_id("tkm"),
+            ticket_id: ticket.id.clone(),
+            author_id: Some(author.id.clone()),
+            public,
+            body: body.clone(),
+            created_at: now,
+        })
+        .await?;
+        let responded = (!from_member && public).then_some(now);
+        self.move_ticket_in(&mut tx, &ticket, next, responded, now)
+            .await?;
+        if !from_member && public {
+            let member = tx.account(&ticket.account_id).await?;
+            notices::queue(
+                self,
+                &mut tx,
+                &member,
+                format!("[#{}] Re: {}", ticket.number, ticket.subject),
+                format!(
+                    "{body}\n\nReply to this email to answer; keep [#{}] in the subject.",
+                    ticket.number
+                ),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.wake_outbox();
+        self.ticket(id).await
+    }
+
+    /// Moves the ticket to `next` in `tx`, opening or closing a pause of its clock.
+    async fn move_ticket_in(
+        &self,
+        tx: &mut trustwork_store::Tx,
+        ticket: &Ticket,
+        next: TicketStatus,
+        responded: Option<Timestamp>,
+        now: Timestamp,
+    ) -> AppResult<()> {
+        tx.update_ticket(ticket, next, responded, now).await?;
+        match (ticket.status.pauses_the_clock(), next.pauses_the_clock()) {
+            (false, true) => tx.pause_ticket(&ticket.id, now).await?,
+            (true, false) => tx.resume_ticket(&ticket.id, now).await?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Staff set a ticket's status (on hold for an incident, solved, closed).
+    pub async fn set_ticket_status(
+        &self,
+        id: &str,
+        agent_id: &str,
+        status: TicketStatus,
+    ) -> AppResult<TicketView> {
+        let now = self.now();
+        let mut tx = self.db().begin().await?;
+        let agent = tx.account(agent_id).await?;
+        if !agent.role.is_staff() {
+            return Err(AppError::Forbidden(
+                "only support staff change a ticket's status".into(),
+            ));
+        }
+        let ticket = tx.ticket(id).await?;
+        if ticket.status == TicketStatus::Closed {
+            return Err(AppError::Conflict("the ticket is closed".into()));
+        }
+        self.move_ticket_in(&mut tx, &ticket, status, None, now)
+            .await?;
+        tx.commit().await?;
+        self.ticket(id).await
+    }
+}

@@ -1,0 +1,123 @@
+//! Issue 18's ticket clock through the JSON API on both databases: a ticket gets a number and an
+//! acknowledgement email; unanswered it is breached at 4 h 1 min; a specialists' ticket filed
+//! Friday 16:30 Pacific is due Monday, across a daylight-saving change too; waiting for the
+//! member stops the clock; the first public reply meets it and is emailed.
+
+use crate::support::{Api, api};
+use serde_json::{Value, json};
+use trustwork_core::Timestamp;
+use trustwork_store::testing::each_backend;
+
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse_rfc3339(text).unwrap()
+}
+
+async fn open(api: &Api, token: &str, account: &str, category: &str) -> Value {
+    api.post(
+        token,
+        "/api/v1/tickets",
+        json!({"account_id": account, "category": category, "subject": "Withdrawal stuck",
+            "details": "My withdrawal of $120 has been pending for a week."}),
+    )
+    .await
+    .expect(201)
+}
+
+#[tokio::test]
+async fn tickets_get_numbers_and_a_first_response_clock_on_the_right_calendar() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo = api.seed().await;
+        let admin = demo.admin.as_str();
+
+        // Around the clock: due in 4 hours, breached at 4 h 1 min.
+        api.clock.set(at("2026-12-01T10:00:00Z"));
+        let t = open(&api, admin, &demo.maria, "account").await;
+        assert!(t["number"].as_i64().unwrap() > 100_000);
+        assert_eq!(t["status"], "new");
+        assert_eq!(t["sla"]["state"], "ok");
+        assert_eq!(t["sla"]["first_response_due_at"], "2026-12-01T14:00:00.000Z");
+        let email = api.app.account(&demo.maria).await.unwrap().email;
+        let mail = api.app.mailbox(Some(&email)).await.unwrap();
+        let number = t["number"].as_i64().unwrap();
+        assert!(
+            mail.iter().any(|m| m.subject.contains(&format!("[#{number}] We received your request"))),
+            "{mail:?}"
+        );
+        let id = t["id"].as_str().unwrap().to_owned();
+        api.clock.set(at("2026-12-01T13:45:00Z"));
+        assert_eq!(api.get(admin, &format!("/api/v1/tickets/{id}")).await.ok()["sla"]["state"], "due_soon");
+        api.clock.set(at("2026-12-01T14:01:00Z"));
+        let late = api.get(admin, &format!("/api/v1/tickets/{id}")).await.ok();
+        assert_eq!(late["sla"]["state"], "breached");
+        // A late first response leaves it breached.
+        let replied = api
+            .post(admin, &format!("/api/v1/tickets/{id}/replies"),
+                json!({"author_id": demo.agent, "body": "Sorry for the wait: it is on its way."}))
+            .await
+            .expect(201);
+        assert_eq!(replied["sla"]["state"], "breached");
+        assert_eq!(replied["status"], "pending_member");
+
+        // Specialists: Friday 16:30 Pacific → Monday 09:30, in winter and across the spring change.
+        for (filed, due) in [
+            ("2026-12-05T00:30:00Z", "2026-12-07T17:30:00.000Z"),
+            ("2026-03-07T00:30:00Z", "2026-03-09T16:30:00.000Z"),
+        ] {
+            api.clock.set(at(filed));
+            let t = open(&api, admin, &demo.maria, "payments").await;
+            assert_eq!(t["sla"]["first_response_due_at"], due, "{filed}");
+            assert_eq!(t["sla"]["calendar"], "specialists");
+        }
+
+        // Waiting for the member stops the clock; the member's reply starts it again.
+        api.clock.set(at("2026-12-02T10:00:00Z"));
+        let t = open(&api, admin, &demo.dev, "account").await;
+        let id = t["id"].as_str().unwrap().to_owned();
+        api.clock.set(at("2026-12-02T11:00:00Z"));
+        let note = api
+            .post(admin, &format!("/api/v1/tickets/{id}/replies"),
+                json!({"author_id": demo.agent, "body": "Checked the ledger.", "public": false, "status": "pending_member"}))
+            .await
+            .expect(201);
+        assert_eq!(note["sla"]["state"], "paused");
+        assert_eq!(note["sla"]["first_response_due_at"], Value::Null);
+        api.clock.set(at("2026-12-02T15:00:00Z"));
+        let back = api
+            .post(admin, &format!("/api/v1/tickets/{id}/replies"),
+                json!({"author_id": demo.dev, "body": "Here is the withdrawal id: wd_123."}))
+            .await
+            .expect(201);
+        assert_eq!(back["status"], "open");
+        assert_eq!(back["sla"]["state"], "ok");
+        assert_eq!(back["sla"]["first_response_due_at"], "2026-12-02T18:00:00.000Z");
+        let met = api
+            .post(admin, &format!("/api/v1/tickets/{id}/replies"),
+                json!({"author_id": demo.agent, "body": "Found it: paid today."}))
+            .await
+            .expect(201);
+        assert_eq!(met["sla"]["state"], "met");
+        let dev_mail = api.app.mailbox(Some(&api.app.account(&demo.dev).await.unwrap().email)).await.unwrap();
+        assert!(dev_mail.iter().any(|m| m.body.contains("Found it: paid today.")));
+        assert!(!dev_mail.iter().any(|m| m.body.contains("Checked the ledger.")), "notes stay internal");
+
+        // Bad input: clear errors, nothing kept.
+        api.post(admin, "/api/v1/tickets", json!({"account_id": demo.dev, "category": "refunds",
+                "subject": "x", "details": "y"}))
+            .await
+            .expect_error(422, "invalid_input");
+        api.post(admin, &format!("/api/v1/tickets/{id}/replies"), json!({"author_id": demo.maria, "body": "hi"}))
+            .await
+            .expect_error(403, "forbidden");
+        api.post(admin, &format!("/api/v1/tickets/{id}/status"), json!({"agent_id": demo.agent, "status": "done"}))
+            .await
+            .expect_error(422, "invalid_input");
+        let solved = api
+            .post(admin, &format!("/api/v1/tickets/{id}/status"), json!({"agent_id": demo.agent, "status": "solved"}))
+            .await
+            .ok();
+        assert_eq!(solved["status"], "solved");
+        assert_eq!(solved["messages"].as_array().unwrap().len(), 3);
+    })
+    .await;
+}
