@@ -91,6 +91,31 @@ impl App {
                 "expected low, normal, high or urgent",
             ));
         }
+        // Two tickets opened at once on PostgreSQL may draw the same next number: the database
+        // refuses the second, which draws again in a new transaction.
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self
+                .open_ticket_once(actor, new, category, &subject, &details, priority)
+                .await
+            {
+                Err(AppError::Conflict(_)) if tries < 5 => continue,
+                other => return other,
+            }
+        }
+    }
+
+    async fn open_ticket_once(
+        &self,
+        actor: &Actor,
+        new: &NewTicket<'_>,
+        category: TicketCategory,
+        subject: &str,
+        details: &str,
+        priority: &str,
+    ) -> AppResult<TicketView> {
+        let (subject, details) = (subject.to_owned(), details.to_owned());
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let account = tx.account(new.account_id).await?;

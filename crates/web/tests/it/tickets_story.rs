@@ -118,6 +118,35 @@ async fn tickets_get_numbers_and_a_first_response_clock_on_the_right_calendar() 
             .ok();
         assert_eq!(solved["status"], "solved");
         assert_eq!(solved["messages"].as_array().unwrap().len(), 3);
+
+        // Tickets opened at once each get their own number.
+        let mut opening = Vec::new();
+        for i in 0..8 {
+            let app = api.app.clone();
+            let account = demo.li.clone();
+            opening.push(tokio::spawn(async move {
+                let subject = format!("Question {i}");
+                app.open_ticket(
+                    &trustwork_core::Actor::system("test"),
+                    &trustwork_app::tickets::NewTicket {
+                        account_id: &account,
+                        category: "other",
+                        subject: &subject,
+                        details: "Details.",
+                        priority: None,
+                    },
+                )
+                .await
+                .map(|v| v.ticket.number)
+            }));
+        }
+        let mut numbers = Vec::new();
+        for handle in opening {
+            numbers.push(handle.await.unwrap().unwrap());
+        }
+        numbers.sort_unstable();
+        numbers.dedup();
+        assert_eq!(numbers.len(), 8, "{numbers:?}");
     })
     .await;
 }
