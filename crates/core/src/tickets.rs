@@ -179,6 +179,35 @@ impl FirstResponseClock<'_> {
     }
 }
 
+/// The ticket number an email's subject quotes (`Re: [#100042] …`), if any.
+pub fn number_in_subject(subject: &str) -> Option<i64> {
+    let start = subject.find("[#")? + 2;
+    let rest = &subject[start..];
+    let end = rest.find(']')?;
+    let digits = &rest[..end];
+    if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The new part of an emailed reply: the quoted message below it (`> …` lines and everything
+/// after an "On … wrote:" line) is left out.
+pub fn reply_text(body: &str) -> String {
+    let mut kept = Vec::new();
+    for line in body.lines() {
+        let t = line.trim();
+        if t.starts_with('>') {
+            continue;
+        }
+        if (t.starts_with("On ") && t.ends_with("wrote:")) || t == "-----Original Message-----" {
+            break;
+        }
+        kept.push(line);
+    }
+    kept.join("\n").trim().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +297,29 @@ mod tests {
             Some(at("2026-12-01T15:00:00Z")),
         );
         assert_eq!(c.view(at("2026-12-02T10:00:00Z")).state, SlaState::Breached);
+    }
+
+    #[test]
+    fn emailed_replies_name_their_ticket_and_lose_the_quote() {
+        assert_eq!(
+            number_in_subject("Re: [#100042] Withdrawal stuck"),
+            Some(100_042)
+        );
+        assert_eq!(number_in_subject("Withdrawal stuck"), None);
+        assert_eq!(number_in_subject("[#] x"), None);
+        assert_eq!(number_in_subject("[#12a] x"), None);
+        assert_eq!(number_in_subject("[#99999999999999999999] x"), None);
+        let body = "Thanks, here it is: wd_123.\n\nOn Tue, 1 Dec 2026, Trustwork wrote:\n> Which withdrawal?\n";
+        assert_eq!(reply_text(body), "Thanks, here it is: wd_123.");
+        assert_eq!(reply_text("> only a quote"), "");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn subjects_and_bodies_never_panic(text in "\\PC{0,80}") {
+            let _ = number_in_subject(&text);
+            let _ = reply_text(&text);
+        }
     }
 
     #[test]

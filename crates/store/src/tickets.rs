@@ -78,16 +78,14 @@ pub struct TicketMessage {
     pub created_at: Timestamp,
 }
 
-/// The first ticket number.
-const FIRST_NUMBER: i64 = 100_001;
-
 impl Tx {
-    /// Keeps a new ticket under the next number (the number given is ignored) and answers it.
+    /// Keeps a new ticket under the next number (from 100001; the number given is ignored) and
+    /// answers it.
     pub async fn insert_ticket(&mut self, t: &Ticket) -> Result<i64> {
+        // The counter row's lock orders tickets opened at once (SQLite has one writer anyway).
         let number: i64 = sqlx::query_scalar(
-            "SELECT CAST(COALESCE(MAX(number), $1 - 1) + 1 AS BIGINT) FROM tickets",
+            "UPDATE ticket_numbers SET next_number = next_number + 1 WHERE id = 1 RETURNING next_number - 1",
         )
-        .bind(FIRST_NUMBER)
         .fetch_one(self.conn())
         .await?;
         sqlx::query(
@@ -122,6 +120,15 @@ impl Tx {
         row.map(ticket)
             .transpose()?
             .ok_or_else(|| StoreError::not_found("ticket", id))
+    }
+
+    pub async fn ticket_by_number(&mut self, number: i64) -> Result<Option<Ticket>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM tickets WHERE number = $1"));
+        let row: Option<TicketRow> = sqlx::query_as(sql)
+            .bind(number)
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(ticket).transpose()
     }
 
     /// Moves the ticket to `status` (and records its first response, once); a conflict if it

@@ -143,6 +143,7 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         )
         .route("/api/v1/accounts/{id}/stats", get(contracts::stats))
         .route("/api/v1/tickets", post(tickets::open))
+        .route("/api/v1/inbound-email", post(tickets::inbound))
         .route("/api/v1/tickets/{id}", get(tickets::get))
         .route("/api/v1/tickets/{id}/replies", post(tickets::reply))
         .route("/api/v1/tickets/{id}/status", post(tickets::set_status))

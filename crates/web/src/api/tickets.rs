@@ -153,3 +153,27 @@ pub async fn set_status(
     let v = s.app.set_ticket_status(&id, &b.agent_id, status).await?;
     Ok(Json(ticket_json(&v)))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboundBody {
+    from: String,
+    #[serde(default)]
+    subject: String,
+    text: String,
+}
+
+/// `POST /api/v1/inbound-email` `{"from", "subject", "text"}`: the mail provider's inbound hook
+/// (relayed with a token) → 201 with the ticket it landed in.
+pub async fn inbound(
+    State(s): State<WebState>,
+    caller: Caller,
+    body: Result<Body<InboundBody>, ApiError>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(Scope::AccountsWrite)?;
+    let Body(b) = body?;
+    let got = s.app.receive_email(&b.from, &b.subject, &b.text).await?;
+    let mut out = ticket_json(&got.ticket);
+    out["opened"] = json!(got.opened);
+    Ok((StatusCode::CREATED, Json(out)))
+}

@@ -644,6 +644,15 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             String::new(),
         ),
         (
+            op(
+                Method::POST,
+                "/api/v1/inbound-email",
+                write,
+                Some(json!({"from": "maria@trustwork.demo", "subject": "s", "text": "t"})),
+            ),
+            String::new(),
+        ),
+        (
             op(Method::GET, "/api/v1/tickets/{id}", read, None),
             f.ticket.clone(),
         ),
@@ -1476,8 +1485,9 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let routes = bodies(&f);
         // With the 5 review bodies, 2 phone bodies, the question mark, the job review and 3
         // of conversations (a message, an invitation, a reply), the profile review and
-        // re-review, a skill-test answer, 12 of contracts and money, and 3 of tickets.
-        assert_eq!(routes.len(), 38);
+        // re-review, a skill-test answer, 12 of contracts and money, 3 of tickets and the
+        // inbound email.
+        assert_eq!(routes.len(), 39);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

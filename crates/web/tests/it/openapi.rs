@@ -2162,6 +2162,27 @@ async fn ticket_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     )
     .await
     .expect(403);
+    let number = ticket["number"].as_i64().unwrap();
+    let li_email = c.api.app.account(&d.li).await.unwrap().email;
+    c.call(
+        Method::POST,
+        "/api/v1/inbound-email",
+        "",
+        admin,
+        Some(json!({"from": format!("Li <{li_email}>"), "subject": format!("Re: [#{number}] Card check"),
+            "text": "The Visa ending 4242.\n\nOn Monday, Trustwork wrote:\n> Which card?"})),
+    )
+    .await
+    .expect(201);
+    c.call(
+        Method::POST,
+        "/api/v1/inbound-email",
+        "",
+        admin,
+        Some(json!({"from": "stranger@nowhere.example", "subject": "hi", "text": "hello"})),
+    )
+    .await
+    .expect(422);
     let status = "/api/v1/tickets/{id}/status";
     c.call(
         Method::POST,

@@ -89,6 +89,29 @@ async fn tickets_get_numbers_and_a_first_response_clock_on_the_right_calendar() 
             .await
             .expect(201);
         assert_eq!(back["status"], "open");
+        // The member answers by email too: the reply lands in the ticket, the quote left out.
+        let number = t["number"].as_i64().unwrap();
+        let dev_email = api.app.account(&demo.dev).await.unwrap().email;
+        let mailed = api
+            .post(admin, "/api/v1/inbound-email", json!({"from": format!("Dev Patel <{}>", dev_email.to_uppercase()),
+                "subject": format!("Re: [#{number}] Withdrawal stuck"),
+                "text": "It was on Monday.\n\nOn Wed, 2 Dec 2026, Trustwork wrote:\n> Which withdrawal?"}))
+            .await
+            .expect(201);
+        assert_eq!(mailed["opened"], false);
+        assert_eq!(mailed["id"], t["id"]);
+        let last = mailed["messages"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["body"], "It was on Monday.");
+        assert_eq!(last["author_id"], json!(demo.dev));
+        // Someone else quoting the number opens a ticket of their own.
+        let maria_email = api.app.account(&demo.maria).await.unwrap().email;
+        let other = api
+            .post(admin, "/api/v1/inbound-email", json!({"from": maria_email,
+                "subject": format!("Re: [#{number}] Withdrawal stuck"), "text": "Is this mine?"}))
+            .await
+            .expect(201);
+        assert_eq!(other["opened"], true);
+        assert_eq!(other["account_id"], json!(demo.maria));
         assert_eq!(back["sla"]["state"], "ok");
         assert_eq!(back["sla"]["first_response_due_at"], "2026-12-02T18:00:00.000Z");
         let met = api
@@ -117,7 +140,7 @@ async fn tickets_get_numbers_and_a_first_response_clock_on_the_right_calendar() 
             .await
             .ok();
         assert_eq!(solved["status"], "solved");
-        assert_eq!(solved["messages"].as_array().unwrap().len(), 3);
+        assert_eq!(solved["messages"].as_array().unwrap().len(), 4);
 
         // Tickets opened at once each get their own number.
         let mut opening = Vec::new();
