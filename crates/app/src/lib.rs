@@ -51,9 +51,10 @@ pub use webhooks::WebhookConfig;
 /// shown as [`accounts::AccountView`], without its password hash).
 pub mod records {
     pub use trustwork_store::contracts::{
-        Dispute, Feedback, Milestone, MilestoneStep, NdaAcceptance, PaymentMethod, Payout,
+        Dispute, Milestone, MilestoneStep, NdaAcceptance, PaymentMethod,
     };
     pub use trustwork_store::conversations::{Invitation, ThreadCall};
+    pub use trustwork_store::feedback::{Feedback, Payout};
     pub use trustwork_store::live_verification::{
         ChatMessage, Evidence, Question, VerificationCall, VerificationSession,
     };

@@ -18,6 +18,7 @@ mod changes;
 pub mod contracts;
 pub mod conversations;
 pub mod events;
+pub mod feedback;
 mod group;
 pub mod identity_graph;
 pub mod live_verification;

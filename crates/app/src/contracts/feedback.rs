@@ -13,7 +13,7 @@ use trustwork_core::job_success::{
 };
 use trustwork_core::standing::{TopRatedHoldCheck, top_rated_hold_check};
 use trustwork_core::{Actor, Role, Timestamp};
-use trustwork_store::contracts::Feedback;
+use trustwork_store::feedback::Feedback;
 
 /// The longest public feedback text.
 const MAX_TEXT_CHARS: usize = 5_000;

@@ -11,7 +11,8 @@ use trustwork_core::contracts::{
 use trustwork_core::marketplace::ContractStatus;
 use trustwork_core::{Actor, Timestamp};
 use trustwork_store::Tx;
-use trustwork_store::contracts::{Milestone, MilestoneStep, Payout};
+use trustwork_store::contracts::{Milestone, MilestoneStep};
+use trustwork_store::feedback::Payout;
 use trustwork_store::marketplace::Contract;
 use trustwork_store::new_id;
 
