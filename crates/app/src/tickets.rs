@@ -5,6 +5,7 @@
 
 use crate::audit::Change;
 use crate::{App, AppError, AppResult, notices};
+use std::sync::LazyLock;
 use trustwork_core::business_calendar::Calendar;
 use trustwork_core::tickets::{
     FIRST_RESPONSE_MS, FirstResponseClock, SlaView, TicketCategory, TicketStatus,
@@ -35,11 +36,16 @@ const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
 
 /// The calendar a ticket's clock runs on: the specialists' Monday–Friday 06:00–17:00 Pacific, or
 /// every hour.
-pub fn calendar_named(name: &str) -> Calendar {
+pub fn calendar_named(name: &str) -> &'static Calendar {
+    // Built once: every read of a ticket computes its clock on one of these.
+    static SPECIALISTS: LazyLock<Calendar> = LazyLock::new(|| {
+        Calendar::weekdays("America/Los_Angeles", 6 * 60, 17 * 60)
+            .unwrap_or_else(|_| Calendar::around_the_clock())
+    });
+    static AROUND_THE_CLOCK: LazyLock<Calendar> = LazyLock::new(Calendar::around_the_clock);
     match name {
-        "specialists" => Calendar::weekdays("America/Los_Angeles", 6 * 60, 17 * 60)
-            .unwrap_or_else(|_| Calendar::around_the_clock()),
-        _ => Calendar::around_the_clock(),
+        "specialists" => &SPECIALISTS,
+        _ => &AROUND_THE_CLOCK,
     }
 }
 
@@ -55,9 +61,8 @@ fn text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
 }
 
 fn sla_of(t: &Ticket, pauses: &[(Timestamp, Option<Timestamp>)], now: Timestamp) -> SlaView {
-    let calendar = calendar_named(&t.sla_calendar);
     FirstResponseClock {
-        calendar: &calendar,
+        calendar: calendar_named(&t.sla_calendar),
         target_ms: t.sla_target_ms,
         created_at: t.created_at,
         pauses,

@@ -61,6 +61,12 @@ impl ApiError {
         )
     }
 
+    /// A field the handler itself refused (an enum's name, a time), in the shape the use
+    /// cases answer with (`field: message`, 422 `invalid_input`).
+    pub fn invalid_field(field: &'static str, message: impl Into<String>) -> Self {
+        AppError::invalid(field, message).into()
+    }
+
     pub fn not_found(what: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,

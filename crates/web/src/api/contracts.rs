@@ -18,12 +18,10 @@ use trustwork_core::contracts::{
 };
 use trustwork_core::work_diary::{Segment, Statement};
 
-fn invalid(field: &'static str, message: impl Into<String>) -> ApiError {
-    trustwork_app::AppError::invalid(field, message).into()
-}
+use super::dto::time;
 
-fn time(t: Timestamp) -> String {
-    t.to_rfc3339()
+fn invalid(field: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::invalid_field(field, message)
 }
 
 fn contract_json(v: &ContractView) -> Value {
@@ -202,6 +200,22 @@ pub async fn end(
     Ok(Json(contract_json(&view)))
 }
 
+async fn pause_or_resume(
+    s: WebState,
+    caller: Caller,
+    id: String,
+    body: Result<Body<EndBody>, ApiError>,
+    paused: bool,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::AccountsWrite)?;
+    let Body(b) = body?;
+    let view = s
+        .app
+        .pause_contract(&id, &b.account_id, paused, &b.reason)
+        .await?;
+    Ok(Json(contract_json(&view)))
+}
+
 /// `POST /api/v1/contracts/{id}/pause` `{"account_id", "reason"}` (the client).
 pub async fn pause(
     State(s): State<WebState>,
@@ -209,13 +223,7 @@ pub async fn pause(
     Path(id): Path<String>,
     body: Result<Body<EndBody>, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Scope::AccountsWrite)?;
-    let Body(b) = body?;
-    let view = s
-        .app
-        .pause_contract(&id, &b.account_id, true, &b.reason)
-        .await?;
-    Ok(Json(contract_json(&view)))
+    pause_or_resume(s, caller, id, body, true).await
 }
 
 /// `POST /api/v1/contracts/{id}/resume` `{"account_id", "reason"}` (the client).
@@ -225,13 +233,7 @@ pub async fn resume(
     Path(id): Path<String>,
     body: Result<Body<EndBody>, ApiError>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Scope::AccountsWrite)?;
-    let Body(b) = body?;
-    let view = s
-        .app
-        .pause_contract(&id, &b.account_id, false, &b.reason)
-        .await?;
-    Ok(Json(contract_json(&view)))
+    pause_or_resume(s, caller, id, body, false).await
 }
 
 #[derive(Deserialize)]

@@ -10,7 +10,7 @@ use trustwork_core::standing::{Permission, TopRatedHoldCheck};
 use trustwork_core::verification::VerificationCase;
 use trustwork_core::{Capability, Restriction, Timestamp};
 
-fn time(t: Timestamp) -> String {
+pub(super) fn time(t: Timestamp) -> String {
     t.to_rfc3339()
 }
 

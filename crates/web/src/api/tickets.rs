@@ -39,7 +39,7 @@ fn ticket_json(v: &TicketView) -> Value {
 }
 
 fn invalid(field: &'static str, message: &str) -> ApiError {
-    trustwork_app::AppError::invalid(field, message).into()
+    ApiError::invalid_field(field, message)
 }
 
 #[derive(Deserialize)]

@@ -3,8 +3,8 @@
 //! paid, refunded or split — with a reason both sides read.
 
 use super::forms::ConsoleForm;
-use super::layout::{after_post, app_error};
-use super::session::{ENFORCERS, Viewer};
+use super::layout::after_post;
+use super::session::Viewer;
 use super::views::money;
 use crate::WebState;
 use axum::extract::{Path, State};
@@ -121,23 +121,20 @@ pub async fn settle(
     Path(id): Path<String>,
     ConsoleForm(f): ConsoleForm<SettleForm>,
 ) -> Response {
-    if let Err(r) = viewer
-        .require(ENFORCERS)
-        .and_then(|()| viewer.check_csrf(&f.csrf))
+    let case = match super::review::case_to_decide(
+        &s,
+        &viewer,
+        &id,
+        &f.csrf,
+        |c| c.entity_type == EntityType::Dispute,
+        "This case is not a dispute.",
+    )
+    .await
     {
-        return r;
-    }
-    let here = format!("/review/{id}");
-    let case = match s.app.review_case(&id).await {
-        Ok(c) if c.case.entity_type == EntityType::Dispute => c.case,
-        Ok(_) => {
-            return super::layout::error_page(
-                axum::http::StatusCode::NOT_FOUND,
-                "This case is not a dispute.",
-            );
-        }
-        Err(e) => return app_error(&e),
+        Ok(c) => c,
+        Err(r) => return r,
     };
+    let here = format!("/review/{id}");
     use trustwork_app::AppError;
     let result = match DisputeOutcome::parse(&f.outcome) {
         None => Err(AppError::invalid(

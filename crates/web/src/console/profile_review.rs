@@ -5,7 +5,7 @@
 
 use super::forms::ConsoleForm;
 use super::layout::{after_post, app_error};
-use super::session::{ENFORCERS, Viewer};
+use super::session::Viewer;
 use crate::WebState;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -159,23 +159,20 @@ pub async fn decide(
     Path(id): Path<String>,
     ConsoleForm(f): ConsoleForm<ProfileDecisionForm>,
 ) -> Response {
-    if let Err(r) = viewer
-        .require(ENFORCERS)
-        .and_then(|()| viewer.check_csrf(&f.csrf))
+    let case = match super::review::case_to_decide(
+        &s,
+        &viewer,
+        &id,
+        &f.csrf,
+        |c| c.queue == Queue::Profiles,
+        "This case is not a profile's review.",
+    )
+    .await
     {
-        return r;
-    }
-    let here = format!("/review/{id}");
-    let case = match s.app.review_case(&id).await {
-        Ok(c) if c.case.queue == Queue::Profiles => c.case,
-        Ok(_) => {
-            return super::layout::error_page(
-                axum::http::StatusCode::NOT_FOUND,
-                "This case is not a profile's review.",
-            );
-        }
-        Err(e) => return app_error(&e),
+        Ok(c) => c,
+        Err(r) => return r,
     };
+    let here = format!("/review/{id}");
     // The case on screen must be the submission waiting: an old case of an earlier submission
     // does not decide the new one.
     let current = match s.app.profile(&case.subject_account_id).await {

@@ -686,6 +686,29 @@ pub struct JobDecisionForm {
     note: String,
 }
 
+/// The case an agent's decision form names, when the agent may decide it and it is of the kind
+/// the form decides (`is_kind`); otherwise the answer to send (`not_kind` says what it is not).
+pub(super) async fn case_to_decide(
+    s: &WebState,
+    viewer: &Viewer,
+    id: &str,
+    csrf: &str,
+    is_kind: fn(&trustwork_core::review::ReviewCase) -> bool,
+    not_kind: &str,
+) -> Result<trustwork_core::review::ReviewCase, Response> {
+    viewer
+        .require(ENFORCERS)
+        .and_then(|()| viewer.check_csrf(csrf))?;
+    match s.app.review_case(id).await {
+        Ok(c) if is_kind(&c.case) => Ok(c.case),
+        Ok(_) => Err(super::layout::error_page(
+            axum::http::StatusCode::NOT_FOUND,
+            not_kind,
+        )),
+        Err(e) => Err(app_error(&e)),
+    }
+}
+
 /// `POST /review/{id}/job`: approve, reject or send back the job post this case reviews.
 pub async fn decide_job(
     State(s): State<WebState>,
@@ -693,23 +716,20 @@ pub async fn decide_job(
     Path(id): Path<String>,
     ConsoleForm(f): ConsoleForm<JobDecisionForm>,
 ) -> Response {
-    if let Err(r) = viewer
-        .require(ENFORCERS)
-        .and_then(|()| viewer.check_csrf(&f.csrf))
+    let case = match case_to_decide(
+        &s,
+        &viewer,
+        &id,
+        &f.csrf,
+        |c| c.queue == trustwork_core::review::Queue::JobPosts,
+        "This case is not a job post's review.",
+    )
+    .await
     {
-        return r;
-    }
-    let here = format!("/review/{id}");
-    let case = match s.app.review_case(&id).await {
-        Ok(c) if c.case.queue == trustwork_core::review::Queue::JobPosts => c.case,
-        Ok(_) => {
-            return super::layout::error_page(
-                axum::http::StatusCode::NOT_FOUND,
-                "This case is not a job post's review.",
-            );
-        }
-        Err(e) => return app_error(&e),
+        Ok(c) => c,
+        Err(r) => return r,
     };
+    let here = format!("/review/{id}");
     let Some(decision) = trustwork_core::marketplace::JobReviewDecision::parse(&f.decision) else {
         return after_post(
             &s,
