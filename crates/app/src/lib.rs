@@ -50,6 +50,7 @@ pub use webhooks::WebhookConfig;
 /// The records the layers above show as they are stored (none carries a secret; an account is
 /// shown as [`accounts::AccountView`], without its password hash).
 pub mod records {
+    pub use trustwork_store::chats::{Chat, ChatLine, SupportAgent};
     pub use trustwork_store::contracts::{
         Dispute, Milestone, MilestoneStep, NdaAcceptance, PaymentMethod,
     };
@@ -62,6 +63,7 @@ pub mod records {
     pub use trustwork_store::portfolio_files::PortfolioFile;
     pub use trustwork_store::profiles::Profile;
     pub use trustwork_store::review::QueueStats;
+    pub use trustwork_store::ticket_desk::{TicketAttachment, TicketMacro};
     pub use trustwork_store::timers::{Backlog, Timer};
     pub use trustwork_store::webhooks::{WebhookDelivery, WebhookSubscription};
 }

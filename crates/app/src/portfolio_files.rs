@@ -6,7 +6,7 @@ use crate::{App, AppError, AppResult};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use trustwork_core::Role;
-use trustwork_core::evidence::sniff;
+use trustwork_core::evidence::{FileType, sniff};
 use trustwork_store::new_id;
 use trustwork_store::portfolio_files::PortfolioFile;
 
@@ -20,22 +20,7 @@ impl App {
         account_id: &str,
         bytes: &[u8],
     ) -> AppResult<PortfolioFile> {
-        if bytes.len() > MAX_PORTFOLIO_FILE_BYTES {
-            return Err(AppError::invalid(
-                "file",
-                format!(
-                    "at most {} MB (this one is {:.1} MB)",
-                    MAX_PORTFOLIO_FILE_BYTES / (1024 * 1024),
-                    bytes.len() as f64 / (1024.0 * 1024.0)
-                ),
-            ));
-        }
-        let kind = sniff(bytes).ok_or_else(|| {
-            AppError::invalid(
-                "file",
-                "a JPEG or PNG image or a PDF (read from the file itself)",
-            )
-        })?;
+        let kind = checked_upload(bytes, MAX_PORTFOLIO_FILE_BYTES)?;
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let account = tx.account(account_id).await?;
@@ -58,8 +43,7 @@ impl App {
             size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
             created_at: now,
         };
-        tx.insert_portfolio_file(&file, &STANDARD.encode(bytes))
-            .await?;
+        tx.insert_portfolio_file(&file, &to_stored(bytes)).await?;
         tx.commit().await?;
         Ok(file)
     }
@@ -79,11 +63,40 @@ impl App {
                     entity: "portfolio file",
                     id: id.to_owned(),
                 })?;
-        let bytes = STANDARD
-            .decode(data)
-            .map_err(|e| AppError::Internal(format!("portfolio file {id} unreadable: {e}")))?;
-        Ok((file, bytes))
+        Ok((file, stored_bytes(&data, id)?))
     }
+}
+
+/// An uploaded file's type, read from its bytes (a JPEG, PNG or PDF of at most `max` bytes).
+pub(crate) fn checked_upload(bytes: &[u8], max: usize) -> AppResult<FileType> {
+    if bytes.len() > max {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "at most {} MB (this one is {:.1} MB)",
+                max / (1024 * 1024),
+                bytes.len() as f64 / (1024.0 * 1024.0)
+            ),
+        ));
+    }
+    sniff(bytes).ok_or_else(|| {
+        AppError::invalid(
+            "file",
+            "a JPEG or PNG image or a PDF (read from the file itself)",
+        )
+    })
+}
+
+/// A file's bytes from their stored base64 text.
+pub(crate) fn stored_bytes(data: &str, id: &str) -> AppResult<Vec<u8>> {
+    STANDARD
+        .decode(data)
+        .map_err(|e| AppError::Internal(format!("stored file {id} unreadable: {e}")))
+}
+
+/// The base64 text a file is stored as.
+pub(crate) fn to_stored(bytes: &[u8]) -> String {
+    STANDARD.encode(bytes)
 }
 
 /// Checks that every file the items name is one of the account's uploads.

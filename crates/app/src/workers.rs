@@ -149,6 +149,10 @@ impl App {
                 self.auto_release_in(&mut tx, &timer.subject_id, now)
                     .await?
             }
+            crate::tickets::SLA_TIMER => {
+                self.check_first_response_in(&mut tx, &timer.subject_id, now)
+                    .await?
+            }
             crate::contracts::WEEK_PAYOUT_TIMER => {
                 self.pay_week_in(&mut tx, &timer.subject_id, now).await?
             }

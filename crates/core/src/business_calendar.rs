@@ -98,6 +98,16 @@ impl Calendar {
         &self.tz_name
     }
 
+    /// `t` as people on this calendar read it: "Monday, December 7, 6:00 AM (America/Los_Angeles)".
+    pub fn in_words(&self, t: Timestamp) -> String {
+        let zoned = to_jiff(t).to_zoned(self.tz.clone());
+        format!(
+            "{} ({})",
+            zoned.strftime("%A, %B %-d, %-I:%M %p"),
+            self.tz_name
+        )
+    }
+
     /// The open stretch of local `date`, as moments, if the date is open.
     fn window(&self, date: Date) -> Option<(Timestamp, Timestamp)> {
         let week = self.week.as_ref()?;
@@ -245,6 +255,17 @@ mod tests {
 
     fn pacific() -> Calendar {
         Calendar::weekdays("America/Los_Angeles", 6 * 60, 17 * 60).unwrap()
+    }
+
+    #[test]
+    fn moments_read_in_the_calendars_own_zone() {
+        let cal = Calendar::weekdays("America/Los_Angeles", 6 * 60, 17 * 60).unwrap();
+        // 2026-12-07 14:00 UTC is 06:00 in Los Angeles (standard time, UTC-8).
+        let t = Timestamp::from_millis(1_796_652_000_000);
+        assert_eq!(
+            cal.in_words(t),
+            "Monday, December 7, 6:00 AM (America/Los_Angeles)"
+        );
     }
 
     #[test]

@@ -78,6 +78,9 @@ string_enum!(
     }
 );
 
+/// A ticket's priorities, lowest first.
+pub const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+
 /// The default first-response target and the warning before it.
 pub const FIRST_RESPONSE_MS: i64 = 4 * HOUR_MS;
 pub const DUE_SOON_MS: i64 = 30 * MINUTE_MS;

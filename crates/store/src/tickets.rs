@@ -24,10 +24,22 @@ pub struct Ticket {
     pub first_response_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Free text under the category ("withdrawal", "card declined").
+    pub subcategory: Option<String>,
+    /// Where it came from: `web`, `email`, `chat`, `help_form` or `api`.
+    pub channel: String,
+    /// The ticket this one was merged into (it is closed).
+    pub merged_into: Option<String>,
+    /// When a breached first response was escalated.
+    pub escalated_at: Option<Timestamp>,
+    pub solved_at: Option<Timestamp>,
+    /// The member's answer to the survey after solve: `good` or `bad`.
+    pub satisfaction: Option<String>,
+    pub satisfaction_comment: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
-struct TicketRow {
+pub(crate) struct TicketRow {
     id: String,
     number: i64,
     account_id: String,
@@ -42,11 +54,18 @@ struct TicketRow {
     first_response_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
+    subcategory: Option<String>,
+    channel: String,
+    merged_into: Option<String>,
+    escalated_at: Option<i64>,
+    solved_at: Option<i64>,
+    satisfaction: Option<String>,
+    satisfaction_comment: Option<String>,
 }
 
-const COLUMNS: &str = "id, number, account_id, category, subject, details, status, priority, assignee_id, sla_target_ms, sla_calendar, first_response_at, created_at, updated_at";
+pub(crate) const COLUMNS: &str = "id, number, account_id, category, subject, details, status, priority, assignee_id, sla_target_ms, sla_calendar, first_response_at, created_at, updated_at, subcategory, channel, merged_into, escalated_at, solved_at, satisfaction, satisfaction_comment";
 
-fn ticket(r: TicketRow) -> Result<Ticket> {
+pub(crate) fn ticket(r: TicketRow) -> Result<Ticket> {
     Ok(Ticket {
         category: TicketCategory::parse(&r.category)
             .ok_or_else(|| StoreError::corrupt("ticket", &r.id, "category"))?,
@@ -63,6 +82,13 @@ fn ticket(r: TicketRow) -> Result<Ticket> {
         first_response_at: r.first_response_at.map(ts),
         created_at: ts(r.created_at),
         updated_at: ts(r.updated_at),
+        subcategory: r.subcategory,
+        channel: r.channel,
+        merged_into: r.merged_into,
+        escalated_at: r.escalated_at.map(ts),
+        solved_at: r.solved_at.map(ts),
+        satisfaction: r.satisfaction,
+        satisfaction_comment: r.satisfaction_comment,
         id: r.id,
     })
 }
@@ -89,8 +115,8 @@ impl Tx {
         .fetch_one(self.conn())
         .await?;
         sqlx::query(
-            "INSERT INTO tickets (id, number, account_id, category, subject, details, status, priority, assignee_id, sla_target_ms, sla_calendar, first_response_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+            "INSERT INTO tickets (id, number, account_id, category, subject, details, status, priority, assignee_id, sla_target_ms, sla_calendar, first_response_at, created_at, updated_at, subcategory, channel, solved_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16)",
         )
         .bind(&t.id)
         .bind(number)
@@ -105,6 +131,9 @@ impl Tx {
         .bind(&t.sla_calendar)
         .bind(t.first_response_at.map(|x| x.millis()))
         .bind(t.created_at.millis())
+        .bind(t.subcategory.as_deref())
+        .bind(&t.channel)
+        .bind(t.solved_at.map(|x| x.millis()))
         .execute(self.conn())
         .await
         .map_err(|e| StoreError::on_unique(e, "another ticket took this number; send it again"))?;
@@ -141,7 +170,8 @@ impl Tx {
         now: Timestamp,
     ) -> Result<()> {
         let done = sqlx::query(
-            "UPDATE tickets SET status = $1, first_response_at = COALESCE(first_response_at, $2), updated_at = $3 \
+            "UPDATE tickets SET status = $1, first_response_at = COALESCE(first_response_at, $2), updated_at = $3, \
+             solved_at = CASE WHEN $1 IN ('solved', 'closed') THEN COALESCE(solved_at, $3) ELSE NULL END \
              WHERE id = $4 AND updated_at = $5",
         )
         .bind(status.as_str())

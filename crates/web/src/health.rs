@@ -105,7 +105,59 @@ pub async fn metrics(State(state): State<WebState>, headers: HeaderMap) -> Respo
     }
     verification_gauges(&state, &mut text).await;
     review_queue_gauges(&state, &mut text).await;
+    support_gauges(&state, &mut text).await;
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+/// The support desk: unsolved tickets per category and first-response state (every pair, 0 when
+/// none), and live chats waiting and going on.
+async fn support_gauges(state: &WebState, text: &mut String) {
+    let (tickets, waiting, active) = match (
+        state.app.ticket_gauges().await,
+        state
+            .app
+            .chats_in(trustwork_core::live_chat::ChatStatus::Waiting)
+            .await,
+        state
+            .app
+            .chats_in(trustwork_core::live_chat::ChatStatus::Active)
+            .await,
+    ) {
+        (Ok(t), Ok(w), Ok(a)) => (t, w.len(), a.len()),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            tracing::warn!(error = %e.detail(), "cannot read the support desk for /metrics");
+            return;
+        }
+    };
+    let name = "trustwork_tickets_unsolved";
+    text.push_str(&format!(
+        "# HELP {name} Unsolved tickets per category and first-response state.\n# TYPE {name} gauge\n"
+    ));
+    for category in trustwork_core::tickets::TicketCategory::ALL {
+        for state in trustwork_core::tickets::SlaState::ALL {
+            let n = tickets
+                .get(&(category.as_str().to_owned(), state.as_str().to_owned()))
+                .copied()
+                .unwrap_or(0);
+            text.push_str(&format!(
+                "{name}{{category=\"{}\",sla=\"{}\"}} {n}\n",
+                category.as_str(),
+                state.as_str()
+            ));
+        }
+    }
+    for (name, help, value) in [
+        (
+            "trustwork_chats_waiting",
+            "Live chats waiting for an agent.",
+            waiting,
+        ),
+        ("trustwork_chats_active", "Live chats going on.", active),
+    ] {
+        text.push_str(&format!(
+            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
+        ));
+    }
 }
 
 /// Every review queue (job posts among them): open cases, the oldest one's age, and how many

@@ -147,6 +147,24 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/api/v1/tickets/{id}", get(tickets::get))
         .route("/api/v1/tickets/{id}/replies", post(tickets::reply))
         .route("/api/v1/tickets/{id}/status", post(tickets::set_status))
+        .route("/api/v1/tickets/{id}/assignee", post(tickets::assign))
+        .route("/api/v1/tickets/{id}/priority", post(tickets::set_priority))
+        .route("/api/v1/tickets/{id}/merge", post(tickets::merge))
+        .route("/api/v1/tickets/{id}/satisfaction", post(tickets::rate))
+        .route(
+            "/api/v1/tickets/{id}/attachments",
+            post(tickets::attach).layer(DefaultBodyLimit::max(portfolio_files::BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/tickets/{id}/attachments/{file_id}",
+            get(tickets::attachment),
+        )
+        .route(
+            "/api/v1/ticket-macros",
+            get(tickets::macros).post(tickets::create_macro),
+        )
+        .route("/api/v1/support/report", get(tickets::report))
+        .route("/api/v1/support/agents/{id}", post(tickets::set_agent))
         .route("/api/v1/disputes/{id}", get(contracts::get_dispute))
         .route(
             "/api/v1/disputes/{id}/resolution",

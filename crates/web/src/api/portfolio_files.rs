@@ -35,17 +35,7 @@ pub async fn upload(
     caller.require(Scope::AccountsWrite)?;
     s.app.account(&id).await?;
     let body = body.map_err(|e| ApiError::new(e.status(), "invalid_upload", e.body_text()))?;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if !matches!(content_type, "image/jpeg" | "image/png" | "application/pdf") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the file as the body with Content-Type: image/jpeg, image/png or application/pdf",
-        ));
-    }
+    require_file_type(&headers)?;
     let file = s.app.add_portfolio_file(&id, &body).await?;
     Ok((StatusCode::CREATED, Json(file_json(&file))))
 }
@@ -59,4 +49,20 @@ pub async fn download(
     caller.require(Scope::AccountsRead)?;
     let (file, bytes) = s.app.portfolio_file(&id, &file_id).await?;
     Ok(crate::console::portfolio_file_response(&file, bytes))
+}
+
+/// A file upload's body must say it is a JPEG, PNG or PDF (the bytes are checked too).
+pub(crate) fn require_file_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !matches!(content_type, "image/jpeg" | "image/png" | "application/pdf") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the file as the body with Content-Type: image/jpeg, image/png or application/pdf",
+        ));
+    }
+    Ok(())
 }

@@ -28,7 +28,7 @@ mod verification;
 mod verify_member;
 mod views;
 
-pub(crate) use verification::{evidence_response, portfolio_file_response};
+pub(crate) use verification::{evidence_response, file_response, portfolio_file_response};
 pub(crate) use verify_member::read_document;
 
 pub(crate) use layout::error_page;

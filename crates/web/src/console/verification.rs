@@ -551,18 +551,24 @@ pub fn portfolio_file_response(
     file: &trustwork_app::records::PortfolioFile,
     bytes: Vec<u8>,
 ) -> Response {
-    let disposition = if file.content_type == "application/pdf" {
+    file_response(&file.content_type, &file.id, bytes)
+}
+
+/// An uploaded file (a JPEG, PNG or PDF whose type was read from its bytes): images shown in
+/// place, PDFs downloaded, never sniffed by the browser.
+pub fn file_response(content_type: &str, id: &str, bytes: Vec<u8>) -> Response {
+    let disposition = if content_type == "application/pdf" {
         "attachment"
     } else {
         "inline"
     };
     (
         [
-            (header::CONTENT_TYPE, file.content_type.clone()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("{disposition}; filename=\"{}\"", file.id),
+                format!("{disposition}; filename=\"{id}\""),
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         ],

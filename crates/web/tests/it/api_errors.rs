@@ -25,6 +25,7 @@ struct Fixture {
     dispute: String,
     /// A ticket of Maria's.
     ticket: String,
+    duplicate_ticket: String,
 }
 
 async fn fixture(api: &Api) -> Fixture {
@@ -123,8 +124,21 @@ async fn fixture(api: &Api) -> Fixture {
         .as_str()
         .unwrap()
         .to_owned();
+    let duplicate_ticket = api
+        .post(
+            &d.admin,
+            "/api/v1/tickets",
+            json!({"account_id": d.maria, "category": "account", "subject": "Email change again",
+                "details": "Still cannot change it."}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Fixture {
         ticket,
+        duplicate_ticket,
         contract,
         milestone,
         dispute,
@@ -675,6 +689,87 @@ fn operations(f: &Fixture) -> Vec<(Op, String)> {
             f.ticket.clone(),
         ),
         (
+            op(
+                Method::POST,
+                "/api/v1/tickets/{id}/assignee",
+                write,
+                Some(json!({"agent_id": f.d.agent, "assignee_id": f.d.agent})),
+            ),
+            f.ticket.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/tickets/{id}/priority",
+                write,
+                Some(json!({"agent_id": f.d.agent, "priority": "high"})),
+            ),
+            f.ticket.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/tickets/{id}/merge",
+                write,
+                Some(json!({"agent_id": f.d.agent, "into": f.ticket})),
+            ),
+            f.duplicate_ticket.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/tickets/{id}/satisfaction",
+                write,
+                Some(json!({"account_id": f.d.maria, "rating": "good"})),
+            ),
+            f.ticket.clone(),
+        ),
+        (
+            op(
+                // A raw file body: its errors are checked by the OpenAPI story.
+                Method::POST,
+                "/api/v1/tickets/{id}/attachments",
+                write,
+                None,
+            ),
+            f.ticket.clone(),
+        ),
+        (
+            op(
+                Method::GET,
+                "/api/v1/tickets/{id}/attachments/{file_id}",
+                read,
+                None,
+            ),
+            f.ticket.clone(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/ticket-macros",
+                write,
+                Some(json!({"agent_id": f.d.agent, "name": "Hello", "body": "Hello {{name}}"})),
+            ),
+            String::new(),
+        ),
+        (
+            op(Method::GET, "/api/v1/ticket-macros", read, None),
+            String::new(),
+        ),
+        (
+            op(Method::GET, "/api/v1/support/report", read, None),
+            String::new(),
+        ),
+        (
+            op(
+                Method::POST,
+                "/api/v1/support/agents/{id}",
+                write,
+                Some(json!({"available": true, "capacity": 3})),
+            ),
+            f.d.agent.clone(),
+        ),
+        (
             op(Method::GET, "/api/v1/contracts/{id}/feedback", read, None),
             f.contract.clone(),
         ),
@@ -983,8 +1078,9 @@ async fn unknown_ids_are_404_on_every_route() {
         // With the 5 review routes, the decision route, 3 phone routes, 9 of live
         // verification, 2 of job posts, 7 of conversations, 5 of profiles, 5 of skill tests and
         // 2 of portfolio files, 2 of payment methods, 11 of contracts (feedback, pause and resume
-        // included), one of milestones, 2 of disputes, the freelancer's stats and 3 of tickets.
-        assert_eq!(checked, 77);
+        // included), one of milestones, 2 of disputes, the freelancer's stats, 9 of tickets and
+        // an agent's chat settings.
+        assert_eq!(checked, 84);
 
         // Ids inside a body are looked up too.
         let message = api
@@ -1485,9 +1581,9 @@ async fn malformed_mistyped_and_oversized_bodies_are_refused_on_every_route() {
         let routes = bodies(&f);
         // With the 5 review bodies, 2 phone bodies, the question mark, the job review and 3
         // of conversations (a message, an invitation, a reply), the profile review and
-        // re-review, a skill-test answer, 12 of contracts and money, 3 of tickets and the
-        // inbound email.
-        assert_eq!(routes.len(), 39);
+        // re-review, a skill-test answer, 12 of contracts and money, 7 of tickets, the inbound
+        // email, a macro and an agent's chat settings.
+        assert_eq!(routes.len(), 45);
         for (path, good) in &routes {
             let json = Some("application/json");
             let trailing = format!("{good} {{}}");

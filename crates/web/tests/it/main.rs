@@ -21,6 +21,7 @@ mod openapi;
 mod profile_api_story;
 mod profile_story;
 mod review;
+mod support_desk_story;
 mod tickets_story;
 mod video_call;
 mod webhooks;

@@ -2183,6 +2183,7 @@ async fn ticket_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     )
     .await
     .expect(422);
+    desk_operations(c, d, &id).await;
     let status = "/api/v1/tickets/{id}/status";
     c.call(
         Method::POST,
@@ -2202,6 +2203,194 @@ async fn ticket_operations(c: &Conformance<'_>, d: &crate::support::Demo) {
     )
     .await
     .expect(409);
+}
+
+/// Attachments, assignment, priority, macros, merge, the survey, the report and chat settings.
+async fn desk_operations(c: &Conformance<'_>, d: &crate::support::Demo, id: &str) {
+    let admin = Some(d.admin.as_str());
+    let upload = "/api/v1/tickets/{id}/attachments";
+    let path = format!("{}?uploaded_by={}", upload.replace("{id}", id), d.li);
+    let reply = c
+        .api
+        .post_raw(
+            &d.admin,
+            &path,
+            Some("application/pdf"),
+            "%PDF-1.4 a statement",
+        )
+        .await;
+    let added = c.conforms(Method::POST, upload, &path, reply).expect(201);
+    let reply = c
+        .api
+        .post_raw(&d.admin, &path, Some("image/png"), "not an image")
+        .await;
+    c.conforms(Method::POST, upload, &path, reply).expect(422);
+    let stranger = format!("{}?uploaded_by={}", upload.replace("{id}", id), d.acme);
+    let reply = c
+        .api
+        .post_raw(&d.admin, &stranger, Some("application/pdf"), "%PDF-1.4 x")
+        .await;
+    c.conforms(Method::POST, upload, &stranger, reply)
+        .expect(403);
+    let file = "/api/v1/tickets/{id}/attachments/{file_id}";
+    let at = format!(
+        "/api/v1/tickets/{id}/attachments/{}",
+        added["id"].as_str().unwrap()
+    );
+    let reply = c.api.get(&d.admin, &at).await;
+    assert_eq!(reply.status.as_u16(), 200);
+    c.conforms_binary(Method::GET, file, reply);
+    c.call_at(
+        Method::GET,
+        file,
+        &format!("/api/v1/tickets/{id}/attachments/tka_nope"),
+        admin,
+        None,
+    )
+    .await
+    .expect(404);
+    c.call(
+        Method::POST,
+        "/api/v1/tickets/{id}/assignee",
+        id,
+        admin,
+        Some(json!({"agent_id": d.agent, "assignee_id": d.agent})),
+    )
+    .await
+    .ok();
+    c.call(
+        Method::POST,
+        "/api/v1/tickets/{id}/assignee",
+        id,
+        admin,
+        Some(json!({"agent_id": d.agent, "assignee_id": d.li})),
+    )
+    .await
+    .expect(422);
+    c.call(
+        Method::POST,
+        "/api/v1/tickets/{id}/priority",
+        id,
+        admin,
+        Some(json!({"agent_id": d.agent, "priority": "high"})),
+    )
+    .await
+    .ok();
+    let made = c
+        .call(
+            Method::POST,
+            "/api/v1/ticket-macros",
+            "",
+            admin,
+            Some(json!({"agent_id": d.agent, "name": "Card declined",
+                "body": "Hello {{name}}, about {{number}}: try the card again.", "status": "pending_member"})),
+        )
+        .await
+        .expect(201);
+    c.call(
+        Method::POST,
+        "/api/v1/ticket-macros",
+        "",
+        admin,
+        Some(json!({"agent_id": d.agent, "name": "Card declined", "body": "again"})),
+    )
+    .await
+    .expect(409);
+    c.call(Method::GET, "/api/v1/ticket-macros", "", admin, None)
+        .await
+        .ok();
+    let replied = c
+        .call(
+            Method::POST,
+            "/api/v1/tickets/{id}/replies",
+            id,
+            admin,
+            Some(json!({"author_id": d.agent, "macro_id": made["id"]})),
+        )
+        .await
+        .expect(201);
+    assert_eq!(replied["status"], "pending_member");
+    let duplicate = c
+        .call(
+            Method::POST,
+            "/api/v1/tickets",
+            "",
+            admin,
+            Some(
+                json!({"account_id": d.li, "category": "payments", "subject": "Card again",
+                "details": "Still declined."}),
+            ),
+        )
+        .await
+        .expect(201);
+    let merged = c
+        .call(
+            Method::POST,
+            "/api/v1/tickets/{id}/merge",
+            duplicate["id"].as_str().unwrap(),
+            admin,
+            Some(json!({"agent_id": d.agent, "into": id})),
+        )
+        .await
+        .ok();
+    assert_eq!(merged["id"], json!(id));
+    c.call(
+        Method::POST,
+        "/api/v1/tickets/{id}/satisfaction",
+        id,
+        admin,
+        Some(json!({"account_id": d.li, "rating": "good"})),
+    )
+    .await
+    .expect(409);
+    c.call(
+        Method::POST,
+        "/api/v1/tickets/{id}/status",
+        id,
+        admin,
+        Some(json!({"agent_id": d.agent, "status": "solved"})),
+    )
+    .await
+    .ok();
+    c.call(
+        Method::POST,
+        "/api/v1/tickets/{id}/satisfaction",
+        id,
+        admin,
+        Some(json!({"account_id": d.li, "rating": "good", "comment": "Quick"})),
+    )
+    .await
+    .ok();
+    c.call(Method::GET, "/api/v1/support/report", "", admin, None)
+        .await
+        .ok();
+    c.call_at(
+        Method::GET,
+        "/api/v1/support/report",
+        "/api/v1/support/report?since=yesterday",
+        admin,
+        None,
+    )
+    .await
+    .expect(422);
+    c.call(
+        Method::POST,
+        "/api/v1/support/agents/{id}",
+        &d.agent,
+        admin,
+        Some(json!({"available": true, "capacity": 2})),
+    )
+    .await
+    .ok();
+    c.call(
+        Method::POST,
+        "/api/v1/support/agents/{id}",
+        &d.agent,
+        admin,
+        Some(json!({"available": true, "capacity": 0})),
+    )
+    .await
+    .expect(422);
 }
 
 async fn job_review_operations(c: &Conformance<'_>, d: &crate::support::Demo) {

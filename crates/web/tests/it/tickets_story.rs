@@ -45,6 +45,24 @@ async fn tickets_get_numbers_and_a_first_response_clock_on_the_right_calendar() 
             "{mail:?}"
         );
         let id = t["id"].as_str().unwrap().to_owned();
+        // The member's screenshot: its type read from the bytes, kept with the ticket.
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a screenshot".to_vec();
+        let file = api
+            .post_raw(admin, &format!("/api/v1/tickets/{id}/attachments?uploaded_by={}", demo.maria),
+                Some("image/png"), png.clone())
+            .await
+            .expect(201);
+        assert_eq!(file["content_type"], "image/png");
+        let shown = api.get(admin, &format!("/api/v1/tickets/{id}")).await.ok();
+        assert_eq!(shown["attachments"][0]["id"], file["id"]);
+        let bytes = api
+            .get(admin, &format!("/api/v1/tickets/{id}/attachments/{}", file["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(bytes.body.to_vec(), png);
+        api.post_raw(admin, &format!("/api/v1/tickets/{id}/attachments?uploaded_by={}", demo.maria),
+                Some("image/png"), vec![0u8; 5 * 1024 * 1024 + 1])
+            .await
+            .expect_error(422, "invalid_input");
         api.clock.set(at("2026-12-01T13:45:00Z"));
         assert_eq!(api.get(admin, &format!("/api/v1/tickets/{id}")).await.ok()["sla"]["state"], "due_soon");
         api.clock.set(at("2026-12-01T14:01:00Z"));
@@ -157,6 +175,8 @@ async fn tickets_get_numbers_and_a_first_response_clock_on_the_right_calendar() 
                         subject: &subject,
                         details: "Details.",
                         priority: None,
+                        subcategory: None,
+                        channel: "api",
                     },
                 )
                 .await

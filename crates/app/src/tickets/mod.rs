@@ -12,13 +12,33 @@ use trustwork_core::tickets::{
 };
 use trustwork_core::{Actor, Timestamp};
 use trustwork_store::new_id;
+use trustwork_store::ticket_desk::TicketAttachment;
 use trustwork_store::tickets::{Ticket, TicketMessage};
+
+mod attachments;
+mod chat;
+mod desk;
+mod help_form;
+mod inbound;
+mod member_panel;
+mod report;
+
+pub use attachments::MAX_ATTACHMENT_BYTES;
+pub use chat::{ChatHours, ChatView, DEFAULT_CAPACITY, QueuePlace};
+pub use desk::QueuedTicket;
+pub use help_form::{HelpAccess, HelpRestriction};
+pub use inbound::Inbound;
+pub use member_panel::MemberPanel;
+
+/// The durable timer that escalates a first response when it runs out.
+pub(crate) const SLA_TIMER: &str = "ticket_first_response";
 
 /// A ticket with its messages and where its first response stands now.
 #[derive(Debug, Clone)]
 pub struct TicketView {
     pub ticket: Ticket,
     pub messages: Vec<TicketMessage>,
+    pub attachments: Vec<TicketAttachment>,
     pub sla: SlaView,
 }
 
@@ -30,9 +50,12 @@ pub struct NewTicket<'a> {
     pub subject: &'a str,
     pub details: &'a str,
     pub priority: Option<&'a str>,
+    pub subcategory: Option<&'a str>,
+    /// `web`, `email`, `chat`, `help_form` or `api`.
+    pub channel: &'a str,
 }
 
-const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+use trustwork_core::tickets::PRIORITIES;
 
 /// The calendar a ticket's clock runs on: the specialists' Monday–Friday 06:00–17:00 Pacific, or
 /// every hour.
@@ -49,7 +72,7 @@ pub fn calendar_named(name: &str) -> &'static Calendar {
     }
 }
 
-fn text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
+pub(crate) fn text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
     let t = value.trim();
     if t.is_empty() || t.chars().count() > max {
         return Err(AppError::invalid(
@@ -60,7 +83,22 @@ fn text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
     Ok(t.to_owned())
 }
 
-fn sla_of(t: &Ticket, pauses: &[(Timestamp, Option<Timestamp>)], now: Timestamp) -> SlaView {
+/// A subject from a message's first line (a chat's or the help form's message has none).
+fn subject_of(message: &str) -> String {
+    message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(80)
+        .collect()
+}
+
+pub(crate) fn sla_of(
+    t: &Ticket,
+    pauses: &[(Timestamp, Option<Timestamp>)],
+    now: Timestamp,
+) -> SlaView {
     FirstResponseClock {
         calendar: calendar_named(&t.sla_calendar),
         target_ms: t.sla_target_ms,
@@ -89,6 +127,12 @@ impl App {
         })?;
         let subject = text("subject", new.subject, 200)?;
         let details = text("details", new.details, 20_000)?;
+        let subcategory = new
+            .subcategory
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| text("subcategory", s, 100))
+            .transpose()?;
         let priority = new.priority.unwrap_or("normal");
         if !PRIORITIES.contains(&priority) {
             return Err(AppError::invalid(
@@ -102,7 +146,13 @@ impl App {
         loop {
             tries += 1;
             match self
-                .open_ticket_once(actor, new, category, &subject, &details, priority)
+                .open_ticket_once(
+                    actor,
+                    new,
+                    category,
+                    (&subject, &details, subcategory.as_deref()),
+                    priority,
+                )
                 .await
             {
                 Err(AppError::Conflict(_)) if tries < 5 => continue,
@@ -116,8 +166,7 @@ impl App {
         actor: &Actor,
         new: &NewTicket<'_>,
         category: TicketCategory,
-        subject: &str,
-        details: &str,
+        (subject, details, subcategory): (&str, &str, Option<&str>),
         priority: &str,
     ) -> AppResult<TicketView> {
         let (subject, details) = (subject.to_owned(), details.to_owned());
@@ -143,6 +192,13 @@ impl App {
             first_response_at: None,
             created_at: now,
             updated_at: now,
+            subcategory: subcategory.map(str::to_owned),
+            channel: new.channel.to_owned(),
+            merged_into: None,
+            escalated_at: None,
+            solved_at: None,
+            satisfaction: None,
+            satisfaction_comment: None,
         };
         ticket.number = tx.insert_ticket(&ticket).await?;
         tx.append_audit(
@@ -161,6 +217,7 @@ impl App {
         )
         .await?;
         let sla = sla_of(&ticket, &[], now);
+        schedule_sla_check(&mut tx, &ticket.id, sla, now).await?;
         let due = match sla.due_at {
             Some(due) if category.specialists() => format!(
                 "Our {} specialists work Monday to Friday, 6am to 5pm Pacific; you will hear from us by {}.",
@@ -187,6 +244,7 @@ impl App {
         Ok(TicketView {
             ticket,
             messages: Vec::new(),
+            attachments: Vec::new(),
             sla,
         })
     }
@@ -197,10 +255,12 @@ impl App {
         let ticket = tx.ticket(id).await?;
         let pauses = tx.ticket_pauses(id).await?;
         let messages = tx.ticket_messages(id).await?;
+        let attachments = tx.ticket_attachments(id).await?;
         Ok(TicketView {
             sla: sla_of(&ticket, &pauses, now),
             ticket,
             messages,
+            attachments,
         })
     }
 
@@ -277,7 +337,7 @@ impl App {
     }
 
     /// Moves the ticket to `next` in `tx`, opening or closing a pause of its clock.
-    async fn move_ticket_in(
+    pub(crate) async fn move_ticket_in(
         &self,
         tx: &mut trustwork_store::Tx,
         ticket: &Ticket,
@@ -288,7 +348,15 @@ impl App {
         tx.update_ticket(ticket, next, responded, now).await?;
         match (ticket.status.pauses_the_clock(), next.pauses_the_clock()) {
             (false, true) => tx.pause_ticket(&ticket.id, now).await?,
-            (true, false) => tx.resume_ticket(&ticket.id, now).await?,
+            (true, false) => {
+                tx.resume_ticket(&ticket.id, now).await?;
+                // The due time moved by the pause: check again when it comes.
+                if ticket.first_response_at.is_none() && responded.is_none() {
+                    let pauses = tx.ticket_pauses(&ticket.id).await?;
+                    let sla = sla_of(ticket, &pauses, now);
+                    schedule_sla_check(tx, &ticket.id, sla, now).await?;
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -315,82 +383,32 @@ impl App {
         }
         self.move_ticket_in(&mut tx, &ticket, status, None, now)
             .await?;
+        if status == TicketStatus::Solved && ticket.status != TicketStatus::Solved {
+            self.ask_satisfaction_in(&mut tx, &ticket, now).await?;
+        }
         tx.commit().await?;
+        self.wake_outbox();
         self.ticket(id).await
     }
 }
 
-/// What an emailed message became.
-#[derive(Debug, Clone)]
-pub struct Inbound {
-    pub ticket: TicketView,
-    /// A new ticket (no number in the subject, or a closed or someone else's ticket).
-    pub opened: bool,
-}
-
-/// `Name <a@b.c>` or `a@b.c` → `a@b.c`, lower-cased.
-fn address_of(from: &str) -> String {
-    let inner = match (from.rfind('<'), from.rfind('>')) {
-        (Some(a), Some(b)) if a < b => &from[a + 1..b],
-        _ => from,
-    };
-    inner.trim().to_lowercase()
-}
-
-impl App {
-    /// A member's email (from the mail provider's inbound hook): a reply to the ticket its
-    /// subject names (`[#100042]`), with the quoted message left out, or a new ticket. Only the
-    /// ticket's own member adds to it; any other sender's mail opens a ticket of their own.
-    pub async fn receive_email(&self, from: &str, subject: &str, text: &str) -> AppResult<Inbound> {
-        let address = address_of(from);
-        let account = {
-            let mut tx = self.db().read().await?;
-            tx.account_by_email(&address).await?
-        }
-        .ok_or_else(|| AppError::invalid("from", "no member has this email address"))?;
-        let body = trustwork_core::tickets::reply_text(text);
-        if body.is_empty() {
-            return Err(AppError::invalid("text", "the email has no new text"));
-        }
-        let existing = match trustwork_core::tickets::number_in_subject(subject) {
-            None => None,
-            Some(n) => {
-                let mut tx = self.db().read().await?;
-                tx.ticket_by_number(n)
-                    .await?
-                    .filter(|t| t.account_id == account.id && t.status != TicketStatus::Closed)
-            }
-        };
-        if let Some(t) = existing {
-            let ticket = self
-                .reply_to_ticket(&t.id, &account.id, &body, true, None)
-                .await?;
-            return Ok(Inbound {
-                ticket,
-                opened: false,
-            });
-        }
-        let subject = match subject.trim() {
-            "" => "(no subject)",
-            s => s,
-        };
-        let subject: String = subject.chars().take(200).collect();
-        let details: String = body.chars().take(20_000).collect();
-        let ticket = self
-            .open_ticket(
-                &Actor::Account(account.id.clone()),
-                &NewTicket {
-                    account_id: &account.id,
-                    category: TicketCategory::Other.as_str(),
-                    subject: &subject,
-                    details: &details,
-                    priority: None,
-                },
-            )
-            .await?;
-        Ok(Inbound {
-            ticket,
-            opened: true,
-        })
+/// Schedules the check that escalates the first response if it is still unanswered when due.
+async fn schedule_sla_check(
+    tx: &mut trustwork_store::Tx,
+    ticket_id: &str,
+    sla: SlaView,
+    now: Timestamp,
+) -> AppResult<()> {
+    if let Some(due) = sla.due_at {
+        // A minute after the due time: the state is "breached" by then.
+        tx.schedule_timer(
+            &new_id("tmr"),
+            SLA_TIMER,
+            ticket_id,
+            due.plus_millis(trustwork_core::timestamp::MINUTE_MS),
+            now,
+        )
+        .await?;
     }
+    Ok(())
 }
