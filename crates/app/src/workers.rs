@@ -327,7 +327,7 @@ impl App {
 
     /// Recent outbox messages (the dev mailbox shows them), optionally to one address.
     pub async fn mailbox(&self, recipient: Option<&str>) -> AppResult<Vec<OutboxMessage>> {
-        let mut tx = self.db().begin().await?;
+        let mut tx = self.db().read().await?;
         Ok(tx.outbox_messages(recipient, 200).await?)
     }
 }

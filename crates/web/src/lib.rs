@@ -4,6 +4,7 @@
 //! answer. No rule lives here.
 
 mod api;
+mod chat_socket;
 mod console;
 mod error;
 mod health;

@@ -18,6 +18,8 @@ pub struct WebState {
     pub(crate) metrics_token: Option<Arc<str>>,
     /// The verification calls' signalling rooms on this node.
     pub(crate) rooms: Arc<crate::signalling::Rooms>,
+    /// Wakes live chats' connections on this node when one is written to.
+    pub(crate) chat_bell: Arc<crate::chat_socket::ChatBell>,
 }
 
 impl WebState {
@@ -30,6 +32,7 @@ impl WebState {
             rate_limiter: None,
             metrics_token: None,
             rooms: Arc::default(),
+            chat_bell: Arc::default(),
         }
     }
 

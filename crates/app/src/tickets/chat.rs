@@ -122,6 +122,18 @@ impl App {
         self.chat(&chat.id).await
     }
 
+    /// The member's chat waiting or going on, if any.
+    pub async fn live_chat_of(&self, account_id: &str) -> AppResult<Option<Chat>> {
+        let mut tx = self.db().read().await?;
+        Ok(tx.live_chat_of(account_id).await?)
+    }
+
+    /// The agent's chats going on.
+    pub async fn active_chats_of(&self, agent_id: &str) -> AppResult<Vec<Chat>> {
+        let mut tx = self.db().read().await?;
+        Ok(tx.active_chats_of(agent_id).await?)
+    }
+
     /// The chat with its lines and, while waiting, its place in line.
     pub async fn chat(&self, id: &str) -> AppResult<ChatView> {
         self.chat_since(id, 0).await

@@ -11,6 +11,9 @@ use trustwork_core::appeal::may_file;
 use trustwork_core::tickets::TicketCategory;
 use trustwork_core::{Actor, Capability, Restriction, Severity, Timestamp};
 
+const HELP_SUBJECT: &str = "Your link to Trustwork support";
+const RESEND_MS: i64 = 10 * trustwork_core::timestamp::MINUTE_MS;
+
 /// How long the emailed link works.
 const LINK_MS: i64 = 24 * trustwork_core::HOUR_MS;
 
@@ -62,19 +65,33 @@ impl App {
             ));
         }
         let now = self.now();
-        let mut tx = self.db().begin().await?;
-        let Some(account) = tx.account_by_email(&email).await? else {
+        let account = {
+            let mut tx = self.db().read().await?;
+            tx.account_by_email(&email).await?
+        };
+        let Some(account) = account else {
             return Ok(());
         };
+        // One link per account every ten minutes: the form cannot be used to flood an inbox.
+        let recent = self
+            .mailbox(Some(&account.email))
+            .await?
+            .iter()
+            .any(|m| m.subject == HELP_SUBJECT && m.created_at > now.plus_millis(-RESEND_MS));
+        if recent {
+            return Ok(());
+        }
+        let mut tx = self.db().begin().await?;
         let link = format!(
-            "/help/{}",
+            "{}/help/{}",
+            self.config().public_url.trim_end_matches('/'),
             self.help_token(&account.id, now.plus_millis(LINK_MS))
         );
         notices::queue(
             self,
             &mut tx,
             &account,
-            "Your link to Trustwork support".to_owned(),
+            HELP_SUBJECT.to_owned(),
             format!(
                 "Someone (we hope you) asked for help with the account that uses this address.\n\nOpen this link within 24 hours to see your account's standing, appeal a decision or write to support: {link}\n\nIf it was not you, ignore this email."
             ),
@@ -129,7 +146,7 @@ impl App {
             let existing = tx.appeal_of_restriction(&r.id).await?;
             let appeal = may_file(&r, existing.as_ref(), now, window)
                 .map(|()| r.created_at.plus_days(window))
-                .map_err(|e| e.to_string());
+                .map_err(|e| why_no_appeal(&e));
             restrictions.push(help_restriction(&r, appeal, existing, now));
         }
         Ok(HelpAccess {
@@ -171,6 +188,21 @@ impl App {
             },
         )
         .await
+    }
+}
+
+/// Why an appeal cannot be filed, in the member's words (no ids).
+fn why_no_appeal(e: &trustwork_core::DomainError) -> String {
+    use trustwork_core::DomainError;
+    match e {
+        DomainError::AppealAlreadyFiled { .. } => {
+            "you have appealed it already; we will email you the decision".into()
+        }
+        DomainError::AppealWindowClosed { closed_at, .. } => {
+            format!("the time to appeal ended on {}", closed_at.to_human())
+        }
+        DomainError::AlreadyOverturned { .. } => "it was overturned already".into(),
+        other => other.to_string(),
     }
 }
 

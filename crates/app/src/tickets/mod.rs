@@ -249,6 +249,12 @@ impl App {
         })
     }
 
+    /// The ticket a member or agent quotes by number.
+    pub async fn ticket_by_number(&self, number: i64) -> AppResult<Option<Ticket>> {
+        let mut tx = self.db().read().await?;
+        Ok(tx.ticket_by_number(number).await?)
+    }
+
     pub async fn ticket(&self, id: &str) -> AppResult<TicketView> {
         let now = self.now();
         let mut tx = self.db().read().await?;

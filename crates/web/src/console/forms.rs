@@ -129,3 +129,27 @@ mod tests {
 pub struct CsrfOnly {
     pub csrf: String,
 }
+
+/// A multipart form of a CSRF token and one file: `(csrf, bytes)`, or the words to show when
+/// the upload could not be read (too large, cut off).
+pub async fn read_file_form(
+    mut multipart: axum::extract::Multipart,
+) -> Result<(String, Vec<u8>), String> {
+    let mut csrf = String::new();
+    let mut bytes = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok((csrf, bytes)),
+            Err(e) => return Err(format!("The file could not be read: {}", e.body_text())),
+        };
+        let read = match field.name().unwrap_or_default() {
+            "csrf" => field.text().await.map(|t| csrf = t),
+            "file" => field.bytes().await.map(|b| bytes = b.to_vec()),
+            _ => Ok(()),
+        };
+        if let Err(e) = read {
+            return Err(format!("The file could not be read: {}", e.body_text()));
+        }
+    }
+}

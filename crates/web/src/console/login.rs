@@ -29,7 +29,8 @@ struct LoginPage {
 pub fn home_of(role: Role) -> &'static str {
     match role {
         Role::Freelancer | Role::Client => "/dashboard",
-        Role::Agent | Role::Support => "/agent/accounts",
+        Role::Agent => "/agent/accounts",
+        Role::Support => "/desk",
         Role::Admin => "/admin",
     }
 }
@@ -193,7 +194,7 @@ pub async fn submit(
             let status = crate::error::status_of(&e);
             let message = match e {
                 AppError::LoginDenied => {
-                    "This account cannot sign in. Check your email for the reason.".to_owned()
+                    "This account cannot sign in. Check your email for the reason, or use “Can't sign in?” below to see it and appeal.".to_owned()
                 }
                 other => other.to_string(),
             };

@@ -8,10 +8,13 @@
 mod admin;
 mod agent;
 mod contracts;
+mod desk;
 mod dispute_review;
 mod flags;
 mod forms;
+mod help;
 mod layout;
+mod live_chat;
 mod login;
 mod member;
 mod messages;
@@ -23,6 +26,7 @@ mod profile_review;
 mod review;
 mod session;
 mod skill_tests;
+mod support;
 mod thread_call;
 mod verification;
 mod verify_member;
@@ -33,6 +37,7 @@ pub(crate) use verify_member::read_document;
 
 pub(crate) use layout::error_page;
 pub(crate) use session::constant_time_eq;
+pub(crate) use views::member_error;
 mod webhooks;
 
 use crate::WebState;
@@ -46,6 +51,19 @@ use axum::routing::{get, post};
 const UPLOAD_LIMIT: usize = trustwork_core::evidence::MAX_EVIDENCE_BYTES + 64 * 1024;
 
 const CSS: &str = include_str!("../../static/console.css");
+const SUPPORT_JS: &str = include_str!("../../static/support.js");
+const CHAT_JS: &str = include_str!("../../static/chat.js");
+
+/// A ticket's file, with room for the multipart framing.
+const TICKET_FILE_LIMIT: usize = trustwork_app::tickets::MAX_ATTACHMENT_BYTES + 64 * 1024;
+
+async fn support_js() -> axum::response::Response {
+    verify_member::script(SUPPORT_JS)
+}
+
+async fn chat_js() -> axum::response::Response {
+    verify_member::script(CHAT_JS)
+}
 
 pub fn routes(demo_mode: bool) -> Router<WebState> {
     let mut r = Router::new()
@@ -182,6 +200,38 @@ pub fn routes(demo_mode: bool) -> Router<WebState> {
         .route("/appeals", get(review::appeals))
         .route("/appeals/{id}/decision", post(review::decide))
         .route("/restrictions/{id}/appeal", post(review::file_appeal))
+        .route("/support", get(support::home))
+        .route("/support/tickets", post(support::open))
+        .route("/support/tickets/{id}", get(support::ticket))
+        .route("/support/tickets/{id}/reply", post(support::reply))
+        .route("/support/tickets/{id}/rate", post(support::rate))
+        .route(
+            "/support/tickets/{id}/files",
+            post(support::upload).layer(DefaultBodyLimit::max(TICKET_FILE_LIMIT)),
+        )
+        .route("/support/tickets/{id}/files/{file_id}", get(support::file))
+        .route("/support/chat", post(support::start_chat))
+        .route("/support/message", post(support::leave_message))
+        .route("/support/chat/{id}", get(live_chat::page))
+        .route("/support/chat/{id}/ws", get(live_chat::socket))
+        .route("/support/chat/{id}/say", post(live_chat::say))
+        .route("/support/chat/{id}/end", post(live_chat::end))
+        .route("/static/support.js", get(support_js))
+        .route("/static/chat.js", get(chat_js))
+        .route("/desk", get(desk::home))
+        .route("/desk/availability", post(desk::availability))
+        .route("/desk/chats/{id}", get(live_chat::page))
+        .route("/desk/chats/{id}/accept", post(live_chat::accept))
+        .route("/desk/chats/{id}/transfer", post(live_chat::transfer))
+        .route("/desk/tickets/{id}", get(desk::ticket))
+        .route("/desk/tickets/{id}/reply", post(desk::reply))
+        .route("/desk/tickets/{id}/{field}", post(desk::change))
+        .route("/desk/macros", get(desk::macros).post(desk::create_macro))
+        .route("/desk/report", get(desk::report))
+        .route("/help", get(help::ask).post(help::send))
+        .route("/help/{token}", get(help::access))
+        .route("/help/{token}/appeal", post(help::appeal))
+        .route("/help/{token}/message", post(help::message))
         .route("/admin", get(admin::overview))
         .route("/admin/mailbox", get(admin::mailbox))
         .route("/admin/timers/{id}/retry", post(admin::retry_timer))

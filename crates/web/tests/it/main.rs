@@ -22,6 +22,7 @@ mod profile_api_story;
 mod profile_story;
 mod review;
 mod support_desk_story;
+mod support_story;
 mod tickets_story;
 mod video_call;
 mod webhooks;
