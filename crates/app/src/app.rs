@@ -31,6 +31,9 @@ pub struct AppConfig {
     /// STUN/TURN servers the verification call's browsers use. None: host candidates only,
     /// which is enough on one network.
     pub ice_servers: Vec<IceServer>,
+    /// Days (YYYY-MM-DD, Pacific) the support specialists do not work: their tickets' clocks
+    /// stand still and their chat is closed.
+    pub support_holidays: Vec<String>,
 }
 
 /// One STUN or TURN server as the browser's `RTCPeerConnection` takes it.
@@ -58,6 +61,7 @@ impl Default for AppConfig {
             payments: crate::payments::Payments::default(),
             evidence_key: None,
             ice_servers: Vec::new(),
+            support_holidays: Vec::new(),
         }
     }
 }
@@ -87,6 +91,8 @@ struct Inner {
     subscriptions: crate::webhooks::SubscriptionCache,
     /// The key the spot-check sample is drawn under (from `secret_key`).
     sample_key: Vec<u8>,
+    /// The support specialists' calendar, with the configured holidays.
+    specialists: trustwork_core::business_calendar::Calendar,
 }
 
 /// An [`App`] that does not keep it alive (for its own background tasks).
@@ -104,6 +110,13 @@ impl App {
         let sample_key = crate::tokens::keyed_hash(&config.secret_key, "spot-check sample")
             .map(String::into_bytes)
             .unwrap_or_else(|_| config.secret_key.clone());
+        let specialists = crate::tickets::specialists_calendar(&config.support_holidays)
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "support holidays ignored");
+                crate::tickets::specialists_calendar(&[]).unwrap_or_else(|_| {
+                    trustwork_core::business_calendar::Calendar::around_the_clock()
+                })
+            });
         Self {
             inner: Arc::new(Inner {
                 db,
@@ -122,6 +135,7 @@ impl App {
                 api_callers: crate::auth::CallerCache::default(),
                 subscriptions: crate::webhooks::SubscriptionCache::default(),
                 sample_key,
+                specialists,
             }),
         }
     }
@@ -132,6 +146,11 @@ impl App {
 
     pub fn now(&self) -> Timestamp {
         self.inner.clock.now()
+    }
+
+    /// The support specialists' calendar.
+    pub(crate) fn specialists_calendar(&self) -> &trustwork_core::business_calendar::Calendar {
+        &self.inner.specialists
     }
 
     pub fn clock(&self) -> &SharedClock {

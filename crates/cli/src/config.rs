@@ -59,6 +59,14 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub webhook_allowed_hosts: Vec<String>,
+    /// Days the support specialists do not work (YYYY-MM-DD, Pacific; repeat or separate with
+    /// commas): their tickets' clocks stand still and their chat is closed.
+    #[arg(
+        long = "support-holiday",
+        env = "TRUSTWORK_SUPPORT_HOLIDAYS",
+        value_delimiter = ','
+    )]
+    pub support_holidays: Vec<String>,
     /// Connections open at once; past it new ones wait to be accepted [default: 4096].
     #[arg(long, env = "TRUSTWORK_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
@@ -74,6 +82,11 @@ pub struct ServeArgs {
     /// /metrics is open; keep it on an internal network].
     #[arg(long, env = "TRUSTWORK_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Also take members' emails over SMTP at this address (e.g. `127.0.0.1:2525`), relayed by
+    /// your mail server: replies land in their tickets [default: off; the HTTP inbound hook
+    /// `/api/v1/inbound-email` works either way].
+    #[arg(long, env = "TRUSTWORK_INBOUND_SMTP")]
+    pub inbound_smtp: Option<String>,
     /// Phone verification codes through Twilio's API at this base URL (e.g.
     /// `https://api.twilio.com`); with `--phone-account-sid`, `--phone-auth-token` and
     /// `--phone-from` [default: codes go to the Dev mailbox].
@@ -116,10 +129,12 @@ struct FileConfig {
     policy_file: Option<PathBuf>,
     trusted_proxies: Option<Vec<String>>,
     webhook_allowed_hosts: Option<Vec<String>>,
+    support_holidays: Option<Vec<String>>,
     max_connections: Option<usize>,
     header_timeout_secs: Option<u64>,
     api_rate_limit: Option<u32>,
     metrics_token: Option<String>,
+    inbound_smtp: Option<String>,
     phone_provider_url: Option<String>,
     phone_account_sid: Option<String>,
     phone_auth_token: Option<String>,
@@ -150,6 +165,8 @@ pub struct Settings {
     pub limits: trustwork_web::ConnectionLimits,
     pub api_rate_limit: Option<trustwork_web::RateLimit>,
     pub metrics_token: Option<String>,
+    /// Where the inbound SMTP listener listens, when on.
+    pub inbound_smtp: Option<String>,
     /// Twilio's base URL, account SID, auth token and caller id, when configured.
     pub phone_provider: Option<PhoneProvider>,
     /// Stripe's base URL, secret key and currency, when configured.
@@ -157,6 +174,8 @@ pub struct Settings {
     /// STUN/TURN servers handed to the verification call's browsers [default: none, host
     /// candidates only].
     pub ice_servers: Vec<trustwork_app::IceServer>,
+    /// The support specialists' days off.
+    pub support_holidays: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -307,12 +326,21 @@ impl ServeArgs {
                 );
             }
         }
+        let support_holidays = if self.support_holidays.is_empty() {
+            file.support_holidays.unwrap_or_default()
+        } else {
+            self.support_holidays.clone()
+        };
+        trustwork_app::tickets::specialists_calendar(&support_holidays)
+            .map_err(|e| anyhow::anyhow!("support_holidays: {e}"))?;
         Ok(Settings {
             ice_servers,
+            support_holidays,
             phone_provider,
             payment_provider,
             api_rate_limit,
             metrics_token,
+            inbound_smtp: self.inbound_smtp.clone().or(file.inbound_smtp),
             limits,
             trusted_proxies,
             webhook_allowed_hosts,

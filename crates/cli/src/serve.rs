@@ -139,7 +139,21 @@ async fn serve_app(app: App, settings: &Settings, started: Instant) -> anyhow::R
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = app.db().backend().as_str(), ready_in_ms = started.elapsed().as_millis() as u64, "Trustwork is listening");
     println!("Trustwork console: http://{addr}/");
-    trustwork_web::serve(
+    // Stops taking email when the HTTP server stops; a session cut off mid-message is retried
+    // by the sending server.
+    let (stop_smtp, smtp_stopped) = tokio::sync::watch::channel(false);
+    if let Some(smtp) = &settings.inbound_smtp {
+        let listener = tokio::net::TcpListener::bind(smtp)
+            .await
+            .with_context(|| format!("cannot listen for inbound email on {smtp}"))?;
+        tracing::info!(addr = %listener.local_addr()?, "taking members' emails over SMTP");
+        tokio::spawn(trustwork_web::serve_inbound_smtp(
+            app.clone(),
+            listener,
+            smtp_stopped,
+        ));
+    }
+    let served = trustwork_web::serve(
         app,
         trustwork_web::ServeOptions {
             listener,
@@ -152,7 +166,9 @@ async fn serve_app(app: App, settings: &Settings, started: Instant) -> anyhow::R
         shutdown_signal(),
     )
     .await
-    .context("server failed")
+    .context("server failed");
+    let _ = stop_smtp.send(true);
+    served
 }
 
 pub fn app_config(settings: &Settings, demo_mode: bool) -> anyhow::Result<AppConfig> {
@@ -176,6 +192,7 @@ pub fn app_config(settings: &Settings, demo_mode: bool) -> anyhow::Result<AppCon
         payments,
         evidence_key: None,
         ice_servers: settings.ice_servers.clone(),
+        support_holidays: settings.support_holidays.clone(),
         policy: settings.policy.clone(),
         demo_mode,
         secret_key: secret_key(settings)?,

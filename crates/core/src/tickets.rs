@@ -194,21 +194,47 @@ pub fn number_in_subject(subject: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
-/// The new part of an emailed reply: the quoted message below it (`> …` lines and everything
-/// after an "On … wrote:" line) is left out.
+/// The new part of an emailed reply: the quoted message below it is left out — `> …` lines, the
+/// attribution line that introduces them in any language ("On … wrote:", "El … escribió:",
+/// "Le … a écrit :", "Am … schrieb …:"), and everything after a forwarded-message divider.
 pub fn reply_text(body: &str) -> String {
+    let lines: Vec<&str> = body.lines().collect();
     let mut kept = Vec::new();
-    for line in body.lines() {
+    for (i, line) in lines.iter().enumerate() {
         let t = line.trim();
         if t.starts_with('>') {
             continue;
         }
-        if (t.starts_with("On ") && t.ends_with("wrote:")) || t == "-----Original Message-----" {
+        if is_divider(t) || (t.starts_with("On ") && t.ends_with("wrote:")) {
             break;
         }
-        kept.push(line);
+        // A line ending in a colon whose next non-blank line is quoted introduces the quote.
+        let next = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty());
+        if t.ends_with(':') && next.is_some_and(|n| n.starts_with('>')) {
+            continue;
+        }
+        kept.push(*line);
     }
     kept.join("\n").trim().to_owned()
+}
+
+/// Mail programs' dividers above a forwarded or quoted message.
+fn is_divider(line: &str) -> bool {
+    let inner = line.trim_matches(|c: char| c == '-' || c == '_' || c.is_whitespace());
+    let dashes = line.len() - inner.len() >= 6;
+    dashes
+        && [
+            "original message",
+            "mensaje original",
+            "message d'origine",
+            "ursprüngliche nachricht",
+            "mensagem original",
+            "forwarded message",
+        ]
+        .contains(&inner.to_lowercase().as_str())
 }
 
 #[cfg(test)]
@@ -231,6 +257,35 @@ mod tests {
             created_at: at(created),
             pauses,
             responded_at,
+        }
+    }
+
+    #[test]
+    fn the_quote_below_a_reply_is_left_out_in_any_language() {
+        for (body, kept) in [
+            (
+                "Thanks!\n\nOn Mon, 7 Dec 2026, Trustwork wrote:\n> Which card?",
+                "Thanks!",
+            ),
+            (
+                "Gracias.\n\nEl lun, 7 dic 2026, Trustwork escribió:\n> ¿Qué tarjeta?",
+                "Gracias.",
+            ),
+            (
+                "Merci.\n\nLe lun. 7 déc. 2026, Trustwork a écrit :\n\n> Quelle carte ?",
+                "Merci.",
+            ),
+            (
+                "Danke.\nAm Mo., 7. Dez. 2026 um 10:00 schrieb Trustwork:\n> Welche Karte?",
+                "Danke.",
+            ),
+            (
+                "Obrigado.\n\n-----Mensagem Original-----\nDe: Trustwork",
+                "Obrigado.",
+            ),
+            ("Steps:\n1. open\n2. pay", "Steps:\n1. open\n2. pay"),
+        ] {
+            assert_eq!(reply_text(body), kept, "{body}");
         }
     }
 

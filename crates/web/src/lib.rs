@@ -8,6 +8,7 @@ mod chat_socket;
 mod console;
 mod error;
 mod health;
+mod inbound_smtp;
 mod listener;
 mod metrics;
 mod proxies;
@@ -19,6 +20,7 @@ mod state;
 
 pub use api::DIARY_BODY_LIMIT;
 pub use error::ApiError;
+pub use inbound_smtp::serve as serve_inbound_smtp;
 pub use listener::ConnectionLimits;
 pub use proxies::TrustedProxies;
 pub use rate_limit::RateLimit;

@@ -4,7 +4,7 @@
 //! hours the member leaves a message instead, which becomes a ticket answered by email. When a
 //! chat ends its transcript becomes a ticket, so its history stays with the member's requests.
 
-use super::{NewTicket, TicketView, calendar_named, text};
+use super::{NewTicket, TicketView, text};
 use crate::{App, AppError, AppResult, notices};
 use trustwork_core::live_chat::{
     ChatStatus, DEFAULT_HANDLE_MS, DeskCapacity, estimated_wait_ms, wait_in_words,
@@ -37,17 +37,12 @@ pub struct ChatView {
 }
 
 /// Whether the category's team takes chats now, and if not when it is back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatHours {
     pub open: bool,
     pub back_at: Option<Timestamp>,
-}
-
-impl ChatHours {
-    /// When the team is back, in the team's own time zone.
-    pub fn back_in_words(&self, category: TicketCategory) -> Option<String> {
-        self.back_at.map(|t| ticket_calendar(category).in_words(t))
-    }
+    /// When it is back, in the team's own time zone.
+    pub back_in_words: Option<String>,
 }
 
 fn category_of(text: &str) -> AppResult<TicketCategory> {
@@ -55,31 +50,32 @@ fn category_of(text: &str) -> AppResult<TicketCategory> {
         .ok_or_else(|| AppError::invalid("category", "choose what your question is about"))
 }
 
-fn ticket_calendar(
-    category: TicketCategory,
-) -> &'static trustwork_core::business_calendar::Calendar {
-    calendar_named(if category.specialists() {
+/// The calendar a category's tickets and chats follow.
+fn calendar_of(category: TicketCategory) -> &'static str {
+    if category.specialists() {
         "specialists"
     } else {
         "around_the_clock"
-    })
+    }
 }
 
 impl App {
     /// Whether the category's chat is staffed at `now`.
     pub fn chat_hours(&self, category: TicketCategory) -> ChatHours {
         let now = self.now();
-        let calendar = ticket_calendar(category);
+        let calendar = self.ticket_calendar(calendar_of(category));
         if calendar.is_open(now) {
-            ChatHours {
+            return ChatHours {
                 open: true,
                 back_at: None,
-            }
-        } else {
-            ChatHours {
-                open: false,
-                back_at: Some(calendar.next_open(now)),
-            }
+                back_in_words: None,
+            };
+        }
+        let back = calendar.next_open(now);
+        ChatHours {
+            open: false,
+            back_at: Some(back),
+            back_in_words: Some(calendar.in_words(back)),
         }
     }
 
@@ -91,7 +87,7 @@ impl App {
             return Err(AppError::Conflict(format!(
                 "chat about {} is closed now; the team is back {}: leave a message instead",
                 category.label().to_lowercase(),
-                hours.back_in_words(category).unwrap_or_default()
+                hours.back_in_words.unwrap_or_default()
             )));
         }
         let now = self.now();
@@ -336,7 +332,7 @@ impl App {
         let member = tx.account(&chat.account_id).await?;
         let answered = ticket.first_response_at.is_some();
         if !answered {
-            let sla = super::sla_of(&ticket, &[], now);
+            let sla = self.sla_of(&ticket, &[], now);
             super::schedule_sla_check(&mut tx, &ticket.id, sla, now).await?;
         }
         notices::queue(
@@ -447,11 +443,7 @@ fn ticket_from_chat(chat: &Chat, lines: &[ChatLine], now: Timestamp) -> AppResul
         priority: "normal".into(),
         assignee_id: chat.agent_id.clone(),
         sla_target_ms: FIRST_RESPONSE_MS,
-        sla_calendar: if category.specialists() {
-            "specialists".into()
-        } else {
-            "around_the_clock".into()
-        },
+        sla_calendar: calendar_of(category).into(),
         first_response_at: agent_answer,
         created_at: chat.created_at,
         updated_at: now,

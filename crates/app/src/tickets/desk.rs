@@ -2,7 +2,7 @@
 //! merge a duplicate into the original, answer with a macro, and what the desk does on its own:
 //! escalate a first response that ran out, and ask the member one question after solve.
 
-use super::{SLA_TIMER, TicketView, sla_of, text};
+use super::{SLA_TIMER, TicketView, text};
 use crate::audit::Change;
 use crate::{App, AppError, AppResult, notices};
 use trustwork_core::tickets::{SlaState, TicketStatus};
@@ -249,7 +249,7 @@ impl App {
             return Ok(());
         }
         let pauses = tx.ticket_pauses(id).await?;
-        let sla = sla_of(&ticket, &pauses, now);
+        let sla = self.sla_of(&ticket, &pauses, now);
         match sla.state {
             SlaState::Breached => {
                 tx.set_ticket_field(&ticket, TicketField::Escalated(now), now)
@@ -365,7 +365,7 @@ impl App {
         Ok(tickets
             .into_iter()
             .map(|t| QueuedTicket {
-                sla: sla_of(&t, pauses.get(&t.id).map_or(&[][..], |p| &p[..]), now),
+                sla: self.sla_of(&t, pauses.get(&t.id).map_or(&[][..], |p| &p[..]), now),
                 ticket: t,
             })
             .collect())
@@ -381,7 +381,7 @@ impl App {
         Ok(tickets
             .into_iter()
             .map(|t| QueuedTicket {
-                sla: sla_of(&t, pauses.get(&t.id).map_or(&[][..], |p| &p[..]), now),
+                sla: self.sla_of(&t, pauses.get(&t.id).map_or(&[][..], |p| &p[..]), now),
                 ticket: t,
             })
             .collect())

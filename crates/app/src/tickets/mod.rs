@@ -57,18 +57,44 @@ pub struct NewTicket<'a> {
 
 use trustwork_core::tickets::PRIORITIES;
 
-/// The calendar a ticket's clock runs on: the specialists' Monday–Friday 06:00–17:00 Pacific, or
-/// every hour.
-pub fn calendar_named(name: &str) -> &'static Calendar {
-    // Built once: every read of a ticket computes its clock on one of these.
-    static SPECIALISTS: LazyLock<Calendar> = LazyLock::new(|| {
-        Calendar::weekdays("America/Los_Angeles", 6 * 60, 17 * 60)
-            .unwrap_or_else(|_| Calendar::around_the_clock())
-    });
-    static AROUND_THE_CLOCK: LazyLock<Calendar> = LazyLock::new(Calendar::around_the_clock);
-    match name {
-        "specialists" => &SPECIALISTS,
-        _ => &AROUND_THE_CLOCK,
+/// The specialists' calendar: Monday–Friday 06:00–17:00 Pacific, without `holidays`
+/// (YYYY-MM-DD); an error names a date that is not one.
+pub fn specialists_calendar(holidays: &[String]) -> Result<Calendar, String> {
+    let hours = trustwork_core::business_calendar::Hours {
+        open_min: 6 * 60,
+        close_min: 17 * 60,
+    };
+    let week: Vec<(usize, trustwork_core::business_calendar::Hours)> =
+        (0..5).map(|d| (d, hours)).collect();
+    Calendar::new("America/Los_Angeles", &week, holidays)
+}
+
+impl App {
+    /// The calendar a ticket's clock runs on: the specialists' (with the operator's holidays),
+    /// or every hour.
+    pub fn ticket_calendar(&self, name: &str) -> &Calendar {
+        static AROUND_THE_CLOCK: LazyLock<Calendar> = LazyLock::new(Calendar::around_the_clock);
+        match name {
+            "specialists" => self.specialists_calendar(),
+            _ => &AROUND_THE_CLOCK,
+        }
+    }
+
+    /// Where the ticket's first response stands at `now`.
+    pub(crate) fn sla_of(
+        &self,
+        t: &Ticket,
+        pauses: &[(Timestamp, Option<Timestamp>)],
+        now: Timestamp,
+    ) -> SlaView {
+        FirstResponseClock {
+            calendar: self.ticket_calendar(&t.sla_calendar),
+            target_ms: t.sla_target_ms,
+            created_at: t.created_at,
+            pauses,
+            responded_at: t.first_response_at,
+        }
+        .view(now)
     }
 }
 
@@ -92,21 +118,6 @@ fn subject_of(message: &str) -> String {
         .chars()
         .take(80)
         .collect()
-}
-
-pub(crate) fn sla_of(
-    t: &Ticket,
-    pauses: &[(Timestamp, Option<Timestamp>)],
-    now: Timestamp,
-) -> SlaView {
-    FirstResponseClock {
-        calendar: calendar_named(&t.sla_calendar),
-        target_ms: t.sla_target_ms,
-        created_at: t.created_at,
-        pauses,
-        responded_at: t.first_response_at,
-    }
-    .view(now)
 }
 
 impl App {
@@ -216,7 +227,7 @@ impl App {
             .record(now),
         )
         .await?;
-        let sla = sla_of(&ticket, &[], now);
+        let sla = self.sla_of(&ticket, &[], now);
         schedule_sla_check(&mut tx, &ticket.id, sla, now).await?;
         let due = match sla.due_at {
             Some(due) if category.specialists() => format!(
@@ -263,7 +274,7 @@ impl App {
         let messages = tx.ticket_messages(id).await?;
         let attachments = tx.ticket_attachments(id).await?;
         Ok(TicketView {
-            sla: sla_of(&ticket, &pauses, now),
+            sla: self.sla_of(&ticket, &pauses, now),
             ticket,
             messages,
             attachments,
@@ -359,7 +370,7 @@ impl App {
                 // The due time moved by the pause: check again when it comes.
                 if ticket.first_response_at.is_none() && responded.is_none() {
                     let pauses = tx.ticket_pauses(&ticket.id).await?;
-                    let sla = sla_of(ticket, &pauses, now);
+                    let sla = self.sla_of(ticket, &pauses, now);
                     schedule_sla_check(tx, &ticket.id, sla, now).await?;
                 }
             }

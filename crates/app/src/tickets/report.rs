@@ -2,7 +2,6 @@
 //! category and agent, the survey's answers and the backlog by age; and, for `/metrics`, how
 //! many unsolved tickets stand in each state per category now.
 
-use super::sla_of;
 use crate::{App, AppResult};
 use std::collections::BTreeMap;
 use trustwork_core::Timestamp;
@@ -26,7 +25,9 @@ impl App {
                 assignee: t.assignee_id.as_deref(),
                 created_at: t.created_at,
                 first_response_at: t.first_response_at,
-                sla: sla_of(t, pauses.get(&t.id).map_or(&[][..], |p| &p[..]), now).state,
+                sla: self
+                    .sla_of(t, pauses.get(&t.id).map_or(&[][..], |p| &p[..]), now)
+                    .state,
                 solved_at: t.solved_at,
                 satisfaction: t.satisfaction.as_deref(),
             })

@@ -46,7 +46,7 @@ pub(super) fn categories(s: &WebState) -> Vec<CategoryOption> {
                 value: c.as_str(),
                 label: c.label(),
                 open: hours.open,
-                back: hours.back_in_words(*c).unwrap_or_default(),
+                back: hours.back_in_words.unwrap_or_default(),
             }
         })
         .collect()

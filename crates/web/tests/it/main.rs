@@ -13,6 +13,7 @@ mod connections;
 mod contract_story;
 mod contracts_story;
 mod conversation_story;
+mod inbound_mail;
 mod jobs;
 mod limits;
 mod live_verification;

@@ -141,7 +141,7 @@ async fn live_chat_queues_within_capacity_hands_over_and_keeps_the_transcript() 
         assert!(!hours.open);
         assert_eq!(hours.back_at, Some(at("2026-12-07T14:00:00Z")));
         assert_eq!(
-            hours.back_in_words(TicketCategory::Payments).unwrap(),
+            hours.back_in_words.clone().unwrap(),
             "Monday, December 7, 6:00 AM (America/Los_Angeles)"
         );
         let closed = app.start_chat(&demo.li, "payments").await.unwrap_err();

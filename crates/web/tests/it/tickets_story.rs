@@ -193,3 +193,34 @@ async fn tickets_get_numbers_and_a_first_response_clock_on_the_right_calendar() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_specialists_holidays_stop_their_clock_and_close_their_chat() {
+    each_backend(|db| async move {
+        // Monday 7 December 2026 is a holiday for the specialists.
+        let api = crate::support::api_configured(db, |c| {
+            c.support_holidays = vec!["2026-12-07".into()];
+        });
+        let demo = api.seed().await;
+        // Friday 16:30 Pacific: half an hour on Friday, then Tuesday 06:00 + 3.5 h.
+        api.clock.set(at("2026-12-05T00:30:00Z"));
+        let t = open(&api, &demo.admin, &demo.maria, "payments").await;
+        assert_eq!(
+            t["sla"]["first_response_due_at"],
+            "2026-12-08T17:30:00.000Z"
+        );
+        // On the holiday itself the payments chat is closed until Tuesday.
+        api.clock.set(at("2026-12-07T18:00:00Z"));
+        let hours = api
+            .app
+            .chat_hours(trustwork_core::tickets::TicketCategory::Payments);
+        assert!(!hours.open);
+        assert_eq!(hours.back_at, Some(at("2026-12-08T14:00:00Z")));
+        assert!(
+            api.app
+                .chat_hours(trustwork_core::tickets::TicketCategory::Account)
+                .open
+        );
+    })
+    .await;
+}
