@@ -199,6 +199,17 @@ pub fn number_in_subject(subject: &str) -> Option<i64> {
 /// "Le … a écrit :", "Am … schrieb …:"), and everything after a forwarded-message divider.
 pub fn reply_text(body: &str) -> String {
     let lines: Vec<&str> = body.lines().collect();
+    // For each line, whether the next non-blank line below it is quoted: one pass from the end,
+    // so a body of many blank lines costs no more than its length.
+    let mut quote_follows = vec![false; lines.len()];
+    let mut next_is_quote = false;
+    for (i, line) in lines.iter().enumerate().rev() {
+        quote_follows[i] = next_is_quote;
+        let t = line.trim();
+        if !t.is_empty() {
+            next_is_quote = t.starts_with('>');
+        }
+    }
     let mut kept = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let t = line.trim();
@@ -209,11 +220,7 @@ pub fn reply_text(body: &str) -> String {
             break;
         }
         // A line ending in a colon whose next non-blank line is quoted introduces the quote.
-        let next = lines[i + 1..]
-            .iter()
-            .map(|l| l.trim())
-            .find(|l| !l.is_empty());
-        if t.ends_with(':') && next.is_some_and(|n| n.starts_with('>')) {
+        if t.ends_with(':') && quote_follows[i] {
             continue;
         }
         kept.push(*line);
@@ -284,9 +291,13 @@ mod tests {
                 "Obrigado.",
             ),
             ("Steps:\n1. open\n2. pay", "Steps:\n1. open\n2. pay"),
+            ("Note:\n\n\nkept\n\n> quoted", "Note:\n\n\nkept"),
         ] {
             assert_eq!(reply_text(body), kept, "{body}");
         }
+        // Millions of blank lines are read in one pass.
+        let long = format!("x{}", "\r\n".repeat(2_000_000));
+        assert_eq!(reply_text(&long), "x");
     }
 
     #[test]

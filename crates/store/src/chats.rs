@@ -171,15 +171,15 @@ impl Tx {
     ) -> Result<()> {
         let (sql, value) = match change {
             ChatChange::Accept { agent_id } => (
-                "UPDATE chats SET status = 'active', agent_id = $1, accepted_at = $2, updated_at = $2 WHERE id = $3 AND updated_at = $4",
+                "UPDATE chats SET status = 'active', agent_id = $1, accepted_at = $2, updated_at = $2 WHERE id = $3 AND updated_at = $4 AND status = 'waiting'",
                 agent_id,
             ),
             ChatChange::Transfer { agent_id } => (
-                "UPDATE chats SET agent_id = $1, updated_at = $2 WHERE id = $3 AND updated_at = $4",
+                "UPDATE chats SET agent_id = $1, updated_at = $2 WHERE id = $3 AND updated_at = $4 AND status = 'active'",
                 agent_id,
             ),
             ChatChange::End { ticket_id } => (
-                "UPDATE chats SET status = 'ended', ticket_id = $1, ended_at = $2, updated_at = $2 WHERE id = $3 AND updated_at = $4",
+                "UPDATE chats SET status = 'ended', ticket_id = $1, ended_at = $2, updated_at = $2 WHERE id = $3 AND updated_at = $4 AND status <> 'ended'",
                 ticket_id,
             ),
         };
@@ -198,6 +198,18 @@ impl Tx {
         Ok(())
     }
 
+    /// Locks the chat's row until the transaction ends (PostgreSQL; SQLite has one writer).
+    pub async fn lock_chat(&mut self, chat_id: &str) -> Result<()> {
+        let locked = sqlx::query("UPDATE chats SET updated_at = updated_at WHERE id = $1")
+            .bind(chat_id)
+            .execute(self.conn())
+            .await?;
+        if locked.rows_affected() == 0 {
+            return Err(StoreError::not_found("chat", chat_id));
+        }
+        Ok(())
+    }
+
     /// Adds a line under the chat's next number. The chat's row is locked first, so two lines
     /// written at once are numbered one after the other.
     pub async fn append_chat_line(
@@ -208,13 +220,7 @@ impl Tx {
         body: &str,
         now: Timestamp,
     ) -> Result<ChatLine> {
-        let locked = sqlx::query("UPDATE chats SET updated_at = updated_at WHERE id = $1")
-            .bind(chat_id)
-            .execute(self.conn())
-            .await?;
-        if locked.rows_affected() == 0 {
-            return Err(StoreError::not_found("chat", chat_id));
-        }
+        self.lock_chat(chat_id).await?;
         let seq: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM chat_lines WHERE chat_id = $1",
         )

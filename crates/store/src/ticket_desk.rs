@@ -103,6 +103,28 @@ impl Tx {
         Ok(())
     }
 
+    /// Marks the ticket changed, if it is still as read: two changes that each read it before
+    /// the other wrote (two opposite merges) cannot both go through.
+    pub async fn touch_ticket(
+        &mut self,
+        ticket: &crate::tickets::Ticket,
+        now: Timestamp,
+    ) -> Result<()> {
+        let done =
+            sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2 AND updated_at = $3")
+                .bind(now.millis().max(ticket.updated_at.millis() + 1))
+                .bind(&ticket.id)
+                .bind(ticket.updated_at.millis())
+                .execute(self.conn())
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                what: "the ticket was changed by someone else; reload and try again",
+            });
+        }
+        Ok(())
+    }
+
     pub async fn insert_ticket_attachment(
         &mut self,
         a: &TicketAttachment,

@@ -4,7 +4,9 @@
 //!
 //! Lines are written to the database and read back from it, so both sides may be on different
 //! nodes: each connection reads what is new when this node writes to any chat (the bell) and at
-//! least once a second.
+//! least once a second. The server pings every 30 seconds and drops a browser silent for 90; a
+//! connection lives at most 30 minutes, after which the page reconnects (and its session is
+//! checked again).
 
 use crate::WebState;
 use axum::extract::ws::{Message, WebSocket};
@@ -19,6 +21,12 @@ pub const MAX_CHAT_MESSAGE_BYTES: usize = 16 * 1024;
 const POLL: Duration = Duration::from_secs(1);
 /// Lines one browser may send in [`BUDGET_WINDOW`].
 const LINE_BUDGET: u32 = 20;
+/// A browser that has said nothing (not even a pong) for this long is gone.
+const SILENT: Duration = Duration::from_secs(90);
+/// How often the server pings the browser.
+const PING: Duration = Duration::from_secs(30);
+/// The longest one connection lives: the page reconnects, and its session is checked again.
+const LIFETIME: Duration = Duration::from_secs(30 * 60);
 const BUDGET_WINDOW: Duration = Duration::from_secs(10);
 
 /// Rings whenever this node writes to a chat.
@@ -90,7 +98,24 @@ pub async fn run(mut socket: WebSocket, state: WebState, chat_id: String, viewer
     let mut last_state = Value::Null;
     let mut budget = (Instant::now(), 0u32);
     let mut poll = tokio::time::interval(POLL);
+    let opened = Instant::now();
+    let mut heard = Instant::now();
+    let mut pinged = Instant::now();
     loop {
+        if heard.elapsed() > SILENT || opened.elapsed() > LIFETIME {
+            let _ = socket.send(Message::Close(None)).await;
+            return;
+        }
+        if pinged.elapsed() > PING {
+            if socket
+                .send(Message::Ping(Default::default()))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            pinged = Instant::now();
+        }
         // What is new since the last look.
         let Ok(view) = state.app.chat_since(&chat_id, seen).await else {
             break;
@@ -133,6 +158,7 @@ pub async fn run(mut socket: WebSocket, state: WebState, chat_id: String, viewer
         tokio::select! {
             incoming = socket.recv() => {
                 let Some(Ok(message)) = incoming else { return };
+                heard = Instant::now();
                 let Message::Text(text) = message else {
                     if matches!(message, Message::Close(_)) { return; }
                     continue;

@@ -24,6 +24,8 @@ const MAX_RECIPIENTS: usize = 100;
 const MAX_SESSIONS: usize = 64;
 /// How long a session may sit silent before it is closed.
 const IDLE: Duration = Duration::from_secs(120);
+/// The longest a whole session may last.
+const SESSION: Duration = Duration::from_secs(600);
 
 /// Accepts sessions on `listener` until `shutdown` turns true.
 pub async fn serve(
@@ -31,26 +33,39 @@ pub async fn serve(
     listener: TcpListener,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
+    // `changed` also answers when the sender is gone: either way, stop.
     let sessions = Arc::new(tokio::sync::Semaphore::new(MAX_SESSIONS));
     loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, peer)) = accepted else { continue };
-                let Ok(permit) = sessions.clone().acquire_owned().await else { return };
-                let app = app.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = session(&app, stream).await {
-                        tracing::debug!(%peer, error = %e, "smtp session ended");
-                    }
-                    drop(permit);
-                });
+        // A free session slot first, so that at the limit new connections wait in the backlog.
+        let permit = tokio::select! {
+            permit = sessions.clone().acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => return,
+            },
+            _ = shutdown.changed() => return,
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.changed() => return,
+        };
+        let (stream, peer) = match accepted {
+            Ok(a) => a,
+            Err(e) => {
+                // Out of file descriptors and the like: wait instead of spinning.
+                tracing::warn!(error = %e, "smtp accept failed");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
             }
-            _ = shutdown.changed() => {
-                if *shutdown.borrow() {
-                    return;
-                }
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            match tokio::time::timeout(SESSION, session(&app, stream)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::debug!(%peer, error = %e, "smtp session ended"),
+                Err(_) => tracing::debug!(%peer, "smtp session took too long"),
             }
-        }
+            drop(permit);
+        });
     }
 }
 
@@ -148,7 +163,7 @@ async fn session(app: &App, stream: TcpStream) -> std::io::Result<()> {
                     .write_all(b"354 end the message with <CRLF>.<CRLF>\r\n")
                     .await?;
                 let reply = match read_message(&mut reader).await? {
-                    Some(raw) => deliver(app, &raw).await,
+                    Some(raw) => deliver(app, raw).await,
                     None => format!("552 5.3.4 a message is at most {MAX_MESSAGE_BYTES} bytes\r\n"),
                 };
                 sender = None;
@@ -203,25 +218,34 @@ async fn read_message<R: AsyncBufRead + Unpin>(reader: &mut R) -> std::io::Resul
 }
 
 /// Hands the message to the tickets; the SMTP reply says where it went or why not.
-async fn deliver(app: &App, raw: &[u8]) -> String {
-    let Some(message) = mail_parser::MessageParser::default().parse(raw) else {
+async fn deliver(app: &App, raw: Vec<u8>) -> String {
+    // Parsing up to 10 MB of MIME is work for a blocking thread, not the server's workers.
+    let parsed = tokio::task::spawn_blocking(move || {
+        let message = mail_parser::MessageParser::default().parse(&raw)?;
+        let from = message
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .map(str::to_owned);
+        let subject = message.subject().unwrap_or_default().to_owned();
+        let text = message.body_text(0).unwrap_or_default().into_owned();
+        Some((from, subject, text))
+    })
+    .await;
+    let Ok(Some((from, subject, text))) = parsed else {
         return "550 5.6.0 the message has no headers\r\n".into();
     };
-    let Some(from) = message
-        .from()
-        .and_then(|a| a.first())
-        .and_then(|a| a.address())
-    else {
+    let Some(from) = from else {
         return "550 5.1.7 the message has no From address\r\n".into();
     };
-    let subject = message.subject().unwrap_or_default();
-    let text = message.body_text(0).unwrap_or_default();
-    match app.receive_email(from, subject, &text).await {
+    match app.receive_email(&from, &subject, &text).await {
         Ok(got) => format!(
             "250 2.0.0 {} request #{}\r\n",
             if got.opened { "opened" } else { "added to" },
             got.ticket.ticket.number
         ),
+        // Someone else changed the ticket at that moment: the sending server tries again.
+        Err(trustwork_app::AppError::Conflict(_)) => "451 4.3.0 busy; try again shortly\r\n".into(),
         Err(e) if crate::error::status_of(&e).is_client_error() => {
             // One line, no CR/LF from the message's own words.
             let words: String = e

@@ -15,6 +15,9 @@ use trustwork_store::chats::{Chat, ChatChange, ChatLine, SupportAgent};
 use trustwork_store::new_id;
 use trustwork_store::tickets::{Ticket, TicketMessage};
 
+/// Lines one chat holds (its transcript is read whole when it ends).
+const MAX_CHAT_LINES: i64 = 400;
+
 /// Chats an agent takes at once unless they say otherwise.
 pub const DEFAULT_CAPACITY: i64 = 3;
 const MAX_CAPACITY: i64 = 10;
@@ -165,6 +168,8 @@ impl App {
         let body = text("body", body, 2_000)?;
         let now = self.now();
         let mut tx = self.db().begin().await?;
+        // Locked first: a chat ended meanwhile is seen as ended, and its end waits for this line.
+        tx.lock_chat(id).await?;
         let chat = tx.chat(id).await?;
         if chat.account_id != author_id && chat.agent_id.as_deref() != Some(author_id) {
             return Err(AppError::Forbidden(
@@ -177,6 +182,11 @@ impl App {
         let line = tx
             .append_chat_line(&new_id("chl"), id, Some(author_id), &body, now)
             .await?;
+        if line.seq > MAX_CHAT_LINES {
+            return Err(AppError::Conflict(format!(
+                "a chat holds at most {MAX_CHAT_LINES} lines; end it and open a request to go on"
+            )));
+        }
         tx.commit().await?;
         Ok(line)
     }
@@ -295,8 +305,24 @@ impl App {
     /// Ends the chat (its member or agent): the transcript becomes a ticket — solved if an agent
     /// answered, otherwise open for the desk to answer by email — and is emailed to the member.
     pub async fn end_chat(&self, id: &str, by_id: &str) -> AppResult<TicketView> {
+        // Two tickets made at once on PostgreSQL may draw the same number: draw again.
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self.end_chat_once(id, by_id).await {
+                Err(AppError::Conflict(m)) if tries < 5 && m.contains("took this number") => {
+                    continue;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn end_chat_once(&self, id: &str, by_id: &str) -> AppResult<TicketView> {
         let now = self.now();
         let mut tx = self.db().begin().await?;
+        // Locked first: a line being written is in the transcript, none comes after.
+        tx.lock_chat(id).await?;
         let chat = tx.chat(id).await?;
         if chat.account_id != by_id && chat.agent_id.as_deref() != Some(by_id) {
             return Err(AppError::Forbidden(

@@ -143,6 +143,7 @@ impl App {
                 "a closed ticket is neither merged nor merged into".into(),
             ));
         }
+        tx.touch_ticket(&target, now).await?;
         tx.move_ticket_history(&from.id, &target.id).await?;
         tx.insert_ticket_message(&note(
             &target.id,

@@ -100,6 +100,12 @@ impl App {
 
 pub(crate) fn text(field: &'static str, value: &str, max: usize) -> AppResult<String> {
     let t = value.trim();
+    if t.contains('\0') {
+        return Err(AppError::invalid(
+            field,
+            "holds a character that cannot be stored (U+0000)",
+        ));
+    }
     if t.is_empty() || t.chars().count() > max {
         return Err(AppError::invalid(
             field,
@@ -333,6 +339,9 @@ impl App {
         let responded = (!from_member && public).then_some(now);
         self.move_ticket_in(&mut tx, &ticket, next, responded, now)
             .await?;
+        if next == TicketStatus::Solved && ticket.status != TicketStatus::Solved {
+            self.ask_satisfaction_in(&mut tx, &ticket, now).await?;
+        }
         if !from_member && public {
             let member = tx.account(&ticket.account_id).await?;
             notices::queue(
@@ -365,16 +374,24 @@ impl App {
         tx.update_ticket(ticket, next, responded, now).await?;
         match (ticket.status.pauses_the_clock(), next.pauses_the_clock()) {
             (false, true) => tx.pause_ticket(&ticket.id, now).await?,
-            (true, false) => {
-                tx.resume_ticket(&ticket.id, now).await?;
-                // The due time moved by the pause: check again when it comes.
-                if ticket.first_response_at.is_none() && responded.is_none() {
-                    let pauses = tx.ticket_pauses(&ticket.id).await?;
-                    let sla = self.sla_of(ticket, &pauses, now);
-                    schedule_sla_check(tx, &ticket.id, sla, now).await?;
-                }
-            }
+            (true, false) => tx.resume_ticket(&ticket.id, now).await?,
             _ => {}
+        }
+        // Whenever the clock starts running again with no first response yet (after a pause,
+        // or a solved ticket reopened), the check is set for the new due time, replacing any
+        // earlier one.
+        let runs = |s: TicketStatus| {
+            !s.pauses_the_clock() && !matches!(s, TicketStatus::Solved | TicketStatus::Closed)
+        };
+        if runs(next)
+            && !runs(ticket.status)
+            && ticket.first_response_at.is_none()
+            && responded.is_none()
+        {
+            tx.cancel_timers_for(&ticket.id, now).await?;
+            let pauses = tx.ticket_pauses(&ticket.id).await?;
+            let sla = self.sla_of(ticket, &pauses, now);
+            schedule_sla_check(tx, &ticket.id, sla, now).await?;
         }
         Ok(())
     }

@@ -188,6 +188,12 @@ async fn live_chat_queues_within_capacity_hands_over_and_keeps_the_transcript() 
             AppError::Invalid { .. }
         ));
         assert!(matches!(
+            app.say_in_chat(&dev.chat.id, &demo.dev, "a\0b")
+                .await
+                .unwrap_err(),
+            AppError::Invalid { .. }
+        ));
+        assert!(matches!(
             app.set_chat_availability(&sam, true, 0).await.unwrap_err(),
             AppError::Invalid { .. }
         ));
@@ -227,6 +233,14 @@ async fn an_unanswered_first_response_is_escalated_once_and_pauses_move_it() {
         };
         let quiet = open("Nobody answers").await;
         let paused = open("Waits for me").await;
+        let reopened = open("Solved without a word").await;
+        api.post(
+            admin,
+            &format!("/api/v1/tickets/{reopened}/status"),
+            json!({"agent_id": demo.agent, "status": "solved"}),
+        )
+        .await
+        .ok();
         api.clock.set(at("2026-12-01T11:00:00Z"));
         api.post(
             admin,
@@ -245,6 +259,28 @@ async fn an_unanswered_first_response_is_escalated_once_and_pauses_move_it() {
         .expect(201);
         api.clock.set(at("2026-12-01T14:01:00Z"));
         while api.app.fire_one_timer().await.unwrap() {}
+        // Solved without a reply: nothing to escalate while solved; the member's answer opens it
+        // and, still without a first response, it is escalated at the next check.
+        let solved = api
+            .get(admin, &format!("/api/v1/tickets/{reopened}"))
+            .await
+            .ok();
+        assert_eq!(solved["escalated_at"], serde_json::Value::Null);
+        api.clock.set(at("2026-12-01T14:30:00Z"));
+        api.post(
+            admin,
+            &format!("/api/v1/tickets/{reopened}/replies"),
+            json!({"author_id": demo.maria, "body": "It is not solved."}),
+        )
+        .await
+        .expect(201);
+        api.clock.set(at("2026-12-01T14:32:00Z"));
+        while api.app.fire_one_timer().await.unwrap() {}
+        let again = api
+            .get(admin, &format!("/api/v1/tickets/{reopened}"))
+            .await
+            .ok();
+        assert_eq!(again["escalated_at"], "2026-12-01T14:32:00.000Z");
         let late = api
             .get(admin, &format!("/api/v1/tickets/{quiet}"))
             .await
@@ -280,7 +316,7 @@ async fn an_unanswered_first_response_is_escalated_once_and_pauses_move_it() {
             .await
             .text();
         assert!(
-            metrics.contains("trustwork_tickets_unsolved{category=\"account\",sla=\"breached\"} 2"),
+            metrics.contains("trustwork_tickets_unsolved{category=\"account\",sla=\"breached\"} 3"),
             "{metrics}"
         );
     })
