@@ -95,12 +95,7 @@ impl Tx {
             query = query.bind(rating);
         }
         let done = query.execute(self.conn()).await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict {
-                what: "the ticket was changed by someone else; reload and try again",
-            });
-        }
-        Ok(())
+        crate::tickets::changed_as_read(done.rows_affected())
     }
 
     /// Marks the ticket changed, if it is still as read: two changes that each read it before
@@ -117,12 +112,7 @@ impl Tx {
                 .bind(ticket.updated_at.millis())
                 .execute(self.conn())
                 .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict {
-                what: "the ticket was changed by someone else; reload and try again",
-            });
-        }
-        Ok(())
+        crate::tickets::changed_as_read(done.rows_affected())
     }
 
     pub async fn insert_ticket_attachment(

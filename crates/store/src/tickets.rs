@@ -93,6 +93,16 @@ pub(crate) fn ticket(r: TicketRow) -> Result<Ticket> {
     })
 }
 
+/// A conditional update of a ticket touched no row: someone changed it since it was read.
+pub(crate) fn changed_as_read(rows: u64) -> Result<()> {
+    if rows == 0 {
+        return Err(StoreError::Conflict {
+            what: "the ticket was changed by someone else; reload and try again",
+        });
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketMessage {
     pub id: String,
@@ -181,12 +191,7 @@ impl Tx {
         .bind(t.updated_at.millis())
         .execute(self.conn())
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict {
-                what: "the ticket was changed by someone else; reload and try again",
-            });
-        }
-        Ok(())
+        changed_as_read(done.rows_affected())
     }
 
     pub async fn insert_ticket_message(&mut self, m: &TicketMessage) -> Result<()> {
