@@ -149,6 +149,10 @@ impl App {
                 self.auto_release_in(&mut tx, &timer.subject_id, now)
                     .await?
             }
+            crate::tickets::ABANDON_TIMER => {
+                self.abandon_chat_in(&mut tx, &timer.subject_id, now)
+                    .await?
+            }
             crate::tickets::SLA_TIMER => {
                 self.check_first_response_in(&mut tx, &timer.subject_id, now)
                     .await?

@@ -15,6 +15,11 @@ use trustwork_store::chats::{Chat, ChatChange, ChatLine, SupportAgent};
 use trustwork_store::new_id;
 use trustwork_store::tickets::{Ticket, TicketMessage};
 
+/// How long a chat may wait in line before it becomes a request answered by email.
+pub const WAIT_LIMIT_MS: i64 = 2 * trustwork_core::HOUR_MS;
+/// The durable timer that ends a chat left waiting.
+pub(crate) const ABANDON_TIMER: &str = "chat_abandoned";
+
 /// Lines one chat holds (its transcript is read whole when it ends).
 const MAX_CHAT_LINES: i64 = 400;
 
@@ -114,6 +119,14 @@ impl App {
                     updated_at: now,
                 };
                 tx.insert_chat(&chat).await?;
+                tx.schedule_timer(
+                    &new_id("tmr"),
+                    ABANDON_TIMER,
+                    &chat.id,
+                    now.plus_millis(WAIT_LIMIT_MS),
+                    now,
+                )
+                .await?;
                 chat
             }
         };
@@ -332,10 +345,24 @@ impl App {
         if chat.status == ChatStatus::Ended {
             return Err(AppError::Conflict("the chat has already ended".into()));
         }
-        let lines = tx.chat_lines_after(id, 0).await?;
-        let ticket = ticket_from_chat(&chat, &lines, now)?;
+        let ticket_id = self.end_chat_in(&mut tx, &chat, now).await?;
+        tx.commit().await?;
+        self.wake_outbox();
+        self.ticket(&ticket_id).await
+    }
+
+    /// Ends the (locked) chat in `tx`: its transcript becomes a ticket, emailed to the member.
+    /// Answers the ticket's id.
+    async fn end_chat_in(
+        &self,
+        tx: &mut trustwork_store::Tx,
+        chat: &Chat,
+        now: Timestamp,
+    ) -> AppResult<String> {
+        let lines = tx.chat_lines_after(&chat.id, 0).await?;
+        let ticket = ticket_from_chat(chat, &lines, now)?;
         let number = tx.insert_ticket(&ticket).await?;
-        let transcript = transcript_of(&mut tx, &lines).await?;
+        let transcript = transcript_of(tx, &lines).await?;
         for line in lines.iter().filter(|l| l.author_id.is_some()) {
             tx.insert_ticket_message(&TicketMessage {
                 id: new_id("tkm"),
@@ -348,7 +375,7 @@ impl App {
             .await?;
         }
         tx.change_chat(
-            &chat,
+            chat,
             ChatChange::End {
                 ticket_id: &ticket.id,
             },
@@ -359,11 +386,11 @@ impl App {
         let answered = ticket.first_response_at.is_some();
         if !answered {
             let sla = self.sla_of(&ticket, &[], now);
-            super::schedule_sla_check(&mut tx, &ticket.id, sla, now).await?;
+            super::schedule_sla_check(tx, &ticket.id, sla, now).await?;
         }
         notices::queue(
             self,
-            &mut tx,
+            tx,
             &member,
             format!("[#{number}] Your chat with Trustwork support"),
             format!(
@@ -378,9 +405,23 @@ impl App {
             now,
         )
         .await?;
-        tx.commit().await?;
-        self.wake_outbox();
-        self.ticket(&ticket.id).await
+        Ok(ticket.id)
+    }
+
+    /// The timer's work: a chat still waiting after [`WAIT_LIMIT_MS`] (the member gave up or
+    /// the desk was swamped) ends, and its request is answered by email.
+    pub(crate) async fn abandon_chat_in(
+        &self,
+        tx: &mut trustwork_store::Tx,
+        id: &str,
+        now: Timestamp,
+    ) -> AppResult<()> {
+        tx.lock_chat(id).await?;
+        let chat = tx.chat(id).await?;
+        if chat.status == ChatStatus::Waiting {
+            self.end_chat_in(tx, &chat, now).await?;
+        }
+        Ok(())
     }
 
     /// Outside the team's hours: the member's message becomes a ticket answered by email.

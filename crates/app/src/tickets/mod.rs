@@ -24,7 +24,8 @@ mod member_panel;
 mod report;
 
 pub use attachments::MAX_ATTACHMENT_BYTES;
-pub use chat::{ChatHours, ChatView, DEFAULT_CAPACITY, QueuePlace};
+pub(crate) use chat::ABANDON_TIMER;
+pub use chat::{ChatHours, ChatView, DEFAULT_CAPACITY, QueuePlace, WAIT_LIMIT_MS};
 pub use desk::QueuedTicket;
 pub use help_form::{HelpAccess, HelpRestriction};
 pub use inbound::Inbound;

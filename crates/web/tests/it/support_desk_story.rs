@@ -383,3 +383,47 @@ async fn a_closed_account_reaches_support_through_an_emailed_link() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_chat_left_waiting_becomes_a_request_answered_by_email() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo = api.seed().await;
+        let app = &api.app;
+        api.clock.set(at("2026-12-01T10:00:00Z"));
+        let chat = app.start_chat(&demo.maria, "account").await.unwrap();
+        app.say_in_chat(&chat.chat.id, &demo.maria, "How do I change my email?")
+            .await
+            .unwrap();
+        // Nobody takes it: two hours later it ends by itself.
+        api.clock.set(at("2026-12-01T11:59:00Z"));
+        while app.fire_one_timer().await.unwrap() {}
+        assert_eq!(
+            app.chat(&chat.chat.id).await.unwrap().chat.status.as_str(),
+            "waiting"
+        );
+        api.clock.set(at("2026-12-01T12:00:00Z"));
+        while app.fire_one_timer().await.unwrap() {}
+        let ended = app.chat(&chat.chat.id).await.unwrap().chat;
+        assert_eq!(ended.status.as_str(), "ended");
+        let ticket = app
+            .ticket(ended.ticket_id.as_deref().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(ticket.ticket.status.as_str(), "open");
+        assert_eq!(ticket.messages[0].body, "How do I change my email?");
+        let mail = last_mail_to(&api, &demo.maria).await;
+        assert!(
+            mail.body.contains("ended before an agent could answer"),
+            "{}",
+            mail.body
+        );
+        assert!(
+            app.chats_in(trustwork_core::live_chat::ChatStatus::Waiting)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    })
+    .await;
+}
