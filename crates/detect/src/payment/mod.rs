@@ -196,13 +196,10 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
     for (start, end, name, strength) in brands {
         let c0 = d.t.clause_start(start, 16);
         let c1 = d.t.clause_end(start, 16);
-        if covered_clauses.contains(&c0)
-            || d.any_word(c0, c1, is_dev_word)
-            || d.negated_before(start, 12)
-            || d.scam_talk(start)
-        {
+        if covered_clauses.contains(&c0) || d.negated_before(start, 12) || d.scam_talk(start) {
             continue;
         }
+        let dev = d.any_word(c0, c1, is_dev_word);
         // A pay word outside the brand's own tokens ("direct deposit" is not "deposit" intent).
         let pay = (c0..c1.min(d.t.len())).find(|&k| {
             (k < start || k >= end)
@@ -238,6 +235,21 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         let outside = outside_phrase(d, c0, c1);
         // "my PayPal is x", "PayPal me".
         let my_brand = start >= 1 && d.t.is_word(start - 1, "my") || d.t.is_word(end, "me");
+        // Work talk in the clause ("integrate PayPal", "the PayPal logo", "customers pay with
+        // PayPal") means the brand is the subject of the work. It lowers the confidence of an
+        // explicit request between the two parties ("pay me via PayPal outside, the logo is
+        // done") but does not erase it.
+        if dev
+            && !explicit_request(
+                d,
+                (c0, c1),
+                (start, end),
+                pay_via || my_brand || outside.is_some(),
+            )
+        {
+            continue;
+        }
+        let context_penalty = if dev { 0.15 } else { 0.0 };
         let conf = match (strength, pay.is_some(), personal, outside.is_some()) {
             (_, true, true, true) => 0.95,
             (Strength::Strong, true, true, false) => 0.88,
@@ -252,6 +264,11 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
             (Strength::Weak, false, true, true) => 0.8,
             _ if pay_via && name != "swift" => 0.8,
             _ => 0.0,
+        };
+        let conf = if conf > 0.0 {
+            conf - context_penalty
+        } else {
+            conf
         };
         if conf > 0.0 {
             // The phrase's own "no" ("no need for the platform") is not a negation of it.
@@ -367,6 +384,42 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         }
         k = c1.max(k + 1);
     }
+}
+
+/// An explicit request that one party pay the other with the brand: a pay word aimed at a
+/// party ("pay me", "send you", "send it to my"), the brand reached through "via"/"my"/an outside phrase, no
+/// work word right at the brand ("PayPal logo", "integrate PayPal"), and no third party paying
+/// ("customers", "users").
+fn explicit_request(
+    d: &Doc<'_>,
+    (c0, c1): (usize, usize),
+    (start, end): (usize, usize),
+    reached: bool,
+) -> bool {
+    let at_brand = d.any_word(start.saturating_sub(2), (end + 2).min(c1), is_dev_word);
+    let third_party = d.any_word(c0, c1, |w| {
+        matches!(
+            w,
+            "customer"
+                | "customers"
+                | "user"
+                | "users"
+                | "user's"
+                | "buyers"
+                | "subscribers"
+                | "donors"
+                | "visitors"
+                | "members"
+        )
+    });
+    // "pay me", "send you", "send the money to my …": a pay word, then a party within a few words.
+    let aimed = (c0..c1.min(d.t.len())).any(|k| {
+        d.t.kind(k) == Some(TokKind::Word)
+            && is_pay_word(d.t.text(k))
+            && (k + 1..(k + 5).min(c1))
+                .any(|j| matches!(d.t.text(j), "me" | "you" | "us" | "my" | "your"))
+    });
+    reached && aimed && !at_brand && !third_party
 }
 
 fn outside_or_direct(d: &Doc<'_>, a: usize, b: usize) -> bool {

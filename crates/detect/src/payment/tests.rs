@@ -60,3 +60,29 @@ fn fine_talk_about_payments() {
         assert!(kinds(s).is_empty(), "{s}");
     }
 }
+
+#[test]
+fn work_talk_lowers_an_explicit_request_but_does_not_erase_it() {
+    let plain = scan("pay me via paypal outside", &ScanContext::default());
+    let with_work = scan(
+        "pay me via paypal outside, the logo is done",
+        &ScanContext::default(),
+    );
+    assert_eq!(with_work.len(), 1, "{with_work:?}");
+    assert_eq!(with_work[0].kind, Kind::BrandIntent);
+    assert!(with_work[0].confidence < plain[0].confidence);
+    for s in [
+        "the logo is done, send the money to my PayPal",
+        "the banner is ready; can you pay me with Wise instead?",
+    ] {
+        assert_eq!(kinds(s), [Kind::BrandIntent], "{s}");
+    }
+    // The brand as the work's subject, or a third party paying, stays fine.
+    for s in [
+        "I will design the PayPal logo for you and send you the files",
+        "Build the checkout so customers can pay me via PayPal",
+        "integrate PayPal so you can pay me later through the app",
+    ] {
+        assert!(kinds(s).is_empty(), "{s}");
+    }
+}
