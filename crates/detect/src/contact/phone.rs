@@ -42,6 +42,39 @@ fn leet_digits(w: &str) -> Option<String> {
         .collect()
 }
 
+/// Digits of a word that glues digits and digit words together ("5five5", "12three",
+/// "fouronefive"): every part must be a digit or one of zero…nine, with a digit and a word or at
+/// least two words, so plain words never qualify.
+pub(crate) fn glued_digits(w: &str) -> Option<String> {
+    const WORDS: [(&str, char); 10] = [
+        ("zero", '0'),
+        ("one", '1'),
+        ("two", '2'),
+        ("three", '3'),
+        ("four", '4'),
+        ("five", '5'),
+        ("six", '6'),
+        ("seven", '7'),
+        ("eight", '8'),
+        ("nine", '9'),
+    ];
+    let (mut out, mut rest) = (String::new(), w);
+    let (mut digits, mut words) = (0, 0);
+    while let Some(c) = rest.chars().next() {
+        if c.is_ascii_digit() {
+            out.push(c);
+            digits += 1;
+            rest = &rest[1..];
+            continue;
+        }
+        let (word, digit) = WORDS.iter().find(|(word, _)| rest.starts_with(word))?;
+        out.push(*digit);
+        words += 1;
+        rest = &rest[word.len()..];
+    }
+    (words >= 2 || digits > 0 && words > 0).then_some(out)
+}
+
 /// Reads the digit item at token `i`: returns its digits, the index after it, spelled, leet.
 fn item(d: &Doc<'_>, i: usize, in_run: bool) -> Option<(String, usize, bool, bool)> {
     let t = &d.t;
@@ -102,6 +135,12 @@ fn item(d: &Doc<'_>, i: usize, in_run: bool) -> Option<(String, usize, bool, boo
     {
         return Some((main.to_string(), i + 1, false, false));
     }
+    if tok.has_alpha
+        && (tok.has_digit || w.len() >= 6)
+        && let Some(ds) = glued_digits(w)
+    {
+        return Some((ds, i + 1, true, false));
+    }
     if tok.has_digit
         && (in_run || w.len() >= 3)
         && let Some(ds) = leet_digits(w)
@@ -120,11 +159,14 @@ fn separator(d: &Doc<'_>, i: usize, digits_so_far: usize) -> Option<(usize, u8)>
     let mut j = i;
     let mut sym = 0u8;
     let mut count = 0;
+    // Two symbols between groups, or (once the digits look like a phone being typed out) a run
+    // of them: "(555)...123...4567", "555 --- 123 --- 4567".
+    let most = if digits_so_far >= 3 { 8 } else { 2 };
     while let Some(TokKind::Sym(b)) = t.kind(j) {
         if !matches!(
             b,
             b'-' | b'.' | b'/' | b'(' | b')' | b'[' | b']' | b',' | b'_' | b'*' | b'~'
-        ) || count >= 2
+        ) || count >= most
         {
             return None;
         }
@@ -621,7 +663,11 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
         }
         // Cheap gate: a run starts with a digit, '+', or a number word (all short words).
         let can_start = d.t.toks.get(i).is_some_and(|t| match t.kind {
-            TokKind::Word => t.has_digit || (t.end - t.start <= 9 && !t.merged),
+            TokKind::Word => {
+                t.has_digit
+                    || (t.end - t.start <= 9 && !t.merged)
+                    || glued_digits(d.t.text(i)).is_some()
+            }
             TokKind::Sym(b'+') => true,
             _ => false,
         });

@@ -162,3 +162,99 @@ fn reserved_example_domains_are_not_contact_info() {
     none("The regex should match something like user@example.com");
     none("Replace example.com with your domain, or use api.test locally");
 }
+
+#[test]
+fn phones_glued_to_digit_words_or_split_by_runs_of_punctuation() {
+    has(
+        "my cell is 5five5-12three-45six7",
+        Kind::Phone,
+        "5551234567",
+    );
+    has("call me at 4one5 555 0one00", Kind::Phone, "+14155550100");
+    has("reach me on (555)...123...4567", Kind::Phone, "5551234567");
+    has(
+        "call 555 --- 123 --- 4567 after 6",
+        Kind::Phone,
+        "5551234567",
+    );
+    has("ping me 555.....123.....4567", Kind::Phone, "5551234567");
+    // Their false-positive twins: lists and counts with dots, ids, words with digits.
+    none("I have 3 logos... 2 banners... and 10 icons");
+    none("scores: 10...20...30...40...50...60");
+    none("order 12345 ... 678 shipped");
+    none("the office4 is on floor two, room 12");
+    none("we need 2one way tickets and 5 hotel nights");
+}
+
+mod disguised_phones {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: [&str; 10] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+
+    /// Each digit as a digit or its word, glued to its neighbours or not.
+    fn written(digits: &[u8], styles: &[u8]) -> Vec<String> {
+        digits
+            .iter()
+            .zip(styles)
+            .map(|(d, s)| match s % 2 {
+                0 => d.to_string(),
+                _ => WORDS[usize::from(*d)].to_owned(),
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// A US number (3-3-4 groups) with each digit a digit or a word, the groups split by a
+        /// run of one to six separators: found, with its digits.
+        #[test]
+        fn a_number_in_any_disguise_is_found(
+            rest in proptest::collection::vec(0u8..10, 7),
+            styles in proptest::collection::vec(0u8..2, 10),
+            sep in "[-.*~]{1,6}",
+            spaced in any::<bool>(),
+        ) {
+            // A plausible area code and exchange: 2-9 first.
+            let mut digits = vec![4, 1, 5];
+            digits.extend(rest);
+            digits[3] = 2 + digits[3] % 8;
+            let parts = written(&digits, &styles);
+            let gap = if spaced { format!(" {sep} ") } else { sep.clone() };
+            let group = |r: std::ops::Range<usize>| parts[r].concat();
+            let text = format!(
+                "text me on {}{gap}{}{gap}{} tonight",
+                group(0..3),
+                group(3..6),
+                group(6..10)
+            );
+            let want: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+            let got = found(&text);
+            prop_assert!(
+                got.iter().any(|(k, v)| *k == Kind::Phone && v.ends_with(&want)),
+                "{text}: {got:?}"
+            );
+        }
+
+        /// Counts, lists and prices with the same separators are not phone numbers.
+        #[test]
+        fn lists_and_amounts_with_runs_of_punctuation_are_not(
+            counts in proptest::collection::vec(1u16..60, 2..6),
+            sep in "[-.*~]{2,6}",
+            cents in 0u32..100,
+            dollars in 1u32..10_000,
+        ) {
+            let list = counts
+                .iter()
+                .map(|c| format!("{c} logos"))
+                .collect::<Vec<_>>()
+                .join(&format!(" {sep} "));
+            let priced = format!("{list} {sep} total ${dollars}.{cents:02}");
+            let got = found(&priced);
+            prop_assert!(!got.iter().any(|(k, _)| *k == Kind::Phone), "{priced}: {got:?}");
+        }
+    }
+}

@@ -21,8 +21,8 @@
 //! - a phone number of at least 7 digits: each word gives at most its length in digits when it has
 //!   a digit (plain, leet or extension) and at most 3 when it is a number word (`double`,
 //!   `triple`, `hundred`, `thousand`, `one`..`ninety`, `oh`/`o`); items are separated by symbols
-//!   or one filler word, so two other words in a row end a run, and fewer than 7 such digits
-//!   between two such breaks means no phone number.
+//!   (up to two, or eight once three digits are read) or one filler word, so two other words in a
+//!   row end a run, and fewer than 7 such digits between two such breaks means no phone number.
 //!
 //! Each of these reasons opens only the contact detectors that can use it (the `C_*` bits of
 //! [`Gates::contact_parts`]); the scanner runs only those.
@@ -202,6 +202,41 @@ enum Phone {
     Other,
 }
 
+/// A word that is digit words glued together, maybe with digits ("fouronefive", "5five5"):
+/// `phone::glued_digits` reads it as digits. Either case; cheap for every other word (a length
+/// and first-letter check).
+fn glued_number_words(w: &[u8]) -> bool {
+    const WORDS: [&[u8]; 10] = [
+        b"zero", b"one", b"two", b"three", b"four", b"five", b"six", b"seven", b"eight", b"nine",
+    ];
+    let first = w.first().map(u8::to_ascii_lowercase);
+    if w.len() < 4
+        || !matches!(
+            first,
+            Some(b'z' | b'o' | b't' | b'f' | b's' | b'e' | b'n' | b'0'..=b'9')
+        )
+    {
+        return false;
+    }
+    let (mut rest, mut words, mut digits) = (w, 0, 0);
+    while let Some(&b) = rest.first() {
+        if b.is_ascii_digit() {
+            digits += 1;
+            rest = &rest[1..];
+            continue;
+        }
+        let Some(word) = WORDS
+            .iter()
+            .find(|word| rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word))
+        else {
+            return false;
+        };
+        words += 1;
+        rest = &rest[word.len()..];
+    }
+    words >= 2 || digits > 0 && words > 0
+}
+
 /// True when all of `bits` occur.
 fn all(seen: u64, bits: u64) -> bool {
     seen & bits == bits
@@ -356,7 +391,6 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
             i += 1;
         }
         let has_digit = kinds & DIGIT != 0;
-        let other_letters = kinds & OTHER_LETTER != 0;
         let (nl, syms, other) = (gap & NEWLINE != 0, gap_syms, gap & OTHER_SYM != 0);
         if CONTACT && gap & AT_SIGN != 0 {
             parts |= C_EMAIL;
@@ -377,7 +411,8 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         feedback |= bits & RATING != 0;
         let contact_open = CONTACT && parts != C_ALL;
         let payment_open = PAYMENT && !payment;
-        if contact_open && bits & CONTACT_BITS == 0 && !has_digit {
+        let glued = contact_open && bits & CONTACT_BITS == 0 && glued_number_words(w);
+        if contact_open && bits & CONTACT_BITS == 0 && !has_digit && !glued {
             // Most words: in no contact list and without a digit. What the full step below does
             // with them: no phone item or filler, no request, no new reason to pass.
             phone = Phone::Other;
@@ -391,14 +426,17 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
             // separator symbols (`phone::separator`), or by one filler word (`and`, `dash`...);
             // a line break or any other word or symbol ends it. Each item gives at most its
             // length in digits, a number word at most 3 (`double` plus a digit, `hundred`).
-            let item = if has_digit && !other_letters {
+            // A word with digits and other letters may glue digits to digit words ("5five5").
+            let item = if has_digit || glued {
                 w.len()
             } else if bits & NUM != 0 {
                 3
             } else {
                 0
             };
-            let joined = !nl && !other && syms <= 2;
+            // More than two symbols join items only once three digits are read.
+            let joined =
+                !nl && !other && (syms <= 2 || syms <= 8 && digits >= 3 && phone == Phone::Item);
             if item > 0 {
                 digits = if joined && phone != Phone::Other {
                     digits + item
