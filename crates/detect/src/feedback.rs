@@ -1,5 +1,6 @@
 //! Feedback pressure: offering money, refunds, discounts or extra work for a rating; threatening bad
-//! feedback; withholding work until feedback is promised; asking to change feedback already left.
+//! feedback; withholding work until feedback is promised; asking to change feedback already left;
+//! trading ratings ("5 stars for 5 stars"); asking to end a contract early to protect a score.
 //!
 //! Asking for feedback is fine ("please leave feedback when you have a moment"), so every rule needs
 //! a second element: a reward, a threat, a condition on the work, or a change.
@@ -165,9 +166,93 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
     }
 }
 
+/// "5 stars for 5 stars", "I'll give you 5 stars if you give me 5 stars", "review for review",
+/// "leave me five stars and I'll do the same": two ratings traded, or one with a promise of the
+/// same back. Thanks for ratings already given ("I left you 5 stars too") are not a trade.
+fn reciprocal(d: &Doc<'_>, a: usize, b: usize, r: usize) -> Option<(usize, usize)> {
+    let t = &d.t;
+    let second = d.find_word(r + 1, b, is_rating);
+    let between = |r2: usize, pred: &dyn Fn(usize) -> bool| (r + 1..r2).any(pred);
+    // "5 stars for 5 stars", "review for review": the same rating on both sides of "for".
+    let swapped = second.is_some_and(|r2| {
+        t.text(r2).trim_end_matches('s') == t.text(r).trim_end_matches('s')
+            && between(r2, &|k| {
+                matches!(t.text(k), "for" | "exchange" | "swap" | "return")
+            })
+    });
+    // "… 5 stars if you give me 5 stars", "… and I'll give you 5 stars".
+    let conditional = second.is_some_and(|r2| {
+        between(r2, &|k| {
+            t.is_word(k, "if")
+                || t.is_word(k, "and") && d.any_word(k, r2, |w| matches!(w, "ill" | "will"))
+        })
+    });
+    let same_back = d.any_word(r + 1, b, |w| w == "same" || w == "favour" || w == "favor")
+        && d.any_word(r + 1, b, |w| matches!(w, "ill" | "will" | "do" | "return"));
+    let party = d.any_word(a, b, |w| {
+        matches!(w, "me" | "you" | "my" | "your" | "i" | "ill")
+    });
+    let past = d.any_word(a, b, |w| {
+        matches!(w, "left" | "gave" | "rated" | "thanks" | "thank")
+    });
+    if (swapped || (conditional || same_back) && party) && !past && !d.negated_before(r, 8) {
+        return Some((r, second.map_or(r + 1, |r2| r2 + 1)));
+    }
+    None
+}
+
+/// "Please end the contract now so it does not hurt my job success score", "close the contract
+/// before the deadline so my JSS stays high": ending the contract, for the score.
+fn protects_score(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize)> {
+    let t = &d.t;
+    let end = d.find_word(a, b, |w| {
+        matches!(w, "end" | "close" | "cancel" | "stop" | "finish")
+    })?;
+    let contract = (end + 1..(end + 4).min(b)).any(|k| {
+        matches!(
+            t.text(k),
+            "contract" | "contracts" | "job" | "project" | "milestone"
+        )
+    });
+    let score = d.find_word(end, b, |w| {
+        matches!(
+            w,
+            "score" | "jss" | "success" | "rating" | "ratings" | "stats" | "badge" | "feedback"
+        )
+    })?;
+    let mine = d.any_word(end, b, |w| matches!(w, "my" | "our"));
+    let protect = d.any_word(end, b, |w| {
+        matches!(
+            w,
+            "hurt"
+                | "affect"
+                | "affects"
+                | "drop"
+                | "drops"
+                | "lower"
+                | "protect"
+                | "keep"
+                | "stays"
+                | "stay"
+                | "save"
+                | "ruin"
+                | "damage"
+                | "high"
+                | "down"
+        )
+    });
+    (contract && mine && protect).then_some((end, score + 1))
+}
+
 fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &'static str)> {
     let t = &d.t;
+    if let Some((s, e)) = protects_score(d, a, b) {
+        return Some((s, e, Kind::ScoreProtection, 0.8, "feedback.protect_score"));
+    }
     let r = d.find_word(a, b, is_rating)?;
+    if let Some((s, e)) = reciprocal(d, a, b, r) {
+        return Some((s, e, Kind::ReciprocalRating, 0.85, "feedback.reciprocal"));
+    }
     // "5 stars", "five-star": the rating word itself or a number before "star(s)".
     let rating_end = r + 1;
     // Withholding: "won't deliver ... until you leave 5 stars", "files after you leave a review".
@@ -434,6 +519,37 @@ mod tests {
             kinds("I'll refund $20 for a five star rating"),
             ["incentive"]
         );
+    }
+
+    #[test]
+    fn trading_ratings_and_protecting_a_score_are_found() {
+        for s in [
+            "I will give you 5 stars if you give me 5 stars",
+            "5 stars for 5 stars?",
+            "review for review, deal?",
+            "leave me five stars and I'll do the same for you",
+        ] {
+            assert_eq!(kinds(s), ["reciprocal_rating"], "{s}");
+        }
+        for s in [
+            "please end the contract now so it does not hurt my job success score",
+            "can you close the contract before the deadline so my JSS stays high",
+        ] {
+            assert_eq!(kinds(s), ["score_protection"], "{s}");
+        }
+    }
+
+    #[test]
+    fn talk_about_ratings_given_and_contracts_ended_is_fine() {
+        for s in [
+            "Thanks for the 5 star review, I left you 5 stars too",
+            "I rated you 5 stars and you rated me 5 stars, great working together",
+            "We can end the contract once the last milestone is approved",
+            "Closing the contract now; my score is not your concern, the work is",
+            "The job success score is calculated from feedback over 24 months",
+        ] {
+            assert!(kinds(s).is_empty(), "{s}: {:?}", kinds(s));
+        }
     }
 
     #[test]

@@ -149,6 +149,10 @@ pub enum Kind {
     Withholding,
     /// Asking to change or remove feedback already left.
     ChangeRequest,
+    /// Trading ratings ("5 stars for 5 stars").
+    ReciprocalRating,
+    /// Asking to end a contract early to protect a score ("close it so my JSS stays high").
+    ScoreProtection,
 }
 
 impl Kind {
@@ -176,6 +180,8 @@ impl Kind {
             Kind::FeedbackThreat => "feedback_threat",
             Kind::Withholding => "withholding",
             Kind::ChangeRequest => "change_request",
+            Kind::ReciprocalRating => "reciprocal_rating",
+            Kind::ScoreProtection => "score_protection",
         }
     }
 }

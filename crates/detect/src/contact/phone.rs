@@ -58,6 +58,12 @@ pub(crate) fn glued_digits(w: &str) -> Option<String> {
         ("eight", '8'),
         ("nine", '9'),
     ];
+    // Most words fail on their first letter, before anything is allocated.
+    if !w.bytes().next().is_some_and(|b| {
+        b.is_ascii_digit() || matches!(b, b'z' | b'o' | b't' | b'f' | b's' | b'e' | b'n')
+    }) {
+        return None;
+    }
     let (mut out, mut rest) = (String::new(), w);
     let (mut digits, mut words) = (0, 0);
     while let Some(c) = rest.chars().next() {

@@ -202,20 +202,43 @@ enum Phone {
     Other,
 }
 
+/// First bytes of a digit or a digit word (either case): one table look-up per word.
+const DIGIT_WORD_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let starts = b"0123456789zotfsenZOTFSEN";
+    let mut i = 0;
+    while i < starts.len() {
+        t[starts[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+fn may_start_digit_word(w: &[u8]) -> bool {
+    w.first().is_some_and(|&b| DIGIT_WORD_START[usize::from(b)])
+}
+
 /// A word that is digit words glued together, maybe with digits ("fouronefive", "5five5"):
 /// `phone::glued_digits` reads it as digits. Either case; cheap for every other word (a length
-/// and first-letter check).
+/// and first-three-letters check).
 fn glued_number_words(w: &[u8]) -> bool {
-    const WORDS: [&[u8]; 10] = [
-        b"zero", b"one", b"two", b"three", b"four", b"five", b"six", b"seven", b"eight", b"nine",
-    ];
-    let first = w.first().map(u8::to_ascii_lowercase);
-    if w.len() < 4
-        || !matches!(
-            first,
-            Some(b'z' | b'o' | b't' | b'f' | b's' | b'e' | b'n' | b'0'..=b'9')
-        )
-    {
+    // Most words fail on their first three letters.
+    let at = |i: usize| w.get(i).map_or(0, u8::to_ascii_lowercase);
+    let starts = matches!(
+        (at(0), at(1), at(2)),
+        (b'z', b'e', b'r')
+            | (b'o', b'n', b'e')
+            | (b't', b'w', b'o')
+            | (b't', b'h', b'r')
+            | (b'f', b'o', b'u')
+            | (b'f', b'i', b'v')
+            | (b's', b'i', b'x')
+            | (b's', b'e', b'v')
+            | (b'e', b'i', b'g')
+            | (b'n', b'i', b'n')
+            | (b'0'..=b'9', _, _)
+    );
+    if w.len() < 4 || !starts {
         return false;
     }
     let (mut rest, mut words, mut digits) = (w, 0, 0);
@@ -225,10 +248,20 @@ fn glued_number_words(w: &[u8]) -> bool {
             rest = &rest[1..];
             continue;
         }
-        let Some(word) = WORDS
-            .iter()
-            .find(|word| rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word))
-        else {
+        let candidates: &[&[u8]] = match b.to_ascii_lowercase() {
+            b'z' => &[b"zero"],
+            b'o' => &[b"one"],
+            b't' => &[b"two", b"three"],
+            b'f' => &[b"four", b"five"],
+            b's' => &[b"six", b"seven"],
+            b'e' => &[b"eight"],
+            b'n' => &[b"nine"],
+            _ => return false,
+        };
+        let Some(word) = candidates.iter().find(|c| {
+            rest.get(..c.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(c))
+        }) else {
             return false;
         };
         words += 1;
@@ -411,8 +444,14 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         feedback |= bits & RATING != 0;
         let contact_open = CONTACT && parts != C_ALL;
         let payment_open = PAYMENT && !payment;
-        let glued = contact_open && bits & CONTACT_BITS == 0 && glued_number_words(w);
-        if contact_open && bits & CONTACT_BITS == 0 && !has_digit && !glued {
+        // Digit words glued together without a digit ("fouronefive") take two words, six letters.
+        let glued_words = !has_digit
+            && w.len() >= 6
+            && may_start_digit_word(w)
+            && contact_open
+            && bits & CONTACT_BITS == 0
+            && glued_number_words(w);
+        if contact_open && bits & CONTACT_BITS == 0 && !has_digit && !glued_words {
             // Most words: in no contact list and without a digit. What the full step below does
             // with them: no phone item or filler, no request, no new reason to pass.
             phone = Phone::Other;
@@ -426,8 +465,11 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
             // separator symbols (`phone::separator`), or by one filler word (`and`, `dash`...);
             // a line break or any other word or symbol ends it. Each item gives at most its
             // length in digits, a number word at most 3 (`double` plus a digit, `hundred`).
-            // A word with digits and other letters may glue digits to digit words ("5five5").
-            let item = if has_digit || glued {
+            // Digits with leet letters ("4l5"), or glued to digit words ("5five5", "fouronefive").
+            let item = if has_digit && kinds & OTHER_LETTER == 0
+                || glued_words
+                || has_digit && may_start_digit_word(w) && glued_number_words(w)
+            {
                 w.len()
             } else if bits & NUM != 0 {
                 3
