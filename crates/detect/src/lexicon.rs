@@ -424,6 +424,26 @@ pub(crate) fn number_word(s: &str) -> Option<&'static str> {
         "seventy" => "70",
         "eighty" => "80",
         "ninety" => "90",
+        // Spanish, Portuguese, French and German digits and the tens a number is read in (accents
+        // are folded before: "três" is "tres", "zéro" is "zero", "fünf" is "funf").
+        "cero" | "null" => "0",
+        "uno" | "um" | "un" | "eins" => "1",
+        "dos" | "dois" | "duas" | "deux" | "zwei" | "zwo" => "2",
+        "tres" | "trois" | "drei" => "3",
+        "cuatro" | "quatro" | "quatre" | "vier" => "4",
+        "cinco" | "cinq" | "funf" | "fuenf" => "5",
+        // "meia" is six when Brazilians read out a phone number ("meia dúzia").
+        "seis" | "meia" | "sechs" => "6",
+        "siete" | "sete" | "sept" | "sieben" => "7",
+        "ocho" | "oito" | "huit" | "acht" => "8",
+        "nueve" | "nove" | "neuf" | "neun" => "9",
+        "diez" | "dez" | "dix" | "zehn" => "10",
+        "doce" | "doze" | "douze" | "zwolf" => "12",
+        "veinte" | "vinte" | "vingt" | "zwanzig" => "20",
+        "treinta" | "trinta" | "trente" | "dreissig" => "30",
+        "cuarenta" | "quarenta" | "quarante" | "vierzig" => "40",
+        "cincuenta" | "cinquenta" | "cinquante" | "funfzig" => "50",
+        "sesenta" | "sessenta" | "soixante" | "sechzig" => "60",
         _ => return None,
     })
 }

@@ -117,16 +117,16 @@ fn item(d: &Doc<'_>, i: usize, in_run: bool) -> Option<(String, usize, bool, boo
         if (w == "o" || w == "oh") && !in_run {
             return None;
         }
-        // "twenty one" → 21.
-        if v.len() == 2
-            && v.ends_with('0')
-            && v != "10"
-            && let Some(u) = number_word(t.text(i + 1)).filter(|u| u.len() == 1 && *u != "0")
-        {
-            {
+        // "twenty one" → 21, "trente-quatre" → 34 (the hyphen glued on both sides).
+        if v.len() == 2 && v.ends_with('0') && v != "10" {
+            let hyphen = t.is_sym(i + 1, b'-')
+                && t.toks.get(i + 1).is_some_and(|x| !x.space_before)
+                && t.toks.get(i + 2).is_some_and(|x| !x.space_before);
+            let at = if hyphen { i + 2 } else { i + 1 };
+            if let Some(u) = number_word(t.text(at)).filter(|u| u.len() == 1 && *u != "0") {
                 let mut s = v.get(..1).unwrap_or("").to_string();
                 s.push_str(u);
-                return Some((s, i + 2, true, false));
+                return Some((s, at + 1, true, false));
             }
         }
         return Some((v.to_string(), i + 1, true, false));
@@ -742,6 +742,19 @@ fn judge(d: &Doc<'_>, run: &Run) -> Option<(String, f32, &'static str)> {
     }
     // A payment card number is reported by the payment detector, not as a phone.
     if n >= 13 && !run.plus && luhn_valid(&run.digits) && issuer_ok(&run.digits) {
+        return None;
+    }
+    // Counting out loud, digit by digit: "one, two, three, … eight", "dix, neuf, huit, …".
+    let ds = run.digits.as_bytes();
+    if run.spelled
+        && ds.len() >= 5
+        && (ds
+            .windows(2)
+            .all(|w| w.get(1) == w.first().map(|a| a + 1).as_ref())
+            || ds
+                .windows(2)
+                .all(|w| w.first() == w.get(1).map(|b| b + 1).as_ref()))
+    {
         return None;
     }
     let evasive = run.spelled || run.leet;

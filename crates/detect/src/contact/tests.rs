@@ -258,3 +258,38 @@ mod disguised_phones {
         }
     }
 }
+
+#[test]
+fn phones_read_out_in_spanish_portuguese_french_and_german() {
+    has(
+        "llámame al cinco cinco cinco uno dos tres cuatro cinco seis siete",
+        Kind::Phone,
+        "5551234567",
+    );
+    has(
+        "mi número: seis uno dos, cuatro tres siete, ocho ocho nueve cero",
+        Kind::Phone,
+        "+16124378890",
+    );
+    has(
+        "me liga: nove oito sete, meia cinco dois, três dois um zero",
+        Kind::Phone,
+        "+19876523210",
+    );
+    has(
+        "appelle-moi au zéro six douze trente-quatre cinquante-six",
+        Kind::Phone,
+        "06123456",
+    );
+    has(
+        "ruf mich an: null eins sieben zwei drei vier fünf sechs sieben acht",
+        Kind::Phone,
+        "0172345678",
+    );
+    // Their twins: a few number words in a sentence, and counting out loud in any language.
+    none("dos cafés y tres tostadas, por favor");
+    none("un, deux, trois, quatre, cinq, six, sept, huit");
+    none("one two three four five six seven eight");
+    none("eins, zwei, drei, vier, fünf, sechs, sieben");
+    none("if the value is null return null, else null");
+}
