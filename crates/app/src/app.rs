@@ -66,6 +66,9 @@ impl Default for AppConfig {
     }
 }
 
+/// Unsolved tickets by (category, first-response state).
+type TicketGauges = std::collections::BTreeMap<(String, String), u64>;
+
 /// The application: storage, clock, mailer and config, cheap to clone.
 #[derive(Clone)]
 pub struct App {
@@ -84,6 +87,8 @@ struct Inner {
     announce: Notify,
     /// The last backlog read for `/metrics`, and when: scrapes (public, any rate) share it.
     backlog: std::sync::Mutex<Option<(std::time::Instant, trustwork_store::timers::Backlog)>>,
+    /// The last ticket gauges for `/metrics`, and when.
+    ticket_gauges: std::sync::Mutex<Option<(std::time::Instant, TicketGauges)>>,
     passwords: Arc<PasswordHashing>,
     live_policy: crate::events::LivePolicy,
     pipeline: crate::events::Pipeline,
@@ -128,6 +133,7 @@ impl App {
                 webhook_wakeup: Notify::new(),
                 announce: Notify::new(),
                 backlog: std::sync::Mutex::default(),
+                ticket_gauges: std::sync::Mutex::default(),
                 // Two work areas: as many hashes at once as the machine has cores here.
                 passwords: Arc::new(PasswordHashing::new(2)),
                 live_policy: crate::events::LivePolicy::default_policy(),
@@ -193,6 +199,12 @@ impl App {
         self.inner.outbox_wakeup.notify_one();
         self.inner.webhook_wakeup.notify_one();
         self.inner.timer_wakeup.notify_one();
+    }
+
+    pub(crate) fn ticket_gauges_cache(
+        &self,
+    ) -> &std::sync::Mutex<Option<(std::time::Instant, TicketGauges)>> {
+        &self.inner.ticket_gauges
     }
 
     pub(crate) fn backlog_cache(

@@ -106,6 +106,8 @@ impl App {
         let chat = match tx.live_chat_of(&account.id).await? {
             Some(c) => c,
             None => {
+                // Each chat ends as a request: chats count against the same hourly limit.
+                super::within_hourly_limit(&mut tx, &account.id, now).await?;
                 let chat = Chat {
                     id: new_id("cht"),
                     account_id: account.id.clone(),

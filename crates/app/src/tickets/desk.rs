@@ -358,25 +358,25 @@ impl App {
 
     /// Unsolved tickets, oldest first, with their clocks (the desk's queue).
     pub async fn ticket_queue(&self, limit: i64) -> AppResult<Vec<QueuedTicket>> {
-        let now = self.now();
         let mut tx = self.db().read().await?;
         let tickets = tx.unsolved_tickets(limit).await?;
-        let ids: Vec<String> = tickets.iter().map(|t| t.id.clone()).collect();
-        let pauses = tx.ticket_pauses_of(&ids).await?;
-        Ok(tickets
-            .into_iter()
-            .map(|t| QueuedTicket {
-                sla: self.sla_of(&t, pauses.get(&t.id).map_or(&[][..], |p| &p[..]), now),
-                ticket: t,
-            })
-            .collect())
+        self.with_clocks(&mut tx, tickets).await
     }
 
     /// The member's tickets, newest first.
     pub async fn tickets_of(&self, account_id: &str) -> AppResult<Vec<QueuedTicket>> {
-        let now = self.now();
         let mut tx = self.db().read().await?;
         let tickets = tx.tickets_of(account_id).await?;
+        self.with_clocks(&mut tx, tickets).await
+    }
+
+    /// Each ticket with where its first response stands now (their pauses read in one go).
+    pub(crate) async fn with_clocks(
+        &self,
+        tx: &mut trustwork_store::Tx,
+        tickets: Vec<Ticket>,
+    ) -> AppResult<Vec<QueuedTicket>> {
+        let now = self.now();
         let ids: Vec<String> = tickets.iter().map(|t| t.id.clone()).collect();
         let pauses = tx.ticket_pauses_of(&ids).await?;
         Ok(tickets

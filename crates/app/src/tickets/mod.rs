@@ -31,6 +31,33 @@ pub use help_form::{HelpAccess, HelpRestriction};
 pub use inbound::Inbound;
 pub use member_panel::MemberPanel;
 
+/// Messages one ticket holds (replies, notes and emails; its page shows them all).
+const MAX_MESSAGES: usize = 500;
+/// Requests (tickets, chats) one member starts in an hour: a script cannot flood the desk and
+/// the outbox.
+const MAX_PER_HOUR: usize = 20;
+
+/// Refuses a new request when the member started [`MAX_PER_HOUR`] in the last hour.
+pub(crate) async fn within_hourly_limit(
+    tx: &mut trustwork_store::Tx,
+    account_id: &str,
+    now: Timestamp,
+) -> AppResult<()> {
+    let since = now.plus_millis(-trustwork_core::HOUR_MS);
+    let recent = tx
+        .tickets_of(account_id)
+        .await?
+        .iter()
+        .filter(|t| t.created_at > since)
+        .count();
+    if recent >= MAX_PER_HOUR {
+        return Err(AppError::Locked(format!(
+            "you started {MAX_PER_HOUR} requests in the last hour; add to one of them, or wait"
+        )));
+    }
+    Ok(())
+}
+
 /// The durable timer that escalates a first response when it runs out.
 pub(crate) const SLA_TIMER: &str = "ticket_first_response";
 
@@ -191,6 +218,9 @@ impl App {
         let now = self.now();
         let mut tx = self.db().begin().await?;
         let account = tx.account(new.account_id).await?;
+        // The member's row orders two requests opened at once against the hourly limit.
+        tx.lock_account(&account.id).await?;
+        within_hourly_limit(&mut tx, &account.id, now).await?;
         let mut ticket = Ticket {
             id: new_id("tkt"),
             number: 0,
@@ -320,6 +350,11 @@ impl App {
             return Err(AppError::Conflict(
                 "the ticket is closed; open a new one".into(),
             ));
+        }
+        if tx.ticket_messages(&ticket.id).await?.len() >= MAX_MESSAGES {
+            return Err(AppError::Conflict(format!(
+                "a request holds at most {MAX_MESSAGES} messages; open a new one"
+            )));
         }
         let next = match (from_member, public, status) {
             (true, _, _) => TicketStatus::Open,

@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 use trustwork_core::Timestamp;
 use trustwork_core::support_report::{ReportTicket, SupportReport, report};
 
+/// How long `/metrics` reuses the ticket gauges.
+const GAUGES_FRESH: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The most tickets one report reads.
 const REPORT_LIMIT: i64 = 50_000;
 
@@ -16,27 +19,31 @@ impl App {
         let now = self.now();
         let mut tx = self.db().read().await?;
         let tickets = tx.tickets_since(since, REPORT_LIMIT).await?;
-        let ids: Vec<String> = tickets.iter().map(|t| t.id.clone()).collect();
-        let pauses = tx.ticket_pauses_of(&ids).await?;
-        let rows: Vec<ReportTicket<'_>> = tickets
+        let clocked = self.with_clocks(&mut tx, tickets).await?;
+        let rows: Vec<ReportTicket<'_>> = clocked
             .iter()
-            .map(|t| ReportTicket {
-                category: t.category.as_str(),
-                assignee: t.assignee_id.as_deref(),
-                created_at: t.created_at,
-                first_response_at: t.first_response_at,
-                sla: self
-                    .sla_of(t, pauses.get(&t.id).map_or(&[][..], |p| &p[..]), now)
-                    .state,
-                solved_at: t.solved_at,
-                satisfaction: t.satisfaction.as_deref(),
+            .map(|q| ReportTicket {
+                category: q.ticket.category.as_str(),
+                assignee: q.ticket.assignee_id.as_deref(),
+                created_at: q.ticket.created_at,
+                first_response_at: q.ticket.first_response_at,
+                sla: q.sla.state,
+                solved_at: q.ticket.solved_at,
+                satisfaction: q.ticket.satisfaction.as_deref(),
             })
             .collect();
         Ok(report(&rows, now))
     }
 
-    /// Unsolved tickets by (category, first-response state), for `/metrics`.
+    /// Unsolved tickets by (category, first-response state), for `/metrics`: counted at most
+    /// every [`GAUGES_FRESH`], so that however often anyone scrapes, the tickets are read once.
     pub async fn ticket_gauges(&self) -> AppResult<BTreeMap<(String, String), u64>> {
+        if let Ok(cached) = self.ticket_gauges_cache().lock()
+            && let Some((at, gauges)) = cached.as_ref()
+            && at.elapsed() < GAUGES_FRESH
+        {
+            return Ok(gauges.clone());
+        }
         let mut out = BTreeMap::new();
         for q in self.ticket_queue(REPORT_LIMIT).await? {
             *out.entry((
@@ -44,6 +51,9 @@ impl App {
                 q.sla.state.as_str().to_owned(),
             ))
             .or_insert(0) += 1;
+        }
+        if let Ok(mut cached) = self.ticket_gauges_cache().lock() {
+            *cached = Some((std::time::Instant::now(), out.clone()));
         }
         Ok(out)
     }

@@ -427,3 +427,66 @@ async fn a_chat_left_waiting_becomes_a_request_answered_by_email() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn one_member_cannot_flood_the_desk() {
+    each_backend(|db| async move {
+        let api = api(db);
+        let demo = api.seed().await;
+        let app = &api.app;
+        api.clock.set(at("2026-12-01T10:00:00Z"));
+        let open = |n: usize| trustwork_app::tickets::NewTicket {
+            account_id: &demo.dev,
+            category: "other",
+            subject: if n.is_multiple_of(2) {
+                "Question"
+            } else {
+                "Another question"
+            },
+            details: "Details.",
+            priority: None,
+            subcategory: None,
+            channel: "web",
+        };
+        let actor = trustwork_core::Actor::Account(demo.dev.clone());
+        let mut first = None;
+        for n in 0..20 {
+            let t = app.open_ticket(&actor, &open(n)).await.unwrap();
+            first.get_or_insert(t.ticket.id);
+        }
+        let refused = app.open_ticket(&actor, &open(20)).await.unwrap_err();
+        assert!(matches!(refused, AppError::Locked(_)), "{refused:?}");
+        let chat = app.start_chat(&demo.dev, "account").await.unwrap_err();
+        assert!(matches!(chat, AppError::Locked(_)), "{chat:?}");
+        // Another member is not held back; an hour later the member may open one again.
+        app.open_ticket(
+            &trustwork_core::Actor::Account(demo.li.clone()),
+            &trustwork_app::tickets::NewTicket {
+                account_id: &demo.li,
+                ..open(0)
+            },
+        )
+        .await
+        .unwrap();
+        api.clock.set(at("2026-12-01T11:00:01Z"));
+        app.open_ticket(&actor, &open(21)).await.unwrap();
+
+        // A request holds at most 500 messages; the 501st is refused and nothing is lost.
+        let id = first.unwrap();
+        for n in 0..500 {
+            app.reply_to_ticket(&id, &demo.dev, &format!("message {n}"), true, None)
+                .await
+                .unwrap();
+        }
+        let full = app
+            .reply_to_ticket(&id, &demo.dev, "one more", true, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(full, AppError::Conflict(ref m) if m.contains("500")),
+            "{full:?}"
+        );
+        assert_eq!(app.ticket(&id).await.unwrap().messages.len(), 500);
+    })
+    .await;
+}
