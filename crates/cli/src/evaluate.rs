@@ -1,13 +1,18 @@
 //! `trustwork evaluate`: precision, recall and F1 of the detectors over labelled files.
 //!
 //! - `marketplace.jsonl` (ours, in `crates/detect/testdata/`): one message per line with the
-//!   categories it violates; scored per message and category.
+//!   categories it violates; scored per message and category, per language (`lang`, English when
+//!   absent). `marketplace_holdout.jsonl` was written after the detectors were tuned on the first;
+//!   `marketplace_languages.jsonl` holds the Spanish, Portuguese, French and German cases.
+//! - `abuse_holdout.jsonl` (ours): comments labelled offensive / harassment, never used for training
+//!   or tuning; scored per register (social comments, marketplace messages).
 //! - `presidio-synth-pii.json`: synthetic sentences with character spans; scored per span for
 //!   e-mails, phones, domains (contact info) and IBANs/cards (payment details).
 //! - `davidson-hate-offensive.csv`: tweets labelled hate / offensive / neither; scored as
-//!   "offensive or hate" against any profanity or harassment finding.
+//!   "offensive or hate" against any profanity or harassment finding: all rows, and the 20% the
+//!   toxicity model never trained on (`train-toxicity` splits by a hash of the text).
 //! - `sms-spam-collection.tsv`: no contact labels; we report how many spam and ham messages carry
-//!   contact info, as a sanity check.
+//!   contact info, as a sanity check, and how many held-out ham messages are called offensive.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,9 +31,18 @@ pub struct EvaluateArgs {
     /// after the detectors were tuned on the first.
     #[arg(
         long,
-        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl"]
+        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl"]
     )]
     pub marketplace: Vec<PathBuf>,
+    /// Our held-out abuse cases (JSONL: text, offensive, harassment, register).
+    #[arg(long, default_value = "crates/detect/testdata/abuse_holdout.jsonl")]
+    pub abuse_holdout: PathBuf,
+    /// Run the abuse lexicon alone, without the toxicity model (to see what the model adds).
+    #[arg(long)]
+    pub no_model: bool,
+    /// A toxicity model file to use instead of the built-in one (from `train-toxicity --out`).
+    #[arg(long)]
+    pub toxicity_model: Option<PathBuf>,
     /// Print up to this many misclassified examples per dataset.
     #[arg(long, default_value_t = 0)]
     pub show_errors: usize,
@@ -47,7 +61,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, predicted: bool, actual: bool) {
+    pub fn add(&mut self, predicted: bool, actual: bool) {
         match (predicted, actual) {
             (true, true) => self.tp += 1,
             (true, false) => self.fp += 1,
@@ -80,24 +94,61 @@ fn ratio(a: u64, b: u64) -> f64 {
 
 /// Runs the evaluation and prints one table per dataset.
 pub fn run(args: EvaluateArgs) -> anyhow::Result<std::process::ExitCode> {
-    let scanner = Scanner::new(ScannerConfig {
+    let mut config = ScannerConfig {
         min_confidence: args.min_confidence,
         ..ScannerConfig::default()
-    });
+    };
+    if let Some(path) = &args.toxicity_model {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let model = trustwork_detect::toxicity::Model::from_bytes(&bytes)
+            .with_context(|| format!("reading {}", path.display()))?;
+        config.toxicity_model = Some(std::sync::Arc::new(model));
+    }
+    if args.no_model {
+        config.toxicity_model = None;
+    }
+    let scanner = Scanner::new(config);
     let data = resolve(&args.data);
     println!("min_confidence = {}", args.min_confidence);
     for path in &args.marketplace {
         let marketplace = resolve(path);
         match std::fs::read_to_string(&marketplace) {
             Ok(text) => {
-                let (table, errors) = eval_marketplace(&scanner, &text)?;
-                print_table(&format!("marketplace ({})", marketplace.display()), &table);
+                let (tables, errors) = eval_marketplace(&scanner, &text)?;
+                let name = marketplace
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let tuned = if name == "marketplace_holdout.jsonl" {
+                    "NOT used for tuning"
+                } else {
+                    "used for tuning"
+                };
+                for (lang, table) in &tables {
+                    print_table(&format!("{name}, language {lang} ({tuned})"), table);
+                }
                 for e in errors.iter().take(args.show_errors) {
                     println!("  {e}");
                 }
             }
             Err(e) => println!("marketplace: skipped ({}: {e})", marketplace.display()),
         }
+    }
+    let holdout = resolve(&args.abuse_holdout);
+    match std::fs::read_to_string(&holdout) {
+        Ok(text) => {
+            let (tables, errors) = eval_abuse_cases(&scanner, &text)?;
+            for (register, table) in &tables {
+                print_table(
+                    &format!("abuse_holdout.jsonl, {register} (NOT used for training or tuning)"),
+                    table,
+                );
+            }
+            for e in errors.iter().take(args.show_errors) {
+                println!("  {e}");
+            }
+        }
+        Err(e) => println!("abuse holdout: skipped ({}: {e})", holdout.display()),
     }
     if !data.is_dir() {
         println!("shared data: skipped ({} is not a folder)", data.display());
@@ -119,7 +170,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<std::process::ExitCode> {
         Ok(file) => {
             let (table, errors) = eval_davidson(&scanner, file)?;
             print_table(
-                "davidson-hate-offensive.csv (offensive or hate vs neither)",
+                "davidson-hate-offensive.csv (offensive or hate vs neither; all rows: 70% trained the model, 10% chose its thresholds)",
                 &table,
             );
             for e in errors.iter().take(args.show_errors) {
@@ -137,6 +188,14 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<std::process::ExitCode> {
             );
             println!("  spam: {}/{} ({:.1}%)", s.0, s.1, 100.0 * ratio(s.0, s.1));
             println!("  ham:  {}/{} ({:.1}%)", s.2, s.3, 100.0 * ratio(s.2, s.3));
+            let (flagged, held_out, examples) = sms_offensive(&scanner, &text);
+            println!(
+                "  held-out ham (NOT used for training; not labelled, and many do swear) called offensive: {flagged}/{held_out} ({:.2}%)",
+                100.0 * ratio(flagged, held_out)
+            );
+            for e in examples.iter().take(args.show_errors) {
+                println!("  FP {e:?}");
+            }
         }
         Err(e) => println!("sms: skipped ({e})"),
     }
@@ -145,7 +204,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<std::process::ExitCode> {
 
 /// A relative path that does not exist from the current directory is tried from the repository
 /// root (two levels above this crate's manifest).
-fn resolve(p: &Path) -> PathBuf {
+pub(crate) fn resolve(p: &Path) -> PathBuf {
     if p.exists() || p.is_absolute() {
         return p.to_path_buf();
     }
@@ -185,12 +244,15 @@ fn source_of(s: &str) -> Source {
     }
 }
 
-/// Scores the marketplace cases per message and category.
+/// One table per language: category → counts.
+pub type ByLanguage = BTreeMap<String, BTreeMap<String, Counts>>;
+
+/// Scores the marketplace cases per language, message and category.
 pub fn eval_marketplace(
     scanner: &Scanner,
     text: &str,
-) -> anyhow::Result<(BTreeMap<String, Counts>, Vec<String>)> {
-    let mut table: BTreeMap<String, Counts> = BTreeMap::new();
+) -> anyhow::Result<(ByLanguage, Vec<String>)> {
+    let mut tables: ByLanguage = BTreeMap::new();
     let mut errors = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -212,6 +274,8 @@ pub fn eval_marketplace(
                 .unwrap_or(false),
             allowed_domains: &[],
         };
+        let lang = v.get("lang").and_then(|l| l.as_str()).unwrap_or("en");
+        let table = tables.entry(lang.to_string()).or_default();
         let findings = scanner.scan(body, &ctx);
         for c in Category::ALL {
             let predicted = findings.iter().any(|f| f.category == c);
@@ -227,11 +291,68 @@ pub fn eval_marketplace(
                     .filter(|f| f.category == c)
                     .map(|f| f.rule)
                     .collect();
-                errors.push(format!("{what} {} {body:?} {rules:?}", c.as_str()));
+                errors.push(format!("{what} {lang} {} {body:?} {rules:?}", c.as_str()));
             }
         }
     }
-    Ok((table, errors))
+    Ok((tables, errors))
+}
+
+fn is_abuse(f: &Finding) -> bool {
+    matches!(f.category, Category::Profanity | Category::Harassment)
+}
+
+/// Scores our abuse cases per register: "offensive" against any profanity or harassment finding,
+/// "harassment" against a harassment finding.
+pub fn eval_abuse_cases(
+    scanner: &Scanner,
+    text: &str,
+) -> anyhow::Result<(ByLanguage, Vec<String>)> {
+    let mut tables: ByLanguage = BTreeMap::new();
+    let mut errors = Vec::new();
+    let ctx = ScanContext::new(Source::Message);
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("abuse cases line {}", n + 1))?;
+        let body = v.get("text").and_then(|t| t.as_str()).unwrap_or("");
+        let flag = |name: &str| v.get(name).and_then(|b| b.as_bool()).unwrap_or(false);
+        let register = v
+            .get("register")
+            .and_then(|r| r.as_str())
+            .unwrap_or("other");
+        let findings = scanner.scan(body, &ctx);
+        let offensive = findings.iter().any(is_abuse);
+        let harassment = findings.iter().any(|f| f.category == Category::Harassment);
+        for r in [register, "all"] {
+            let table = tables.entry(r.to_string()).or_default();
+            table
+                .entry("offensive".into())
+                .or_default()
+                .add(offensive, flag("offensive"));
+            table
+                .entry("harassment".into())
+                .or_default()
+                .add(harassment, flag("harassment"));
+        }
+        for (name, predicted, actual) in [
+            ("offensive", offensive, flag("offensive")),
+            ("harassment", harassment, flag("harassment")),
+        ] {
+            if predicted != actual {
+                let what = if predicted { "FP" } else { "FN" };
+                let rules: Vec<&str> = findings
+                    .iter()
+                    .filter(|f| is_abuse(f))
+                    .map(|f| f.rule)
+                    .collect();
+                errors.push(format!("{what} {name} {body:?} {rules:?}"));
+            }
+        }
+    }
+    Ok((tables, errors))
 }
 
 /// Which of our kinds answer a Presidio entity type.
@@ -330,6 +451,7 @@ pub fn eval_davidson<R: std::io::Read>(
         anyhow::bail!("davidson: missing class or tweet column");
     };
     let mut counts = Counts::default();
+    let mut held_out = Counts::default();
     let mut errors = Vec::new();
     let ctx = ScanContext::default();
     for rec in rdr.records() {
@@ -338,10 +460,11 @@ pub fn eval_davidson<R: std::io::Read>(
         let tweet = rec.get(tweet_col).unwrap_or("");
         let actual = class == "0" || class == "1";
         let findings = scanner.scan(tweet, &ctx);
-        let predicted = findings
-            .iter()
-            .any(|f| matches!(f.category, Category::Profanity | Category::Harassment));
+        let predicted = findings.iter().any(is_abuse);
         counts.add(predicted, actual);
+        if crate::train::davidson_split(tweet) == crate::train::Split::Test {
+            held_out.add(predicted, actual);
+        }
         if predicted != actual && errors.len() < 10_000 {
             let what = if predicted { "FP" } else { "FN" };
             errors.push(format!("{what} {tweet:?}"));
@@ -349,7 +472,29 @@ pub fn eval_davidson<R: std::io::Read>(
     }
     let mut table = BTreeMap::new();
     table.insert("abuse (profanity|harassment)".to_string(), counts);
+    table.insert("  the 20% never trained on".to_string(), held_out);
     Ok((table, errors))
+}
+
+/// Held-out ham messages (the half `train-toxicity` never read) called offensive: (flagged, all,
+/// the flagged texts).
+pub fn sms_offensive(scanner: &Scanner, text: &str) -> (u64, u64, Vec<String>) {
+    let ctx = ScanContext::new(Source::Message);
+    let (mut flagged, mut all, mut examples) = (0, 0, Vec::new());
+    for line in text.lines().skip(1) {
+        let Some(("ham", body)) = line.split_once('\t') else {
+            continue;
+        };
+        if crate::train::sms_split(body) != crate::train::Split::Test {
+            continue;
+        }
+        all += 1;
+        if scanner.scan(body, &ctx).iter().any(is_abuse) {
+            flagged += 1;
+            examples.push(body.to_string());
+        }
+    }
+    (flagged, all, examples)
 }
 
 /// (spam with contact info, spam, ham with contact info, ham).
@@ -395,10 +540,35 @@ mod tests {
         let s = Scanner::default();
         let text = "{\"text\":\"mail me at a.b@studio-mail.com\",\"labels\":[\"contact_info\"]}\n{\"text\":\"hello\",\"labels\":[]}\n";
         let (t, errors) = eval_marketplace(&s, text).unwrap_or_default();
-        assert_eq!(t.get("contact_info").map(|c| (c.tp, c.tn)), Some((1, 1)));
+        let en = t.get("en").cloned().unwrap_or_default();
+        assert_eq!(en.get("contact_info").map(|c| (c.tp, c.tn)), Some((1, 1)));
         assert!(errors.is_empty());
         let bad = eval_marketplace(&s, "{\"text\":1}\nnot json\n");
         assert!(bad.is_err_and(|e| format!("{e:#}").contains("line 2")));
+    }
+
+    #[test]
+    fn marketplace_cases_are_counted_per_language() {
+        let s = Scanner::default();
+        let text =
+            "{\"text\":\"hola\",\"labels\":[],\"lang\":\"es\"}\n{\"text\":\"hi\",\"labels\":[]}\n";
+        let (t, _) = eval_marketplace(&s, text).unwrap_or_default();
+        assert_eq!(t.keys().collect::<Vec<_>>(), ["en", "es"]);
+    }
+
+    #[test]
+    fn abuse_cases_are_scored_per_register() {
+        let s = Scanner::default();
+        let text = "{\"text\":\"you stupid bitch\",\"offensive\":true,\"harassment\":true,\"register\":\"social\"}\n{\"text\":\"the invoice is attached\",\"offensive\":false,\"harassment\":false,\"register\":\"marketplace\"}\n";
+        let (t, errors) = eval_abuse_cases(&s, text).unwrap_or_default();
+        let all = t.get("all").cloned().unwrap_or_default();
+        assert_eq!(
+            all.get("offensive").map(|c| (c.tp, c.tn)),
+            Some((1, 1)),
+            "{errors:?}"
+        );
+        assert_eq!(all.get("harassment").map(|c| (c.tp, c.tn)), Some((1, 1)));
+        assert!(t.contains_key("social") && t.contains_key("marketplace"));
     }
 
     #[test]
@@ -414,7 +584,10 @@ mod tests {
         let s = Scanner::default();
         let csv = "count,hate_speech,offensive_language,neither,class,tweet\n3,0,3,0,1,\"you stupid bitch\"\n3,0,0,3,2,\"nice weather, huh\"\n";
         let (t, _) = eval_davidson(&s, csv.as_bytes()).unwrap_or_default();
-        let c = t.values().next().copied().unwrap_or_default();
+        let c = t
+            .get("abuse (profanity|harassment)")
+            .copied()
+            .unwrap_or_default();
         assert_eq!((c.tp, c.tn), (1, 1));
     }
 }

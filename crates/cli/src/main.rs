@@ -6,6 +6,7 @@ mod evaluate;
 mod policy;
 mod scan;
 mod serve;
+mod train;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -41,6 +42,8 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Measure the detectors' precision and recall on labelled data.
     Evaluate(evaluate::EvaluateArgs),
+    /// Train the toxicity model from public data and our own cases.
+    TrainToxicity(train::TrainArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Policy(args) => policy::run(args),
         Command::Scan(args) => scan::run(args),
         Command::Evaluate(args) => evaluate::run(args),
+        Command::TrainToxicity(args) => train::run(args),
     };
     match result {
         Ok(code) => code,

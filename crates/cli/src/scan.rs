@@ -97,6 +97,9 @@ struct OutFinding<'a> {
     value: &'a str,
     confidence: f32,
     rule: &'static str,
+    severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -389,6 +392,8 @@ fn write_record<W: Write>(
                 value: &f.value,
                 confidence: (f.confidence * 1000.0).round() / 1000.0,
                 rule: f.rule,
+                severity: f.severity().as_str(),
+                language: f.language,
             })
             .collect(),
     };

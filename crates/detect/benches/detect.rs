@@ -89,17 +89,34 @@ fn bench_scan(c: &mut Criterion) {
     ];
     for (name, cats) in detectors {
         let scanner = Scanner::new(ScannerConfig::only(cats));
-        g.bench_function(name, |b| {
-            b.iter(|| {
-                let mut n = 0;
-                for d in &docs {
-                    n += scanner.scan(d, &ctx).len();
-                }
-                black_box(n)
-            })
-        });
+        scan_one(&mut g, name, &scanner, &docs, &ctx);
     }
+    // What the toxicity model costs: every detector with the abuse lexicon alone.
+    let lexicon_only = Scanner::new(ScannerConfig {
+        toxicity_model: None,
+        ..ScannerConfig::default()
+    });
+    scan_one(&mut g, "all_without_model", &lexicon_only, &docs, &ctx);
     g.finish();
+}
+
+/// One scanner over the corpus, as one benchmark of the group.
+fn scan_one(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    scanner: &Scanner,
+    docs: &[&str],
+    ctx: &ScanContext<'_>,
+) {
+    g.bench_function(name, |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for d in docs {
+                n += scanner.scan(d, ctx).len();
+            }
+            black_box(n)
+        })
+    });
 }
 
 /// Deterministic pseudo-random letters made of SMS words (xorshift; no rand dependency).

@@ -2,7 +2,7 @@
 //! not depend on machine load (criterion's timings do):
 //! `valgrind --tool=callgrind target-detect/release/examples/scan_corpus contact_info`.
 //! Arguments: `all` or category names (`contact_info`, `off_platform_payment`, `abuse`,
-//! `feedback_pressure`); the corpus is the bench's (`TRUSTWORK_DATA` or `../shared/data`, the SMS
+//! `feedback_pressure`), and `no_model` to leave the toxicity model out; the corpus is the bench's (`TRUSTWORK_DATA` or `../shared/data`, the SMS
 //! messages repeated to about 4 MB). Prints the number of findings, so the work is not optimised out.
 use std::path::PathBuf;
 
@@ -23,8 +23,10 @@ fn main() {
         .map(|(_, m)| m)
         .collect();
     let mut cats = Vec::new();
+    let mut model = true;
     for a in std::env::args().skip(1) {
         match a.as_str() {
+            "no_model" => model = false,
             "all" => cats.extend(Category::ALL),
             "abuse" => cats.extend([Category::Harassment, Category::Profanity]),
             other => cats.extend(Category::parse(other)),
@@ -33,7 +35,11 @@ fn main() {
     if cats.is_empty() {
         cats.extend(Category::ALL);
     }
-    let scanner = Scanner::new(ScannerConfig::only(&cats));
+    let mut config = ScannerConfig::only(&cats);
+    if !model {
+        config.toxicity_model = None;
+    }
+    let scanner = Scanner::new(config);
     let ctx = ScanContext::default();
     let (mut bytes, mut findings) = (0usize, 0usize);
     while bytes < 4_000_000 {

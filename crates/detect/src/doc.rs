@@ -1,6 +1,7 @@
 //! One text prepared for the detectors: skeleton, tokens, names, and helpers to report findings with
 //! spans in the original text.
 
+use crate::lang::Lang;
 use crate::lexicon::{NameHit, find_names, is_negation};
 use crate::normalize::Normalized;
 use crate::tokens::{TokKind, Tokens, tokenize};
@@ -56,7 +57,8 @@ impl<'a> Doc<'a> {
         self.norm.original().get(s..e).unwrap_or("")
     }
 
-    /// Records a finding for tokens `a..b`.
+    /// Records a finding for tokens `a..b` whose evidence is language-neutral (an address,
+    /// digits, an IBAN): its `language` is None.
     #[allow(clippy::too_many_arguments)]
     pub fn push(
         &mut self,
@@ -64,6 +66,38 @@ impl<'a> Doc<'a> {
         kind: Kind,
         a: usize,
         b: usize,
+        value: String,
+        confidence: f32,
+        rule: &'static str,
+    ) {
+        self.record(None, category, kind, (a, b), value, confidence, rule);
+    }
+
+    /// Records a finding for tokens `a..b` that rests on words of `lang` (an invitation, a
+    /// request, intent to pay, spelled-out digits).
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_in(
+        &mut self,
+        lang: Lang,
+        category: Category,
+        kind: Kind,
+        a: usize,
+        b: usize,
+        value: String,
+        confidence: f32,
+        rule: &'static str,
+    ) {
+        let lang = Some(lang.code());
+        self.record(lang, category, kind, (a, b), value, confidence, rule);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        language: Option<&'static str>,
+        category: Category,
+        kind: Kind,
+        (a, b): (usize, usize),
         value: String,
         confidence: f32,
         rule: &'static str,
@@ -77,6 +111,7 @@ impl<'a> Doc<'a> {
             value,
             confidence: confidence.clamp(0.0, 1.0),
             rule,
+            language,
         });
     }
 
@@ -471,5 +506,40 @@ pub(crate) fn is_dev_word(w: &str) -> bool {
             | "prototype"
             | "wireframe"
             | "wireframes"
+            // The same work in Spanish, Portuguese, French and German ("integrar PayPal en la
+            // tienda", "o botão do WhatsApp", "intégrer PayPal", "einen WhatsApp-Button einbauen").
+            | "integrar"
+            | "integracion"
+            | "integracao"
+            | "integrer"
+            | "integrieren"
+            | "integriert"
+            | "einbauen"
+            | "eingebaut"
+            | "desarrollo"
+            | "desarrollar"
+            | "desenvolver"
+            | "desenvolvimento"
+            | "developper"
+            | "developpement"
+            | "entwickeln"
+            | "entwicklung"
+            | "boton"
+            | "botao"
+            | "bouton"
+            | "knopf"
+            | "pasarela"
+            | "passerelle"
+            | "programar"
+            | "programmer"
+            | "programmieren"
+            | "plantilla"
+            | "modelo"
+            | "modele"
+            | "vorlage"
+            | "diseno"
+            | "disenar"
+            | "desenho"
+            | "conception"
     )
 }

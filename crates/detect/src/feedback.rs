@@ -6,6 +6,7 @@
 //! a second element: a reward, a threat, a condition on the work, or a change.
 
 use crate::doc::Doc;
+use crate::lang::Lang;
 use crate::tokens::TokKind;
 use crate::types::{Category, Kind};
 
@@ -160,7 +161,17 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         let c1 = d.t.clause_end(k, 40);
         if let Some((a, b, kind, conf, rule)) = clause(d, k, c1) {
             let value = d.t.text(a).to_string();
-            d.push(Category::FeedbackPressure, kind, a, b, value, conf, rule);
+            // The rating words and phrases are English.
+            d.push_in(
+                Lang::En,
+                Category::FeedbackPressure,
+                kind,
+                a,
+                b,
+                value,
+                conf,
+                rule,
+            );
         }
         k = c1.max(k + 1);
     }

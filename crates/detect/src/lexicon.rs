@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use crate::fxhash::FxBuild;
+use crate::lang::{DE, EN, ES, FR, PT};
 use std::sync::LazyLock;
 
 use crate::nametrie::Names;
@@ -91,6 +92,12 @@ const APPS: &[(&str, &str, Strength)] = &[
     ("mail", "email", Weak),
     ("emai", "email", Weak),
     ("gmail", "gmail", Strong),
+    // Spanish and Brazilian names for WhatsApp ("hablamos por wasap", "me chama no zapzap"). The
+    // short Brazilian "zap", "whats" and "wpp" are read only after a Portuguese word
+    // (`contact::intl`): "zap" and "whats" ("what's") are English words too.
+    ("wasap", "whatsapp", Strong),
+    ("guasap", "whatsapp", Strong),
+    ("zapzap", "whatsapp", Strong),
 ];
 
 const PROVIDERS: &[(&str, &str, &str)] = &[
@@ -175,6 +182,23 @@ const BRANDS: &[(&str, &str, Strength)] = &[
     ("wechatpay", "wechat pay", Strong),
     ("mpesa", "m-pesa", Strong),
     ("cash", "cash", Weak),
+    // Rails and wallets of Spain, Latin America, Brazil, France, Switzerland and Germany. "Pix"
+    // and "Lydia" are also an English word and a name: `payment` reads them only in a Portuguese
+    // or French clause.
+    ("bizum", "bizum", Strong),
+    ("mercadopago", "mercado pago", Strong),
+    ("nequi", "nequi", Strong),
+    ("yape", "yape", Strong),
+    ("pix", "pix", Weak),
+    ("lydia", "lydia", Weak),
+    ("paylib", "paylib", Strong),
+    ("twint", "twint", Strong),
+    ("transferencia", "bank transfer", Weak),
+    ("transferenciabancaria", "bank transfer", Strong),
+    ("virement", "bank transfer", Weak),
+    ("virementbancaire", "bank transfer", Strong),
+    ("uberweisung", "bank transfer", Weak),
+    ("bankuberweisung", "bank transfer", Strong),
 ];
 
 /// Collapses repeated letters and undoes leetspeak: the key names are matched on.
@@ -393,7 +417,7 @@ pub(crate) fn is_tld(s: &str) -> bool {
     )
 }
 
-/// Value of an English number word as digits ("seven" → "7", "twenty" → "20", "oh" → "0").
+/// Value of a number word as digits ("seven" → "7", "twenty" → "20", "oh" → "0", "cinco" → "5").
 pub(crate) fn number_word(s: &str) -> Option<&'static str> {
     Some(match s {
         "zero" | "oh" | "o" | "nil" | "nought" => "0",
@@ -442,10 +466,137 @@ pub(crate) fn number_word(s: &str) -> Option<&'static str> {
         "veinte" | "vinte" | "vingt" | "zwanzig" => "20",
         "treinta" | "trinta" | "trente" | "dreissig" => "30",
         "cuarenta" | "quarenta" | "quarante" | "vierzig" => "40",
-        "cincuenta" | "cinquenta" | "cinquante" | "funfzig" => "50",
+        "cincuenta" | "cinquenta" | "cinquante" | "funfzig" | "fuenfzig" => "50",
         "sesenta" | "sessenta" | "soixante" | "sechzig" => "60",
+        // Teens and the tens above 60. French says 70 as "soixante-dix" and 80 as
+        // "quatre-vingts" (`contact::spoken` reads those); Belgian and Swiss French have one
+        // word. "once", "seize" and "elf" are English words too: a phone number is only read
+        // on through them, never started at them.
+        "once" | "onze" | "elf" => "11",
+        "trece" | "treze" | "treize" | "dreizehn" => "13",
+        "catorce" | "catorze" | "quatorze" | "vierzehn" => "14",
+        "quince" | "quinze" | "funfzehn" | "fuenfzehn" => "15",
+        "dieciseis" | "dezesseis" | "dezasseis" | "seize" | "sechzehn" => "16",
+        "diecisiete" | "dezessete" | "dezassete" | "siebzehn" => "17",
+        "dieciocho" | "dezoito" | "achtzehn" => "18",
+        "diecinueve" | "dezenove" | "dezanove" | "neunzehn" => "19",
+        "vingts" => "20",
+        "veintiuno" => "21",
+        "veintidos" => "22",
+        "veintitres" => "23",
+        "veinticuatro" => "24",
+        "veinticinco" => "25",
+        "veintiseis" => "26",
+        "veintisiete" => "27",
+        "veintiocho" => "28",
+        "veintinueve" => "29",
+        "setenta" | "septante" | "siebzig" => "70",
+        "ochenta" | "oitenta" | "huitante" | "octante" | "achtzig" => "80",
+        "noventa" | "nonante" | "neunzig" => "90",
         _ => return None,
     })
+}
+
+/// The value of a number word ([`number_word`]) as a number.
+pub(crate) fn number_value(s: &str) -> Option<u8> {
+    number_word(s).and_then(|v| v.parse().ok())
+}
+
+/// Number words a phone number is only read on through, never started at: they are English words
+/// too ("once", "seize", "elf"), or an English letter ("o").
+pub(crate) fn number_word_in_run_only(s: &str) -> bool {
+    matches!(s, "o" | "oh" | "once" | "seize" | "elf")
+}
+
+/// The languages (`lang` bits) of a number word ([`number_word`]), for naming the language of a
+/// number read out in words.
+pub(crate) fn number_langs(s: &str) -> u8 {
+    match s {
+        "zero" => EN | PT | FR,
+        "six" => EN | FR,
+        "double" | "triple" => EN | FR,
+        "tres" | "cinco" | "seis" | "setenta" | "noventa" => ES | PT,
+        "un" => ES | FR,
+        "onze" | "quatorze" | "quinze" => PT | FR,
+        "cero" | "uno" | "dos" | "cuatro" | "siete" | "ocho" | "nueve" | "diez" | "doce"
+        | "veinte" | "treinta" | "cuarenta" | "cincuenta" | "sesenta" | "once" | "trece"
+        | "catorce" | "quince" | "dieciseis" | "diecisiete" | "dieciocho" | "diecinueve"
+        | "veintiuno" | "veintidos" | "veintitres" | "veinticuatro" | "veinticinco"
+        | "veintiseis" | "veintisiete" | "veintiocho" | "veintinueve" | "ochenta" => ES,
+        "um" | "dois" | "duas" | "quatro" | "meia" | "sete" | "oito" | "nove" | "dez" | "doze"
+        | "vinte" | "trinta" | "quarenta" | "cinquenta" | "sessenta" | "treze" | "catorze"
+        | "dezesseis" | "dezasseis" | "dezessete" | "dezassete" | "dezoito" | "dezenove"
+        | "dezanove" | "oitenta" => PT,
+        "deux" | "trois" | "quatre" | "cinq" | "sept" | "huit" | "neuf" | "dix" | "douze"
+        | "vingt" | "vingts" | "trente" | "quarante" | "cinquante" | "soixante" | "treize"
+        | "seize" | "septante" | "huitante" | "octante" | "nonante" => FR,
+        "null" | "eins" | "zwei" | "zwo" | "drei" | "vier" | "funf" | "fuenf" | "sechs"
+        | "sieben" | "acht" | "neun" | "zehn" | "zwolf" | "zwanzig" | "dreissig" | "vierzig"
+        | "funfzig" | "fuenfzig" | "sechzig" | "elf" | "dreizehn" | "vierzehn" | "funfzehn"
+        | "fuenfzehn" | "sechzehn" | "siebzehn" | "achtzehn" | "neunzehn" | "siebzig"
+        | "achtzig" | "neunzig" => DE,
+        _ if number_word(s).is_some() => EN,
+        _ => 0,
+    }
+}
+
+/// The value of a German number from 21 to 99 written as one word, unit "und" ten
+/// ("zweiundvierzig" → 42, "einundzwanzig" → 21, "dreiunddreissig" → 33). Either case: the
+/// prefilter reads an ASCII text before it is lower-cased. Words shorter than 13 letters or not
+/// ending in "g" are rejected on those two checks.
+pub(crate) fn german_pair(w: &[u8]) -> Option<u8> {
+    const UNITS: [(&[u8], u8); 10] = [
+        (b"ein", 1),
+        (b"zwei", 2),
+        (b"drei", 3),
+        (b"vier", 4),
+        (b"funf", 5),
+        (b"fuenf", 5),
+        (b"sechs", 6),
+        (b"sieben", 7),
+        (b"acht", 8),
+        (b"neun", 9),
+    ];
+    const TENS: [(&[u8], u8); 9] = [
+        (b"zwanzig", 20),
+        (b"dreissig", 30),
+        (b"vierzig", 40),
+        (b"funfzig", 50),
+        (b"fuenfzig", 50),
+        (b"sechzig", 60),
+        (b"siebzig", 70),
+        (b"achtzig", 80),
+        (b"neunzig", 90),
+    ];
+    if w.len() < 13 || !w.last().is_some_and(|b| b.eq_ignore_ascii_case(&b'g')) {
+        return None;
+    }
+    let strip = |w: &'_ [u8], p: &[u8]| -> Option<usize> {
+        w.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+            .then_some(p.len())
+    };
+    let (unit, at) = UNITS
+        .iter()
+        .find_map(|&(p, v)| strip(w, p).map(|n| (v, n)))?;
+    let rest = w.get(at..)?;
+    let rest = rest.get(strip(rest, b"und")?..)?;
+    let ten = TENS
+        .iter()
+        .find_map(|&(p, v)| rest.eq_ignore_ascii_case(p).then_some(v))?;
+    Some(ten + unit)
+}
+
+/// Words for the dot of an obfuscated address: English "dot" (and "dt"), Spanish "punto",
+/// Portuguese "ponto", French "point", German "Punkt".
+pub(crate) fn is_dot_word(w: &str) -> bool {
+    matches!(w, "dot" | "dt") || is_foreign_dot_word(w)
+}
+
+/// The dot words that are ordinary words of their language ("un point important", "ein wichtiger
+/// Punkt"): a host read with them needs a top-level domain that is not also a word.
+pub(crate) fn is_foreign_dot_word(w: &str) -> bool {
+    matches!(w, "punto" | "ponto" | "point" | "punkt")
 }
 
 /// Negation and policy words: "not", "never", "can't" (as `can ' t`), "only here".

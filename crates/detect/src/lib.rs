@@ -18,6 +18,7 @@ mod contact;
 mod doc;
 mod feedback;
 mod fxhash;
+mod lang;
 mod lexicon;
 mod nametrie;
 pub mod neardup;
@@ -26,6 +27,7 @@ mod payment;
 mod prefilter;
 mod scanner;
 mod tokens;
+pub mod toxicity;
 mod types;
 
 pub use normalize::{Normalized, normalize};

@@ -3,11 +3,14 @@
 
 use std::sync::LazyLock;
 
+use std::sync::Arc;
+
 use crate::contact::Allow;
 use crate::doc::Doc;
 use crate::normalize::normalize;
+use crate::toxicity::Model;
 use crate::types::{Category, Finding, Kind, ScanContext, Source};
-use crate::{abuse, contact, feedback, payment, prefilter};
+use crate::{abuse, contact, feedback, payment, prefilter, toxicity};
 
 /// What a [`Scanner`] looks for and reports.
 #[derive(Debug, Clone)]
@@ -21,6 +24,9 @@ pub struct ScannerConfig {
     /// Texts longer than this are scanned in chunks cut at whitespace, which bounds the memory used
     /// per scan. Default 64 KiB. A violation split across a cut may be missed.
     pub chunk_bytes: usize,
+    /// The learned toxicity model beside the abuse lexicon (the built-in one by default; None runs
+    /// the lexicon alone).
+    pub toxicity_model: Option<Arc<Model>>,
 }
 
 impl Default for ScannerConfig {
@@ -30,6 +36,7 @@ impl Default for ScannerConfig {
             min_confidence: 0.5,
             categories: Category::ALL.to_vec(),
             chunk_bytes: 64 * 1024,
+            toxicity_model: toxicity::built_in(),
         }
     }
 }
@@ -123,10 +130,21 @@ impl Scanner {
         // Skip the detectors that provably find nothing here (see `prefilter`). An ASCII text is
         // checked as it is (the prefilter gives the same answer on it as on its skeleton), so
         // most messages are never normalised.
+        // The model reads every text (no word list can gate it); the lexicon's findings, when it
+        // runs, come first.
+        let model = if harassment_on || profanity_on {
+            self.config.toxicity_model.as_deref()
+        } else {
+            None
+        };
         let (gates, norm) = if text.is_ascii() {
             let gates = prefilter::gates(text, want);
             if !gates.any() {
-                return Vec::new();
+                let mut out = Vec::new();
+                if let Some(m) = model {
+                    abuse::add_model_findings(m, text, text, |a, b| (a, b), &mut out);
+                }
+                return self.keep_categories(out);
             }
             (gates, normalize(text))
         } else {
@@ -138,7 +156,17 @@ impl Scanner {
         let abuse_on = gates.abuse;
         let feedback_on = gates.feedback;
         if !gates.any() {
-            return Vec::new();
+            let mut out = Vec::new();
+            if let Some(m) = model {
+                abuse::add_model_findings(
+                    m,
+                    text,
+                    norm.as_str(),
+                    |a, b| norm.original_span(a, b),
+                    &mut out,
+                );
+            }
+            return self.keep_categories(out);
         }
         // Without payment, names are only read for contact info, and only when the prefilter saw
         // one.
@@ -160,6 +188,21 @@ impl Scanner {
         if feedback_on {
             feedback::detect(&mut d);
         }
+        if let Some(m) = model {
+            let norm = &d.norm;
+            // The model was trained on texts as written; an ASCII text is read as it is.
+            if text.is_ascii() {
+                abuse::add_model_findings(m, text, text, |a, b| (a, b), &mut d.findings);
+            } else {
+                abuse::add_model_findings(
+                    m,
+                    text,
+                    norm.as_str(),
+                    |a, b| norm.original_span(a, b),
+                    &mut d.findings,
+                );
+            }
+        }
         // Digits of an IBAN or card are payment details, not a phone number as well.
         let details: Vec<(usize, usize)> = d
             .findings
@@ -172,13 +215,18 @@ impl Scanner {
                 f.kind != Kind::Phone || !details.iter().any(|&(s, e)| f.start < e && s < f.end)
             });
         }
+        self.keep_categories(d.findings)
+    }
+
+    /// Drops findings of the abuse categories that were not asked for (the abuse pass finds both).
+    fn keep_categories(&self, mut findings: Vec<Finding>) -> Vec<Finding> {
         let run = self.run;
-        d.findings.retain(|f| match f.category {
+        findings.retain(|f| match f.category {
             Category::Harassment => run[2],
             Category::Profanity => run[3],
             _ => true,
         });
-        d.findings
+        findings
     }
 }
 

@@ -141,6 +141,12 @@ pub enum Kind {
     Strong,
     /// Mild swearing.
     Mild,
+    /// Language the toxicity model scores as offensive where no listed word is (profanity
+    /// category: offensive, not necessarily aimed at anyone).
+    Offensive,
+    /// Language the toxicity model scores as aimed at a person or group, where no listed insult,
+    /// threat or slur is.
+    Abusive,
     /// Money, refunds, discounts or extra work offered for a rating.
     Incentive,
     /// Threatening bad feedback.
@@ -176,6 +182,8 @@ impl Kind {
             Kind::Slur => "slur",
             Kind::Strong => "strong",
             Kind::Mild => "mild",
+            Kind::Offensive => "offensive",
+            Kind::Abusive => "abusive",
             Kind::Incentive => "incentive",
             Kind::FeedbackThreat => "feedback_threat",
             Kind::Withholding => "withholding",
@@ -225,13 +233,17 @@ pub struct Finding {
     pub confidence: f32,
     /// The id of the rule that fired, stable across releases ("email.obfuscated").
     pub rule: &'static str,
+    /// The language of the words the finding rests on, as an ISO 639-1 code ("en", "es", "pt",
+    /// "fr", "de"); None when the evidence is language-neutral (an e-mail address, a URL, the
+    /// digits of a phone number, an IBAN, a card, a crypto address, a handle).
+    pub language: Option<&'static str>,
 }
 
 impl Finding {
     /// How bad this finding is, derived from its kind.
     pub fn severity(&self) -> Severity {
         match self.kind {
-            Kind::Mild => Severity::Low,
+            Kind::Mild | Kind::Offensive => Severity::Low,
             Kind::Threat
             | Kind::SelfHarm
             | Kind::Slur
@@ -265,6 +277,7 @@ mod tests {
             value: String::new(),
             confidence: 1.0,
             rule: "t",
+            language: None,
         };
         assert_eq!(f(Kind::Threat).severity(), Severity::High);
         assert_eq!(f(Kind::Mild).severity(), Severity::Low);

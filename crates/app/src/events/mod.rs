@@ -153,6 +153,8 @@ pub fn findings_of(event: &Event) -> (String, Vec<FindingInput>) {
     let findings = trustwork_detect::scan(&text, &ctx)
         .into_iter()
         .map(|f| FindingInput {
+            severity: f.severity().as_str().to_owned(),
+            language: f.language.map(str::to_owned),
             category: f.category.as_str().to_owned(),
             kind: f.kind.as_str().to_owned(),
             start: f.start,

@@ -38,6 +38,7 @@ impl LivePolicy {
                 warning_days: 90,
                 spot_check_permille: 0,
                 spot_checks_per_sender_per_day: 0,
+                thresholds: Default::default(),
             }
         });
         Self::new(LoadedPolicy {

@@ -15,6 +15,14 @@ pub struct FindingInput {
     pub value: String,
     pub confidence: f64,
     pub rule: String,
+    /// `low` (mild swearing, offensive words aimed at no one), `medium` (a policy violation:
+    /// contact details, insults) or `high` (threats, slurs, self-harm incitement, payment details).
+    #[serde(default)]
+    pub severity: String,
+    /// The language of the words the finding rests on ("en", "es", "pt", "fr", "de"); none for
+    /// language-neutral evidence (an address, digits, an IBAN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// The account as the policy sees it.
@@ -123,9 +131,27 @@ fn decide_in(mut ctx: cel::Context<'_, '_>, policy: &Policy, input: &Input<'_>) 
         text: reads.text.then_some(input.event.text.as_str()),
         data: reads.data.then_some(&input.event.data),
     };
+    // Findings under their category's threshold are not shown to the rules.
+    let kept: std::borrow::Cow<'_, [FindingInput]> = if policy.thresholds.is_empty() {
+        std::borrow::Cow::Borrowed(input.findings)
+    } else {
+        std::borrow::Cow::Owned(
+            input
+                .findings
+                .iter()
+                .filter(|f| {
+                    policy
+                        .thresholds
+                        .get(&f.category)
+                        .is_none_or(|min| f.confidence >= *min)
+                })
+                .cloned()
+                .collect(),
+        )
+    };
     let added = [
         ctx.add_variable("event", &event).map_err(|e| e.to_string()),
-        ctx.add_variable("findings", input.findings)
+        ctx.add_variable("findings", kept.as_ref())
             .map_err(|e| e.to_string()),
         ctx.add_variable("counters", input.counters)
             .map_err(|e| e.to_string()),
@@ -334,6 +360,36 @@ then = "suspension"
             value: "a@b.co".into(),
             confidence: 0.9,
             rule: "email.plain".into(),
+            severity: "medium".into(),
+            language: None,
+        }
+    }
+
+    #[test]
+    fn findings_under_their_categorys_threshold_are_not_shown_to_the_rules() {
+        // A table must come before the rules' array in TOML.
+        let text = POLICY.replacen(
+            "\n[[rule]]",
+            "\n[thresholds]\ncontact_info = 0.95\n\n[[rule]]",
+            1,
+        );
+        let policy = Policy::parse(&text).expect("policy");
+        let mut weak = contact();
+        let out = decide_on(&policy, &input_with(vec![weak.clone()], 0, false));
+        assert_eq!(out.verdict, Verdict::Allow);
+        weak.confidence = 0.97;
+        let out = decide_on(&policy, &input_with(vec![weak], 0, false));
+        assert_eq!(out.verdict, Verdict::Block);
+    }
+
+    #[test]
+    fn thresholds_name_known_categories_between_0_and_1() {
+        for (table, says) in [
+            ("[thresholds]\nspam = 0.5\n", "unknown category"),
+            ("[thresholds]\nharassment = 1.5\n", "between 0 and 1"),
+        ] {
+            let e = Policy::parse(&format!("version = \"t\"\n{table}")).expect_err("refused");
+            assert!(e.message.contains(says), "{e}");
         }
     }
 

@@ -425,6 +425,8 @@ days = 14
             value: "mail".into(),
             confidence: 1.0,
             rule: "r".into(),
+            severity: "medium".into(),
+            language: None,
         }
     }
 

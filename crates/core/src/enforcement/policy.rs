@@ -4,7 +4,7 @@
 
 use crate::restriction::ReasonCode;
 use serde::Deserialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a rule says about the content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -151,7 +151,19 @@ pub struct Policy {
     /// At most this many of one sender's texts are spot-checked in 24 hours: a flood of a
     /// million messages must not put ten thousand cases in front of people.
     pub spot_checks_per_sender_per_day: i64,
+    /// Per finding category, the confidence below which its findings are not given to the rules
+    /// (an operator who sees too many false alarms of one detector raises its bar alone).
+    pub thresholds: BTreeMap<String, f64>,
 }
+
+/// The categories a `[thresholds]` table may name: the detectors' categories.
+pub const FINDING_CATEGORIES: [&str; 5] = [
+    "contact_info",
+    "off_platform_payment",
+    "harassment",
+    "profanity",
+    "feedback_pressure",
+];
 
 /// A policy file that cannot be used, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -174,6 +186,8 @@ struct PolicyFile {
     spot_check_permille: i64,
     #[serde(default = "default_spot_checks_per_sender_per_day")]
     spot_checks_per_sender_per_day: i64,
+    #[serde(default)]
+    thresholds: BTreeMap<String, f64>,
     #[serde(default, rename = "rule")]
     rules: Vec<RuleFile>,
     #[serde(default)]
@@ -371,6 +385,25 @@ impl Policy {
                 "spot_checks_per_sender_per_day must be between 0 and 10000".into(),
             ));
         }
+        for (category, min) in &file.thresholds {
+            if !FINDING_CATEGORIES.contains(&category.as_str()) {
+                return Err(err(
+                    text,
+                    None,
+                    format!(
+                        "thresholds: unknown category {category:?} (one of {})",
+                        FINDING_CATEGORIES.join(", ")
+                    ),
+                ));
+            }
+            if !(0.0..=1.0).contains(min) {
+                return Err(err(
+                    text,
+                    None,
+                    format!("thresholds: {category} must be between 0 and 1"),
+                ));
+            }
+        }
         let mut names = BTreeSet::new();
         let mut rules = Vec::new();
         for r in file.rules {
@@ -482,6 +515,7 @@ impl Policy {
             warning_days: file.warning_days,
             spot_check_permille: file.spot_check_permille,
             spot_checks_per_sender_per_day: file.spot_checks_per_sender_per_day,
+            thresholds: file.thresholds,
         })
     }
 }

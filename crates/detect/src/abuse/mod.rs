@@ -2,15 +2,20 @@
 //! self-harm. Robust to masking ("f**k", "sh1t", "b.i.t.c.h", "f u c k") through the word matcher in
 //! [`lexicon`] and the spaced-letter merging of the tokenizer.
 //!
+//! The word lists and phrases are English: findings name "en" as their language.
+//!
 //! Profanity is reported wherever it is. Insult words ("idiot", "useless") are only harassment when
 //! aimed at someone ("you idiot", "you're useless", "what an idiot"): "this bug is stupid" is not.
 
+mod learned;
 mod lexicon;
 mod quick;
 
+pub(crate) use learned::add_findings as add_model_findings;
 pub(crate) use quick::may_match;
 
 use crate::doc::Doc;
+use crate::lang::Lang;
 use crate::tokens::TokKind;
 use crate::types::{Category, Kind};
 use lexicon::{WordKind, fold, lookup};
@@ -142,7 +147,8 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
             "abuse.word"
         };
         if let Some(kind) = kind {
-            d.push(
+            d.push_in(
+                Lang::En,
                 Category::Profanity,
                 kind,
                 w.start,
@@ -154,7 +160,8 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         }
         if m.kind != WordKind::Mild && directed(d, w.start, w.end) && !d.negated_before(w.start, 4)
         {
-            d.push(
+            d.push_in(
+                Lang::En,
                 Category::Harassment,
                 Kind::Insult,
                 w.start,
@@ -312,7 +319,8 @@ fn threats(d: &mut Doc<'_>) {
         if let Some(end) = self_harm {
             let dev = i >= 1 && t.is_word(i - 1, "process");
             if !dev && !d.negated_before(i, 4) {
-                d.push(
+                d.push_in(
+                    Lang::En,
                     Category::Harassment,
                     Kind::SelfHarm,
                     i,
@@ -376,7 +384,8 @@ fn threats(d: &mut Doc<'_>) {
             && !d.negated_before(i, 4)
         {
             {
-                d.push(
+                d.push_in(
+                    Lang::En,
                     Category::Harassment,
                     Kind::Threat,
                     i,
@@ -441,7 +450,8 @@ fn threats(d: &mut Doc<'_>) {
                         )
                     }))
             {
-                d.push(
+                d.push_in(
+                    Lang::En,
                     Category::Harassment,
                     Kind::Threat,
                     i,

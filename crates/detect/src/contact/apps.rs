@@ -4,7 +4,9 @@
 //! WhatsApp here") and technical talk ("build a Telegram bot") are not violations.
 
 use super::email::user_name;
+use super::intl;
 use crate::doc::{Doc, is_dev_word, is_stopword};
+use crate::lang::{self, Lang};
 use crate::lexicon::{Lex, Strength};
 use crate::tokens::TokKind;
 use crate::types::{Category, Kind};
@@ -127,13 +129,18 @@ fn is_handle_sep(d: &Doc<'_>, j: usize) -> bool {
         || [
             "id", "handle", "username", "user", "name", "is", "at", "account", "acc", "profile",
             "me",
+            // "mi Insta es …", "mon Insta est …", "mein Instagram ist …".
+            "es", "est", "ist",
         ]
         .iter()
         .any(|w| t.is_word(j, w))
+        // Portuguese "é" is "e", also "and": only before '@' ("meu insta é @ana").
+        || t.is_word(j, "e") && t.is_sym(j + 1, b'@')
 }
 
-/// Finds handles, app invitations and contact requests.
-pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
+/// Finds handles, app invitations and contact requests. `intl` runs the requests and slang app
+/// names of the other languages (`intl`), which the prefilter saw a reason for.
+pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
     let hits: Vec<(usize, usize, &'static str, Strength, bool)> = d
         .names
         .iter()
@@ -153,7 +160,19 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
         if d.any_word(c0, c1, is_dev_word) {
             continue;
         }
-        let negated = d.negated_before(start, 10) || d.scam_talk(start);
+        // The clause's foreign languages (none for English), and those in which the mention is
+        // not negated: Portuguese "no" before the app is "in the", Spanish "no" is "not".
+        let foreign = intl::clause_langs(d, c0, c1, start);
+        let open: Vec<Lang> = foreign
+            .iter()
+            .copied()
+            .filter(|&l| !lang::negated_before(d, start, 10, l))
+            .collect();
+        let negated = if foreign.is_empty() {
+            d.negated_before(start, 10) || d.scam_talk(start)
+        } else {
+            open.is_empty() || lang::scam_talk(d, start)
+        };
         // 1. A user name right after the app name.
         if !provider
             && !negated
@@ -198,16 +217,26 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
         if negated {
             continue;
         }
-        // 3. An invitation to move to the app.
-        if let Some(conf) = invitation(
-            d,
-            c0,
-            start,
-            end,
-            strength,
-            if provider { "email" } else { name },
-        ) {
-            d.push(
+        // 3. An invitation to move to the app: in the clause's languages first, then in English
+        // ("hola! add me on WhatsApp").
+        let mail = provider || matches!(name, "email" | "gmail");
+        let found = open
+            .iter()
+            .find_map(|&l| intl::invitation(d, c0, (start, end), strength, mail, l).map(|c| (c, l)))
+            .or_else(|| {
+                invitation(
+                    d,
+                    c0,
+                    start,
+                    end,
+                    strength,
+                    if provider { "email" } else { name },
+                )
+                .map(|c| (c, Lang::En))
+            });
+        if let Some((conf, l)) = found {
+            d.push_in(
+                l,
                 Category::ContactInfo,
                 Kind::MessagingApp,
                 start,
@@ -220,6 +249,10 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
         }
     }
     contact_requests(d);
+    if intl {
+        intl::requests(d);
+        intl::slang(d, used);
+    }
 }
 
 /// A user name after an app name: `telegram: @x`, `skype id x`, `IG is x`, `discord x#1234`.
@@ -414,7 +447,8 @@ fn contact_requests(d: &mut Doc<'_>) {
             continue;
         }
         let value = format!("your {noun_w}");
-        d.push(
+        d.push_in(
+            Lang::En,
             Category::ContactInfo,
             Kind::ContactRequest,
             i,

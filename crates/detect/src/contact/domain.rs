@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use crate::lexicon::{is_dot_word, is_foreign_dot_word};
 use crate::tokens::{TokKind, Tokens};
 
 /// A host read from tokens `start..end`.
@@ -14,6 +15,8 @@ pub(crate) struct Host<'t> {
     pub labels: Vec<Cow<'t, str>>,
     /// A "dot" word or a bracketed dot was used: the writer was hiding the host.
     pub obfuscated: bool,
+    /// A dot word that is also an ordinary word ("punto", "point", "Punkt") was used.
+    pub word_dot: bool,
 }
 
 impl Host<'_> {
@@ -26,8 +29,9 @@ impl Host<'_> {
     }
 }
 
-/// Matches a dot at token `i`: `.`, `dot`, `(dot)`, `[dot]`, `{dot}`, `(.)`, `[.]`. Returns the
-/// index after it and whether it was obfuscated. `loose` allows spaces and dot words.
+/// Matches a dot at token `i`: `.`, `dot`, `(dot)`, `[dot]`, `{dot}`, `(.)`, `[.]`, and the dot
+/// words of the other languages ("punto", "ponto", "point", "Punkt"). Returns the index after it
+/// and whether it was obfuscated. `loose` allows spaces and dot words.
 fn dot_at(t: &Tokens, i: usize, loose: bool) -> Option<(usize, bool)> {
     let tok = t.toks.get(i)?;
     if t.is_sym(i, b'.') {
@@ -53,7 +57,7 @@ fn dot_at(t: &Tokens, i: usize, loose: bool) -> Option<(usize, bool)> {
         }
         return None;
     }
-    if loose && (t.is_word(i, "dot") || t.is_word(i, "dt")) && tok.space_before {
+    if loose && tok.kind == TokKind::Word && is_dot_word(t.text(i)) && tok.space_before {
         return Some((i + 1, true));
     }
     None
@@ -93,6 +97,7 @@ pub(crate) fn read_host(t: &Tokens, i: usize, loose: bool) -> Option<Host<'_>> {
     let (mut end, first) = label_at(t, i, true, loose)?;
     let mut labels = vec![first];
     let mut obfuscated = false;
+    let mut word_dot = false;
     while labels.len() < 8 {
         let Some((after_dot, obf)) = dot_at(t, end, loose) else {
             break;
@@ -101,6 +106,7 @@ pub(crate) fn read_host(t: &Tokens, i: usize, loose: bool) -> Option<Host<'_>> {
             break;
         };
         obfuscated |= obf;
+        word_dot |= is_foreign_dot_word(t.text(end));
         labels.push(label);
         end = after_label;
     }
@@ -108,6 +114,7 @@ pub(crate) fn read_host(t: &Tokens, i: usize, loose: bool) -> Option<Host<'_>> {
         end,
         labels,
         obfuscated,
+        word_dot,
     })
 }
 

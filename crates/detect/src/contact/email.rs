@@ -5,11 +5,17 @@
 use super::Allow;
 use super::domain::read_host;
 use crate::doc::{Doc, is_stopword};
-use crate::lexicon::{Lex, is_tld};
-use crate::tokens::TokKind;
+use crate::lexicon::{Lex, is_foreign_dot_word, is_tld};
+use crate::tokens::{TokKind, Tokens};
 use crate::types::{Category, Kind};
 
-/// The "at" marker at token `i`: `@`, `(at)`, `[at]`, `(@)`, or the bare word `at`.
+/// Words for "at": English "at" (also written by Germans, "max (at) web.de"), Spanish and
+/// Portuguese "arroba", French "arobase".
+fn is_at_word(t: &Tokens, i: usize) -> bool {
+    t.is_word(i, "at") || t.is_word(i, "arroba") || t.is_word(i, "arobase")
+}
+
+/// The "at" marker at token `i`: `@`, `(at)`, `[at]`, `(@)`, or a bare "at" word.
 /// Returns (first token, index after the marker, is the bare word).
 fn at_marker(d: &Doc<'_>, i: usize) -> Option<(usize, usize, bool)> {
     let t = &d.t;
@@ -17,14 +23,12 @@ fn at_marker(d: &Doc<'_>, i: usize) -> Option<(usize, usize, bool)> {
         return Some((i, i + 1, false));
     }
     if matches!(t.kind(i), Some(TokKind::Sym(b'(' | b'[' | b'{' | b'<')))
-        && (t.is_word(i + 1, "at") || t.is_sym(i + 1, b'@') || t.is_word(i + 1, "arroba"))
+        && (is_at_word(t, i + 1) || t.is_sym(i + 1, b'@'))
         && matches!(t.kind(i + 2), Some(TokKind::Sym(b')' | b']' | b'}' | b'>')))
     {
         return Some((i, i + 3, false));
     }
-    if (t.is_word(i, "at") || t.is_word(i, "arroba"))
-        && t.toks.get(i).is_some_and(|x| x.space_before)
-    {
+    if is_at_word(t, i) && t.toks.get(i).is_some_and(|x| x.space_before) {
         return Some((i, i + 1, true));
     }
     None
@@ -47,7 +51,9 @@ fn local_part(d: &Doc<'_>, end: usize, loose: bool) -> Option<(usize, String)> {
         let cur_tok = t.toks.get(i)?;
         let glued = !sep_tok.space_before && !cur_tok.space_before;
         let sym_ok = matches!(sep_tok.kind, TokKind::Sym(b'.' | b'_' | b'-' | b'+')) && glued;
-        let dot_word = loose && t.is_word(sep, "dot");
+        let dot_word = loose
+            && t.kind(sep) == Some(TokKind::Word)
+            && (t.text(sep) == "dot" || is_foreign_dot_word(t.text(sep)));
         if !(sym_ok || dot_word) || t.kind(prev) != Some(TokKind::Word) {
             break;
         }
@@ -89,6 +95,12 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             i += 1;
             continue;
         };
+        // "meu insta é @ana": a one-letter word before a spaced '@' ("é" is "e") is a word, not a
+        // local part; the handle after it is read as one.
+        if local.len() == 1 && d.t.toks.get(m_start).is_some_and(|x| x.space_before) {
+            i += 1;
+            continue;
+        }
         // "blogging at site.com", "based at acme.io": a verb or participle before a bare "at".
         if bare
             && (is_stopword(&local)
@@ -183,6 +195,8 @@ fn provider_handles(d: &mut Doc<'_>, used: &mut [bool]) {
             let sep = t.is_sym(j, b':') || t.is_sym(j, b'-') || t.is_sym(j, b'=');
             let word = [
                 "is", "id", "address", "account", "acc", "username", "user", "handle",
+                // "mi gmail es …", "mon gmail est …", "mein Gmail ist …".
+                "es", "est", "ist",
             ]
             .iter()
             .any(|w| t.is_word(j, w));
@@ -195,7 +209,11 @@ fn provider_handles(d: &mut Doc<'_>, used: &mut [bool]) {
         let Some((u_end, user)) = user_name(d, j) else {
             continue;
         };
-        let mine = start >= 1 && (d.t.is_word(start - 1, "my") || d.t.is_word(start - 1, "our"));
+        let mine = start >= 1
+            && matches!(
+                d.t.text(start - 1),
+                "my" | "our" | "mi" | "meu" | "minha" | "mon" | "ma" | "mein" | "meine"
+            );
         let strong_user = user
             .bytes()
             .any(|b| b.is_ascii_digit() || b == b'.' || b == b'_');

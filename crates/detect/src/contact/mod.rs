@@ -5,13 +5,15 @@
 pub(crate) mod apps;
 mod domain;
 mod email;
+mod intl;
 mod phone;
+mod spoken;
 mod url;
 
 use crate::doc::Doc;
 #[cfg(test)]
 use crate::prefilter::C_ALL;
-use crate::prefilter::{C_APPS, C_EMAIL, C_PHONE, C_URL};
+use crate::prefilter::{C_APPS, C_EMAIL, C_INTL, C_PHONE, C_URL};
 
 pub(crate) use domain::is_allowed;
 
@@ -50,7 +52,7 @@ pub(crate) fn detect_parts(d: &mut Doc<'_>, allow: &Allow<'_>, parts: u8) {
         url::detect(d, allow, &mut used);
     }
     if parts & C_APPS != 0 {
-        apps::detect(d, &mut used);
+        apps::detect(d, &mut used, parts & C_INTL != 0);
     }
     if parts & C_PHONE != 0 {
         phone::detect(d, &mut used);

@@ -6,9 +6,12 @@
 //! a date, a year range, an IP address or version, a price or amount (currency before, unit after,
 //! thousands separators), an order/invoice/ticket number, or counting ("1 2 3 4 5 6 7").
 
+use super::spoken;
 use crate::doc::Doc;
-use crate::lexicon::{Lex, number_word};
+use crate::lang::{EN, FR, Lang, Votes};
+use crate::lexicon::{Lex, german_pair, number_word};
 use crate::payment::financial::{issuer_ok, luhn_valid};
+use crate::prefilter::is_number_word;
 use crate::tokens::TokKind;
 use crate::types::{Category, Kind};
 
@@ -25,6 +28,40 @@ pub(crate) struct Run {
     pub leet: bool,
     /// Separator symbols of different kinds were mixed ("(415) 555-0100" or evasion).
     pub seps: Vec<u8>,
+    /// The languages of the number words read (one vote per word and language).
+    pub langs: Votes,
+}
+
+/// One item of a run: its digits, the token after it, whether it was words or leetspeak, and the
+/// languages of its words (`lang` bits, 0 for digits).
+struct Item {
+    digits: String,
+    next: usize,
+    spelled: bool,
+    leet: bool,
+    langs: u8,
+}
+
+impl Item {
+    fn digits(digits: String, next: usize) -> Item {
+        Item {
+            digits,
+            next,
+            spelled: false,
+            leet: false,
+            langs: 0,
+        }
+    }
+
+    fn words(digits: String, next: usize, langs: u8) -> Item {
+        Item {
+            digits,
+            next,
+            spelled: true,
+            leet: false,
+            langs,
+        }
+    }
 }
 
 /// Digits of a word made of digits and digit look-alikes (`o`→0, `l`/`i`→1), needing a real digit.
@@ -81,8 +118,8 @@ pub(crate) fn glued_digits(w: &str) -> Option<String> {
     (words >= 2 || digits > 0 && words > 0).then_some(out)
 }
 
-/// Reads the digit item at token `i`: returns its digits, the index after it, spelled, leet.
-fn item(d: &Doc<'_>, i: usize, in_run: bool) -> Option<(String, usize, bool, bool)> {
+/// Reads the digit item at token `i`.
+fn item(d: &Doc<'_>, i: usize, in_run: bool) -> Option<Item> {
     let t = &d.t;
     let tok = t.toks.get(i)?;
     if tok.kind != TokKind::Word {
@@ -90,7 +127,7 @@ fn item(d: &Doc<'_>, i: usize, in_run: bool) -> Option<(String, usize, bool, boo
     }
     let w = t.text(i);
     if tok.has_digit && !tok.has_alpha {
-        return Some((w.to_string(), i + 1, false, false));
+        return Some(Item::digits(w.to_string(), i + 1));
     }
     if let Some(mult) = match w {
         "double" => Some(2),
@@ -99,37 +136,32 @@ fn item(d: &Doc<'_>, i: usize, in_run: bool) -> Option<(String, usize, bool, boo
     } {
         // Not recursive: "double double ..." must not nest.
         let nw = t.text(i + 1);
-        let next = if nw.len() == 1 && nw.bytes().all(|b| b.is_ascii_digit()) {
-            Some(nw)
+        let (next, langs) = if nw.len() == 1 && nw.bytes().all(|b| b.is_ascii_digit()) {
+            (Some(nw), EN | FR)
         } else {
-            number_word(nw)
+            (
+                number_word(nw),
+                crate::lexicon::number_langs(nw) & (EN | FR),
+            )
         };
         let next = next.filter(|v| v.len() == 1)?;
-        return Some((next.repeat(mult), i + 2, true, false));
+        // "double six" is English or French; with a digit or another language's word, English.
+        let langs = if langs == 0 { EN } else { langs };
+        return Some(Item::words(next.repeat(mult), i + 2, langs));
     }
     if in_run && (w == "hundred") {
-        return Some(("00".into(), i + 1, true, false));
+        return Some(Item::words("00".into(), i + 1, EN));
     }
     if in_run && (w == "thousand") {
-        return Some(("000".into(), i + 1, true, false));
+        return Some(Item::words("000".into(), i + 1, EN));
     }
-    if let Some(v) = number_word(w) {
-        if (w == "o" || w == "oh") && !in_run {
-            return None;
-        }
-        // "twenty one" → 21, "trente-quatre" → 34 (the hyphen glued on both sides).
-        if v.len() == 2 && v.ends_with('0') && v != "10" {
-            let hyphen = t.is_sym(i + 1, b'-')
-                && t.toks.get(i + 1).is_some_and(|x| !x.space_before)
-                && t.toks.get(i + 2).is_some_and(|x| !x.space_before);
-            let at = if hyphen { i + 2 } else { i + 1 };
-            if let Some(u) = number_word(t.text(at)).filter(|u| u.len() == 1 && *u != "0") {
-                let mut s = v.get(..1).unwrap_or("").to_string();
-                s.push_str(u);
-                return Some((s, at + 1, true, false));
-            }
-        }
-        return Some((v.to_string(), i + 1, true, false));
+    // Digit words and the pairs numbers are read in ("twenty one", "trente-quatre",
+    // "quatre-vingt-dix-neuf", "zweiundvierzig"); "o", "oh" and the other words that are also
+    // English words only inside a run (none of them is anything below either).
+    if (is_number_word(w) || w.len() >= 13 && german_pair(w.as_bytes()).is_some())
+        && let Some(s) = spoken::read(d, i, in_run)
+    {
+        return Some(Item::words(s.digits(), s.next, s.langs));
     }
     // An extension: "3560x4587" gives 3560 (the extension is not part of the number).
     if in_run
@@ -139,21 +171,22 @@ fn item(d: &Doc<'_>, i: usize, in_run: bool) -> Option<(String, usize, bool, boo
         && !ext.is_empty()
         && ext.bytes().all(|b| b.is_ascii_digit())
     {
-        return Some((main.to_string(), i + 1, false, false));
+        return Some(Item::digits(main.to_string(), i + 1));
     }
     if tok.has_alpha
         && (tok.has_digit || w.len() >= 6)
         && let Some(ds) = glued_digits(w)
     {
-        return Some((ds, i + 1, true, false));
+        return Some(Item::words(ds, i + 1, EN));
     }
     if tok.has_digit
         && (in_run || w.len() >= 3)
         && let Some(ds) = leet_digits(w)
     {
-        {
-            return Some((ds, i + 1, false, true));
-        }
+        return Some(Item {
+            leet: true,
+            ..Item::digits(ds, i + 1)
+        });
     }
     None
 }
@@ -222,29 +255,32 @@ pub(crate) fn read_run(d: &Doc<'_>, i: usize) -> Option<Run> {
         run.spelled = true;
         j += 1;
     }
-    let (first, mut next, spelled, leet) = item(d, j, false)?;
-    run.digits.push_str(&first);
-    run.groups.push((first.len(), 0));
-    run.spelled |= spelled;
-    run.leet |= leet;
+    let first = item(d, j, false)?;
+    run.digits.push_str(&first.digits);
+    run.groups.push((first.digits.len(), 0));
+    run.spelled |= first.spelled;
+    run.leet |= first.leet;
+    run.langs.add(first.langs);
+    let mut next = first.next;
     run.end = next;
     while run.digits.len() <= 20 {
         let Some((k, sym)) = separator(d, next, run.digits.len()) else {
             break;
         };
-        let Some((ds, after, sp, lt)) = item(d, k, true) else {
+        let Some(it) = item(d, k, true) else {
             break;
         };
         // A spelled item after plain digits (or the reverse) is fine; a bare "o" needs digits around.
-        run.digits.push_str(&ds);
-        run.groups.push((ds.len(), sym));
+        run.digits.push_str(&it.digits);
+        run.groups.push((it.digits.len(), sym));
         if sym != 0 && !run.seps.contains(&sym) {
             run.seps.push(sym);
         }
-        run.spelled |= sp;
-        run.leet |= lt;
-        next = after;
-        run.end = after;
+        run.spelled |= it.spelled;
+        run.leet |= it.leet;
+        run.langs.add(it.langs);
+        next = it.next;
+        run.end = next;
     }
     // "+41 (0)71 ...": the national trunk zero in brackets is not dialled from abroad.
     if run.plus
@@ -289,7 +325,14 @@ fn bad_shape(d: &Doc<'_>, run: &Run) -> bool {
     let is_year = |v: u32| (1900..=2099).contains(&v);
     // Dates: d/m/yyyy, yyyy-mm-dd, dd.mm.yy, also when a time follows ("2000-04-16 11:34").
     let seps3: Vec<u8> = g.iter().skip(1).take(2).map(|x| x.1).collect();
-    if g.len() >= 3 && seps3.first() == seps3.get(1) && matches!(sep, b'/' | b'-' | b'.') {
+    // A date has three parts: four or more joined by the same symbol are a phone number written
+    // the French way ("06.12.34.56.78"), not a date.
+    let phone_like = g.len() >= 4 && same_sep;
+    if g.len() >= 3
+        && !phone_like
+        && seps3.first() == seps3.get(1)
+        && matches!(sep, b'/' | b'-' | b'.')
+    {
         let (a, b, c) = (
             vals.first().copied().unwrap_or(0),
             vals.get(1).copied().unwrap_or(0),
@@ -466,6 +509,50 @@ fn is_id_or_amount_word(w: &str) -> bool {
             | "jpy"
             | "chf"
             | "sek"
+            // Orders, invoices, ids and amounts in Spanish, Portuguese, French and German ("el
+            // número de pedido 4587123", "meu CPF é 123.456.789-09").
+            | "pedido"
+            | "orden"
+            | "factura"
+            | "fatura"
+            | "nota"
+            | "referencia"
+            | "commande"
+            | "facture"
+            | "bestellung"
+            | "bestellnummer"
+            | "rechnung"
+            | "rechnungsnummer"
+            | "auftrag"
+            | "auftragsnummer"
+            | "kundennummer"
+            | "precio"
+            | "preco"
+            | "prix"
+            | "preis"
+            | "importe"
+            | "valor"
+            | "montant"
+            | "betrag"
+            | "presupuesto"
+            | "orcamento"
+            | "cuenta"
+            | "conta"
+            | "compte"
+            | "konto"
+            | "cpf"
+            | "cnpj"
+            | "dni"
+            | "nif"
+            | "nie"
+            | "cif"
+            | "siret"
+            | "siren"
+            | "cep"
+            | "seguimiento"
+            | "rastreio"
+            | "suivi"
+            | "sendungsnummer"
     )
 }
 
@@ -611,6 +698,22 @@ fn is_unit_word(w: &str) -> bool {
             | "aud"
             | "fr"
             | "chf"
+            | "reais"
+            | "real"
+            | "soles"
+            | "dolares"
+            | "horas"
+            | "dias"
+            | "jours"
+            | "heures"
+            | "stunden"
+            | "tage"
+            | "palabras"
+            | "palavras"
+            | "mots"
+            | "worter"
+            | "paginas"
+            | "seiten"
     )
 }
 
@@ -655,6 +758,32 @@ fn is_phone_context(w: &str) -> bool {
             | "cel"
             | "contacts"
             | "ping"
+            // Spanish, Portuguese, French and German.
+            | "telefono"
+            | "telefone"
+            | "telefon"
+            | "celular"
+            | "movil"
+            | "portable"
+            | "handy"
+            | "handynummer"
+            | "telefonnummer"
+            | "mobilnummer"
+            | "nummer"
+            | "llamame"
+            | "llama"
+            | "llamar"
+            | "liga"
+            | "ligar"
+            | "ligue"
+            | "appelle"
+            | "appelez"
+            | "appeler"
+            | "anrufen"
+            | "ruf"
+            | "zap"
+            | "whats"
+            | "wpp"
     )
 }
 
@@ -673,6 +802,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
                 t.has_digit
                     || (t.end - t.start <= 9 && !t.merged)
                     || glued_digits(d.t.text(i)).is_some()
+                    || german_pair(d.t.text(i).as_bytes()).is_some()
             }
             TokKind::Sym(b'+') => true,
             _ => false,
@@ -686,26 +816,33 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
             continue;
         };
         let next = run.end.max(i + 1);
-        if let Some((value, conf, rule)) = judge(d, &run) {
+        if let Some((value, conf, rule, lang)) = judge(d, &run) {
             for u in used.iter_mut().take(run.end).skip(run.start) {
                 *u = true;
             }
-            d.push(
-                Category::ContactInfo,
-                Kind::Phone,
-                run.start,
-                run.end,
-                value,
-                conf,
-                rule,
-            );
+            let (a, b) = (run.start, run.end);
+            match lang {
+                Some(l) => d.push_in(
+                    l,
+                    Category::ContactInfo,
+                    Kind::Phone,
+                    a,
+                    b,
+                    value,
+                    conf,
+                    rule,
+                ),
+                None => d.push(Category::ContactInfo, Kind::Phone, a, b, value, conf, rule),
+            }
         }
         i = next;
     }
 }
 
-/// Decides whether a run is a phone number; returns (value, confidence, rule).
-fn judge(d: &Doc<'_>, run: &Run) -> Option<(String, f32, &'static str)> {
+/// Decides whether a run is a phone number; returns (value, confidence, rule, language). A number
+/// read out in words names the language of its words (the clause's markers break ties: "zero six"
+/// is English or French); digits name none.
+fn judge(d: &Doc<'_>, run: &Run) -> Option<(String, f32, &'static str, Option<Lang>)> {
     let n = run.digits.len();
     if !(7..=15).contains(&n) || run.digits.bytes().all(|b| b == b'0') {
         return None;
@@ -800,6 +937,11 @@ fn judge(d: &Doc<'_>, run: &Run) -> Option<(String, f32, &'static str)> {
         conf += 0.25;
     }
     let value = format_value(run);
+    let lang = if run.spelled {
+        run.langs.best(&Votes::of(d, c0, c1))
+    } else {
+        None
+    };
     let rule = if run.spelled {
         "phone.spelled"
     } else if run.leet {
@@ -809,7 +951,7 @@ fn judge(d: &Doc<'_>, run: &Run) -> Option<(String, f32, &'static str)> {
     } else {
         "phone.national"
     };
-    Some((value, conf.min(0.99), rule))
+    Some((value, conf.min(0.99), rule, lang))
 }
 
 /// "+14155550100" for NANP numbers and numbers written with a country code; digits otherwise.

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use super::Allow;
 use super::domain::read_host;
 use crate::doc::{Doc, is_stopword};
-use crate::lexicon::is_tld;
+use crate::lexicon::{is_dot_word, is_tld};
 use crate::tokens::TokKind;
 use crate::types::{Category, Kind};
 
@@ -69,7 +69,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
         let next_dotlike = match d.t.kind(i + 1) {
             Some(TokKind::Sym(b'.' | b'(' | b'[' | b'{' | b'<' | b'-')) => true,
             Some(TokKind::Sym(b':')) => d.t.text(i).starts_with('h'),
-            Some(TokKind::Word) => matches!(d.t.text(i + 1), "dot" | "dt"),
+            Some(TokKind::Word) => is_dot_word(d.t.text(i + 1)),
             _ => false,
         };
         if !next_dotlike {
@@ -91,8 +91,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             matches!(
                 d.t.kind(k),
                 Some(TokKind::Sym(b'.' | b'(' | b'[' | b'{' | b'<' | b'-'))
-            ) || d.t.is_word(k, "dot")
-                || d.t.is_word(k, "dt")
+            ) || d.t.kind(k) == Some(TokKind::Word) && is_dot_word(d.t.text(k))
         };
         if !scheme && !gate(i + 1) {
             i += 1;
@@ -186,6 +185,12 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             && host.labels.len() == 2
             && !host.obfuscated
         {
+            i = end.max(i + 1);
+            continue;
+        }
+        // "a meeting point at the station", "der Punkt in": a dot word that is an ordinary word,
+        // then a country code that is an English word, is a sentence.
+        if word_tld && host.word_dot && !scheme && path.is_empty() {
             i = end.max(i + 1);
             continue;
         }

@@ -6,8 +6,10 @@
 //! outside the platform") or with technical words ("integrate PayPal checkout") is not a violation.
 
 pub(crate) mod financial;
+mod intl;
 
 use crate::doc::{Doc, is_dev_word};
+use crate::lang::{self, DE, ES, FR, Lang, PT, Votes};
 use crate::lexicon::{Lex, Strength};
 use crate::tokens::TokKind;
 use crate::types::{Category, Kind};
@@ -196,7 +198,41 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
     for (start, end, name, strength) in brands {
         let c0 = d.t.clause_start(start, 16);
         let c1 = d.t.clause_end(start, 16);
-        if covered_clauses.contains(&c0) || d.negated_before(start, 12) || d.scam_talk(start) {
+        if covered_clauses.contains(&c0) {
+            continue;
+        }
+        // In a Spanish, Portuguese, French or German clause, that language's rules first; a
+        // brand that is also an English word or a name ("pix", "Lydia") only in its own.
+        let own = intl::own_language(name);
+        let langs: Vec<Lang> = match own {
+            Some(l) => vec![l],
+            None => Votes::of(d, c0, c1).ranked(ES | PT | FR | DE, false),
+        };
+        if !langs.is_empty() {
+            let found = langs.iter().find_map(|&l| {
+                intl::brand_intent(d, (c0, c1), (start, end), name, strength, l).map(|c| (c, l))
+            });
+            if let Some((conf, l)) = found {
+                covered_clauses.push(c0);
+                d.push_in(
+                    l,
+                    Category::OffPlatformPayment,
+                    Kind::BrandIntent,
+                    start,
+                    end,
+                    name.to_string(),
+                    conf,
+                    "payment.brand_intent",
+                );
+                continue;
+            }
+            // Negated in the clause's language ("no te pago por PayPal"), or a brand read only in
+            // its own language: the English rules get no second look.
+            if own.is_some() || langs.iter().any(|&l| lang::negated_before(d, start, 12, l)) {
+                continue;
+            }
+        }
+        if d.negated_before(start, 12) || d.scam_talk(start) {
             continue;
         }
         let dev = d.any_word(c0, c1, is_dev_word);
@@ -283,7 +319,8 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 continue;
             }
             covered_clauses.push(c0);
-            d.push(
+            d.push_in(
+                Lang::En,
                 Category::OffPlatformPayment,
                 Kind::BrandIntent,
                 start,
@@ -296,8 +333,15 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
     }
     // Intent without a brand. Cheap gate: one of the phrase anchors must occur at all.
     let n = d.t.len();
-    let anchors = d.any_word(0, n, |w| {
-        matches!(
+    // One pass over the words for both: the phrases of the other languages have their own
+    // anchors ("fuera", "direkt", "sans").
+    let (mut anchors, mut foreign_anchors) = (false, false);
+    for k in 0..n {
+        if d.t.kind(k) != Some(TokKind::Word) {
+            continue;
+        }
+        let w = d.t.text(k);
+        anchors |= matches!(
             w,
             "directly"
                 | "direct"
@@ -322,9 +366,13 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 | "cancel"
                 | "between"
                 | "need"
-        )
-    });
-    if !anchors {
+        );
+        foreign_anchors |= intl::is_anchor(w);
+        if anchors && foreign_anchors {
+            break;
+        }
+    }
+    if !anchors && !foreign_anchors {
         return;
     }
     let mut k = 0;
@@ -338,6 +386,7 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
             k = c1.max(k + 1);
             continue;
         }
+        let mut found = false;
         if let Some(anchor) = outside_phrase(d, k, c1) {
             let pay = d.any_word(k, c1, |w| {
                 matches!(
@@ -371,7 +420,8 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 && !d.scam_talk(anchor)
             {
                 let a_end = (anchor + 3).min(c1);
-                d.push(
+                d.push_in(
+                    Lang::En,
                     Category::OffPlatformPayment,
                     Kind::OutsideIntent,
                     anchor,
@@ -380,7 +430,24 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                     0.85,
                     "payment.outside_intent",
                 );
+                found = true;
             }
+        }
+        if !found
+            && foreign_anchors
+            && let Some((anchor, l)) = intl::outside_intent(d, k, c1)
+        {
+            let a_end = (anchor + 3).min(c1);
+            d.push_in(
+                l,
+                Category::OffPlatformPayment,
+                Kind::OutsideIntent,
+                anchor,
+                a_end,
+                d.t.text(anchor).to_string(),
+                0.85,
+                "payment.outside_intent",
+            );
         }
         k = c1.max(k + 1);
     }

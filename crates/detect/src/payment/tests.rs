@@ -86,3 +86,146 @@ fn work_talk_lowers_an_explicit_request_but_does_not_erase_it() {
         assert!(kinds(s).is_empty(), "{s}");
     }
 }
+
+/// The languages of the off-platform payment findings of `s`.
+fn languages(s: &str) -> Vec<Option<&'static str>> {
+    scan(s, &ScanContext::default())
+        .into_iter()
+        .filter(|f| f.category == Category::OffPlatformPayment)
+        .map(|f| f.language)
+        .collect()
+}
+
+#[test]
+fn english_intent_is_english_and_details_are_neutral() {
+    assert_eq!(languages("Can I pay you via PayPal instead?"), [Some("en")]);
+    assert_eq!(
+        languages("pay me outside the platform to avoid the fees"),
+        [Some("en")]
+    );
+    assert_eq!(languages("IBAN GB82 WEST 1234 5698 7654 32"), [None]);
+    assert_eq!(languages("card 4111 1111 1111 1111"), [None]);
+}
+
+#[test]
+fn spanish_intent() {
+    for s in [
+        "Págame por PayPal fuera de la plataforma y te hago un descuento",
+        "Te propongo una transferencia bancaria directa para evitar la comisión",
+        "Si me pagas por Bizum nos ahorramos la comisión de la plataforma",
+        "Cerramos el contrato aquí y el resto me lo pagas directamente",
+        "Puedo cobrarte en efectivo cuando nos veamos, sin pasar por la plataforma",
+        "Mejor me pagas por fuera y así no pierdo el 20%",
+        "Mi cuenta de PayPal es laura.mendez, envíame el dinero ahí",
+    ] {
+        assert_eq!(languages(s), [Some("es")], "{s}");
+    }
+}
+
+#[test]
+fn spanish_talk_about_paying_is_fine() {
+    for s in [
+        "Te pago por la plataforma como siempre, sin problema",
+        "La comisión de la plataforma es del 10%, ya lo tengo en cuenta",
+        "El reembolso se hace a través de la plataforma",
+        "Necesito integrar PayPal en la tienda online del cliente",
+        "Cuidado: si alguien te pide pagar por fuera, es una estafa",
+        "No te voy a pagar por PayPal, todo va por la plataforma",
+        "Te pago con PayPal a través de la plataforma",
+    ] {
+        assert!(languages(s).is_empty(), "{s}: {:?}", kinds(s));
+    }
+}
+
+#[test]
+fn portuguese_intent() {
+    for s in [
+        "Me paga por fora que eu te faço um preço melhor",
+        "Pode me pagar por Pix?",
+        "Minha chave pix é 11987654321",
+        "Pagamento por fora da plataforma sai mais barato pra nós dois",
+        "Faz uma transferência direto pra minha conta, sem as taxas do site",
+        "Se você me pagar no PayPal a gente evita a comissão",
+        "Fechamos o contrato aqui e o resto você me paga direto",
+        "Aceito pagamento em dinheiro na entrega, sem passar pela plataforma",
+    ] {
+        assert_eq!(languages(s), [Some("pt")], "{s}");
+    }
+}
+
+#[test]
+fn portuguese_talk_about_paying_is_fine() {
+    for s in [
+        "O pagamento é feito pela plataforma, como sempre",
+        "As taxas da plataforma subiram esse mês",
+        "O reembolso foi feito pela plataforma ontem",
+        "Preciso integrar o Pix no checkout da loja",
+        "Cuidado com quem pede pagamento por fora, é golpe",
+        "Não aceito pagamento por fora, só pela plataforma",
+    ] {
+        assert!(languages(s).is_empty(), "{s}: {:?}", kinds(s));
+    }
+    // "pix" is also English for pictures: read only in Portuguese.
+    assert!(languages("send me the pix of the house, I will pay you tomorrow").is_empty());
+}
+
+#[test]
+fn french_intent() {
+    for s in [
+        "Paie-moi directement par virement, sans les frais de la plateforme",
+        "On peut faire ça hors plateforme, tu me paies par PayPal",
+        "Si tu me règles en espèces, je te fais une remise",
+        "Envoie l'argent sur mon PayPal, c'est plus rapide",
+        "On clôture le contrat et tu me verses le reste directement",
+        "Je préfère être payé en dehors de la plateforme pour éviter la commission",
+        "Tu peux me payer avec Lydia ?",
+    ] {
+        assert_eq!(languages(s), [Some("fr")], "{s}");
+    }
+}
+
+#[test]
+fn french_talk_about_paying_is_fine() {
+    for s in [
+        "Les frais de la plateforme sont de 10 %, c'est inclus dans mon tarif",
+        "Le paiement passe par la plateforme, comme d'habitude",
+        "Le remboursement a été fait par la plateforme",
+        "Il faut intégrer PayPal sur la boutique du client",
+        "Attention aux arnaques : personne ne doit vous demander un virement hors plateforme",
+        "Je ne veux pas être payé en dehors de la plateforme",
+    ] {
+        assert!(languages(s).is_empty(), "{s}: {:?}", kinds(s));
+    }
+    // "Lydia" is a name in English.
+    assert!(languages("send the invoice to Lydia, she will pay you").is_empty());
+}
+
+#[test]
+fn german_intent() {
+    for s in [
+        "Zahl mir direkt per Überweisung, ohne Gebühren",
+        "Kannst du mir per PayPal zahlen?",
+        "Wir machen das außerhalb der Plattform, du überweist mir den Rest direkt",
+        "Bezahl mich bar, dann fällt die Provision weg",
+        "Schick das Geld an mein PayPal, das geht schneller",
+        "Wir schließen den Vertrag hier und du zahlst mir den Rest privat",
+    ] {
+        assert_eq!(languages(s), [Some("de")], "{s}");
+    }
+}
+
+#[test]
+fn german_talk_about_paying_is_fine() {
+    for s in [
+        "Ich zahle wie immer über die Plattform",
+        "Die Gebühren der Plattform sind ganz schön hoch",
+        "Die Rückerstattung läuft über die Plattform",
+        "Wir müssen PayPal in den Shop integrieren",
+        "Vorsicht: Wer dich bittet, außerhalb der Plattform zu zahlen, ist ein Betrüger",
+        "Ich zahle dich nicht außerhalb der Plattform",
+        "Ich zahle per Überweisung über die Plattform",
+        "Wir treffen uns an der Bar, ich zahle die Getränke",
+    ] {
+        assert!(languages(s).is_empty(), "{s}: {:?}", kinds(s));
+    }
+}

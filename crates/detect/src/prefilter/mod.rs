@@ -9,20 +9,26 @@
 //! those runs. Every finding needs one of the following.
 //!
 //! Contact info:
-//! - an e-mail "at" marker: `@`, a bracketed `(at)`/`[arroba]`, or a bare `at`/`arroba` — whose
-//!   host then needs a top-level domain after a dot-like token (below) or a provider name;
+//! - an e-mail "at" marker: `@`, a bracketed `(at)`/`[arroba]`, or a bare `at`/`arroba`/`arobase`
+//!   — whose host then needs a top-level domain after a dot-like token (below) or a provider name;
 //! - a host whose last label is a top-level domain right after a dot-like token (`.` glued on both
-//!   sides or spaced on both sides, a closing bracket of `(dot)`/`[.]`, the word `dot`/`dt`), or a
-//!   scheme word (`http`, `https`, `hxxp`, `hxxps`), or `skype` (for `skype:` URIs);
+//!   sides or spaced on both sides, a closing bracket of `(dot)`/`[.]`, a dot word: `dot`, `dt`,
+//!   `punto`, `ponto`, `point`, `punkt`), or a scheme word (`http`, `https`, `hxxp`, `hxxps`), or
+//!   `skype` (for `skype:` URIs);
 //! - an app or provider name (handles, invitations): checked with the same key folding as the name
 //!   lookup ([`crate::nametrie::names_at`]);
 //! - a request for details: `your`/`ur`/`yr` and, one or two words after it, a contact noun (with
-//!   the word after the noun that some nouns need: "phone number", "personal email");
+//!   the word after the noun that some nouns need: "phone number", "personal email"); in Spanish,
+//!   Portuguese, French and German a possessive ("tu", "seu", "ton", "deine") and one to three
+//!   words after it a contact noun of theirs ("tus datos de contacto"), or a Brazilian slang name
+//!   of WhatsApp right after the word it is read after ("no zap", "tem whats");
 //! - a phone number of at least 7 digits: each word gives at most its length in digits when it has
 //!   a digit (plain, leet or extension) and at most 3 when it is a number word (`double`,
 //!   `triple`, `hundred`, `thousand`, `one`..`ninety`, `oh`/`o`); items are separated by symbols
-//!   (up to two, or eight once three digits are read) or one filler word, so two other words in a
-//!   row end a run, and fewer than 7 such digits between two such breaks means no phone number.
+//!   (up to two, or eight once three digits are read) or one filler word (`and`, `dash`..., and
+//!   the `y`/`e`/`et` that join "treinta y cuatro"), so two other words in a row end a run, and
+//!   fewer than 7 such digits between two such breaks means no phone number. The number words
+//!   are those of the five languages, and a German one-word pair ("zweiundvierzig") counts as one.
 //!
 //! Each of these reasons opens only the contact detectors that can use it (the `C_*` bits of
 //! [`Gates::contact_parts`]); the scanner runs only those.
@@ -30,7 +36,8 @@
 //! Off-platform payment: a brand name (the same trie walk); an IBAN's start (two letters, two
 //! digits); 12 digits in words with digits (a card); a word of 26 characters or more (a crypto
 //! address); or, for intent without a brand, a pay word, a personal word and one of the phrases of
-//! `payment::outside_phrase`, each reduced to the words it cannot do without.
+//! `payment::outside_phrase`, each reduced to the words it cannot do without — or, in the other
+//! languages, a pay word and an anchor of `payment::intl` ("paga" and "fora").
 //!
 //! Abuse: a written word (letters glued with mask symbols, as `abuse::words` builds them) that
 //! [`crate::abuse::may_match`] lets through, or the words a threat phrase cannot do without.
@@ -40,8 +47,10 @@
 mod words;
 
 use words::*;
+pub(crate) use words::{is_number_word, may_be_intl_anchor};
 
 use crate::abuse::may_match;
+use crate::lexicon::german_pair;
 use crate::nametrie::{BRAND_NAME, CONTACT_NAME, Names};
 
 /// Which detectors may find something in a skeleton.
@@ -66,7 +75,10 @@ pub(crate) const C_URL: u8 = 4;
 pub(crate) const C_APPS: u8 = 8;
 /// An app or provider name occurs: without it (and without payment) the names are not looked up.
 pub(crate) const C_NAMES: u8 = 16;
-pub(crate) const C_ALL: u8 = 31;
+/// A request or slang app name of another language (`contact::intl`): a possessive before a
+/// contact noun of theirs ("tu número"), or "no zap"; `apps` runs those passes only then.
+pub(crate) const C_INTL: u8 = 32;
+pub(crate) const C_ALL: u8 = 63;
 
 impl Gates {
     /// `self` with every contact detector on when contact info is.
@@ -125,19 +137,31 @@ fn after_dot(s: &[u8], start: usize) -> bool {
                     .is_some_and(is_space),
                 Some(b')' | b']' | b'}' | b'>') => true,
                 Some(c) if c.is_ascii_alphanumeric() => {
-                    // "site dot com": the word before is "dot" or "dt".
+                    // "site dot com": the word before is a dot word (`lexicon::is_dot_word`:
+                    // "dot", "dt", "punto", "ponto", "point", "punkt").
                     let end = q + 1;
                     let mut a = q;
                     while a > 0 && s.get(a - 1).is_some_and(u8::is_ascii_alphanumeric) {
                         a -= 1;
                     }
-                    s.get(a..end).is_some_and(|w| {
-                        w.eq_ignore_ascii_case(b"dot") || w.eq_ignore_ascii_case(b"dt")
-                    })
+                    s.get(a..end).is_some_and(is_dot_word)
                 }
                 _ => false,
             }
         }
+        _ => false,
+    }
+}
+
+/// `lexicon::is_dot_word` on the bytes of a word, either case: "dot", "dt", "punto", "ponto",
+/// "point", "punkt". Dispatched on the length, as most words before a top-level domain are none.
+fn is_dot_word(w: &[u8]) -> bool {
+    match w.len() {
+        2 => w.eq_ignore_ascii_case(b"dt"),
+        3 => w.eq_ignore_ascii_case(b"dot"),
+        5 => [b"punto", b"ponto", b"point", b"punkt"]
+            .iter()
+            .any(|d| w.eq_ignore_ascii_case(*d)),
         _ => false,
     }
 }
@@ -202,10 +226,11 @@ enum Phone {
     Other,
 }
 
-/// First bytes of a digit or a digit word (either case): one table look-up per word.
+/// First bytes of a digit or a digit word (either case), English or the first word of a German
+/// pair ("zweiundvierzig"): one table look-up per word.
 const DIGIT_WORD_START: [bool; 256] = {
     let mut t = [false; 256];
-    let starts = b"0123456789zotfsenZOTFSEN";
+    let starts = b"0123456789zotfsendvaZOTFSENDVA";
     let mut i = 0;
     while i < starts.len() {
         t[starts[i] as usize] = true;
@@ -219,9 +244,14 @@ fn may_start_digit_word(w: &[u8]) -> bool {
 }
 
 /// A word that is digit words glued together, maybe with digits ("fouronefive", "5five5"):
-/// `phone::glued_digits` reads it as digits. Either case; cheap for every other word (a length
-/// and first-three-letters check).
+/// `phone::glued_digits` reads it as digits; or a German pair (`lexicon::german_pair`). Either
+/// case; cheap for every other word (a length and first-three-letters check).
 fn glued_number_words(w: &[u8]) -> bool {
+    // A German pair is one number word of 13 letters or more: counted like glued words (its
+    // length bounds its digits, loosely).
+    if w.len() >= 13 && german_pair(w).is_some() {
+        return true;
+    }
     // Most words fail on their first three letters.
     let at = |i: usize| w.get(i).map_or(0, u8::to_ascii_lowercase);
     let starts = matches!(
@@ -278,14 +308,16 @@ fn all(seen: u64, bits: u64) -> bool {
 /// Intent to pay outside without a brand: a pay word, a personal word and a phrase anchor with
 /// the words its phrase needs (`payment::outside_phrase`).
 fn outside_intent(seen: u64) -> bool {
-    all(seen, PAY_WORD | PERSONAL)
-        && (seen & ALONE != 0
-            || all(seen, DIRECT | DIRECT_NEXT)
-            || all(seen, OFF | PLATFORM)
-            || all(seen, AVOID | FEE)
-            || all(seen, CLOSE | CONTRACT)
-            || all(seen, BETWEEN | US)
-            || all(seen, NEED | NO) && seen & (PLATFORM | MILESTONE) != 0)
+    // Spanish, Portuguese, French, German (`payment::intl`): a pay word and an anchor of theirs.
+    all(seen, INTL_PAY | INTL_OUT)
+        || all(seen, PAY_WORD | PERSONAL)
+            && (seen & ALONE != 0
+                || all(seen, DIRECT | DIRECT_NEXT)
+                || all(seen, OFF | PLATFORM)
+                || all(seen, AVOID | FEE)
+                || all(seen, CLOSE | CONTRACT)
+                || all(seen, BETWEEN | US)
+                || all(seen, NEED | NO) && seen & (PLATFORM | MILESTONE) != 0)
 }
 
 /// The words every threat or self-harm phrase of `abuse::threats` needs.
@@ -494,7 +526,8 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
             // A request (`apps::contact_requests`): a contact noun one or two words after "your";
             // "number" right after it; "phone" only before "number"; "address", "personal"...
             // only before "email", "number"...
-            request |= next_needs & bits != 0;
+            let after = next_needs & bits;
+            request |= after != 0;
             next_needs = 0;
             if matches!(since_your, 1 | 2) && bits & NOUN != 0 {
                 if bits & NOUN_DEVICE != 0 {
@@ -504,6 +537,16 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
                 } else {
                     request |= bits & NOUN_NUMBER == 0 || since_your == 1;
                 }
+            }
+            // The other languages (`contact::intl::requests`): a contact noun one to three words
+            // after a possessive ("tus datos de contacto"), whatever it needs after it.
+            // "no zap", "meu whats" (`contact::intl::slang`): the slang name must come next.
+            // Both open the passes of `contact::intl` (and the apps detector they run in).
+            if bits & SLANG_BEFORE != 0 {
+                next_needs |= SLANG;
+            }
+            if matches!(since_your, 1..=3) && bits & FNOUN != 0 || after & SLANG != 0 {
+                parts |= C_APPS | C_INTL;
             }
             since_your = if bits & YOUR != 0 {
                 1

@@ -87,6 +87,9 @@ static CASES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
     v.extend(case_texts(include_str!(
         "../../testdata/marketplace_holdout.jsonl"
     )));
+    v.extend(case_texts(include_str!(
+        "../../testdata/marketplace_languages.jsonl"
+    )));
     v
 });
 
@@ -219,6 +222,61 @@ const PIECES: &[&str] = &[
     " ruin ",
     "\u{455}hit",
     "\u{192}uck",
+    // Spanish, Portuguese, French, German: at/dot words, possessives and contact nouns, slang
+    // app names after their Portuguese words, number words and their joins, pay words, anchors.
+    " arroba ",
+    " arobase ",
+    " punto ",
+    " ponto ",
+    " point ",
+    " Punkt ",
+    " es",
+    " de",
+    " fr",
+    " tu ",
+    " seu ",
+    " ton ",
+    " deine ",
+    " número",
+    " Nummer",
+    " correo",
+    " Handynummer",
+    " no ",
+    " meu ",
+    " tem ",
+    "zap",
+    " whats",
+    " y ",
+    " e ",
+    " et ",
+    " treinta",
+    " cuatro",
+    " quatre",
+    "-vingt",
+    "-dix",
+    " soixante",
+    " onze",
+    " once ",
+    " zweiundvierzig",
+    " neunzehn",
+    " dáme ",
+    " pásame",
+    " ¿cuál es",
+    " écris-moi sur",
+    " schreib mir auf",
+    " me chama",
+    " págame",
+    " paga",
+    " por fuera",
+    " fora",
+    " directement",
+    " sans les frais",
+    " ohne Gebühren",
+    " außerhalb der Plattform",
+    " pix",
+    " Bizum",
+    " virement",
+    " plataforma",
 ];
 
 #[derive(Debug, Clone)]
@@ -406,8 +464,26 @@ fn literals(src: &str, name: &str) -> Vec<String> {
 /// there and forgotten here fails this test instead of silently weakening the prefilter.
 #[test]
 fn word_table_covers_the_detectors_lists() {
-    let sources: [(&str, &str, u64); 7] = [
+    let sources: [(&str, &str, u64); 13] = [
         (include_str!("../feedback.rs"), "is_rating", words::RATING),
+        (include_str!("../contact/intl.rs"), "noun", words::FNOUN),
+        (include_str!("../contact/intl.rs"), "your", words::YOUR),
+        (
+            include_str!("../contact/intl.rs"),
+            "slang_before",
+            words::SLANG_BEFORE,
+        ),
+        (include_str!("../contact/intl.rs"), "is_slang", words::SLANG),
+        (
+            include_str!("../payment/intl.rs"),
+            "pay_word",
+            words::INTL_PAY,
+        ),
+        (
+            include_str!("../payment/intl.rs"),
+            "anchor",
+            words::INTL_OUT,
+        ),
         (
             include_str!("../contact/apps.rs"),
             "is_contact_noun",
@@ -429,7 +505,7 @@ fn word_table_covers_the_detectors_lists() {
     ];
     for (src, name, bit) in sources {
         let ws = literals(src, name);
-        assert!(ws.len() >= 10, "{name}: {ws:?}");
+        assert!(ws.len() >= 3, "{name}: {ws:?}");
         for w in ws {
             // number_word's values ("7", "20") are not words of the text.
             if name == "number_word" && w.bytes().all(|b| b.is_ascii_digit()) {
@@ -490,4 +566,62 @@ proptest::proptest! {
         proptest::prop_assert!(same_on_ascii(&text).is_ok(), "{}", same_on_ascii(&text).unwrap_err());
         proptest::prop_assert!(same_on_ascii(&noise).is_ok(), "{}", same_on_ascii(&noise).unwrap_err());
     }
+}
+
+/// The dot words of the detectors (`lexicon::is_dot_word`) open the URL detector before a
+/// top-level domain, as the prefilter's own list of them must.
+#[test]
+fn dot_words_open_the_url_detector() {
+    let src = include_str!("../lexicon.rs");
+    let mut ws = literals(src, "is_dot_word");
+    ws.extend(literals(src, "is_foreign_dot_word"));
+    assert!(ws.len() >= 6, "{ws:?}");
+    for w in ws {
+        let text = format!("studio {w} com");
+        let got = g(&text);
+        assert!(got.contact_parts & C_URL != 0, "{text}: {got:?}");
+        let got = g(&text.to_uppercase());
+        assert!(got.contact_parts & C_URL != 0, "{text}: {got:?}");
+    }
+}
+
+/// German numbers from 21 to 99 in one word open the phone detector, in any case.
+#[test]
+fn german_pairs_count_as_number_words() {
+    for s in [
+        "null eins sieben eins, zweiundvierzig, dreiunddreissig, neunzehn",
+        "NULL EINS SIEBEN EINS ZWEIUNDVIERZIG DREIUNDDREISSIG",
+        "einundzwanzig zweiundzwanzig dreiundzwanzig vierundzwanzig",
+    ] {
+        assert!(g(s).contact_parts & C_PHONE != 0, "{s}");
+    }
+    assert!(g("Sonnenuntergang und Schifffahrtsgesellschaft").contact_parts & C_PHONE == 0);
+}
+
+/// The other languages' requests, slang names and payment phrases pass; their English look-alikes
+/// ("a ton of", "whats up", "no zap") do not open more than they need.
+#[test]
+fn other_languages_pass() {
+    for s in [
+        "pásame tu número",
+        "qual é o seu zap?",
+        "donne-moi ton numéro",
+        "wie ist deine E-Mail-Adresse?",
+        "me chama no zap",
+        "tem whats?",
+        "mi correo es laura arroba gmail punto com",
+        "claire arobase orange point fr",
+    ] {
+        assert!(g(s).contact, "{s}");
+    }
+    for s in [
+        "me paga por fora",
+        "paie-moi directement, sans les frais",
+        "zahl mir direkt, ohne Gebühren",
+        "transferencia directa para evitar la comisión",
+    ] {
+        assert!(g(s).payment, "{s}");
+    }
+    let n = g("whats up? lol, zap the bug and a ton of stuff later");
+    assert!(!n.contact && !n.payment, "{n:?}");
 }

@@ -74,6 +74,18 @@ pub(super) const AFTER_DEVICE: u64 = 1 << 47;
 /// "address", "personal", "private", "direct", "no": only before "email", "number"...
 pub(super) const NOUN_DETAIL: u64 = 1 << 48;
 pub(super) const AFTER_DETAIL: u64 = 1 << 49;
+// Spanish, Portuguese, French and German (issue 19).
+/// A contact noun of `contact::intl::noun`: a request when it is one to three words after a
+/// possessive ([`YOUR`] holds theirs too: "tu", "seu", "ton", "deine").
+pub(super) const FNOUN: u64 = 1 << 50;
+/// A Portuguese word the slang names of WhatsApp are read after (`contact::intl::slang_before`).
+pub(super) const SLANG_BEFORE: u64 = 1 << 51;
+/// "zap", "whats", "wpp" (`contact::intl::is_slang`): a request gate right after [`SLANG_BEFORE`].
+pub(super) const SLANG: u64 = 1 << 52;
+/// A pay word of `payment::intl::pay_word`.
+pub(super) const INTL_PAY: u64 = 1 << 53;
+/// An anchor of the outside phrases of `payment::intl::anchor`.
+pub(super) const INTL_OUT: u64 = 1 << 54;
 
 pub(super) const RATING_WORDS: &[&str] = &[
     "feedback",
@@ -195,6 +207,301 @@ pub(super) const NUMBER_WORDS: &[&str] = &[
     "sessenta",
     "soixante",
     "sechzig",
+    "fuenfzig",
+    "once",
+    "onze",
+    "elf",
+    "trece",
+    "treze",
+    "treize",
+    "dreizehn",
+    "catorce",
+    "catorze",
+    "quatorze",
+    "vierzehn",
+    "quince",
+    "quinze",
+    "funfzehn",
+    "fuenfzehn",
+    "dieciseis",
+    "dezesseis",
+    "dezasseis",
+    "seize",
+    "sechzehn",
+    "diecisiete",
+    "dezessete",
+    "dezassete",
+    "siebzehn",
+    "dieciocho",
+    "dezoito",
+    "achtzehn",
+    "diecinueve",
+    "dezenove",
+    "dezanove",
+    "neunzehn",
+    "vingts",
+    "veintiuno",
+    "veintidos",
+    "veintitres",
+    "veinticuatro",
+    "veinticinco",
+    "veintiseis",
+    "veintisiete",
+    "veintiocho",
+    "veintinueve",
+    "setenta",
+    "septante",
+    "siebzig",
+    "ochenta",
+    "oitenta",
+    "huitante",
+    "octante",
+    "achtzig",
+    "noventa",
+    "nonante",
+    "neunzig",
+];
+
+/// `contact::intl::noun`.
+pub(super) const FOREIGN_NOUNS: &[&str] = &[
+    "numero",
+    "nummer",
+    "telefono",
+    "movil",
+    "celular",
+    "cel",
+    "telefone",
+    "telephone",
+    "portable",
+    "telefon",
+    "handy",
+    "direccion",
+    "endereco",
+    "adresse",
+    "correo",
+    "contacto",
+    "wasap",
+    "guasap",
+    "contato",
+    "zap",
+    "zapzap",
+    "whats",
+    "wpp",
+    "courriel",
+    "coordonnees",
+    "contact",
+    "kontakt",
+    "kontaktdaten",
+    "handynummer",
+    "telefonnummer",
+    "mobilnummer",
+    "emailadresse",
+    "mailadresse",
+    "email",
+    "mail",
+    "gmail",
+    "whatsapp",
+    "telegram",
+    "skype",
+    "instagram",
+    "insta",
+    "discord",
+    "signal",
+    "snapchat",
+    "wechat",
+    "viber",
+    "facebook",
+    "linkedin",
+];
+
+/// `payment::intl::pay_word`.
+pub(super) const FOREIGN_PAY_WORDS: &[&str] = &[
+    "pago",
+    "pagos",
+    "pagame",
+    "pagarme",
+    "pagarte",
+    "pagarle",
+    "pagues",
+    "pagaria",
+    "pagare",
+    "pagaras",
+    "transfiero",
+    "transfiereme",
+    "transferime",
+    "depositame",
+    "dinero",
+    "plata",
+    "cobrar",
+    "cobrame",
+    "cobrarte",
+    "cobras",
+    "abono",
+    "abonar",
+    "comision",
+    "pagar",
+    "paga",
+    "pague",
+    "pagas",
+    "pagamos",
+    "transferencia",
+    "transferir",
+    "deposito",
+    "depositar",
+    "deposita",
+    "cobro",
+    "pagamento",
+    "pagamentos",
+    "transfiro",
+    "transfere",
+    "dinheiro",
+    "grana",
+    "taxa",
+    "taxas",
+    "comissao",
+    "cobranca",
+    "pix",
+    "boleto",
+    "recebo",
+    "receber",
+    "payer",
+    "paie",
+    "paye",
+    "paies",
+    "payes",
+    "payez",
+    "payons",
+    "paierai",
+    "paiement",
+    "paiements",
+    "regler",
+    "regle",
+    "regles",
+    "reglez",
+    "reglement",
+    "virement",
+    "virer",
+    "vire",
+    "virez",
+    "argent",
+    "frais",
+    "verser",
+    "verse",
+    "verses",
+    "versez",
+    "versement",
+    "especes",
+    "liquide",
+    "recevoir",
+    "zahlen",
+    "zahl",
+    "zahle",
+    "zahlst",
+    "zahlt",
+    "bezahlen",
+    "bezahl",
+    "bezahle",
+    "bezahlst",
+    "bezahlt",
+    "zahlung",
+    "zahlungen",
+    "bezahlung",
+    "uberweisung",
+    "uberweisen",
+    "uberweise",
+    "uberweis",
+    "uberweist",
+    "uberwiesen",
+    "geld",
+    "gebuhr",
+    "gebuhren",
+    "provision",
+    "bargeld",
+];
+
+/// `payment::intl::anchor`.
+pub(super) const FOREIGN_ANCHORS: &[&str] = &[
+    "fuera",
+    "directamente",
+    "directo",
+    "directa",
+    "sin",
+    "ahorrar",
+    "ahorramos",
+    "ahorrarnos",
+    "ahorrarte",
+    "ahorras",
+    "saltarnos",
+    "evitamos",
+    "cerrar",
+    "cerramos",
+    "cerremos",
+    "cancelamos",
+    "terminamos",
+    "finalizar",
+    "finalizamos",
+    "efectivo",
+    "privado",
+    "privada",
+    "evitar",
+    "evita",
+    "cancelar",
+    "terminar",
+    "entre",
+    "fora",
+    "diretamente",
+    "direto",
+    "direta",
+    "sem",
+    "economizar",
+    "economizamos",
+    "fechar",
+    "fechamos",
+    "encerrar",
+    "encerramos",
+    "dinheiro",
+    "especie",
+    "particular",
+    "dehors",
+    "hors",
+    "directement",
+    "prive",
+    "privee",
+    "sans",
+    "eviter",
+    "evitons",
+    "economiser",
+    "contourner",
+    "fermer",
+    "fermons",
+    "cloturer",
+    "cloturons",
+    "cloture",
+    "annuler",
+    "annulons",
+    "terminer",
+    "terminons",
+    "especes",
+    "liquide",
+    "ausserhalb",
+    "direkt",
+    "privat",
+    "ohne",
+    "sparen",
+    "sparst",
+    "spart",
+    "umgehen",
+    "vermeiden",
+    "unter",
+    "zwischen",
+    "beenden",
+    "beende",
+    "schliessen",
+    "schliesse",
+    "abschliessen",
+    "kundigen",
+    "bar",
+    "bargeld",
 ];
 
 pub(super) const CONTACT_NOUNS: &[&str] = &[
@@ -274,7 +581,14 @@ pub(super) const HARM_VERBS: &[&str] = &[
 /// `payment::detect`, and the threat words of `abuse::threats`).
 const OTHERS: &[(u64, &[&str])] = &[
     (NUM, &["double", "triple", "hundred", "thousand"]),
-    (FILLER, &["and", "then", "dash", "hyphen", "space", "dot"]),
+    // "y", "e", "et" join a ten and a unit in Spanish, Portuguese and French ("treinta y
+    // cuatro", `contact::spoken`): a filler for this count, which only needs an upper bound.
+    (
+        FILLER,
+        &[
+            "and", "then", "dash", "hyphen", "space", "dot", "y", "e", "et",
+        ],
+    ),
     (NOUN_NUMBER, &["number", "num"]),
     (NOUN_DEVICE, &["phone", "cell", "mobile"]),
     (AFTER_DEVICE, &["number", "no", "num", "numbers"]),
@@ -286,8 +600,23 @@ const OTHERS: &[(u64, &[&str])] = &[
         AFTER_DETAIL,
         &["email", "number", "phone", "contact", "whatsapp", "mail"],
     ),
-    (YOUR, &["your", "ur", "yr"]),
-    (AT, &["at", "arroba"]),
+    (
+        YOUR,
+        &[
+            "your", "ur", "yr", // `contact::intl::your`:
+            "tu", "tus", "su", "sus", "seu", "sua", "seus", "suas", "teu", "tua", "ton", "ta",
+            "tes", "votre", "vos", "dein", "deine", "deinen", "deiner", "deinem", "ihre", "ihren",
+            "ihrer", "ihrem", "eure", "euren", "euer",
+        ],
+    ),
+    (AT, &["at", "arroba", "arobase"]),
+    (
+        SLANG_BEFORE,
+        &[
+            "no", "na", "pelo", "pela", "meu", "seu", "teu", "tem", "tens", "um", "num", "o",
+        ],
+    ),
+    (SLANG, &["zap", "whats", "wpp"]),
     (SCHEME, &["http", "https", "hxxp", "hxxps", "skype"]),
     (
         PAY_WORD,
@@ -413,7 +742,10 @@ pub(super) enum Filter {
 }
 
 /// The bits the contact gate reads.
-pub(super) const CONTACT_BITS: u64 = NUM
+pub(super) const CONTACT_BITS: u64 = FNOUN
+    | SLANG_BEFORE
+    | SLANG
+    | NUM
     | NOUN
     | YOUR
     | AT
@@ -482,7 +814,7 @@ const MASKS: [u128; 17] = {
 
 static TABLE: LazyLock<Table> = LazyLock::new(|| {
     let mut m: HashMap<&'static str, u64, FxBuild> = HashMap::default();
-    let lists: [(u64, &[&str]); 7] = [
+    let lists: [(u64, &[&str]); 10] = [
         (RATING, RATING_WORDS),
         (NUM, NUMBER_WORDS),
         (NOUN, CONTACT_NOUNS),
@@ -490,6 +822,9 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         (PERSONAL, PERSONAL_WORDS),
         (PLATFORM, PLATFORM_WORDS),
         (HARM, HARM_VERBS),
+        (FNOUN, FOREIGN_NOUNS),
+        (INTL_PAY, FOREIGN_PAY_WORDS),
+        (INTL_OUT, FOREIGN_ANCHORS),
     ];
     for (bit, words) in lists.iter().chain(OTHERS.iter()) {
         for w in words.iter() {
@@ -630,6 +965,45 @@ impl Table {
     }
 }
 
+/// True when `w` (any case) is a number word of the lists (`lexicon::number_word` and the
+/// multipliers): the phone detector's fast "no" for the words it tries a number at, most of
+/// which fail on their first three letters here without a string compare.
+pub(crate) fn is_number_word(w: &str) -> bool {
+    let b = w.as_bytes();
+    Table::get().word(b, 0, b.len(), Filter::Contact).0 & NUM != 0
+}
+
+/// Bit `len` of `ANCHOR_SHAPES[c]`: some word of [`FOREIGN_ANCHORS`] starts with letter `c` and
+/// has `len` bytes.
+static ANCHOR_SHAPES: LazyLock<[u32; 26]> = LazyLock::new(|| {
+    let mut m = [0u32; 26];
+    for w in FOREIGN_ANCHORS {
+        if let (Some(c), Some(bit)) = (
+            w.bytes()
+                .next()
+                .and_then(|b| m.get_mut(usize::from(b.wrapping_sub(b'a')))),
+            1u32.checked_shl(u32::try_from(w.len()).unwrap_or(32)),
+        ) {
+            *c |= bit;
+        }
+    }
+    m
+});
+
+/// False when `w` (lower case) cannot be an anchor of the outside phrases of the other languages
+/// (`payment::intl::anchor`, whose words [`FOREIGN_ANCHORS`] holds, a test checks): by its first
+/// letter and length, which rejects nearly every English word in a few instructions.
+pub(crate) fn may_be_intl_anchor(w: &str) -> bool {
+    let b = w.as_bytes();
+    let shapes = ANCHOR_SHAPES.get(usize::from(b.first().map_or(255, |c| c.wrapping_sub(b'a'))));
+    shapes.is_some_and(|m| {
+        m.checked_shr(u32::try_from(b.len()).unwrap_or(32))
+            .unwrap_or(0)
+            & 1
+            != 0
+    })
+}
+
 /// The bits of word `w` (0 for a word in no list).
 #[cfg(test)]
 pub(super) fn bits(w: &str) -> u64 {
@@ -650,6 +1024,9 @@ pub(super) fn all_words() -> Vec<&'static str> {
         PERSONAL_WORDS,
         PLATFORM_WORDS,
         HARM_VERBS,
+        FOREIGN_NOUNS,
+        FOREIGN_PAY_WORDS,
+        FOREIGN_ANCHORS,
     ] {
         v.extend(l.iter().copied());
     }

@@ -1,0 +1,112 @@
+//! What the toxicity model adds to the lexicon: a finding where the lexicon found nothing of the
+//! kind, so every listed word keeps its own exact explanation and the model speaks only for what
+//! no list holds ("people like you should not be allowed online").
+
+use crate::toxicity::{Head, Model};
+use crate::types::{Category, Finding, Kind};
+
+/// The confidence of a model finding: 0.5 at the head's threshold, 1.0 at certainty, so the
+/// scanner's and the policy's confidence thresholds apply to it as to any rule's.
+fn confidence(p: f32, threshold: f32) -> f32 {
+    let span = (1.0 - threshold).max(1e-3);
+    (0.5 + 0.5 * (p - threshold) / span).clamp(0.5, 0.99)
+}
+
+/// True when the text reads as another language than English: two words or more that are markers
+/// of Spanish, Portuguese, French or German (see [`crate::lang`]) or carry letters English does not
+/// use ("läuft", "über"). The model learned English, and its weights mean nothing elsewhere. Asked
+/// only of the few texts the model would report.
+fn foreign(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && w.len() <= 20)
+        .filter(|w| !w.is_ascii() || crate::lang::markers(&w.to_lowercase()) != 0)
+        .nth(1)
+        .is_some()
+}
+
+/// Scores `scored` (the text, or its normalised skeleton) and pushes the model's findings to
+/// `findings`. `to_original` maps a byte range of `scored` to the original text.
+pub(crate) fn add_findings(
+    model: &Model,
+    original: &str,
+    scored: &str,
+    to_original: impl Fn(usize, usize) -> (usize, usize),
+    findings: &mut Vec<Finding>,
+) {
+    let has = |c: Category, f: &[Finding]| f.iter().any(|x| x.category == c);
+    let profanity_found = has(Category::Profanity, findings);
+    let harassment_found = has(Category::Harassment, findings);
+    if profanity_found && harassment_found {
+        return;
+    }
+    let s = model.score(scored);
+    if !model.fires(Head::Offensive, s.offensive) || foreign(original) {
+        return;
+    }
+    let (start, end) = to_original(s.evidence.0, s.evidence.1);
+    let mut push = |category, kind, head: Head, p: f32, rule| {
+        findings.push(Finding {
+            category,
+            kind,
+            start,
+            end,
+            value: scored
+                .get(s.evidence.0..s.evidence.1)
+                .unwrap_or("")
+                .to_lowercase(),
+            confidence: confidence(p, model.head(head).threshold),
+            rule,
+            // The model is trained on English texts.
+            language: Some("en"),
+        });
+    };
+    let offensive = model.fires(Head::Offensive, s.offensive);
+    // Harassment is offensive language aimed at someone: both heads must agree, so a plain
+    // "why are you so slow with this" (aimed, not offensive) is not reported.
+    let harassment = offensive && model.fires(Head::Harassment, s.harassment);
+    if !harassment_found && harassment {
+        push(
+            Category::Harassment,
+            Kind::Abusive,
+            Head::Harassment,
+            s.harassment,
+            "harassment.model",
+        );
+    }
+    if !profanity_found
+        && !harassment_found
+        && !harassment
+        && model.fires(Head::Offensive, s.offensive)
+    {
+        push(
+            Category::Profanity,
+            Kind::Offensive,
+            Head::Offensive,
+            s.offensive,
+            "profanity.model",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_in_other_languages_are_left_to_the_word_lists() {
+        assert!(foreign("Llámame al 612 34 56 78 cuando puedas, por favor"));
+        assert!(foreign("Schreib mir bitte, wenn du Zeit hast"));
+        assert!(foreign("Die Rückerstattung läuft über die Plattform"));
+        assert!(!foreign("the café was great, thanks"));
+        assert!(!foreign("you are a pathetic clown and everyone knows it"));
+        assert!(!foreign(""));
+    }
+
+    #[test]
+    fn confidence_is_half_at_the_threshold_and_grows() {
+        assert!((confidence(0.7, 0.7) - 0.5).abs() < 1e-6);
+        assert!(confidence(0.85, 0.7) > 0.7);
+        assert!(confidence(1.0, 0.7) <= 0.99);
+        assert!((confidence(0.2, 0.7) - 0.5).abs() < 1e-6);
+    }
+}
