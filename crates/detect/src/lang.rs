@@ -3,8 +3,9 @@
 //! A finding names the language of the words it rests on ([`crate::Finding::language`]). English is
 //! the default: a clause is read as Spanish, Portuguese, French or German only when it holds
 //! *marker* words of that language that English text does not use (articles, pronouns, the verbs
-//! of the rules). Words that are also English ("me", "no", "die", "was", "est", "ton") are never
-//! markers, so an English text gets no foreign vote and keeps the English rules exactly.
+//! of the rules). Words that are also English words, names or abbreviations ("me", "no", "die",
+//! "was", "est", "ton", "la", "los", "de", "con", "des", "den", "dir", "pour") are never markers,
+//! so an English text gets no foreign vote.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -62,42 +63,36 @@ impl Lang {
 const MARKERS: [(u8, &str); 4] = [
     (
         ES,
-        "el los las del al una unos unas es esta estas este esto estoy estamos mi mis tu tus su \
-        sus te se usted ustedes nosotros nosotras con pero por para que como cuando donde porque \
-        muy mas aqui ahi hola gracias vale bueno buenas tengo tienes tiene tenemos puedo puedes \
-        puede podemos quiero quieres necesito hacer hago mejor ahora luego manana hoy tambien \
-        nos dinero plataforma trabajo proyecto precio pago pagar pagame pagas numero telefono \
-        correo llamame escribeme hablamos hablemos contactame agregame anademe mandame enviame \
-        dame pasame cual efectivo comision fuera directamente transferencia cobrar cobrarte \
-        seguimos si de la en un le les dos bien mes",
+        "tu el del una unos unas esta estas este esto estoy estamos mis tus sus usted ustedes \
+        nosotros nosotras pero por que como cuando donde porque muy aqui ahi hola \
+        gracias bueno buenas tengo tienes tiene tenemos puedo puedes puede podemos quiero \
+        quieres necesito hacer hago mejor ahora luego manana hoy tambien dinero plataforma \
+        trabajo proyecto precio pago pagar pagame pagas numero telefono correo llamame escribeme \
+        hablamos hablemos contactame agregame anademe mandame enviame dame pasame cual efectivo \
+        comision fuera directamente transferencia cobrar cobrarte seguimos bien",
     ),
     (
         PT,
-        "uma umas dos das nos ao aos pra pelo pela voce voces vc vcs meu minha meus minhas seu \
-        sua seus suas teu tua nao obrigado obrigada ola tudo bem agora aqui mais mas isso isto \
-        esse essa este esta estou estamos tenho tem temos posso pode podemos quero preciso fala \
-        falar chama manda passa liga gente trabalho projeto preco dinheiro pagamento \
-        plataforma fora direto diretamente taxa taxas depois entao ja muito valeu pagar paga \
-        qual quais por para que como te se tu de numero telefone comigo contigo vamos continuar \
-        conversa",
+        "tu uma umas chama gente fala manda passa tudo pode valeu taxa das aos pelo pela voce voces meu minha meus minhas seu sua seus suas teu tua \
+        nao obrigado obrigada ola bem agora aqui mais isso isto esse essa este esta estou \
+        estamos tenho temos posso podemos quero preciso falar trabalho projeto preco dinheiro \
+        pagamento plataforma fora direto diretamente taxas depois entao ja muito pagar paga qual \
+        quais por que como numero telefone comigo contigo vamos continuar conversa",
     ),
     (
         FR,
-        "le les des du au aux et je tu vous nous moi toi votre vos mes tes ses ce cette ces une \
-        pour avec dans sur mais ou pas ne oui merci bonjour salut ici peux peut pouvez veux \
-        voulez suis sommes avez fait faire tres bien aussi encore deja argent plateforme travail \
-        projet prix tarif virement frais paie payer paiement appelle ecris envoie donne numero \
-        courriel voici quel quelle que de la en un te se si nos contacte contactez ajoute \
-        ajoutez",
+        "sur ou pas ses tres frais tu moi toi laisse laissez adresse aux je contrat reste verses versez versement directement cloture vous nous votre vos cette ces une avec dans mais oui merci bonjour salut ici \
+        peux peut pouvez veux voulez suis sommes avez faire aussi deja argent plateforme travail \
+        projet virement paie paiement appelle ecris envoie donne numero courriel voici quel \
+        quelle que contacte contactez ajoute ajoutez",
     ),
     (
         DE,
-        "der den dem des das und ist ich du sie wir ihr mir mich dir dich uns mein meine meinen \
-        dein deine deinen nicht auf aus bei von zu zum zur ein eine einen einem einer oder aber \
-        auch noch schon jetzt hier bitte danke hallo gerne gern ja nein kann kannst konnen \
-        machen mache habe hast haben wird werde sind gibt gib schreib schick ruf zahl zahle \
-        zahlen bezahl bezahlen uberweisung gebuhren geld plattform nummer handynummer direkt \
-        dann wenn weil lieber mehr wie es lass meld dich",
+        "der und ist ich wir ihr mich dich mein meine meinen dein deine deinen nicht auf \
+        bei zu zum zur ein eine einen einem einer oder aber auch noch schon jetzt bitte danke \
+        hallo gerne gern nein kann kannst konnen machen mache habe hast haben wird werde sind \
+        gibt schreib schick zahl zahle zahlen bezahl bezahlen uberweisung gebuhren geld \
+        plattform nummer handynummer direkt dann wenn weil lieber mehr wie meld dich",
     ),
 ];
 

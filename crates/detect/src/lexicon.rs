@@ -503,9 +503,10 @@ pub(crate) fn number_value(s: &str) -> Option<u8> {
 }
 
 /// Number words a phone number is only read on through, never started at: they are English words
-/// too ("once", "seize", "elf"), or an English letter ("o").
+/// or month abbreviations too ("once", "seize", "elf", "sept"), or an English letter ("o").
 pub(crate) fn number_word_in_run_only(s: &str) -> bool {
-    matches!(s, "o" | "oh" | "once" | "seize" | "elf")
+    // Also month abbreviations: "Sept 15, 2024".
+    matches!(s, "o" | "oh" | "once" | "seize" | "elf" | "sept" | "dez")
 }
 
 /// The languages (`lang` bits) of a number word ([`number_word`]), for naming the language of a

@@ -233,7 +233,7 @@ fn merge_spaced_letters(buf: &mut String, toks: Vec<Tok>) -> Vec<Tok> {
         let letters = toks
             .get(i..j)
             .map_or(0, |r| r.iter().filter(|t| is_single_letter(t)).count());
-        if j - i >= 4 && letters >= 2 {
+        if j - i >= 4 && letters >= 2 || j - i == 3 && spells_number(buf, &toks, i, j, 1) {
             out.push(merged(buf, &toks, i, j, 1));
             i = j;
             continue;
@@ -260,7 +260,7 @@ fn merge_spaced_letters(buf: &mut String, toks: Vec<Tok>) -> Vec<Tok> {
                 k += 2;
             }
             let count = (k - i) / 2 + 1;
-            if count >= 4 {
+            if count >= 4 || count == 3 && spells_number(buf, &toks, i, k + 1, 2) {
                 out.push(merged(buf, &toks, i, k + 1, 2));
                 i = k + 1;
                 continue;
@@ -270,6 +270,29 @@ fn merge_spaced_letters(buf: &mut String, toks: Vec<Tok>) -> Vec<Tok> {
         i += 1;
     }
     out
+}
+
+/// True when every `step`-th token of `toks[i..j]` is one letter and together they spell a number
+/// word ("o-n-e", "t w o", "s.i.x"): three letters are enough then, where other words need four
+/// (chat speak like "u r a" stays apart).
+fn spells_number(buf: &str, toks: &[Tok], i: usize, j: usize, step: usize) -> bool {
+    let mut word = [0u8; 3];
+    let mut n = 0;
+    for t in toks.get(i..j).unwrap_or(&[]).iter().step_by(step) {
+        let text = buf
+            .get(t.text_start as usize..t.text_end as usize)
+            .unwrap_or("");
+        match (text.as_bytes(), word.get_mut(n)) {
+            ([c], Some(slot)) if c.is_ascii_alphabetic() => *slot = c.to_ascii_lowercase(),
+            _ => return false,
+        }
+        n += 1;
+    }
+    n == 3
+        && std::str::from_utf8(&word)
+            .ok()
+            .and_then(crate::lexicon::number_word)
+            .is_some()
 }
 
 /// Builds the logical word for `toks[i..j]`, taking every `step`-th token's text.
@@ -317,6 +340,16 @@ mod tests {
             texts("john.doe@x, héllo"),
             ["john", ".", "doe", "@", "x", ",", "h", "\u{e9}", "llo"]
         );
+    }
+
+    #[test]
+    fn three_letters_merge_when_they_spell_a_number() {
+        assert_eq!(
+            texts("o-n-e, t w o, s.i.x"),
+            ["one", ",", "two", ",", "six"]
+        );
+        assert_eq!(texts("u r a star"), ["u", "r", "a", "star"]);
+        assert_eq!(texts("a-n-d"), ["a", "-", "n", "-", "d"]);
     }
 
     #[test]

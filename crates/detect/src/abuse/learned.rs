@@ -12,16 +12,26 @@ fn confidence(p: f32, threshold: f32) -> f32 {
     (0.5 + 0.5 * (p - threshold) / span).clamp(0.5, 0.99)
 }
 
-/// True when the text reads as another language than English: two words or more that are markers
-/// of Spanish, Portuguese, French or German (see [`crate::lang`]) or carry letters English does not
-/// use ("läuft", "über"). The model learned English, and its weights mean nothing elsewhere. Asked
-/// only of the few texts the model would report.
+/// True when the text reads as another language than English: at least a fifth of its words, and
+/// two or more, are markers of Spanish, Portuguese, French or German (see [`crate::lang`]) or
+/// carry Latin letters English does not use ("läuft", "über"). The model learned English, and its
+/// weights mean nothing elsewhere. Letters of other scripts (Cyrillic, full-width) do not count:
+/// they are how evaders disguise English. Asked only of the few texts the model would report.
 fn foreign(text: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && w.len() <= 20)
-        .filter(|w| !w.is_ascii() || crate::lang::markers(&w.to_lowercase()) != 0)
-        .nth(1)
-        .is_some()
+    let (mut words, mut foreign) = (0usize, 0usize);
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        if w.is_empty() || w.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        words += 1;
+        let accented = w
+            .chars()
+            .any(|c| ('\u{c0}'..='\u{24f}').contains(&c) && c != '\u{d7}' && c != '\u{f7}');
+        if accented || w.len() <= 20 && crate::lang::markers(&w.to_lowercase()) != 0 {
+            foreign += 1;
+        }
+    }
+    foreign >= 2 && foreign * 5 >= words
 }
 
 /// Scores `scored` (the text, or its normalised skeleton) and pushes the model's findings to
@@ -73,11 +83,8 @@ pub(crate) fn add_findings(
             "harassment.model",
         );
     }
-    if !profanity_found
-        && !harassment_found
-        && !harassment
-        && model.fires(Head::Offensive, s.offensive)
-    {
+    // Offensive either way: a scanner asked for profanity alone still hears of it.
+    if !profanity_found && offensive {
         push(
             Category::Profanity,
             Kind::Offensive,
@@ -98,6 +105,12 @@ mod tests {
         assert!(foreign("Schreib mir bitte, wenn du Zeit hast"));
         assert!(foreign("Die Rückerstattung läuft über die Plattform"));
         assert!(!foreign("the café was great, thanks"));
+        // Disguised English and long English texts with a few foreign names stay English.
+        assert!(!foreign("реорlе like you shouldn't be allowed online"));
+        assert!(!foreign(&format!(
+            "{} José and Zoë said hi",
+            "we shipped the new release today. ".repeat(20)
+        )));
         assert!(!foreign("you are a pathetic clown and everyone knows it"));
         assert!(!foreign(""));
     }

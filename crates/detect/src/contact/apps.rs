@@ -129,13 +129,31 @@ fn is_handle_sep(d: &Doc<'_>, j: usize) -> bool {
         || [
             "id", "handle", "username", "user", "name", "is", "at", "account", "acc", "profile",
             "me",
-            // "mi Insta es …", "mon Insta est …", "mein Instagram ist …".
-            "es", "est", "ist",
         ]
         .iter()
         .any(|w| t.is_word(j, w))
+        // "mi Insta es @lau", "mein Instagram ist lau_design": the copula of the other languages
+        // only before something shaped like a handle ("mi Instagram es privado" is not one).
+        || ["es", "est", "ist"].iter().any(|w| t.is_word(j, w)) && handle_shaped(d, j + 1)
         // Portuguese "é" is "e", also "and": only before '@' ("meu insta é @ana").
         || t.is_word(j, "e") && t.is_sym(j + 1, b'@')
+}
+
+/// True when tokens from `k` look like a user name rather than a word: an `@`, digits, or a `_`/`.`
+/// glued inside.
+fn handle_shaped(d: &Doc<'_>, k: usize) -> bool {
+    let t = &d.t;
+    t.is_sym(k, b'@')
+        || t.toks
+            .get(k)
+            .is_some_and(|x| x.kind == TokKind::Word && x.has_digit)
+        || t.kind(k) == Some(TokKind::Word)
+            && t.toks
+                .get(k + 1)
+                .is_some_and(|x| matches!(x.kind, TokKind::Sym(b'_' | b'.')) && !x.space_before)
+            && t.toks
+                .get(k + 2)
+                .is_some_and(|x| x.kind == TokKind::Word && !x.space_before)
 }
 
 /// Finds handles, app invitations and contact requests. `intl` runs the requests and slang app

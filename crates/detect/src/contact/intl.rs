@@ -88,8 +88,8 @@ fn is_determiner(w: &str) -> bool {
 fn have_verb(w: &str) -> u8 {
     match w {
         "tienes" | "tenes" | "tiene" | "usas" => ES,
-        "usa" => ES | PT,
         "tem" | "tens" => PT,
+        // "as" is English too: read only where the clause already has French votes.
         "as" | "avez" | "utilises" | "utilisez" => FR,
         "hast" | "habt" | "haben" | "nutzt" | "nutzen" | "benutzt" | "benutzen" | "bist" => DE,
         _ => 0,
@@ -239,6 +239,8 @@ fn your(w: &str) -> u8 {
         "tu" => ES | FR | PT,
         "tus" | "su" | "sus" => ES,
         "seu" | "sua" | "seus" | "suas" | "teu" | "tua" => PT,
+        // "ton" and "ta" are English too ("a ton of email", "the TA"): the clause must have
+        // French votes besides them.
         "ton" | "ta" | "tes" | "votre" | "vos" => FR,
         "dein" | "deine" | "deinen" | "deiner" | "deinem" | "ihre" | "ihren" | "ihrer"
         | "ihrem" | "eure" | "euren" | "euer" => DE,
@@ -425,7 +427,7 @@ pub(crate) fn requests(d: &mut Doc<'_>) {
                 .clone()
                 .any(|x| t.kind(x) == Some(TokKind::Word) && please(t.text(x)));
         let votes = Votes::of(d, lo, hi);
-        let asked_in = votes.ranked(langs, true).into_iter().find(|&l| {
+        let asked_in = votes.ranked(langs, false).into_iter().find(|&l| {
             // A German verb may come last: "kannst du mir deine Nummer geben?".
             let verb = d.any_word(lo, i, |w| ask(w) & l.bit() != 0)
                 || d.any_word(k + 1, (k + 3).min(hi), |w| ask(w) & l.bit() != 0);

@@ -801,6 +801,8 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
             TokKind::Word => {
                 t.has_digit
                     || (t.end - t.start <= 9 && !t.merged)
+                    // A number spelled letter by letter ("s-e-v-e-n", "o n e").
+                    || (t.merged && crate::lexicon::number_word(d.t.text(i)).is_some())
                     || glued_digits(d.t.text(i)).is_some()
                     || german_pair(d.t.text(i).as_bytes()).is_some()
             }

@@ -239,6 +239,50 @@ mod disguised_phones {
             );
         }
 
+        /// A number with each digit a digit, a word, or its word spelled letter by letter
+        /// ("s-e-v-e-n", "o.n.e"), one space between items: found, with its digits.
+        #[test]
+        fn a_number_spelled_letter_by_letter_is_found(
+            rest in proptest::collection::vec(0u8..10, 7),
+            styles in proptest::collection::vec(0u8..3, 10),
+            sep in "[-.]",
+        ) {
+            let mut digits = vec![4, 1, 5];
+            digits.extend(rest);
+            digits[3] = 2 + digits[3] % 8;
+            let items: Vec<String> = digits
+                .iter()
+                .zip(&styles)
+                .map(|(d, s)| {
+                    let word = WORDS[usize::from(*d)];
+                    match s {
+                        0 => d.to_string(),
+                        1 => word.to_owned(),
+                        _ => word.chars().map(String::from).collect::<Vec<_>>().join(&sep),
+                    }
+                })
+                .collect();
+            let text = format!("my cell is {} ok", items.join(" "));
+            let want: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+            let got = found(&text);
+            prop_assert!(
+                got.iter().any(|(k, v)| *k == Kind::Phone && v.ends_with(&want)),
+                "{text}: {got:?}"
+            );
+        }
+
+        /// A few things counted with their number spelled letter by letter are not a phone.
+        #[test]
+        fn counts_spelled_letter_by_letter_are_not(
+            n in 0usize..10,
+            sep in "[-. ]",
+            thing in "(cats|days|pages|logos|revisions)",
+        ) {
+            let word = WORDS[n].chars().map(String::from).collect::<Vec<_>>().join(&sep);
+            let text = format!("I have {word} {thing} left and o-n-e more question");
+            prop_assert!(!found(&text).iter().any(|(k, _)| *k == Kind::Phone), "{text}");
+        }
+
         /// Counts, lists and prices with the same separators are not phone numbers.
         #[test]
         fn lists_and_amounts_with_runs_of_punctuation_are_not(
@@ -839,4 +883,34 @@ mod numbers_read_in_pairs {
             has(&text, Kind::Phone, &want);
         }
     }
+}
+
+/// What a review of the four languages' rules found flagged in ordinary text: English words that
+/// are also foreign words, dates, dot words in their own sense, copulas before plain words.
+#[test]
+fn ordinary_text_the_foreign_rules_once_flagged() {
+    for s in [
+        "Do you get a ton of email?",
+        "Why am I getting a ton of contact requests?",
+        "Can the TA email me?",
+        "Is Telegram as popular as WhatsApp in LA?",
+        "Could someone point me to the right file?",
+        "Could anyone point me at the repo?",
+        "The deadline is Sept 15, 2024",
+        "Available from Sept 3 to Sept 30 2024",
+        "Desde mi punto de vista",
+        "El punto es que no hay tiempo",
+        "De mon point de vue",
+        "un bon point de départ",
+        "Do meu ponto de vista",
+        "Mi Instagram es privado",
+        "Mon WhatsApp est en panne",
+    ] {
+        none(s);
+    }
+    has(
+        "mi insta es lau_diseno2",
+        Kind::Handle,
+        "instagram:lau_diseno2",
+    );
 }

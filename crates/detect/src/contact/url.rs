@@ -194,6 +194,22 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             i = end.max(i + 1);
             continue;
         }
+        // "point me to the file", "mi punto de vista", "el punto es": with a dot word that is an
+        // ordinary word, a short first label or a top-level domain that is also a word of the
+        // sentence is a sentence, unless the domain is one of the common ones.
+        if host.word_dot
+            && !scheme
+            && path.is_empty()
+            && (host.labels.first().is_some_and(|l| l.len() <= 3)
+                || matches!(
+                    host.tld(),
+                    "me" | "do" | "da" | "du" | "la" | "le" | "el" | "en" | "un"
+                ))
+            && !matches!(host.tld(), "com" | "net" | "org" | "io")
+        {
+            i = end.max(i + 1);
+            continue;
+        }
         let bare = name.trim_start_matches("www.");
         let deep = is_deep_link_host(bare)
             && (!path.is_empty() || matches!(bare, "wa.me" | "t.me" | "m.me"));

@@ -296,7 +296,7 @@ pub(crate) fn outside_intent(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, 
     }
     let votes = lang::Votes::of(d, a, b);
     votes
-        .ranked(DE | ES | FR | PT, true)
+        .ranked(DE | ES | FR | PT, false)
         .into_iter()
         .find_map(|l| {
             let bit = l.bit();

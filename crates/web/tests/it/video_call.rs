@@ -74,12 +74,19 @@ pub(crate) async fn api(
 }
 
 pub(crate) async fn wait_for(s: &Story, what: &str, script: &str) -> Value {
+    let mut last_error = None;
     for _ in 0..150 {
-        let v = s.c.execute(script, vec![]).await.expect("script runs");
-        if v.as_bool() != Some(false) && !v.is_null() {
-            return v;
+        // A script that throws (the page still loading: its element not there yet) is "not yet",
+        // as on a loaded machine the next page may take a moment to replace the last one.
+        match s.c.execute(script, vec![]).await {
+            Ok(v) if v.as_bool() != Some(false) && !v.is_null() => return v,
+            Ok(_) => {}
+            Err(e) => last_error = Some(e),
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    if let Some(e) = last_error {
+        eprintln!("last script error while waiting for {what}: {e}");
     }
     s.save_png(&format!("call-failure-{}", what.replace(' ', "-")))
         .await;
