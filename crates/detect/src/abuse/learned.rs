@@ -83,8 +83,8 @@ pub(crate) fn add_findings(
             "harassment.model",
         );
     }
-    // Offensive either way: a scanner asked for profanity alone still hears of it.
-    if !profanity_found && offensive {
+    // Offensive language aimed at no one; what is aimed at someone is harassment, not swearing.
+    if !profanity_found && !harassment_found && !harassment && offensive {
         push(
             Category::Profanity,
             Kind::Offensive,
