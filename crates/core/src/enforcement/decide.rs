@@ -95,6 +95,25 @@ thread_local! {
     static STDLIB: cel::Context<'static, 'static> = cel::Context::default();
 }
 
+/// The findings at or above their category's threshold in the policy: the others are not shown to
+/// the rules, and do not count (a contact finding under its bar is no contact attempt).
+pub fn shown_findings<'a>(
+    policy: &Policy,
+    findings: &'a [FindingInput],
+) -> std::borrow::Cow<'a, [FindingInput]> {
+    let shown = |f: &FindingInput| {
+        policy
+            .thresholds
+            .get(&f.category)
+            .is_none_or(|min| f.confidence >= *min)
+    };
+    if findings.iter().all(shown) {
+        std::borrow::Cow::Borrowed(findings)
+    } else {
+        std::borrow::Cow::Owned(findings.iter().filter(|f| shown(f)).cloned().collect())
+    }
+}
+
 /// Evaluates every rule against the input.
 pub fn decide(policy: &Policy, input: &Input<'_>) -> Outcome {
     STDLIB.with(|stdlib| decide_in(stdlib.new_inner_scope(), policy, input))
@@ -131,24 +150,7 @@ fn decide_in(mut ctx: cel::Context<'_, '_>, policy: &Policy, input: &Input<'_>) 
         text: reads.text.then_some(input.event.text.as_str()),
         data: reads.data.then_some(&input.event.data),
     };
-    // Findings under their category's threshold are not shown to the rules.
-    let kept: std::borrow::Cow<'_, [FindingInput]> = if policy.thresholds.is_empty() {
-        std::borrow::Cow::Borrowed(input.findings)
-    } else {
-        std::borrow::Cow::Owned(
-            input
-                .findings
-                .iter()
-                .filter(|f| {
-                    policy
-                        .thresholds
-                        .get(&f.category)
-                        .is_none_or(|min| f.confidence >= *min)
-                })
-                .cloned()
-                .collect(),
-        )
-    };
+    let kept = shown_findings(policy, input.findings);
     let added = [
         ctx.add_variable("event", &event).map_err(|e| e.to_string()),
         ctx.add_variable("findings", kept.as_ref())

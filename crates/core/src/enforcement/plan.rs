@@ -156,14 +156,15 @@ pub fn event_input(event: &Event, text: &str) -> EventInput {
 
 /// Decides the event and plans what the decision asks for.
 pub fn plan(input: &PlanInput<'_>) -> Plan {
-    let counters = counters::assemble(input.event, input.findings, input.has_letter, input.before);
+    let findings = super::decide::shown_findings(input.policy, input.findings);
+    let counters = counters::assemble(input.event, &findings, input.has_letter, input.before);
     let account = account_input(input.actor, input.restrictions, input.now);
     let event_in = event_input(input.event, input.text);
     let outcome = decide(
         input.policy,
         &Input {
             event: &event_in,
-            findings: input.findings,
+            findings: &findings,
             counters: &counters,
             account: &account,
         },
@@ -191,7 +192,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
             input.text,
         ));
     }
-    let mut signals = counters::signals_of(input.event, input.event_id, input.findings, input.now);
+    let mut signals = counters::signals_of(input.event, input.event_id, &findings, input.now);
     if cases.iter().any(|c| c.queue == Queue::SpotCheck) {
         signals.push(Signal {
             account_id: input.event.actor_id.clone(),
@@ -529,6 +530,45 @@ days = 14
                 .iter()
                 .all(|s| s.kind != counters::SPOT_CHECK)
         );
+    }
+
+    #[test]
+    fn a_finding_under_its_categorys_threshold_neither_counts_nor_decides() {
+        let mut policy = Policy::parse(POLICY).expect("policy");
+        let event = message();
+        let mut weak = finding();
+        weak.confidence = 0.6;
+        let planned = |policy: &Policy| {
+            plan(&PlanInput {
+                event: &event,
+                text: "mail",
+                findings: std::slice::from_ref(&weak),
+                actor: ActorFacts {
+                    role: Role::Freelancer,
+                    identity_verified: false,
+                    payment_verified: false,
+                    created_at: Timestamp(0),
+                },
+                restrictions: &[],
+                before: &Before::default(),
+                has_letter: false,
+                policy,
+                event_id: "evt_1",
+                decision_id: "dec_1",
+                sample_key: b"key",
+                now: Timestamp(DAY_MS),
+            })
+        };
+        let counted = |p: &Plan| {
+            p.signals
+                .iter()
+                .any(|s| s.kind == counters::CONTACT_ATTEMPT)
+        };
+        assert!(counted(&planned(&policy)));
+        policy.thresholds.insert("contact_info".into(), 0.8);
+        let quiet = planned(&policy);
+        assert!(!counted(&quiet));
+        assert_eq!(quiet.outcome.verdict, crate::enforcement::Verdict::Allow);
     }
 
     #[test]
