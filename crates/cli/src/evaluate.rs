@@ -261,11 +261,7 @@ pub fn eval_marketplace(
         let v: serde_json::Value =
             serde_json::from_str(line).with_context(|| format!("marketplace line {}", n + 1))?;
         let body = v.get("text").and_then(|t| t.as_str()).unwrap_or("");
-        let labels: Vec<&str> = v
-            .get("labels")
-            .and_then(|l| l.as_array())
-            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-            .unwrap_or_default();
+        let labels = labels_of(&v);
         let ctx = ScanContext {
             source: source_of(v.get("source").and_then(|s| s.as_str()).unwrap_or("other")),
             contract_active: v
@@ -296,6 +292,14 @@ pub fn eval_marketplace(
         }
     }
     Ok((tables, errors))
+}
+
+/// The `labels` array of a labelled case (none when absent).
+pub(crate) fn labels_of(v: &serde_json::Value) -> Vec<&str> {
+    v.get("labels")
+        .and_then(|l| l.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+        .unwrap_or_default()
 }
 
 fn is_abuse(f: &Finding) -> bool {

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use trustwork_detect::toxicity::{Example, Head, Model, TrainOptions, train};
 
-use crate::evaluate::{Counts, resolve};
+use crate::evaluate::{Counts, labels_of, resolve};
 
 /// Arguments of `trustwork train-toxicity`.
 #[derive(Debug, clap::Args)]
@@ -164,12 +164,11 @@ fn rows(args: &TrainArgs) -> anyhow::Result<Vec<Row>> {
             }
             let v: serde_json::Value = serde_json::from_str(line)
                 .with_context(|| format!("{} line {}", path.display(), n + 1))?;
-            let body = v.get("text").and_then(|t| t.as_str()).unwrap_or("");
-            let labels: Vec<&str> = v
-                .get("labels")
-                .and_then(|l| l.as_array())
-                .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-                .unwrap_or_default();
+            // A case without its text would train the model on an empty string: refuse it.
+            let Some(body) = v.get("text").and_then(|t| t.as_str()) else {
+                anyhow::bail!("{} line {}: no \"text\" string", path.display(), n + 1);
+            };
+            let labels = labels_of(&v);
             let flag = |name: &str| v.get(name).and_then(|b| b.as_bool());
             let offensive = flag("offensive")
                 .unwrap_or(labels.contains(&"profanity") || labels.contains(&"harassment"));

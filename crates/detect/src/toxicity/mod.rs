@@ -164,6 +164,12 @@ impl Model {
         if rest.len() != 2 << bits {
             return Err(ModelError("wrong number of weights"));
         }
+        // Scales must be positive and thresholds probabilities, or every score means nothing.
+        for k in 0..2 {
+            if f32s[3 * k] <= 0.0 || !(0.0..1.0).contains(&f32s[3 * k + 2]) {
+                return Err(ModelError("a head's scale or threshold is out of range"));
+            }
+        }
         let head = |k: usize| HeadParams {
             scale: f32s[3 * k],
             bias: f32s[3 * k + 1],
@@ -327,6 +333,12 @@ mod tests {
         let mut b = built_in().expect("model").to_bytes();
         b[6..10].copy_from_slice(&f32::NAN.to_le_bytes());
         assert!(Model::from_bytes(&b).is_err());
+        let mut b = built_in().expect("model").to_bytes();
+        b[14..18].copy_from_slice(&1.5f32.to_le_bytes());
+        assert_eq!(
+            Model::from_bytes(&b).map(|_| ()),
+            Err(ModelError("a head's scale or threshold is out of range"))
+        );
     }
 
     #[test]
