@@ -4,6 +4,8 @@
 # Usage: scripts/load-events.sh [seconds] [connections]
 # HOT_SHARE=1 (one flooding sender) or HOT_SHARE=0.01 (1% of the traffic from it); see
 # scripts/load/message_sent.lua. REPLAY=0.1: a tenth of the requests are retries of the one before.
+# BAD_SHARE=0.05 (the default): that share of the spread senders' messages carries contact details
+# or payment talk.
 # SCRIPT=account_login sends sign-ins instead (scripts/load/account_login.lua: devices, networks,
 # places; SHARED and TRAVEL shares).
 # Needs: cargo build --release, wrk (apt-get install wrk), python3. Sends traffic to 127.0.0.1 only.
@@ -59,7 +61,7 @@ thread_ticks() {
 }
 thread_ticks >"$dir/ticks.before"
 echo "backend: ${db_url%%:*}, ${secs}s, ${conns} connections, 2 wrk threads, ${actors} actors"
-TOKEN="$token" ACTORS="$actors" SHARED="${SHARED:-0.01}" TRAVEL="${TRAVEL:-0.001}" PLACES="${PLACES:-1}" HOT_SHARE="${HOT_SHARE:-0}" HOT_TEXT="${HOT_TEXT:-clean}" REPLAY="${REPLAY:-0}" ${WRK_NICE:+nice -n "$WRK_NICE"} wrk -t2 -c"$conns" -d"${secs}s" --latency \
+TOKEN="$token" ACTORS="$actors" SHARED="${SHARED:-0.01}" TRAVEL="${TRAVEL:-0.001}" PLACES="${PLACES:-1}" HOT_SHARE="${HOT_SHARE:-0}" HOT_TEXT="${HOT_TEXT:-clean}" BAD_SHARE="${BAD_SHARE:-0.05}" REPLAY="${REPLAY:-0}" ${WRK_NICE:+nice -n "$WRK_NICE"} wrk -t2 -c"$conns" -d"${secs}s" --latency \
   -s "scripts/load/${SCRIPT:-message_sent}.lua" "http://127.0.0.1:$port" | tee "$dir/wrk.txt"
 thread_ticks >"$dir/ticks.after"
 requests=$(awk '/requests in/ {print $1}' "$dir/wrk.txt")
@@ -69,6 +71,10 @@ echo "server CPU per request, by thread (µs): $(awk -v n="$requests" -v hz="$(g
   END { printf "total %.0f", total/hz*1e6/n }' "$dir/ticks.before" "$dir/ticks.after")"
 echo "server peak resident memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"
 echo "server resident memory now:  $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
+# KEEP_DB=dir copies the SQLite database and its WAL there, for scripts/wal-pages.py.
+if [ -n "${KEEP_DB:-}" ] && [[ "$db_url" == sqlite* ]]; then
+  mkdir -p "$KEEP_DB" && cp "$dir/load.db-wal" "$KEEP_DB/load.db-wal" && cp "$dir/load.db" "$KEEP_DB/load.db"
+fi
 # SERVER_LOG=trustwork_app::events=debug KEEP_LOG=/tmp/server.log keeps the server's log (group timings).
 [ -n "${KEEP_LOG:-}" ] && cp "$dir/server.log" "$KEEP_LOG"
 true

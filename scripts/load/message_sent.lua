@@ -10,6 +10,9 @@ local hot_text = os.getenv("HOT_TEXT") or "clean"
 -- REPLAY (0 to 1, default 0): that share of the requests sends the thread's previous request again,
 -- same key and body, as a client retrying after a timeout does (a replay, decided once).
 local replay = tonumber(os.getenv("REPLAY") or "0")
+-- BAD_SHARE (0 to 1, default 0.05): that share of the spread senders' messages carries contact
+-- details or payment talk.
+local bad_share = tonumber(os.getenv("BAD_SHARE") or "0.05")
 local last = nil
 local counter = 0
 local thread_id = 0
@@ -57,7 +60,7 @@ request = function()
   else
     n = math.random(1, actors - 1)
     active = "false"
-    if math.random(1, 20) == 1 then
+    if math.random() < bad_share then
       text = bad[math.random(1, #bad)]
     else
       text = texts[math.random(1, #texts)]
