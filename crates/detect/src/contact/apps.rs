@@ -356,7 +356,9 @@ fn invitation(
 ) -> Option<f32> {
     let t = &d.t;
     let lo = start.saturating_sub(7).max(c0);
-    let verb_before = d.any_word(lo, start, is_move_verb);
+    let verb_before = (lo..start).any(|k| {
+        t.kind(k) == Some(TokKind::Word) && is_move_verb(t.text(k)) && !others_do(d, k, start)
+    });
     let prep_before = start.checked_sub(1).is_some_and(|p| {
         ["on", "via", "over", "through", "in", "by", "to", "thru"]
             .iter()
@@ -388,6 +390,69 @@ fn invitation(
         Strength::Weak if !weak_mail && question && prep_before => Some(0.65),
         _ => None,
     }
+}
+
+/// Whether the verb at token `k` tells what other people do rather than asking the reader to
+/// move ("Do people in LA use WhatsApp?", "most of my clients have Slack"): a third-person
+/// subject in its clause before it, no first or second person there, no "me" or "us" between
+/// it and the app at `app`, and no "add me there" after the app.
+fn others_do(d: &Doc<'_>, k: usize, app: usize) -> bool {
+    let lo = d.t.clause_start(k, 8);
+    let me = |w: &str| matches!(w, "me" | "us" | "u" | "you");
+    let invited_after = (app + 1..(app + 8).min(d.t.len())).any(|v| {
+        d.t.kind(v) == Some(TokKind::Word)
+            && is_move_verb(d.t.text(v))
+            && d.any_word(v + 1, v + 3, |w| matches!(w, "me" | "us"))
+    });
+    d.any_word(lo, k, is_third_person)
+        && !d.any_word(lo, k, is_first_or_second_person)
+        && !d.any_word(k + 1, app, me)
+        && !invited_after
+}
+
+fn is_third_person(w: &str) -> bool {
+    matches!(
+        w,
+        "people"
+            | "they"
+            | "he"
+            | "she"
+            | "everyone"
+            | "everybody"
+            | "anyone"
+            | "anybody"
+            | "nobody"
+            | "someone"
+            | "somebody"
+            | "users"
+            | "clients"
+            | "customers"
+            | "folks"
+            | "many"
+            | "most"
+            | "others"
+            | "companies"
+            | "businesses"
+            | "teams"
+            | "who"
+    )
+}
+
+fn is_first_or_second_person(w: &str) -> bool {
+    matches!(
+        w,
+        "i" | "i'm"
+            | "im"
+            | "we"
+            | "we're"
+            | "let's"
+            | "lets"
+            | "us"
+            | "me"
+            | "you"
+            | "you're"
+            | "u"
+    )
 }
 
 /// "send me your number", "what's your whatsapp?", "can I have your email".

@@ -25,14 +25,16 @@ fn move_verb(w: &str) -> u8 {
         | "llamar" | "mandame" | "enviame" | "sigamos" | "seguir" | "continuemos" | "pasemos"
         | "pasamos" | "cambiemos" | "movamos" | "chatear" | "chateamos" | "charlemos"
         | "charlamos" | "conversemos" | "buscame" | "encuentrame" | "respondeme" | "contestame"
-        | "mensaje" | "mensajes" | "comunicarnos" | "comuniquemos" | "unete" => ES,
+        | "mensaje" | "mensajes" | "comunicarnos" | "comuniquemos" | "unete"
+        // First person: "te escribo por WhatsApp", "te llamo por Telegram".
+        | "escribo" | "llamo" | "agrego" | "hablo" => ES,
         "manda" | "mande" | "mandar" | "envia" | "envie" | "enviar" | "conversar" | "continuar"
-        | "continuamos" | "contacta" | "vamos" | "seguimos" => ES | PT,
+        | "continuamos" | "contacta" | "vamos" | "seguimos" | "mando" | "envio" => ES | PT,
         "escreve" | "escreva" | "escrever" | "chama" | "chame" | "chamar" | "chamo" | "fala"
         | "fale" | "falar" | "falamos" | "falemos" | "conversamos" | "adiciona" | "adicione"
         | "adicionar" | "liga" | "ligue" | "ligar" | "ligo" | "contata" | "contate"
         | "contatar" | "passamos" | "passar" | "bora" | "mensagem" | "mensagens" | "encontra"
-        | "responde" => PT,
+        | "responde" | "escrevo" | "falo" | "adiciono" => PT,
         "add" => PT | DE,
         "ecris" | "ecrivez" | "ecrire" | "ecrivons" | "contacte" | "contactez" | "contacter"
         | "appelle" | "appelez" | "appeler" | "ajoute" | "ajoutez" | "ajouter" | "envoie"

@@ -314,6 +314,32 @@ fn group_values(d: &Doc<'_>, run: &Run) -> Vec<u32> {
     out
 }
 
+/// A day in digits, a month named by a word that is also a number word, and a year in digits:
+/// "15 dez 2024" (Portuguese "dez" is ten and, as in German, December; French "sept" is seven
+/// and, as in English, September), read as 15, 10, 2024 otherwise.
+fn month_word_date(d: &Doc<'_>, run: &Run) -> bool {
+    let t = &d.t;
+    let digits = |k: usize| {
+        let w = t.text(k);
+        (t.kind(k) == Some(TokKind::Word) && !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| (w.len(), w.parse::<u32>().unwrap_or(u32::MAX)))
+    };
+    let dot = |k: usize| t.is_sym(k, b'.') || t.is_sym(k, b',');
+    (run.start..run.end).any(|k| {
+        if !matches!(t.text(k), "dez" | "sept") {
+            return false;
+        }
+        let Some(before) = k.checked_sub(1 + usize::from(k > 0 && dot(k - 1))) else {
+            return false;
+        };
+        let after = k + 1 + usize::from(dot(k + 1));
+        let day = digits(before).is_some_and(|(len, v)| len <= 2 && (1..=31).contains(&v));
+        let year = digits(after)
+            .is_some_and(|(len, v)| len == 2 || len == 4 && (1900..=2099).contains(&v));
+        day && year
+    })
+}
+
 /// True when the run's shape is a date, year range, IP/version, amount or counting.
 fn bad_shape(d: &Doc<'_>, run: &Run) -> bool {
     let g = &run.groups;
@@ -894,6 +920,9 @@ fn judge(d: &Doc<'_>, run: &Run) -> Option<(String, f32, &'static str, Option<La
                 .windows(2)
                 .all(|w| w.first() == w.get(1).map(|b| b + 1).as_ref()))
     {
+        return None;
+    }
+    if run.spelled && month_word_date(d, run) {
         return None;
     }
     let evasive = run.spelled || run.leet;

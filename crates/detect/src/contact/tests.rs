@@ -19,6 +19,11 @@ fn has(s: &str, kind: Kind, value: &str) {
     );
 }
 
+fn has_kind(s: &str, kind: Kind) {
+    let f = found(s);
+    assert!(f.iter().any(|(k, _)| *k == kind), "{s:?} -> {f:?}");
+}
+
 fn none(s: &str) {
     let f = found(s);
     assert!(f.is_empty(), "{s:?} -> {f:?}");
@@ -913,4 +918,67 @@ fn ordinary_text_the_foreign_rules_once_flagged() {
         Kind::Handle,
         "instagram:lau_diseno2",
     );
+}
+
+/// An app named in what other people do is talk about the app; asking the reader to move, or
+/// offering oneself there, stays an invitation.
+#[test]
+fn what_others_use_is_not_an_invitation() {
+    for s in [
+        "Do people in Los Angeles and the USA use WhatsApp?",
+        "Most of our clients use Slack for this kind of thing",
+        "Does anyone still use Skype these days?",
+        "They mostly use Telegram in that market",
+    ] {
+        none(s);
+    }
+    for s in [
+        "Let's use WhatsApp instead",
+        "Can we use WhatsApp for the rest?",
+        "People can reach me on WhatsApp",
+        "My clients use WhatsApp so you can add me there",
+        "use whatsapp with me, it is faster",
+    ] {
+        has_kind(s, Kind::MessagingApp);
+    }
+}
+
+/// A month named by a word that is also a number word, between a day and a year, is a date.
+#[test]
+fn dates_with_a_month_that_is_also_a_number_word() {
+    for s in [
+        "Entrego no dia 15 dez 2024, combinado?",
+        "Lieferung am 3 Dez 2024",
+        "prêt pour le 12 sept 2025",
+        "Due 30 Sept. 24 as agreed",
+    ] {
+        none(s);
+    }
+    // The same words in a number read out stay a phone number.
+    has(
+        "meu numero: nove nove dez 2024 oito oito",
+        Kind::Phone,
+        "9910202488",
+    );
+}
+
+/// "I'll write to you there": the first person moves the conversation as much as the imperative.
+#[test]
+fn first_person_invitations_in_other_languages() {
+    for s in [
+        "te escribo por WhatsApp",
+        "te llamo por Telegram mañana",
+        "eu te escrevo no WhatsApp",
+        "te envio as fotos pelo zap",
+    ] {
+        has_kind(s, Kind::MessagingApp);
+    }
+    for s in [
+        "Te escribo mañana con los cambios",
+        "Mando el informe mañana",
+        "hablo inglés y español",
+        "Hago publicaciones para Instagram",
+    ] {
+        none(s);
+    }
 }
