@@ -44,6 +44,7 @@
 //!
 //! Feedback pressure returns early when no word is a rating word.
 
+mod word_lists;
 mod words;
 
 use words::*;
