@@ -250,6 +250,20 @@ fn your(w: &str) -> u8 {
     }
 }
 
+/// A verb that hands something over to the writer, with no possessive after it: "pásame el
+/// número", "me passa o zap". The noun must then be a number, a phone or an app (not a mail
+/// word: "envíame el correo" is "send me the email").
+fn give_me(w: &str) -> u8 {
+    match w {
+        "pasame" | "dame" | "mandame" | "enviame" | "facilitame" | "proporcioname" | "regalame" => {
+            ES
+        }
+        "manda" | "envia" => ES | PT,
+        "passa" | "passe" | "mande" | "envie" => PT,
+        _ => 0,
+    }
+}
+
 /// What a contact noun needs to be a request.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Noun {
@@ -365,12 +379,13 @@ pub(crate) fn requests(d: &mut Doc<'_>) {
     let mut i = 0;
     while i < n {
         let t = &d.t;
-        let yl = if t.kind(i) == Some(TokKind::Word) {
-            your(t.text(i))
+        let (yl, gl) = if t.kind(i) == Some(TokKind::Word) {
+            let yl = your(t.text(i));
+            (yl, if yl == 0 { give_me(t.text(i)) } else { 0 })
         } else {
-            0
+            (0, 0)
         };
-        if yl == 0 {
+        if yl | gl == 0 {
             i += 1;
             continue;
         }
@@ -395,7 +410,7 @@ pub(crate) fn requests(d: &mut Doc<'_>) {
             i += 1;
             continue;
         };
-        let langs = yl & nl;
+        let langs = (yl | gl) & nl;
         let next = |j: usize| {
             (k + 1..(k + 6).min(n))
                 .filter(|&x| t.kind(x) == Some(TokKind::Word))
@@ -413,6 +428,26 @@ pub(crate) fn requests(d: &mut Doc<'_>) {
             Noun::Address => !(0..3).any(|j| is_mail_word(next(j))),
             Noun::Device | Noun::Detail => false,
         };
+        // Without a possessive, "el número" is any number unless nothing but a phone word, a
+        // joining word or a plea follows it: "pásame el número y te llamo", not "dame el número
+        // exacto".
+        let any_number = class == Noun::Number
+            && !(matches!(
+                next(0),
+                "" | "y" | "e" | "que" | "para" | "pra" | "por" | "te" | "ahi" | "ai"
+            ) || please(next(0))
+                || matches!(next(0), "de" | "do" | "da") && phone_after_of(next(1)));
+        // The definite article right after the verb ("pásame el", "passa o"): "manda um zap" is
+        // a message sent there, and a possessive before the noun is read from the possessive.
+        let article = matches!(
+            t.text(i + 1),
+            "el" | "la" | "los" | "las" | "o" | "a" | "os" | "as"
+        );
+        if gl != 0 && (is_mail_word(t.text(k)) || any_number || !article) {
+            // A possessive after the verb is read on its own ("pásame tu número").
+            i += 1;
+            continue;
+        }
         if langs == 0 || twin {
             i = k + 1;
             continue;
@@ -431,7 +466,8 @@ pub(crate) fn requests(d: &mut Doc<'_>) {
         let votes = Votes::of(d, lo, hi);
         let asked_in = votes.ranked(langs, false).into_iter().find(|&l| {
             // A German verb may come last: "kannst du mir deine Nummer geben?".
-            let verb = d.any_word(lo, i, |w| ask(w) & l.bit() != 0)
+            // The handing-over verb itself asks ("pásame el número").
+            let verb = d.any_word(lo, i + usize::from(gl != 0), |w| ask(w) & l.bit() != 0)
                 || d.any_word(k + 1, (k + 3).min(hi), |w| ask(w) & l.bit() != 0);
             (verb || mark && class != Noun::Device) && !lang::negated_before(d, i, 8, l)
         });

@@ -607,3 +607,30 @@ fn first_person_invitations_in_other_languages() {
         none(s);
     }
 }
+
+/// Asking for a number or an app without a possessive: "pásame el número", "me passa o zap".
+/// Without "tu"/"teu" the noun must be a phone's (a number with nothing after it but a phone word,
+/// a joining word or a plea), never a mail word ("envíame el correo" sends an email).
+#[test]
+fn requests_without_a_possessive() {
+    for s in [
+        "pásame el número y te llamo",
+        "Pásame el número de teléfono",
+        "dame el WhatsApp",
+        "me passa o zap",
+        "me passa o número por favor",
+        "dame el teléfono, te llamo",
+    ] {
+        has_kind(s, Kind::ContactRequest);
+    }
+    for s in [
+        "dame el número exacto de horas",
+        "pásame el número de la factura",
+        "me passa o número do pedido",
+        "envíame el correo con el informe",
+        "me manda o email com o relatório",
+        "manda el archivo cuando puedas",
+    ] {
+        none(s);
+    }
+}
