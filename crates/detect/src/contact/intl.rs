@@ -251,7 +251,7 @@ fn your(w: &str) -> u8 {
 }
 
 /// A verb that hands something over to the writer, with no possessive after it: "pásame el
-/// número", "me passa o zap". The noun must then be a number, a phone or an app (not a mail
+/// número", "me passa o zap", "donne-moi le numéro", "gib mir die Nummer". The noun must then be a number, a phone or an app (not a mail
 /// word: "envíame el correo" is "send me the email").
 fn give_me(w: &str) -> u8 {
     match w {
@@ -259,7 +259,10 @@ fn give_me(w: &str) -> u8 {
             ES
         }
         "manda" | "envia" => ES | PT,
-        "passa" | "passe" | "mande" | "envie" => PT,
+        "passa" | "mande" | "envie" => PT,
+        "passe" => PT | FR,
+        "donne" | "envoie" | "file" => FR,
+        "gib" | "schick" | "schicke" | "sende" => DE,
         _ => 0,
     }
 }
@@ -434,14 +437,33 @@ pub(crate) fn requests(d: &mut Doc<'_>) {
         let any_number = class == Noun::Number
             && !(matches!(
                 next(0),
-                "" | "y" | "e" | "que" | "para" | "pra" | "por" | "te" | "ahi" | "ai"
+                "" | "y"
+                    | "e"
+                    | "que"
+                    | "para"
+                    | "pra"
+                    | "por"
+                    | "te"
+                    | "ahi"
+                    | "ai"
+                    | "et"
+                    | "pour"
+                    | "und"
+                    | "dann"
             ) || please(next(0))
                 || matches!(next(0), "de" | "do" | "da") && phone_after_of(next(1)));
         // The definite article right after the verb ("pásame el", "passa o"): "manda um zap" is
         // a message sent there, and a possessive before the noun is read from the possessive.
+        let mut a = i + 1;
+        if t.is_sym(a, b'-') {
+            a += 1;
+        }
+        if matches!(t.text(a), "moi" | "mir") {
+            a += 1;
+        }
         let article = matches!(
-            t.text(i + 1),
-            "el" | "la" | "los" | "las" | "o" | "a" | "os" | "as"
+            t.text(a),
+            "el" | "la" | "los" | "las" | "o" | "a" | "os" | "as" | "le" | "les" | "die" | "den"
         );
         if gl != 0 && (is_mail_word(t.text(k)) || any_number || !article) {
             // A possessive after the verb is read on its own ("pásame tu número").

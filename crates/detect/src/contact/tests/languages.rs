@@ -608,7 +608,8 @@ fn first_person_invitations_in_other_languages() {
     }
 }
 
-/// Asking for a number or an app without a possessive: "pásame el número", "me passa o zap".
+/// Asking for a number or an app without a possessive: "pásame el número", "me passa o zap",
+/// "donne-moi le numéro", "gib mir die Nummer".
 /// Without "tu"/"teu" the noun must be a phone's (a number with nothing after it but a phone word,
 /// a joining word or a plea), never a mail word ("envíame el correo" sends an email).
 #[test]
@@ -620,6 +621,10 @@ fn requests_without_a_possessive() {
         "me passa o zap",
         "me passa o número por favor",
         "dame el teléfono, te llamo",
+        "Donne-moi le numéro et je t'appelle",
+        "file-moi le WhatsApp stp",
+        "gib mir die Nummer",
+        "gib mir die Handynummer",
     ] {
         has_kind(s, Kind::ContactRequest);
     }
@@ -630,6 +635,12 @@ fn requests_without_a_possessive() {
         "envíame el correo con el informe",
         "me manda o email com o relatório",
         "manda el archivo cuando puedas",
+        "donne-moi le numéro de commande",
+        "donne-moi le numéro gagnant",
+        "envoie-moi le mail",
+        "gib mir die Nummer der Bestellung",
+        "schick mir die E-Mail",
+        "gib mir die Datei",
     ] {
         none(s);
     }
