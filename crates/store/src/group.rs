@@ -8,6 +8,7 @@ use crate::events::{StoredDecision, StoredEvent, decision_json_rows, event_json_
 use crate::outbox::OutboxMessage;
 use crate::outbox::outbox_json_rows;
 use crate::restrictions::restriction_json_rows;
+use crate::review::case_json_rows;
 use crate::rows::{JsonRows, MAX_IN, json_rows_fit, padded, placeholders};
 use crate::signals::{NewSignal, signal_json_rows};
 use crate::timers::timer_json_rows;
@@ -198,34 +199,7 @@ fn group_json_rows(rows: &GroupRows<'_>) -> Result<Vec<JsonRows>> {
         tables.push(outbox_json_rows(&rows.emails)?);
     }
     if !rows.cases.is_empty() {
-        let values: Vec<_> = rows
-            .cases
-            .iter()
-            .map(|c| {
-                (
-                    &c.id,
-                    c.queue.as_str(),
-                    &c.subject_account_id,
-                    c.entity_type.as_str(),
-                    &c.entity_id,
-                    &c.content,
-                    &c.explanation_json,
-                    c.decision_id.as_deref(),
-                    c.priority,
-                    c.weight,
-                    1,
-                    "open",
-                    c.sla_due_at.millis(),
-                    c.created_at.millis(),
-                    c.created_at.millis(),
-                )
-            })
-            .collect();
-        tables.push(JsonRows::new(
-            "review_cases",
-            "id, queue, subject_account_id, entity_type, entity_id, content, explanation_json, decision_id, priority, weight, reports, status, sla_due_at, created_at, updated_at",
-            &values,
-        )?);
+        tables.push(case_json_rows(&rows.cases)?);
     }
     if !rows.deliveries.is_empty() {
         tables.push(delivery_json_rows(rows.deliveries.iter())?);

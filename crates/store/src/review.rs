@@ -2,7 +2,7 @@
 //! partial unique index `review_cases_one_open` guarantees it, and [`Tx::open_or_report_case`]
 //! turns a second report into a bump of the open case.
 
-use crate::rows::{opt_ts, ts};
+use crate::rows::{JsonRows, opt_ts, ts};
 use crate::{Result, StoreError, Tx};
 use trustwork_core::Timestamp;
 use trustwork_core::review::{
@@ -77,6 +77,38 @@ impl TryFrom<CaseRow> for ReviewCase {
     }
 }
 
+/// New open cases as rows for [`Tx::insert_rows`]: the one encoder of the group commit's cases
+/// and of [`Tx::open_or_report_case`]'s.
+pub(crate) fn case_json_rows(new: &[&ReviewCase]) -> Result<JsonRows> {
+    let values: Vec<_> = new
+        .iter()
+        .map(|c| {
+            (
+                &c.id,
+                c.queue.as_str(),
+                &c.subject_account_id,
+                c.entity_type.as_str(),
+                &c.entity_id,
+                &c.content,
+                &c.explanation_json,
+                c.decision_id.as_deref(),
+                c.priority,
+                c.weight,
+                1,
+                "open",
+                c.sla_due_at.millis(),
+                c.created_at.millis(),
+                c.created_at.millis(),
+            )
+        })
+        .collect();
+    Ok(JsonRows::new(
+        "review_cases",
+        "id, queue, subject_account_id, entity_type, entity_id, content, explanation_json, decision_id, priority, weight, reports, status, sla_due_at, created_at, updated_at",
+        &values,
+    )?)
+}
+
 fn cases(rows: Vec<CaseRow>) -> Result<Vec<ReviewCase>> {
     rows.into_iter().map(ReviewCase::try_from).collect()
 }
@@ -144,27 +176,15 @@ impl Tx {
             if let Some(row) = bumped {
                 return Ok((ReviewCase::try_from(row)?, false));
             }
-            let inserted = sqlx::query(
-                "INSERT INTO review_cases (id, queue, subject_account_id, entity_type, entity_id, content, explanation_json, decision_id, priority, weight, reports, status, sla_due_at, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, 'open', $11, $12, $12) \
-                 ON CONFLICT (queue, entity_type, entity_id) WHERE status = 'open' DO NOTHING",
-            )
-            .bind(&new.id)
-            .bind(new.queue.as_str())
-            .bind(&new.subject_account_id)
-            .bind(new.entity_type.as_str())
-            .bind(&new.entity_id)
-            .bind(&new.content)
-            .bind(&new.explanation_json)
-            .bind(new.decision_id.as_deref())
-            .bind(new.priority)
-            .bind(new.weight)
-            .bind(new.sla_due_at.millis())
-            .bind(new.created_at.millis())
-            .execute(self.conn())
-            .await?;
-            if inserted.rows_affected() == 1 {
-                return Ok((self.review_case(&new.id).await?, true));
+            // Another writer may open the entity's case between the two statements: then
+            // nothing is inserted, and the next pass reports on that case.
+            let insert = case_json_rows(&[new])?
+                .upserting("(queue, entity_type, entity_id) WHERE status = 'open' DO NOTHING");
+            self.insert_rows(&[insert]).await?;
+            match self.review_case(&new.id).await {
+                Ok(opened) => return Ok((opened, true)),
+                Err(StoreError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
             }
         }
         Err(StoreError::Conflict {
