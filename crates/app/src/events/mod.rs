@@ -129,6 +129,11 @@ impl DecisionView {
             explanation_json: explanation,
             policy_version: self.policy_version.clone(),
             created_at: now,
+            acted: self.verdict != "allow"
+                || !self.rules.is_empty()
+                || !self.actions.is_empty()
+                || !self.review_queues.is_empty()
+                || !self.review_case_ids.is_empty(),
         })
     }
 }
@@ -531,7 +536,8 @@ impl App {
         ))
     }
 
-    /// The account's recent decisions, newest first.
+    /// The account's recent decisions that did something (a rule fired, an action, a review),
+    /// newest first: an allowed event with nothing to say is stored but not listed.
     pub async fn decisions_of(&self, account_id: &str, limit: i64) -> AppResult<Vec<DecisionView>> {
         let mut tx = self.db().read().await?;
         let stored = tx.decisions_of(account_id, limit.clamp(1, 500)).await?;

@@ -681,3 +681,38 @@ async fn recipients_past_the_hour_are_pruned_and_counting_goes_on() {
     })
     .await;
 }
+
+/// An account's decisions as agents read them are those that did something: a clean message's
+/// allow is stored (its decision can be fetched) but not listed; a warning is, whichever path
+/// decided it.
+#[tokio::test]
+async fn an_accounts_decisions_list_only_those_that_did_something() {
+    each_backend(|db| async move {
+        let (app, _clock) = app(db);
+        sign_up_mp_1(&app).await;
+        let message = |text: &str| {
+            envelope(
+                "message.sent",
+                "mp_1",
+                json!({"thread_id": "t", "recipient_ids": ["c1"], "contract_active": false, "text": text}),
+            )
+        };
+        let (clean, _) = app.ingest("clean", &message("Draft attached, thanks.")).await.unwrap();
+        let (warned, _) = app
+            .ingest("warned", &message("email me at jane.doe.dev@gmail.com"))
+            .await
+            .unwrap();
+        assert!(!warned.actions.is_empty(), "{warned:?}");
+        let listed: Vec<String> = app
+            .decisions_of("mp_1", 50)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        assert!(listed.contains(&warned.id), "{listed:?}");
+        assert!(!listed.contains(&clean.id), "{listed:?}");
+        assert_eq!(app.decision(&clean.id).await.unwrap().verdict, "allow");
+    })
+    .await;
+}

@@ -39,6 +39,7 @@ fn decision(n: usize) -> StoredDecision {
         explanation_json: format!("{{\"n\":{n},\"reason\":\"l\\u00e9a é \\\"x\\\" \\t\"}}"),
         policy_version: "v1".into(),
         created_at: Timestamp(1_000 + n as i64),
+        acted: n.is_multiple_of(2),
     }
 }
 

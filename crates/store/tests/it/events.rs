@@ -49,6 +49,7 @@ async fn events_are_unique_per_key_and_decisions_are_found() {
             explanation_json: "{\"rules\":[\"r\"]}".into(),
             policy_version: "v1".into(),
             created_at: Timestamp(10),
+            acted: true,
         };
         tx.insert_decision(&d).await.unwrap();
         assert_eq!(tx.decision("dec_e1").await.unwrap(), d);
