@@ -25,16 +25,14 @@ fn move_verb(w: &str) -> u8 {
         | "llamar" | "mandame" | "enviame" | "sigamos" | "seguir" | "continuemos" | "pasemos"
         | "pasamos" | "cambiemos" | "movamos" | "chatear" | "chateamos" | "charlemos"
         | "charlamos" | "conversemos" | "buscame" | "encuentrame" | "respondeme" | "contestame"
-        | "mensaje" | "mensajes" | "comunicarnos" | "comuniquemos" | "unete"
-        // First person: "te escribo por WhatsApp", "te llamo por Telegram".
-        | "escribo" | "llamo" | "agrego" | "hablo" => ES,
+        | "mensaje" | "mensajes" | "comunicarnos" | "comuniquemos" | "unete" => ES,
         "manda" | "mande" | "mandar" | "envia" | "envie" | "enviar" | "conversar" | "continuar"
-        | "continuamos" | "contacta" | "vamos" | "seguimos" | "mando" | "envio" => ES | PT,
+        | "continuamos" | "contacta" | "vamos" | "seguimos" => ES | PT,
         "escreve" | "escreva" | "escrever" | "chama" | "chame" | "chamar" | "chamo" | "fala"
         | "fale" | "falar" | "falamos" | "falemos" | "conversamos" | "adiciona" | "adicione"
         | "adicionar" | "liga" | "ligue" | "ligar" | "ligo" | "contata" | "contate"
         | "contatar" | "passamos" | "passar" | "bora" | "mensagem" | "mensagens" | "encontra"
-        | "responde" | "escrevo" | "falo" | "adiciono" => PT,
+        | "responde" => PT,
         "add" => PT | DE,
         "ecris" | "ecrivez" | "ecrire" | "ecrivons" | "contacte" | "contactez" | "contacter"
         | "appelle" | "appelez" | "appeler" | "ajoute" | "ajoutez" | "ajouter" | "envoie"
@@ -50,6 +48,17 @@ fn move_verb(w: &str) -> u8 {
         | "weiterschreiben" | "erreichen" | "erreichst" | "erreichbar" | "wechseln"
         | "nachricht" | "nachrichten" | "chatten" | "texten" | "lass" | "lasst"
         | "kommunizieren" => DE,
+        _ => 0,
+    }
+}
+
+/// The writer's own moves, read only after a pronoun for the reader: "te escribo por WhatsApp",
+/// "eu te escrevo no WhatsApp" — not "hablo por WhatsApp con mis clientes", "me llamo Ana".
+fn first_person_move(w: &str) -> u8 {
+    match w {
+        "escribo" | "llamo" | "agrego" | "hablo" => ES,
+        "mando" | "envio" => ES | PT,
+        "escrevo" | "falo" | "adiciono" => PT,
         _ => 0,
     }
 }
@@ -165,7 +174,12 @@ pub(crate) fn invitation(
     let t = &d.t;
     let bit = lang.bit();
     let lo = start.saturating_sub(7).max(c0);
-    let verb_before = d.any_word(lo, start, |w| move_verb(w) & bit != 0);
+    let verb_before = d.any_word(lo, start, |w| move_verb(w) & bit != 0)
+        || (lo.max(1)..start).any(|j| {
+            t.kind(j) == Some(TokKind::Word)
+                && first_person_move(t.text(j)) & bit != 0
+                && matches!(t.text(j - 1), "te" | "le" | "lhe" | "vos" | "os" | "les")
+        });
     let prep = prep_before(d, start, bit);
     let after = end..(end + 3).min(t.len());
     let question = after.clone().any(|k| t.is_sym(k, b'?'))
@@ -251,8 +265,8 @@ fn your(w: &str) -> u8 {
 }
 
 /// A verb that hands something over to the writer, with no possessive after it: "pásame el
-/// número", "me passa o zap", "donne-moi le numéro", "gib mir die Nummer". The noun must then be a number, a phone or an app (not a mail
-/// word: "envíame el correo" is "send me the email").
+/// número", "me passa o zap", "donne-moi le numéro", "gib mir die Nummer". The noun must then be
+/// a number, a phone or an app (not a mail word: "envíame el correo" is "send me the email").
 fn give_me(w: &str) -> u8 {
     match w {
         "pasame" | "dame" | "mandame" | "enviame" | "facilitame" | "proporcioname" | "regalame" => {
@@ -265,6 +279,54 @@ fn give_me(w: &str) -> u8 {
         "gib" | "schick" | "schicke" | "sende" => DE,
         _ => 0,
     }
+}
+
+/// Whether the handing-over verb at `i` asks for the noun at `k` ([`give_me`]): a definite
+/// article right after it ("pásame el", "passa o", "donne-moi le"; "manda um zap" is a message
+/// sent there, and "pásame tu número" is read from the possessive), no mail word, and a number
+/// only with nothing `after` it but a phone word, a joining word or a plea ("pásame el número y
+/// te llamo", not "dame el número exacto").
+fn handed_over(
+    t: &crate::tokens::Tokens,
+    i: usize,
+    k: usize,
+    class: Noun,
+    after: [&str; 2],
+) -> bool {
+    let mut a = i + 1;
+    if t.is_sym(a, b'-') {
+        a += 1;
+    }
+    if matches!(t.text(a), "moi" | "mir") {
+        a += 1;
+    }
+    let article = matches!(
+        t.text(a),
+        "el" | "la" | "los" | "las" | "o" | "a" | "os" | "as" | "le" | "les" | "die" | "den"
+    );
+    let joining = |w: &str| {
+        matches!(
+            w,
+            "" | "y"
+                | "e"
+                | "que"
+                | "para"
+                | "pra"
+                | "por"
+                | "te"
+                | "ahi"
+                | "ai"
+                | "et"
+                | "pour"
+                | "und"
+                | "dann"
+        )
+    };
+    let any_number = class == Noun::Number
+        && !(joining(after[0])
+            || please(after[0])
+            || matches!(after[0], "de" | "do" | "da") && phone_after_of(after[1]));
+    article && !is_mail_word(t.text(k)) && !any_number
 }
 
 /// What a contact noun needs to be a request.
@@ -431,41 +493,7 @@ pub(crate) fn requests(d: &mut Doc<'_>) {
             Noun::Address => !(0..3).any(|j| is_mail_word(next(j))),
             Noun::Device | Noun::Detail => false,
         };
-        // Without a possessive, "el número" is any number unless nothing but a phone word, a
-        // joining word or a plea follows it: "pásame el número y te llamo", not "dame el número
-        // exacto".
-        let any_number = class == Noun::Number
-            && !(matches!(
-                next(0),
-                "" | "y"
-                    | "e"
-                    | "que"
-                    | "para"
-                    | "pra"
-                    | "por"
-                    | "te"
-                    | "ahi"
-                    | "ai"
-                    | "et"
-                    | "pour"
-                    | "und"
-                    | "dann"
-            ) || please(next(0))
-                || matches!(next(0), "de" | "do" | "da") && phone_after_of(next(1)));
-        // The definite article right after the verb ("pásame el", "passa o"): "manda um zap" is
-        // a message sent there, and a possessive before the noun is read from the possessive.
-        let mut a = i + 1;
-        if t.is_sym(a, b'-') {
-            a += 1;
-        }
-        if matches!(t.text(a), "moi" | "mir") {
-            a += 1;
-        }
-        let article = matches!(
-            t.text(a),
-            "el" | "la" | "los" | "las" | "o" | "a" | "os" | "as" | "le" | "les" | "die" | "den"
-        );
-        if gl != 0 && (is_mail_word(t.text(k)) || any_number || !article) {
+        if gl != 0 && !handed_over(t, i, k, class, [next(0), next(1)]) {
             // A possessive after the verb is read on its own ("pásame tu número").
             i += 1;
             continue;

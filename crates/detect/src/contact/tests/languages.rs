@@ -587,7 +587,8 @@ mod numbers_read_in_pairs {
     }
 }
 
-/// "I'll write to you there": the first person moves the conversation as much as the imperative.
+/// "I'll write to you there": the first person moves the conversation as much as the imperative,
+/// when it speaks to the reader ("te", "lhe").
 #[test]
 fn first_person_invitations_in_other_languages() {
     for s in [
@@ -602,6 +603,11 @@ fn first_person_invitations_in_other_languages() {
         "Te escribo mañana con los cambios",
         "Mando el informe mañana",
         "hablo inglés y español",
+        // Without a pronoun for the reader, the writer tells what they do.
+        "Hablo por WhatsApp con mis clientes",
+        "Me llamo Ana y trabajo con Instagram",
+        "Falo com meus clientes pelo WhatsApp",
+        "Envio as fotos pelo Instagram da empresa",
         "Hago publicaciones para Instagram",
     ] {
         none(s);
