@@ -3,7 +3,9 @@
 //! - `marketplace.jsonl` (ours, in `crates/detect/testdata/`): one message per line with the
 //!   categories it violates; scored per message and category, per language (`lang`, English when
 //!   absent). `marketplace_holdout.jsonl` was written after the detectors were tuned on the first;
-//!   `marketplace_languages.jsonl` holds the Spanish, Portuguese, French and German cases.
+//!   `marketplace_languages.jsonl` holds the Spanish, Portuguese, French and German cases;
+//!   `marketplace_holdout2.jsonl` and `marketplace_languages_holdout.jsonl` (session 16) were
+//!   written by another author without seeing the rules, scored once, then used for tuning.
 //! - `abuse_holdout.jsonl` (ours): comments labelled offensive / harassment, never used for training
 //!   or tuning; scored per register (social comments, marketplace messages).
 //! - `presidio-synth-pii.json`: synthetic sentences with character spans; scored per span for
@@ -31,7 +33,7 @@ pub struct EvaluateArgs {
     /// after the detectors were tuned on the first.
     #[arg(
         long,
-        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl"]
+        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl"]
     )]
     pub marketplace: Vec<PathBuf>,
     /// Our held-out abuse cases (JSONL: text, offensive, harassment, register).
@@ -49,6 +51,19 @@ pub struct EvaluateArgs {
     /// Minimum confidence of a finding to count.
     #[arg(long, default_value_t = 0.5)]
     pub min_confidence: f32,
+}
+
+/// Whether the detectors were tuned on a file of our cases, for the report's headings. The
+/// second-author files of session 16 were scored once before any change (the first run, in
+/// `docs/DETECTION.md`) and then used to fix what they showed.
+fn tuning_status(file_name: &str) -> &'static str {
+    match file_name {
+        "marketplace_holdout.jsonl" => "NOT used for tuning",
+        "marketplace_holdout2.jsonl" | "marketplace_languages_holdout.jsonl" => {
+            "first run in DETECTION.md, then used for tuning"
+        }
+        _ => "used for tuning",
+    }
 }
 
 /// Counts of one confusion matrix.
@@ -119,11 +134,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<std::process::ExitCode> {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let tuned = if name == "marketplace_holdout.jsonl" {
-                    "NOT used for tuning"
-                } else {
-                    "used for tuning"
-                };
+                let tuned = tuning_status(&name);
                 for (lang, table) in &tables {
                     print_table(&format!("{name}, language {lang} ({tuned})"), table);
                 }

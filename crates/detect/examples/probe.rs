@@ -5,14 +5,15 @@ fn main() {
         println!("{line:?}");
         for f in scan(&line, &ScanContext::default()) {
             println!(
-                "  {} {} {:?} [{}..{}] {:.2} {}",
+                "  {} {} {:?} [{}..{}] {:.2} {} {:?}",
                 f.category.as_str(),
                 f.kind.as_str(),
                 f.value,
                 f.start,
                 f.end,
                 f.confidence,
-                f.rule
+                f.rule,
+                f.language
             );
         }
     }

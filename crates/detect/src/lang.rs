@@ -291,11 +291,32 @@ fn is_scam_word(w: &str) -> bool {
 
 /// [`Doc::scam_talk`] in any language: the clause around token `i` warns about scams.
 pub(crate) fn scam_talk(d: &Doc<'_>, i: usize) -> bool {
-    d.scam_talk(i) || {
-        let a = d.t.clause_start(i, 20);
-        let b = d.t.clause_end(i, 20);
-        d.any_word(a, b, is_scam_word)
-    }
+    d.scam_talk(i)
+        || {
+            let a = d.t.clause_start(i, 20);
+            let b = d.t.clause_end(i, 20);
+            d.any_word(a, b, is_scam_word)
+        }
+        || d.any_word(0, d.t.len(), is_report_verb)
+}
+
+/// Reporting someone to the platform, anywhere in the message ("Un cliente me pidió pagarle por
+/// fuera, ¿cómo lo reporto?", "Wo melde ich das?"): what it tells is someone else's intent.
+fn is_report_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "reporto"
+            | "reportar"
+            | "reportarlo"
+            | "denuncio"
+            | "denunciar"
+            | "denunciarlo"
+            | "signale"
+            | "signaler"
+            | "denoncer"
+            | "melde"
+            | "melden"
+    )
 }
 
 #[cfg(test)]

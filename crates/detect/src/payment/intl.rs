@@ -21,19 +21,35 @@ fn pay_word(w: &str) -> u8 {
         "pago" | "pagos" | "pagame" | "pagarme" | "pagarte" | "pagarle" | "pagues" | "pagaria"
         | "pagare" | "pagaras" | "transfiero" | "transfiereme" | "transferime" | "depositame"
         | "dinero" | "plata" | "cobrar" | "cobrame" | "cobrarte" | "cobras" | "abono"
-        | "abonar" | "comision" => ES,
+        | "abonar" | "comision" | "descuento" => ES,
         "pagar" | "paga" | "pague" | "pagas" | "pagamos" | "transferencia" | "transferir"
         | "deposito" | "depositar" | "deposita" | "cobro" => ES | PT,
         "pagamento" | "pagamentos" | "transfiro" | "transfere" | "dinheiro" | "grana" | "taxa"
-        | "taxas" | "comissao" | "cobranca" | "pix" | "boleto" | "recebo" | "receber" => PT,
+        | "taxas" | "comissao" | "cobranca" | "pix" | "boleto" | "recebo" | "receber"
+        | "desconto" => PT,
         "payer" | "paie" | "paye" | "paies" | "payes" | "payez" | "payons" | "paierai"
         | "paiement" | "paiements" | "regler" | "regle" | "regles" | "reglez" | "reglement"
         | "virement" | "virer" | "vire" | "virez" | "argent" | "frais" | "verser" | "verse"
-        | "verses" | "versez" | "versement" | "especes" | "liquide" | "recevoir" => FR,
+        | "verses" | "versez" | "versement" | "especes" | "liquide" | "recevoir" | "reglait"
+        | "facturer" | "facture" | "facturation" | "reduc" | "reduction" | "remise" => FR,
         "zahlen" | "zahl" | "zahle" | "zahlst" | "zahlt" | "bezahlen" | "bezahl" | "bezahle"
         | "bezahlst" | "bezahlt" | "zahlung" | "zahlungen" | "bezahlung" | "uberweisung"
         | "uberweisen" | "uberweise" | "uberweis" | "uberweist" | "uberwiesen" | "geld"
-        | "gebuhr" | "gebuhren" | "provision" | "bargeld" => DE,
+        | "gebuhr" | "gebuhren" | "provision" | "bargeld" | "rabatt" | "abrechnen"
+        | "abrechnung" | "rechne" | "rechnung" => DE,
+        _ => 0,
+    }
+}
+
+/// Sending, which pays only when a brand is named ("mándamelo por Zelle", "schick's mir über
+/// Revolut"): without one it sends files as often as money.
+fn send_word(w: &str) -> u8 {
+    match w {
+        "mandas" | "envias" | "mandame" | "enviame" | "envia" => ES,
+        "mandar" | "enviar" | "manda" | "mande" => ES | PT,
+        "envie" => PT,
+        "envoyer" | "envoie" | "envoies" | "envoyez" => FR,
+        "schicken" | "schick" | "schickst" | "schicke" | "senden" | "sende" => DE,
         _ => 0,
     }
 }
@@ -44,15 +60,16 @@ fn personal(w: &str) -> u8 {
     match w {
         "mi" | "ti" | "nosotros" | "usted" | "yo" | "pagame" | "pagarme" | "pagarte"
         | "cobrarte" | "cobrame" | "enviame" | "mandame" | "transfiereme" | "depositame"
-        | "acepto" | "prefiero" | "recibo" => ES,
+        | "acepto" | "prefiero" | "recibo" | "aceptas" | "acepta" => ES,
         "me" | "te" | "nos" | "cobro" => ES | PT | FR,
         "tu" => ES | PT | FR,
         "eu" | "voce" | "vc" | "meu" | "minha" | "seu" | "sua" | "teu" | "tua" | "gente"
-        | "mim" | "comigo" | "aceito" | "prefiro" | "recebo" => PT,
+        | "mim" | "comigo" | "aceito" | "prefiro" | "recebo" | "aceita" | "aceitas" => PT,
         "moi" | "m" | "t" | "toi" | "je" | "j" | "vous" | "nous" | "mon" | "ma" | "ton" | "ta"
-        | "votre" | "accepte" | "prefere" => FR,
+        | "votre" | "accepte" | "prefere" | "on" | "acceptes" | "acceptez" => FR,
         "mir" | "mich" | "dir" | "dich" | "ich" | "du" | "wir" | "uns" | "mein" | "meine"
-        | "meinen" | "meinem" | "dein" | "deine" | "ihnen" | "euch" | "akzeptiere" | "nehme" => DE,
+        | "meinen" | "meinem" | "dein" | "deine" | "ihnen" | "euch" | "akzeptiere" | "nehme"
+        | "akzeptierst" | "nimmst" => DE,
         _ => 0,
     }
 }
@@ -65,7 +82,7 @@ fn platform(w: &str) -> u8 {
         "site" => PT | FR,
         "aplicativo" | "sistema" => PT,
         "plateforme" | "ici" | "appli" | "application" => FR,
-        "plattform" | "seite" | "website" | "hier" | "portal" => DE,
+        "plattform" | "seite" | "website" | "hier" | "portal" | "marktplatz" => DE,
         _ => 0,
     }
 }
@@ -140,7 +157,14 @@ fn any(d: &Doc<'_>, a: usize, b: usize, bit: u8, pred: fn(&str) -> u8) -> bool {
 /// True when the clause `a..b` pays through the platform ("te pago por la plataforma").
 fn through_platform(d: &Doc<'_>, a: usize, b: usize, bit: u8) -> bool {
     (a..b.min(d.t.len())).any(|k| {
-        platform(d.t.text(k)) & bit != 0 && any(d, k.saturating_sub(3).max(a), k, bit, through)
+        let before = k.saturating_sub(3).max(a);
+        platform(d.t.text(k)) & bit != 0
+            && any(d, before, k, bit, through)
+            // "nicht über die Plattform zahlen", "más barato que por la plataforma", "einfacher
+            // als über die Seite": the platform named as what is avoided.
+            && !d.any_word(k.saturating_sub(4).max(a), k, |w| {
+                matches!(w, "que" | "als" | "nicht" | "kein" | "keine" | "pas" | "sem" | "sin")
+            })
     })
 }
 
@@ -189,8 +213,13 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize, lang: Lang) -> Option<usize> 
                 "der" | "die" | "das" | "einer" | "eine" | "in" | "an" | "zur" | "im"
             ),
             "bargeld" => true,
-            // "evitar la comisión", "economizar a taxa", "éviter les frais", "die Gebühren sparen".
-            _ => within(k, 4, fee) || any(d, k.saturating_sub(4).max(a), k, bit, fee),
+            // "evitar la comisión", "economizar a taxa", "éviter les frais", "die Gebühren sparen",
+            // "éviter la plateforme".
+            _ => {
+                within(k, 4, fee)
+                    || any(d, k.saturating_sub(4).max(a), k, bit, fee)
+                    || within(k, 3, platform)
+            }
         }
     })
 }
@@ -221,6 +250,7 @@ fn pay_prep(w: &str) -> bool {
     matches!(
         w,
         "por"
+            | "x"
             | "con"
             | "via"
             | "pelo"
@@ -251,15 +281,31 @@ pub(crate) fn brand_intent(
 ) -> Option<f32> {
     let t = &d.t;
     let bit = lang.bit();
-    if d.any_word(c0, c1, is_dev_word) || lang::negated_before(d, start, 12, lang) {
+    if lang::negated_before(d, start, 12, lang) || lang::scam_talk(d, start) {
         return None;
     }
     let pay = (c0..c1.min(t.len())).any(|k| {
         (k < start || k >= end)
             && t.kind(k) == Some(TokKind::Word)
-            && pay_word(t.text(k)) & bit != 0
+            && (pay_word(t.text(k)) | send_word(t.text(k))) & bit != 0
     });
     let personal = any(d, c0, c1, bit, personal);
+    // Work talk ("integrar PayPal", "el logo final") means the brand is the work's subject, unless
+    // the clause pays a party with it and no work word touches the brand ("págame por Mercado
+    // Pago y te entrego el logo final"): then it only lowers the confidence.
+    let dev = d.any_word(c0, c1, is_dev_word);
+    if dev
+        && (!pay
+            || !personal
+            || d.any_word(
+                start.saturating_sub(2).max(c0),
+                (end + 2).min(c1),
+                is_dev_word,
+            ))
+    {
+        return None;
+    }
+    let penalty = if dev { 0.15 } else { 0.0 };
     let outside = outside_phrase(d, c0, c1, lang);
     if outside.is_some_and(|o| lang::negated_before(d, o, 8, lang)) {
         return None;
@@ -285,7 +331,7 @@ pub(crate) fn brand_intent(
         _ if pay_via && name != "swift" => 0.8,
         _ => return None,
     };
-    Some(conf)
+    Some(conf - penalty)
 }
 
 /// Intent to pay outside without a brand in the clause `a..b`, in one of the foreign languages:

@@ -66,6 +66,34 @@ fn is_pay_word(w: &str) -> bool {
             | "info"
             | "number"
             | "tag"
+            | "bonus"
+    )
+}
+
+/// Work sent rather than money ("send me the files directly").
+fn is_deliverable(w: &str) -> bool {
+    matches!(
+        w,
+        "file"
+            | "files"
+            | "draft"
+            | "drafts"
+            | "design"
+            | "designs"
+            | "logo"
+            | "photos"
+            | "docs"
+            | "documents"
+            | "code"
+            | "link"
+            | "samples"
+            | "mockups"
+            | "video"
+            | "videos"
+            | "pdf"
+            | "version"
+            | "assets"
+            | "source"
     )
 }
 
@@ -118,6 +146,10 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
         let next = t.text(k + 1);
         let next2 = t.text(k + 2);
         let hit = match w {
+            // "pay me outside", "send you outside".
+            "outside" if k >= 2 && is_personal(t.text(k - 1)) && is_pay_word(t.text(k - 2)) => true,
+            // "if we go direct", "deal direct".
+            "direct" if k >= 1 && matches!(t.text(k - 1), "go" | "going" | "deal" | "work") => true,
             // "direct payment", "direct deal" (not "direct deposit", "direct message").
             "direct" => matches!(
                 next,
@@ -143,6 +175,12 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
                     && (is_platform(next) || is_platform(next2) || is_platform(t.text(k + 3)))
             }
             "offline" | "off-platform" => true,
+            // "the full amount straight to you".
+            "straight" => next == "to" && is_personal(next2),
+            // "pay you another way", "some other method".
+            "another" | "other" => matches!(next, "way" | "method" | "channel"),
+            // "off the books".
+            "books" => k >= 2 && t.is_word(k - 1, "the") && t.is_word(k - 2, "off"),
             "avoid" | "save" | "skip" | "bypass" | "cut" | "without" | "no" | "escape"
             | "dodge" | "evade" => {
                 let fee = |s: &str| {
@@ -163,7 +201,10 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
             }
             "close" | "end" | "cancel" => {
                 matches!(next, "the" | "this" | "our")
-                    && matches!(next2, "contract" | "job" | "project" | "milestone")
+                    && matches!(
+                        next2,
+                        "contract" | "job" | "project" | "milestone" | "order"
+                    )
                     || matches!(next, "contract")
             }
             "between" => next == "us" || next == "ourselves",
@@ -232,7 +273,7 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 continue;
             }
         }
-        if d.negated_before(start, 12) || d.scam_talk(start) {
+        if d.negated_before(start, 12) || d.scam_talk(start) || reported(d) {
             continue;
         }
         let dev = d.any_word(c0, c1, is_dev_word);
@@ -268,6 +309,10 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 )
             });
         let personal = d.any_word(c0, c1, is_personal);
+        // "Do you take Revolut?", "I accept Zelle": a way of paying offered or asked for.
+        let takes = (start.saturating_sub(2).max(c0)..start)
+            .any(|k| matches!(d.t.text(k), "take" | "takes" | "accept" | "accepts"))
+            && personal;
         let outside = outside_phrase(d, c0, c1);
         // "my PayPal is x", "PayPal me".
         let my_brand = start >= 1 && d.t.is_word(start - 1, "my") || d.t.is_word(end, "me");
@@ -299,6 +344,7 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
             (Strength::Strong, false, true, false) if my_brand => 0.85,
             (Strength::Weak, false, true, true) => 0.8,
             _ if pay_via && name != "swift" => 0.8,
+            (Strength::Strong, _, true, _) if takes => 0.8,
             _ => 0.0,
         };
         let conf = if conf > 0.0 {
@@ -366,6 +412,10 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 | "cancel"
                 | "between"
                 | "need"
+                | "straight"
+                | "another"
+                | "other"
+                | "books"
         );
         foreign_anchors |= intl::is_anchor(w);
         if anchors && foreign_anchors {
@@ -388,6 +438,11 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         }
         let mut found = false;
         if let Some(anchor) = outside_phrase(d, k, c1) {
+            // "send" pays only when nothing else is sent ("send me the files directly").
+            let sends_work = d.any_word(k, c1, is_deliverable);
+            // Prices and settling count only with an anchor that says "outside" by itself ("my
+            // rate is $32 if we go direct"), not with "directly" ("the milestone directly after").
+            let strong = !matches!(d.t.text(anchor), "directly" | "personally");
             let pay = d.any_word(k, c1, |w| {
                 matches!(
                     w,
@@ -398,12 +453,16 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                         | "payments"
                         | "money"
                         | "transfer"
-                        | "send"
                         | "invoice"
                         | "fee"
                         | "fees"
                         | "commission"
-                )
+                ) || w == "send" && !sends_work
+                    || strong
+                        && matches!(
+                            w,
+                            "settle" | "rate" | "price" | "discount" | "cheaper" | "milestones"
+                        )
             });
             let personal = d.any_word(k, c1, is_personal);
             if pay
@@ -487,6 +546,21 @@ fn explicit_request(
                 .any(|j| matches!(d.t.text(j), "me" | "you" | "us" | "my" | "your"))
     });
     reached && aimed && !at_brand && !third_party
+}
+
+/// Someone else's request told, or a question about the rules: "another client asked me to pay
+/// a fee via Western Union, is that allowed?".
+fn reported(d: &Doc<'_>) -> bool {
+    let t = &d.t;
+    (0..t.len()).any(|k| {
+        matches!(
+            t.text(k),
+            "client" | "someone" | "somebody" | "buyer" | "he" | "she" | "they"
+        ) && matches!(
+            t.text(k + 1),
+            "asked" | "told" | "wanted" | "offered" | "wants" | "insisted"
+        ) || t.is_word(k, "allowed") && k >= 2 && t.is_word(k - 2, "is")
+    })
 }
 
 fn outside_or_direct(d: &Doc<'_>, a: usize, b: usize) -> bool {

@@ -90,6 +90,12 @@ static CASES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
     v.extend(case_texts(include_str!(
         "../../testdata/marketplace_languages.jsonl"
     )));
+    v.extend(case_texts(include_str!(
+        "../../testdata/marketplace_holdout2.jsonl"
+    )));
+    v.extend(case_texts(include_str!(
+        "../../testdata/marketplace_languages_holdout.jsonl"
+    )));
     v
 });
 
@@ -465,7 +471,11 @@ fn literals(src: &str, name: &str) -> Vec<String> {
 #[test]
 fn word_table_covers_the_detectors_lists() {
     let sources: [(&str, &str, u64); 14] = [
-        (include_str!("../feedback.rs"), "is_rating", words::RATING),
+        (
+            include_str!("../feedback/mod.rs"),
+            "is_rating",
+            words::RATING,
+        ),
         (include_str!("../contact/intl.rs"), "noun", words::FNOUN),
         (include_str!("../contact/intl.rs"), "your", words::YOUR),
         (include_str!("../contact/intl.rs"), "give_me", words::YOUR),

@@ -5,6 +5,8 @@
 //! Asking for feedback is fine ("please leave feedback when you have a moment"), so every rule needs
 //! a second element: a reward, a threat, a condition on the work, or a change.
 
+mod exchange;
+
 use crate::doc::Doc;
 use crate::lang::Lang;
 use crate::tokens::TokKind;
@@ -158,8 +160,15 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
     }
     let mut k = 0;
     while k < n {
-        let c1 = d.t.clause_end(k, 40);
-        if let Some((a, b, kind, conf, rule)) = clause(d, k, c1) {
+        let mut c1 = d.t.clause_end(k, 40);
+        let found = clause(d, k, c1).or_else(|| {
+            // A deal is often split over two clauses ("Review first? Then I'll deliver").
+            let c2 = if c1 < n { d.t.clause_end(c1, 40) } else { c1 };
+            let (a, b, kind) = exchange::exchange(d, k, c2)?;
+            c1 = c2;
+            Some((a, b, kind, 0.8, "feedback.exchange"))
+        });
+        if let Some((a, b, kind, conf, rule)) = found {
             let value = d.t.text(a).to_string();
             // The rating words and phrases are English.
             d.push_in(
@@ -230,8 +239,8 @@ fn protects_score(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize)> {
             w,
             "score" | "jss" | "success" | "rating" | "ratings" | "stats" | "badge" | "feedback"
         )
-    })?;
-    let mine = d.any_word(end, b, |w| matches!(w, "my" | "our"));
+    });
+    let mine = score.is_some() && d.any_word(end, b, |w| matches!(w, "my" | "our"));
     let protect = d.any_word(end, b, |w| {
         matches!(
             w,
@@ -252,7 +261,17 @@ fn protects_score(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize)> {
                 | "down"
         )
     });
-    (contract && mine && protect).then_some((end, score + 1))
+    // "cancel the contract instead of closing it so the 3 stars won't show": the rating hidden.
+    let hidden = d.any_word(end, b, |w| {
+        matches!(w, "stars" | "star" | "review" | "reviews")
+    }) && (end..b).any(|k| {
+        (matches!(t.text(k), "show" | "shows" | "appear" | "appears" | "visible")
+                && d.negated_near(k, 3)
+                || matches!(t.text(k), "hide" | "hidden"))
+                // The purpose of ending it: "so", "instead".
+                && d.any_word(end, k, |w| matches!(w, "so" | "instead"))
+    });
+    (contract && (mine && protect || hidden)).then_some((end, score.unwrap_or(end) + 1))
 }
 
 fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &'static str)> {
@@ -261,6 +280,9 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
         return Some((s, e, Kind::ScoreProtection, 0.8, "feedback.protect_score"));
     }
     let r = d.find_word(a, b, is_rating)?;
+    if exchange::reported(d, a, b) {
+        return None;
+    }
     if let Some((s, e)) = reciprocal(d, a, b, r) {
         return Some((s, e, Kind::ReciprocalRating, 0.85, "feedback.reciprocal"));
     }
@@ -485,7 +507,13 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
                     | "you"
             )
         });
-        if good && offer && !d.any_word(a, b, |w| matches!(w, "policy" | "allowed" | "against")) {
+        // "Thanks for the 5 star review, here's 10% off your next order" thanks, after the fact.
+        let thanks = d.any_word(a, r, |w| matches!(w, "thanks" | "thank"));
+        if good
+            && offer
+            && !thanks
+            && !d.any_word(a, b, |w| matches!(w, "policy" | "allowed" | "against"))
+        {
             return Some((
                 rw.min(r),
                 rating_end.max(rw + 1),
@@ -499,76 +527,4 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn kinds(s: &str) -> Vec<&'static str> {
-        let mut d = Doc::new(s);
-        detect(&mut d);
-        d.findings.iter().map(|f| f.kind.as_str()).collect()
-    }
-
-    #[test]
-    fn pressure_is_found() {
-        assert_eq!(
-            kinds("I'll give you a 20% discount if you leave a 5 star review"),
-            ["incentive"]
-        );
-        assert_eq!(
-            kinds("If you don't pay extra I will leave you a bad review"),
-            ["feedback_threat"]
-        );
-        assert_eq!(
-            kinds("I won't send the final files until you leave 5 stars"),
-            ["withholding"]
-        );
-        assert_eq!(
-            kinds("Could you please change your feedback to 5 stars?"),
-            ["change_request"]
-        );
-        assert_eq!(
-            kinds("I'll refund $20 for a five star rating"),
-            ["incentive"]
-        );
-    }
-
-    #[test]
-    fn trading_ratings_and_protecting_a_score_are_found() {
-        for s in [
-            "I will give you 5 stars if you give me 5 stars",
-            "5 stars for 5 stars?",
-            "review for review, deal?",
-            "leave me five stars and I'll do the same for you",
-        ] {
-            assert_eq!(kinds(s), ["reciprocal_rating"], "{s}");
-        }
-        for s in [
-            "please end the contract now so it does not hurt my job success score",
-            "can you close the contract before the deadline so my JSS stays high",
-        ] {
-            assert_eq!(kinds(s), ["score_protection"], "{s}");
-        }
-    }
-
-    #[test]
-    fn talk_about_ratings_given_and_contracts_ended_is_fine() {
-        for s in [
-            "Thanks for the 5 star review, I left you 5 stars too",
-            "I rated you 5 stars and you rated me 5 stars, great working together",
-            "We can end the contract once the last milestone is approved",
-            "Closing the contract now; my score is not your concern, the work is",
-            "The job success score is calculated from feedback over 24 months",
-        ] {
-            assert!(kinds(s).is_empty(), "{s}: {:?}", kinds(s));
-        }
-    }
-
-    #[test]
-    fn asking_for_feedback_is_fine() {
-        assert!(kinds("Please leave feedback when you have a moment").is_empty());
-        assert!(kinds("I strive to earn a 5 star rating on every job").is_empty());
-        assert!(kinds("How do I change my feedback for the freelancer?").is_empty());
-        assert!(kinds("I'm sorry, I have to leave honest feedback").is_empty());
-        assert!(kinds("I would never pressure anyone to change their review").is_empty());
-    }
-}
+mod tests;

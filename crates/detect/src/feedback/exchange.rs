@@ -1,0 +1,461 @@
+//! Feedback pressure said as a deal rather than in one of the set phrases of [`super`]: a rating
+//! asked for, something given or taken away for it, and a word that ties the two.
+//!
+//! "A 5 star rating gets you 2 extra revisions", "Only 5 stars or I dispute the payment", "want
+//! the bonus? review first, bonus after", "I'm holding the fonts until I see the review go up".
+//! Each part alone is ordinary talk (asking for a review, a discount, a deadline), so all are
+//! needed, in a window of two clauses (the deal is often split: "Can you write the review first?
+//! Then I'll deliver"):
+//! - a **rating**: a rating word in its rating sense ("review the milestone", "my hourly rate"
+//!   are not);
+//! - what is **asked** of it: a value ("5 stars", "a good rating", "anything less"), a change
+//!   ("take down that review"), or leaving one ("once the review is posted", "review first");
+//! - a **tie**: if, once, until, only, or, otherwise, first/then, for, "and I'll", "gets you",
+//!   "decides whether";
+//! - a **consequence**: a reward (bonus, refund, free, "$15", "priority"), work held back (files,
+//!   the final version, "won't finish"), or harm (a dispute, a bill, a bad review back).
+//!
+//! Not pressure: thanks for a rating given, asking without a condition ("a review would mean a
+//! lot"), reports and policy questions ("a client said he'd leave 1 star unless…, what should I
+//! do?").
+
+use crate::doc::Doc;
+use crate::tokens::TokKind;
+use crate::types::Kind;
+
+/// What a window's deal is, for the finding's kind.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Consequence {
+    Reward,
+    Withheld,
+    Harm,
+    /// A bad rating from the speaker is itself the threat: any tie makes it one.
+    BadRatingBack,
+}
+
+/// A deal in tokens `a..b` (two clauses at most): the span of its rating word and its kind.
+pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind)> {
+    let t = &d.t;
+    let ratings: Vec<usize> = (a..b).filter(|&k| rating_at(d, k)).collect();
+    let &first = ratings.first()?;
+    if reported_or_thanked(d, a, b, first) {
+        return None;
+    }
+    let party = d.any_word(a, b, |w| {
+        matches!(w, "i" | "me" | "my" | "you" | "your" | "u" | "ur" | "we")
+    });
+    if !party {
+        return None;
+    }
+    let mut asked = None;
+    let mut change = false;
+    let mut bad = false;
+    for &r in &ratings {
+        let near = |lo: usize, hi: usize, pred: &dyn Fn(&str) -> bool| {
+            (lo.max(a)..hi.min(b)).any(|k| t.kind(k) == Some(TokKind::Word) && pred(t.text(k)))
+        };
+        let value = near(r.saturating_sub(3), r + 4, &is_good_value);
+        let low = near(r.saturating_sub(3), r + 4, &is_low_value);
+        // "change your review": not "I won't change my rating".
+        let changed = (r.saturating_sub(4).max(a)..r).any(|c| {
+            is_change_verb(t.text(c))
+                && !(c..r).any(|k| t.is_word(k, "my"))
+                && !d.negated_near(c, 3)
+        });
+        let left = near(r.saturating_sub(4), r, &is_leave_verb)
+            || near(r + 1, r + 3, &|w| {
+                matches!(w, "posted" | "up" | "first" | "live" | "published" | "now")
+            })
+            || t.text(r) == "rate";
+        if value || low || changed || left {
+            asked.get_or_insert(r);
+        }
+        change |= changed;
+        bad |= low && !value;
+    }
+    // "Your review decides whether you get the bonus": the rating itself is the condition.
+    let strong = d.any_word(a, b, |w| {
+        matches!(w, "decides" | "depends" | "whether" | "gets")
+    }) || (a..b).any(|k| t.is_sym(k, b'='));
+    let r = asked.or(strong.then_some(first))?;
+    // A tie between the rating and what it buys, in an order that makes it a deal: "bonus for a
+    // review", "send the files once the review is up", "if you give me 5 stars, I'll…", "5 stars
+    // or I dispute", "review first, bonus after". "I'll send the files today; leave a review once
+    // you've checked them" is no deal: the condition there is about the review, not the files.
+    let ties: Vec<(usize, Tie)> = (a..b)
+        .filter_map(|k| tie_at(d, k).map(|x| (k, x)))
+        .collect();
+    let deal = |c: usize| {
+        ties.iter().any(|&(x, tie)| match tie {
+            Tie::Condition => x < r && (c < x || r < c),
+            Tie::Then => r < x && x < c,
+            Tie::For => c < x && x < r || r < x && x < c,
+        })
+    };
+    let (_, consequence) = consequences(d, a, b, r, bad)
+        .into_iter()
+        .find(|&(c, kind)| deal(c) || kind == Consequence::BadRatingBack && !ties.is_empty())?;
+    let kind = if change {
+        Kind::ChangeRequest
+    } else {
+        match consequence {
+            Consequence::Reward => Kind::Incentive,
+            Consequence::Withheld => Kind::Withholding,
+            Consequence::Harm | Consequence::BadRatingBack => Kind::FeedbackThreat,
+        }
+    };
+    Some((r, r + 1, kind))
+}
+
+/// How a tie word joins a rating and a consequence.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tie {
+    /// "if", "once", "until": the rating is the condition ("C once R", "if R, C").
+    Condition,
+    /// "or", "then", "and I'll", "gets", "decides whether": the consequence follows the rating.
+    Then,
+    /// "for", "in exchange": either way round.
+    For,
+}
+
+fn tie_at(d: &Doc<'_>, k: usize) -> Option<Tie> {
+    let t = &d.t;
+    if t.is_sym(k, b'=') {
+        return Some(Tie::Then);
+    }
+    if t.kind(k) != Some(TokKind::Word) {
+        return None;
+    }
+    Some(match t.text(k) {
+        "if" | "unless" | "once" | "until" | "till" | "after" | "when" | "soon" | "moment" => {
+            Tie::Condition
+        }
+        // "ll" of "I'll", "you'll": a promise after the rating.
+        "or" | "otherwise" | "else" | "then" | "first" | "and" | "ll" | "gets" | "decides"
+        | "depends" | "whether" => Tie::Then,
+        "for" | "exchange" | "return" => Tie::For,
+        _ => return None,
+    })
+}
+
+/// Token `k` is a rating word in its rating sense.
+fn rating_at(d: &Doc<'_>, k: usize) -> bool {
+    let t = &d.t;
+    if t.kind(k) != Some(TokKind::Word) {
+        return false;
+    }
+    let next = t.text(k + 1);
+    let prev = k.checked_sub(1).map_or("", |p| t.text(p));
+    match t.text(k) {
+        "rating" | "ratings" | "testimonial" | "stars" | "star" | "5star" | "fivestar" => {
+            // "the conversion rating"? Rare; "star" alone is a rating only with a number.
+            !(t.text(k) == "star" && !is_number_like(prev) && prev != "-")
+        }
+        "feedback" => true,
+        // "Please review the milestone", "code review", "the review meeting": not a rating.
+        "review" | "reviews" => {
+            // "please review", "can you review": the verb, unless "review first".
+            let verb = matches!(
+                prev,
+                "please"
+                    | "pls"
+                    | "plz"
+                    | "to"
+                    | "will"
+                    | "ll"
+                    | "can"
+                    | "could"
+                    | "would"
+                    | "should"
+                    | "must"
+                    | "lets"
+                    | "i"
+                    | "we"
+                    | "you"
+            ) && next != "first";
+            !verb
+                && !matches!(
+                    next,
+                    "the"
+                        | "this"
+                        | "that"
+                        | "these"
+                        | "those"
+                        | "my"
+                        | "our"
+                        | "your"
+                        | "it"
+                        | "them"
+                        | "his"
+                        | "her"
+                        | "meeting"
+                        | "call"
+                        | "session"
+                        | "process"
+                        | "pr"
+                )
+                && !matches!(
+                    prev,
+                    "code" | "design" | "peer" | "pr" | "performance" | "security" | "legal"
+                )
+        }
+        // "rate me 5", "after you rate me": the verb; "my rate", "the rate is" are prices.
+        "rate" => {
+            matches!(next, "me" | "us" | "my" | "our" | "it" | "them") || is_number_like(next)
+        }
+        _ => false,
+    }
+}
+
+fn is_number_like(w: &str) -> bool {
+    w.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        || matches!(
+            w,
+            "one" | "two" | "three" | "four" | "five" | "ten" | "full"
+        )
+}
+
+fn is_good_value(w: &str) -> bool {
+    matches!(
+        w,
+        "5" | "five"
+            | "10"
+            | "full"
+            | "good"
+            | "great"
+            | "positive"
+            | "glowing"
+            | "perfect"
+            | "excellent"
+            | "top"
+            | "high"
+            | "higher"
+            | "nice"
+            | "stellar"
+            | "amazing"
+            | "5star"
+            | "fivestar"
+            | "best"
+    )
+}
+
+fn is_low_value(w: &str) -> bool {
+    matches!(
+        w,
+        "bad"
+            | "negative"
+            | "poor"
+            | "low"
+            | "lower"
+            | "less"
+            | "terrible"
+            | "awful"
+            | "1"
+            | "one"
+            | "2"
+            | "two"
+            | "worst"
+            | "lowest"
+            | "nasty"
+    )
+}
+
+/// The change words of [`super`] and "down" ("take that review down").
+fn is_change_verb(w: &str) -> bool {
+    super::is_change(w) || w == "down"
+}
+
+fn is_leave_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "leave"
+            | "write"
+            | "post"
+            | "give"
+            | "drop"
+            | "submit"
+            | "publish"
+            | "see"
+            | "promise"
+            | "rate"
+            | "leaving"
+            | "writing"
+            | "posting"
+    )
+}
+
+/// Thanks for a rating given ("thanks for the 5 stars", "I rated you 5 stars because…"), or
+/// [`reported`].
+fn reported_or_thanked(d: &Doc<'_>, a: usize, b: usize, first: usize) -> bool {
+    d.any_word(a, first, |w| matches!(w, "thanks" | "thank" | "rated")) || reported(d, a, b)
+}
+
+/// Someone else's pressure told, or a question about the rules: "a client told me he'd leave 1
+/// star unless…", "is it allowed to offer…", "what should I do?".
+pub(super) fn reported(d: &Doc<'_>, a: usize, b: usize) -> bool {
+    let t = &d.t;
+    let third = |k: usize| {
+        matches!(
+            t.text(k),
+            "he" | "she" | "they" | "client" | "someone" | "somebody" | "buyer" | "seller"
+        )
+    };
+    d.any_word(a, b, |w| {
+        matches!(
+            w,
+            "allowed" | "policy" | "rules" | "pressure" | "pressuring"
+        )
+    }) || (a..b).any(|k| {
+        t.is_word(k, "should") && t.is_word(k + 1, "i")
+            || third(k)
+                && matches!(
+                    t.text(k + 1),
+                    "told" | "asked" | "said" | "says" | "threatened" | "wants" | "wanted"
+                )
+    })
+}
+
+/// What is given or taken away for the rating in the window, with where it is said.
+fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(usize, Consequence)> {
+    let t = &d.t;
+    let word = |k: usize| {
+        if t.kind(k) == Some(TokKind::Word) {
+            t.text(k)
+        } else {
+            ""
+        }
+    };
+    let mut out = Vec::new();
+    for k in a..b {
+        if k == r {
+            continue;
+        }
+        let w = word(k);
+        let prev = k.checked_sub(1).map_or("", word);
+        let kind = if money(d, k)
+            || matches!(
+                w,
+                "bonus"
+                    | "refund"
+                    | "refunded"
+                    | "discount"
+                    | "extra"
+                    | "free"
+                    | "priority"
+                    | "cheaper"
+                    | "giftcard"
+                    | "gift"
+                    | "coupon"
+                    | "voucher"
+                    | "cashback"
+                    | "revisions"
+                    | "revision"
+                    | "unlock"
+                    | "watermark"
+                    | "approved"
+                    | "away"
+            )
+            || w == "cost" && prev == "no"
+            || w == "price" && matches!(prev, "half" | "lower" | "better")
+            || w == "prices" && prev == "lower"
+            || w == "back" && matches!(prev, "you" | "pay" | "money")
+        {
+            Consequence::Reward
+        } else if matches!(
+            w,
+            "dispute" | "bill" | "charge" | "report" | "holding" | "withhold" | "withholding"
+        ) || w == "stop" && matches!(prev, "we" | "i" | "ll" | "work")
+            || w == "mine" && is_change_verb(prev)
+            // "I'll leave you one too", "my review of you": a bad rating back.
+            || w == "too" && prev == "one"
+            || matches!(w, "review" | "rating" | "feedback") && prev == "my" && word(k + 1) == "of"
+        {
+            Consequence::Harm
+        } else if w == "from" && word(k + 1) == "me" && bad {
+            // "…closes with a bad review from me if you don't approve": the rating is the threat.
+            Consequence::BadRatingBack
+        } else if matches!(
+            w,
+            "deliver"
+                | "send"
+                | "finish"
+                | "files"
+                | "file"
+                | "source"
+                | "fonts"
+                | "psd"
+                | "version"
+                | "remaining"
+                | "deliverables"
+        ) {
+            // Work held back: a deliverable sent, finished or unlocked after the rating.
+            Consequence::Withheld
+        } else {
+            continue;
+        };
+        out.push((k, kind));
+    }
+    out
+}
+
+/// "$15" or "10%": an amount of money at token `k`.
+fn money(d: &Doc<'_>, k: usize) -> bool {
+    let t = &d.t;
+    t.is_sym(k, b'$') && t.toks.get(k + 1).is_some_and(|x| x.has_digit)
+        || t.is_sym(k, b'%') && k > 0 && t.toks.get(k - 1).is_some_and(|x| x.has_digit)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::doc::Doc;
+
+    fn found(s: &str) -> Vec<&'static str> {
+        let mut d = Doc::new(s);
+        super::super::detect(&mut d);
+        d.findings.iter().map(|f| f.kind.as_str()).collect()
+    }
+
+    #[test]
+    fn deals_in_many_words_are_found() {
+        for s in [
+            "A 5 star rating gets you 2 extra revisions, anything less and we stop here",
+            "Only 5 stars or I dispute the payment, simple as that",
+            "If you leave anything less than 5 stars I'll open a dispute",
+            "Can you write the review first? Then I'll deliver the final version",
+            "I'm holding the final invoice and the fonts until I see the review go up",
+            "you'll get the watermark-free version once the review is posted",
+            "if you give me a good rating I'll give you priority on all future orders and lower prices",
+            "I gave you a discount, so the least you can do is 5 stars, otherwise I'll bill the difference",
+            "hey, I gave you 5 stars already, now it's your turn or I'll revise mine",
+            "Your review decides whether you get the bonus file pack",
+            "Please leave 5 stars, I'll add 3 more product descriptions at no cost",
+            "One bad review from you and I'll leave you one too, remember that",
+            "the contract closes with a bad review from me if you don't approve the milestone today",
+            "I'll accept your revision request but only if you promise a 5 star review",
+            "If you're planning to leave 4 stars please don't, I'll pay you back $15 for the trouble",
+        ] {
+            assert_eq!(found(s).len(), 1, "{s}");
+        }
+    }
+
+    #[test]
+    fn asking_thanking_and_reporting_are_not_deals() {
+        for s in [
+            "If you were happy with the work, a review would mean a lot. No pressure!",
+            "If you have a minute after approving, a short review helps new freelancers like me",
+            "I'll send the final files today; feel free to leave a review once you've checked them",
+            "Please leave a review once you receive the final files",
+            "Please leave a review when you can, I'll add it to my portfolio",
+            "If you leave a good review, I'd really appreciate it",
+            "Thanks for the 5 star review, I'll give you 10% off the next order",
+            "I rated you 5 stars because the files were perfect, thanks again",
+            "A client told me he'd leave 1 star unless I worked for free, what should I do?",
+            "Is it allowed to offer a discount for a 5 star review?",
+            "Please review the final files and approve the milestone if they look good",
+            "My rate is $40 an hour, or $35 if you book 20 hours",
+            "I won't change my rating, but I appreciate the quick fix and the refund",
+        ] {
+            assert!(found(s).is_empty(), "{s}: {:?}", found(s));
+        }
+    }
+}
