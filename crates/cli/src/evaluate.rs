@@ -4,8 +4,9 @@
 //!   categories it violates; scored per message and category, per language (`lang`, English when
 //!   absent). `marketplace_holdout.jsonl` was written after the detectors were tuned on the first;
 //!   `marketplace_languages.jsonl` holds the Spanish, Portuguese, French and German cases;
-//!   `marketplace_holdout2.jsonl` and `marketplace_languages_holdout.jsonl` (session 16) were
-//!   written by another author without seeing the rules, scored once, then used for tuning.
+//!   `marketplace_holdout2.jsonl`, `marketplace_languages_holdout.jsonl` and
+//!   `marketplace_holdout3.jsonl` (session 16) were written by other authors without seeing the
+//!   rules, scored once, then used for tuning.
 //! - `abuse_holdout.jsonl` (ours): comments labelled offensive / harassment, never used for training
 //!   or tuning; scored per register (social comments, marketplace messages).
 //! - `presidio-synth-pii.json`: synthetic sentences with character spans; scored per span for
@@ -33,7 +34,7 @@ pub struct EvaluateArgs {
     /// after the detectors were tuned on the first.
     #[arg(
         long,
-        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl"]
+        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl", "crates/detect/testdata/marketplace_holdout3.jsonl"]
     )]
     pub marketplace: Vec<PathBuf>,
     /// Our held-out abuse cases (JSONL: text, offensive, harassment, register).
@@ -59,9 +60,9 @@ pub struct EvaluateArgs {
 fn tuning_status(file_name: &str) -> &'static str {
     match file_name {
         "marketplace_holdout.jsonl" => "NOT used for tuning",
-        "marketplace_holdout2.jsonl" | "marketplace_languages_holdout.jsonl" => {
-            "first run in DETECTION.md, then used for tuning"
-        }
+        "marketplace_holdout2.jsonl"
+        | "marketplace_languages_holdout.jsonl"
+        | "marketplace_holdout3.jsonl" => "first run in DETECTION.md, then used for tuning",
         _ => "used for tuning",
     }
 }

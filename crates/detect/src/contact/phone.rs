@@ -204,7 +204,7 @@ fn separator(d: &Doc<'_>, i: usize, digits_so_far: usize) -> Option<(usize, u8)>
     while let Some(TokKind::Sym(b)) = t.kind(j) {
         if !matches!(
             b,
-            b'-' | b'.' | b'/' | b'(' | b')' | b'[' | b']' | b',' | b'_' | b'*' | b'~'
+            b'-' | b'.' | b'/' | b'(' | b')' | b'[' | b']' | b',' | b'_' | b'*' | b'~' | b'|'
         ) || count >= most
         {
             return None;
@@ -230,6 +230,13 @@ fn separator(d: &Doc<'_>, i: usize, digits_so_far: usize) -> Option<(usize, u8)>
         )
         && t.toks.get(j).is_some_and(|x| x.kind == TokKind::Word)
     {
+        j += 1;
+    } else if digits_so_far >= 3
+        && (count == 0 || count == 1 && sym == b',')
+        && t.is_word(j, "then")
+    {
+        // "call 917 then 555 then 0134", "five five nine, then double five five": a number
+        // dictated in pieces ("then" does not join the items of a list the way "and" does).
         j += 1;
     }
     // A line break ends the number: "Portugal 30971\n21 253 109 8211" is a postcode, then a phone.

@@ -41,15 +41,21 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
     if reported_or_thanked(d, a, b, first) {
         return None;
     }
+    // A party named, or an order given ("Post the review first. Files come right after.").
     let party = d.any_word(a, b, |w| {
         matches!(w, "i" | "me" | "my" | "you" | "your" | "u" | "ur" | "we")
-    });
+    }) || is_leave_verb(t.text(a))
+        || matches!(t.text(a), "pls" | "please") && is_leave_verb(t.text(a + 1));
     if !party {
         return None;
     }
     let mut asked = None;
     let mut change = false;
     let mut bad = false;
+    // The speaker's own rating offered or threatened ("you'll get a great review from me", "or
+    // I'm writing a review that…", "I'll change my review to 5 stars"): the deal may then run
+    // either way round.
+    let mut own = false;
     for &r in &ratings {
         let near = |lo: usize, hi: usize, pred: &dyn Fn(&str) -> bool| {
             (lo.max(a)..hi.min(b)).any(|k| t.kind(k) == Some(TokKind::Word) && pred(t.text(k)))
@@ -59,15 +65,23 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
         // "change your review": not "I won't change my rating".
         let changed = (r.saturating_sub(4).max(a)..r).any(|c| {
             is_change_verb(t.text(c))
-                && !(c..r).any(|k| t.is_word(k, "my"))
+                && (!(c..r).any(|k| t.is_word(k, "my")) || promised(d, c))
                 && !d.negated_near(c, 3)
         });
+        let mine = r >= 1 && t.is_word(r - 1, "my")
+            || t.is_word(r + 1, "from") && t.is_word(r + 2, "me")
+            || (r.saturating_sub(4).max(a)..r).any(|k| {
+                is_leave_verb(t.text(k))
+                    && (promised(d, k) || k >= 1 && matches!(t.text(k - 1), "im" | "m"))
+            });
+        let mine = mine && !d.negated_near(r, 4);
+        own |= mine;
         let left = near(r.saturating_sub(4), r, &is_leave_verb)
-            || near(r + 1, r + 3, &|w| {
+            || near(r + 1, r + 5, &|w| {
                 matches!(w, "posted" | "up" | "first" | "live" | "published" | "now")
             })
             || t.text(r) == "rate";
-        if value || low || changed || left {
+        if value || low || changed || left || mine {
             asked.get_or_insert(r);
         }
         change |= changed;
@@ -85,16 +99,59 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
     let ties: Vec<(usize, Tie)> = (a..b)
         .filter_map(|k| tie_at(d, k).map(|x| (k, x)))
         .collect();
-    let deal = |c: usize| {
-        ties.iter().any(|&(x, tie)| match tie {
-            Tie::Condition => x < r && (c < x || r < c),
-            Tie::Then => r < x && x < c,
-            Tie::For => c < x && x < r || r < x && x < c,
+    let deal = |c: usize, kind: Consequence| {
+        ties.iter().any(|&(x, tie)| {
+            let between = c < x && x < r || r < x && x < c;
+            match tie {
+                // The speaker's rating for something the other party gives up ("for free", "a
+                // refund", "lower the price"), not for what the speaker does anyway ("I'll leave
+                // you a review once I pay").
+                _ if own => {
+                    let word = t.text(x);
+                    let before = c < x
+                        && x < r
+                        && matches!(word, "and" | "or" | "otherwise" | "if" | "unless" | "so");
+                    // ("for free" is the consequence itself, not a tie.)
+                    let after = r < x
+                        && x + 1 < c
+                        && matches!(word, "or" | "otherwise" | "if" | "unless" | "for");
+                    (before || after || x < c.min(r) && matches!(word, "if" | "unless"))
+                        && (kind == Consequence::Harm
+                            || matches!(
+                                t.text(c),
+                                "free"
+                                    | "refund"
+                                    | "refunded"
+                                    | "price"
+                                    | "prices"
+                                    | "discount"
+                                    | "cost"
+                                    | "bill"
+                                    | "extra"
+                                    | "revisions"
+                                    | "cheaper"
+                                    | "waive"
+                            ))
+                }
+                Tie::Condition => x < r && (c < x || r < c),
+                Tie::Then => r < x && x < c,
+                Tie::For => between,
+            }
         })
     };
     let (_, consequence) = consequences(d, a, b, r, bad)
         .into_iter()
-        .find(|&(c, kind)| deal(c) || kind == Consequence::BadRatingBack && !ties.is_empty())?;
+        .find(|&(c, kind)| {
+            deal(c, kind)
+            || kind == Consequence::BadRatingBack && !ties.is_empty()
+            // "remove your feedback if I refund the full amount": a reward as the condition.
+            || kind != Consequence::Withheld
+                && ties
+                    .iter()
+                    .any(|&(x, _)| r < x && x < c && t.is_word(x, "if"))
+            // "I need that 5-star review first": the rating asked before anything else.
+            || ties.iter().any(|&(x, _)| x > r && x <= r + 2 && t.is_word(x, "first"))
+        })?;
     let kind = if change {
         Kind::ChangeRequest
     } else {
@@ -127,9 +184,10 @@ fn tie_at(d: &Doc<'_>, k: usize) -> Option<Tie> {
         return None;
     }
     Some(match t.text(k) {
-        "if" | "unless" | "once" | "until" | "till" | "after" | "when" | "soon" | "moment" => {
-            Tie::Condition
-        }
+        "if" | "unless" | "once" | "until" | "till" | "after" | "when" | "soon" | "moment"
+        | "long" | "upon" | "condition" => Tie::Condition,
+        // "…, so let's make sure the extra pages are included": only with the speaker's rating.
+        "so" => Tie::For,
         // "ll" of "I'll", "you'll": a promise after the rating.
         "or" | "otherwise" | "else" | "then" | "first" | "and" | "ll" | "gets" | "decides"
         | "depends" | "whether" => Tie::Then,
@@ -153,6 +211,30 @@ fn rating_at(d: &Doc<'_>, k: usize) -> bool {
         }
         "feedback" => true,
         // "Please review the milestone", "code review", "the review meeting": not a rating.
+        // After an article, a possessive or a value it is the noun ("a review that tells…").
+        "review" | "reviews"
+            if matches!(
+                prev,
+                "a" | "an"
+                    | "the"
+                    | "my"
+                    | "your"
+                    | "their"
+                    | "our"
+                    | "good"
+                    | "bad"
+                    | "great"
+                    | "positive"
+                    | "negative"
+                    | "honest"
+                    | "star"
+                    | "stars"
+                    | "5"
+                    | "five"
+            ) =>
+        {
+            true
+        }
         "review" | "reviews" => {
             // "please review", "can you review": the verb, unless "review first".
             let verb = matches!(
@@ -231,6 +313,8 @@ fn is_good_value(w: &str) -> bool {
             | "high"
             | "higher"
             | "nice"
+            | "favourable"
+            | "favorable"
             | "stellar"
             | "amazing"
             | "5star"
@@ -260,9 +344,32 @@ fn is_low_value(w: &str) -> bool {
     )
 }
 
-/// The change words of [`super`] and "down" ("take that review down").
+/// The change words of [`super`] and "down" ("take that review down"), in their other forms.
 fn is_change_verb(w: &str) -> bool {
-    super::is_change(w) || w == "down"
+    super::is_change(w)
+        || matches!(
+            w,
+            "down"
+                | "removing"
+                | "deleting"
+                | "changing"
+                | "editing"
+                | "updating"
+                | "removed"
+                | "deleted"
+                | "changed"
+                | "edited"
+                | "updated"
+        )
+}
+
+/// "I'll change…", "I will leave…", "I'm going to write…": the speaker promises the verb at `k`.
+fn promised(d: &Doc<'_>, k: usize) -> bool {
+    let t = &d.t;
+    (k.saturating_sub(3)..k).any(|j| {
+        matches!(t.text(j), "ll" | "will" | "gonna" | "going")
+            && (j.saturating_sub(2)..j).any(|i| matches!(t.text(i), "i" | "im" | "we"))
+    })
 }
 
 fn is_leave_verb(w: &str) -> bool {
@@ -281,6 +388,8 @@ fn is_leave_verb(w: &str) -> bool {
             | "leaving"
             | "writing"
             | "posting"
+            | "rated"
+            | "get"
     )
 }
 
@@ -352,19 +461,40 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
                     | "revision"
                     | "unlock"
                     | "watermark"
+                    | "unwatermarked"
                     | "approved"
+                    | "approve"
+                    | "approval"
+                    | "granted"
                     | "away"
+                    | "prioritize"
+                    | "prioritise"
+                    | "hiring"
+                    | "retainer"
+                    | "dibs"
+                    | "pay"
+                    | "waive"
             )
             || w == "cost" && prev == "no"
-            || w == "price" && matches!(prev, "half" | "lower" | "better")
-            || w == "prices" && prev == "lower"
+            || matches!(w, "price" | "prices" | "rate")
+                && (k.saturating_sub(2)..k).any(|j| {
+                    matches!(t.text(j), "half" | "lower" | "better" | "drop" | "cut" | "reduce")
+                })
             || w == "back" && matches!(prev, "you" | "pay" | "money")
+            // "the next month is on me", "my next 3 projects".
+            || w == "me" && prev == "on" && k + 1 >= b.min(t.len())
+            || matches!(w, "projects" | "orders" | "jobs")
+                && (k.saturating_sub(3)..k).any(|j| t.is_word(j, "next"))
         {
             Consequence::Reward
         } else if matches!(
             w,
             "dispute" | "bill" | "charge" | "report" | "holding" | "withhold" | "withholding"
         ) || w == "stop" && matches!(prev, "we" | "i" | "ll" | "work")
+            // "or I'm not taking any more of your projects", "I'll find someone else".
+            || matches!(w, "taking" | "take" | "hire" | "hiring" | "working")
+                && d.negated_near(k, 3)
+            || w == "else" && prev == "someone"
             || w == "mine" && is_change_verb(prev)
             // "I'll leave you one too", "my review of you": a bad rating back.
             || w == "too" && prev == "one"
@@ -387,6 +517,16 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
                 | "version"
                 | "remaining"
                 | "deliverables"
+                | "sent"
+                | "sending"
+                | "share"
+                | "credentials"
+                | "login"
+                | "password"
+                | "export"
+                | "images"
+                | "chapters"
+                | "release"
         ) {
             // Work held back: a deliverable sent, finished or unlocked after the rating.
             Consequence::Withheld
@@ -433,6 +573,10 @@ mod tests {
             "the contract closes with a bad review from me if you don't approve the milestone today",
             "I'll accept your revision request but only if you promise a 5 star review",
             "If you're planning to leave 4 stars please don't, I'll pay you back $15 for the trouble",
+            "Post the review first. Files come right after.",
+            "Fix the bugs for free or I'm writing a review that tells everyone how bad your code is.",
+            "Lower the price for phase two and you'll get a great review from me.",
+            "Let's make a deal: you refund the last $200 and I'll change my review to 5 stars.",
         ] {
             assert_eq!(found(s).len(), 1, "{s}");
         }
@@ -454,6 +598,11 @@ mod tests {
             "Please review the final files and approve the milestone if they look good",
             "My rate is $40 an hour, or $35 if you book 20 hours",
             "I won't change my rating, but I appreciate the quick fix and the refund",
+            "Please leave feedback after I pay the invoice",
+            "I'll leave you a review once I pay the final milestone",
+            "I'll leave a review when the job is finished, and I'll pay the bonus then",
+            "I'm writing a review now, and I'll send the files for free tomorrow",
+            "Thanks, I'll write a great review for you once the project is done",
         ] {
             assert!(found(s).is_empty(), "{s}: {:?}", found(s));
         }

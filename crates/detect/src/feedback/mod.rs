@@ -164,9 +164,14 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         let found = clause(d, k, c1).or_else(|| {
             // A deal is often split over two clauses ("Review first? Then I'll deliver").
             let c2 = if c1 < n { d.t.clause_end(c1, 40) } else { c1 };
-            let (a, b, kind) = exchange::exchange(d, k, c2)?;
+            let found = if let Some((s, e)) = protects_score(d, k, c2) {
+                (s, e, Kind::ScoreProtection, 0.8, "feedback.protect_score")
+            } else {
+                let (a, b, kind) = exchange::exchange(d, k, c2)?;
+                (a, b, kind, 0.8, "feedback.exchange")
+            };
             c1 = c2;
-            Some((a, b, kind, 0.8, "feedback.exchange"))
+            Some(found)
         });
         if let Some((a, b, kind, conf, rule)) = found {
             let value = d.t.text(a).to_string();
@@ -226,13 +231,24 @@ fn reciprocal(d: &Doc<'_>, a: usize, b: usize, r: usize) -> Option<(usize, usize
 fn protects_score(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize)> {
     let t = &d.t;
     let end = d.find_word(a, b, |w| {
-        matches!(w, "end" | "close" | "cancel" | "stop" | "finish")
+        matches!(
+            w,
+            "end" | "close" | "cancel" | "stop" | "finish" | "cancelled" | "canceled"
+        )
     })?;
-    let contract = (end + 1..(end + 4).min(b)).any(|k| {
+    // "end the contract", "close it out", "mark this contract as cancelled".
+    let contract = (end.saturating_sub(4).max(a)..(end + 4).min(b)).any(|k| {
         matches!(
             t.text(k),
             "contract" | "contracts" | "job" | "project" | "milestone"
-        )
+        ) || k == end + 1
+            && matches!(t.text(k), "it" | "this")
+            // "close this early", not "close this ticket".
+            && (t.kind(k + 1) != Some(TokKind::Word)
+                || matches!(
+                    t.text(k + 1),
+                    "early" | "out" | "now" | "today" | "off" | "before" | "so" | "and"
+                ))
     });
     let score = d.find_word(end, b, |w| {
         matches!(
@@ -259,6 +275,10 @@ fn protects_score(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize)> {
                 | "damage"
                 | "high"
                 | "down"
+                | "hit"
+                | "tank"
+                | "wreck"
+                | "kill"
         )
     });
     // "cancel the contract instead of closing it so the 3 stars won't show": the rating hidden.

@@ -44,6 +44,8 @@ fn trading_ratings_and_protecting_a_score_are_found() {
         "please end the contract now so it does not hurt my job success score",
         "can you close the contract before the deadline so my JSS stays high",
         "please cancel the contract instead of closing it so the 3 stars won't show",
+        "Can you please cancel the contract from your side? If it closes normally the feedback will tank my score.",
+        "Let's close this early by mutual agreement so neither of us has to leave feedback. My JSS can't take another hit.",
     ] {
         assert_eq!(kinds(s), ["score_protection"], "{s}");
     }
@@ -59,6 +61,8 @@ fn talk_about_ratings_given_and_contracts_ended_is_fine() {
         "The job success score is calculated from feedback over 24 months",
         "Can you cancel the contract? The review section doesn't show for me",
         "Please close the contract so the review shows on my profile",
+        "Let's close this ticket. My score on the quiz was high.",
+        "We can end the contract once the last milestone is approved. My success score is doing fine.",
     ] {
         assert!(kinds(s).is_empty(), "{s}: {:?}", kinds(s));
     }

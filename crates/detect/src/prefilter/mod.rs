@@ -205,7 +205,9 @@ const BYTE: [u8; 256] = {
             _ if matches!(c.to_ascii_lowercase(), b'o' | b'l' | b'i' | b'x') => PHONE_LETTER,
             b'a'..=b'z' | b'A'..=b'Z' => OTHER_LETTER,
             b'0'..=b'9' => DIGIT,
-            b'-' | b'.' | b'/' | b'(' | b')' | b'[' | b']' | b',' | b'_' | b'*' | b'~' => PHONE_SEP,
+            b'-' | b'.' | b'/' | b'(' | b')' | b'[' | b']' | b',' | b'_' | b'*' | b'~' | b'|' => {
+                PHONE_SEP
+            }
             b'\n' => NEWLINE,
             // Control characters are spaces in the skeleton (`normalize::ascii_fold`).
             b' ' | 0x7f => SPACE,
@@ -519,7 +521,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
                     item
                 };
                 phone = Phone::Item;
-            } else if phone == Phone::Item && joined && syms == 0 && bits & FILLER != 0 {
+            } else if phone == Phone::Item && joined && syms <= 1 && bits & FILLER != 0 {
                 phone = Phone::Filler;
             } else {
                 phone = Phone::Other;

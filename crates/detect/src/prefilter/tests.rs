@@ -96,6 +96,9 @@ static CASES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
     v.extend(case_texts(include_str!(
         "../../testdata/marketplace_languages_holdout.jsonl"
     )));
+    v.extend(case_texts(include_str!(
+        "../../testdata/marketplace_holdout3.jsonl"
+    )));
     v
 });
 

@@ -381,3 +381,26 @@ fn dates_with_a_month_that_is_also_a_number_word() {
         "9910202488",
     );
 }
+
+#[test]
+fn phones_dictated_in_pieces_or_split_by_bars() {
+    has(
+        "hey just call 917 then 555 then 0134, ask for Marco",
+        Kind::Phone,
+        "+19175550134",
+    );
+    has(
+        "ok it's five five nine, then double five five, then oh one one eight",
+        Kind::Phone,
+        "+15595550118",
+    );
+    has(
+        "number = 2 1 3 | 5 5 5 | 0 1 6 0, whatsapp is fine",
+        Kind::Phone,
+        "+12135550160",
+    );
+    // Years, counts and table cells are not dictated numbers.
+    none("we did 2019 then 2020 then 2021");
+    none("I'll do 100 then 250 then 500 words");
+    none("pages 12 | 34 | 56 | 78");
+}
