@@ -384,7 +384,12 @@ pub(crate) fn is_stopword(w: &str) -> bool {
 pub(crate) fn is_dev_word(w: &str) -> bool {
     matches!(
         w,
-        "api"
+        "spreadsheet"
+            | "reconcile"
+            | "reconciles"
+            | "transactions"
+            | "bookkeeping"
+            | "api"
             | "apis"
             | "sdk"
             | "integration"

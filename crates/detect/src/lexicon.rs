@@ -193,6 +193,8 @@ const BRANDS: &[(&str, &str, Strength)] = &[
     ("lydia", "lydia", Weak),
     ("paylib", "paylib", Strong),
     ("twint", "twint", Strong),
+    ("interac", "interac", Strong),
+    ("etransfer", "interac", Strong),
     ("mbway", "mb way", Strong),
     ("pagseguro", "pagseguro", Strong),
     ("picpay", "picpay", Strong),

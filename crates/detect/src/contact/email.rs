@@ -123,6 +123,12 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             i += 1;
             continue;
         };
+        // "the site is live at www.bakery.com": a bare "at" before a web address is a place, not
+        // an e-mail marker (the URL detector reads the address).
+        if bare && host.labels.first().is_some_and(|l| l == "www") {
+            i += 1;
+            continue;
+        }
         let provider = provider_at(d, m_end);
         let (domain, end, rule, conf) = if host.labels.len() >= 2
             && (is_tld(host.tld())

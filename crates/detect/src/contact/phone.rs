@@ -240,10 +240,37 @@ fn separator(d: &Doc<'_>, i: usize, digits_so_far: usize) -> Option<(usize, u8)>
         j += 1;
     }
     // A line break ends the number: "Portugal 30971\n21 253 109 8211" is a postcode, then a phone.
-    if (i..=j).any(|k| t.toks.get(k).is_some_and(|x| x.nl_before)) {
+    // Unless the number is written one piece per line ("my digits:\n7 0 8\n5 5 5\n0 1 5 9"): the
+    // line before holds nothing but the number's pieces, and the text speaks of calling.
+    if (i..=j).any(|k| t.toks.get(k).is_some_and(|x| x.nl_before)) && !digit_lines(d, i) {
         return None;
     }
     Some((j, sym))
+}
+
+/// True when the line that ends before token `i` holds only digits and separators, and the text
+/// names a phone ("number", "call", "digits", "drop me a line").
+fn digit_lines(d: &Doc<'_>, i: usize) -> bool {
+    let t = &d.t;
+    let mut k = i;
+    loop {
+        let Some(tok) = k.checked_sub(1).and_then(|p| t.toks.get(p)) else {
+            return false;
+        };
+        let piece = match tok.kind {
+            TokKind::Word => tok.has_digit && !tok.has_alpha,
+            TokKind::Sym(b) => matches!(b, b'-' | b'.' | b'(' | b')' | b'/' | b'|' | b'+'),
+            TokKind::Other => false,
+        };
+        if !piece {
+            return false;
+        }
+        k -= 1;
+        if tok.nl_before {
+            break;
+        }
+    }
+    d.any_word(0, t.len(), |w| is_phone_context(w) || w == "line")
 }
 
 /// Reads the numeric run starting at token `i`.

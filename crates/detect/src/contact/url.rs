@@ -215,6 +215,10 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
             && (!path.is_empty() || matches!(bare, "wa.me" | "t.me" | "m.me"));
         let (rule, conf) = if deep {
             ("url.deep_link", 0.97)
+        } else if !host.obfuscated && work_link(d, start, bare) {
+            // The work itself ("the finished site is live at …", a staging or prototype link):
+            // kept as evidence below the default threshold.
+            ("url.work_link", 0.4)
         } else if scheme || www || !path.is_empty() {
             ("url.link", 0.95)
         } else if host.obfuscated {
@@ -241,6 +245,84 @@ pub(crate) fn detect(d: &mut Doc<'_>, allow: &Allow<'_>, used: &mut [bool]) {
 }
 
 /// `http://`, `https://` before token `i`: returns (span start, host start, has scheme).
+/// A link to the work rather than to the person: a staging, demo or prototype host, a host of
+/// hosted previews and shared files, or a clause about the work going live ("your new site is
+/// deployed at", "la maquette est en ligne ici"), unless the clause points at the sender ("my
+/// site", "my portfolio", "contact me").
+fn work_link(d: &Doc<'_>, at: usize, host: &str) -> bool {
+    let first = host.split('.').next().unwrap_or("");
+    let work_host = matches!(
+        first,
+        "staging" | "stage" | "preprod" | "demo" | "dev" | "test" | "beta" | "preview" | "uat"
+    ) || [
+        ".netlify.app",
+        ".vercel.app",
+        ".herokuapp.com",
+        ".github.io",
+        ".pages.dev",
+        ".web.app",
+        ".firebaseapp.com",
+        ".webflow.io",
+        ".wixsite.com",
+        ".myshopify.com",
+        ".framer.website",
+    ]
+    .iter()
+    .any(|s| host.ends_with(s))
+        || matches!(
+            host,
+            "figma.com" | "www.figma.com" | "canva.com" | "loom.com"
+        );
+    let a = d.t.clause_start(at, 30);
+    let b = d.t.clause_end(at, 30);
+    let sender = (a..b).any(|k| {
+        d.t.is_word(k, "my")
+            && matches!(
+                d.t.text(k + 1),
+                "site" | "website" | "portfolio" | "page" | "blog" | "shop" | "store" | "link"
+            )
+            || matches!(d.t.text(k), "contact" | "reach" | "dm" | "hire" | "find")
+                && matches!(d.t.text(k + 1), "me" | "us")
+    });
+    if sender {
+        return false;
+    }
+    let about_work = d.any_word(a, b, |w| {
+        matches!(
+            w,
+            "live"
+                | "deployed"
+                | "launched"
+                | "staging"
+                | "prototype"
+                | "mockup"
+                | "preview"
+                | "demo"
+                | "finished"
+                | "deployment"
+                // Spanish, Portuguese, French, German.
+                | "prueba"
+                | "maqueta"
+                | "prototipo"
+                | "teste"
+                | "maquette"
+                | "testseite"
+                | "vorschau"
+                | "staging-seite"
+        )
+    }) || (a..b).any(|k| {
+        matches!(d.t.text(k), "your" | "the")
+            && matches!(
+                d.t.text(k + 1),
+                "new" | "site" | "website" | "store" | "shop"
+            )
+            && d.any_word(k + 1, (k + 4).min(b), |w| {
+                matches!(w, "site" | "website" | "store" | "shop")
+            })
+    });
+    work_host || about_work
+}
+
 fn scheme_at(d: &Doc<'_>, i: usize) -> (usize, usize, bool) {
     let t = &d.t;
     if (t.is_word(i, "http")

@@ -170,7 +170,7 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
                 true
             }
             "outside" | "off" => {
-                let plat = |s: &str| is_platform(s) || s == "the" || s == "of";
+                let plat = |s: &str| is_platform(s) || matches!(s, "the" | "of" | "this");
                 plat(next)
                     && (is_platform(next) || is_platform(next2) || is_platform(t.text(k + 3)))
             }
@@ -181,6 +181,8 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
             "another" | "other" => matches!(next, "way" | "method" | "channel"),
             // "off the books".
             "books" => k >= 2 && t.is_word(k - 1, "the") && t.is_word(k - 2, "off"),
+            // "no platform involved", "no escrow needed".
+            "no" if is_platform(next) && matches!(next2, "involved" | "needed") => true,
             "avoid" | "save" | "skip" | "bypass" | "cut" | "without" | "no" | "escape"
             | "dodge" | "evade" => {
                 let fee = |s: &str| {
@@ -309,10 +311,19 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 )
             });
         let personal = d.any_word(c0, c1, is_personal);
-        // "Do you take Revolut?", "I accept Zelle": a way of paying offered or asked for.
-        let takes = (start.saturating_sub(2).max(c0)..start)
-            .any(|k| matches!(d.t.text(k), "take" | "takes" | "accept" | "accepts"))
-            && personal;
+        // "Do you take Revolut?", "I accept Zelle", "do you have Revolut?", "is Cash App okay for
+        // you?", "I can pay cash": a way of paying offered or asked for.
+        let takes = personal
+            && ((start.saturating_sub(2).max(c0)..start).any(|k| {
+                matches!(d.t.text(k), "take" | "takes" | "accept" | "accepts")
+                    || matches!(d.t.text(k), "have" | "use")
+                        && k >= 1
+                        && matches!(d.t.text(k - 1), "you" | "u")
+            }) || (end..(end + 3).min(c1))
+                .any(|k| matches!(d.t.text(k), "okay" | "ok" | "fine")));
+        let pays_cash = name == "cash"
+            && (start.saturating_sub(3).max(c0)..start)
+                .any(|k| matches!(d.t.text(k), "pay" | "paid" | "paying"));
         let outside = outside_phrase(d, c0, c1);
         // "my PayPal is x", "PayPal me".
         let my_brand = start >= 1 && d.t.is_word(start - 1, "my") || d.t.is_word(end, "me");
@@ -345,6 +356,7 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
             (Strength::Weak, false, true, true) => 0.8,
             _ if pay_via && name != "swift" => 0.8,
             (Strength::Strong, _, true, _) if takes => 0.8,
+            (_, _, true, _) if pays_cash => 0.8,
             _ => 0.0,
         };
         let conf = if conf > 0.0 {
@@ -477,6 +489,7 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 )
                 && !d.any_word(k, c1, is_dev_word)
                 && !d.scam_talk(anchor)
+                && !reported(d)
             {
                 let a_end = (anchor + 3).min(c1);
                 d.push_in(
@@ -560,6 +573,7 @@ fn reported(d: &Doc<'_>) -> bool {
             t.text(k + 1),
             "asked" | "told" | "wanted" | "offered" | "wants" | "insisted"
         ) || t.is_word(k, "allowed") && k >= 2 && t.is_word(k - 2, "is")
+            || matches!(t.text(k), "reported" | "flagged" | "suspended" | "banned")
     })
 }
 

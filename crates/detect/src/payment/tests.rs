@@ -229,3 +229,83 @@ fn german_talk_about_paying_is_fine() {
         assert!(languages(s).is_empty(), "{s}: {:?}", kinds(s));
     }
 }
+
+#[test]
+fn ways_of_paying_asked_for_in_other_words() {
+    for s in [
+        "if you pay me outside, I'll drop my rate to $25/h",
+        "my rate is $40 on platform or $32 if we go direct",
+        "Do you take revolut? I can send it tonight",
+        "Can we make the future milestones off the books?",
+        "Tell you what, cancel the order and I'll pay the full amount straight to you, saves the 10%",
+        "we can split the difference if I pay you another way",
+        "I'll give you 10% more if we settle this privately",
+        "Is Cash App okay for you? I'll send my cashtag",
+        "Do you have Revolut? We can settle the milestone there",
+        "If you're local I can just pay cash when we meet for the handover.",
+        "Keep it off the books? I'll pay you weekly, no platform involved.",
+    ] {
+        assert!(!kinds(s).is_empty(), "{s}");
+    }
+}
+
+#[test]
+fn files_sent_reports_and_rules_questions_are_not_paying_outside() {
+    for s in [
+        "send me the files directly",
+        "We'll go direct to the homepage design next",
+        "another client asked me to pay a 'registration fee' via Western Union, is that allowed?",
+        "Heads up: someone messaged me asking to be paid through Zelle outside the site. I reported them to support.",
+        "Is it true that asking for payment outside the platform can get your account suspended?",
+        "I need a spreadsheet that reconciles our Wise business account transactions with the invoices.",
+        "I use PayPal for my own business expenses",
+        "the cash flow report is ready, you can pay the invoice on the platform",
+    ] {
+        assert!(kinds(s).is_empty(), "{s}: {:?}", kinds(s));
+    }
+}
+
+#[test]
+fn other_languages_discounts_billing_and_the_platform_avoided() {
+    for (s, lang) in [
+        (
+            "Wenn wir das ohne die Plattform machen, kann ich dir 15 % Rabatt geben.",
+            "de",
+        ),
+        (
+            "Schick's mir einfach über Revolut, dann bekommt die Plattform nichts ab.",
+            "de",
+        ),
+        (
+            "Zahl mir bitte per Twint, ist einfacher als über die Seite",
+            "de",
+        ),
+        (
+            "Ich stelle Ihnen eine Rechnung direkt von meiner Firma aus, dann müssen Sie nicht über die Plattform zahlen.",
+            "de",
+        ),
+        (
+            "pagame x mercado pago y te entrego hoy mismo el logo final",
+            "es",
+        ),
+        (
+            "cancela o pedido aqui e me manda por pix, é mais rapido e ninguem perde os 20%",
+            "pt",
+        ),
+        (
+            "Si on passe en direct sans passer par la plateforme, je te fais 15 % de réduc",
+            "fr",
+        ),
+    ] {
+        assert_eq!(languages(s), [Some(lang)], "{s}");
+    }
+    for s in [
+        "Un cliente me pidió pagarle por fuera y le dije que no, ¿cómo lo reporto?",
+        "Um cliente me pediu pra pagar pelo Pix fora da plataforma, recusei. Devo denunciar?",
+        "Ein Kunde wollte mich per Überweisung außerhalb der Plattform bezahlen, ich habe abgelehnt. Wo melde ich das?",
+        "te envío los archivos directamente",
+        "Integrar Mercado Pago en la tienda, te pago por hito en la plataforma",
+    ] {
+        assert!(languages(s).is_empty(), "{s}: {:?}", kinds(s));
+    }
+}

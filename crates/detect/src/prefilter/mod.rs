@@ -459,7 +459,9 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
             i += 1;
         }
         let has_digit = kinds & DIGIT != 0;
-        let (nl, syms, other) = (gap & NEWLINE != 0, gap_syms, gap & OTHER_SYM != 0);
+        // A line break does not end a phone number here: the detector reads numbers written one
+        // piece per line (`phone::digit_lines`), which needs more context than this pass keeps.
+        let (syms, other) = (gap_syms, gap & OTHER_SYM != 0);
         if CONTACT && gap & AT_SIGN != 0 {
             parts |= C_EMAIL;
         }
@@ -512,8 +514,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
                 0
             };
             // More than two symbols join items only once three digits are read.
-            let joined =
-                !nl && !other && (syms <= 2 || syms <= 8 && digits >= 3 && phone == Phone::Item);
+            let joined = !other && (syms <= 2 || syms <= 8 && digits >= 3 && phone == Phone::Item);
             if item > 0 {
                 digits = if joined && phone != Phone::Other {
                     digits + item

@@ -404,3 +404,56 @@ fn phones_dictated_in_pieces_or_split_by_bars() {
     none("I'll do 100 then 250 then 500 words");
     none("pages 12 | 34 | 56 | 78");
 }
+
+#[test]
+fn phones_written_one_piece_per_line() {
+    has(
+        "Drop me a line:\n7 1 8\n5 5 5\n0 1 5 3",
+        Kind::Phone,
+        "+17185550153",
+    );
+    has(
+        "Number below, split up so it goes through:\n310\n555\n0185",
+        Kind::Phone,
+        "+13105550185",
+    );
+    has(
+        "Meine Handynummer:\n0 1 7 6\n5 5 5\n0 1 7 2",
+        Kind::Phone,
+        "01765550172",
+    );
+    // A line with words before the break still ends the number (a postcode, then a phone).
+    has(
+        "Portugal 30971\n21 253 109 8211",
+        Kind::Phone,
+        "212531098211",
+    );
+    // Lists of numbers with no phone in the text.
+    none("Order IDs:\n4412\n5567\n8890");
+    none("Quantities for the print run:\n120\n340\n560\n780");
+}
+
+#[test]
+fn links_to_the_work_are_not_contact_details() {
+    for s in [
+        "The finished site is live at www.greenleafbakery.com, please check it on mobile.",
+        "Your new site is deployed at www.brightleafbakery.com, please check the menu page",
+        "La web de prueba ya está en https://demo-tienda-ferreteria.netlify.app, échale un vistazo.",
+        "Die Testseite läuft unter https://staging.zahnarzt-mueller.de, schau mal drüber.",
+    ] {
+        let kinds: Vec<Kind> = found(s).into_iter().map(|(k, _)| k).collect();
+        assert!(!kinds.contains(&Kind::Url), "{s}: {kinds:?}");
+        assert!(!kinds.contains(&Kind::Email), "{s}: {kinds:?}");
+    }
+    // The sender's own site stays contact info, live or not.
+    has(
+        "my website is live at www.janedoe.com",
+        Kind::Url,
+        "www.janedoe.com",
+    );
+    has(
+        "contact me via www.janedoe.com",
+        Kind::Url,
+        "www.janedoe.com",
+    );
+}
