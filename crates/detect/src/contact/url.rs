@@ -275,52 +275,50 @@ fn work_link(d: &Doc<'_>, at: usize, host: &str) -> bool {
         );
     let a = d.t.clause_start(at, 30);
     let b = d.t.clause_end(at, 30);
-    let sender = (a..b).any(|k| {
-        d.t.is_word(k, "my")
+    // One pass over the clause: who the link belongs to, and whether it is about the work.
+    let mut about_work = work_host;
+    for k in a..b {
+        let w = d.t.text(k);
+        let next = d.t.text(k + 1);
+        if w == "my"
             && matches!(
-                d.t.text(k + 1),
+                next,
                 "site" | "website" | "portfolio" | "page" | "blog" | "shop" | "store" | "link"
             )
-            || matches!(d.t.text(k), "contact" | "reach" | "dm" | "hire" | "find")
-                && matches!(d.t.text(k + 1), "me" | "us")
-    });
-    if sender {
-        return false;
-    }
-    let about_work = d.any_word(a, b, |w| {
-        matches!(
-            w,
-            "live"
-                | "deployed"
-                | "launched"
-                | "staging"
-                | "prototype"
-                | "mockup"
-                | "preview"
-                | "demo"
-                | "finished"
-                | "deployment"
-                // Spanish, Portuguese, French, German.
-                | "prueba"
-                | "maqueta"
-                | "prototipo"
-                | "teste"
-                | "maquette"
-                | "testseite"
-                | "vorschau"
-                | "staging-seite"
-        )
-    }) || (a..b).any(|k| {
-        matches!(d.t.text(k), "your" | "the")
-            && matches!(
-                d.t.text(k + 1),
-                "new" | "site" | "website" | "store" | "shop"
+            || matches!(w, "contact" | "reach" | "dm" | "hire" | "find")
+                && matches!(next, "me" | "us")
+        {
+            return false;
+        }
+        about_work = about_work
+            || matches!(
+                w,
+                "live"
+                    | "deployed"
+                    | "launched"
+                    | "staging"
+                    | "prototype"
+                    | "mockup"
+                    | "preview"
+                    | "demo"
+                    | "finished"
+                    | "deployment"
+                    // Spanish, Portuguese, French, German.
+                    | "prueba"
+                    | "maqueta"
+                    | "prototipo"
+                    | "teste"
+                    | "maquette"
+                    | "testseite"
+                    | "vorschau"
             )
-            && d.any_word(k + 1, (k + 4).min(b), |w| {
-                matches!(w, "site" | "website" | "store" | "shop")
-            })
-    });
-    work_host || about_work
+            || matches!(w, "your" | "the")
+                && matches!(next, "new" | "site" | "website" | "store" | "shop")
+                && d.any_word(k + 1, (k + 4).min(b), |x| {
+                    matches!(x, "site" | "website" | "store" | "shop")
+                });
+    }
+    about_work
 }
 
 fn scheme_at(d: &Doc<'_>, i: usize) -> (usize, usize, bool) {
