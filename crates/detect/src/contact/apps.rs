@@ -4,6 +4,7 @@
 //! WhatsApp here") and technical talk ("build a Telegram bot") are not violations.
 
 use super::email::user_name;
+use super::handles;
 use super::intl;
 use crate::doc::{Doc, is_dev_word, is_stopword};
 use crate::lang::{self, Lang};
@@ -194,7 +195,8 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
         // 1. A user name right after the app name.
         if !provider
             && !negated
-            && let Some((h_end, handle, conf)) = handle_after(d, end, strength)
+            && let Some((h_end, handle, conf)) =
+                handle_after(d, end, strength).or_else(|| handles::handle_near(d, end))
         {
             {
                 for u in used.iter_mut().take(h_end).skip(start) {

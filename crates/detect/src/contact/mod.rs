@@ -5,6 +5,7 @@
 pub(crate) mod apps;
 mod domain;
 mod email;
+mod handles;
 mod intl;
 mod phone;
 mod spoken;

@@ -320,7 +320,9 @@ fn outside_intent(seen: u64) -> bool {
                 || all(seen, AVOID | FEE)
                 || all(seen, CLOSE | CONTRACT)
                 || all(seen, BETWEEN | US)
-                || all(seen, NEED | NO) && seen & (PLATFORM | MILESTONE) != 0)
+                || all(seen, NEED | NO) && seen & (PLATFORM | MILESTONE) != 0
+                // "no platform involved"
+                || all(seen, NO | PLATFORM))
 }
 
 /// The words every threat or self-harm phrase of `abuse::threats` needs.

@@ -457,3 +457,38 @@ fn links_to_the_work_are_not_contact_details() {
         "www.janedoe.com",
     );
 }
+
+#[test]
+fn handles_a_few_words_after_the_app_name() {
+    has(
+        "Bin auf Telegram als @lea_grafik, lass uns da weiterreden",
+        Kind::Handle,
+        "telegram:lea_grafik",
+    );
+    has(
+        "vc tem telegram? se tiver me chama @felipe_dev_br",
+        Kind::Handle,
+        "telegram:felipe_dev_br",
+    );
+    has(
+        "dispo sur discord si tu veux, pseudo : kev_3d#0912",
+        Kind::Handle,
+        "discord:kev_3d#0912",
+    );
+    has(
+        "Te paso mi insta para que sigamos por ahí: @anaruiz.ilustra",
+        Kind::Handle,
+        "instagram:anaruiz.ilustra",
+    );
+    // Someone else's account tagged in the work, and an e-mail address, are no handle.
+    for s in [
+        "We posted it on Instagram, tag @nike in the caption",
+        "email me on gmail: jane@gmail.com",
+    ] {
+        assert!(
+            !found(s).iter().any(|(k, _)| *k == Kind::Handle),
+            "{s}: {:?}",
+            found(s)
+        );
+    }
+}
