@@ -356,7 +356,10 @@ fn noun(w: &str) -> Option<(u8, Noun)> {
         "direccion" => (ES, Noun::Address),
         "endereco" => (PT, Noun::Address),
         "adresse" => (FR | DE, Noun::Address),
-        "correo" | "contacto" | "wasap" | "guasap" => (ES, Noun::Detail),
+        "correo" | "wasap" | "guasap" => (ES, Noun::Detail),
+        // "contacto" is Portugal's word too ("o seu contacto de telemóvel").
+        "contacto" => (ES | PT, Noun::Detail),
+        "telemovel" => (PT, Noun::Device),
         "contato" | "zap" | "zapzap" | "whats" | "wpp" => (PT, Noun::Detail),
         "courriel" | "coordonnees" | "contact" => (FR, Noun::Detail),
         "kontakt" | "kontaktdaten" | "handynummer" | "telefonnummer" | "mobilnummer"
@@ -386,7 +389,7 @@ fn ask(w: &str) -> u8 {
         "donne" | "donnez" | "donner" | "passez" | "envoie" | "envoyez" | "envoyer" | "laisse"
         | "laissez" | "partage" | "partagez" | "quel" | "quelle" | "faut" | "besoin" | "veux"
         | "voudrais" | "communique" | "communiquez" | "indique" | "indiquez" | "dis" | "dites"
-        | "ecris" | "ecrivez" | "file" => FR,
+        | "ecris" | "ecrivez" | "file" | "communiquer" | "transmettre" | "laisser" => FR,
         "gib" | "gibst" | "geben" | "schick" | "schicke" | "schickst" | "schicken" | "sende"
         | "sendest" | "senden" | "sag" | "sagst" | "sagen" | "teil" | "teilst" | "teile"
         | "teilen" | "mitteilen" | "brauche" | "brauchen" | "wie" | "welche" | "welches"
@@ -515,10 +518,10 @@ pub(crate) fn requests(d: &mut Doc<'_>) {
                 .any(|x| t.kind(x) == Some(TokKind::Word) && please(t.text(x)));
         let votes = Votes::of(d, lo, hi);
         let asked_in = votes.ranked(langs, false).into_iter().find(|&l| {
-            // A German verb may come last: "kannst du mir deine Nummer geben?".
-            // The handing-over verb itself asks ("pásame el número").
+            // A German verb may come last: "kannst du mir deine Nummer geben?", "Ihre private
+            // E-Mail-Adresse mitteilen?". The handing-over verb itself asks ("pásame el número").
             let verb = d.any_word(lo, i + usize::from(gl != 0), |w| ask(w) & l.bit() != 0)
-                || d.any_word(k + 1, (k + 3).min(hi), |w| ask(w) & l.bit() != 0);
+                || d.any_word(k + 1, (k + 5).min(hi), |w| ask(w) & l.bit() != 0);
             (verb || mark && class != Noun::Device) && !lang::negated_before(d, i, 8, l)
         });
         let Some(l) = asked_in else {

@@ -183,6 +183,7 @@ pub(super) const NUMBER_WORDS: &[&str] = &[
 
 /// `contact::intl::noun`.
 pub(super) const FOREIGN_NOUNS: &[&str] = &[
+    "telemovel",
     "numero",
     "nummer",
     "telefono",

@@ -651,3 +651,17 @@ fn requests_without_a_possessive() {
         none(s);
     }
 }
+
+#[test]
+fn formal_requests_with_the_verb_late_or_portugal_words() {
+    for s in [
+        "Könnten Sie mir bitte Ihre private E-Mail-Adresse mitteilen?",
+        "Pode enviar-me o seu contacto de telemóvel?",
+        "pourriez-vous me communiquer votre adresse e-mail personnelle ?",
+        "Deixe o seu contacto e eu ligo amanhã de manhã.",
+    ] {
+        has_kind(s, Kind::ContactRequest);
+    }
+    none("Können Sie mir Ihre Rechnungsadresse mitteilen?");
+    none("pourriez-vous me communiquer votre adresse de livraison ?");
+}
