@@ -297,11 +297,12 @@ pub(crate) fn scam_talk(d: &Doc<'_>, i: usize) -> bool {
             let b = d.t.clause_end(i, 20);
             d.any_word(a, b, is_scam_word)
         }
-        || d.any_word(0, d.t.len(), is_report_verb)
+        || d.any_word(i.saturating_sub(40), i + 40, is_report_verb)
 }
 
-/// Reporting someone to the platform, anywhere in the message ("Un cliente me pidió pagarle por
-/// fuera, ¿cómo lo reporto?", "Wo melde ich das?"): what it tells is someone else's intent.
+/// Reporting someone to the platform, within 40 words ("Un cliente me pidió pagarle por fuera,
+/// ¿cómo lo reporto?", "ich habe es gemeldet"): what it tells is someone else's intent. ("melde
+/// dich" is "get in touch": only the forms of reporting are listed.)
 fn is_report_verb(w: &str) -> bool {
     matches!(
         w,
@@ -314,7 +315,7 @@ fn is_report_verb(w: &str) -> bool {
             | "signale"
             | "signaler"
             | "denoncer"
-            | "melde"
+            | "gemeldet"
             | "melden"
     )
 }

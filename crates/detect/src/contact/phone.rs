@@ -248,29 +248,63 @@ fn separator(d: &Doc<'_>, i: usize, digits_so_far: usize) -> Option<(usize, u8)>
     Some((j, sym))
 }
 
-/// True when the line that ends before token `i` holds only digits and separators, and the text
-/// names a phone ("number", "call", "digits", "drop me a line").
+/// True when the line that ends before token `i` holds only a few plain digit groups (no prices,
+/// dates or versions), and a phone word ("number", "call", "Handynummer") is said within the 16
+/// tokens before that line, or the pieces are digits typed one by one ("7 1 8").
 fn digit_lines(d: &Doc<'_>, i: usize) -> bool {
     let t = &d.t;
     let mut k = i;
-    loop {
+    let mut singles = true;
+    // A line of phone pieces is short: looking back at most 8 tokens keeps this linear.
+    for _ in 0..8 {
         let Some(tok) = k.checked_sub(1).and_then(|p| t.toks.get(p)) else {
             return false;
         };
+        let word = t.text(k - 1);
         let piece = match tok.kind {
-            TokKind::Word => tok.has_digit && !tok.has_alpha,
-            TokKind::Sym(b) => matches!(b, b'-' | b'.' | b'(' | b')' | b'/' | b'|' | b'+'),
+            TokKind::Word => tok.has_digit && !tok.has_alpha && word.len() <= 4,
+            TokKind::Sym(b) => matches!(b, b'-' | b'(' | b')' | b'+'),
             TokKind::Other => false,
         };
         if !piece {
             return false;
         }
+        singles &= tok.kind != TokKind::Word || word.len() == 1;
         k -= 1;
         if tok.nl_before {
-            break;
+            return singles || d.any_word(k.saturating_sub(16), k, is_phone_word);
         }
     }
-    d.any_word(0, t.len(), |w| is_phone_context(w) || w == "line")
+    false
+}
+
+/// The words that say a number is a phone's, for [`digit_lines`] (narrower than
+/// [`is_phone_context`], whose "home" and "office" also name floor plans and pages).
+fn is_phone_word(w: &str) -> bool {
+    matches!(
+        w,
+        "number"
+            | "phone"
+            | "call"
+            | "text"
+            | "digits"
+            | "cell"
+            | "mobile"
+            | "whatsapp"
+            | "numero"
+            | "nummer"
+            | "handynummer"
+            | "telefonnummer"
+            | "telefono"
+            | "telefone"
+            | "celular"
+            | "ligar"
+            | "llamar"
+            | "llamame"
+            | "appelle"
+            | "anrufen"
+            | "handy"
+    )
 }
 
 /// Reads the numeric run starting at token `i`.

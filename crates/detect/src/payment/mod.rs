@@ -275,7 +275,7 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 continue;
             }
         }
-        if d.negated_before(start, 12) || d.scam_talk(start) || reported(d) {
+        if d.negated_before(start, 12) || d.scam_talk(start) || reported(d, start) {
             continue;
         }
         let dev = d.any_word(c0, c1, is_dev_word);
@@ -489,7 +489,7 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 )
                 && !d.any_word(k, c1, is_dev_word)
                 && !d.scam_talk(anchor)
-                && !reported(d)
+                && !reported(d, anchor)
             {
                 let a_end = (anchor + 3).min(c1);
                 d.push_in(
@@ -561,19 +561,17 @@ fn explicit_request(
     reached && aimed && !at_brand && !third_party
 }
 
-/// Someone else's request told, or a question about the rules: "another client asked me to pay
-/// a fee via Western Union, is that allowed?".
-fn reported(d: &Doc<'_>) -> bool {
+/// Someone else's request told, or a question about the rules, within 40 words of token `i`:
+/// "another client asked me to pay a fee via Western Union, is that allowed?", "I reported them".
+fn reported(d: &Doc<'_>, i: usize) -> bool {
     let t = &d.t;
-    (0..t.len()).any(|k| {
+    (i.saturating_sub(40)..(i + 40).min(t.len())).any(|k| {
         matches!(
             t.text(k),
             "client" | "someone" | "somebody" | "buyer" | "he" | "she" | "they"
-        ) && matches!(
-            t.text(k + 1),
-            "asked" | "told" | "wanted" | "offered" | "wants" | "insisted"
-        ) || t.is_word(k, "allowed") && k >= 2 && t.is_word(k - 2, "is")
-            || matches!(t.text(k), "reported" | "flagged" | "suspended" | "banned")
+        ) && matches!(t.text(k + 1), "asked" | "told" | "offered" | "insisted")
+            || t.is_word(k, "allowed") && k >= 2 && t.is_word(k - 2, "is")
+            || matches!(t.text(k), "reported" | "flagged")
     })
 }
 

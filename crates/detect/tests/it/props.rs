@@ -140,6 +140,13 @@ fn pathological_repetition_is_linear() {
         "no zap ",
         "punto ",
         "paga por fora ",
+        // Session 16's rules: deals over two clauses, dictated and one-per-line numbers, handles
+        // near app names, reports near payment words.
+        "5 stars or I dispute, review first? then files ",
+        "call 917 then 555 then ",
+        "my number\n1 2 3\n",
+        "telegram als @lea_g discord x#1234 ",
+        "pay me via paypal, client asked me, is that allowed ",
     ];
     for unit in units {
         let small = unit.repeat(10_000 / unit.len().max(1));
