@@ -297,12 +297,14 @@ pub(crate) fn scam_talk(d: &Doc<'_>, i: usize) -> bool {
             let b = d.t.clause_end(i, 20);
             d.any_word(a, b, is_scam_word)
         }
-        || d.any_word(i.saturating_sub(40), i + 40, is_report_verb)
+        || (i.saturating_sub(40)..(i + 40).min(d.t.len())).any(|k| {
+            is_report_verb(d.t.text(k)) || d.t.is_word(k, "melde") && d.t.is_word(k + 1, "ich")
+        })
 }
 
 /// Reporting someone to the platform, within 40 words ("Un cliente me pidió pagarle por fuera,
-/// ¿cómo lo reporto?", "ich habe es gemeldet"): what it tells is someone else's intent. ("melde
-/// dich" is "get in touch": only the forms of reporting are listed.)
+/// ¿cómo lo reporto?", "ich habe es gemeldet", "Wo melde ich das?"): what it tells is someone
+/// else's intent. ("melde dich" is "get in touch".)
 fn is_report_verb(w: &str) -> bool {
     matches!(
         w,

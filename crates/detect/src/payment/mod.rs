@@ -572,6 +572,11 @@ fn reported(d: &Doc<'_>, i: usize) -> bool {
         ) && matches!(t.text(k + 1), "asked" | "told" | "offered" | "insisted")
             || t.is_word(k, "allowed") && k >= 2 && t.is_word(k - 2, "is")
             || matches!(t.text(k), "reported" | "flagged")
+            // "Is it true that asking for payment outside … can get your account suspended?":
+            // the act as a topic (not "I'm asking for payment outside").
+            || t.is_word(k, "asking")
+                && matches!(t.text(k + 1), "for" | "to")
+                && !(k >= 1 && matches!(t.text(k - 1), "m" | "am" | "im" | "re" | "are"))
     })
 }
 
