@@ -283,24 +283,36 @@ fn work_link(d: &Doc<'_>, at: usize, host: &str) -> bool {
         if w == "my"
             && matches!(
                 next,
-                "site" | "website" | "portfolio" | "page" | "blog" | "shop" | "store" | "link"
+                "site"
+                    | "website"
+                    | "portfolio"
+                    | "page"
+                    | "blog"
+                    | "shop"
+                    | "store"
+                    | "link"
+                    | "number"
+                    | "profile"
+                    | "channel"
             )
-            || matches!(w, "contact" | "reach" | "dm" | "hire" | "find")
-                && matches!(next, "me" | "us")
+            || matches!(
+                w,
+                "contact" | "reach" | "dm" | "hire" | "find" | "catch" | "call" | "text" | "join"
+            ) && matches!(next, "me" | "us")
         {
             return false;
         }
         about_work = about_work
+            // "the site is live", not "I'm live on Twitch".
+            || w == "live" && k > a && matches!(d.t.text(k - 1), "is" | "are" | "went" | "now" | "goes")
             || matches!(
                 w,
-                "live"
-                    | "deployed"
+                "deployed"
                     | "launched"
                     | "staging"
                     | "prototype"
                     | "mockup"
                     | "preview"
-                    | "demo"
                     | "finished"
                     | "deployment"
                     // Spanish, Portuguese, French, German.

@@ -60,7 +60,16 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
         let near = |lo: usize, hi: usize, pred: &dyn Fn(&str) -> bool| {
             (lo.max(a)..hi.min(b)).any(|k| t.kind(k) == Some(TokKind::Word) && pred(t.text(k)))
         };
-        let value = near(r.saturating_sub(3), r + 4, &is_good_value);
+        // "4.5 stars" is an average, not a "5".
+        let decimal = |k: usize| {
+            k >= 2 && t.is_sym(k - 1, b'.') && t.toks.get(k - 2).is_some_and(|x| x.has_digit)
+        };
+        let value = (r.saturating_sub(3).max(a)..(r + 4).min(b)).any(|k| {
+            t.kind(k) == Some(TokKind::Word)
+                && (is_good_value(t.text(k)) && !decimal(k)
+                        // "10/10", not "10 reviews".
+                        || t.text(k) == "10" && t.is_sym(k + 1, b'/'))
+        });
         let low = near(r.saturating_sub(3), r + 4, &is_low_value);
         // "change your review": not "I won't change my rating".
         let changed = (r.saturating_sub(4).max(a)..r).any(|c| {
@@ -78,7 +87,7 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
         own |= mine;
         let left = near(r.saturating_sub(4), r, &is_leave_verb)
             || near(r + 1, r + 5, &|w| {
-                matches!(w, "posted" | "up" | "first" | "live" | "published" | "now")
+                matches!(w, "posted" | "up" | "live" | "published")
             })
             || t.text(r) == "rate";
         if value || low || changed || left || mine {
@@ -88,9 +97,12 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
         bad |= low && !value;
     }
     // "Your review decides whether you get the bonus": the rating itself is the condition.
-    let strong = d.any_word(a, b, |w| {
-        matches!(w, "decides" | "depends" | "whether" | "gets")
-    }) || (a..b).any(|k| t.is_sym(k, b'='));
+    let strong = d.any_word(a, b, |w| matches!(w, "decides" | "depends" | "whether"))
+        || (a..b).any(|k| {
+            t.is_word(k, "gets") && t.is_word(k + 1, "you")
+                // "5 stars = …", not "Rating = 4.7".
+                || t.is_sym(k, b'=') && k >= 1 && is_good_value(t.text(k - 1))
+        });
     let r = asked.or(strong.then_some(first))?;
     // A tie between the rating and what it buys, in an order that makes it a deal: "bonus for a
     // review", "send the files once the review is up", "if you give me 5 stars, I'll…", "5 stars
@@ -127,8 +139,6 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
                                     | "discount"
                                     | "cost"
                                     | "bill"
-                                    | "extra"
-                                    | "revisions"
                                     | "cheaper"
                                     | "waive"
                             ))
@@ -209,7 +219,17 @@ fn rating_at(d: &Doc<'_>, k: usize) -> bool {
             // "the conversion rating"? Rare; "star" alone is a rating only with a number.
             !(t.text(k) == "star" && !is_number_like(prev) && prev != "-")
         }
-        "feedback" => true,
+        // "feedback" is a rating with a value ("5-star feedback", "positive feedback") or left as
+        // one, not comments on the work ("your feedback on version 2", "feedback from my team").
+        "feedback" => {
+            !matches!(next, "on" | "about" | "in" | "from" | "for" | "regarding")
+                && ((k.saturating_sub(3)..k)
+                    .any(|j| is_good_value(t.text(j)) || is_low_value(t.text(j)))
+                    || matches!(
+                        prev,
+                        "leave" | "leaving" | "left" | "post" | "write" | "public" | "private"
+                    ))
+        }
         // "Please review the milestone", "code review", "the review meeting": not a rating.
         // After an article, a possessive or a value it is the noun ("a review that tells…").
         "review" | "reviews"
@@ -282,9 +302,7 @@ fn rating_at(d: &Doc<'_>, k: usize) -> bool {
                 )
         }
         // "rate me 5", "after you rate me": the verb; "my rate", "the rate is" are prices.
-        "rate" => {
-            matches!(next, "me" | "us" | "my" | "our" | "it" | "them") || is_number_like(next)
-        }
+        "rate" => matches!(next, "me" | "us" | "my" | "our" | "it") || is_number_like(next),
         _ => false,
     }
 }
@@ -301,7 +319,6 @@ fn is_good_value(w: &str) -> bool {
     matches!(
         w,
         "5" | "five"
-            | "10"
             | "full"
             | "good"
             | "great"
@@ -382,14 +399,12 @@ fn is_leave_verb(w: &str) -> bool {
             | "drop"
             | "submit"
             | "publish"
-            | "see"
             | "promise"
             | "rate"
             | "leaving"
             | "writing"
             | "posting"
             | "rated"
-            | "get"
     )
 }
 
@@ -462,10 +477,6 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
                     | "unlock"
                     | "watermark"
                     | "unwatermarked"
-                    | "approved"
-                    | "approve"
-                    | "approval"
-                    | "granted"
                     | "away"
                     | "prioritize"
                     | "prioritise"
@@ -476,6 +487,11 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
                     | "waive"
             )
             || w == "cost" && prev == "no"
+            // "approve the milestone", "your refund request will be approved".
+            || matches!(w, "approve" | "approved" | "approval" | "granted")
+                && (k.saturating_sub(3)..(k + 4).min(b)).any(|j| {
+                    matches!(t.text(j), "milestone" | "payment" | "refund" | "request")
+                })
             || matches!(w, "price" | "prices" | "rate")
                 && (k.saturating_sub(2)..k).any(|j| {
                     matches!(t.text(j), "half" | "lower" | "better" | "drop" | "cut" | "reduce")
@@ -489,8 +505,13 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
             Consequence::Reward
         } else if matches!(
             w,
-            "dispute" | "bill" | "charge" | "report" | "holding" | "withhold" | "withholding"
-        ) || w == "stop" && matches!(prev, "we" | "i" | "ll" | "work")
+            "dispute" | "report" | "holding" | "withhold" | "withholding"
+        ) || matches!(w, "bill" | "charge")
+            // "I'll bill the difference", "charge for all the revisions", not "charge the milestone".
+            && (k + 1..(k + 4).min(b)).any(|j| {
+                matches!(t.text(j), "for" | "difference" | "extra" | "everything" | "full")
+            })
+            || w == "stop" && matches!(prev, "we" | "i" | "ll" | "work")
             // "or I'm not taking any more of your projects", "I'll find someone else".
             || matches!(w, "taking" | "take" | "hire" | "hiring" | "working")
                 && d.negated_near(k, 3)
@@ -546,65 +567,5 @@ fn money(d: &Doc<'_>, k: usize) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::doc::Doc;
-
-    fn found(s: &str) -> Vec<&'static str> {
-        let mut d = Doc::new(s);
-        super::super::detect(&mut d);
-        d.findings.iter().map(|f| f.kind.as_str()).collect()
-    }
-
-    #[test]
-    fn deals_in_many_words_are_found() {
-        for s in [
-            "A 5 star rating gets you 2 extra revisions, anything less and we stop here",
-            "Only 5 stars or I dispute the payment, simple as that",
-            "If you leave anything less than 5 stars I'll open a dispute",
-            "Can you write the review first? Then I'll deliver the final version",
-            "I'm holding the final invoice and the fonts until I see the review go up",
-            "you'll get the watermark-free version once the review is posted",
-            "if you give me a good rating I'll give you priority on all future orders and lower prices",
-            "I gave you a discount, so the least you can do is 5 stars, otherwise I'll bill the difference",
-            "hey, I gave you 5 stars already, now it's your turn or I'll revise mine",
-            "Your review decides whether you get the bonus file pack",
-            "Please leave 5 stars, I'll add 3 more product descriptions at no cost",
-            "One bad review from you and I'll leave you one too, remember that",
-            "the contract closes with a bad review from me if you don't approve the milestone today",
-            "I'll accept your revision request but only if you promise a 5 star review",
-            "If you're planning to leave 4 stars please don't, I'll pay you back $15 for the trouble",
-            "Post the review first. Files come right after.",
-            "Fix the bugs for free or I'm writing a review that tells everyone how bad your code is.",
-            "Lower the price for phase two and you'll get a great review from me.",
-            "Let's make a deal: you refund the last $200 and I'll change my review to 5 stars.",
-        ] {
-            assert_eq!(found(s).len(), 1, "{s}");
-        }
-    }
-
-    #[test]
-    fn asking_thanking_and_reporting_are_not_deals() {
-        for s in [
-            "If you were happy with the work, a review would mean a lot. No pressure!",
-            "If you have a minute after approving, a short review helps new freelancers like me",
-            "I'll send the final files today; feel free to leave a review once you've checked them",
-            "Please leave a review once you receive the final files",
-            "Please leave a review when you can, I'll add it to my portfolio",
-            "If you leave a good review, I'd really appreciate it",
-            "Thanks for the 5 star review, I'll give you 10% off the next order",
-            "I rated you 5 stars because the files were perfect, thanks again",
-            "A client told me he'd leave 1 star unless I worked for free, what should I do?",
-            "Is it allowed to offer a discount for a 5 star review?",
-            "Please review the final files and approve the milestone if they look good",
-            "My rate is $40 an hour, or $35 if you book 20 hours",
-            "I won't change my rating, but I appreciate the quick fix and the refund",
-            "Please leave feedback after I pay the invoice",
-            "I'll leave you a review once I pay the final milestone",
-            "I'll leave a review when the job is finished, and I'll pay the bonus then",
-            "I'm writing a review now, and I'll send the files for free tomorrow",
-            "Thanks, I'll write a great review for you once the project is done",
-        ] {
-            assert!(found(s).is_empty(), "{s}: {:?}", found(s));
-        }
-    }
-}
+#[path = "exchange_tests.rs"]
+mod tests;

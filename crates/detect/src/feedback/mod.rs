@@ -236,12 +236,22 @@ fn protects_score(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize)> {
             "end" | "close" | "cancel" | "stop" | "finish" | "cancelled" | "canceled"
         )
     })?;
-    // "end the contract", "close it out", "mark this contract as cancelled".
-    let contract = (end.saturating_sub(4).max(a)..(end + 4).min(b)).any(|k| {
+    // "end the contract", "close it out", "mark this contract as cancelled" (the contract before
+    // the verb only for "cancelled").
+    let from = if matches!(t.text(end), "cancelled" | "canceled") {
+        end.saturating_sub(4).max(a)
+    } else {
+        end + 1
+    };
+    let contract = (from..(end + 4).min(b)).any(|k| {
         matches!(
             t.text(k),
             "contract" | "contracts" | "job" | "project" | "milestone"
-        ) || k == end + 1
+        )
+            // "finish the project page" ends a page, not the project.
+            && !(t.kind(k + 1) == Some(TokKind::Word)
+                && matches!(t.text(k + 1), "page" | "pages" | "section" | "brief" | "plan" | "file" | "files"))
+            || k == end + 1
             && matches!(t.text(k), "it" | "this")
             // "close this early", not "close this ticket".
             && (t.kind(k + 1) != Some(TokKind::Word)
@@ -527,8 +537,10 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
                     | "you"
             )
         });
-        // "Thanks for the 5 star review, here's 10% off your next order" thanks, after the fact.
-        let thanks = d.any_word(a, r, |w| matches!(w, "thanks" | "thank"));
+        // "Thanks for the 5 star review, here's 10% off your next order" thanks, after the fact;
+        // "…, I'll leave my 5 star review" promises the writer's own.
+        let thanks = d.any_word(a, r, |w| matches!(w, "thanks" | "thank"))
+            || (r.saturating_sub(4).max(a)..r).any(|k| t.is_word(k, "my"));
         if good
             && offer
             && !thanks

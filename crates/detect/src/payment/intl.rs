@@ -41,6 +41,26 @@ fn pay_word(w: &str) -> u8 {
     }
 }
 
+/// Discount and invoice words: paying outside only where the platform is left outright.
+fn is_discount_or_bill(w: &str) -> bool {
+    matches!(
+        w,
+        "descuento"
+            | "desconto"
+            | "reduc"
+            | "reduction"
+            | "remise"
+            | "rabatt"
+            | "facturer"
+            | "facture"
+            | "facturation"
+            | "rechnung"
+            | "rechne"
+            | "abrechnen"
+            | "abrechnung"
+    )
+}
+
 /// Sending, which pays only when a brand is named ("mándamelo por Zelle", "schick's mir über
 /// Revolut"): without one it sends files as often as money.
 fn send_word(w: &str) -> u8 {
@@ -66,7 +86,7 @@ fn personal(w: &str) -> u8 {
         "eu" | "voce" | "vc" | "meu" | "minha" | "seu" | "sua" | "teu" | "tua" | "gente"
         | "mim" | "comigo" | "aceito" | "prefiro" | "recebo" | "aceita" | "aceitas" => PT,
         "moi" | "m" | "t" | "toi" | "je" | "j" | "vous" | "nous" | "mon" | "ma" | "ton" | "ta"
-        | "votre" | "accepte" | "prefere" | "on" | "acceptes" | "acceptez" => FR,
+        | "votre" | "accepte" | "prefere" | "acceptes" | "acceptez" => FR,
         "mir" | "mich" | "dir" | "dich" | "ich" | "du" | "wir" | "uns" | "mein" | "meine"
         | "meinen" | "meinem" | "dein" | "deine" | "ihnen" | "euch" | "akzeptiere" | "nehme"
         | "akzeptierst" | "nimmst" => DE,
@@ -284,10 +304,32 @@ pub(crate) fn brand_intent(
     if lang::negated_before(d, start, 12, lang) || lang::scam_talk(d, start) {
         return None;
     }
+    // Sending a receipt or an invoice of the brand is no payment ("envíame el recibo de PayPal").
+    let document = if d.any_word(c0, c1, |w| {
+        matches!(
+            w,
+            "recibo"
+                | "comprobante"
+                | "comprovante"
+                | "rechnung"
+                | "beleg"
+                | "quittung"
+                | "facture"
+                | "factura"
+                | "fatura"
+                | "screenshot"
+                | "captura"
+                | "recu"
+        )
+    }) {
+        u8::MAX
+    } else {
+        0
+    };
     let pay = (c0..c1.min(t.len())).any(|k| {
         (k < start || k >= end)
             && t.kind(k) == Some(TokKind::Word)
-            && (pay_word(t.text(k)) | send_word(t.text(k))) & bit != 0
+            && (pay_word(t.text(k)) | send_word(t.text(k))) & !document & bit != 0
     });
     let personal = any(d, c0, c1, bit, personal);
     // Work talk ("integrar PayPal", "el logo final") means the brand is the work's subject, unless
@@ -349,8 +391,27 @@ pub(crate) fn outside_intent(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, 
             let anchor = outside_phrase(d, a, b, l)?;
             // "cerramos el contrato y te pago por la plataforma" pays through it.
             let through = through_platform(d, a, b, bit) && !leaves_platform(d, a, b, l);
+            // Discounts and invoices count only where the platform is left outright ("sans passer
+            // par la plateforme, je te fais 15 % de réduc"), not with "direkt" or closing a project.
+            let pays = (a..b.min(d.t.len())).any(|k| {
+                let w = d.t.text(k);
+                pay_word(w) & bit != 0
+                    && (!is_discount_or_bill(w)
+                        || leaves_platform(d, a, b, l)
+                        || d.any_word(a, b, |x| {
+                            matches!(
+                                x,
+                                "privat"
+                                    | "privado"
+                                    | "privada"
+                                    | "prive"
+                                    | "privee"
+                                    | "particular"
+                            )
+                        }))
+            });
             (!through
-                && any(d, a, b, bit, pay_word)
+                && pays
                 && any(d, a, b, bit, personal)
                 && !lang::negated_before(d, anchor, 10, l)
                 && !lang::scam_talk(d, anchor))

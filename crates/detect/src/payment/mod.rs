@@ -5,8 +5,11 @@
 //! Reasoning is per clause: a clause with a negation before the intent ("I never accept payment
 //! outside the platform") or with technical words ("integrate PayPal checkout") is not a violation.
 
+mod context;
 pub(crate) mod financial;
 mod intl;
+
+use context::{is_deliverable, reported, through_platform};
 
 use crate::doc::{Doc, is_dev_word};
 use crate::lang::{self, DE, ES, FR, Lang, PT, Votes};
@@ -70,33 +73,6 @@ fn is_pay_word(w: &str) -> bool {
     )
 }
 
-/// Work sent rather than money ("send me the files directly").
-fn is_deliverable(w: &str) -> bool {
-    matches!(
-        w,
-        "file"
-            | "files"
-            | "draft"
-            | "drafts"
-            | "design"
-            | "designs"
-            | "logo"
-            | "photos"
-            | "docs"
-            | "documents"
-            | "code"
-            | "link"
-            | "samples"
-            | "mockups"
-            | "video"
-            | "videos"
-            | "pdf"
-            | "version"
-            | "assets"
-            | "source"
-    )
-}
-
 /// Words that point at the two parties (as opposed to "customers pay with PayPal").
 fn is_personal(w: &str) -> bool {
     matches!(
@@ -147,9 +123,24 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
         let next2 = t.text(k + 2);
         let hit = match w {
             // "pay me outside", "send you outside".
-            "outside" if k >= 2 && is_personal(t.text(k - 1)) && is_pay_word(t.text(k - 2)) => true,
+            "outside"
+                if k >= 2
+                    && is_personal(t.text(k - 1))
+                    && is_pay_word(t.text(k - 2))
+                    // "pay you outside of business hours"
+                    && !matches!(next, "of" | "the" | "business" | "office" | "working") =>
+            {
+                true
+            }
             // "if we go direct", "deal direct".
-            "direct" if k >= 1 && matches!(t.text(k - 1), "go" | "going" | "deal" | "work") => true,
+            // ("go direct to the price page" is a way of working.)
+            "direct"
+                if k >= 1
+                    && matches!(t.text(k - 1), "go" | "going" | "deal" | "work")
+                    && !matches!(next, "to" | "from" | "on" | "with" | "for") =>
+            {
+                true
+            }
             // "direct payment", "direct deal" (not "direct deposit", "direct message").
             "direct" => matches!(
                 next,
@@ -178,7 +169,13 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
             // "the full amount straight to you".
             "straight" => next == "to" && is_personal(next2),
             // "pay you another way", "some other method".
-            "another" | "other" => matches!(next, "way" | "method" | "channel"),
+            // "pay you another way", not "find another way to structure the milestones".
+            "another" | "other" => {
+                matches!(next, "way" | "method" | "channel")
+                    && (k.saturating_sub(3)..k).any(|j| {
+                        matches!(t.text(j), "pay" | "paying" | "send" | "transfer" | "settle")
+                    })
+            }
             // "off the books".
             "books" => k >= 2 && t.is_word(k - 1, "the") && t.is_word(k - 2, "off"),
             // "no platform involved", "no escrow needed".
@@ -313,17 +310,30 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         let personal = d.any_word(c0, c1, is_personal);
         // "Do you take Revolut?", "I accept Zelle", "do you have Revolut?", "is Cash App okay for
         // you?", "I can pay cash": a way of paying offered or asked for.
+        // The brand ends the question ("Do you take Venmo?"), not "Venmo at your cafe",
+        // "Revolut Business", "Zelle screenshots".
+        let brand_alone = d.t.kind(end) != Some(TokKind::Word)
+            || matches!(
+                d.t.text(end),
+                "or" | "and" | "too" | "instead" | "please" | "pls"
+            );
         let takes = personal
-            && ((start.saturating_sub(2).max(c0)..start).any(|k| {
+            && brand_alone
+            && (start.saturating_sub(2).max(c0)..start).any(|k| {
                 matches!(d.t.text(k), "take" | "takes" | "accept" | "accepts")
                     || matches!(d.t.text(k), "have" | "use")
                         && k >= 1
                         && matches!(d.t.text(k - 1), "you" | "u")
-            }) || (end..(end + 3).min(c1))
-                .any(|k| matches!(d.t.text(k), "okay" | "ok" | "fine")));
+            })
+            || personal
+                && matches!(d.t.text(end), "okay" | "ok" | "fine")
+                && matches!(d.t.text(end + 1), "for" | "with")
+                && is_personal(d.t.text(end + 2));
+        // "I can pay cash", "pay you cash" (not "I paid cash for the printing").
         let pays_cash = name == "cash"
-            && (start.saturating_sub(3).max(c0)..start)
-                .any(|k| matches!(d.t.text(k), "pay" | "paid" | "paying"));
+            && (start.saturating_sub(2).max(c0)..start)
+                .any(|k| matches!(d.t.text(k), "pay" | "paying"))
+            && !d.t.is_word(end, "for");
         let outside = outside_phrase(d, c0, c1);
         // "my PayPal is x", "PayPal me".
         let my_brand = start >= 1 && d.t.is_word(start - 1, "my") || d.t.is_word(end, "me");
@@ -454,7 +464,19 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
             let sends_work = d.any_word(k, c1, is_deliverable);
             // Prices and settling count only with an anchor that says "outside" by itself ("my
             // rate is $32 if we go direct"), not with "directly" ("the milestone directly after").
-            let strong = !matches!(d.t.text(anchor), "directly" | "personally");
+            let strong = matches!(
+                d.t.text(anchor),
+                "outside"
+                    | "off"
+                    | "books"
+                    | "offline"
+                    | "off-platform"
+                    | "straight"
+                    | "another"
+                    | "other"
+                    | "direct"
+                    | "privately"
+            );
             let pay = d.any_word(k, c1, |w| {
                 matches!(
                     w,
@@ -490,6 +512,7 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 && !d.any_word(k, c1, is_dev_word)
                 && !d.scam_talk(anchor)
                 && !reported(d, anchor)
+                && !through_platform(d, k, c1)
             {
                 let a_end = (anchor + 3).min(c1);
                 d.push_in(
@@ -559,25 +582,6 @@ fn explicit_request(
                 .any(|j| matches!(d.t.text(j), "me" | "you" | "us" | "my" | "your"))
     });
     reached && aimed && !at_brand && !third_party
-}
-
-/// Someone else's request told, or a question about the rules, within 40 words of token `i`:
-/// "another client asked me to pay a fee via Western Union, is that allowed?", "I reported them".
-fn reported(d: &Doc<'_>, i: usize) -> bool {
-    let t = &d.t;
-    (i.saturating_sub(40)..(i + 40).min(t.len())).any(|k| {
-        matches!(
-            t.text(k),
-            "client" | "someone" | "somebody" | "buyer" | "he" | "she" | "they"
-        ) && matches!(t.text(k + 1), "asked" | "told" | "offered" | "insisted")
-            || t.is_word(k, "allowed") && k >= 2 && t.is_word(k - 2, "is")
-            || matches!(t.text(k), "reported" | "flagged")
-            // "Is it true that asking for payment outside … can get your account suspended?":
-            // the act as a topic (not "I'm asking for payment outside").
-            || t.is_word(k, "asking")
-                && matches!(t.text(k + 1), "for" | "to")
-                && !(k >= 1 && matches!(t.text(k - 1), "m" | "am" | "im" | "re" | "are"))
-    })
 }
 
 fn outside_or_direct(d: &Doc<'_>, a: usize, b: usize) -> bool {

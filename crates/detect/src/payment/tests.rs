@@ -260,6 +260,15 @@ fn files_sent_reports_and_rules_questions_are_not_paying_outside() {
         "I need a spreadsheet that reconciles our Wise business account transactions with the invoices.",
         "I use PayPal for my own business expenses",
         "the cash flow report is ready, you can pay the invoice on the platform",
+        "I'll close the job today, the rate was fair, thanks!",
+        "We can end the contract once the remaining milestones are approved",
+        "If you cancel the order you will get your money back from the platform",
+        "Can we find another way to structure the milestones? I'd rather pay per chapter",
+        "Let's go direct to the price page, I want you to fix the layout there first",
+        "I'll pay you outside of business hours if that works",
+        "Do you take Venmo at your cafe? I need it for the menu board design",
+        "I paid cash for the printing, can you add it to the expense report?",
+        "The payment will go straight to you through the platform",
     ] {
         assert!(kinds(s).is_empty(), "{s}: {:?}", kinds(s));
     }
@@ -305,6 +314,10 @@ fn other_languages_discounts_billing_and_the_platform_avoided() {
         "Ein Kunde wollte mich per Überweisung außerhalb der Plattform bezahlen, ich habe abgelehnt. Wo melde ich das?",
         "te envío los archivos directamente",
         "Integrar Mercado Pago en la tienda, te pago por hito en la plataforma",
+        "Si cerramos el proyecto el viernes, te hago el descuento acordado en el siguiente",
+        "Ich kann dir direkt einen Rabatt von 10 % geben, wenn du drei Logos nimmst",
+        "On clôture le projet vendredi, la facture finale suivra",
+        "Peux-tu m'envoyer la facture PayPal de l'hébergement pour ma compta ?",
     ] {
         assert!(languages(s).is_empty(), "{s}: {:?}", kinds(s));
     }
