@@ -145,7 +145,8 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
                 }
                 Tie::Condition => x < r && (c < x || r < c),
                 Tie::Then => r < x && x < c,
-                Tie::For => between,
+                // "For a 5 star review I can waive the rush fee": "for" opening the sentence.
+                Tie::For => between || x == a && r < c,
             }
         })
     };
@@ -497,8 +498,11 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
                     matches!(t.text(j), "half" | "lower" | "better" | "drop" | "cut" | "reduce")
                 })
             || w == "back" && matches!(prev, "you" | "pay" | "money")
-            // "the next month is on me", "my next 3 projects".
+            // "the next month is on me", "the next logo is on the house", "my next 3 projects",
+            // "5 stars and you get lifetime support".
             || w == "me" && prev == "on" && k + 1 >= b.min(t.len())
+            || w == "house" && prev == "the" && k >= 2 && t.is_word(k - 2, "on")
+            || w == "get" && prev == "you" && k > r
             || matches!(w, "projects" | "orders" | "jobs")
                 && (k.saturating_sub(3)..k).any(|j| t.is_word(j, "next"))
         {
@@ -516,6 +520,13 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
             || matches!(w, "taking" | "take" | "hire" | "hiring" | "working")
                 && d.negated_near(k, 3)
             || w == "else" && prev == "someone"
+            // "If I don't get a 5 star rating, I'm keeping the deposit" (not "I'll keep the
+            // deposit in escrow until…": the rating must be missing).
+            || matches!(w, "keeping" | "keep")
+                && (k + 1..(k + 4).min(b)).any(|j| {
+                    matches!(t.text(j), "deposit" | "money" | "payment" | "refund")
+                })
+                && (d.negated_near(r, 6) || d.any_word(a, b, |x| matches!(x, "unless" | "otherwise")))
             || w == "mine" && is_change_verb(prev)
             // "I'll leave you one too", "my review of you": a bad rating back.
             || w == "too" && prev == "one"
@@ -548,6 +559,11 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
                 | "images"
                 | "chapters"
                 | "release"
+                | "psds"
+                | "footage"
+                | "originals"
+                | "repo"
+                | "hand"
         ) {
             // Work held back: a deliverable sent, finished or unlocked after the rating.
             Consequence::Withheld

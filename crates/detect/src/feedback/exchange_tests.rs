@@ -28,6 +28,11 @@ fn deals_in_many_words_are_found() {
         "Fix the bugs for free or I'm writing a review that tells everyone how bad your code is.",
         "Lower the price for phase two and you'll get a great review from me.",
         "Let's make a deal: you refund the last $200 and I'll change my review to 5 stars.",
+        "For a 5 star review I can waive the rush fee",
+        "Leave me 5 stars and the next logo is on the house",
+        "If I don't get a 5 star rating, I'm keeping the deposit",
+        "You want the raw footage? Leave a 5* review first",
+        "I'll only hand over the PSDs after a five-star review goes live",
     ] {
         assert_eq!(found(s).len(), 1, "{s}");
     }
@@ -64,6 +69,8 @@ fn asking_thanking_and_reporting_are_not_deals() {
         "Once you leave feedback on the mockups, I'll charge the second milestone",
         "If the extra revisions come out well, I'll leave my 5 star review",
         "For every 10 reviews we collect for your restaurant, I'll send a monthly report",
+        "I'll keep the deposit in escrow until the milestone is approved, then please leave a review",
+        "You get the files tomorrow, and a review would be nice",
     ] {
         assert!(found(s).is_empty(), "{s}: {:?}", found(s));
     }
