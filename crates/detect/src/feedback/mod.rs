@@ -209,11 +209,13 @@ fn reciprocal(d: &Doc<'_>, a: usize, b: usize, r: usize) -> Option<(usize, usize
     let conditional = second.is_some_and(|r2| {
         between(r2, &|k| {
             t.is_word(k, "if")
-                || t.is_word(k, "and") && d.any_word(k, r2, |w| matches!(w, "ill" | "will"))
+                || t.is_word(k, "and") && d.any_word(k, r2, |w| matches!(w, "ill" | "ll" | "will"))
         })
     });
     let same_back = d.any_word(r + 1, b, |w| w == "same" || w == "favour" || w == "favor")
-        && d.any_word(r + 1, b, |w| matches!(w, "ill" | "will" | "do" | "return"));
+        && d.any_word(r + 1, b, |w| {
+            matches!(w, "ill" | "ll" | "will" | "do" | "return")
+        });
     let party = d.any_word(a, b, |w| {
         matches!(w, "me" | "you" | "my" | "your" | "i" | "ill")
     });

@@ -37,6 +37,8 @@ fn trading_ratings_and_protecting_a_score_are_found() {
         "5 stars for 5 stars?",
         "review for review, deal?",
         "leave me five stars and I'll do the same for you",
+        "I will give you 5 stars if you give me 5 stars and I'll confirm it",
+        "Leave me 5 stars and I'll leave you 5 stars",
     ] {
         assert_eq!(kinds(s), ["reciprocal_rating"], "{s}");
     }
