@@ -161,6 +161,12 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
     let mut k = 0;
     while k < n {
         let mut c1 = d.t.clause_end(k, 40);
+        // A feature being built ("users leave a 5 star rating and get a discount code", "5 star
+        // reviews displayed on the landing page"): ratings as the work's subject.
+        if d.any_word(k, c1, is_work_subject) {
+            k = c1.max(k + 1);
+            continue;
+        }
         let found = clause(d, k, c1).or_else(|| {
             // A deal is often split over two clauses ("Review first? Then I'll deliver").
             let c2 = if c1 < n { d.t.clause_end(c1, 40) } else { c1 };
@@ -189,6 +195,25 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         }
         k = c1.max(k + 1);
     }
+}
+
+/// Words that make ratings the subject of the work: a feature, its users, where it is shown.
+fn is_work_subject(w: &str) -> bool {
+    // Not `doc::is_dev_word`: "how bad your code is" is a threat's words.
+    matches!(
+        w,
+        "users"
+            | "visitors"
+            | "shoppers"
+            | "widget"
+            | "component"
+            | "landing"
+            | "checkout"
+            | "feature"
+            | "displayed"
+            | "display"
+            | "carousel"
+    )
 }
 
 /// "5 stars for 5 stars", "I'll give you 5 stars if you give me 5 stars", "review for review",

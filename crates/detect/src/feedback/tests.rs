@@ -64,6 +64,9 @@ fn talk_about_ratings_given_and_contracts_ended_is_fine() {
         "Can you cancel the contract? The review section doesn't show for me",
         "Please close the contract so the review shows on my profile",
         "Let's close this ticket. My score on the quiz was high.",
+        "We need 5 star reviews displayed on the landing page and the free shipping banner",
+        "The app should let users leave a 5 star rating and get a discount code for their next order",
+        "Build a 5 star review widget for our free trial page",
         "We can end the contract once the last milestone is approved. My success score is doing fine.",
     ] {
         assert!(kinds(s).is_empty(), "{s}: {:?}", kinds(s));
