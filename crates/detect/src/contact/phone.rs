@@ -221,9 +221,13 @@ fn separator(d: &Doc<'_>, i: usize, digits_so_far: usize) -> Option<(usize, u8)>
     // "25, 50 and 100" is a list.
     let prev = t.text(i.wrapping_sub(1));
     let prev_single = prev.len() == 1 || number_word(prev).is_some();
+    // "2.3.1 then 2.4.0": a version's last part is no digit read out.
+    let version =
+        i >= 2 && t.is_sym(i - 2, b'.') && t.toks.get(i - 1).is_some_and(|x| !x.space_before);
     if count == 0
         && digits_so_far >= 3
         && prev_single
+        && !version
         && matches!(
             t.text(j),
             "and" | "then" | "dash" | "hyphen" | "space" | "dot"
@@ -234,10 +238,17 @@ fn separator(d: &Doc<'_>, i: usize, digits_so_far: usize) -> Option<(usize, u8)>
     } else if digits_so_far >= 3
         && (count == 0 || count == 1 && sym == b',')
         && t.is_word(j, "then")
+        && !version
+        && (number_word(prev).is_some() || phone_word_before(d, i))
     {
         // "call 917 then 555 then 0134", "five five nine, then double five five": a number
-        // dictated in pieces ("then" does not join the items of a list the way "and" does).
+        // dictated in pieces ("then" does not join the items of a list the way "and" does), in
+        // words or after a phone word ("3200 then 4100 then 7300" are counts).
         j += 1;
+    }
+    // Bars join pieces only after a phone word ("number = 2 1 3 | 5 5 5 | …"), not table cells.
+    if sym == b'|' && !phone_word_before(d, i) {
+        return None;
     }
     // A line break ends the number: "Portugal 30971\n21 253 109 8211" is a postcode, then a phone.
     // Unless the number is written one piece per line ("my digits:\n7 0 8\n5 5 5\n0 1 5 9"): the
@@ -272,10 +283,15 @@ fn digit_lines(d: &Doc<'_>, i: usize) -> bool {
         singles &= tok.kind != TokKind::Word || word.len() == 1;
         k -= 1;
         if tok.nl_before {
-            return singles || d.any_word(k.saturating_sub(16), k, is_phone_word);
+            return singles || phone_word_before(d, k);
         }
     }
     false
+}
+
+/// True when a phone word ([`is_phone_word`]) is among the 16 tokens before token `i`.
+fn phone_word_before(d: &Doc<'_>, i: usize) -> bool {
+    d.any_word(i.saturating_sub(16), i, is_phone_word)
 }
 
 /// The words that say a number is a phone's, for [`digit_lines`] (narrower than

@@ -403,6 +403,10 @@ fn phones_dictated_in_pieces_or_split_by_bars() {
     none("we did 2019 then 2020 then 2021");
     none("I'll do 100 then 250 then 500 words");
     none("pages 12 | 34 | 56 | 78");
+    none("Chapter word counts then totals: 3200 then 4100 then 7300");
+    none("Upgrade from 2.3.1 then 2.4.0 then 3.0.1, one at a time");
+    none("Q1 | 1200 | 1350 | 1400");
+    none("Prices: 120 | 240 | 360 | 480");
 }
 
 #[test]
