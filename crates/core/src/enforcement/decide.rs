@@ -1,6 +1,6 @@
 //! Turning an event, its findings, counters and the account into a decision that explains itself.
 
-use super::policy::{Action, ActionKind, Mode, Policy, Verdict};
+use super::policy::{Action, ActionKind, Mode, Policy, Rule, Verdict};
 use crate::restriction::ReasonCode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -116,7 +116,7 @@ pub fn shown_findings<'a>(
 
 /// Evaluates every rule against the input.
 pub fn decide(policy: &Policy, input: &Input<'_>) -> Outcome {
-    STDLIB.with(|stdlib| decide_in(stdlib.new_inner_scope(), policy, input))
+    STDLIB.with(|stdlib| decide_in(stdlib.new_inner_scope(), policy, input, true))
 }
 
 /// The event as the rules' context holds it: without the text and the data when no rule reads
@@ -134,8 +134,32 @@ struct EventVariable<'a> {
     data: Option<&'a serde_json::Value>,
 }
 
-fn decide_in(mut ctx: cel::Context<'_, '_>, policy: &Policy, input: &Input<'_>) -> Outcome {
-    let mut errors = Vec::new();
+/// `skip_known_false`: leave out the rules known not to fire for this input (always, but for the
+/// tests that check it changes nothing); when none is left the rule context is not even built.
+fn decide_in(
+    mut ctx: cel::Context<'_, '_>,
+    policy: &Policy,
+    input: &Input<'_>,
+    skip_known_false: bool,
+) -> Outcome {
+    let kept = shown_findings(policy, input.findings);
+    let candidates: Vec<&Rule> = policy
+        .rules
+        .iter()
+        .filter(|rule| !skip_known_false || may_fire(rule, input, &kept))
+        .collect();
+    let mut out = Outcome {
+        verdict: Verdict::Allow,
+        reason: String::new(),
+        rules: Vec::new(),
+        shadow_rules: Vec::new(),
+        actions: Vec::new(),
+        review_queues: Vec::new(),
+        errors: Vec::new(),
+    };
+    if candidates.is_empty() {
+        return out;
+    }
     let reads = policy
         .rules
         .iter()
@@ -150,7 +174,6 @@ fn decide_in(mut ctx: cel::Context<'_, '_>, policy: &Policy, input: &Input<'_>) 
         text: reads.text.then_some(input.event.text.as_str()),
         data: reads.data.then_some(&input.event.data),
     };
-    let kept = shown_findings(policy, input.findings);
     let added = [
         ctx.add_variable("event", &event).map_err(|e| e.to_string()),
         ctx.add_variable("findings", kept.as_ref())
@@ -161,29 +184,12 @@ fn decide_in(mut ctx: cel::Context<'_, '_>, policy: &Policy, input: &Input<'_>) 
             .map_err(|e| e.to_string()),
     ];
     if let Some(Err(e)) = added.into_iter().find(Result::is_err) {
-        errors.push(RuleError {
+        out.errors.push(RuleError {
             rule: String::new(),
             error: format!("could not build the rule context: {e}"),
         });
     }
-    let mut out = Outcome {
-        verdict: Verdict::Allow,
-        reason: String::new(),
-        rules: Vec::new(),
-        shadow_rules: Vec::new(),
-        actions: Vec::new(),
-        review_queues: Vec::new(),
-        errors,
-    };
-    for rule in &policy.rules {
-        // Known not to fire for this type of event (a false conjunct makes `&&` false).
-        if rule
-            .event_types
-            .as_ref()
-            .is_some_and(|types| !types.contains(&input.event.event_type))
-        {
-            continue;
-        }
+    for rule in candidates {
         let fired = match rule.when.execute(&ctx) {
             Ok(cel::Value::Bool(b)) => b,
             Ok(other) => {
@@ -228,6 +234,17 @@ fn decide_in(mut ctx: cel::Context<'_, '_>, policy: &Policy, input: &Input<'_>) 
         out.verdict = Verdict::AllowAndReview;
     }
     out
+}
+
+/// False when the rule is known not to fire: a type it is limited away from, a finding it needs
+/// and the event lacks, a counter comparison that fails. CEL's `&&` is false as soon as one side
+/// is false, even when another side would be an error, so skipping gives the same outcome.
+fn may_fire(rule: &Rule, input: &Input<'_>, shown: &[FindingInput]) -> bool {
+    let type_allowed = rule
+        .event_types
+        .as_ref()
+        .is_none_or(|types| types.contains(&input.event.event_type));
+    type_allowed && !rule.needs.iter().any(|n| n.fails(shown, input.counters))
 }
 
 /// Keeps the strongest action per reason (a hold for spam supersedes a spam warning).
@@ -518,5 +535,135 @@ verdict = "allow_and_review"
         assert_eq!(o.rules, vec!["message", "any"]);
         let o = decide_with(without, "job.posted");
         assert!(o.rules.is_empty());
+    }
+
+    const SHAPES: &str = r#"
+version = "shapes"
+
+[[rule]]
+name = "contact_before_contract"
+when = 'event.type in ["message.sent", "job.posted"] && !event.contract_active && findings.exists(f, f.category == "contact_info")'
+verdict = "block"
+reason = "r"
+actions = [{ type = "warning", reason_code = "CONTACT_INFO_SHARING" }]
+
+[[rule]]
+name = "third_contact"
+when = 'counters.contact_attempts_30d >= 3 && findings.exists(f, f.category == "contact_info")'
+verdict = "block"
+reason = "r"
+actions = [{ type = "hold", reason_code = "CONTACT_INFO_SHARING" }]
+
+[[rule]]
+name = "reversed"
+when = '3 <= counters.contact_attempts_30d && event.type == "message.sent"'
+verdict = "allow_and_review"
+review = "spam"
+
+[[rule]]
+name = "missing_counter"
+when = 'counters.not_kept > 1 && findings.exists(f, f.category == "harassment" && f.kind != "abusive")'
+verdict = "block"
+reason = "r"
+
+[[rule]]
+name = "missing_counter_alone"
+when = 'counters.not_kept > 1'
+verdict = "block"
+reason = "r"
+
+[[rule]]
+name = "predicate_first"
+when = 'findings.exists(f, f.confidence > 0.5 && f.category == "off_platform_payment")'
+verdict = "block"
+reason = "r"
+
+[[rule]]
+name = "either_type"
+when = '(event.type == "proposal.submitted" && account.role == "client") || (event.type == "job.posted" && account.role == "freelancer")'
+verdict = "allow_and_review"
+review = "wrong_account_type"
+
+[[rule]]
+name = "either_side_open"
+when = 'event.type == "job.posted" || counters.similar_letters_24h == 5'
+verdict = "allow_and_review"
+review = "spam"
+
+[[rule]]
+name = "not_equal"
+when = 'counters.similar_letters_24h != 5 && account.nonexistent'
+verdict = "allow_and_review"
+review = "spam"
+
+[[rule]]
+name = "broken_with_type"
+when = 'event.type == "job.posted" && account.nonexistent > 1'
+verdict = "allow_and_review"
+review = "spam"
+mode = "shadow"
+"#;
+
+    #[test]
+    fn skipping_rules_known_not_to_fire_changes_no_outcome() {
+        let policy = Policy::parse(SHAPES).expect("policy");
+        let harassment = FindingInput {
+            category: "harassment".into(),
+            kind: "insult".into(),
+            ..contact()
+        };
+        let payment = FindingInput {
+            category: "off_platform_payment".into(),
+            kind: "request".into(),
+            confidence: 0.7,
+            ..contact()
+        };
+        let finding_sets = [
+            vec![],
+            vec![contact()],
+            vec![harassment.clone()],
+            vec![payment.clone(), harassment],
+            vec![FindingInput {
+                confidence: 0.2,
+                ..payment
+            }],
+        ];
+        let mut checked = 0;
+        for findings in &finding_sets {
+            for contacts in [0, 2, 3, 7] {
+                for contract in [false, true] {
+                    for event_type in ["message.sent", "job.posted", "proposal.submitted"] {
+                        for role in ["freelancer", "client"] {
+                            let (mut event, findings, mut counters, mut account) =
+                                input_with(findings.clone(), contacts, contract);
+                            event.event_type = event_type.into();
+                            account.role = role.into();
+                            if contacts == 7 {
+                                counters.insert("similar_letters_24h".into(), 4);
+                            }
+                            let input = Input {
+                                event: &event,
+                                findings: &findings,
+                                counters: &counters,
+                                account: &account,
+                            };
+                            let each = |skip| {
+                                STDLIB.with(|stdlib| {
+                                    decide_in(stdlib.new_inner_scope(), &policy, &input, skip)
+                                })
+                            };
+                            let (skipped, evaluated) = (each(true), each(false));
+                            assert_eq!(
+                                skipped, evaluated,
+                                "{event_type} {role} {contacts} {contract} {findings:?}"
+                            );
+                            checked += usize::from(!evaluated.rules.is_empty());
+                        }
+                    }
+                }
+            }
+        }
+        // The inputs make rules fire, not only stay quiet.
+        assert!(checked > 50, "{checked}");
     }
 }

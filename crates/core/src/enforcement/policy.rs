@@ -101,6 +101,8 @@ pub struct Rule {
     pub(crate) event_types: Option<Vec<String>>,
     /// The event's large fields `when` may read.
     pub(crate) reads: super::shape::EventReads,
+    /// Findings and counter values `when` cannot fire without (see `shape`).
+    pub(crate) needs: Vec<super::shape::Need>,
     pub verdict: Verdict,
     /// The user-facing reason shown when the rule blocks or warns.
     pub reason: String,
@@ -484,6 +486,7 @@ impl Policy {
                 when_source: r.when,
                 event_types: super::shape::event_types(when.expression()),
                 reads: super::shape::event_reads(when.expression()),
+                needs: super::shape::needs(when.expression()),
                 when,
                 verdict,
                 reason: r.reason,
