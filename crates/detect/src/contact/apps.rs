@@ -176,7 +176,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
         }
         let c0 = d.t.clause_start(start, 12);
         let c1 = d.t.clause_end(start, 12);
-        if d.any_word(c0, c1, is_dev_word) {
+        if (c0..c1).any(|j| d.any_word(j, j + 1, is_dev_word) && !in_at_name(d, j)) {
             continue;
         }
         // The clause's foreign languages (none for English), and those in which the mention is
@@ -276,6 +276,30 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
 }
 
 /// A user name after an app name: `telegram: @x`, `skype id x`, `IG is x`, `discord x#1234`.
+/// A word glued to an `@` through other words and `_ . -`: a part of a user name
+/// ("@mx_frontend"), which says nothing about what the clause is about.
+fn in_at_name(d: &Doc<'_>, j: usize) -> bool {
+    let t = &d.t;
+    let mut k = j;
+    for _ in 0..8 {
+        if k == 0 || t.toks.get(k).is_none_or(|x| x.space_before) {
+            return false;
+        }
+        k -= 1;
+        if t.is_sym(k, b'@') {
+            return true;
+        }
+        let joins = t.kind(k) == Some(TokKind::Word)
+            || t.is_sym(k, b'_')
+            || t.is_sym(k, b'.')
+            || t.is_sym(k, b'-');
+        if !joins {
+            return false;
+        }
+    }
+    false
+}
+
 fn handle_after(d: &Doc<'_>, end: usize, strength: Strength) -> Option<(usize, String, f32)> {
     let t = &d.t;
     let mut j = end;

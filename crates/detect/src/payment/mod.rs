@@ -178,6 +178,19 @@ fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
             }
             // "off the books".
             "books" => k >= 2 && t.is_word(k - 1, "the") && t.is_word(k - 2, "off"),
+            // "pay me on the side", "pay you the rest on the side": paying someone, not a side
+            // job ("I design logos on the side") or a dish.
+            // ("send me the fries on the side", "on the side of the contract" are not.)
+            "side" => {
+                k >= 2
+                    && t.is_word(k - 1, "the")
+                    && t.is_word(k - 2, "on")
+                    && next != "of"
+                    && (k.saturating_sub(7)..k - 2).any(|j| {
+                        matches!(t.text(j), "pay" | "paying" | "paid" | "transfer" | "tip")
+                            && matches!(t.text(j + 1), "me" | "you" | "u" | "us" | "ya")
+                    })
+            }
             // "no platform involved", "no escrow needed".
             "no" if is_platform(next) && matches!(next2, "involved" | "needed") => true,
             "avoid" | "save" | "skip" | "bypass" | "cut" | "without" | "no" | "escape"
@@ -438,6 +451,7 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                 | "another"
                 | "other"
                 | "books"
+                | "side"
         );
         foreign_anchors |= intl::is_anchor(w);
         if anchors && foreign_anchors {
@@ -476,6 +490,7 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                     | "other"
                     | "direct"
                     | "privately"
+                    | "side"
             );
             let pay = d.any_word(k, c1, |w| {
                 matches!(

@@ -244,6 +244,8 @@ fn ways_of_paying_asked_for_in_other_words() {
         "Do you have Revolut? We can settle the milestone there",
         "If you're local I can just pay cash when we meet for the handover.",
         "Keep it off the books? I'll pay you weekly, no platform involved.",
+        "can you pay me on the side for the extra hours?",
+        "I'll pay you the rest on the side",
     ] {
         assert!(!kinds(s).is_empty(), "{s}");
     }
@@ -269,6 +271,10 @@ fn files_sent_reports_and_rules_questions_are_not_paying_outside() {
         "Do you take Venmo at your cafe? I need it for the menu board design",
         "I paid cash for the printing, can you add it to the expense report?",
         "The payment will go straight to you through the platform",
+        "I design logos on the side to pay my bills",
+        "send me the fries on the side",
+        "I'll pay you for the edits on the side of the main contract",
+        "I get paid on the side for consulting",
     ] {
         assert!(kinds(s).is_empty(), "{s}: {:?}", kinds(s));
     }

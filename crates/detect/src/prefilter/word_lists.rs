@@ -635,6 +635,7 @@ pub(super) const OTHERS: &[(u64, &[&str])] = &[
             "another",
             "other",
             "books",
+            "side",
         ],
     ),
     (DIRECT, &["direct"]),

@@ -482,6 +482,13 @@ fn handles_a_few_words_after_the_app_name() {
         Kind::Handle,
         "instagram:anaruiz.ilustra",
     );
+    // A work word inside the user name does not make the clause about the work.
+    has("tg: @mx_frontend", Kind::Handle, "telegram:mx_frontend");
+    has(
+        "my telegram is @dev_backend_pro",
+        Kind::Handle,
+        "telegram:dev_backend_pro",
+    );
     // Someone else's account tagged or reported on in the work, numbers of things, and an
     // e-mail address are no handle.
     for s in [
@@ -490,6 +497,7 @@ fn handles_a_few_words_after_the_app_name() {
         "Instagram growth report: @sunrise_yoga gained 1,200 followers this month",
         "For the Instagram carousel, credit the photographer @lena_photo on slide 3",
         "The Telegram notification for order#1001 is working now",
+        "telegram bot: @mx_frontend_bot integration for the backend",
     ] {
         assert!(
             !found(s).iter().any(|(k, _)| *k == Kind::Handle),
