@@ -273,18 +273,46 @@ fn digit_lines(d: &Doc<'_>, i: usize) -> bool {
         };
         let word = t.text(k - 1);
         let piece = match tok.kind {
-            TokKind::Word => tok.has_digit && !tok.has_alpha && word.len() <= 4,
+            // Five digits only right after a phone word ("call me: 07911").
+            TokKind::Word => {
+                tok.has_digit
+                    && !tok.has_alpha
+                    && (word.len() <= 4 || word.len() == 5 && phone_word_leads(d, k - 1))
+            }
             TokKind::Sym(b) => matches!(b, b'-' | b'(' | b')' | b'+'),
             TokKind::Other => false,
         };
         if !piece {
-            return false;
+            // "call me: 07911\n123456": the line's pieces come right after a phone word.
+            return k < i && phone_word_leads(d, k);
         }
         singles &= tok.kind != TokKind::Word || word.len() == 1;
         k -= 1;
         if tok.nl_before {
             return singles || phone_word_before(d, k);
         }
+    }
+    false
+}
+
+/// True when a phone word ends right before token `i`, with at most "me", "on", "is", "at" or
+/// a colon between ("call me:", "ring me on", "my number is"): not a phone word somewhere in the
+/// sentence ("Call me tomorrow, the total is 4500" is followed by prices, not a number's end).
+fn phone_word_leads(d: &Doc<'_>, i: usize) -> bool {
+    let t = &d.t;
+    let mut j = i;
+    for _ in 0..3 {
+        let Some(p) = j.checked_sub(1) else {
+            return false;
+        };
+        let w = t.text(p);
+        if is_phone_word(w) || w == "me" && p >= 1 && t.is_word(p - 1, "ring") {
+            return true;
+        }
+        if !(matches!(w, "me" | "on" | "is" | "at") || t.is_sym(p, b':')) {
+            return false;
+        }
+        j = p;
     }
     false
 }

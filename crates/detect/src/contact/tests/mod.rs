@@ -426,6 +426,13 @@ fn phones_written_one_piece_per_line() {
         Kind::Phone,
         "01765550172",
     );
+    // The first pieces right after the phone word, on its line.
+    has(
+        "ring me: 0 7 9 1 1\n1 2 3 4 5 6",
+        Kind::Phone,
+        "07911123456",
+    );
+    has("call me: 07911\n123456", Kind::Phone, "07911123456");
     // A line with words before the break still ends the number (a postcode, then a phone).
     has(
         "Portugal 30971\n21 253 109 8211",
@@ -438,6 +445,10 @@ fn phones_written_one_piece_per_line() {
     none("Here are the totals, one per line:\n120\n245\n380\n4450");
     none("Pricing tiers for the phone plan page:\n19.99\n29.99\n49.99");
     none("Office floor plan areas (sq ft):\n1200\n850\n640");
+    // A phone word earlier in the sentence, or figures after "call me" that are no phone.
+    none("Call me tomorrow, the total is 4500\n3200 for design");
+    none("call me: 20245\nbudget 3000");
+    none("call me about the totals:\n12345\n67890");
 }
 
 #[test]
