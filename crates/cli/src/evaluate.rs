@@ -6,7 +6,9 @@
 //!   `marketplace_languages.jsonl` holds the Spanish, Portuguese, French and German cases;
 //!   `marketplace_holdout2.jsonl`, `marketplace_languages_holdout.jsonl` and
 //!   `marketplace_holdout3.jsonl` (session 16) were written by other authors without seeing the
-//!   rules, scored once, then used for tuning.
+//!   rules, scored once, then used for tuning. `marketplace_feedback_tune.jsonl` and
+//!   `marketplace_feedback_holdout.jsonl` (session 17, feedback pressure) are by two more authors:
+//!   the first was used for tuning, the second only scored.
 //! - `abuse_holdout.jsonl` and `abuse_holdout2.jsonl` (ours, the second by another author who
 //!   never saw the detectors): comments labelled offensive / harassment, never used for training
 //!   or tuning; scored per register (social comments, marketplace messages).
@@ -35,7 +37,7 @@ pub struct EvaluateArgs {
     /// after the detectors were tuned on the first.
     #[arg(
         long,
-        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl", "crates/detect/testdata/marketplace_holdout3.jsonl"]
+        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl", "crates/detect/testdata/marketplace_holdout3.jsonl", "crates/detect/testdata/marketplace_feedback_tune.jsonl", "crates/detect/testdata/marketplace_feedback_holdout.jsonl"]
     )]
     pub marketplace: Vec<PathBuf>,
     /// Our held-out abuse cases (JSONL: text, offensive, harassment, register; repeatable). The
@@ -65,7 +67,7 @@ pub struct EvaluateArgs {
 /// `docs/DETECTION.md`) and then used to fix what they showed.
 fn tuning_status(file_name: &str) -> &'static str {
     match file_name {
-        "marketplace_holdout.jsonl" => "NOT used for tuning",
+        "marketplace_holdout.jsonl" | "marketplace_feedback_holdout.jsonl" => "NOT used for tuning",
         "marketplace_holdout2.jsonl"
         | "marketplace_languages_holdout.jsonl"
         | "marketplace_holdout3.jsonl" => "first run in DETECTION.md, then used for tuning",

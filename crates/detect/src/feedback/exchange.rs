@@ -87,7 +87,7 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
         own |= mine;
         let left = near(r.saturating_sub(4), r, &is_leave_verb)
             || near(r + 1, r + 5, &|w| {
-                matches!(w, "posted" | "up" | "live" | "published")
+                matches!(w, "posted" | "up" | "live" | "published" | "submitted")
             })
             || t.text(r) == "rate";
         if value || low || changed || left || mine {
@@ -99,10 +99,18 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
     // "Your review decides whether you get the bonus": the rating itself is the condition.
     let strong = d.any_word(a, b, |w| matches!(w, "decides" | "depends" | "whether"))
         || (a..b).any(|k| {
-            t.is_word(k, "gets") && t.is_word(k + 1, "you")
+            matches!(t.text(k), "gets" | "get") && t.is_word(k + 1, "you")
                 // "5 stars = …", not "Rating = 4.7".
                 || t.is_sym(k, b'=') && k >= 1 && is_good_value(t.text(k - 1))
         });
+    // "we'll swap reviews", "a review swap", "trade 5 stars": each rates the other.
+    let swap = ratings.iter().find(|&&r| {
+        let near = |k: usize| matches!(t.text(k), "swap" | "swapping" | "trade" | "trading");
+        near(r + 1) || r >= 1 && near(r - 1) || r >= 2 && near(r - 2)
+    });
+    if let Some(&r) = swap {
+        return Some((r, r + 1, Kind::Incentive));
+    }
     let r = asked.or(strong.then_some(first))?;
     // A tie between the rating and what it buys, in an order that makes it a deal: "bonus for a
     // review", "send the files once the review is up", "if you give me 5 stars, I'll…", "5 stars
@@ -141,9 +149,21 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
                                     | "bill"
                                     | "cheaper"
                                     | "waive"
-                            ))
+                                    | "tip"
+                            )
+                            || money(d, c))
                 }
-                Tie::Condition => x < r && (c < x || r < c),
+                Tie::Condition => {
+                    x < r && (c < x || r < c)
+                        // "give me 5 stars, if you do I can deliver early".
+                        || r < x
+                            && x < c
+                            && t.is_word(x, "if")
+                            && t.is_word(x + 1, "you")
+                            && matches!(t.text(x + 2), "do" | "will" | "can" | "did")
+                }
+                Tie::Before => x < c && c < r,
+                Tie::No => r < x && x < c && (r.saturating_sub(3)..r).any(|j| t.is_word(j, "no")),
                 Tie::Then => r < x && x < c,
                 // "For a 5 star review I can waive the rush fee": "for" opening the sentence.
                 Tie::For => between || x == a && r < c,
@@ -184,6 +204,10 @@ enum Tie {
     Then,
     /// "for", "in exchange": either way round.
     For,
+    /// "before": "before I send the link, leave a review" (the consequence between).
+    Before,
+    /// "no review, no files": the second "no" after the rating.
+    No,
 }
 
 fn tie_at(d: &Doc<'_>, k: usize) -> Option<Tie> {
@@ -203,6 +227,9 @@ fn tie_at(d: &Doc<'_>, k: usize) -> Option<Tie> {
         "or" | "otherwise" | "else" | "then" | "first" | "and" | "ll" | "gets" | "decides"
         | "depends" | "whether" => Tie::Then,
         "for" | "exchange" | "return" => Tie::For,
+        "before" => Tie::Before,
+        "no" => Tie::No,
+        "get" if t.is_word(k + 1, "you") => Tie::Then,
         _ => return None,
     })
 }
@@ -223,13 +250,25 @@ fn rating_at(d: &Doc<'_>, k: usize) -> bool {
         // "feedback" is a rating with a value ("5-star feedback", "positive feedback") or left as
         // one, not comments on the work ("your feedback on version 2", "feedback from my team").
         "feedback" => {
-            !matches!(next, "on" | "about" | "in" | "from" | "for" | "regarding")
-                && ((k.saturating_sub(3)..k)
+            let left = (k.saturating_sub(3)..k).any(|j| {
+                matches!(
+                    t.text(j),
+                    "leave" | "leaving" | "left" | "submit" | "submitted" | "post" | "posted"
+                )
+            });
+            (!matches!(next, "on" | "about" | "in" | "from" | "for" | "regarding")
+                || left && next == "on")
+                && (left
+                    || (k.saturating_sub(3)..k)
                     .any(|j| is_good_value(t.text(j)) || is_low_value(t.text(j)))
                     || matches!(
                         prev,
                         "leave" | "leaving" | "left" | "post" | "write" | "public" | "private"
-                    ))
+                    )
+                    // "after your feedback has been submitted", "once your feedback is up".
+                    || (k + 1..k + 4).any(|j| {
+                        matches!(t.text(j), "submitted" | "posted" | "left" | "live" | "up")
+                    }))
         }
         // "Please review the milestone", "code review", "the review meeting": not a rating.
         // After an article, a possessive or a value it is the noun ("a review that tells…").
@@ -303,7 +342,17 @@ fn rating_at(d: &Doc<'_>, k: usize) -> bool {
                 )
         }
         // "rate me 5", "after you rate me": the verb; "my rate", "the rate is" are prices.
-        "rate" => matches!(next, "me" | "us" | "my" | "our" | "it") || is_number_like(next),
+        "rate" => {
+            matches!(next, "me" | "us" | "my" | "our" | "it")
+                || is_number_like(next)
+                || next == "the"
+                    && matches!(
+                        t.text(k + 2),
+                        "contract" | "job" | "project" | "work" | "order"
+                    )
+        }
+        // "top marks", "full marks".
+        "marks" => matches!(prev, "top" | "full"),
         _ => false,
     }
 }
@@ -406,6 +455,9 @@ fn is_leave_verb(w: &str) -> bool {
             | "writing"
             | "posting"
             | "rated"
+            | "left"
+            | "given"
+            | "submitted"
     )
 }
 
@@ -422,16 +474,27 @@ pub(super) fn reported(d: &Doc<'_>, a: usize, b: usize) -> bool {
     let third = |k: usize| {
         matches!(
             t.text(k),
-            "he" | "she" | "they" | "client" | "someone" | "somebody" | "buyer" | "seller"
+            "he" | "she"
+                | "they"
+                | "client"
+                | "someone"
+                | "somebody"
+                | "buyer"
+                | "seller"
+                | "freelancer"
+                | "contractor"
+                | "agency"
         )
     };
     d.any_word(a, b, |w| {
-        matches!(
-            w,
-            "allowed" | "policy" | "rules" | "pressure" | "pressuring"
-        )
+        matches!(w, "allowed" | "rules" | "pressure" | "pressuring")
     }) || (a..b).any(|k| {
+        // The platform's policy, not "that's my policy".
+        t.is_word(k, "policy") && !(k >= 1 && matches!(t.text(k - 1), "my" | "our"))
+            ||
         t.is_word(k, "should") && t.is_word(k + 1, "i")
+            // "what are my options?"
+            || t.is_word(k, "my") && t.is_word(k + 1, "options")
             || third(k)
                 && matches!(
                     t.text(k + 1),
@@ -486,12 +549,20 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
                     | "dibs"
                     | "pay"
                     | "waive"
+                    | "expedite"
+                    | "expedited"
+                    | "faster"
+                    | "earlier"
+                    | "cover"
             )
             || w == "cost" && prev == "no"
             // "approve the milestone", "your refund request will be approved".
-            || matches!(w, "approve" | "approved" | "approval" | "granted")
+            || matches!(w, "approve" | "approved" | "approving" | "approval" | "granted")
                 && (k.saturating_sub(3)..(k + 4).min(b)).any(|j| {
-                    matches!(t.text(j), "milestone" | "payment" | "refund" | "request")
+                    matches!(
+                        t.text(j),
+                        "milestone" | "payment" | "refund" | "request" | "timesheet" | "hours"
+                    )
                 })
             || matches!(w, "price" | "prices" | "rate")
                 && (k.saturating_sub(2)..k).any(|j| {
@@ -500,7 +571,9 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
             || w == "back" && matches!(prev, "you" | "pay" | "money")
             // "the next month is on me", "the next logo is on the house", "my next 3 projects",
             // "5 stars and you get lifetime support".
-            || w == "me" && prev == "on" && k + 1 >= b.min(t.len())
+            || w == "me"
+                && prev == "on"
+                && (k + 1 >= b.min(t.len()) || t.kind(k + 1) != Some(TokKind::Word))
             || w == "house" && prev == "the" && k >= 2 && t.is_word(k - 2, "on")
             || w == "get" && prev == "you" && k > r
             || matches!(w, "projects" | "orders" | "jobs")
@@ -564,6 +637,11 @@ fn consequences(d: &Doc<'_>, a: usize, b: usize, r: usize, bad: bool) -> Vec<(us
                 | "originals"
                 | "repo"
                 | "hand"
+                | "key"
+                | "licence"
+                | "license"
+                | "link"
+                | "provide"
         ) {
             // Work held back: a deliverable sent, finished or unlocked after the rating.
             Consequence::Withheld

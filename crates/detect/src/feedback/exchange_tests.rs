@@ -33,6 +33,18 @@ fn deals_in_many_words_are_found() {
         "If I don't get a 5 star rating, I'm keeping the deposit",
         "You want the raw footage? Leave a 5* review first",
         "I'll only hand over the PSDs after a five-star review goes live",
+        // Session 17's tuning set, in other words.
+        "Leave a good review and the hosting setup is on me.",
+        "Please give me 5 stars, if you do I can deliver 2 days earlier than we agreed.",
+        "I'll release the source files as soon as you've left your feedback on the contract.",
+        "I'm not approving the milestone until you leave me a positive review first.",
+        "No 5-star review, no source code. That's my policy.",
+        "Before I send the Figma link, could you leave a five-star review?",
+        "Your delivery will be expedited as soon as you leave a positive review on my last order.",
+        "I'll only provide the licence key after your feedback has been submitted.",
+        "We'll swap reviews: you rate me five stars, I rate you five stars, everybody's happy.",
+        "If you don't add the extra pages for free, I'll be leaving a 1-star review.",
+        "Don't make me leave a bad review. Just send the extra revisions and we're good.",
     ] {
         assert_eq!(found(s).len(), 1, "{s}");
     }
@@ -71,6 +83,20 @@ fn asking_thanking_and_reporting_are_not_deals() {
         "For every 10 reviews we collect for your restaurant, I'll send a monthly report",
         "I'll keep the deposit in escrow until the milestone is approved, then please leave a review",
         "You get the files tomorrow, and a review would be nice",
+    ] {
+        assert!(found(s).is_empty(), "{s}: {:?}", found(s));
+    }
+}
+
+#[test]
+fn given_ratings_reports_and_work_talk_of_session_17_stay_quiet() {
+    for s in [
+        "Hi support, my freelancer says he'll withhold the final files until I leave five stars. What are my options?",
+        "I left 5 stars and a tip. Thanks for going above and beyond!",
+        "Your feedback on the contract draft was really helpful, I've updated clause 4.",
+        "Please rate the contract terms before we sign, do they look fair to you?",
+        "Don't leave the review yet, I still need to send the source files.",
+        "We should add a swap button next to the review form.",
     ] {
         assert!(found(s).is_empty(), "{s}: {:?}", found(s));
     }

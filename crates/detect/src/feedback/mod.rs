@@ -69,6 +69,26 @@ fn is_reward(w: &str) -> bool {
     )
 }
 
+/// The verbs of a rating threatened: "I'll leave", "I'm giving you", "I'll be leaving".
+fn is_threat_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "leave"
+            | "give"
+            | "write"
+            | "post"
+            | "get"
+            | "rate"
+            | "put"
+            | "expect"
+            | "receive"
+            | "leaving"
+            | "giving"
+            | "writing"
+            | "posting"
+    )
+}
+
 fn is_bad(w: &str) -> bool {
     matches!(
         w,
@@ -88,6 +108,8 @@ fn is_bad(w: &str) -> bool {
             | "nasty"
             | "honest"
             | "harsh"
+            | "zero"
+            | "0"
     )
 }
 
@@ -400,42 +422,28 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
     }
     // Threat: "I'll leave you a bad review", "or I will give one star".
     let bad = d.find_word(a, b, is_bad);
-    let leave = d.find_word(a, b, |w| {
-        matches!(
-            w,
-            "leave" | "give" | "write" | "post" | "get" | "rate" | "put" | "expect" | "receive"
-        )
-    });
+    let leave = d.find_word(a, b, is_threat_verb);
     let future = d.any_word(a, b, |w| {
         matches!(
             w,
             "will" | "ll" | "gonna" | "going" | "otherwise" | "or" | "else" | "unless" | "if"
         )
     });
+    // "Don't make me leave a bad review": a threat, though negated.
+    let made = |l: usize| l >= 2 && t.is_word(l - 1, "me") && t.is_word(l - 2, "make");
     // The leave verb nearest before the bad word ("don't leave it yet, or I'll leave a bad one").
     let leave = bad
         .and_then(|x| {
-            (x.saturating_sub(5).max(a)..x).rev().find(|&k| {
-                matches!(
-                    t.text(k),
-                    "leave"
-                        | "give"
-                        | "write"
-                        | "post"
-                        | "get"
-                        | "rate"
-                        | "put"
-                        | "expect"
-                        | "receive"
-                )
-            })
+            (x.saturating_sub(5).max(a)..x)
+                .rev()
+                .find(|&k| is_threat_verb(t.text(k)))
         })
         .or(leave);
     if let (Some(x), Some(l)) = (bad, leave)
-        && future
+        && (future || made(l))
         && x > l
         && (x < rating_end + 1 || r < l)
-        && !d.negated_near(l, 3)
+        && (!d.negated_near(l, 3) || made(l))
         && !d.any_word(a, b, |w| {
             matches!(
                 w,
@@ -566,7 +574,8 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
         });
         // "Thanks for the 5 star review, here's 10% off your next order" thanks, after the fact;
         // "…, I'll leave my 5 star review" promises the writer's own.
-        let thanks = d.any_word(a, r, |w| matches!(w, "thanks" | "thank"))
+        // "I left 5 stars and a tip": given already, not offered.
+        let thanks = d.any_word(a, r, |w| matches!(w, "thanks" | "thank" | "left" | "gave"))
             || (r.saturating_sub(4).max(a)..r).any(|k| t.is_word(k, "my"));
         if good
             && offer

@@ -99,6 +99,12 @@ static CASES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
     v.extend(case_texts(include_str!(
         "../../testdata/marketplace_holdout3.jsonl"
     )));
+    v.extend(case_texts(include_str!(
+        "../../testdata/marketplace_feedback_tune.jsonl"
+    )));
+    v.extend(case_texts(include_str!(
+        "../../testdata/marketplace_feedback_holdout.jsonl"
+    )));
     v
 });
 
