@@ -147,6 +147,14 @@ fn pathological_repetition_is_linear() {
         "my number\n1 2 3\n",
         "telegram als @lea_g discord x#1234 ",
         "pay me via paypal, client asked me, is that allowed ",
+        // Session 17's: pieces after a phone word over a line, paying on the side, user names
+        // with work words, swaps, "no review, no files", feedback left on a contract.
+        "ring me: 0 7 9\n",
+        "call me: 07911\n",
+        "pay me on the side ",
+        "tg: @mx_frontend ",
+        "swap reviews, no review no files, ",
+        "left your feedback on the contract has been submitted ",
     ];
     for unit in units {
         let small = unit.repeat(10_000 / unit.len().max(1));
