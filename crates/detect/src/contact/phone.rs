@@ -284,7 +284,9 @@ fn digit_lines(d: &Doc<'_>, i: usize) -> bool {
         };
         if !piece {
             // "call me: 07911\n123456": the line's pieces come right after a phone word.
-            return k < i && phone_word_leads(d, k);
+            // One piece alone there must be a long one ("phone: 0800\n0900" are two times).
+            let five = t.text(k).len() == 5;
+            return k < i && (i - k >= 2 || five) && phone_word_leads(d, k);
         }
         singles &= tok.kind != TokKind::Word || word.len() == 1;
         k -= 1;

@@ -104,7 +104,9 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
                 || t.is_sym(k, b'=') && k >= 1 && is_good_value(t.text(k - 1))
         });
     // "we'll swap reviews", "a review swap", "trade 5 stars": each rates the other.
-    let swap = ratings.iter().find(|&&r| {
+    // (Code reviews are swapped too: "you review my PR and I'll review yours".)
+    let code = d.any_word(a, b, is_code_review_word);
+    let swap = ratings.iter().filter(|_| !code).find(|&&r| {
         let near = |k: usize| matches!(t.text(k), "swap" | "swapping" | "trade" | "trading");
         near(r + 1) || r >= 1 && near(r - 1) || r >= 2 && near(r - 2)
     });
@@ -256,8 +258,15 @@ fn rating_at(d: &Doc<'_>, k: usize) -> bool {
                     "leave" | "leaving" | "left" | "submit" | "submitted" | "post" | "posted"
                 )
             });
-            (!matches!(next, "on" | "about" | "in" | "from" | "for" | "regarding")
-                || left && next == "on")
+            // "left your feedback on the contract", not "leave feedback on the draft".
+            let on_contract = |j: usize| {
+                matches!(
+                    t.text(j),
+                    "contract" | "job" | "order" | "profile" | "project"
+                )
+            };
+            let on = left && next == "on" && (k + 2..k + 5).any(on_contract);
+            (!matches!(next, "on" | "about" | "in" | "from" | "for" | "regarding") || on)
                 && (left
                     || (k.saturating_sub(3)..k)
                     .any(|j| is_good_value(t.text(j)) || is_low_value(t.text(j)))
@@ -486,6 +495,16 @@ pub(super) fn reported(d: &Doc<'_>, a: usize, b: usize) -> bool {
                 | "agency"
         )
     };
+    // "I received a message saying \"leave a good review or no files\"".
+    if (a + 1..b).any(|k| {
+        t.is_word(k, "saying")
+            && matches!(
+                t.text(k - 1),
+                "message" | "email" | "mail" | "note" | "text" | "dm" | "texted" | "messaged"
+            )
+    }) {
+        return true;
+    }
     d.any_word(a, b, |w| {
         matches!(w, "allowed" | "rules" | "pressure" | "pressuring")
     }) || (a..b).any(|k| {
@@ -501,6 +520,14 @@ pub(super) fn reported(d: &Doc<'_>, a: usize, b: usize) -> bool {
                     "told" | "asked" | "said" | "says" | "threatened" | "wants" | "wanted"
                 )
     })
+}
+
+/// Words of code review, where "review" and "swap" are the work: "review my PR".
+pub(super) fn is_code_review_word(w: &str) -> bool {
+    matches!(
+        w,
+        "pr" | "prs" | "code" | "reviewer" | "reviewers" | "merge" | "pull" | "commit" | "diff"
+    )
 }
 
 /// What is given or taken away for the rating in the window, with where it is said.

@@ -97,6 +97,13 @@ fn given_ratings_reports_and_work_talk_of_session_17_stay_quiet() {
         "Please rate the contract terms before we sign, do they look fair to you?",
         "Don't leave the review yet, I still need to send the source files.",
         "We should add a swap button next to the review form.",
+        // Found by the review of this session's rules.
+        "I received a message saying \"leave a good review or no files\". I didn't do it.",
+        "We'd love a testimonial for our website, if you're happy to write one.",
+        "After you leave feedback on the draft, I'll finalize the files.",
+        "Please leave feedback on the draft, then I'll send the final link.",
+        "Let's swap reviewers: you review my PR and I'll review yours.",
+        "Let's do a review swap in the team: each person reviews another's code.",
     ] {
         assert!(found(s).is_empty(), "{s}: {:?}", found(s));
     }

@@ -269,7 +269,11 @@ fn reciprocal(d: &Doc<'_>, a: usize, b: usize, r: usize) -> Option<(usize, usize
     let past = d.any_word(a, b, |w| {
         matches!(w, "left" | "gave" | "rated" | "thanks" | "thank")
     });
-    if (swapped || (conditional || same_back) && party) && !past && !d.negated_before(r, 8) {
+    if (swapped || (conditional || same_back) && party)
+        && !past
+        && !d.negated_before(r, 8)
+        && !d.any_word(a, b, exchange::is_code_review_word)
+    {
         return Some((r, second.map_or(r + 1, |r2| r2 + 1)));
     }
     None
@@ -421,7 +425,14 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
         }
     }
     // Threat: "I'll leave you a bad review", "or I will give one star".
-    let bad = d.find_word(a, b, is_bad);
+    // A number is a bad rating only as one ("1 star", "one-star"), not "write one".
+    let bad = (a..b.min(t.len())).find(|&k| {
+        let w = t.text(k);
+        t.kind(k) == Some(TokKind::Word)
+            && is_bad(w)
+            && (!matches!(w, "one" | "1" | "two" | "2")
+                || matches!(t.text(k + 1), "star" | "stars" | "-" | "*"))
+    });
     let leave = d.find_word(a, b, is_threat_verb);
     let future = d.any_word(a, b, |w| {
         matches!(

@@ -449,6 +449,7 @@ fn phones_written_one_piece_per_line() {
     none("Call me tomorrow, the total is 4500\n3200 for design");
     none("call me: 20245\nbudget 3000");
     none("call me about the totals:\n12345\n67890");
+    none("phone: 0800\n0900 slot");
 }
 
 #[test]
