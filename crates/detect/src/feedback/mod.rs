@@ -5,6 +5,7 @@
 //! Asking for feedback is fine ("please leave feedback when you have a moment"), so every rule needs
 //! a second element: a reward, a threat, a condition on the work, or a change.
 
+mod consequences;
 mod exchange;
 
 use crate::doc::Doc;
