@@ -114,7 +114,7 @@ pub fn shown_findings<'a>(
     }
 }
 
-/// Evaluates every rule against the input.
+/// Evaluates the rules against the input (those known not to fire are skipped, see `may_fire`).
 pub fn decide(policy: &Policy, input: &Input<'_>) -> Outcome {
     STDLIB.with(|stdlib| decide_in(stdlib.new_inner_scope(), policy, input, true))
 }

@@ -97,12 +97,13 @@ pub(super) fn exchange(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize,
         });
     // "we'll swap reviews", "a review swap", "trade 5 stars": each rates the other.
     // (Code reviews are swapped too: "you review my PR and I'll review yours".)
-    let code = d.any_word(a, b, is_code_review_word);
-    let swap = ratings.iter().filter(|_| !code).find(|&&r| {
+    let swapped = |r: usize| {
         let near = |k: usize| matches!(t.text(k), "swap" | "swapping" | "trade" | "trading");
         near(r + 1) || r >= 1 && near(r - 1) || r >= 2 && near(r - 2)
-    });
-    if let Some(&r) = swap {
+    };
+    if !d.any_word(a, b, is_code_review_word)
+        && let Some(&r) = ratings.iter().find(|&&r| swapped(r))
+    {
         return Some((r, r + 1, Kind::Incentive));
     }
     let r = asked.or(strong.then_some(first))?;
@@ -487,23 +488,24 @@ pub(super) fn reported(d: &Doc<'_>, a: usize, b: usize) -> bool {
                 | "agency"
         )
     };
-    // "I received a message saying \"leave a good review or no files\"".
-    if (a + 1..b).any(|k| {
+    // "I received a message saying \"leave a good review or no files\"": a quote.
+    let quoted = |k: usize| {
         t.is_word(k, "saying")
+            && k >= 1
             && matches!(
                 t.text(k - 1),
                 "message" | "email" | "mail" | "note" | "text" | "dm" | "texted" | "messaged"
             )
-    }) {
-        return true;
-    }
+    };
+    // The platform's policy, not "that's my policy".
+    let policy =
+        |k: usize| t.is_word(k, "policy") && !(k >= 1 && matches!(t.text(k - 1), "my" | "our"));
     d.any_word(a, b, |w| {
         matches!(w, "allowed" | "rules" | "pressure" | "pressuring")
     }) || (a..b).any(|k| {
-        // The platform's policy, not "that's my policy".
-        t.is_word(k, "policy") && !(k >= 1 && matches!(t.text(k - 1), "my" | "our"))
-            ||
-        t.is_word(k, "should") && t.is_word(k + 1, "i")
+        policy(k)
+            || quoted(k)
+            || t.is_word(k, "should") && t.is_word(k + 1, "i")
             // "what are my options?"
             || t.is_word(k, "my") && t.is_word(k + 1, "options")
             || third(k)
