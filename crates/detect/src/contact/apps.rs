@@ -192,9 +192,13 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
         } else {
             open.is_empty() || lang::scam_talk(d, start)
         };
+        // A brand's or a company's public account, named as the work's subject ("the Twitter
+        // handle for the brand is @coffeeshop"), is no way to reach the sender.
+        let brand_account = !provider && brands_account(d, c0, c1);
         // 1. A user name right after the app name.
         if !provider
             && !negated
+            && !brand_account
             && let Some((h_end, handle, conf)) =
                 handle_after(d, end, strength).or_else(|| handles::handle_near(d, end))
         {
@@ -218,6 +222,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
         // 2. "@jane_doe on instagram".
         if !provider
             && !negated
+            && !brand_account
             && let Some((h_start, handle)) = handle_before(d, start)
         {
             {
@@ -273,6 +278,23 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
         intl::requests(d);
         intl::slang(d, used);
     }
+}
+
+/// True when the clause `a..b` is about a brand's or a company's account and names neither party
+/// ("the brand's Instagram is @glowskin", not "my Instagram is @glowskin").
+fn brands_account(d: &Doc<'_>, a: usize, b: usize) -> bool {
+    d.any_word(a, b, |w| {
+        matches!(
+            w,
+            "brand" | "brands" | "company" | "companys" | "business" | "competitor" | "competitors"
+        )
+    }) && !d.any_word(a, b, |w| {
+        matches!(
+            w,
+            "my" | "me" | "mine" | "i" | "you" | "your" | "u" | "ur" | "dm" | "message" | "text"
+                | "reach" | "contact" | "add" | "chat" | "talk" | "personal"
+        )
+    })
 }
 
 /// A user name after an app name: `telegram: @x`, `skype id x`, `IG is x`, `discord x#1234`.

@@ -8,108 +8,16 @@
 mod context;
 pub(crate) mod financial;
 mod intl;
+mod words;
 
 use context::{is_deliverable, reported, through_platform};
+use words::{is_pay_word, is_personal, is_platform, pays_third_party};
 
 use crate::doc::{Doc, is_dev_word};
 use crate::lang::{self, DE, ES, FR, Lang, PT, Votes};
 use crate::lexicon::{Lex, Strength};
 use crate::tokens::TokKind;
 use crate::types::{Category, Kind};
-
-/// Words about paying or receiving money.
-fn is_pay_word(w: &str) -> bool {
-    matches!(
-        w,
-        "pay"
-            | "paid"
-            | "paying"
-            | "pays"
-            | "payment"
-            | "payments"
-            | "send"
-            | "sent"
-            | "sending"
-            | "transfer"
-            | "transferred"
-            | "money"
-            | "funds"
-            | "fund"
-            | "deposit"
-            | "receive"
-            | "accept"
-            | "accepts"
-            | "invoice"
-            | "charge"
-            | "wallet"
-            | "fee"
-            | "fees"
-            | "tip"
-            | "refund"
-            | "remit"
-            | "cash"
-            | "bill"
-            | "billing"
-            | "compensate"
-            | "settle"
-            | "wire"
-            | "cashout"
-            | "price"
-            | "rate"
-            | "budget"
-            | "dollars"
-            | "usd"
-            | "amount"
-            | "balance"
-            | "address"
-            | "account"
-            | "email"
-            | "id"
-            | "details"
-            | "info"
-            | "number"
-            | "tag"
-            | "bonus"
-    )
-}
-
-/// Words that point at the two parties (as opposed to "customers pay with PayPal").
-fn is_personal(w: &str) -> bool {
-    matches!(
-        w,
-        "me" | "my"
-            | "you"
-            | "your"
-            | "i"
-            | "we"
-            | "us"
-            | "ill"
-            | "i'll"
-            | "u"
-            | "ur"
-            | "our"
-            | "im"
-            | "mine"
-    )
-}
-
-/// The platform itself, named in the phrases below.
-fn is_platform(w: &str) -> bool {
-    matches!(
-        w,
-        "platform"
-            | "site"
-            | "upwork"
-            | "fiverr"
-            | "trustwork"
-            | "here"
-            | "website"
-            | "app"
-            | "escrow"
-            | "system"
-            | "marketplace"
-    )
-}
 
 /// Does the clause `a..b` express paying outside? Returns the token that anchors the phrase.
 fn outside_phrase(d: &Doc<'_>, a: usize, b: usize) -> Option<usize> {
@@ -320,6 +228,11 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
                         | "remainder"
                 )
             });
+        // "I pay my landlord via bank transfer", "we paid the printer with PayPal": money to
+        // someone outside the deal, not between the two parties.
+        if pay.is_some_and(|p| pays_third_party(d, p, c1)) && outside_phrase(d, c0, c1).is_none() {
+            continue;
+        }
         let personal = d.any_word(c0, c1, is_personal);
         // "Do you take Revolut?", "I accept Zelle", "do you have Revolut?", "is Cash App okay for
         // you?", "I can pay cash": a way of paying offered or asked for.

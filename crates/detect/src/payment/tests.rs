@@ -328,3 +328,22 @@ fn other_languages_discounts_billing_and_the_platform_avoided() {
         assert!(languages(s).is_empty(), "{s}: {:?}", kinds(s));
     }
 }
+
+#[test]
+fn paying_someone_outside_the_deal_is_no_intent() {
+    for s in [
+        "I pay my landlord via bank transfer every month",
+        "we paid the printer with PayPal last week",
+        "I usually pay our suppliers by wire transfer",
+    ] {
+        assert!(kinds(s).is_empty(), "{s}");
+    }
+    // Paying each other is, even with a third party named elsewhere in the message.
+    for s in [
+        "pay my fee via bank transfer, I need it for the rent",
+        "I'll pay you via PayPal, same as my landlord",
+        "pay my accountant via PayPal outside the platform and he passes it on",
+    ] {
+        assert_eq!(kinds(s), [Kind::BrandIntent], "{s}");
+    }
+}

@@ -518,3 +518,14 @@ fn handles_a_few_words_after_the_app_name() {
         );
     }
 }
+
+#[test]
+fn a_brands_public_account_is_no_way_to_reach_the_sender() {
+    none("The Twitter handle for the brand is @coffeeshop");
+    none("the brand's Instagram is @glowskin, match its tone please");
+    none("our competitor's TikTok @fitfuel_official posts daily");
+    // Either party's own account is, brand or not.
+    has_kind("my Instagram is @glowskin", Kind::Handle);
+    has_kind("the brand is mine, my Instagram is @glowskin", Kind::Handle);
+    has_kind("for the brand work add me on telegram: @mx_brand", Kind::Handle);
+}
