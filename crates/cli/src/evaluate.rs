@@ -18,13 +18,20 @@
 //!   "offensive or hate" against any profanity or harassment finding: all rows, and the 20% the
 //!   toxicity model never trained on (`train-toxicity` splits by a hash of the text).
 //! - `sms-spam-collection.tsv`: no contact labels; we report how many spam and ham messages carry
-//!   contact info, as a sanity check, and how many held-out ham messages are called offensive.
+//!   contact info, as a sanity check, and how many held-out ham messages are called offensive or
+//!   feedback pressure (false alarms: ham is everyday texting).
+//! - `marketplace_feedback_holdout4.jsonl` (session 18, 200 rows by another author, five
+//!   languages) measures the learned feedback head; never read, only scored.
+//!   `feedback_train_a.jsonl` and `feedback_train_b.jsonl` (320 each, two more authors) trained
+//!   it (`train-feedback`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use trustwork_detect::{Category, Finding, Kind, ScanContext, Scanner, ScannerConfig, Source};
+use trustwork_detect::{Category, Finding, ScanContext, Scanner, ScannerConfig, Source};
+
+use crate::public_data::{eval_davidson, eval_presidio, sms_held_out, sms_summary};
 
 /// Arguments of `trustwork evaluate`.
 #[derive(Debug, clap::Args)]
@@ -37,7 +44,7 @@ pub struct EvaluateArgs {
     /// after the detectors were tuned on the first.
     #[arg(
         long,
-        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl", "crates/detect/testdata/marketplace_holdout3.jsonl", "crates/detect/testdata/marketplace_feedback_tune.jsonl", "crates/detect/testdata/marketplace_feedback_holdout.jsonl"]
+        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl", "crates/detect/testdata/marketplace_holdout3.jsonl", "crates/detect/testdata/marketplace_feedback_tune.jsonl", "crates/detect/testdata/marketplace_feedback_holdout.jsonl", "crates/detect/testdata/marketplace_feedback_holdout4.jsonl", "crates/detect/testdata/feedback_train_a.jsonl", "crates/detect/testdata/feedback_train_b.jsonl"]
     )]
     pub marketplace: Vec<PathBuf>,
     /// Our held-out abuse cases (JSONL: text, offensive, harassment, register; repeatable). The
@@ -54,6 +61,12 @@ pub struct EvaluateArgs {
     /// A toxicity model file to use instead of the built-in one (from `train-toxicity --out`).
     #[arg(long)]
     pub toxicity_model: Option<PathBuf>,
+    /// Run the feedback-pressure rules alone, without the learned head.
+    #[arg(long)]
+    pub no_feedback_model: bool,
+    /// A feedback model file to use instead of the built-in one (from `train-feedback --out`).
+    #[arg(long)]
+    pub feedback_model: Option<PathBuf>,
     /// Print up to this many misclassified examples per dataset.
     #[arg(long, default_value_t = 0)]
     pub show_errors: usize,
@@ -67,7 +80,18 @@ pub struct EvaluateArgs {
 /// `docs/DETECTION.md`) and then used to fix what they showed.
 fn tuning_status(file_name: &str) -> &'static str {
     match file_name {
-        "marketplace_holdout.jsonl" | "marketplace_feedback_holdout.jsonl" => "NOT used for tuning",
+        "marketplace_holdout.jsonl"
+        | "marketplace_feedback_holdout.jsonl"
+        | "marketplace_feedback_holdout4.jsonl" => "NOT used for tuning",
+        "feedback_train_a.jsonl" | "feedback_train_b.jsonl" => {
+            "used for training the feedback model: 80% trained it, 20% chose its threshold"
+        }
+        "marketplace.jsonl" | "marketplace_feedback_tune.jsonl" => {
+            "used for tuning, and for training the feedback model"
+        }
+        "marketplace_languages.jsonl" => {
+            "used for tuning; its unlabelled rows trained the feedback model"
+        }
         "marketplace_holdout2.jsonl"
         | "marketplace_languages_holdout.jsonl"
         | "marketplace_holdout3.jsonl" => "first run in DETECTION.md, then used for tuning",
@@ -130,6 +154,15 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<std::process::ExitCode> {
     }
     if args.no_model {
         config.toxicity_model = None;
+    }
+    if let Some(path) = &args.feedback_model {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let model = trustwork_detect::toxicity::Model::from_bytes(&bytes)
+            .with_context(|| format!("reading {}", path.display()))?;
+        config.feedback_model = Some(std::sync::Arc::new(model));
+    }
+    if args.no_feedback_model {
+        config.feedback_model = None;
     }
     let scanner = Scanner::new(config);
     let data = resolve(&args.data);
@@ -213,13 +246,23 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<std::process::ExitCode> {
             );
             println!("  spam: {}/{} ({:.1}%)", s.0, s.1, 100.0 * ratio(s.0, s.1));
             println!("  ham:  {}/{} ({:.1}%)", s.2, s.3, 100.0 * ratio(s.2, s.3));
-            let (flagged, held_out, examples) = sms_offensive(&scanner, &text);
+            let (flagged, held_out, examples) = sms_held_out(&scanner, &text, is_abuse);
             println!(
                 "  held-out ham (NOT used for training; not labelled, and many do swear) called offensive: {flagged}/{held_out} ({:.2}%)",
                 100.0 * ratio(flagged, held_out)
             );
             for e in examples.iter().take(args.show_errors) {
                 println!("  FP {e:?}");
+            }
+            let (flagged, held_out, examples) = sms_held_out(&scanner, &text, |f| {
+                f.category == Category::FeedbackPressure
+            });
+            println!(
+                "  held-out ham (NOT used for training) called feedback pressure: {flagged}/{held_out} ({:.2}%)",
+                100.0 * ratio(flagged, held_out)
+            );
+            for e in examples.iter().take(args.show_errors) {
+                println!("  FP feedback {e:?}");
             }
         }
         Err(e) => println!("sms: skipped ({e})"),
@@ -327,7 +370,7 @@ pub(crate) fn labels_of(v: &serde_json::Value) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-fn is_abuse(f: &Finding) -> bool {
+pub(crate) fn is_abuse(f: &Finding) -> bool {
     matches!(f.category, Category::Profanity | Category::Harassment)
 }
 
@@ -384,171 +427,6 @@ pub fn eval_abuse_cases(
     Ok((tables, errors))
 }
 
-/// Which of our kinds answer a Presidio entity type.
-fn presidio_group(entity: &str) -> Option<&'static str> {
-    match entity {
-        "EMAIL_ADDRESS" => Some("email"),
-        "PHONE_NUMBER" => Some("phone"),
-        "DOMAIN_NAME" => Some("url"),
-        "IBAN_CODE" => Some("iban"),
-        "CREDIT_CARD" => Some("card"),
-        _ => None,
-    }
-}
-
-fn kind_group(f: &Finding) -> Option<&'static str> {
-    match f.kind {
-        Kind::Email => Some("email"),
-        Kind::Phone => Some("phone"),
-        Kind::Url => Some("url"),
-        Kind::Iban => Some("iban"),
-        Kind::Card => Some("card"),
-        _ => None,
-    }
-}
-
-/// Byte offset of the `ch`-th character (Presidio spans count characters).
-fn char_to_byte(s: &str, ch: usize) -> usize {
-    s.char_indices().nth(ch).map_or(s.len(), |(b, _)| b)
-}
-
-/// Scores Presidio spans: a gold span is found when a finding of the matching kind overlaps it;
-/// a finding is a false positive when it overlaps no gold span of its kind.
-pub fn eval_presidio(
-    scanner: &Scanner,
-    text: &str,
-) -> anyhow::Result<(BTreeMap<String, Counts>, Vec<String>)> {
-    let rows: Vec<serde_json::Value> = serde_json::from_str(text).context("presidio json")?;
-    let mut table: BTreeMap<String, Counts> = BTreeMap::new();
-    let mut errors = Vec::new();
-    for row in &rows {
-        let body = row.get("full_text").and_then(|t| t.as_str()).unwrap_or("");
-        let findings = scanner.scan(body, &ScanContext::default());
-        let gold: Vec<(&'static str, usize, usize)> = row
-            .get("spans")
-            .and_then(|s| s.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| {
-                        let g = presidio_group(s.get("entity_type")?.as_str()?)?;
-                        let st = usize::try_from(s.get("start_position")?.as_u64()?).ok()?;
-                        let en = usize::try_from(s.get("end_position")?.as_u64()?).ok()?;
-                        Some((g, char_to_byte(body, st), char_to_byte(body, en)))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let overlaps = |a: usize, b: usize, c: usize, d: usize| a < d && c < b;
-        for &(g, s, e) in &gold {
-            let hit = findings
-                .iter()
-                .any(|f| kind_group(f) == Some(g) && overlaps(f.start, f.end, s, e));
-            let c = table.entry(g.to_string()).or_default();
-            if hit {
-                c.tp += 1;
-            } else {
-                c.fn_ += 1;
-                errors.push(format!(
-                    "FN {g} {:?} in {body:?}",
-                    body.get(s..e).unwrap_or("")
-                ));
-            }
-        }
-        for f in &findings {
-            let Some(g) = kind_group(f) else { continue };
-            if !gold
-                .iter()
-                .any(|&(gg, s, e)| gg == g && overlaps(f.start, f.end, s, e))
-            {
-                table.entry(g.to_string()).or_default().fp += 1;
-                errors.push(format!("FP {g} {:?} ({}) in {body:?}", f.value, f.rule));
-            }
-        }
-    }
-    Ok((table, errors))
-}
-
-/// Scores Davidson tweets: positive when labelled hate (0) or offensive (1).
-pub fn eval_davidson<R: std::io::Read>(
-    scanner: &Scanner,
-    input: R,
-) -> anyhow::Result<(BTreeMap<String, Counts>, Vec<String>)> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let headers = rdr.headers().context("davidson header")?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(class_col), Some(tweet_col)) = (col("class"), col("tweet")) else {
-        anyhow::bail!("davidson: missing class or tweet column");
-    };
-    let mut counts = Counts::default();
-    let mut held_out = Counts::default();
-    let mut errors = Vec::new();
-    let ctx = ScanContext::default();
-    for rec in rdr.records() {
-        let rec = rec.context("davidson record")?;
-        let class = rec.get(class_col).unwrap_or("2");
-        let tweet = rec.get(tweet_col).unwrap_or("");
-        let actual = class == "0" || class == "1";
-        let findings = scanner.scan(tweet, &ctx);
-        let predicted = findings.iter().any(is_abuse);
-        counts.add(predicted, actual);
-        if crate::train::davidson_split(tweet) == crate::train::Split::Test {
-            held_out.add(predicted, actual);
-        }
-        if predicted != actual && errors.len() < 10_000 {
-            let what = if predicted { "FP" } else { "FN" };
-            errors.push(format!("{what} {tweet:?}"));
-        }
-    }
-    let mut table = BTreeMap::new();
-    table.insert("abuse (profanity|harassment)".to_string(), counts);
-    table.insert("  the 20% never trained on".to_string(), held_out);
-    Ok((table, errors))
-}
-
-/// Held-out ham messages (the half `train-toxicity` never read) called offensive: (flagged, all,
-/// the flagged texts).
-pub fn sms_offensive(scanner: &Scanner, text: &str) -> (u64, u64, Vec<String>) {
-    let ctx = ScanContext::new(Source::Message);
-    let (mut flagged, mut all, mut examples) = (0, 0, Vec::new());
-    for line in text.lines().skip(1) {
-        let Some(("ham", body)) = line.split_once('\t') else {
-            continue;
-        };
-        if crate::train::sms_split(body) != crate::train::Split::Test {
-            continue;
-        }
-        all += 1;
-        if scanner.scan(body, &ctx).iter().any(is_abuse) {
-            flagged += 1;
-            examples.push(body.to_string());
-        }
-    }
-    (flagged, all, examples)
-}
-
-/// (spam with contact info, spam, ham with contact info, ham).
-pub fn sms_summary(scanner: &Scanner, text: &str) -> (u64, u64, u64, u64) {
-    let mut s = (0, 0, 0, 0);
-    let ctx = ScanContext::default();
-    for line in text.lines().skip(1) {
-        let Some((label, body)) = line.split_once('\t') else {
-            continue;
-        };
-        let hit = scanner
-            .scan(body, &ctx)
-            .iter()
-            .any(|f| f.category == Category::ContactInfo);
-        if label == "spam" {
-            s.1 += 1;
-            s.0 += u64::from(hit);
-        } else {
-            s.3 += 1;
-            s.2 += u64::from(hit);
-        }
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,25 +476,5 @@ mod tests {
         );
         assert_eq!(all.get("harassment").map(|c| (c.tp, c.tn)), Some((1, 1)));
         assert!(t.contains_key("social") && t.contains_key("marketplace"));
-    }
-
-    #[test]
-    fn presidio_spans_count_characters() {
-        let s = Scanner::default();
-        let json = r#"[{"full_text":"é mail: jo@studio-mail.com","spans":[{"entity_type":"EMAIL_ADDRESS","start_position":8,"end_position":22}]}]"#;
-        let (t, _) = eval_presidio(&s, json).unwrap_or_default();
-        assert_eq!(t.get("email").map(|c| (c.tp, c.fp, c.fn_)), Some((1, 0, 0)));
-    }
-
-    #[test]
-    fn davidson_csv_is_scored() {
-        let s = Scanner::default();
-        let csv = "count,hate_speech,offensive_language,neither,class,tweet\n3,0,3,0,1,\"you stupid bitch\"\n3,0,0,3,2,\"nice weather, huh\"\n";
-        let (t, _) = eval_davidson(&s, csv.as_bytes()).unwrap_or_default();
-        let c = t
-            .get("abuse (profanity|harassment)")
-            .copied()
-            .unwrap_or_default();
-        assert_eq!((c.tp, c.tn), (1, 1));
     }
 }

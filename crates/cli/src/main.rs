@@ -4,9 +4,11 @@ mod admin;
 mod config;
 mod evaluate;
 mod policy;
+mod public_data;
 mod scan;
 mod serve;
 mod train;
+mod train_feedback;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -44,6 +46,8 @@ enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Train the toxicity model from public data and our own cases.
     TrainToxicity(train::TrainArgs),
+    /// Train the learned feedback-pressure head from our cases and everyday texts.
+    TrainFeedback(train_feedback::TrainFeedbackArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::TrainToxicity(args) => train::run(args),
+        Command::TrainFeedback(args) => train_feedback::run(args),
     };
     match result {
         Ok(code) => code,

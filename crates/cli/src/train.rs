@@ -90,7 +90,7 @@ pub fn sms_split(text: &str) -> Split {
 }
 
 /// Our cases: 80/20 train/validation.
-fn cases_split(text: &str) -> Split {
+pub(crate) fn cases_split(text: &str) -> Split {
     if stable_hash(text).is_multiple_of(5) {
         Split::Validation
     } else {
@@ -290,7 +290,7 @@ fn validate(model: &Model, head: Head, rows: &[Example]) -> Counts {
 }
 
 /// The output path: as given when its folder exists, else under the repository root.
-fn resolve_out(p: &std::path::Path) -> PathBuf {
+pub(crate) fn resolve_out(p: &std::path::Path) -> PathBuf {
     match p.parent() {
         Some(dir) if dir.as_os_str().is_empty() || dir.is_dir() => p.to_path_buf(),
         Some(dir) => resolve(dir).join(p.file_name().unwrap_or_default()),

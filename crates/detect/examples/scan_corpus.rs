@@ -2,7 +2,8 @@
 //! not depend on machine load (criterion's timings do):
 //! `valgrind --tool=callgrind target-detect/release/examples/scan_corpus contact_info`.
 //! Arguments: `all` or category names (`contact_info`, `off_platform_payment`, `abuse`,
-//! `feedback_pressure`), and `no_model` to leave the toxicity model out; the corpus is the bench's (`TRUSTWORK_DATA` or `../shared/data`, the SMS
+//! `feedback_pressure`), `no_model` to leave the toxicity model out and `no_feedback_model` the
+//! feedback model; the corpus is the bench's (`TRUSTWORK_DATA` or `../shared/data`, the SMS
 //! messages repeated to about 4 MB). Prints the number of findings, so the work is not optimised out.
 use std::path::PathBuf;
 
@@ -24,9 +25,11 @@ fn main() {
         .collect();
     let mut cats = Vec::new();
     let mut model = true;
+    let mut feedback_model = true;
     for a in std::env::args().skip(1) {
         match a.as_str() {
             "no_model" => model = false,
+            "no_feedback_model" => feedback_model = false,
             "all" => cats.extend(Category::ALL),
             "abuse" => cats.extend([Category::Harassment, Category::Profanity]),
             other => cats.extend(Category::parse(other)),
@@ -38,6 +41,9 @@ fn main() {
     let mut config = ScannerConfig::only(&cats);
     if !model {
         config.toxicity_model = None;
+    }
+    if !feedback_model {
+        config.feedback_model = None;
     }
     let scanner = Scanner::new(config);
     let ctx = ScanContext::default();

@@ -139,6 +139,15 @@ impl Votes {
         }
     }
 
+    /// The votes of `lang`.
+    pub fn count(&self, lang: Lang) -> u16 {
+        Lang::ALL
+            .iter()
+            .zip(self.counts)
+            .find(|(l, _)| **l == lang)
+            .map_or(0, |(_, c)| c)
+    }
+
     /// The language with the most votes; a tie is broken by `tie`'s votes, then by the order of
     /// [`Lang::ALL`]. None without any vote.
     pub fn best(&self, tie: &Votes) -> Option<Lang> {

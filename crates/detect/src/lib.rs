@@ -16,7 +16,7 @@
 mod abuse;
 mod contact;
 mod doc;
-mod feedback;
+pub mod feedback;
 mod fxhash;
 mod lang;
 mod lexicon;

@@ -27,6 +27,9 @@ pub struct ScannerConfig {
     /// The learned toxicity model beside the abuse lexicon (the built-in one by default; None runs
     /// the lexicon alone).
     pub toxicity_model: Option<Arc<Model>>,
+    /// The learned feedback-pressure head beside the rules (the built-in one by default; None runs
+    /// the rules alone).
+    pub feedback_model: Option<Arc<Model>>,
 }
 
 impl Default for ScannerConfig {
@@ -37,6 +40,7 @@ impl Default for ScannerConfig {
             categories: Category::ALL.to_vec(),
             chunk_bytes: 64 * 1024,
             toxicity_model: toxicity::built_in(),
+            feedback_model: feedback::built_in(),
         }
     }
 }
@@ -138,7 +142,7 @@ impl Scanner {
             None
         };
         let (gates, norm) = if text.is_ascii() {
-            let gates = prefilter::gates(text, want);
+            let gates = prefilter::gates_ascii(text, want);
             if !gates.any() {
                 let mut out = Vec::new();
                 if let Some(m) = model {
@@ -187,6 +191,9 @@ impl Scanner {
         }
         if feedback_on {
             feedback::detect(&mut d);
+            if let Some(m) = self.config.feedback_model.as_deref() {
+                feedback::add_model_findings(m, &mut d);
+            }
         }
         if let Some(m) = model {
             let norm = &d.norm;

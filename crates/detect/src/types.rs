@@ -159,6 +159,9 @@ pub enum Kind {
     ReciprocalRating,
     /// Asking to end a contract early to protect a score ("close it so my JSS stays high").
     ScoreProtection,
+    /// Language the feedback model scores as pressure on a rating, where no rule found a reward,
+    /// threat, condition, change or swap.
+    RatingPressure,
 }
 
 impl Kind {
@@ -190,6 +193,7 @@ impl Kind {
             Kind::ChangeRequest => "change_request",
             Kind::ReciprocalRating => "reciprocal_rating",
             Kind::ScoreProtection => "score_protection",
+            Kind::RatingPressure => "rating_pressure",
         }
     }
 }

@@ -291,8 +291,22 @@ fn brands_account(d: &Doc<'_>, a: usize, b: usize) -> bool {
     }) && !d.any_word(a, b, |w| {
         matches!(
             w,
-            "my" | "me" | "mine" | "i" | "you" | "your" | "u" | "ur" | "dm" | "message" | "text"
-                | "reach" | "contact" | "add" | "chat" | "talk" | "personal"
+            "my" | "me"
+                | "mine"
+                | "i"
+                | "you"
+                | "your"
+                | "u"
+                | "ur"
+                | "dm"
+                | "message"
+                | "text"
+                | "reach"
+                | "contact"
+                | "add"
+                | "chat"
+                | "talk"
+                | "personal"
         )
     })
 }

@@ -3,176 +3,24 @@
 //! trading ratings ("5 stars for 5 stars"); asking to end a contract early to protect a score.
 //!
 //! Asking for feedback is fine ("please leave feedback when you have a moment"), so every rule needs
-//! a second element: a reward, a threat, a condition on the work, or a change.
+//! a second element: a reward, a threat, a condition on the work, or a change. Beside the rules, a
+//! learned head ([`learned`]) reads texts with a rating word where they found nothing; its model
+//! file and gate are this module's public items.
 
 mod consequences;
 mod exchange;
+pub(crate) mod learned;
+mod words;
+
+pub(crate) use learned::add_findings as add_model_findings;
+pub use learned::{HEAD, built_in, would_score};
+pub(crate) use words::is_rating;
+use words::{is_bad, is_change, is_deliver, is_reward, is_threat_verb};
 
 use crate::doc::Doc;
 use crate::lang::Lang;
 use crate::tokens::TokKind;
 use crate::types::{Category, Kind};
-
-pub(crate) fn is_rating(w: &str) -> bool {
-    matches!(
-        w,
-        "feedback"
-            | "review"
-            | "reviews"
-            | "rating"
-            | "ratings"
-            | "stars"
-            | "star"
-            | "testimonial"
-            | "jss"
-            | "score"
-            | "5star"
-            | "fivestar"
-            | "rate"
-    )
-}
-
-fn is_reward(w: &str) -> bool {
-    matches!(
-        w,
-        "pay"
-            | "payback"
-            | "cash"
-            | "refund"
-            | "refunds"
-            | "discount"
-            | "discounts"
-            | "bonus"
-            | "extra"
-            | "free"
-            | "money"
-            | "paid"
-            | "tip"
-            | "gift"
-            | "cashback"
-            | "reward"
-            | "compensate"
-            | "compensation"
-            | "credit"
-            | "coupon"
-            | "voucher"
-            | "off"
-            | "rebate"
-            | "return"
-            | "exchange"
-            | "usd"
-            | "dollars"
-            | "giftcard"
-            | "revision"
-            | "revisions"
-            | "cheaper"
-            | "half"
-    )
-}
-
-/// The verbs of a rating threatened: "I'll leave", "I'm giving you", "I'll be leaving".
-fn is_threat_verb(w: &str) -> bool {
-    matches!(
-        w,
-        "leave"
-            | "give"
-            | "write"
-            | "post"
-            | "get"
-            | "rate"
-            | "put"
-            | "expect"
-            | "receive"
-            | "leaving"
-            | "giving"
-            | "writing"
-            | "posting"
-    )
-}
-
-fn is_bad(w: &str) -> bool {
-    matches!(
-        w,
-        "bad"
-            | "negative"
-            | "poor"
-            | "low"
-            | "terrible"
-            | "awful"
-            | "horrible"
-            | "1"
-            | "one"
-            | "worst"
-            | "lowest"
-            | "2"
-            | "two"
-            | "nasty"
-            | "honest"
-            | "harsh"
-            | "zero"
-            | "0"
-    )
-}
-
-fn is_deliver(w: &str) -> bool {
-    matches!(
-        w,
-        "deliver"
-            | "send"
-            | "release"
-            | "submit"
-            | "share"
-            | "give"
-            | "hand"
-            | "upload"
-            | "provide"
-            | "finish"
-            | "complete"
-            | "transfer"
-            | "unlock"
-            | "continue"
-            | "start"
-            | "show"
-            | "delivered"
-            | "sent"
-            | "released"
-            | "shared"
-            | "given"
-            | "provided"
-            | "handed"
-            | "uploaded"
-            | "unlocked"
-            | "get"
-            | "receive"
-            | "hold"
-            | "keep"
-            | "withhold"
-    )
-}
-
-fn is_change(w: &str) -> bool {
-    matches!(
-        w,
-        "change"
-            | "update"
-            | "edit"
-            | "remove"
-            | "delete"
-            | "revise"
-            | "raise"
-            | "improve"
-            | "modify"
-            | "fix"
-            | "withdraw"
-            | "retract"
-            | "upgrade"
-            | "increase"
-            | "bump"
-            | "redo"
-            | "reconsider"
-            | "take"
-    )
-}
 
 /// Finds feedback pressure, one finding per clause at most.
 pub(crate) fn detect(d: &mut Doc<'_>) {
@@ -218,6 +66,32 @@ pub(crate) fn detect(d: &mut Doc<'_>) {
         }
         k = c1.max(k + 1);
     }
+}
+
+/// "the 1-star hotel", "a two star motel": a number of stars that describes a place, not a
+/// rating given.
+fn rates_a_place(d: &Doc<'_>, k: usize) -> bool {
+    let t = &d.t;
+    let mut j = k + 1;
+    if t.is_sym(j, b'-') {
+        j += 1;
+    }
+    matches!(t.text(j), "star" | "stars")
+        && matches!(
+            t.text(j + 1),
+            "hotel"
+                | "hotels"
+                | "motel"
+                | "hostel"
+                | "resort"
+                | "restaurant"
+                | "restaurants"
+                | "place"
+                | "accommodation"
+                | "inn"
+                | "apartment"
+                | "airbnb"
+        )
 }
 
 /// Words that make ratings the subject of the work: a feature, its users, where it is shown.
@@ -433,6 +307,7 @@ fn clause(d: &Doc<'_>, a: usize, b: usize) -> Option<(usize, usize, Kind, f32, &
             && is_bad(w)
             && (!matches!(w, "one" | "1" | "two" | "2")
                 || matches!(t.text(k + 1), "star" | "stars" | "-" | "*"))
+            && !rates_a_place(d, k)
     });
     let leave = d.find_word(a, b, is_threat_verb);
     let future = d.any_word(a, b, |w| {

@@ -81,3 +81,19 @@ fn asking_for_feedback_is_fine() {
     assert!(kinds("I'm sorry, I have to leave honest feedback").is_empty());
     assert!(kinds("I would never pressure anyone to change their review").is_empty());
 }
+
+#[test]
+fn stars_that_describe_a_place_are_no_threat() {
+    for s in [
+        "I'll be leaving the 1-star hotel tomorrow",
+        "we'll stay in a two star motel, I will leave early",
+    ] {
+        assert!(kinds(s).is_empty(), "{s}");
+        let all = crate::scan(s, &crate::types::ScanContext::default());
+        assert!(all.is_empty(), "{s}: {all:?}");
+    }
+    assert_eq!(
+        kinds("I'll be leaving a 1-star review for this hotel job"),
+        ["feedback_threat"]
+    );
+}

@@ -42,7 +42,9 @@
 //! Abuse: a written word (letters glued with mask symbols, as `abuse::words` builds them) that
 //! [`crate::abuse::may_match`] lets through, or the words a threat phrase cannot do without.
 //!
-//! Feedback pressure returns early when no word is a rating word.
+//! Feedback pressure (the rules and the learned head's gate, `feedback::learned::gate`): a rating
+//! word; five stars or a top mark ("5*", "5/5", "10/10": the text's `*` and `/` are read after the
+//! pass when it has the word "5" or "10"); or, in a text that is not ASCII, a star symbol.
 
 mod word_lists;
 mod words;
@@ -399,6 +401,17 @@ fn abuse_word(s: &[u8]) -> bool {
 /// characters into spaces, and every test here ignores case and reads control characters as
 /// spaces. The detectors not wanted are `false`. Linear in the length.
 pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
+    let mut g = gates_ascii(skel, want);
+    // Star symbols ("⭐⭐⭐⭐⭐") name a rating for the feedback model's gate; they are not ASCII.
+    if want.feedback && !g.feedback && !skel.is_ascii() {
+        g.feedback = crate::feedback::learned::has_star_symbol(skel.as_bytes());
+    }
+    g
+}
+
+/// [`gates`] on a text known to be ASCII (the scanner has checked, and most texts are): the same
+/// answer without looking for star symbols again.
+pub(crate) fn gates_ascii(skel: &str, want: Gates) -> Gates {
     // One copy of the word pass per pair of wanted word-sequence detectors: with a detector's
     // state compiled out, the rest stays in registers (the contact-only pass spent most of its
     // time spilling and reloading the payment state).
@@ -410,7 +423,8 @@ pub(crate) fn gates(skel: &str, want: Gates) -> Gates {
     }
 }
 
-/// [`gates`] with `want.contact == CONTACT` and `want.payment == PAYMENT` known when compiling.
+/// [`gates_ascii`] with `want.contact == CONTACT` and `want.payment == PAYMENT` known when
+/// compiling.
 fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) -> Gates {
     let s = skel.as_bytes();
     let table = Table::get();
@@ -627,7 +641,11 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         contact_parts: parts,
         payment: want.payment && (payment || outside_intent(seen)),
         abuse,
-        feedback: feedback && want.feedback,
+        // Five stars and top marks ("5*", "5/5", "10/10") name a rating for the feedback model's
+        // gate: read after the pass, in the texts with such a number (a test per word in the
+        // pass cost more, callgrind, session 18).
+        feedback: want.feedback
+            && (feedback || seen & STAR_NUMBER != 0 && crate::feedback::learned::rating_marks(s)),
     }
 }
 

@@ -31,6 +31,20 @@ fn suspicious_messages_pass() {
     }
     assert!(g("leave a good review").feedback);
     for s in [
+        "5* and I send the files",
+        "agree on 5/5 for each other",
+        "a 10/10 from you",
+        "\u{2b50}\u{2b50}\u{2b50}\u{2b50}\u{2b50} por favor",
+        "déjame una reseña",
+        "eine gute Bewertung",
+        "five-star or no files",
+    ] {
+        assert!(g(s).feedback, "{s}");
+    }
+    for s in ["call me at 5", "see page 5 of 10", "a * b", "what a day"] {
+        assert!(!g(s).feedback, "{s}");
+    }
+    for s in [
         "pay me via p4yp4l",
         "send it to my cash app",
         "pay me directly to avoid the fees",
@@ -105,6 +119,15 @@ static CASES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
     v.extend(case_texts(include_str!(
         "../../testdata/marketplace_feedback_holdout.jsonl"
     )));
+    // The feedback model's training cases (session 18), in five languages. (The blind set of that
+    // session, `marketplace_feedback_holdout4.jsonl`, is left out: a failure here would print its
+    // texts.)
+    v.extend(case_texts(include_str!(
+        "../../testdata/feedback_train_a.jsonl"
+    )));
+    v.extend(case_texts(include_str!(
+        "../../testdata/feedback_train_b.jsonl"
+    )));
     v
 });
 
@@ -162,6 +185,23 @@ const PIECES: &[&str] = &[
     "review",
     "rating",
     "feedback",
+    // The feedback model's gate: star counts, top marks, star symbols, other languages' words.
+    "5*",
+    " 4*",
+    "5/5",
+    " 10/10",
+    "\u{2b50}",
+    "\u{2b50}\u{fe0f}",
+    "\u{2605}",
+    " rated ",
+    " recommendation",
+    " note",
+    " reseña",
+    " valoración",
+    " avaliação",
+    " étoiles",
+    " Bewertung",
+    " Sterne",
     "\u{ff20}",
     "\u{ff0e}",
     "\u{200b}",
@@ -352,6 +392,16 @@ const WANTS: [Gates; 8] = {
     ]
 };
 
+/// A feedback model that fires on every text its gate lets through (bias 8, threshold 0.5).
+static ALWAYS: std::sync::LazyLock<crate::toxicity::Model> = std::sync::LazyLock::new(|| {
+    let mut b = b"TWTX\x01\x0a".to_vec();
+    for v in [1.0f32, 8.0, 0.5, 1.0, 0.0, 0.5] {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    b.resize(b.len() + (2 << 10), 0);
+    crate::toxicity::Model::from_bytes(&b).unwrap()
+});
+
 /// A detector run on a prepared text.
 type Detector = dyn Fn(&mut crate::doc::Doc<'_>);
 
@@ -409,7 +459,12 @@ fn check(text: &str) -> Result<(), String> {
         }),
         (gates.payment, "payment", &|d| crate::payment::detect(d)),
         (gates.abuse, "abuse", &|d| crate::abuse::detect(d)),
-        (gates.feedback, "feedback", &|d| crate::feedback::detect(d)),
+        (gates.feedback, "feedback", &|d| {
+            crate::feedback::detect(d);
+            // The learned head, with a model that fires on anything it is asked about: the gate
+            // alone decides.
+            crate::feedback::add_model_findings(&ALWAYS, d);
+        }),
     ];
     for (open, name, f) in detectors {
         if !open {
@@ -427,7 +482,7 @@ fn every_case_with_a_finding_passes() {
     for t in CASES.iter() {
         check(t).unwrap();
     }
-    assert!(CASES.len() >= 540);
+    assert!(CASES.len() >= 2400);
 }
 
 fn edit() -> impl proptest::strategy::Strategy<Value = Edit> {
@@ -479,10 +534,20 @@ fn literals(src: &str, name: &str) -> Vec<String> {
 /// there and forgotten here fails this test instead of silently weakening the prefilter.
 #[test]
 fn word_table_covers_the_detectors_lists() {
-    let sources: [(&str, &str, u64); 14] = [
+    let sources: [(&str, &str, u64); 16] = [
         (
-            include_str!("../feedback/mod.rs"),
+            include_str!("../feedback/words.rs"),
             "is_rating",
+            words::RATING,
+        ),
+        (
+            include_str!("../feedback/learned.rs"),
+            "is_gate_word",
+            words::RATING,
+        ),
+        (
+            include_str!("../feedback/learned.rs"),
+            "foreign_rating",
             words::RATING,
         ),
         (include_str!("../contact/intl.rs"), "noun", words::FNOUN),
@@ -512,12 +577,12 @@ fn word_table_covers_the_detectors_lists() {
         (include_str!("../lexicon.rs"), "is_tld", words::TLD),
         (include_str!("../lexicon.rs"), "number_word", words::NUM),
         (
-            include_str!("../payment/mod.rs"),
+            include_str!("../payment/words.rs"),
             "is_personal",
             words::PERSONAL,
         ),
         (
-            include_str!("../payment/mod.rs"),
+            include_str!("../payment/words.rs"),
             "is_platform",
             words::PLATFORM,
         ),
@@ -549,7 +614,10 @@ fn same_on_ascii(text: &str) -> Result<(), String> {
     }
     let norm = normalize(text);
     for want in WANTS {
-        let (raw, skel) = (gates(text, want), gates(norm.as_str(), want));
+        let (raw, skel) = (gates_ascii(text, want), gates(norm.as_str(), want));
+        if gates(text, want) != raw {
+            return Err(format!("gates and gates_ascii differ on {text:?}"));
+        }
         if raw != skel {
             return Err(format!(
                 "{raw:?} on the text, {skel:?} on its skeleton: {text:?}"

@@ -87,6 +87,9 @@ pub(super) const SLANG: u64 = 1 << 52;
 pub(super) const INTL_PAY: u64 = 1 << 53;
 /// An anchor of the outside phrases of `payment::intl::anchor`.
 pub(super) const INTL_OUT: u64 = 1 << 54;
+/// The number of five stars or a top mark ("5*", "5/5", "10/10"): with it, the feedback gate
+/// reads the text's `*` and `/` after the pass (`feedback::learned::rating_marks`).
+pub(super) const STAR_NUMBER: u64 = 1 << 55;
 
 /// The longest listed word, in bytes: longer words skip the lookup.
 pub(super) const MAX_LEN: usize = 16;

@@ -64,7 +64,7 @@ pub struct ModelError(pub &'static str);
 
 impl std::fmt::Display for ModelError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "toxicity model: {}", self.0)
+        write!(f, "model file: {}", self.0)
     }
 }
 
@@ -95,6 +95,15 @@ pub struct Scores {
     pub harassment: f32,
     /// Byte range of the word that pushed the offensive score up the most (the evidence shown to
     /// a moderator), in the scored text.
+    pub evidence: (usize, usize),
+}
+
+/// What one head makes of a whole text read as one window ([`Model::score_whole`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WholeScore {
+    /// Probability (0..1) of the head.
+    pub p: f32,
+    /// Byte range of the word that pushed the head's score up the most, in the scored text.
     pub evidence: (usize, usize),
 }
 
@@ -235,6 +244,41 @@ impl Model {
             self.window(&Block::default(), &block, &mut best);
         }
         best
+    }
+
+    /// Scores `text` with head `h` as one window: for what only the whole text says (a deal
+    /// split over sentences, "Review first? Then I'll deliver"), which [`Model::score`]'s
+    /// sentence windows would cut apart. Training reads every example this way, so a model whose
+    /// thresholds were chosen with [`TrainOptions::whole_text`] is meant to be read with this.
+    pub fn score_whole(&self, h: Head, text: &str) -> WholeScore {
+        let k = h as usize;
+        // i64: a text of any length cannot overflow the sum (127 per feature).
+        let (mut features, mut sum) = (0usize, 0i64);
+        let mut top: Option<(i64, usize, usize)> = None;
+        let mut prev = 0;
+        for_each_word(text, |w| {
+            let mut word = 0i64;
+            prev = word_features(w.text, prev, |f| {
+                features += 1;
+                word += i64::from(self.pair(f)[k]);
+            });
+            sum += word;
+            if top.is_none_or(|t| word > t.0) {
+                top = Some((word, w.start, w.end));
+            }
+        });
+        let head = self.heads[k];
+        match top {
+            Some((_, start, end)) => WholeScore {
+                p: sigmoid(head.bias + sum as f32 * head.scale * norm(features)),
+                evidence: (start, end),
+            },
+            // No word, nothing said (as `score` has no window to read).
+            None => WholeScore {
+                p: 0.0,
+                evidence: (0, 0),
+            },
+        }
     }
 
     /// The weights of both heads in the slot of a feature hash.
@@ -413,6 +457,39 @@ mod tests {
             };
             proptest::prop_assert_eq!(m.score(&plain), m.score(&shouted));
             proptest::prop_assert_eq!(probabilities(&stretched), probabilities(&doubled));
+        }
+    }
+
+    #[test]
+    fn a_text_of_one_window_scores_the_same_whole() {
+        let m = built_in().expect("model");
+        for text in [
+            "you are a pathetic worthless idiot",
+            "please send the invoice",
+            "",
+        ] {
+            let whole = m.score_whole(Head::Offensive, text);
+            assert_eq!(
+                whole.p.to_bits(),
+                m.score(text).offensive.to_bits(),
+                "{text}"
+            );
+            assert_eq!(whole.evidence, m.score(text).evidence, "{text}");
+        }
+        // A long text is one window: its sentences are not read apart.
+        let long = format!("{} shut up you stupid moron", "ok. ".repeat(200));
+        assert!(m.score_whole(Head::Offensive, &long).p < m.score(&long).offensive);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whole_text_scores_are_in_range_with_evidence_inside(text in "\\PC{0,300}") {
+            let m = built_in().expect("model");
+            let s = m.score_whole(Head::Harassment, &text);
+            proptest::prop_assert!((0.0..=1.0).contains(&s.p));
+            let (a, b) = s.evidence;
+            proptest::prop_assert!(a <= b && b <= text.len());
+            proptest::prop_assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
         }
     }
 

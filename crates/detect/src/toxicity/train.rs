@@ -29,6 +29,9 @@ pub struct TrainOptions {
     /// The threshold of each head is the one with the best F1 on the validation examples among
     /// those with at least this precision.
     pub min_precision: f32,
+    /// Choose thresholds on scores of whole texts ([`Model::score_whole`]) rather than of their
+    /// sentence windows ([`Model::score`]): for a model read that way (the feedback head).
+    pub whole_text: bool,
 }
 
 impl Default for TrainOptions {
@@ -40,6 +43,7 @@ impl Default for TrainOptions {
             l2: 1e-6,
             seed: 0x7457,
             min_precision: 0.9,
+            whole_text: false,
         }
     }
 }
@@ -106,7 +110,7 @@ pub fn train(examples: &[Example], validation: &[Example], opts: &TrainOptions) 
         }
     }
     let quantised = quantise(bits, &w, bias);
-    choose_thresholds(quantised, validation, opts.min_precision)
+    choose_thresholds(quantised, validation, opts.min_precision, opts.whole_text)
 }
 
 /// Weights to i8 steps of one scale per head (the largest weight is 127 steps).
@@ -136,12 +140,20 @@ fn quantise(bits: u32, w: &[f32], bias: [f32; 2]) -> Model {
 }
 
 /// Picks each head's threshold on the validation texts, scored exactly as the scanner will.
-fn choose_thresholds(mut model: Model, validation: &[Example], min_precision: f32) -> Model {
+fn choose_thresholds(
+    mut model: Model,
+    validation: &[Example],
+    min_precision: f32,
+    whole_text: bool,
+) -> Model {
     for head in [Head::Offensive, Head::Harassment] {
         let mut scored: Vec<(f32, bool)> = validation
             .iter()
             .filter_map(|e| {
                 let y = label(e, head as usize)?;
+                if whole_text {
+                    return Some((model.score_whole(head, &e.text).p, y));
+                }
                 let s = model.score(&e.text);
                 Some((
                     if head == Head::Offensive {

@@ -527,5 +527,8 @@ fn a_brands_public_account_is_no_way_to_reach_the_sender() {
     // Either party's own account is, brand or not.
     has_kind("my Instagram is @glowskin", Kind::Handle);
     has_kind("the brand is mine, my Instagram is @glowskin", Kind::Handle);
-    has_kind("for the brand work add me on telegram: @mx_brand", Kind::Handle);
+    has_kind(
+        "for the brand work add me on telegram: @mx_brand",
+        Kind::Handle,
+    );
 }
