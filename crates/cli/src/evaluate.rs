@@ -22,8 +22,9 @@
 //!   feedback pressure (false alarms: ham is everyday texting).
 //! - `marketplace_feedback_holdout4.jsonl` (session 18, 200 rows by another author, five
 //!   languages) measures the learned feedback head; never read, only scored.
-//!   `feedback_train_a.jsonl` and `feedback_train_b.jsonl` (320 each, two more authors) trained
-//!   it (`train-feedback`).
+//!   `feedback_train_a.jsonl` and `feedback_train_b.jsonl` (320 each, two more authors) and
+//!   `feedback_train_everyday.jsonl` (100 ordinary messages about feedback) trained it
+//!   (`train-feedback`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -44,7 +45,7 @@ pub struct EvaluateArgs {
     /// after the detectors were tuned on the first.
     #[arg(
         long,
-        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl", "crates/detect/testdata/marketplace_holdout3.jsonl", "crates/detect/testdata/marketplace_feedback_tune.jsonl", "crates/detect/testdata/marketplace_feedback_holdout.jsonl", "crates/detect/testdata/marketplace_feedback_holdout4.jsonl", "crates/detect/testdata/feedback_train_a.jsonl", "crates/detect/testdata/feedback_train_b.jsonl"]
+        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl", "crates/detect/testdata/marketplace_holdout3.jsonl", "crates/detect/testdata/marketplace_feedback_tune.jsonl", "crates/detect/testdata/marketplace_feedback_holdout.jsonl", "crates/detect/testdata/marketplace_feedback_holdout4.jsonl", "crates/detect/testdata/feedback_train_a.jsonl", "crates/detect/testdata/feedback_train_b.jsonl", "crates/detect/testdata/feedback_train_everyday.jsonl"]
     )]
     pub marketplace: Vec<PathBuf>,
     /// Our held-out abuse cases (JSONL: text, offensive, harassment, register; repeatable). The
@@ -83,7 +84,7 @@ fn tuning_status(file_name: &str) -> &'static str {
         "marketplace_holdout.jsonl"
         | "marketplace_feedback_holdout.jsonl"
         | "marketplace_feedback_holdout4.jsonl" => "NOT used for tuning",
-        "feedback_train_a.jsonl" | "feedback_train_b.jsonl" => {
+        "feedback_train_a.jsonl" | "feedback_train_b.jsonl" | "feedback_train_everyday.jsonl" => {
             "used for training the feedback model: 80% trained it, 20% chose its threshold"
         }
         "marketplace.jsonl" | "marketplace_feedback_tune.jsonl" => {

@@ -5,7 +5,8 @@
 //!
 //! What it reads (every text as the scanner's skeleton, which is what the model scores):
 //! - our cases (`--cases`: `feedback_train_a.jsonl`, `feedback_train_b.jsonl`,
-//!   `marketplace_feedback_tune.jsonl`, `marketplace.jsonl`): positive when the labels hold
+//!   `marketplace_feedback_tune.jsonl`, `marketplace.jsonl`, `feedback_train_everyday.jsonl`: 100
+//!   ordinary messages about feedback, written after a probe found the first model flagging them): positive when the labels hold
 //!   `feedback_pressure`, negative otherwise; 80% train, 20% validation by a stable hash of the
 //!   text (the same split as `train-toxicity`'s cases);
 //! - `--everyday`: the rows without any label of `marketplace_languages.jsonl` (negatives), split
@@ -50,6 +51,7 @@ pub struct TrainFeedbackArgs {
             "crates/detect/testdata/feedback_train_b.jsonl",
             "crates/detect/testdata/marketplace_feedback_tune.jsonl",
             "crates/detect/testdata/marketplace.jsonl",
+            "crates/detect/testdata/feedback_train_everyday.jsonl",
         ]
     )]
     pub cases: Vec<PathBuf>,

@@ -149,7 +149,11 @@ fn is_gate_token(d: &Doc<'_>, k: usize) -> bool {
 
 /// The tokens that name a rating; the model is asked about a text only when there is one.
 pub(crate) fn gate<'d>(d: &'d Doc<'_>) -> impl Iterator<Item = usize> + 'd {
-    (0..d.t.len()).filter(|&k| is_gate_token(d, k))
+    // "a two star motel" names no rating.
+    (0..d.t.len()).filter(|&k| {
+        is_gate_token(d, k)
+            && !(d.t.text(k).starts_with("star") && super::is_place(d.t.text(k + 1)))
+    })
 }
 
 /// True when the model would be asked about `text` (training reads the same texts as the

@@ -76,22 +76,26 @@ fn rates_a_place(d: &Doc<'_>, k: usize) -> bool {
     if t.is_sym(j, b'-') {
         j += 1;
     }
-    matches!(t.text(j), "star" | "stars")
-        && matches!(
-            t.text(j + 1),
-            "hotel"
-                | "hotels"
-                | "motel"
-                | "hostel"
-                | "resort"
-                | "restaurant"
-                | "restaurants"
-                | "place"
-                | "accommodation"
-                | "inn"
-                | "apartment"
-                | "airbnb"
-        )
+    matches!(t.text(j), "star" | "stars") && is_place(t.text(j + 1))
+}
+
+/// Places rated in stars ("a 4-star hotel").
+pub(crate) fn is_place(w: &str) -> bool {
+    matches!(
+        w,
+        "hotel"
+            | "hotels"
+            | "motel"
+            | "hostel"
+            | "resort"
+            | "restaurant"
+            | "restaurants"
+            | "place"
+            | "accommodation"
+            | "inn"
+            | "apartment"
+            | "airbnb"
+    )
 }
 
 /// Words that make ratings the subject of the work: a feature, its users, where it is shown.
@@ -118,7 +122,20 @@ fn is_work_subject(w: &str) -> bool {
 /// same back. Thanks for ratings already given ("I left you 5 stars too") are not a trade.
 fn reciprocal(d: &Doc<'_>, a: usize, b: usize, r: usize) -> Option<(usize, usize)> {
     let t = &d.t;
-    let second = d.find_word(r + 1, b, is_rating);
+    // "the rate", "my hourly rate": a price, not a rating.
+    let price = |k: usize| {
+        t.text(k) == "rate"
+            && k.checked_sub(1).is_some_and(|p| {
+                matches!(
+                    t.text(p),
+                    "the" | "my" | "your" | "our" | "hourly" | "this" | "that" | "a" | "fixed"
+                )
+            })
+    };
+    if price(r) {
+        return None;
+    }
+    let second = d.find_word(r + 1, b, is_rating).filter(|&r2| !price(r2));
     let between = |r2: usize, pred: &dyn Fn(usize) -> bool| (r + 1..r2).any(pred);
     // "5 stars for 5 stars", "review for review": the same rating on both sides of "for".
     let swapped = second.is_some_and(|r2| {

@@ -97,3 +97,15 @@ fn stars_that_describe_a_place_are_no_threat() {
         ["feedback_threat"]
     );
 }
+
+#[test]
+fn a_rate_that_is_a_price_is_no_rating_traded() {
+    assert!(
+        kinds("could you review my proposal and tell me if the rate works for you?").is_empty()
+    );
+    assert!(kinds("review the scope first, then if my hourly rate is ok we start").is_empty());
+    assert_eq!(
+        kinds("I'll give you 5 stars if you give me 5 stars"),
+        ["reciprocal_rating"]
+    );
+}
