@@ -142,25 +142,27 @@ fn ratio(a: u64, b: u64) -> f64 {
 }
 
 /// Runs the evaluation and prints one table per dataset.
+/// A model file given on the command line (toxicity or feedback: one format).
+fn read_model(path: &Path) -> anyhow::Result<std::sync::Arc<trustwork_detect::toxicity::Model>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let model = trustwork_detect::toxicity::Model::from_bytes(&bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
+    Ok(std::sync::Arc::new(model))
+}
+
 pub fn run(args: EvaluateArgs) -> anyhow::Result<std::process::ExitCode> {
     let mut config = ScannerConfig {
         min_confidence: args.min_confidence,
         ..ScannerConfig::default()
     };
     if let Some(path) = &args.toxicity_model {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let model = trustwork_detect::toxicity::Model::from_bytes(&bytes)
-            .with_context(|| format!("reading {}", path.display()))?;
-        config.toxicity_model = Some(std::sync::Arc::new(model));
+        config.toxicity_model = Some(read_model(path)?);
     }
     if args.no_model {
         config.toxicity_model = None;
     }
     if let Some(path) = &args.feedback_model {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let model = trustwork_detect::toxicity::Model::from_bytes(&bytes)
-            .with_context(|| format!("reading {}", path.display()))?;
-        config.feedback_model = Some(std::sync::Arc::new(model));
+        config.feedback_model = Some(read_model(path)?);
     }
     if args.no_feedback_model {
         config.feedback_model = None;

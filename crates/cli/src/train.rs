@@ -15,7 +15,7 @@
 //! Never read: `abuse_holdout.jsonl`, `abuse_holdout2.jsonl` and `marketplace_holdout.jsonl` (held out
 //! for `evaluate`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use trustwork_detect::toxicity::{Example, Head, Model, TrainOptions, train};
@@ -156,19 +156,8 @@ fn rows(args: &TrainArgs) -> anyhow::Result<Vec<Row>> {
     // Our own cases count more: they are the register the model is for, and they are few.
     let own = args.cases.iter().map(|path| (path, "own cases"));
     for (path, source) in own.chain([(&args.marketplace, "marketplace")]) {
-        let path = resolve(path);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: serde_json::Value = serde_json::from_str(line)
-                .with_context(|| format!("{} line {}", path.display(), n + 1))?;
-            // A case without its text would train the model on an empty string: refuse it.
-            let Some(body) = v.get("text").and_then(|t| t.as_str()) else {
-                anyhow::bail!("{} line {}: no \"text\" string", path.display(), n + 1);
-            };
+        for (body, v) in case_lines(path)? {
+            let body = body.as_str();
             let labels = labels_of(&v);
             let flag = |name: &str| v.get(name).and_then(|b| b.as_bool());
             let offensive = flag("offensive")
@@ -180,6 +169,27 @@ fn rows(args: &TrainArgs) -> anyhow::Result<Vec<Row>> {
                 example: example(body, offensive, Some(harassment), args.own_weight),
             });
         }
+    }
+    Ok(out)
+}
+
+/// The rows of a JSONL file of our cases, each with its text: a line that is not JSON, or a case
+/// without a text (it would train a model on an empty string), is refused with its line number.
+pub(crate) fn case_lines(path: &Path) -> anyhow::Result<Vec<(String, serde_json::Value)>> {
+    let path = resolve(path);
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line)
+            .with_context(|| format!("{} line {}", path.display(), n + 1))?;
+        let Some(body) = v.get("text").and_then(|t| t.as_str()) else {
+            anyhow::bail!("{} line {}: no \"text\" string", path.display(), n + 1);
+        };
+        out.push((body.to_string(), v));
     }
     Ok(out)
 }

@@ -26,7 +26,7 @@ use trustwork_detect::toxicity::{Example, Model, TrainOptions, train};
 use trustwork_detect::{Category, ScanContext, Scanner, ScannerConfig, Source, normalize};
 
 use crate::evaluate::{Counts, labels_of, resolve};
-use crate::train::{Split, cases_split, resolve_out, sms_split};
+use crate::train::{Split, case_lines, cases_split, resolve_out, sms_split};
 
 /// The held-out evaluation files: never read for training, whatever the arguments say.
 const NEVER_READ: [&str; 5] = [
@@ -128,23 +128,13 @@ fn read_cases(path: &Path) -> anyhow::Result<Vec<(String, Vec<String>)>> {
     if NEVER_READ.contains(&name.as_str()) {
         anyhow::bail!("{name} is held out for `evaluate`: it is never read for training");
     }
-    let path = resolve(path);
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value = serde_json::from_str(line)
-            .with_context(|| format!("{} line {}", path.display(), n + 1))?;
-        let Some(body) = v.get("text").and_then(|t| t.as_str()) else {
-            anyhow::bail!("{} line {}: no \"text\" string", path.display(), n + 1);
-        };
-        let labels = labels_of(&v).into_iter().map(str::to_string).collect();
-        out.push((body.to_string(), labels));
-    }
-    Ok(out)
+    Ok(case_lines(path)?
+        .into_iter()
+        .map(|(body, v)| {
+            let labels = labels_of(&v).into_iter().map(str::to_string).collect();
+            (body, labels)
+        })
+        .collect())
 }
 
 /// Reads every source into rows.

@@ -2,15 +2,8 @@
 //! kind, so every listed word keeps its own exact explanation and the model speaks only for what
 //! no list holds ("people like you should not be allowed online").
 
-use crate::toxicity::{Head, Model};
+use crate::toxicity::{Head, Model, confidence};
 use crate::types::{Category, Finding, Kind};
-
-/// The confidence of a model finding: 0.5 at the head's threshold, 1.0 at certainty, so the
-/// scanner's and the policy's confidence thresholds apply to it as to any rule's.
-fn confidence(p: f32, threshold: f32) -> f32 {
-    let span = (1.0 - threshold).max(1e-3);
-    (0.5 + 0.5 * (p - threshold) / span).clamp(0.5, 0.99)
-}
 
 /// True when the text reads as another language than English: at least a fifth of its words, and
 /// two or more, are markers of Spanish, Portuguese, French or German (see [`crate::lang`]) or
@@ -113,13 +106,5 @@ mod tests {
         )));
         assert!(!foreign("you are a pathetic clown and everyone knows it"));
         assert!(!foreign(""));
-    }
-
-    #[test]
-    fn confidence_is_half_at_the_threshold_and_grows() {
-        assert!((confidence(0.7, 0.7) - 0.5).abs() < 1e-6);
-        assert!(confidence(0.85, 0.7) > 0.7);
-        assert!(confidence(1.0, 0.7) <= 0.99);
-        assert!((confidence(0.2, 0.7) - 0.5).abs() < 1e-6);
     }
 }

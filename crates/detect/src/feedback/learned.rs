@@ -17,7 +17,7 @@ use std::sync::{Arc, LazyLock};
 use crate::doc::Doc;
 use crate::lang::{DE, ES, FR, Lang, PT, Votes};
 use crate::tokens::TokKind;
-use crate::toxicity::{Head, Model};
+use crate::toxicity::{Head, Model, confidence};
 use crate::types::{Category, Kind};
 
 /// The head of the model file that scores feedback pressure.
@@ -150,10 +150,7 @@ fn is_gate_token(d: &Doc<'_>, k: usize) -> bool {
 /// The tokens that name a rating; the model is asked about a text only when there is one.
 pub(crate) fn gate<'d>(d: &'d Doc<'_>) -> impl Iterator<Item = usize> + 'd {
     // "a two star motel" names no rating.
-    (0..d.t.len()).filter(|&k| {
-        is_gate_token(d, k)
-            && !(d.t.text(k).starts_with("star") && super::is_place(d.t.text(k + 1)))
-    })
+    (0..d.t.len()).filter(|&k| is_gate_token(d, k) && !super::star_of_a_place(d, k))
 }
 
 /// True when the model would be asked about `text` (training reads the same texts as the
@@ -161,13 +158,6 @@ pub(crate) fn gate<'d>(d: &'d Doc<'_>) -> impl Iterator<Item = usize> + 'd {
 pub fn would_score(text: &str) -> bool {
     let d = Doc::from_normalized(crate::normalize::normalize(text), false);
     gate(&d).next().is_some()
-}
-
-/// The confidence of a model finding: 0.5 at the threshold, growing to 0.99 at certainty (as
-/// `abuse::learned`'s), so the scanner's and the policy's thresholds apply as to any rule's.
-fn confidence(p: f32, threshold: f32) -> f32 {
-    let span = (1.0 - threshold).max(1e-3);
-    (0.5 + 0.5 * (p - threshold) / span).clamp(0.5, 0.99)
 }
 
 /// The language of the text: English unless its marker words (and its rating words, two votes

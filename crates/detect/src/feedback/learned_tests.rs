@@ -145,14 +145,6 @@ fn the_rules_keep_their_findings_and_the_model_adds_none_beside_them() {
 }
 
 #[test]
-fn confidence_is_half_at_the_threshold_and_grows() {
-    assert!((confidence(0.7, 0.7) - 0.5).abs() < 1e-6);
-    assert!(confidence(0.85, 0.7) > 0.7);
-    assert!(confidence(1.0, 0.7) <= 0.99);
-    assert!((confidence(0.2, 0.7) - 0.5).abs() < 1e-6);
-}
-
-#[test]
 fn the_language_is_told_by_markers_and_rating_words() {
     let lang = |s: &str| language(&Doc::new(s)).code();
     assert_eq!(

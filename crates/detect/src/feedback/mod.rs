@@ -76,11 +76,17 @@ fn rates_a_place(d: &Doc<'_>, k: usize) -> bool {
     if t.is_sym(j, b'-') {
         j += 1;
     }
-    matches!(t.text(j), "star" | "stars") && is_place(t.text(j + 1))
+    star_of_a_place(d, j)
 }
 
-/// Places rated in stars ("a 4-star hotel").
-pub(crate) fn is_place(w: &str) -> bool {
+/// Token `k` is the "star" of "a 4-star hotel": a place described, no rating given (the rules'
+/// threats and the learned head's gate both pass over it).
+pub(crate) fn star_of_a_place(d: &Doc<'_>, k: usize) -> bool {
+    matches!(d.t.text(k), "star" | "stars") && is_place(d.t.text(k + 1))
+}
+
+/// Places rated in stars.
+fn is_place(w: &str) -> bool {
     matches!(
         w,
         "hotel"

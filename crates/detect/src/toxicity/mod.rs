@@ -342,6 +342,14 @@ pub(crate) fn norm(n: usize) -> f32 {
 /// See [`norm`].
 const NORM_FLOOR: usize = 24;
 
+/// The confidence of a model's finding: 0.5 at the head's threshold, growing to 0.99 at
+/// certainty, so the scanner's and the policy's confidence thresholds apply to it as to any rule's
+/// (the toxicity model's findings and the feedback model's alike).
+pub(crate) fn confidence(p: f32, threshold: f32) -> f32 {
+    let span = (1.0 - threshold).max(1e-3);
+    (0.5 + 0.5 * (p - threshold) / span).clamp(0.5, 0.99)
+}
+
 pub(crate) fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
@@ -349,6 +357,14 @@ pub(crate) fn sigmoid(x: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confidence_is_half_at_the_threshold_and_grows() {
+        assert!((confidence(0.7, 0.7) - 0.5).abs() < 1e-6);
+        assert!(confidence(0.85, 0.7) > 0.7);
+        assert!(confidence(1.0, 0.7) <= 0.99);
+        assert!((confidence(0.2, 0.7) - 0.5).abs() < 1e-6);
+    }
 
     #[test]
     fn the_built_in_model_loads_and_round_trips() {
