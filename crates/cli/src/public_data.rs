@@ -191,8 +191,10 @@ mod tests {
 
     #[test]
     fn davidson_csv_is_scored() {
+        // The clean row is one no model flags: this tests the reading and counting. (The model
+        // adopted in session 19 calls "nice weather, huh" offensive: DETECTION.md.)
         let s = Scanner::default();
-        let csv = "count,hate_speech,offensive_language,neither,class,tweet\n3,0,3,0,1,\"you stupid bitch\"\n3,0,0,3,2,\"nice weather, huh\"\n";
+        let csv = "count,hate_speech,offensive_language,neither,class,tweet\n3,0,3,0,1,\"you stupid bitch\"\n3,0,0,3,2,\"the meeting is at noon\"\n";
         let (t, _) = eval_davidson(&s, csv.as_bytes()).unwrap_or_default();
         let c = t
             .get("abuse (profanity|harassment)")

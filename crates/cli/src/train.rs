@@ -8,7 +8,9 @@
 //!   20% test.
 //! - `sms-spam-collection.tsv` (ham only, as everyday language that is not offensive): 40% train,
 //!   10% validation, 50% test.
-//! - our written cases (`abuse_train.jsonl`: offensive/harassment labels; `--cases` adds more) and the tuning
+//! - our written cases (`abuse_train.jsonl`, `abuse_train2.jsonl` by another author, and
+//!   `abuse_worktalk.jsonl`, work texts that use violent words in their work sense: offensive and
+//!   harassment labels; `--cases` replaces the list) and the tuning
 //!   marketplace cases (`marketplace.jsonl`: profanity/harassment labels): 80% train, 20%
 //!   validation.
 //!
@@ -28,10 +30,16 @@ pub struct TrainArgs {
     /// Folder with the public labelled data.
     #[arg(long, default_value = "../shared/data")]
     pub data: PathBuf,
-    /// Our written abuse cases (JSONL: text, offensive, harassment; repeatable). The built-in
-    /// model is trained on the default file; `abuse_train2.jsonl` (session 17, by an author who
-    /// never saw the detectors) was tried and is not used yet: see DETECTION.md.
-    #[arg(long, default_values = ["crates/detect/testdata/abuse_train.jsonl"])]
+    /// Our written abuse cases (JSONL: text, offensive, harassment; repeatable, replaces the
+    /// default list). The built-in model is trained on the three default files, in this order.
+    #[arg(
+        long,
+        default_values = [
+            "crates/detect/testdata/abuse_train.jsonl",
+            "crates/detect/testdata/abuse_train2.jsonl",
+            "crates/detect/testdata/abuse_worktalk.jsonl",
+        ]
+    )]
     pub cases: Vec<PathBuf>,
     /// Our marketplace cases used for tuning (JSONL: text, labels).
     #[arg(long, default_value = "crates/detect/testdata/marketplace.jsonl")]

@@ -289,6 +289,30 @@ fn is_harm_verb(w: &str) -> bool {
     )
 }
 
+/// True when the "die" at token `i` is wished on the reader: "(I) hope/wish/want you (would,
+/// will, 'd, 'll, to) die", or "you deserve/need/ought to die".
+fn wished_death(t: &crate::tokens::Tokens, i: usize) -> bool {
+    // Back over the words that may stand between "you" and "die".
+    let mut j = i;
+    while j > 0
+        && matches!(
+            t.text(j - 1),
+            "would" | "will" | "d" | "ll" | "'" | "to" | "just"
+        )
+    {
+        j -= 1;
+    }
+    let you = |k: usize| matches!(t.text(k), "you" | "u" | "ya");
+    let Some(k) = j.checked_sub(1) else {
+        return false;
+    };
+    if you(k) {
+        return k > 0 && matches!(t.text(k - 1), "hope" | "hoping" | "wish" | "want" | "pray");
+    }
+    // "you deserve to die": the verb stands between "you" and "to".
+    matches!(t.text(k), "deserve" | "need" | "ought") && k > 0 && you(k - 1) && j < i
+}
+
 fn tg_after(target: Option<usize>) -> usize {
     target.map_or(usize::MAX, |k| k + 1)
 }
@@ -368,6 +392,18 @@ fn threats(d: &mut Doc<'_>) {
                         && (t.text(i - 2) == "you"
                             || t.text(i - 2) == "'"
                             || t.text(i - 2) == "u")) =>
+            {
+                Some(i + 1)
+            }
+            // A death wish: "hope you die", "I wish you'd die", "want you to die", "you deserve
+            // to die". Not "die-cut" stickers nor "dye your hair" misspelled.
+            "die"
+                if wished_death(t, i)
+                    && !t.is_sym(i + 1, b'-')
+                    && !matches!(
+                        t.text(i + 1),
+                        "your" | "cut" | "cutting" | "cast" | "casting"
+                    ) =>
             {
                 Some(i + 1)
             }

@@ -47,3 +47,36 @@ fn threats_and_self_harm() {
     assert!(kinds("I will kill the process and restart it").is_empty());
     assert!(kinds("I will find you a better developer").is_empty());
 }
+
+#[test]
+fn death_wishes() {
+    for text in [
+        "hope you die",
+        "I hope you die, scammer",
+        "honestly i wish you'd die",
+        "I want you to die",
+        "you deserve to die",
+        "u need to die",
+        "hoping you die soon",
+    ] {
+        assert!(
+            kinds(text).contains(&(Category::Harassment, Kind::Threat)),
+            "{text}: {:?}",
+            kinds(text)
+        );
+    }
+    for text in [
+        "I hope you don't die of boredom reading this spec",
+        "Do you want to die on that hill? It's a small change",
+        "you need to die cut the sticker sheet",
+        "you need to die-cut the labels",
+        "I hope your plants don't die while you travel",
+        "if you die in the game you lose the level",
+    ] {
+        assert!(
+            !kinds(text).contains(&(Category::Harassment, Kind::Threat)),
+            "{text}: {:?}",
+            kinds(text)
+        );
+    }
+}
