@@ -936,15 +936,20 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
             i += 1;
             continue;
         }
-        // Cheap gate: a run starts with a digit, '+', or a number word (all short words).
+        // Cheap gate: a run starts with a digit, '+', or a word `item` can read without one (a
+        // number word, "plus", "double", "triple", digit words glued together, a German pair).
         let can_start = d.t.toks.get(i).is_some_and(|t| match t.kind {
             TokKind::Word => {
+                let w = d.t.text(i);
                 t.has_digit
-                    || (t.end - t.start <= 9 && !t.merged)
-                    // A number spelled letter by letter ("s-e-v-e-n", "o n e").
-                    || (t.merged && crate::lexicon::number_word(d.t.text(i)).is_some())
-                    || glued_digits(d.t.text(i)).is_some()
-                    || german_pair(d.t.text(i).as_bytes()).is_some()
+                    || if t.merged {
+                        // A number spelled letter by letter ("s-e-v-e-n", "o n e").
+                        crate::lexicon::number_word(w).is_some()
+                    } else {
+                        is_number_word(w) || matches!(w, "plus" | "double" | "triple")
+                    }
+                    || glued_digits(w).is_some()
+                    || german_pair(w.as_bytes()).is_some()
             }
             TokKind::Sym(b'+') => true,
             _ => false,
