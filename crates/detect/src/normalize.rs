@@ -98,10 +98,13 @@ pub fn normalize(text: &str) -> Normalized<'_> {
             .iter()
             .position(|b| !b.is_ascii())
             .unwrap_or(bytes.len() - i);
-        for (k, &b) in bytes.get(i..i + run).unwrap_or(&[]).iter().enumerate() {
-            out.push(ascii_fold(b));
-            map.push(u32::try_from(i + k).unwrap_or(u32::MAX));
-        }
+        // Whole runs at once (a push per byte with its checks cost more than the folding).
+        let chunk = bytes.get(i..i + run).unwrap_or(&[]);
+        out.extend(chunk.iter().map(|&b| ascii_fold(b)));
+        let first = u32::try_from(i).unwrap_or(u32::MAX);
+        map.extend(first..u32::try_from(i + chunk.len()).unwrap_or(u32::MAX));
+        // Past 4 GiB every offset reads u32::MAX, as one push per byte gave.
+        map.resize(out.len(), u32::MAX);
         i += run;
         let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
             break;

@@ -94,7 +94,12 @@ impl Tokens {
         match prev {
             Some(TokKind::Sym(b'!' | b'?' | b';')) => true,
             Some(TokKind::Sym(b'.')) => t.space_before,
-            _ => self.is_word(i, "but") || self.is_word(i, "however"),
+            // The length first: most words are neither.
+            _ => {
+                t.kind == TokKind::Word
+                    && matches!(t.text_end - t.text_start, 3 | 7)
+                    && matches!(self.text(i), "but" | "however")
+            }
         }
     }
 

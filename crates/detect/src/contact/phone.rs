@@ -948,7 +948,8 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool]) {
                     } else {
                         is_number_word(w) || matches!(w, "plus" | "double" | "triple")
                     }
-                    || glued_digits(w).is_some()
+                    // Two digit words glued take six letters ("onesix"): `item` asks no shorter.
+                    || w.len() >= 6 && glued_digits(w).is_some()
                     || german_pair(w.as_bytes()).is_some()
             }
             TokKind::Sym(b'+') => true,

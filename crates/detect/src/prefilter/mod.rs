@@ -455,6 +455,9 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
     // anything else (which ends a phone number).
     let mut gap = 0u8;
     let mut gap_syms = 0usize;
+    // The previous word's range: a top-level domain after a gap of whitespace alone is "dotted"
+    // only by a dot word before it ("site dot com"), read off this range without walking back.
+    let mut prev_word = 0..0;
     let mut i = 0;
     while i < s.len() {
         let k = s.get(i).map_or(OTHER_SYM, |&b| BYTE[usize::from(b)]);
@@ -478,11 +481,13 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         // A line break does not end a phone number here: the detector reads numbers written one
         // piece per line (`phone::digit_lines`), which needs more context than this pass keeps.
         let (syms, other) = (gap_syms, gap & OTHER_SYM != 0);
+        let spaces_only = gap != 0 && gap & !(SPACE | NEWLINE) == 0;
         if CONTACT && gap & AT_SIGN != 0 {
             parts |= C_EMAIL;
         }
         (gap, gap_syms) = (0, 0);
         let w = s.get(start..i).unwrap_or(&[]);
+        let before = std::mem::replace(&mut prev_word, start..i);
         // Letters spaced or dotted apart may merge into other words: no claim at all.
         if w.len() == 1 {
             singles += 1;
@@ -590,7 +595,14 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
                 }
                 bare_at = true;
             }
-            if bits & SCHEME != 0 || (bits & TLD != 0 && after_dot(s, start)) {
+            let dotted = || {
+                if spaces_only {
+                    s.get(before.clone()).is_some_and(is_dot_word)
+                } else {
+                    after_dot(s, start)
+                }
+            };
+            if bits & SCHEME != 0 || (bits & TLD != 0 && dotted()) {
                 parts |= C_URL;
             }
             if bare_at && parts & C_URL != 0 {
