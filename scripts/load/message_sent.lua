@@ -3,7 +3,8 @@
 -- HOT_SHARE (0 to 1, default 0): that share of the messages comes from one flooding sender, mp_0,
 -- writing ordinary texts to one client under an active contract (HOT_SHARE=1: a single sender).
 -- HOT_TEXT=contact: the flooding sender puts contact details in every message instead, with no
--- contract.
+-- contract. HOT_TEXT=rating: every one of its messages names a rating, so the feedback rules and
+-- the learned feedback head read each (they do not for ordinary texts).
 local actors = tonumber(os.getenv("ACTORS") or "10000")
 local hot_share = tonumber(os.getenv("HOT_SHARE") or "0")
 local hot_text = os.getenv("HOT_TEXT") or "clean"
@@ -38,6 +39,13 @@ local texts = {
   "Please send me the logo in SVG so I can finish the landing page.",
   "The report is attached; the numbers for Q3 are in the second tab.",
 }
+-- Ordinary talk about ratings and reviews: it opens the feedback detectors, and breaks no rule.
+local rating = {
+  "thanks for the 5 star review, it was great working with you on the landing page",
+  "could you leave feedback on the contract when you close it? no rush at all",
+  "the app's rating went up to 4.6 stars after the last release, nice work",
+  "my last client gave me 4 stars, what could I improve in the handover?",
+}
 local bad = {
   "mail me at jane.doe.dev@gmail.com and we can talk there",
   "pay me directly with paypal so we avoid the fees",
@@ -54,6 +62,8 @@ request = function()
     if hot_text == "contact" then
       -- Before any contract: warnings, then a hold, then every message blocked and reviewed.
       active, text = "false", bad[1]
+    elseif hot_text == "rating" then
+      text = rating[math.random(1, #rating)]
     else
       text = texts[math.random(1, #texts)]
     end

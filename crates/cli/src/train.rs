@@ -202,8 +202,9 @@ pub(crate) fn case_lines(path: &Path) -> anyhow::Result<Vec<(String, serde_json:
     Ok(out)
 }
 
-/// Scales negative examples of the offensive head so both classes weigh the same in training.
-fn balance(train: &mut [Example]) {
+/// Scales negative examples of the offensive head so both classes weigh the same in training,
+/// times `negative_weight` (1 for the toxicity model; `train-feedback` may weigh them more).
+pub(crate) fn balance(train: &mut [Example], negative_weight: f32) {
     let weight = |want: bool, v: &[Example]| -> f32 {
         v.iter()
             .filter(|e| e.offensive == Some(want))
@@ -212,7 +213,7 @@ fn balance(train: &mut [Example]) {
     };
     let (pos, neg) = (weight(true, train), weight(false, train));
     if pos > 0.0 && neg > 0.0 {
-        let k = pos / neg;
+        let k = negative_weight * pos / neg;
         for e in train.iter_mut().filter(|e| e.offensive == Some(false)) {
             e.weight *= k;
         }
@@ -250,7 +251,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<std::process::ExitCode> {
             Split::Test => {}
         }
     }
-    balance(&mut train_set);
+    balance(&mut train_set, 1.0);
     let opts = TrainOptions {
         bits: args.bits,
         epochs: args.epochs,
@@ -337,7 +338,7 @@ mod tests {
             example("c", true, None, 1.0),
             example("d", false, Some(false), 1.0),
         ];
-        balance(&mut v);
+        balance(&mut v, 1.0);
         assert!((v[3].weight - 3.0).abs() < 1e-6);
     }
 }

@@ -26,7 +26,7 @@ use trustwork_detect::toxicity::{Example, Model, TrainOptions, train};
 use trustwork_detect::{Category, ScanContext, Scanner, ScannerConfig, Source, normalize};
 
 use crate::evaluate::{Counts, labels_of, resolve};
-use crate::train::{Split, case_lines, cases_split, resolve_out, sms_split};
+use crate::train::{Split, balance, case_lines, cases_split, resolve_out, sms_split};
 
 /// The held-out evaluation files: never read for training, whatever the arguments say.
 const NEVER_READ: [&str; 5] = [
@@ -168,23 +168,6 @@ fn rows(args: &TrainFeedbackArgs) -> anyhow::Result<Vec<Row>> {
         }
     }
     Ok(out)
-}
-
-/// Scales the negatives so both classes weigh the same in training.
-fn balance(train: &mut [Example], negative_weight: f32) {
-    let weight = |want: bool, v: &[Example]| -> f32 {
-        v.iter()
-            .filter(|e| e.offensive == Some(want))
-            .map(|e| e.weight)
-            .sum()
-    };
-    let (pos, neg) = (weight(true, train), weight(false, train));
-    if pos > 0.0 && neg > 0.0 {
-        let k = negative_weight * pos / neg;
-        for e in train.iter_mut().filter(|e| e.offensive == Some(false)) {
-            e.weight *= k;
-        }
-    }
 }
 
 /// Trains on the training rows (the gated ones unless `ungated`) and chooses the threshold on the

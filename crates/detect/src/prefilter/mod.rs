@@ -113,8 +113,8 @@ fn is_space(b: u8) -> bool {
 }
 
 /// True when the word at `start` (a top-level domain) directly follows a dot-like token that could
-/// join it to a host label.
-fn after_dot(s: &[u8], start: usize) -> bool {
+/// join it to a host label. `before` is the range of the word before it (empty for none).
+fn after_dot(s: &[u8], start: usize, before: std::ops::Range<usize>) -> bool {
     let Some(p) = start.checked_sub(1) else {
         return false;
     };
@@ -139,16 +139,9 @@ fn after_dot(s: &[u8], start: usize) -> bool {
                     .copied()
                     .is_some_and(is_space),
                 Some(b')' | b']' | b'}' | b'>') => true,
-                Some(c) if c.is_ascii_alphanumeric() => {
-                    // "site dot com": the word before is a dot word (`lexicon::is_dot_word`:
-                    // "dot", "dt", "punto", "ponto", "point", "punkt").
-                    let end = q + 1;
-                    let mut a = q;
-                    while a > 0 && s.get(a - 1).is_some_and(u8::is_ascii_alphanumeric) {
-                        a -= 1;
-                    }
-                    s.get(a..end).is_some_and(is_dot_word)
-                }
+                // "site dot com": the word before is a dot word (`lexicon::is_dot_word`: "dot",
+                // "dt", "punto", "ponto", "point", "punkt"), read off its range, which ends here.
+                Some(c) if c.is_ascii_alphanumeric() => s.get(before).is_some_and(is_dot_word),
                 _ => false,
             }
         }
@@ -455,8 +448,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
     // anything else (which ends a phone number).
     let mut gap = 0u8;
     let mut gap_syms = 0usize;
-    // The previous word's range: a top-level domain after a gap of whitespace alone is "dotted"
-    // only by a dot word before it ("site dot com"), read off this range without walking back.
+    // The previous word's range, for `after_dot` ("site dot com") without walking back over it.
     let mut prev_word = 0..0;
     let mut i = 0;
     while i < s.len() {
@@ -481,7 +473,6 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         // A line break does not end a phone number here: the detector reads numbers written one
         // piece per line (`phone::digit_lines`), which needs more context than this pass keeps.
         let (syms, other) = (gap_syms, gap & OTHER_SYM != 0);
-        let spaces_only = gap != 0 && gap & !(SPACE | NEWLINE) == 0;
         if CONTACT && gap & AT_SIGN != 0 {
             parts |= C_EMAIL;
         }
@@ -595,14 +586,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
                 }
                 bare_at = true;
             }
-            let dotted = || {
-                if spaces_only {
-                    s.get(before.clone()).is_some_and(is_dot_word)
-                } else {
-                    after_dot(s, start)
-                }
-            };
-            if bits & SCHEME != 0 || (bits & TLD != 0 && dotted()) {
+            if bits & SCHEME != 0 || (bits & TLD != 0 && after_dot(s, start, before)) {
                 parts |= C_URL;
             }
             if bare_at && parts & C_URL != 0 {
