@@ -443,13 +443,20 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
     let mut since_your = 0usize;
     let mut next_needs = 0u64;
     let mut request = false;
-    let names = Names::get();
+    // With payment off only app and provider names matter: their own trie ends most walks sooner.
+    let names = if PAYMENT {
+        Names::get()
+    } else {
+        Names::contact()
+    };
+    // The previous word's range, for `after_dot` ("site dot com") without walking back over it.
+    let mut prev_word = 0..0;
+    // The previous word is a dot word ("site dot com").
+    let mut prev_dot_word = false;
     // What lies between the previous word and this one: a line break, phone separator symbols,
     // anything else (which ends a phone number).
     let mut gap = 0u8;
     let mut gap_syms = 0usize;
-    // The previous word's range, for `after_dot` ("site dot com") without walking back over it.
-    let mut prev_word = 0..0;
     let mut i = 0;
     while i < s.len() {
         let k = s.get(i).map_or(OTHER_SYM, |&b| BYTE[usize::from(b)]);
@@ -473,6 +480,9 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         // A line break does not end a phone number here: the detector reads numbers written one
         // piece per line (`phone::digit_lines`), which needs more context than this pass keeps.
         let (syms, other) = (gap_syms, gap & OTHER_SYM != 0);
+        // Every dot-like token `after_dot` accepts before a word ends in `.`, a closing bracket
+        // (a phone separator or another symbol) or a dot word.
+        let dot_before = gap & (PHONE_SEP | OTHER_SYM) != 0 || prev_dot_word;
         if CONTACT && gap & AT_SIGN != 0 {
             parts |= C_EMAIL;
         }
@@ -488,8 +498,15 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         } else {
             singles = 0;
         }
-        let (bits, may_name) = table.word(s, start, i, filter);
+        let (mut bits, may_name) = table.word(s, start, i, filter);
         seen |= bits;
+        prev_dot_word = bits & DOT_WORD != 0;
+        // A top-level domain with no dot-like token before it is an ordinary word here ("in",
+        // "me", "it", "my", "to" are most of the listed words of a text): the word takes the
+        // cheap path below, which is what the full step would do with it.
+        if !dot_before {
+            bits &= !TLD;
+        }
         feedback |= bits & RATING != 0;
         let contact_open = CONTACT && parts != C_ALL;
         let payment_open = PAYMENT && !payment;
@@ -611,7 +628,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         } else {
             0
         } | if PAYMENT && !payment { BRAND_NAME } else { 0 };
-        if names_want != 0 && may_name {
+        if names_want & may_name != 0 {
             let found = names.at(s, start, names_want);
             if found & CONTACT_NAME != 0 {
                 parts |= C_APPS | C_EMAIL | C_NAMES;

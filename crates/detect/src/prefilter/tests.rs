@@ -534,7 +534,7 @@ fn literals(src: &str, name: &str) -> Vec<String> {
 /// there and forgotten here fails this test instead of silently weakening the prefilter.
 #[test]
 fn word_table_covers_the_detectors_lists() {
-    let sources: [(&str, &str, u64); 16] = [
+    let sources: [(&str, &str, u64); 17] = [
         (
             include_str!("../feedback/words.rs"),
             "is_rating",
@@ -575,6 +575,11 @@ fn word_table_covers_the_detectors_lists() {
             words::NOUN,
         ),
         (include_str!("../lexicon.rs"), "is_tld", words::TLD),
+        (
+            include_str!("../lexicon.rs"),
+            "is_foreign_dot_word",
+            words::DOT_WORD,
+        ),
         (include_str!("../lexicon.rs"), "number_word", words::NUM),
         (
             include_str!("../payment/words.rs"),

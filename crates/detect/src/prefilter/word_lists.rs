@@ -574,6 +574,7 @@ pub(super) const OTHERS: &[(u64, &[&str])] = &[
             "and", "then", "dash", "hyphen", "space", "dot", "y", "e", "et",
         ],
     ),
+    (DOT_WORD, &["dot", "dt", "punto", "ponto", "point", "punkt"]),
     (NOUN_NUMBER, &["number", "num"]),
     (NOUN_DEVICE, &["phone", "cell", "mobile"]),
     (AFTER_DEVICE, &["number", "no", "num", "numbers"]),

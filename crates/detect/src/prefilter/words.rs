@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 pub(super) use super::word_lists::*;
 use crate::fxhash::FxBuild;
-use crate::nametrie::Names;
+use crate::nametrie::{BRAND_NAME, CONTACT_NAME, Names};
 
 // Contact info and feedback: read word by word, in order.
 pub(super) const RATING: u64 = 1 << 0;
@@ -90,6 +90,9 @@ pub(super) const INTL_OUT: u64 = 1 << 54;
 /// The number of five stars or a top mark ("5*", "5/5", "10/10"): with it, the feedback gate
 /// reads the text's `*` and `/` after the pass (`feedback::learned::rating_marks`).
 pub(super) const STAR_NUMBER: u64 = 1 << 55;
+/// A dot word (`lexicon::is_dot_word`: "dot", "dt", "punto", "ponto", "point", "punkt"): a
+/// top-level domain right after it may end a host ("site dot com").
+pub(super) const DOT_WORD: u64 = 1 << 56;
 
 /// The longest listed word, in bytes: longer words skip the lookup.
 pub(super) const MAX_LEN: usize = 16;
@@ -114,7 +117,10 @@ pub(super) struct Table {
     /// characters (its answer depends on the first three bytes only), so that one index serves
     /// both checks.
     names3: Vec<u64>,
+    /// The same for the app and mail-provider keys alone ([`Names::contact`]).
+    contact_names3: Vec<u64>,
     names: Names,
+    contact_names: Names,
 }
 
 /// Which words [`Table::word`] must not miss.
@@ -128,6 +134,7 @@ pub(super) enum Filter {
 
 /// The bits the contact gate reads.
 pub(super) const CONTACT_BITS: u64 = FNOUN
+    | DOT_WORD
     | SLANG_BEFORE
     | SLANG
     | NUM
@@ -225,7 +232,9 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         short: vec![0; 37 * 37],
         first3: [vec![0; words], vec![0; words]],
         names3: vec![0; words],
+        contact_names3: vec![0; words],
         names: Names::get(),
+        contact_names: Names::contact(),
     };
     // Letters stand for both cases here: `IDX` and the name folding both ignore case.
     let chars: Vec<u8> = (b'a'..=b'z').chain(b'0'..=b'9').collect();
@@ -233,10 +242,15 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         for (i1, &b1) in chars.iter().enumerate() {
             for (i2, &b2) in chars.iter().enumerate() {
                 let bit = (i0 * 36 + i1) * 36 + i2;
-                if t.names.may_start_word(&[b0, b1, b2])
-                    && let Some(x) = t.names3.get_mut(bit / 64)
-                {
-                    *x |= 1 << (bit % 64);
+                for (names, set) in [
+                    (&t.names, &mut t.names3),
+                    (&t.contact_names, &mut t.contact_names3),
+                ] {
+                    if names.may_start_word(&[b0, b1, b2])
+                        && let Some(x) = set.get_mut(bit / 64)
+                    {
+                        *x |= 1 << (bit % 64);
+                    }
                 }
             }
         }
@@ -295,25 +309,33 @@ impl Table {
     }
 
     /// The bits of the word `s[start..end]` (ASCII letters and digits, any case) — 0 for a word in
-    /// no list, and possibly for a word none of whose bits `filter` asks for — and whether a name
-    /// may start at it ([`Names::may_start_word`]). Reads 16 bytes at once when the text has them.
+    /// no list, and possibly for a word none of whose bits `filter` asks for — and which kinds of
+    /// name may start at it ([`Names::may_start_word`]: [`CONTACT_NAME`] for an app or provider
+    /// key, [`BRAND_NAME`] for any key). Reads 16 bytes at once when the text has them.
     #[inline(always)]
-    pub(super) fn word(&self, s: &[u8], start: usize, end: usize, filter: Filter) -> (u64, bool) {
+    pub(super) fn word(&self, s: &[u8], start: usize, end: usize, filter: Filter) -> (u64, u8) {
         let len = end.saturating_sub(start);
         let w = s.get(start..end).unwrap_or(&[]);
+        let kinds = |contact: bool, any: bool| {
+            (CONTACT_NAME * u8::from(contact)) | (BRAND_NAME * u8::from(any))
+        };
         match *w {
             [c0] => {
                 let bits = self.short.get(idx(c0) * 37 + 36).copied().unwrap_or(0);
-                (bits, self.names.may_start_word(w))
+                (bits, CONTACT_NAME | BRAND_NAME)
             }
             [c0, c1] => {
                 let bits = self.short.get(idx(c0) * 37 + idx(c1)).copied().unwrap_or(0);
-                (bits, self.names.may_start_word(w))
+                let name = kinds(
+                    self.contact_names.may_start_word(w),
+                    self.names.may_start_word(w),
+                );
+                (bits, name)
             }
             [c0, c1, c2, ..] => {
                 let bit = (idx(c0) * 36 + idx(c1)) * 36 + idx(c2);
                 let test = |v: &[u64]| v.get(bit / 64).is_none_or(|x| x >> (bit % 64) & 1 != 0);
-                let name = test(&self.names3);
+                let name = kinds(test(&self.contact_names3), test(&self.names3));
                 if len > MAX_LEN || !test(&self.first3[filter as usize]) {
                     return (0, name);
                 }
@@ -327,7 +349,7 @@ impl Table {
                 };
                 (self.lookup(k), name)
             }
-            [] => (0, true),
+            [] => (0, CONTACT_NAME | BRAND_NAME),
         }
     }
 
