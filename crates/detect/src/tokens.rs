@@ -129,30 +129,30 @@ pub(crate) fn tokenize(skeleton: &str) -> Tokens {
     let bytes = skeleton.as_bytes();
     let mut toks: Vec<Tok> = Vec::with_capacity(skeleton.len() / 4 + 1);
     let mut i = 0usize;
-    let mut space = false;
-    let mut nl = false;
+    // Whitespace before the next token: bit 0 any, bit 1 a line break. Kept as one byte (and the
+    // word's digit and letter flags as another): with five separate flags the push spilled them
+    // to the stack byte by byte and read them back as words, a store-forwarding stall per token.
+    let mut before = 0u8;
     while i < bytes.len() {
         let b = bytes.get(i).copied().unwrap_or(b' ');
         if b == b' ' || b == b'\n' || b == b'\t' || b == b'\r' {
-            space = true;
-            nl |= b == b'\n';
+            before |= 1 | (u8::from(b == b'\n') << 1);
             i += 1;
             continue;
         }
         let start = i;
-        let (kind, mut has_digit, mut has_alpha) = (TokKind::Word, false, false);
+        // Bit 0: a digit, bit 1: a letter.
+        let mut chars = 0u8;
         let kind = if b.is_ascii_alphanumeric() {
             while let Some(&c) = bytes.get(i) {
-                if c.is_ascii_digit() {
-                    has_digit = true;
-                } else if c.is_ascii_alphabetic() {
-                    has_alpha = true;
-                } else {
+                let class = CHAR_CLASS[usize::from(c)];
+                if class == 0 {
                     break;
                 }
+                chars |= class;
                 i += 1;
             }
-            kind
+            TokKind::Word
         } else if b.is_ascii() {
             i += 1;
             TokKind::Sym(b)
@@ -172,22 +172,19 @@ pub(crate) fn tokenize(skeleton: &str) -> Tokens {
             text_start: s,
             text_end: e,
             kind,
-            space_before: space,
-            nl_before: nl,
-            has_digit,
-            has_alpha,
+            space_before: before & 1 != 0,
+            nl_before: before & 2 != 0,
+            has_digit: chars & 1 != 0,
+            has_alpha: chars & 2 != 0,
             merged: false,
         });
-        space = false;
-        nl = false;
+        before = 0;
     }
     let mut buf = skeleton.to_string();
     // The merge pass copies the tokens; skip it when there is no one-character word at all.
-    let toks = if toks.iter().any(is_single_alnum) {
-        merge_spaced_letters(&mut buf, toks)
-    } else {
-        toks
-    };
+    if toks.iter().any(is_single_alnum) {
+        merge_spaced_letters(&mut buf, &mut toks);
+    }
     let mut t = Tokens {
         buf,
         toks,
@@ -198,6 +195,24 @@ pub(crate) fn tokenize(skeleton: &str) -> Tokens {
         .collect();
     t
 }
+
+/// 1 for an ASCII digit, 2 for an ASCII letter, 0 for any other byte.
+const CHAR_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            1
+        } else if c.is_ascii_alphabetic() {
+            2
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
 
 fn to_u32(x: usize) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
@@ -213,17 +228,25 @@ fn is_single_alnum(t: &Tok) -> bool {
 
 /// Merges runs of single letters (and digits among letters) separated by single spaces
 /// ("w h a t s a p p", at least 4, so chat speak like "u r a" stays apart) or by one repeated separator ("w.h.a.t.s", "w-h-a-t", at least 4)
-/// into one logical word. Runs of digits alone are left to the phone detector.
-fn merge_spaced_letters(buf: &mut String, toks: Vec<Tok>) -> Vec<Tok> {
+/// into one logical word. Runs of digits alone are left to the phone detector. In place: the
+/// tokens kept are written over the ones read (never ahead of them), with no second vector.
+fn merge_spaced_letters(buf: &mut String, toks: &mut Vec<Tok>) {
     let n = toks.len();
-    let mut out = Vec::with_capacity(n);
+    // Tokens `..w` are the output so far; `w <= i` throughout.
+    let mut w = 0;
+    let mut keep = |toks: &mut Vec<Tok>, t: Tok| {
+        if let Some(slot) = toks.get_mut(w) {
+            *slot = t;
+        }
+        w += 1;
+    };
     let mut i = 0;
     while i < n {
         let Some(first) = toks.get(i).copied() else {
             break;
         };
         if !is_single_alnum(&first) {
-            out.push(first);
+            keep(toks, first);
             i += 1;
             continue;
         }
@@ -238,15 +261,20 @@ fn merge_spaced_letters(buf: &mut String, toks: Vec<Tok>) -> Vec<Tok> {
         let letters = toks
             .get(i..j)
             .map_or(0, |r| r.iter().filter(|t| is_single_letter(t)).count());
-        if j - i >= 4 && letters >= 2 || j - i == 3 && spells_number(buf, &toks, i, j, 1) {
-            out.push(merged(buf, &toks, i, j, 1));
+        if j - i >= 4 && letters >= 2 || j - i == 3 && spells_number(buf, toks, i, j, 1) {
+            let m = merged(buf, toks, i, j, 1);
+            keep(toks, m);
             i = j;
             continue;
         }
         // No later start inside this run can qualify either (fewer letters, shorter): emit all
         // but its last token at once, which keeps the pass linear on "1 1 1 1 ...".
         if j - i > 2 {
-            out.extend(toks.get(i..j - 1).unwrap_or(&[]).iter().copied());
+            for k in i..j - 1 {
+                if let Some(t) = toks.get(k).copied() {
+                    keep(toks, t);
+                }
+            }
             i = j - 1;
             continue;
         }
@@ -265,16 +293,17 @@ fn merge_spaced_letters(buf: &mut String, toks: Vec<Tok>) -> Vec<Tok> {
                 k += 2;
             }
             let count = (k - i) / 2 + 1;
-            if count >= 4 || count == 3 && spells_number(buf, &toks, i, k + 1, 2) {
-                out.push(merged(buf, &toks, i, k + 1, 2));
+            if count >= 4 || count == 3 && spells_number(buf, toks, i, k + 1, 2) {
+                let m = merged(buf, toks, i, k + 1, 2);
+                keep(toks, m);
                 i = k + 1;
                 continue;
             }
         }
-        out.push(first);
+        keep(toks, first);
         i += 1;
     }
-    out
+    toks.truncate(w);
 }
 
 /// True when every `step`-th token of `toks[i..j]` is one letter and together they spell a number
