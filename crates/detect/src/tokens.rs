@@ -83,26 +83,6 @@ impl Tokens {
         self.starts.get(i).copied().unwrap_or(true)
     }
 
-    fn compute_starts_clause(&self, i: usize) -> bool {
-        let Some(t) = self.toks.get(i) else {
-            return true;
-        };
-        if i == 0 || t.nl_before {
-            return true;
-        }
-        let prev = self.toks.get(i - 1).map(|p| p.kind);
-        match prev {
-            Some(TokKind::Sym(b'!' | b'?' | b';')) => true,
-            Some(TokKind::Sym(b'.')) => t.space_before,
-            // The length first: most words are neither.
-            _ => {
-                t.kind == TokKind::Word
-                    && matches!(t.text_end - t.text_start, 3 | 7)
-                    && matches!(self.text(i), "but" | "however")
-            }
-        }
-    }
-
     /// The first token of the clause that contains token `i`.
     pub fn clause_start(&self, i: usize, max_back: usize) -> usize {
         let mut j = i.min(self.len());
@@ -185,15 +165,34 @@ pub(crate) fn tokenize(skeleton: &str) -> Tokens {
     if toks.iter().any(is_single_alnum) {
         merge_spaced_letters(&mut buf, &mut toks);
     }
-    let mut t = Tokens {
-        buf,
-        toks,
-        starts: Vec::new(),
-    };
-    t.starts = (0..t.toks.len())
-        .map(|i| t.compute_starts_clause(i))
-        .collect();
-    t
+    let mut starts = Vec::with_capacity(toks.len());
+    let mut prev: Option<TokKind> = None;
+    for t in &toks {
+        starts.push(starts_clause(prev, t, &buf));
+        prev = Some(t.kind);
+    }
+    Tokens { buf, toks, starts }
+}
+
+/// True when token `t` starts a new clause (see [`Tokens::starts_clause`]), after a token of kind
+/// `prev` (None: the first token). `buf` holds the tokens' texts.
+fn starts_clause(prev: Option<TokKind>, t: &Tok, buf: &str) -> bool {
+    if t.nl_before {
+        return true;
+    }
+    match prev {
+        None | Some(TokKind::Sym(b'!' | b'?' | b';')) => true,
+        Some(TokKind::Sym(b'.')) => t.space_before,
+        // The length first: most words are neither.
+        _ => {
+            t.kind == TokKind::Word
+                && matches!(t.text_end - t.text_start, 3 | 7)
+                && matches!(
+                    buf.get(t.text_start as usize..t.text_end as usize),
+                    Some("but" | "however")
+                )
+        }
+    }
 }
 
 /// 1 for an ASCII digit, 2 for an ASCII letter, 0 for any other byte.

@@ -109,18 +109,27 @@ pub(super) struct Table {
     mask: usize,
     /// The bits of each one- and two-character word, by [`IDX`]: `short[c0 * 37 + c1]`, with
     /// `c1 = 36` for a one-character word.
-    short: Vec<u64>,
-    /// Bit `(c0 * 36 + c1) * 36 + c2`: some listed word of three or more characters starts with
-    /// `c0 c1 c2`. [`Filter::Contact`] only counts words with bits the contact gate reads.
-    first3: [Vec<u64>; 2],
-    /// Bit `(c0 * 36 + c1) * 36 + c2`: [`Names::may_start_word`] on a word starting with these
-    /// characters (its answer depends on the first three bytes only), so that one index serves
-    /// both checks.
-    names3: Vec<u64>,
-    /// The same for the app and mail-provider keys alone ([`Names::contact`]).
-    contact_names3: Vec<u64>,
+    short: Box<[u64; 37 * 37]>,
+    /// Four bits per three-character start `(c0 * 36 + c1) * 36 + c2`, sixteen starts to a word:
+    /// [`LISTED`] shifted by the [`Filter`] when some listed word of three or more characters
+    /// that the filter asks for starts so ([`Filter::Contact`] only counts words with bits the
+    /// contact gate reads), and the kinds of name that may start at a word starting so
+    /// ([`Names::may_start_word`], whose answer depends on the first three bytes only) shifted by
+    /// [`NAME_SHIFT`]. One load answers both questions (separate bit sets cost a load each).
+    starts: Box<[u64; STARTS_WORDS]>,
     names: Names,
     contact_names: Names,
+}
+
+/// The bit of [`Table::starts`] for [`Filter::All`]; the next one is for [`Filter::Contact`].
+const LISTED: u64 = 1;
+/// Where [`CONTACT_NAME`] and [`BRAND_NAME`] sit in a start's four bits.
+const NAME_SHIFT: u32 = 2;
+const STARTS_WORDS: usize = (36 * 36 * 36usize).div_ceil(16);
+
+/// The four bits of start `i` in `starts`.
+fn start_bits(starts: &[u64; STARTS_WORDS], i: usize) -> u64 {
+    starts.get(i / 16).map_or(0xf, |x| x >> (i % 16 * 4) & 0xf)
 }
 
 /// Which words [`Table::word`] must not miss.
@@ -224,15 +233,12 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
         }
     }
     let size = (m.len() * 4).next_power_of_two();
-    let words = (36 * 36 * 36usize).div_ceil(64);
     let mut t = Table {
         keys: vec![0; size],
         bits: vec![0; size],
         mask: size - 1,
-        short: vec![0; 37 * 37],
-        first3: [vec![0; words], vec![0; words]],
-        names3: vec![0; words],
-        contact_names3: vec![0; words],
+        short: Box::new([0; 37 * 37]),
+        starts: Box::new([0; STARTS_WORDS]),
         names: Names::get(),
         contact_names: Names::contact(),
     };
@@ -241,16 +247,12 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
     for (i0, &b0) in chars.iter().enumerate() {
         for (i1, &b1) in chars.iter().enumerate() {
             for (i2, &b2) in chars.iter().enumerate() {
-                let bit = (i0 * 36 + i1) * 36 + i2;
-                for (names, set) in [
-                    (&t.names, &mut t.names3),
-                    (&t.contact_names, &mut t.contact_names3),
-                ] {
-                    if names.may_start_word(&[b0, b1, b2])
-                        && let Some(x) = set.get_mut(bit / 64)
-                    {
-                        *x |= 1 << (bit % 64);
-                    }
+                let i = (i0 * 36 + i1) * 36 + i2;
+                let w = [b0, b1, b2];
+                let kinds = u64::from(u8::from(t.contact_names.may_start_word(&w)) * CONTACT_NAME)
+                    | u64::from(u8::from(t.names.may_start_word(&w)) * BRAND_NAME);
+                if let Some(x) = t.starts.get_mut(i / 16) {
+                    *x |= kinds << NAME_SHIFT << (i % 16 * 4);
                 }
             }
         }
@@ -278,13 +280,13 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
                 continue;
             }
             [c0, c1, c2, ..] => {
-                let bit = (idx(c0) * 36 + idx(c1)) * 36 + idx(c2);
+                let i = (idx(c0) * 36 + idx(c1)) * 36 + idx(c2);
                 for (f, on) in [
                     (Filter::All, true),
                     (Filter::Contact, b & CONTACT_BITS != 0),
                 ] {
-                    if let (true, Some(x)) = (on, t.first3[f as usize].get_mut(bit / 64)) {
-                        *x |= 1 << (bit % 64);
+                    if let (true, Some(x)) = (on, t.starts.get_mut(i / 16)) {
+                        *x |= LISTED << (f as u32) << (i % 16 * 4);
                     }
                 }
             }
@@ -333,10 +335,9 @@ impl Table {
                 (bits, name)
             }
             [c0, c1, c2, ..] => {
-                let bit = (idx(c0) * 36 + idx(c1)) * 36 + idx(c2);
-                let test = |v: &[u64]| v.get(bit / 64).is_none_or(|x| x >> (bit % 64) & 1 != 0);
-                let name = kinds(test(&self.contact_names3), test(&self.names3));
-                if len > MAX_LEN || !test(&self.first3[filter as usize]) {
+                let flags = start_bits(&self.starts, (idx(c0) * 36 + idx(c1)) * 36 + idx(c2));
+                let name = (flags >> NAME_SHIFT) as u8;
+                if len > MAX_LEN || flags & (LISTED << filter as u32) == 0 {
                     return (0, name);
                 }
                 let k = match s.get(start..start + 16) {
