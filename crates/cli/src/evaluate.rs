@@ -21,7 +21,9 @@
 //!   contact info, as a sanity check, and how many held-out ham messages are called offensive or
 //!   feedback pressure (false alarms: ham is everyday texting).
 //! - `marketplace_feedback_holdout4.jsonl` (session 18, 200 rows by another author, five
-//!   languages) measures the learned feedback head; never read, only scored.
+//!   languages) measures the learned feedback head; never read, only scored. So does
+//!   `marketplace_feedback_close_holdout.jsonl` (session 20, 120 rows by another author: feedback
+//!   asked for at the end of a contract, 80 ordinary and 40 pressure).
 //!   `feedback_train_a.jsonl` and `feedback_train_b.jsonl` (320 each, two more authors) and
 //!   `feedback_train_everyday.jsonl` (100 ordinary messages about feedback) trained it
 //!   (`train-feedback`).
@@ -45,7 +47,7 @@ pub struct EvaluateArgs {
     /// after the detectors were tuned on the first.
     #[arg(
         long,
-        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl", "crates/detect/testdata/marketplace_holdout3.jsonl", "crates/detect/testdata/marketplace_feedback_tune.jsonl", "crates/detect/testdata/marketplace_feedback_holdout.jsonl", "crates/detect/testdata/marketplace_feedback_holdout4.jsonl", "crates/detect/testdata/feedback_train_a.jsonl", "crates/detect/testdata/feedback_train_b.jsonl", "crates/detect/testdata/feedback_train_everyday.jsonl"]
+        default_values = ["crates/detect/testdata/marketplace.jsonl", "crates/detect/testdata/marketplace_holdout.jsonl", "crates/detect/testdata/marketplace_languages.jsonl", "crates/detect/testdata/marketplace_holdout2.jsonl", "crates/detect/testdata/marketplace_languages_holdout.jsonl", "crates/detect/testdata/marketplace_holdout3.jsonl", "crates/detect/testdata/marketplace_feedback_tune.jsonl", "crates/detect/testdata/marketplace_feedback_holdout.jsonl", "crates/detect/testdata/marketplace_feedback_holdout4.jsonl", "crates/detect/testdata/marketplace_feedback_close_holdout.jsonl", "crates/detect/testdata/feedback_train_a.jsonl", "crates/detect/testdata/feedback_train_b.jsonl", "crates/detect/testdata/feedback_train_everyday.jsonl", "crates/detect/testdata/feedback_train_close.jsonl"]
     )]
     pub marketplace: Vec<PathBuf>,
     /// Our held-out abuse cases (JSONL: text, offensive, harassment, register; repeatable). The
@@ -83,8 +85,12 @@ fn tuning_status(file_name: &str) -> &'static str {
     match file_name {
         "marketplace_holdout.jsonl"
         | "marketplace_feedback_holdout.jsonl"
-        | "marketplace_feedback_holdout4.jsonl" => "NOT used for tuning",
-        "feedback_train_a.jsonl" | "feedback_train_b.jsonl" | "feedback_train_everyday.jsonl" => {
+        | "marketplace_feedback_holdout4.jsonl"
+        | "marketplace_feedback_close_holdout.jsonl" => "NOT used for tuning",
+        "feedback_train_a.jsonl"
+        | "feedback_train_b.jsonl"
+        | "feedback_train_everyday.jsonl"
+        | "feedback_train_close.jsonl" => {
             "used for training the feedback model: 80% trained it, 20% chose its threshold"
         }
         "marketplace.jsonl" | "marketplace_feedback_tune.jsonl" => {
