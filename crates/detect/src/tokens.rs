@@ -161,7 +161,7 @@ pub(crate) fn tokenize(skeleton: &str) -> Tokens {
         before = 0;
     }
     let mut buf = skeleton.to_string();
-    // The merge pass copies the tokens; skip it when there is no one-character word at all.
+    // The merge pass reads every token again; skip it when there is no one-character word.
     if toks.iter().any(is_single_alnum) {
         merge_spaced_letters(&mut buf, &mut toks);
     }
