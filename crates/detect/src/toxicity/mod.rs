@@ -15,7 +15,7 @@
 mod features;
 mod train;
 
-pub use train::{Example, TrainOptions, train};
+pub use train::{Example, TrainOptions, train, train_with_everyday};
 
 use std::sync::{Arc, LazyLock};
 
