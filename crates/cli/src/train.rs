@@ -53,12 +53,12 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 15)]
     pub epochs: u32,
     /// Each head's threshold keeps at least this precision on the validation rows.
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(long, default_value_t = 0.9, value_parser = share)]
     pub min_precision: f32,
     /// At most this share of the everyday validation texts (the SMS ham kept for validation) may
     /// be flagged by a head: its threshold is raised until no more are. Keeps the threshold from
     /// following the validation rows (half of them abusive) wherever new cases move the scores.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, value_parser = share)]
     pub everyday_budget: f32,
     /// How much one of our written cases counts against one tweet or text message.
     #[arg(long, default_value_t = 16.0)]
@@ -207,6 +207,16 @@ pub(crate) fn case_lines(path: &Path) -> anyhow::Result<Vec<(String, serde_json:
     Ok(out)
 }
 
+/// A share from 0 to 1 (a precision, a budget): anything else, NaN included, is refused with a
+/// message instead of quietly meaning "none" or "all".
+pub(crate) fn share(s: &str) -> Result<f32, String> {
+    match s.trim().parse::<f32>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Ok(v) => Err(format!("{v} is not a share: give a number from 0 to 1")),
+        Err(e) => Err(format!("{s:?} is not a number: {e}")),
+    }
+}
+
 /// Scales negative examples of the offensive head so both classes weigh the same in training,
 /// times `negative_weight` (1 for the toxicity model; `train-feedback` may weigh them more).
 pub(crate) fn balance(train: &mut [Example], negative_weight: f32) {
@@ -347,5 +357,14 @@ mod tests {
         ];
         balance(&mut v, 1.0);
         assert!((v[3].weight - 3.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn shares_outside_zero_to_one_are_refused() {
+        assert_eq!(share("0.05"), Ok(0.05));
+        assert_eq!(share("1"), Ok(1.0));
+        for bad in ["1.5", "-0.1", "NaN", "five", ""] {
+            assert!(share(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -76,7 +76,7 @@ pub struct TrainFeedbackArgs {
     #[arg(long, default_value_t = 1e-6)]
     pub l2: f32,
     /// The threshold keeps at least this precision on the validation rows.
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(long, default_value_t = 0.9, value_parser = crate::train::share)]
     pub min_precision: f32,
     /// How much one everyday text message counts against one of our cases.
     #[arg(long, default_value_t = 1.0)]

@@ -113,8 +113,9 @@ fn is_space(b: u8) -> bool {
 }
 
 /// True when the word at `start` (a top-level domain) directly follows a dot-like token that could
-/// join it to a host label. `before` is the range of the word before it (empty for none).
-fn after_dot(s: &[u8], start: usize, before: std::ops::Range<usize>) -> bool {
+/// join it to a host label. `after_dot_word`: the word before it is a dot word (the word table's
+/// [`DOT_WORD`]: "dot", "dt", "punto", "ponto", "point", "punkt").
+fn after_dot(s: &[u8], start: usize, after_dot_word: bool) -> bool {
     let Some(p) = start.checked_sub(1) else {
         return false;
     };
@@ -139,25 +140,11 @@ fn after_dot(s: &[u8], start: usize, before: std::ops::Range<usize>) -> bool {
                     .copied()
                     .is_some_and(is_space),
                 Some(b')' | b']' | b'}' | b'>') => true,
-                // "site dot com": the word before is a dot word (`lexicon::is_dot_word`: "dot",
-                // "dt", "punto", "ponto", "point", "punkt"), read off its range, which ends here.
-                Some(c) if c.is_ascii_alphanumeric() => s.get(before).is_some_and(is_dot_word),
+                // "site dot com": the word that ends here is a dot word.
+                Some(c) if c.is_ascii_alphanumeric() => after_dot_word,
                 _ => false,
             }
         }
-        _ => false,
-    }
-}
-
-/// `lexicon::is_dot_word` on the bytes of a word, either case: "dot", "dt", "punto", "ponto",
-/// "point", "punkt". Dispatched on the length, as most words before a top-level domain are none.
-fn is_dot_word(w: &[u8]) -> bool {
-    match w.len() {
-        2 => w.eq_ignore_ascii_case(b"dt"),
-        3 => w.eq_ignore_ascii_case(b"dot"),
-        5 => [b"punto", b"ponto", b"point", b"punkt"]
-            .iter()
-            .any(|d| w.eq_ignore_ascii_case(*d)),
         _ => false,
     }
 }
@@ -449,8 +436,6 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
     } else {
         Names::contact()
     };
-    // The previous word's range, for `after_dot` ("site dot com") without walking back over it.
-    let mut prev_word = 0..0;
     // The previous word is a dot word ("site dot com").
     let mut prev_dot_word = false;
     // What lies between the previous word and this one: a line break, phone separator symbols,
@@ -482,13 +467,13 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
         let (syms, other) = (gap_syms, gap & OTHER_SYM != 0);
         // Every dot-like token `after_dot` accepts before a word ends in `.`, a closing bracket
         // (a phone separator or another symbol) or a dot word.
-        let dot_before = gap & (PHONE_SEP | OTHER_SYM) != 0 || prev_dot_word;
+        let after_dot_word = prev_dot_word;
+        let dot_before = gap & (PHONE_SEP | OTHER_SYM) != 0 || after_dot_word;
         if CONTACT && gap & AT_SIGN != 0 {
             parts |= C_EMAIL;
         }
         (gap, gap_syms) = (0, 0);
         let w = s.get(start..i).unwrap_or(&[]);
-        let before = std::mem::replace(&mut prev_word, start..i);
         // Letters spaced or dotted apart may merge into other words: no claim at all.
         if w.len() == 1 {
             singles += 1;
@@ -603,7 +588,7 @@ fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) 
                 }
                 bare_at = true;
             }
-            if bits & SCHEME != 0 || (bits & TLD != 0 && after_dot(s, start, before)) {
+            if bits & SCHEME != 0 || (bits & TLD != 0 && after_dot(s, start, after_dot_word)) {
                 parts |= C_URL;
             }
             if bare_at && parts & C_URL != 0 {

@@ -337,39 +337,32 @@ mod tests {
             everyday_budget: 0.0,
             ..opts.clone()
         };
-        // The threshold chosen on rows that separate perfectly sits at the top: lower it first.
-        let mut low = plain.clone();
-        if let Some(h) = low.heads.get_mut(Head::Offensive as usize) {
-            h.threshold = 0.5;
-        }
-        let before = everyday
-            .iter()
-            .filter(|e| low.score(e).offensive >= 0.5)
-            .count();
-        assert!(before > 0);
-        let m = keep_everyday_budget(low, &everyday, &strict);
-        let t = m.head(Head::Offensive).threshold;
-        let flagged = everyday
-            .iter()
-            .filter(|e| m.score(e).offensive >= t)
-            .count();
+        // The threshold chosen on rows that separate perfectly sits at the top: lower it to 0.5
+        // first, then keep `budget`: the threshold and how many everyday texts reach it.
+        let kept = |budget: f32| {
+            let mut low = plain.clone();
+            if let Some(h) = low.heads.get_mut(Head::Offensive as usize) {
+                h.threshold = 0.5;
+            }
+            let opts = TrainOptions {
+                everyday_budget: budget,
+                ..opts.clone()
+            };
+            let m = keep_everyday_budget(low, &everyday, &opts);
+            let t = m.head(Head::Offensive).threshold;
+            (
+                t,
+                everyday
+                    .iter()
+                    .filter(|e| m.score(e).offensive >= t)
+                    .count(),
+            )
+        };
+        assert!(everyday.iter().any(|e| plain.score(e).offensive >= 0.5));
+        let (t, flagged) = kept(0.0);
         assert!(flagged == 0 || t == 0.95, "{flagged} flagged at {t}");
         assert!(t > 0.5);
-        // Half of them allowed: at most half flagged.
-        let half = TrainOptions {
-            everyday_budget: 0.5,
-            ..opts.clone()
-        };
-        let mut low = plain.clone();
-        if let Some(h) = low.heads.get_mut(Head::Offensive as usize) {
-            h.threshold = 0.5;
-        }
-        let m = keep_everyday_budget(low, &everyday, &half);
-        let t = m.head(Head::Offensive).threshold;
-        let flagged = everyday
-            .iter()
-            .filter(|e| m.score(e).offensive >= t)
-            .count();
+        let (t, flagged) = kept(0.5);
         assert!(
             flagged <= everyday.len() / 2 || t == 0.95,
             "{flagged} flagged at {t}"
