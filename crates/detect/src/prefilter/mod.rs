@@ -2,6 +2,7 @@
 //! allocation. It answers "could this detector report anything in this text?" for contact info,
 //! off-platform payment, abuse and feedback pressure, and may only answer *no* when the full
 //! pipeline would find nothing. Most messages get a *no* from every detector and skip tokenising.
+//! With contact info alone wanted, `contact_only` gives the same answers faster.
 //!
 //! Why it is conservative. When no letters are merged (a run of 4 or more one-character words,
 //! which this pass detects and then lets everything through), the tokenizer's words are exactly
@@ -46,9 +47,12 @@
 //! word; five stars or a top mark ("5*", "5/5", "10/10": the text's `*` and `/` are read after the
 //! pass when it has the word "5" or "10"); or, in a text that is not ASCII, a star symbol.
 
+mod contact_only;
+mod pass;
 mod word_lists;
 mod words;
 
+use pass::gates_for;
 use words::*;
 pub(crate) use words::{is_number_word, may_be_intl_anchor};
 
@@ -396,6 +400,8 @@ pub(crate) fn gates_ascii(skel: &str, want: Gates) -> Gates {
     // state compiled out, the rest stays in registers (the contact-only pass spent most of its
     // time spilling and reloading the payment state).
     match (want.contact, want.payment) {
+        // Contact info alone: its own pass, which runs the word step only where it can matter.
+        (true, false) if !want.abuse && !want.feedback => contact_only::contact_only(skel, want),
         (true, false) => gates_for::<true, false>(skel, want),
         (false, true) => gates_for::<false, true>(skel, want),
         (true, true) => gates_for::<true, true>(skel, want),
@@ -403,249 +409,9 @@ pub(crate) fn gates_ascii(skel: &str, want: Gates) -> Gates {
     }
 }
 
-/// [`gates_ascii`] with `want.contact == CONTACT` and `want.payment == PAYMENT` known when
-/// compiling.
-fn gates_for<const CONTACT: bool, const PAYMENT: bool>(skel: &str, want: Gates) -> Gates {
-    let s = skel.as_bytes();
-    let table = Table::get();
-    // With only the contact gate wanted, words that matter to the other gates alone need not
-    // be looked up.
-    let filter = if PAYMENT || want.abuse || want.feedback {
-        Filter::All
-    } else {
-        Filter::Contact
-    };
-    // Set at the first word after an `@` (and after the loop for one after the last word).
-    let mut parts = 0u8;
-    // An "at" word was seen: the e-mail detector needs it and a host.
-    let mut bare_at = false;
-    let mut payment = false;
-    let mut feedback = false;
-    let mut seen = 0u64;
-    let mut singles = 0usize;
-    let mut digits = 0usize;
-    let mut digit_words = 0usize;
-    let mut phone = Phone::Other;
-    // Words since the last "your" (0: none yet), and what the word after a noun must be.
-    let mut since_your = 0usize;
-    let mut next_needs = 0u64;
-    let mut request = false;
-    // With payment off only app and provider names matter: their own trie ends most walks sooner.
-    let names = if PAYMENT {
-        Names::get()
-    } else {
-        Names::contact()
-    };
-    // The previous word is a dot word ("site dot com").
-    let mut prev_dot_word = false;
-    // What lies between the previous word and this one: a line break, phone separator symbols,
-    // anything else (which ends a phone number).
-    let mut gap = 0u8;
-    let mut gap_syms = 0usize;
-    let mut i = 0;
-    while i < s.len() {
-        let k = s.get(i).map_or(OTHER_SYM, |&b| BYTE[usize::from(b)]);
-        if k & WORD == 0 {
-            gap |= k;
-            gap_syms += usize::from(k & PHONE_SEP != 0);
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut kinds = 0u8;
-        while let Some(&b) = s.get(i) {
-            let k = BYTE[usize::from(b)];
-            if k & WORD == 0 {
-                break;
-            }
-            kinds |= k;
-            i += 1;
-        }
-        let has_digit = kinds & DIGIT != 0;
-        // A line break does not end a phone number here: the detector reads numbers written one
-        // piece per line (`phone::digit_lines`), which needs more context than this pass keeps.
-        let (syms, other) = (gap_syms, gap & OTHER_SYM != 0);
-        // Every dot-like token `after_dot` accepts before a word ends in `.`, a closing bracket
-        // (a phone separator or another symbol) or a dot word.
-        let after_dot_word = prev_dot_word;
-        let dot_before = gap & (PHONE_SEP | OTHER_SYM) != 0 || after_dot_word;
-        if CONTACT && gap & AT_SIGN != 0 {
-            parts |= C_EMAIL;
-        }
-        (gap, gap_syms) = (0, 0);
-        let w = s.get(start..i).unwrap_or(&[]);
-        // Letters spaced or dotted apart may merge into other words: no claim at all.
-        if w.len() == 1 {
-            singles += 1;
-            if singles >= 4 {
-                return want.full();
-            }
-        } else {
-            singles = 0;
-        }
-        let (mut bits, may_name) = table.word(s, start, i, filter);
-        seen |= bits;
-        prev_dot_word = bits & DOT_WORD != 0;
-        // A top-level domain with no dot-like token before it is an ordinary word here ("in",
-        // "me", "it", "my", "to" are most of the listed words of a text): the word takes the
-        // cheap path below, which is what the full step would do with it.
-        if !dot_before {
-            bits &= !TLD;
-        }
-        feedback |= bits & RATING != 0;
-        let contact_open = CONTACT && parts != C_ALL;
-        let payment_open = PAYMENT && !payment;
-        // Digit words glued together without a digit ("fouronefive") take two words, six letters.
-        let glued_words = !has_digit
-            && w.len() >= 6
-            && may_start_digit_word(w)
-            && contact_open
-            && bits & CONTACT_BITS == 0
-            && glued_number_words(w);
-        if contact_open && bits & CONTACT_BITS == 0 && !has_digit && !glued_words {
-            // Most words: in no contact list and without a digit. What the full step below does
-            // with them: no phone item or filler, no request, no new reason to pass.
-            phone = Phone::Other;
-            next_needs = 0;
-            if since_your > 0 {
-                since_your += 1;
-            }
-        } else if contact_open {
-            // A phone number is a run of items (`phone::item`: digits, with leet `o l i` or an
-            // `x` extension among them, or number words) joined by whitespace with at most two
-            // separator symbols (`phone::separator`), or by one filler word (`and`, `dash`...);
-            // a line break or any other word or symbol ends it. Each item gives at most its
-            // length in digits, a number word at most 3 (`double` plus a digit, `hundred`).
-            // Digits with leet letters ("4l5"), or glued to digit words ("5five5", "fouronefive").
-            let item = if has_digit && kinds & OTHER_LETTER == 0
-                || glued_words
-                || has_digit && may_start_digit_word(w) && glued_number_words(w)
-            {
-                w.len()
-            } else if bits & NUM != 0 {
-                3
-            } else {
-                0
-            };
-            // More than two symbols join items only once three digits are read.
-            let joined = !other && (syms <= 2 || syms <= 8 && digits >= 3 && phone == Phone::Item);
-            if item > 0 {
-                digits = if joined && phone != Phone::Other {
-                    digits + item
-                } else {
-                    item
-                };
-                phone = Phone::Item;
-            } else if phone == Phone::Item && joined && syms <= 1 && bits & FILLER != 0 {
-                phone = Phone::Filler;
-            } else {
-                phone = Phone::Other;
-            }
-            // A request (`apps::contact_requests`): a contact noun one or two words after "your";
-            // "number" right after it; "phone" only before "number"; "address", "personal"...
-            // only before "email", "number"...
-            let after = next_needs & bits;
-            request |= after != 0;
-            next_needs = 0;
-            if matches!(since_your, 1 | 2) && bits & NOUN != 0 {
-                if bits & NOUN_DEVICE != 0 {
-                    next_needs = AFTER_DEVICE;
-                } else if bits & NOUN_DETAIL != 0 {
-                    next_needs = AFTER_DETAIL;
-                } else {
-                    request |= bits & NOUN_NUMBER == 0 || since_your == 1;
-                }
-            }
-            // The other languages (`contact::intl::requests`): a contact noun one to three words
-            // after a possessive ("tus datos de contacto"), whatever it needs after it.
-            // "no zap", "meu whats" (`contact::intl::slang`): the slang name must come next.
-            // Both open the passes of `contact::intl` (and the apps detector they run in).
-            if bits & SLANG_BEFORE != 0 {
-                next_needs |= SLANG;
-            }
-            if matches!(since_your, 1..=3) && bits & FNOUN != 0 || after & SLANG != 0 {
-                parts |= C_APPS | C_INTL;
-            }
-            since_your = if bits & YOUR != 0 {
-                1
-            } else if since_your > 0 {
-                since_your + 1
-            } else {
-                0
-            };
-            // Each reason to pass opens only the detectors that can use it.
-            if digits >= 7 {
-                parts |= C_PHONE;
-            }
-            if request {
-                parts |= C_APPS;
-            }
-            // A bracketed "at" is a marker whose host needs no known top-level domain; a bare
-            // one needs one (a URL reason, checked below) or a provider name.
-            if bits & AT != 0 {
-                if after_open_bracket(s, start) {
-                    parts |= C_EMAIL;
-                }
-                bare_at = true;
-            }
-            if bits & SCHEME != 0 || (bits & TLD != 0 && after_dot(s, start, after_dot_word)) {
-                parts |= C_URL;
-            }
-            if bare_at && parts & C_URL != 0 {
-                parts |= C_EMAIL;
-            }
-        }
-        if payment_open {
-            if has_digit {
-                digit_words += w.len();
-            }
-            let b = w;
-            payment = digit_words >= 12
-                || w.len() >= 26
-                || (b.len() >= 4
-                    && b.first().is_some_and(u8::is_ascii_alphabetic)
-                    && b.get(1).is_some_and(u8::is_ascii_alphabetic)
-                    && b.get(2).is_some_and(u8::is_ascii_digit)
-                    && b.get(3).is_some_and(u8::is_ascii_digit));
-        }
-        let names_want = if CONTACT && parts & C_NAMES == 0 {
-            CONTACT_NAME
-        } else {
-            0
-        } | if PAYMENT && !payment { BRAND_NAME } else { 0 };
-        if names_want & may_name != 0 {
-            let found = names.at(s, start, names_want);
-            if found & CONTACT_NAME != 0 {
-                parts |= C_APPS | C_EMAIL | C_NAMES;
-            }
-            payment |= found & BRAND_NAME != 0;
-        }
-        // Every wanted answer is known to be yes (abuse reads the whole text, so not with it):
-        // the rest of the text cannot change it.
-        if (!CONTACT || parts == C_ALL)
-            && (!PAYMENT || payment)
-            && !want.abuse
-            && (feedback || !want.feedback)
-        {
-            return want.full();
-        }
-    }
-    if CONTACT && gap & AT_SIGN != 0 {
-        parts |= C_EMAIL;
-    }
-    let abuse = want.abuse && (threat(seen) || abuse_word(s));
-    Gates {
-        contact: CONTACT && parts != 0,
-        contact_parts: parts,
-        payment: want.payment && (payment || outside_intent(seen)),
-        abuse,
-        // Five stars and top marks ("5*", "5/5", "10/10") name a rating for the feedback model's
-        // gate: read after the pass, in the texts with such a number (a test per word in the
-        // pass cost more, callgrind, session 18).
-        feedback: want.feedback
-            && (feedback || seen & STAR_NUMBER != 0 && crate::feedback::learned::rating_marks(s)),
-    }
-}
-
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_contact_only;
+#[cfg(test)]
+mod tests_dump;

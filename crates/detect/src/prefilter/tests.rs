@@ -96,7 +96,7 @@ fn case_texts(jsonl: &str) -> Vec<String> {
     out
 }
 
-static CASES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+pub(super) static CASES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
     let mut v = case_texts(include_str!("../../testdata/marketplace.jsonl"));
     v.extend(case_texts(include_str!(
         "../../testdata/marketplace_holdout.jsonl"
@@ -132,7 +132,7 @@ static CASES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
 });
 
 /// Pieces inserted at random places: evasions, markers, digits, look-alikes, separators.
-const PIECES: &[&str] = &[
+pub(super) const PIECES: &[&str] = &[
     "@",
     " at ",
     "(at)",
@@ -335,13 +335,13 @@ const PIECES: &[&str] = &[
 ];
 
 #[derive(Debug, Clone)]
-enum Edit {
+pub(super) enum Edit {
     Insert(usize, usize),
     Delete(usize, usize),
     Upper(usize),
 }
 
-fn apply(text: &str, edits: &[Edit]) -> String {
+pub(super) fn apply(text: &str, edits: &[Edit]) -> String {
     let mut s: Vec<char> = text.chars().collect();
     for e in edits {
         match *e {
@@ -370,7 +370,7 @@ fn apply(text: &str, edits: &[Edit]) -> String {
 
 /// The combinations of wanted detectors the checks try: all, each alone, and the pairs that
 /// select another copy of the pass.
-const WANTS: [Gates; 8] = {
+pub(super) const WANTS: [Gates; 8] = {
     const fn w(contact: bool, payment: bool, abuse: bool, feedback: bool) -> Gates {
         Gates {
             contact,
@@ -485,7 +485,7 @@ fn every_case_with_a_finding_passes() {
     assert!(CASES.len() >= 2400);
 }
 
-fn edit() -> impl proptest::strategy::Strategy<Value = Edit> {
+pub(super) fn edit() -> impl proptest::strategy::Strategy<Value = Edit> {
     use proptest::prelude::*;
     prop_oneof![
         4 => (any::<usize>(), any::<usize>()).prop_map(|(a, p)| Edit::Insert(a, p)),

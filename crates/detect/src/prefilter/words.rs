@@ -176,7 +176,7 @@ const IDX: [u8; 256] = {
     t
 };
 
-fn idx(b: u8) -> usize {
+pub(super) fn idx(b: u8) -> usize {
     usize::from(IDX[usize::from(b)])
 }
 
@@ -213,7 +213,8 @@ const MASKS: [u128; 17] = {
     m
 };
 
-static TABLE: LazyLock<Table> = LazyLock::new(|| {
+/// Every listed word with its bits.
+pub(super) fn listed_words() -> HashMap<&'static str, u64, FxBuild> {
     let mut m: HashMap<&'static str, u64, FxBuild> = HashMap::default();
     let lists: [(u64, &[&str]); 10] = [
         (RATING, RATING_WORDS),
@@ -232,6 +233,19 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             *m.entry(w).or_default() |= bit;
         }
     }
+    m
+}
+
+/// True when `w` can be one skeleton word the table holds: at most [`MAX_LEN`] lower-case
+/// letters and digits ("i'll", "off-platform" cannot occur as one word).
+pub(super) fn is_table_word(w: &str) -> bool {
+    w.len() <= MAX_LEN
+        && w.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let m = listed_words();
     let size = (m.len() * 4).next_power_of_two();
     let mut t = Table {
         keys: vec![0; size],
@@ -257,13 +271,8 @@ static TABLE: LazyLock<Table> = LazyLock::new(|| {
             }
         }
     }
-    // Words that cannot occur as one skeleton word ("i'll", "off-platform") are left out.
     for (w, b) in m {
-        if w.len() > MAX_LEN
-            || !w
-                .bytes()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        {
+        if !is_table_word(w) {
             continue;
         }
         match *w.as_bytes() {
