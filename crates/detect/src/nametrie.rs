@@ -41,6 +41,11 @@ const CLASS: [u8; 256] = {
 const SKIP: u8 = 254;
 const STOP: u8 = 255;
 
+/// True when the name walk skips byte `b` between pieces (`' - . _`, whitespace).
+pub(crate) fn skipped_in_key(b: u8) -> bool {
+    CLASS[usize::from(b)] == SKIP
+}
+
 /// The keys as a trie over `a-z0-9`.
 struct Trie {
     /// Children of each node by [`trie_index`]; 0 = none (the root is never a child).

@@ -27,10 +27,11 @@ use std::sync::LazyLock;
 use super::pass::Pass;
 use super::words::*;
 use super::*;
+use crate::nametrie::skipped_in_key;
 
 /// Bits 0..8 of an entry: the lengths of the contact words (a bit of [`CONTACT_BITS`] other
-/// than [`TLD`]) that start with these characters, bit `min(len, 10) - 3`; every bit for a word of
-/// one or two characters that is one.
+/// than [`TLD`], and not a filler word alone) that start with these characters, bit
+/// `min(len, 10) - 3`; every bit for a word of one or two characters that is one.
 const T_LISTED: u16 = 0xff;
 /// Some top-level domain starts so (or is this short word).
 const T_TLD: u16 = 1 << 8;
@@ -40,6 +41,11 @@ const T_NAME: u16 = 1 << 9;
 /// Glued number words may start so (`glued_number_words`: English digit words, or the units a
 /// German pair starts with).
 const T_GLUED: u16 = 1 << 10;
+/// Some word whose only contact bit is [`FILLER`] starts so: it matters only right after a phone
+/// item, a trigger.
+const T_FILLER: u16 = 1 << 11;
+/// Some dot word ([`DOT_WORD`]) starts so: a top-level domain after it is a trigger.
+const T_DOT: u16 = 1 << 12;
 
 /// The entries of two-character words start here in [`TRIGGERS`] (`+ c0 * 37 + c1`), after the
 /// three-character starts (`(c0 * 36 + c1) * 36 + c2`, by `idx`); then those of one-character
@@ -107,8 +113,11 @@ static TRIGGERS: LazyLock<Box<[u16]>> = LazyLock::new(|| {
         if !is_table_word(w) || bits & CONTACT_BITS == 0 {
             continue;
         }
-        let listed = bits & CONTACT_BITS & !TLD != 0;
-        let tld = T_TLD * u16::from(bits & TLD != 0);
+        let filler = bits & CONTACT_BITS & !TLD == FILLER;
+        let listed = bits & CONTACT_BITS & !TLD != 0 && !filler;
+        let tld = (T_TLD * u16::from(bits & TLD != 0))
+            | (T_FILLER * u16::from(filler))
+            | (T_DOT * u16::from(bits & DOT_WORD != 0));
         let mut set = |at: usize, flags: u16| {
             if let Some(x) = t.get_mut(at) {
                 *x |= flags;
@@ -195,10 +204,12 @@ fn masks(block: &[u8; 64]) -> (u64, u64, bool) {
 struct Found {
     triggers: [Trigger; ROOM],
     waiting: usize,
-    /// Words so far, where the last one ended, whether it was a trigger.
+    /// Words so far, where the last one ended, whether it was a trigger, whether a dot word may
+    /// be it.
     words: usize,
     prev_end: usize,
     prev_trigger: bool,
+    prev_dot: bool,
     /// One-character words in a row, and whether 4 were.
     singles: usize,
     many_singles: bool,
@@ -212,21 +223,34 @@ impl Found {
         let len = end - start;
         let byte = |p: usize| s.get(p).copied().unwrap_or(b'.');
         let (c0, c1, c2) = (idx(byte(start)), idx(byte(start + 1)), idx(byte(start + 2)));
-        let i = match len {
-            1 => SINGLE + c0 * 37 + if byte(start + 1) == b' ' { c2 } else { 36 },
-            2 => SHORT + c0 * 37 + c1,
-            _ => (c0 * 36 + c1) * 36 + c2,
-        };
-        let t = triggers.get(i).copied().unwrap_or(u16::MAX);
-        // One space since the last word: no dot-like token before a top-level domain (the word
-        // after a dot word comes right after a trigger).
-        let plain_gap = start == self.prev_end + 1
-            && s.get(start.wrapping_sub(1))
+        // Every choice below by masks, not branches: word lengths follow no pattern a branch
+        // predictor could learn.
+        let long = 0usize.wrapping_sub(usize::from(len >= 3));
+        let i = (((c0 * 36 + c1) * 36 + c2) & long) | ((SHORT + c0 * 37 + c1) & !long);
+        let word = triggers.get(i).copied().unwrap_or(u16::MAX);
+        // From a word of one character, or two of the same (repeats collapse in a key), the name
+        // walk reads on over skipped bytes into the next word: its first character decides.
+        let after = byte(end);
+        let on = 0usize.wrapping_sub(usize::from(skipped_in_key(after)));
+        let next = (idx(byte(end + 1)) & on) | (36 & !on);
+        let single = triggers
+            .get(SINGLE + c0 * 37 + next)
+            .copied()
+            .unwrap_or(u16::MAX);
+        let one = 0u16.wrapping_sub(u16::from(len == 1));
+        let doubled = 0u16.wrapping_sub(u16::from((len == 2) & (c0 == c1)));
+        let t = (single & one) | (word & !one & !(doubled & T_NAME)) | (single & doubled & T_NAME);
+        // One space since the last word: no dot-like token before a top-level domain unless the
+        // last word is a dot word.
+        let plain_gap = (start == self.prev_end + 1)
+            & s.get(start.wrapping_sub(1))
                 .is_some_and(|&b| BYTE[usize::from(b)] & (SPACE | NEWLINE) != 0);
         let trigger = digit
             | (t & (length_bit(len) | T_NAME) != 0)
             | (t & T_GLUED != 0) & (len >= 6)
-            | (t & T_TLD != 0) & (!plain_gap | self.prev_trigger);
+            | (t & T_TLD != 0) & (!plain_gap | self.prev_dot)
+            | (t & T_FILLER != 0) & self.prev_trigger;
+        self.prev_dot = t & T_DOT != 0;
         if let Some(f) = self.triggers.get_mut(self.waiting) {
             *f = Trigger {
                 start: start as u32,
@@ -266,13 +290,7 @@ impl Steps<'_> {
         for t in triggers {
             let (start, end, index) = (t.start as usize, t.end as usize, t.index as usize);
             let plain = index - self.last.map_or(0, |l| l + 1);
-            if plain > 0 {
-                self.pass.plain_words(plain);
-                self.pass.prev_dot_word = false;
-                // Phase 1 saw no 4 one-character words in a row, so this count only matters
-                // for the exit the step can no longer take.
-                self.pass.singles = 0;
-            }
+            self.pass.skip_plain_words(plain);
             let (mut gap, mut gap_syms) = (0u8, 0usize);
             for &b in s.get(t.gap_start as usize..start).unwrap_or(&[]) {
                 let k = BYTE[usize::from(b)];
@@ -325,6 +343,7 @@ pub(super) fn contact_only(skel: &str, want: Gates) -> Gates {
         words: 0,
         prev_end: 0,
         prev_trigger: false,
+        prev_dot: false,
         singles: 0,
         many_singles: false,
     };

@@ -58,6 +58,21 @@ impl Pass {
         }
     }
 
+    /// What the step does at `n` (maybe 0) words in a row that are neither digits nor in a
+    /// contact list nor where a name can start (the contact-only pass skips them). The run of
+    /// one-character words is reset: the contact-only pass counts those runs itself, and only
+    /// reaches here when none was 4 long.
+    #[inline(always)]
+    pub(super) fn skip_plain_words(&mut self, n: usize) {
+        // Without branches: whether words were skipped follows no pattern.
+        let any = n > 0;
+        self.phone = if any { Phone::Other } else { self.phone };
+        self.next_needs &= u64::from(!any).wrapping_neg();
+        self.since_your += n * usize::from(self.since_your > 0);
+        self.prev_dot_word &= !any;
+        self.singles *= usize::from(!any);
+    }
+
     /// One word `s[start..end]` (its byte classes OR-ed in `kinds`), after a gap whose byte
     /// classes OR to `gap` and which holds `gap_syms` phone separators. Returns true when every
     /// wanted answer is known to be yes (`want.full()`): the rest of the text cannot change it.
