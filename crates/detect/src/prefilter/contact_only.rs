@@ -14,7 +14,9 @@
 //!    after something other than one space). A trigger is written down, any other word only
 //!    counted;
 //! 2. the word pass's own step ([`Pass::step`]) runs at each trigger, after what the step would
-//!    have done to its state at the plain words before it ([`Pass::plain_words`]).
+//!    have done to its state at the plain words before it ([`Pass::skip_plain_words`]). A
+//!    trigger only because a name may start at it is a plain word to the step but for the name
+//!    walk, which runs alone.
 //!
 //! What the step does at a word that is not a trigger does not depend on it beyond its length:
 //! no phone item or filler, no request, no reason to pass; runs of one-character words (4 in a row
@@ -156,6 +158,10 @@ struct Trigger {
     gap_start: u32,
 }
 
+/// The bit of [`Trigger::index`] set when a name may start at the word and nothing else makes
+/// it a trigger: the step would treat it as a plain word and look for a name.
+const NAME_ONLY: u32 = 1 << 31;
+
 /// Room for the triggers of a few blocks: phase 2 runs once more than [`FLUSH`] are waiting, and
 /// a block of 64 bytes holds at most 33 words.
 const ROOM: usize = 64;
@@ -200,13 +206,14 @@ fn masks(block: &[u8; 64]) -> (u64, u64, bool) {
     (words, digits, at != 0)
 }
 
-/// Phase 1: the triggers found and waiting for phase 2, and what it knows of the words so far.
-struct Found {
-    triggers: [Trigger; ROOM],
+/// Phase 1: what it knows of the words so far, and how many triggers wait in the records for
+/// phase 2. Kept apart from the records so that it stays in registers.
+#[derive(Clone, Copy)]
+struct Words {
     waiting: usize,
     /// Words so far, where the last one ended, whether it was a trigger, whether a dot word may
     /// be it.
-    words: usize,
+    count: usize,
     prev_end: usize,
     prev_trigger: bool,
     prev_dot: bool,
@@ -215,11 +222,18 @@ struct Found {
     many_singles: bool,
 }
 
-impl Found {
-    /// Classifies the word `s[start..end]` (`digit`: it has one) and writes it down when it is a
-    /// trigger, without a branch.
+impl Words {
+    /// Classifies the word `s[start..end]` (`digit`: it has one) and writes it down in `records`
+    /// when it is a trigger, without a branch.
     #[inline(always)]
-    fn word(&mut self, s: &[u8], triggers: &[u16], start: usize, end: usize, digit: bool) {
+    fn word(
+        &mut self,
+        s: &[u8],
+        triggers: &[u16],
+        records: &mut [Trigger; ROOM],
+        (start, end): (usize, usize),
+        digit: bool,
+    ) {
         let len = end - start;
         let byte = |p: usize| s.get(p).copied().unwrap_or(b'.');
         let (c0, c1, c2) = (idx(byte(start)), idx(byte(start + 1)), idx(byte(start + 2)));
@@ -243,19 +257,20 @@ impl Found {
         // One space since the last word: no dot-like token before a top-level domain unless the
         // last word is a dot word.
         let plain_gap = (start == self.prev_end + 1)
-            & s.get(start.wrapping_sub(1))
-                .is_some_and(|&b| BYTE[usize::from(b)] & (SPACE | NEWLINE) != 0);
-        let trigger = digit
-            | (t & (length_bit(len) | T_NAME) != 0)
+            & (BYTE[usize::from(byte(start.wrapping_sub(1)))] & (SPACE | NEWLINE) != 0);
+        let strong = digit
+            | (t & length_bit(len) != 0)
             | (t & T_GLUED != 0) & (len >= 6)
             | (t & T_TLD != 0) & (!plain_gap | self.prev_dot)
             | (t & T_FILLER != 0) & self.prev_trigger;
+        let name = t & T_NAME != 0;
+        let trigger = strong | name;
         self.prev_dot = t & T_DOT != 0;
-        if let Some(f) = self.triggers.get_mut(self.waiting) {
+        if let Some(f) = records.get_mut(self.waiting) {
             *f = Trigger {
                 start: start as u32,
                 end: end as u32,
-                index: self.words as u32,
+                index: self.count as u32 | (NAME_ONLY * u32::from(!strong)),
                 gap_start: self.prev_end as u32,
             };
         }
@@ -264,11 +279,7 @@ impl Found {
         self.many_singles |= self.singles >= 4;
         self.prev_trigger = trigger;
         self.prev_end = end;
-        self.words += 1;
-    }
-
-    fn waiting(&self) -> &[Trigger] {
-        self.triggers.get(..self.waiting).unwrap_or(&[])
+        self.count += 1;
     }
 }
 
@@ -288,8 +299,24 @@ impl Steps<'_> {
     fn run(&mut self, triggers: &[Trigger]) -> bool {
         let s = self.s;
         for t in triggers {
-            let (start, end, index) = (t.start as usize, t.end as usize, t.index as usize);
+            let (start, end) = (t.start as usize, t.end as usize);
+            let index = (t.index & !NAME_ONLY) as usize;
             let plain = index - self.last.map_or(0, |l| l + 1);
+            if t.index & NAME_ONLY != 0 {
+                // What the step does at such a word: the plain words' state, and the name walk
+                // while no name has been seen.
+                self.pass.skip_plain_words(plain + 1);
+                self.last = Some(index);
+                if self.pass.parts & C_NAMES == 0
+                    && self.names.at(s, start, CONTACT_NAME) & CONTACT_NAME != 0
+                {
+                    self.pass.parts |= C_APPS | C_EMAIL | C_NAMES;
+                    if self.pass.parts == C_ALL {
+                        return true;
+                    }
+                }
+                continue;
+            }
             self.pass.skip_plain_words(plain);
             let (mut gap, mut gap_syms) = (0u8, 0usize);
             for &b in s.get(t.gap_start as usize..start).unwrap_or(&[]) {
@@ -337,10 +364,10 @@ pub(super) fn contact_only(skel: &str, want: Gates) -> Gates {
         pass: Pass::new(),
         last: None,
     };
-    let mut found = Found {
-        triggers: [Trigger::default(); ROOM],
+    let mut records = [Trigger::default(); ROOM];
+    let mut found = Words {
         waiting: 0,
-        words: 0,
+        count: 0,
         prev_end: 0,
         prev_trigger: false,
         prev_dot: false,
@@ -382,7 +409,7 @@ pub(super) fn contact_only(skel: &str, want: Gates) -> Gates {
                 let e = ends.trailing_zeros() as usize;
                 ends &= ends - 1;
                 let digit = open_digit || dm & ((1u64 << e) - 1) != 0;
-                found.word(s, triggers, open_start, base + e, digit);
+                found.word(s, triggers, &mut records, (open_start, base + e), digit);
             }
         }
         while starts != 0 {
@@ -395,21 +422,21 @@ pub(super) fn contact_only(skel: &str, want: Gates) -> Gates {
             let e = ends.trailing_zeros() as usize;
             ends &= ends - 1;
             let digit = (dm >> a) & ((1u64 << (e - a)) - 1) != 0;
-            found.word(s, triggers, base + a, base + e, digit);
+            found.word(s, triggers, &mut records, (base + a, base + e), digit);
         }
         carry = wm >> 63 != 0;
         base += 64;
         if found.waiting > FLUSH {
-            if found.many_singles || steps.run(found.waiting()) {
+            if found.many_singles || steps.run(records.get(..found.waiting).unwrap_or(&[])) {
                 return want.full();
             }
             found.waiting = 0;
         }
     }
     if carry {
-        found.word(s, triggers, open_start, s.len(), open_digit);
+        found.word(s, triggers, &mut records, (open_start, s.len()), open_digit);
     }
-    if found.many_singles || steps.run(found.waiting()) {
+    if found.many_singles || steps.run(records.get(..found.waiting).unwrap_or(&[])) {
         return want.full();
     }
     steps.pass.finish::<true>(s, want)
