@@ -72,10 +72,14 @@ impl<'a> Normalized<'a> {
 /// Normalises `text` into its detection skeleton. Linear in the input length.
 pub fn normalize(text: &str) -> Normalized<'_> {
     if text.is_ascii() {
-        // Fast path (the common case): lowercase and blank out control characters, byte for byte.
-        let bytes: Vec<u8> = text.bytes().map(ascii_fold).collect();
-        // Only ASCII bytes were produced from ASCII bytes, so this cannot fail; fall back safely anyway.
-        let folded = String::from_utf8(bytes).unwrap_or_default();
+        // Fast path (the common case): lowercase and blank out control characters, byte for byte
+        // (`ascii_fold`). Lower-casing a `str` needs no UTF-8 check afterwards; control
+        // characters are rare, so they are blanked in a second pass only when there are some.
+        let mut folded = text.to_ascii_lowercase();
+        let control = |b: u8| ascii_fold(b) != b;
+        if folded.bytes().any(control) {
+            folded = folded.replace(|c: char| u8::try_from(c).is_ok_and(control), " ");
+        }
         return Normalized {
             original: text,
             text: folded,
@@ -279,6 +283,9 @@ mod tests {
     fn ascii_is_lowercased_in_place() {
         let n = normalize("Call ME\tnow");
         assert_eq!(n.as_str(), "call me now");
+        // Every control character but the line feed is a space; the rest is only lower-cased.
+        assert_eq!(normalize("\x00A\x7fB\nC\r\x1f~").as_str(), " a b\nc  ~");
+        assert_eq!(normalize("NO CONTROL").as_str(), "no control");
         assert_eq!(n.original_span(5, 7), (5, 7));
     }
 

@@ -12,7 +12,7 @@ use crate::types::{Category, Kind};
 /// Words for "at": English "at" (also written by Germans, "max (at) web.de"), Spanish and
 /// Portuguese "arroba", French "arobase".
 fn is_at_word(t: &Tokens, i: usize) -> bool {
-    t.is_word(i, "at") || t.is_word(i, "arroba") || t.is_word(i, "arobase")
+    t.kind(i) == Some(TokKind::Word) && matches!(t.text(i), "at" | "arroba" | "arobase")
 }
 
 /// The "at" marker at token `i`: `@`, `(at)`, `[at]`, `(@)`, or a bare "at" word.
@@ -28,7 +28,7 @@ fn at_marker(d: &Doc<'_>, i: usize) -> Option<(usize, usize, bool)> {
     {
         return Some((i, i + 3, false));
     }
-    if is_at_word(t, i) && t.toks.get(i).is_some_and(|x| x.space_before) {
+    if t.toks.get(i).is_some_and(|x| x.space_before) && is_at_word(t, i) {
         return Some((i, i + 1, true));
     }
     None

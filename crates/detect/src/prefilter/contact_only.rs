@@ -351,8 +351,9 @@ impl Steps<'_> {
 /// [`gates_ascii`] when only contact info is wanted (`want.contact`, nothing else).
 pub(super) fn contact_only(skel: &str, want: Gates) -> Gates {
     let s = skel.as_bytes();
-    // Positions are kept in 32 bits (the scanner cuts texts into pieces far shorter).
-    if u32::try_from(s.len()).is_err() {
+    // Positions and word counts are kept in 31 bits (the scanner cuts texts into pieces far
+    // shorter); the top bit of a record's index is [`NAME_ONLY`].
+    if s.len() >= 1 << 31 {
         return gates_for::<true, false>(skel, want);
     }
     let triggers: &[u16] = &TRIGGERS;
