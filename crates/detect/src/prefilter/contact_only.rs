@@ -235,29 +235,38 @@ impl Words {
         digit: bool,
     ) {
         let len = end - start;
-        let byte = |p: usize| s.get(p).copied().unwrap_or(b'.');
-        let (c0, c1, c2) = (idx(byte(start)), idx(byte(start + 1)), idx(byte(start + 2)));
-        // Every choice below by masks, not branches: word lengths follow no pattern a branch
-        // predictor could learn.
-        let long = 0usize.wrapping_sub(usize::from(len >= 3));
-        let i = (((c0 * 36 + c1) * 36 + c2) & long) | ((SHORT + c0 * 37 + c1) & !long);
-        let word = triggers.get(i).copied().unwrap_or(u16::MAX);
-        // From a word of one character, or two of the same (repeats collapse in a key), the name
-        // walk reads on over skipped bytes into the next word: its first character decides.
-        let after = byte(end);
-        let on = 0usize.wrapping_sub(usize::from(skipped_in_key(after)));
-        let next = (idx(byte(end + 1)) & on) | (36 & !on);
-        let single = triggers
-            .get(SINGLE + c0 * 37 + next)
+        // The byte before the word and the seven from its start, in one load ('.' off the text).
+        let window = s
+            .get(start.wrapping_sub(1)..)
+            .and_then(|r| r.first_chunk::<8>())
             .copied()
-            .unwrap_or(u16::MAX);
-        let one = 0u16.wrapping_sub(u16::from(len == 1));
-        let doubled = 0u16.wrapping_sub(u16::from((len == 2) & (c0 == c1)));
-        let t = (single & one) | (word & !one & !(doubled & T_NAME)) | (single & doubled & T_NAME);
+            .unwrap_or_else(|| {
+                std::array::from_fn(|k| {
+                    (start + k)
+                        .checked_sub(1)
+                        .and_then(|p| s.get(p))
+                        .copied()
+                        .unwrap_or(b'.')
+                })
+            });
+        let [before, b0, b1, b2, ..] = window;
+        let (c0, c1, c2) = (idx(b0), idx(b1), idx(b2));
+        // From a word of one character the name walk reads on over a skipped byte into the next
+        // word: its first character decides. (Two of the same character are one key character
+        // too; their entries let a name start.)
+        let on = 0usize.wrapping_sub(usize::from(skipped_in_key(b1)));
+        let next = (idx(b2) & on) | (36 & !on);
+        // The entry by masks, not branches: word lengths follow no pattern a branch predictor
+        // could learn.
+        let long = 0usize.wrapping_sub(usize::from(len >= 3));
+        let one = 0usize.wrapping_sub(usize::from(len == 1));
+        let short = ((SINGLE + c0 * 37 + next) & one) | ((SHORT + c0 * 37 + c1) & !one);
+        let i = (((c0 * 36 + c1) * 36 + c2) & long) | (short & !long);
+        let t = triggers.get(i).copied().unwrap_or(u16::MAX);
         // One space since the last word: no dot-like token before a top-level domain unless the
         // last word is a dot word.
-        let plain_gap = (start == self.prev_end + 1)
-            & (BYTE[usize::from(byte(start.wrapping_sub(1)))] & (SPACE | NEWLINE) != 0);
+        let plain_gap =
+            (start == self.prev_end + 1) & (BYTE[usize::from(before)] & (SPACE | NEWLINE) != 0);
         let strong = digit
             | (t & length_bit(len) != 0)
             | (t & T_GLUED != 0) & (len >= 6)
