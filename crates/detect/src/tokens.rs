@@ -106,6 +106,12 @@ impl Tokens {
 
 /// Splits the skeleton into tokens and merges spaced-apart letters.
 pub(crate) fn tokenize(skeleton: &str) -> Tokens {
+    tokenize_with(skeleton, false)
+}
+
+/// [`tokenize`]; `always_merge` runs the merge pass even where it can merge nothing (the tests
+/// check that skipping it changes nothing).
+fn tokenize_with(skeleton: &str, always_merge: bool) -> Tokens {
     let bytes = skeleton.as_bytes();
     let mut toks: Vec<Tok> = Vec::with_capacity(skeleton.len() / 4 + 1);
     let mut i = 0usize;
@@ -113,6 +119,12 @@ pub(crate) fn tokenize(skeleton: &str) -> Tokens {
     // word's digit and letter flags as another): with five separate flags the push spilled them
     // to the stack byte by byte and read them back as words, a store-forwarding stall per token.
     let mut before = 0u8;
+    // Clause starts, computed as the tokens are made (right unless letters are merged below).
+    let mut starts: Vec<bool> = Vec::with_capacity(toks.capacity());
+    let mut prev: Option<TokKind> = None;
+    // One bit per token, the latest lowest: a single letter or digit. Letters merge only in a run
+    // of three or more single tokens, spaced (`111`) or with separators between (`10101`).
+    let (mut singles, mut mergeable) = (0u32, always_merge);
     while i < bytes.len() {
         let b = bytes.get(i).copied().unwrap_or(b' ');
         if b == b' ' || b == b'\n' || b == b'\t' || b == b'\r' {
@@ -146,7 +158,7 @@ pub(crate) fn tokenize(skeleton: &str) -> Tokens {
             TokKind::Other
         };
         let (s, e) = (to_u32(start), to_u32(i));
-        toks.push(Tok {
+        let tok = Tok {
             start: s,
             end: e,
             text_start: s,
@@ -157,19 +169,25 @@ pub(crate) fn tokenize(skeleton: &str) -> Tokens {
             has_digit: chars & 1 != 0,
             has_alpha: chars & 2 != 0,
             merged: false,
-        });
+        };
+        starts.push(starts_clause(prev, &tok, skeleton));
+        prev = Some(kind);
+        singles = (singles << 1) | u32::from(is_single_alnum(&tok));
+        mergeable |= singles & 0b111 == 0b111 || singles & 0b10101 == 0b10101;
+        toks.push(tok);
         before = 0;
     }
     let mut buf = skeleton.to_string();
-    // The merge pass reads every token again; skip it when there is no one-character word.
-    if toks.iter().any(is_single_alnum) {
+    // The merge pass reads every token again; skip it when nothing can merge (it would keep
+    // every token as it is).
+    if mergeable {
         merge_spaced_letters(&mut buf, &mut toks);
-    }
-    let mut starts = Vec::with_capacity(toks.len());
-    let mut prev: Option<TokKind> = None;
-    for t in &toks {
-        starts.push(starts_clause(prev, t, &buf));
-        prev = Some(t.kind);
+        starts.clear();
+        let mut prev: Option<TokKind> = None;
+        for t in &toks {
+            starts.push(starts_clause(prev, t, &buf));
+            prev = Some(t.kind);
+        }
     }
     Tokens { buf, toks, starts }
 }
@@ -406,6 +424,49 @@ mod tests {
         let t = tokenize("on s k y p e.");
         let tok = t.toks.get(1).copied();
         assert_eq!(tok.map(|t| (t.start, t.end)), Some((3, 12)));
+    }
+
+    /// Skipping the merge pass where no three single letters or digits come close changes
+    /// nothing, on texts of single characters, short words, spaces and separators.
+    #[test]
+    fn the_merge_pass_is_skipped_only_where_it_merges_nothing() {
+        let same = |s: &str| {
+            let (a, b) = (tokenize_with(s, false), tokenize_with(s, true));
+            assert_eq!(format!("{:?}", a), format!("{:?}", b), "{s:?}");
+        };
+        for s in [
+            "",
+            "a",
+            "a b",
+            "a b c",
+            "a b c d",
+            "o-n-e",
+            "a.b",
+            "a.b.c.d",
+            "w h a t s a p p",
+            "1 2 3",
+            "u r a star",
+            "t.e.l.e.g.r.a.m",
+            "x-y z",
+            "ab c d e",
+            "a\nb c d",
+        ] {
+            same(s);
+        }
+        let pieces = [
+            "a", "b", "o", "1", "ne", "two", " ", " ", ".", "-", "_", "\n", "é", ",",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(state % 24) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                s.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            same(&s);
+        }
     }
 
     #[test]
