@@ -76,8 +76,9 @@ pub fn normalize(text: &str) -> Normalized<'_> {
         // (`ascii_fold`). Lower-casing a `str` needs no UTF-8 check afterwards; control
         // characters are rare, so they are blanked in a second pass only when there are some.
         let mut folded = text.to_ascii_lowercase();
-        let control = |b: u8| ascii_fold(b) != b;
-        if folded.bytes().any(control) {
+        let control = |b: u8| (b < 0x20) & (b != b'\n') | (b == 0x7f);
+        // A fold, not `any`: without an early exit the compiler checks many bytes at once.
+        if folded.bytes().fold(false, |seen, b| seen | control(b)) {
             folded = folded.replace(|c: char| u8::try_from(c).is_ok_and(control), " ");
         }
         return Normalized {
