@@ -4,12 +4,14 @@
 use crate::lang::Lang;
 use crate::lexicon::{NameHit, find_names, is_negation};
 use crate::normalize::Normalized;
-use crate::tokens::{TokKind, Tokens, tokenize};
+use crate::tokens::{TokKind, Tokens, tokenize_owned};
 use crate::types::{Category, Finding, Kind};
 
 /// A text prepared once and shared by every detector.
 pub(crate) struct Doc<'a> {
-    pub norm: Normalized<'a>,
+    /// The way back to the original text. Its skeleton is in the tokens ([`Doc::skeleton`]):
+    /// `norm.as_str()` is empty.
+    norm: Normalized<'a>,
     pub t: Tokens,
     pub names: Vec<NameHit>,
     pub findings: Vec<Finding>,
@@ -29,8 +31,8 @@ impl<'a> Doc<'a> {
     }
 
     /// Prepares an already normalised text (see [`Doc::with_names`]).
-    pub fn from_normalized(norm: Normalized<'a>, names: bool) -> Doc<'a> {
-        let t = tokenize(norm.as_str());
+    pub fn from_normalized(mut norm: Normalized<'a>, names: bool) -> Doc<'a> {
+        let t = tokenize_owned(norm.take_text());
         let names = if names { find_names(&t) } else { Vec::new() };
         Doc {
             norm,
@@ -38,6 +40,17 @@ impl<'a> Doc<'a> {
             names,
             findings: Vec::new(),
         }
+    }
+
+    /// The normalised skeleton of the text.
+    pub fn skeleton(&self) -> &str {
+        self.t.skeleton()
+    }
+
+    /// The skeleton, the way back to the original text and the findings, borrowed together: a
+    /// scorer reads the first two while it adds to the third.
+    pub fn skeleton_and_findings(&mut self) -> (&str, &Normalized<'a>, &mut Vec<Finding>) {
+        (self.t.skeleton(), &self.norm, &mut self.findings)
     }
 
     /// Original byte span of tokens `a..b`.

@@ -38,6 +38,11 @@ impl<'a> Normalized<'a> {
         &self.text
     }
 
+    /// Moves the skeleton out (`as_str` is empty afterwards): the tokens keep it without a copy.
+    pub(crate) fn take_text(&mut self) -> String {
+        std::mem::take(&mut self.text)
+    }
+
     /// The original text.
     pub fn original(&self) -> &'a str {
         self.original

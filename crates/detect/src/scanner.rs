@@ -196,17 +196,17 @@ impl Scanner {
             }
         }
         if let Some(m) = model {
-            let norm = &d.norm;
             // The model was trained on texts as written; an ASCII text is read as it is.
+            let (skeleton, norm, findings) = d.skeleton_and_findings();
             if text.is_ascii() {
-                abuse::add_model_findings(m, text, text, |a, b| (a, b), &mut d.findings);
+                abuse::add_model_findings(m, text, text, |a, b| (a, b), findings);
             } else {
                 abuse::add_model_findings(
                     m,
                     text,
-                    norm.as_str(),
+                    skeleton,
                     |a, b| norm.original_span(a, b),
-                    &mut d.findings,
+                    findings,
                 );
             }
         }

@@ -43,12 +43,19 @@ pub(crate) struct Tok {
 pub(crate) struct Tokens {
     /// The skeleton followed by the texts of merged words.
     buf: String,
+    /// The skeleton's length: where the merged words' texts start in `buf`.
+    skeleton_len: usize,
     pub toks: Vec<Tok>,
     /// `starts[i]`: token `i` starts a clause (precomputed: detectors ask this constantly).
     starts: Vec<bool>,
 }
 
 impl Tokens {
+    /// The skeleton the tokens were made from.
+    pub fn skeleton(&self) -> &str {
+        self.buf.get(..self.skeleton_len).unwrap_or("")
+    }
+
     /// The text of token `i` ("" when out of range).
     pub fn text(&self, i: usize) -> &str {
         self.toks
@@ -105,13 +112,21 @@ impl Tokens {
 }
 
 /// Splits the skeleton into tokens and merges spaced-apart letters.
+#[cfg(test)]
 pub(crate) fn tokenize(skeleton: &str) -> Tokens {
+    tokenize_with(skeleton.to_string(), false)
+}
+
+/// [`tokenize`] on a skeleton the tokens keep (no copy).
+pub(crate) fn tokenize_owned(skeleton: String) -> Tokens {
     tokenize_with(skeleton, false)
 }
 
 /// [`tokenize`]; `always_merge` runs the merge pass even where it can merge nothing (the tests
 /// check that skipping it changes nothing).
-fn tokenize_with(skeleton: &str, always_merge: bool) -> Tokens {
+fn tokenize_with(mut buf: String, always_merge: bool) -> Tokens {
+    let skeleton_len = buf.len();
+    let skeleton = buf.as_str();
     let bytes = skeleton.as_bytes();
     let mut toks: Vec<Tok> = Vec::with_capacity(skeleton.len() / 4 + 1);
     let mut i = 0usize;
@@ -177,7 +192,6 @@ fn tokenize_with(skeleton: &str, always_merge: bool) -> Tokens {
         toks.push(tok);
         before = 0;
     }
-    let mut buf = skeleton.to_string();
     // The merge pass reads every token again; skip it when nothing can merge (it would keep
     // every token as it is).
     if mergeable {
@@ -189,7 +203,12 @@ fn tokenize_with(skeleton: &str, always_merge: bool) -> Tokens {
             prev = Some(t.kind);
         }
     }
-    Tokens { buf, toks, starts }
+    Tokens {
+        buf,
+        skeleton_len,
+        toks,
+        starts,
+    }
 }
 
 /// True when token `t` starts a new clause (see [`Tokens::starts_clause`]), after a token of kind
@@ -431,7 +450,10 @@ mod tests {
     #[test]
     fn the_merge_pass_is_skipped_only_where_it_merges_nothing() {
         let same = |s: &str| {
-            let (a, b) = (tokenize_with(s, false), tokenize_with(s, true));
+            let (a, b) = (
+                tokenize_with(s.to_string(), false),
+                tokenize_with(s.to_string(), true),
+            );
             assert_eq!(format!("{:?}", a), format!("{:?}", b), "{s:?}");
         };
         for s in [

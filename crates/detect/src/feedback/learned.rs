@@ -190,7 +190,7 @@ pub(crate) fn add_findings(model: &Model, d: &mut Doc<'_>) {
     let Some(first) = gate(d).next() else {
         return;
     };
-    let s = model.score_whole(HEAD, d.norm.as_str());
+    let s = model.score_whole(HEAD, d.skeleton());
     if !model.fires(HEAD, s.p) {
         return;
     }
