@@ -71,7 +71,12 @@ impl Tokens {
 
     /// True when token `i` is a word equal to `w`.
     pub fn is_word(&self, i: usize, w: &str) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == TokKind::Word) && self.text(i) == w
+        // The length first: detectors ask this of nearly every token, and most differ in it.
+        self.toks.get(i).is_some_and(|t| {
+            t.kind == TokKind::Word
+                && (t.text_end - t.text_start) as usize == w.len()
+                && self.buf.get(t.text_start as usize..t.text_end as usize) == Some(w)
+        })
     }
 
     /// True when token `i` is the symbol `c`.

@@ -523,7 +523,7 @@ fn contact_requests(d: &mut Doc<'_>) {
     let mut i = 0;
     while i < n {
         let t = &d.t;
-        if !(t.is_word(i, "your") || t.is_word(i, "ur") || t.is_word(i, "yr")) {
+        if !(t.kind(i) == Some(TokKind::Word) && matches!(t.text(i), "your" | "ur" | "yr")) {
             i += 1;
             continue;
         }
