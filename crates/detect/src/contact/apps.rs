@@ -176,12 +176,37 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
         }
         let c0 = d.t.clause_start(start, 12);
         let c1 = d.t.clause_end(start, 12);
+        // What could be reported at all, read first (it reads only the tokens): when nothing
+        // could, and the clause is English, the context below (developer talk, negation, scams,
+        // brands) would decide nothing, and most mentions of a name are such ("live", "line").
+        let after = if provider {
+            None
+        } else {
+            handle_after(d, end, strength).or_else(|| handles::handle_near(d, end))
+        };
+        let before = if provider {
+            None
+        } else {
+            handle_before(d, start)
+        };
+        let english = invitation(
+            d,
+            c0,
+            start,
+            end,
+            strength,
+            if provider { "email" } else { name },
+        );
+        // The clause's foreign languages (none for English).
+        let foreign = intl::clause_langs(d, c0, c1, start);
+        if after.is_none() && before.is_none() && english.is_none() && foreign.is_empty() {
+            continue;
+        }
         if (c0..c1).any(|j| d.any_word(j, j + 1, is_dev_word) && !in_at_name(d, j)) {
             continue;
         }
-        // The clause's foreign languages (none for English), and those in which the mention is
-        // not negated: Portuguese "no" before the app is "in the", Spanish "no" is "not".
-        let foreign = intl::clause_langs(d, c0, c1, start);
+        // The languages in which the mention is not negated: Portuguese "no" before the app is
+        // "in the", Spanish "no" is "not".
         let open: Vec<Lang> = foreign
             .iter()
             .copied()
@@ -199,8 +224,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
         if !provider
             && !negated
             && !brand_account
-            && let Some((h_end, handle, conf)) =
-                handle_after(d, end, strength).or_else(|| handles::handle_near(d, end))
+            && let Some((h_end, handle, conf)) = after
         {
             {
                 for u in used.iter_mut().take(h_end).skip(start) {
@@ -223,7 +247,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
         if !provider
             && !negated
             && !brand_account
-            && let Some((h_start, handle)) = handle_before(d, start)
+            && let Some((h_start, handle)) = before
         {
             {
                 d.push(
@@ -248,17 +272,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
         let found = open
             .iter()
             .find_map(|&l| intl::invitation(d, c0, (start, end), strength, mail, l).map(|c| (c, l)))
-            .or_else(|| {
-                invitation(
-                    d,
-                    c0,
-                    start,
-                    end,
-                    strength,
-                    if provider { "email" } else { name },
-                )
-                .map(|c| (c, Lang::En))
-            });
+            .or_else(|| english.map(|c| (c, Lang::En)));
         if let Some((conf, l)) = found {
             d.push_in(
                 l,
