@@ -33,3 +33,14 @@ mod types;
 pub use normalize::{Normalized, normalize};
 pub use scanner::{Scanner, ScannerConfig, scan};
 pub use types::{Category, Finding, Kind, ScanContext, Severity, Source};
+
+/// Checks of internal agreements, for the fuzz targets (feature `fuzzing`).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// The contact-only prefilter pass and the word pass give the same gates on `text` (as
+    /// written and as its skeleton).
+    pub fn contact_passes_agree(text: &str) -> bool {
+        crate::prefilter::contact_passes_agree(text).is_ok()
+    }
+}

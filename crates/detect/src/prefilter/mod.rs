@@ -409,6 +409,30 @@ pub(crate) fn gates_ascii(skel: &str, want: Gates) -> Gates {
     }
 }
 
+/// The contact-only pass ([`contact_only`]) and the word pass give the same gates on `text` as
+/// written and on its skeleton; else what each gave.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn contact_passes_agree(text: &str) -> Result<(), String> {
+    let want = Gates {
+        contact: true,
+        payment: false,
+        abuse: false,
+        feedback: false,
+        contact_parts: C_ALL,
+    };
+    let norm = crate::normalize::normalize(text);
+    for t in [text, norm.as_str()] {
+        let (fast, word) = (
+            contact_only::contact_only(t, want),
+            gates_for::<true, false>(t, want),
+        );
+        if fast != word {
+            return Err(format!("contact-only {fast:?}, word pass {word:?}: {t:?}"));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -1,33 +1,7 @@
 //! The contact-only pass gives the word pass's answer, on every text.
 
-use super::contact_only::contact_only;
-use super::pass::gates_for;
+use super::contact_passes_agree as same;
 use super::tests::{CASES, PIECES, apply, edit};
-use super::*;
-use crate::normalize::normalize;
-
-const CONTACT: Gates = Gates {
-    contact: true,
-    payment: false,
-    abuse: false,
-    feedback: false,
-    contact_parts: C_ALL,
-};
-
-/// Both passes on `text` as written and on its skeleton.
-fn same(text: &str) -> Result<(), String> {
-    let norm = normalize(text);
-    for t in [text, norm.as_str()] {
-        let (fast, word) = (
-            contact_only(t, CONTACT),
-            gates_for::<true, false>(t, CONTACT),
-        );
-        if fast != word {
-            return Err(format!("contact-only {fast:?}, word pass {word:?}: {t:?}"));
-        }
-    }
-    Ok(())
-}
 
 #[test]
 fn every_case_gets_the_word_pass_answer() {
