@@ -11,8 +11,8 @@
 //!    of its length, a top-level domain, a name or glued number words may start with its first
 //!    three characters, or, for a word of one or two characters, it is one; a name may start at
 //!    a one-character word given the next word's first character; a top-level domain counts only
-//!    after something other than one space). A trigger is written down, any other word only
-//!    counted;
+//!    after something other than one space or after a dot word, a filler word only right after
+//!    a trigger). A trigger is written down, any other word only counted;
 //! 2. the word pass's own step ([`Pass::step`]) runs at each trigger, after what the step would
 //!    have done to its state at the plain words before it ([`Pass::skip_plain_words`]). A
 //!    trigger only because a name may start at it is a plain word to the step but for the name
@@ -21,8 +21,8 @@
 //! What the step does at a word that is not a trigger does not depend on it beyond its length:
 //! no phone item or filler, no request, no reason to pass; runs of one-character words (4 in a row
 //! let every text through) are counted over all words in phase 1. An `@` anywhere opens the
-//! e-mail detector, as it does in the word pass at the word after it. A test checks both passes
-//! give the same answer on every case text and on generated ones.
+//! e-mail detector, as it does in the word pass at the word after it. Tests
+//! (`tests_contact_only.rs`) and the fuzz target `scan` check both passes give the same answer.
 
 use std::sync::LazyLock;
 
@@ -51,8 +51,8 @@ const T_DOT: u16 = 1 << 12;
 
 /// The entries of two-character words start here in [`TRIGGERS`] (`+ c0 * 37 + c1`), after the
 /// three-character starts (`(c0 * 36 + c1) * 36 + c2`, by `idx`); then those of one-character
-/// words (`+ c0 * 37 + cn`), by the first character of the next word when one space comes
-/// between (`cn = 36` otherwise: a name may start).
+/// words (`+ c0 * 37 + cn`), by the first character of the next word when a byte the name walk
+/// skips comes between (`cn = 36` otherwise: a name may start).
 const SHORT: usize = 36 * 36 * 36;
 const SINGLE: usize = SHORT + 37 * 37;
 
@@ -117,7 +117,7 @@ static TRIGGERS: LazyLock<Box<[u16]>> = LazyLock::new(|| {
         }
         let filler = bits & CONTACT_BITS & !TLD == FILLER;
         let listed = bits & CONTACT_BITS & !TLD != 0 && !filler;
-        let tld = (T_TLD * u16::from(bits & TLD != 0))
+        let flags = (T_TLD * u16::from(bits & TLD != 0))
             | (T_FILLER * u16::from(filler))
             | (T_DOT * u16::from(bits & DOT_WORD != 0));
         let mut set = |at: usize, flags: u16| {
@@ -130,17 +130,17 @@ static TRIGGERS: LazyLock<Box<[u16]>> = LazyLock::new(|| {
                 for cn in 0..37 {
                     set(
                         SINGLE + idx(c0) * 37 + cn,
-                        (T_LISTED * u16::from(listed)) | tld,
+                        (T_LISTED * u16::from(listed)) | flags,
                     );
                 }
             }
             [c0, c1] => set(
                 SHORT + idx(c0) * 37 + idx(c1),
-                (T_LISTED * u16::from(listed)) | tld,
+                (T_LISTED * u16::from(listed)) | flags,
             ),
             [c0, c1, c2, ..] => set(
                 (idx(c0) * 36 + idx(c1)) * 36 + idx(c2),
-                (length_bit(w.len()) * u16::from(listed)) | tld,
+                (length_bit(w.len()) * u16::from(listed)) | flags,
             ),
             [] => {}
         }
