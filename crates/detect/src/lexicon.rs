@@ -13,7 +13,7 @@ use crate::fxhash::FxBuild;
 use crate::lang::{DE, EN, ES, FR, PT};
 use std::sync::LazyLock;
 
-use crate::nametrie::Names;
+use crate::nametrie::{NAME_TOKENS, Names};
 use crate::tokens::{TokKind, Tokens};
 
 /// How strongly a name on its own points at an off-platform channel.
@@ -280,7 +280,7 @@ pub(crate) fn find_names(t: &Tokens) -> Vec<NameHit> {
         let mut best: Option<(usize, &[Lex])> = None;
         let mut j = i;
         let mut words = 0;
-        while j < t.len() && j < i + 5 && k.len <= 24 {
+        while j < t.len() && j < i + NAME_TOKENS && k.len <= 24 {
             let Some(tok) = t.toks.get(j) else { break };
             match tok.kind {
                 TokKind::Word => {

@@ -41,6 +41,9 @@ const CLASS: [u8; 256] = {
 const SKIP: u8 = 254;
 const STOP: u8 = 255;
 
+/// The most tokens `lexicon::find_names` joins into one key.
+pub(crate) const NAME_TOKENS: usize = 5;
+
 /// True when the name walk skips byte `b` between pieces (`' - . _`, whitespace).
 pub(crate) fn skipped_in_key(b: u8) -> bool {
     CLASS[usize::from(b)] == SKIP
@@ -240,6 +243,11 @@ impl Names {
     /// whitespace are skipped, anything else ends it) but never stops earlier than it, so every
     /// key `find_names` can match from a token starting at `p` is seen here. Returns `want` when
     /// unsure.
+    ///
+    /// `find_names` joins at most [`NAME_TOKENS`] tokens, so the walk ends after five times as
+    /// many bytes' tokens (a token merged from three letters with separators between, "o-n-e",
+    /// is five): without a bound a text of repeated letters ("ll ll ll…", which collapse into
+    /// one key character) was walked to its end from every word, in time quadratic in its length.
     pub(crate) fn at(&self, skel: &[u8], p: usize, want: u8) -> u8 {
         let trie = self.0;
         if trie.unsafe_keys {
@@ -249,7 +257,18 @@ impl Names {
         let mut found = 0u8;
         let mut node = 0usize;
         let mut last = STOP;
+        // Tokens begun so far: runs of letters and digits, and the symbols the tokenizer makes a
+        // token of (`' - . _` and `@ $ ! |`; whitespace and control characters make none).
+        let mut tokens = 0usize;
         for (i, &b) in rest.iter().enumerate() {
+            let run_starts = b.is_ascii_alphanumeric()
+                && !(i > 0 && rest.get(i - 1).is_some_and(u8::is_ascii_alphanumeric));
+            if run_starts || b.is_ascii_punctuation() {
+                tokens += 1;
+                if tokens > NAME_TOKENS * 5 {
+                    break;
+                }
+            }
             let c = CLASS[usize::from(b)];
             if c == SKIP {
                 continue;
