@@ -1,7 +1,8 @@
-//! Handles on named apps ("telegram: @x", "skype id x", "my IG is x", "discord x#1234"),
-//! invitations to move to an app ("let's continue on WhatsApp", "whatsapp me"), and requests for the
-//! other party's contact details ("send me your number"). Negation and policy talk ("I can't share my
-//! WhatsApp here") and technical talk ("build a Telegram bot") are not violations.
+//! Handles on named apps ("telegram: @x", "skype id x", "my IG is x", "discord x#1234") and
+//! invitations to move to an app ("let's continue on WhatsApp", "whatsapp me"); this detector also
+//! runs the requests for the other party's contact details ("send me your number", `requests`).
+//! Negation and policy talk ("I can't share my WhatsApp here") and technical talk ("build a
+//! Telegram bot") are not violations.
 
 use super::email::user_name;
 use super::handles;
@@ -80,46 +81,6 @@ fn is_move_verb(w: &str) -> bool {
             | "lets"
             | "can"
             | "should"
-    )
-}
-
-/// Nouns that name contact details.
-pub(crate) fn is_contact_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "email"
-            | "mail"
-            | "gmail"
-            | "number"
-            | "phone"
-            | "cell"
-            | "mobile"
-            | "whatsapp"
-            | "telegram"
-            | "skype"
-            | "contact"
-            | "contacts"
-            | "handle"
-            | "socials"
-            | "ig"
-            | "instagram"
-            | "discord"
-            | "viber"
-            | "wechat"
-            | "signal"
-            | "snapchat"
-            | "snap"
-            | "linkedin"
-            | "facebook"
-            | "fb"
-            | "no"
-            | "num"
-            | "digits"
-            | "insta"
-            | "address"
-            | "personal"
-            | "private"
-            | "direct"
     )
 }
 
@@ -287,7 +248,7 @@ pub(crate) fn detect(d: &mut Doc<'_>, used: &mut [bool], intl: bool) {
             done_until = end;
         }
     }
-    contact_requests(d);
+    super::requests::contact_requests(d);
     if intl {
         intl::requests(d);
         intl::slang(d, used);
@@ -529,93 +490,4 @@ fn is_first_or_second_person(w: &str) -> bool {
             | "you're"
             | "u"
     )
-}
-
-/// "send me your number", "what's your whatsapp?", "can I have your email".
-fn contact_requests(d: &mut Doc<'_>) {
-    let n = d.t.len();
-    let mut i = 0;
-    while i < n {
-        let t = &d.t;
-        if !(t.kind(i) == Some(TokKind::Word) && matches!(t.text(i), "your" | "ur" | "yr")) {
-            i += 1;
-            continue;
-        }
-        // The noun within two words after "your" ("your personal email", "your contact details").
-        let noun = (i + 1..(i + 3).min(n))
-            .find(|&k| t.kind(k) == Some(TokKind::Word) && is_contact_noun(t.text(k)));
-        let Some(noun) = noun else {
-            i += 1;
-            continue;
-        };
-        let noun_w = t.text(noun);
-        // "your room number", "your account number": only a contact word right before "number";
-        // "your phone" alone is the device ("answer your phone"), "your phone number" is contact.
-        if matches!(noun_w, "number" | "no" | "num") && noun > i + 1 {
-            i += 1;
-            continue;
-        }
-        if matches!(noun_w, "phone" | "cell" | "mobile")
-            && !matches!(t.text(noun + 1), "number" | "no" | "num" | "numbers")
-        {
-            i += 1;
-            continue;
-        }
-        if matches!(noun_w, "address" | "personal" | "private" | "direct" | "no") {
-            // Only with a contact word next to them: "your personal email", "your email address".
-            let next = t.text(noun + 1);
-            if !matches!(
-                next,
-                "email" | "number" | "phone" | "contact" | "whatsapp" | "mail"
-            ) {
-                i += 1;
-                continue;
-            }
-        }
-        let lo = d.t.clause_start(i, 6);
-        let asks = d.any_word(lo, i, |w| {
-            matches!(
-                w,
-                "send"
-                    | "give"
-                    | "share"
-                    | "drop"
-                    | "tell"
-                    | "need"
-                    | "want"
-                    | "get"
-                    | "have"
-                    | "whats"
-                    | "what's"
-                    | "what"
-                    | "provide"
-                    | "leave"
-                    | "post"
-                    | "write"
-                    | "dm"
-                    | "pm"
-                    | "exchange"
-                    | "may"
-            )
-        }) || (noun + 1..(noun + 3).min(n)).any(|k| {
-            d.t.is_sym(k, b'?') || ["please", "pls", "plz"].iter().any(|w| d.t.is_word(k, w))
-        });
-        let dev = d.any_word(lo, d.t.clause_end(i, 10), is_dev_word);
-        if !asks || dev || d.negated_before(i, 6) {
-            i += 1;
-            continue;
-        }
-        let value = format!("your {noun_w}");
-        d.push_in(
-            Lang::En,
-            Category::ContactInfo,
-            Kind::ContactRequest,
-            i,
-            noun + 1,
-            value,
-            0.8,
-            "request.contact_details",
-        );
-        i = noun + 1;
-    }
 }

@@ -8,6 +8,7 @@ mod email;
 mod handles;
 mod intl;
 mod phone;
+mod requests;
 mod spoken;
 mod url;
 

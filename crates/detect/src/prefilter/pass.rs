@@ -225,7 +225,7 @@ impl Pass {
         } else {
             self.phone = Phone::Other;
         }
-        // A request (`apps::contact_requests`): a contact noun one or two words after "your";
+        // A request (`requests::contact_requests`): a contact noun one or two words after "your";
         // "number" right after it; "phone" only before "number"; "address", "personal"...
         // only before "email", "number"...
         let after = self.next_needs & bits;

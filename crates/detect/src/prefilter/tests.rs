@@ -570,7 +570,7 @@ fn word_table_covers_the_detectors_lists() {
             words::INTL_OUT,
         ),
         (
-            include_str!("../contact/apps.rs"),
+            include_str!("../contact/requests.rs"),
             "is_contact_noun",
             words::NOUN,
         ),

@@ -1,7 +1,7 @@
 //! The words the prefilter looks at, each with the bits of the detector conditions it takes part
 //! in: one hash lookup per word instead of a dozen string matches.
 //!
-//! These lists mirror the detectors' own (`feedback::is_rating`, `apps::is_contact_noun`,
+//! These lists mirror the detectors' own (`feedback::is_rating`, `requests::is_contact_noun`,
 //! `lexicon::is_tld`, `lexicon::number_word`, the phrase words of `payment` and the threat words of
 //! `abuse`). A word missing here would let the prefilter reject a text the detector finds
 //! something in, so `tests.rs` reads the detectors' sources and checks every listed word is here.
@@ -66,7 +66,7 @@ pub(super) const INTENT: u64 = 1 << 42;
 pub(super) const SUBJECT: u64 = 1 << 43;
 /// A filler word between the items of a phone number (`phone::separator`).
 pub(super) const FILLER: u64 = 1 << 44;
-// Contact requests (`apps::contact_requests`): nouns that need something more.
+// Contact requests (`requests::contact_requests`): nouns that need something more.
 /// "number", "num": only right after "your".
 pub(super) const NOUN_NUMBER: u64 = 1 << 45;
 /// "phone", "cell", "mobile": only before "number" ("your phone" is the device).
