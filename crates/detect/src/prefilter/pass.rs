@@ -11,12 +11,12 @@ pub(super) struct Pass {
     pub(super) parts: u8,
     /// An "at" word was seen: the e-mail detector needs it and a host.
     bare_at: bool,
-    pub(super) payment: bool,
-    pub(super) feedback: bool,
+    payment: bool,
+    feedback: bool,
     /// The word bits seen so far (for the gates decided after the pass).
-    pub(super) seen: u64,
+    seen: u64,
     /// One-character words in a row.
-    pub(super) singles: usize,
+    singles: usize,
     digits: usize,
     digit_words: usize,
     phone: Phone,
@@ -25,7 +25,7 @@ pub(super) struct Pass {
     next_needs: u64,
     request: bool,
     /// The previous word is a dot word ("site dot com").
-    pub(super) prev_dot_word: bool,
+    prev_dot_word: bool,
 }
 
 impl Pass {
@@ -50,11 +50,11 @@ impl Pass {
     /// What the step does to the contact state at a word in no contact list, without a digit
     /// and not glued number words: no phone item or filler, no request, no new reason to pass.
     #[inline(always)]
-    pub(super) fn plain_words(&mut self, n: usize) {
+    fn plain_word(&mut self) {
         self.phone = Phone::Other;
         self.next_needs = 0;
         if self.since_your > 0 {
-            self.since_your += n;
+            self.since_your += 1;
         }
     }
 
@@ -132,7 +132,7 @@ impl Pass {
             && glued_number_words(w);
         if contact_open && bits & CONTACT_BITS == 0 && !has_digit && !glued_words {
             // Most words: in no contact list and without a digit.
-            self.plain_words(1);
+            self.plain_word();
         } else if contact_open {
             self.contact_word(
                 s,
