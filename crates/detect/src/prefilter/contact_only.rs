@@ -19,8 +19,8 @@
 //!    walk, which runs alone.
 //!
 //! What the step does at a word that is not a trigger does not depend on it beyond its length:
-//! no phone item or filler, no request, no reason to pass; runs of one-character words (4 in a row
-//! let every text through) are counted over all words in phase 1. An `@` anywhere opens the
+//! no phone item or filler, no request, no reason to pass; runs of one-character words (4 in a row,
+//! or 3 letters spelling a number, let every text through) are counted over all words in phase 1. An `@` anywhere opens the
 //! e-mail detector, as it does in the word pass at the word after it. Tests
 //! (`tests_contact_only.rs`) and the fuzz target `scan` check both passes give the same answer.
 
@@ -217,9 +217,11 @@ struct Words {
     prev_end: usize,
     prev_trigger: bool,
     prev_dot: bool,
-    /// One-character words in a row, and whether 4 were.
+    /// One-character words in a row, the last three of them (a byte each, lower case), and
+    /// whether letters may merge somewhere ([`letters_may_merge`]).
     singles: usize,
-    many_singles: bool,
+    spelled: u32,
+    may_merge: bool,
 }
 
 impl Words {
@@ -285,7 +287,12 @@ impl Words {
         }
         self.waiting += usize::from(trigger);
         self.singles = if len == 1 { self.singles + 1 } else { 0 };
-        self.many_singles |= self.singles >= 4;
+        // Lower case by setting bit 5 (a word's bytes are letters and digits).
+        self.spelled = self.spelled << 8 | u32::from(b0 | 0x20);
+        // Three or more in a row are rare: the branch is predicted.
+        if self.singles >= 3 {
+            self.may_merge |= letters_may_merge(self.singles, self.spelled);
+        }
         self.prev_trigger = trigger;
         self.prev_end = end;
         self.count += 1;
@@ -382,7 +389,8 @@ pub(super) fn contact_only(skel: &str, want: Gates) -> Gates {
         prev_trigger: false,
         prev_dot: false,
         singles: 0,
-        many_singles: false,
+        spelled: 0,
+        may_merge: false,
     };
     // A word running on from the previous block: where it started, whether it has a digit.
     let (mut carry, mut open_start, mut open_digit) = (false, 0usize, false);
@@ -437,7 +445,7 @@ pub(super) fn contact_only(skel: &str, want: Gates) -> Gates {
         carry = wm >> 63 != 0;
         base += 64;
         if found.waiting > FLUSH {
-            if found.many_singles || steps.run(records.get(..found.waiting).unwrap_or(&[])) {
+            if found.may_merge || steps.run(records.get(..found.waiting).unwrap_or(&[])) {
                 return want.full();
             }
             found.waiting = 0;
@@ -446,7 +454,7 @@ pub(super) fn contact_only(skel: &str, want: Gates) -> Gates {
     if carry {
         found.word(s, triggers, &mut records, (open_start, s.len()), open_digit);
     }
-    if found.many_singles || steps.run(records.get(..found.waiting).unwrap_or(&[])) {
+    if found.may_merge || steps.run(records.get(..found.waiting).unwrap_or(&[])) {
         return want.full();
     }
     steps.pass.finish::<true>(s, want)

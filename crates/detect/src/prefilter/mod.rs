@@ -4,8 +4,9 @@
 //! pipeline would find nothing. Most messages get a *no* from every detector and skip tokenising.
 //! With contact info alone wanted, `contact_only` gives the same answers faster.
 //!
-//! Why it is conservative. When no letters are merged (a run of 4 or more one-character words,
-//! which this pass detects and then lets everything through), the tokenizer's words are exactly
+//! Why it is conservative. When no letters are merged (a run of 4 or more one-character words, or
+//! of 3 letters that spell a number word, which this pass detects and then lets everything
+//! through), the tokenizer's words are exactly
 //! the skeleton's runs of ASCII letters and digits, so the detectors' word tests can be read off
 //! those runs. Every finding needs one of the following.
 //!
@@ -109,6 +110,27 @@ impl Gates {
         feedback: true,
         contact_parts: C_ALL,
     };
+}
+
+/// True when the last `singles` one-character words in a row, the last three of which are the
+/// low three bytes of `spelled` (lower case), may merge into one word in the tokenizer
+/// (`tokens::merge_spaced_letters`): four or more, or three letters that spell a number word
+/// ("s i x", "o*n*e"). The words of this pass then no longer show the tokens.
+fn letters_may_merge(singles: usize, spelled: u32) -> bool {
+    singles >= 4 || singles == 3 && spells_number(spelled)
+}
+
+/// True when the low three bytes of `spelled` are letters that spell a number word
+/// (`lexicon::number_word`, as `tokens::spells_number` reads them).
+#[cold]
+fn spells_number(spelled: u32) -> bool {
+    let [_, a, b, c] = spelled.to_be_bytes();
+    let word = [a, b, c];
+    word.iter().all(u8::is_ascii_lowercase)
+        && std::str::from_utf8(&word)
+            .ok()
+            .and_then(crate::lexicon::number_word)
+            .is_some()
 }
 
 /// Whitespace as the skeleton has it (`normalize` turns control characters into spaces).

@@ -15,8 +15,9 @@ pub(super) struct Pass {
     feedback: bool,
     /// The word bits seen so far (for the gates decided after the pass).
     seen: u64,
-    /// One-character words in a row.
+    /// One-character words in a row, and the last three of them (a byte each, lower case).
     singles: usize,
+    spelled: u32,
     digits: usize,
     digit_words: usize,
     phone: Phone,
@@ -37,6 +38,7 @@ impl Pass {
             feedback: false,
             seen: 0,
             singles: 0,
+            spelled: 0,
             digits: 0,
             digit_words: 0,
             phone: Phone::Other,
@@ -103,9 +105,10 @@ impl Pass {
         }
         let w = s.get(start..i).unwrap_or(&[]);
         // Letters spaced or dotted apart may merge into other words: no claim at all.
-        if w.len() == 1 {
+        if let [b] = *w {
             self.singles += 1;
-            if self.singles >= 4 {
+            self.spelled = self.spelled << 8 | u32::from(b.to_ascii_lowercase());
+            if letters_may_merge(self.singles, self.spelled) {
                 return true;
             }
         } else {
