@@ -241,8 +241,9 @@ impl Names {
     /// byte `p` of the skeleton (the start of an ASCII letter/digit run). Walks the bytes the way
     /// `find_names` walks tokens (letters, digits and `@ $ ! |` go into the key, `' - . _` and
     /// whitespace are skipped, anything else ends it) but never stops earlier than it, so every
-    /// key `find_names` can match from a token starting at `p` is seen here. Returns `want` when
-    /// unsure.
+    /// key `find_names` can match from a token starting at `p` is seen here — where no letters
+    /// merge into one token (the prefilter lets every text through where they may:
+    /// `prefilter::letters_may_merge`). Returns `want` when unsure.
     ///
     /// `find_names` joins at most [`NAME_TOKENS`] tokens, so the walk ends after five times as
     /// many bytes' tokens (a token merged from three letters with separators between, "o-n-e",

@@ -163,7 +163,7 @@ struct Trigger {
 const NAME_ONLY: u32 = 1 << 31;
 
 /// Room for the triggers of a few blocks: phase 2 runs once more than [`FLUSH`] are waiting, and
-/// a block of 64 bytes holds at most 33 words.
+/// at most 32 words start in a block of 64 bytes, and one more may run on from the last.
 const ROOM: usize = 64;
 const FLUSH: usize = ROOM - 34;
 

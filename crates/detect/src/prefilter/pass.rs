@@ -60,10 +60,11 @@ impl Pass {
         }
     }
 
-    /// What the step does at `n` (maybe 0) words in a row that are neither digits nor in a
-    /// contact list nor where a name can start (the contact-only pass skips them). The run of
+    /// What the step does to the contact state at `n` (maybe 0) words in a row that the
+    /// contact-only pass found plain: no digit, no contact bit the step would read there, no
+    /// name to look for (or, for its name-only triggers, the name looked for apart). The run of
     /// one-character words is reset: the contact-only pass counts those runs itself, and only
-    /// reaches here when none was 4 long.
+    /// reaches here when none could merge.
     #[inline(always)]
     pub(super) fn skip_plain_words(&mut self, n: usize) {
         // Without branches: whether words were skipped follows no pattern.
