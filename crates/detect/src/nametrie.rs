@@ -41,6 +41,27 @@ const CLASS: [u8; 256] = {
 const SKIP: u8 = 254;
 const STOP: u8 = 255;
 
+/// What a byte is to the tokenizer: a letter or digit ([`ALNUM`]), a symbol that is a token of
+/// its own ([`PUNCT`]), or neither (whitespace, control characters, non-ASCII).
+const TOKEN_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else if c.is_ascii_punctuation() {
+            PUNCT
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+const ALNUM: u8 = 1;
+const PUNCT: u8 = 2;
+
 /// The most tokens `lexicon::find_names` joins into one key.
 pub(crate) const NAME_TOKENS: usize = 5;
 
@@ -249,6 +270,7 @@ impl Names {
     /// many bytes' tokens (a token merged from three letters with separators between, "o-n-e",
     /// is five): without a bound a text of repeated letters ("ll ll ll…", which collapse into
     /// one key character) was walked to its end from every word, in time quadratic in its length.
+    #[inline]
     pub(crate) fn at(&self, skel: &[u8], p: usize, want: u8) -> u8 {
         let trie = self.0;
         if trie.unsafe_keys {
@@ -260,16 +282,14 @@ impl Names {
         let mut last = STOP;
         // Tokens begun so far: runs of letters and digits, and the symbols the tokenizer makes a
         // token of (`' - . _` and `@ $ ! |`; whitespace and control characters make none).
-        let mut tokens = 0usize;
+        let (mut tokens, mut in_run) = (0usize, false);
         for (i, &b) in rest.iter().enumerate() {
-            let run_starts = b.is_ascii_alphanumeric()
-                && !(i > 0 && rest.get(i - 1).is_some_and(u8::is_ascii_alphanumeric));
-            if run_starts || b.is_ascii_punctuation() {
-                tokens += 1;
-                if tokens > NAME_TOKENS * 5 {
-                    break;
-                }
+            let kind = TOKEN_BYTE[usize::from(b)];
+            tokens += usize::from(kind == PUNCT || kind == ALNUM && !in_run);
+            if tokens > NAME_TOKENS * 5 {
+                break;
             }
+            in_run = kind == ALNUM;
             let c = CLASS[usize::from(b)];
             if c == SKIP {
                 continue;

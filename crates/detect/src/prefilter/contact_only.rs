@@ -217,10 +217,11 @@ struct Words {
     prev_end: usize,
     prev_trigger: bool,
     prev_dot: bool,
-    /// One-character words in a row, the last three of them (a byte each, lower case), and
-    /// whether letters may merge somewhere ([`letters_may_merge`]).
+    /// Where the word before the last one ended.
+    prev_prev_end: usize,
+    /// One-character words in a row, and whether letters may merge somewhere
+    /// ([`letters_may_merge`]).
     singles: usize,
-    spelled: u32,
     may_merge: bool,
 }
 
@@ -287,12 +288,18 @@ impl Words {
         }
         self.waiting += usize::from(trigger);
         self.singles = if len == 1 { self.singles + 1 } else { 0 };
-        // Lower case by setting bit 5 (a word's bytes are letters and digits).
-        self.spelled = self.spelled << 8 | u32::from(b0 | 0x20);
-        // Three or more in a row are rare: the branch is predicted.
+        // Three or more in a row are rare: the branch is predicted. The two words before this
+        // one are then one character each, ending at `prev_end` and `prev_prev_end`.
         if self.singles >= 3 {
-            self.may_merge |= letters_may_merge(self.singles, self.spelled);
+            let at = |end: usize| end.checked_sub(1).and_then(|p| s.get(p)).copied();
+            let spelled = [at(self.prev_prev_end), at(self.prev_end), Some(b0)]
+                .iter()
+                .fold(0u32, |k, b| {
+                    k << 8 | u32::from(b.unwrap_or(0).to_ascii_lowercase())
+                });
+            self.may_merge |= letters_may_merge(self.singles, spelled);
         }
+        self.prev_prev_end = self.prev_end;
         self.prev_trigger = trigger;
         self.prev_end = end;
         self.count += 1;
@@ -388,8 +395,8 @@ pub(super) fn contact_only(skel: &str, want: Gates) -> Gates {
         prev_end: 0,
         prev_trigger: false,
         prev_dot: false,
+        prev_prev_end: 0,
         singles: 0,
-        spelled: 0,
         may_merge: false,
     };
     // A word running on from the previous block: where it started, whether it has a digit.
