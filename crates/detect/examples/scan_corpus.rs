@@ -54,11 +54,15 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
     // `OWNED=1` scans each message from its own allocation, as the criterion bench does.
-    let owned: Vec<String> = msgs.iter().map(|m| m.to_string()).collect();
-    let msgs: Vec<&str> = if std::env::var("OWNED").is_ok_and(|v| v == "1") {
-        owned.iter().map(String::as_str).collect()
+    let owned: Vec<String> = if std::env::var("OWNED").is_ok_and(|v| v == "1") {
+        msgs.iter().map(|m| m.to_string()).collect()
     } else {
+        Vec::new()
+    };
+    let msgs: Vec<&str> = if owned.is_empty() {
         msgs
+    } else {
+        owned.iter().map(String::as_str).collect()
     };
     let mut best = std::time::Duration::MAX;
     let mut total = std::time::Duration::ZERO;

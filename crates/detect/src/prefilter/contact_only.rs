@@ -207,7 +207,7 @@ fn masks(block: &[u8; 64]) -> (u64, u64, bool) {
 }
 
 /// Phase 1: what it knows of the words so far, and how many triggers wait in the records for
-/// phase 2. Kept apart from the records so that it stays in registers.
+/// phase 2.
 #[derive(Clone, Copy)]
 struct Words {
     waiting: usize,
